@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Installs everything the project needs from the package registries, idempotently:
+#   node_modules            npm ci (only when package-lock.json changed)
+#   .tools/bin/temporal     Temporal CLI (dev server + Web UI), `go install` at a pinned version
+#   .tools/bin/temporal-test-server
+#                           wrapper around io.temporal:temporal-test-server, resolved by Maven
+#   /usr/bin/chromium       Debian's chromium, only with --with-browser (the UI test)
+# Go module/build caches and a copy of the built CLI live in the user's cache, so a fresh
+# clone on the same machine reuses them and a second run takes seconds.
+set -euo pipefail
+
+TEMPORAL_CLI_VERSION=v1.5.1      # newest tag without `replace` in go.mod; needs Go >= 1.25
+TEST_SERVER_VERSION=1.38.0       # io.temporal:temporal-test-server on Maven Central
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+tools=${TEMPORAL_DRS_TOOLS:-$root/.tools}
+cache=${TEMPORAL_DRS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/temporal-drs}
+quiet=0; browser=0
+for arg in "$@"; do
+  case "$arg" in
+    --quiet) quiet=1 ;;
+    --with-browser) browser=1 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "install-tools: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+say() { [ "$quiet" = 1 ] || echo "install-tools: $*"; }
+need() { command -v "$1" >/dev/null 2>&1 || { echo "install-tools: '$1' is required ($2)" >&2; exit 3; }; }
+mkdir -p "$tools/bin" "$cache/bin"
+
+# --- node_modules ---------------------------------------------------------------------------
+stamp="$root/node_modules/.lock-stamp"
+if [ ! -f "$stamp" ] || ! cmp -s "$root/package-lock.json" "$stamp"; then
+  need npm "Node.js 20.19+"
+  say "npm ci"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$root/package-lock.json" "$stamp"
+fi
+
+# --- Temporal CLI (dev server + UI) ---------------------------------------------------------
+cli="$tools/bin/temporal"
+cached_cli="$cache/bin/temporal-$TEMPORAL_CLI_VERSION"
+# `go install` builds report "0.0.0-DEV", so the pinned version is kept in a stamp file beside it
+if [ ! -x "$cli" ] || [ "$(cat "$cli.version" 2>/dev/null)" != "$TEMPORAL_CLI_VERSION" ]; then
+  if [ ! -x "$cached_cli" ]; then
+    need go "Go >= 1.25, to build the Temporal CLI"
+    say "building Temporal CLI $TEMPORAL_CLI_VERSION with go install (first time: several minutes)"
+    tmpbin=$(mktemp -d)
+    GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOBIN="$tmpbin" GOFLAGS=-mod=mod \
+      go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+    mv "$tmpbin/temporal" "$cached_cli"
+    rmdir "$tmpbin"
+  fi
+  cp "$cached_cli" "$cli"
+  echo "$TEMPORAL_CLI_VERSION" > "$cli.version"
+  say "temporal CLI ready: $("$cli" --version)"
+fi
+
+# --- Time-skipping test server (Java) -------------------------------------------------------
+ts_dir="$tools/test-server"
+ts_bin="$tools/bin/temporal-test-server"
+if [ ! -x "$ts_bin" ] || [ ! -f "$ts_dir/classpath-$TEST_SERVER_VERSION.txt" ]; then
+  need mvn "Maven, to resolve io.temporal:temporal-test-server"
+  need java "Java 17+, to run the time-skipping test server"
+  say "resolving io.temporal:temporal-test-server:$TEST_SERVER_VERSION with Maven"
+  mkdir -p "$ts_dir"
+  cat > "$ts_dir/pom.xml" <<POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>temporal-drs</groupId><artifactId>test-server-classpath</artifactId><version>1</version>
+  <dependencies>
+    <dependency>
+      <groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId>
+      <version>$TEST_SERVER_VERSION</version>
+    </dependency>
+  </dependencies>
+</project>
+POM
+  (cd "$ts_dir" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="classpath-$TEST_SERVER_VERSION.txt")
+  cat > "$ts_bin" <<WRAP
+#!/usr/bin/env bash
+# Usage: temporal-test-server <port> [--enable-time-skipping]
+exec java -Xss1m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "\$(cat "$ts_dir/classpath-$TEST_SERVER_VERSION.txt")" io.temporal.testserver.TestServer "\$@"
+WRAP
+  chmod +x "$ts_bin"
+  say "time-skipping test server ready: $ts_bin"
+fi
+
+# --- Chromium for the UI test (Debian package) ----------------------------------------------
+if [ "$browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Debian's chromium"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+say "all tools present under $tools"

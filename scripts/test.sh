@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what is missing, checks types, lint and format, then runs mocha.
+# Extra arguments go to mocha (e.g. `npm test -- --grep drill`).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+bash scripts/install-tools.sh --quiet ${TEMPORAL_DRS_UI_TEST:+--with-browser}
+echo "== typecheck + build"; rm -rf dist; npx tsc -p tsconfig.json
+echo "== lint + format"; npx eslint . && npx prettier --check . >/dev/null
+echo "== mocha"; npx mocha "$@"

@@ -1,5 +1,5 @@
 // Environment configuration shared by the worker and drsctl. Every variable the processes read is
-// declared here (docker-compose.yml is checked against this list by test/unit/compose.test.ts).
+// declared here (docker-compose.yml is checked against this list by test/deploy/compose.test.ts).
 import { z } from 'zod';
 
 export const DEFAULT_TASK_QUEUE = 'drs-orchestrator';
@@ -24,8 +24,58 @@ export const awsEnvSchema = z.object({
   DRS_ENDPOINT: optionalString.describe('DRS endpoint override (the emulator); unset = real AWS'),
 });
 
+// Read by the AWS SDK's default credential chain, never by our code; declared so that the
+// configuration reference and docker-compose.yml cover them. Unset = the rest of the chain
+// (shared config file, container or instance role).
+export const awsCredentialEnvSchema = z.object({
+  AWS_ACCESS_KEY_ID: optionalString.describe(
+    'static access key id (AWS SDK credential chain); with the emulator any value works',
+  ),
+  AWS_SECRET_ACCESS_KEY: optionalString.describe(
+    'static secret access key (AWS SDK credential chain); never logged',
+  ),
+  AWS_SESSION_TOKEN: optionalString.describe(
+    'session token for temporary credentials (AWS SDK credential chain); never logged',
+  ),
+  AWS_PROFILE: optionalString.describe('named profile from ~/.aws/config (AWS SDK credential chain)'),
+});
+
+const hostPort = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:9464');
+const wholeNumber = (min: number) => z.coerce.number().int().min(min);
+
+export const workerEnvSchema = z.object({
+  WORKER_METRICS_ADDRESS: hostPort
+    .default('127.0.0.1:9464')
+    .describe('host:port of the Prometheus /metrics endpoint (Temporal runtime and product metrics)'),
+  WORKER_HEALTH_ADDRESS: hostPort
+    .default('127.0.0.1:8080')
+    .describe('host:port of the health endpoint (GET /healthz: 200 while polling, 503 otherwise)'),
+  LOG_LEVEL: z
+    .enum(['trace', 'debug', 'info', 'warn', 'error'])
+    .default('info')
+    .describe('minimum level of the JSON logs on stdout'),
+  WORKER_SHUTDOWN_GRACE_SECONDS: wholeNumber(0)
+    .default(20)
+    .describe(
+      'on SIGTERM/SIGINT: seconds in-flight activities may run on before they are cancelled and handed back',
+    ),
+  WORKER_SHUTDOWN_FORCE_SECONDS: wholeNumber(1)
+    .default(30)
+    .describe('on SIGTERM/SIGINT: hard bound in seconds after which the process exits anyway (> grace)'),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: wholeNumber(1)
+    .default(20)
+    .describe('activity tasks executed at once (DRS calls and job waits)'),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: wholeNumber(1)
+    .default(40)
+    .describe('workflow tasks executed at once'),
+});
+
 export type TemporalEnv = z.infer<typeof temporalEnvSchema>;
 export type AwsEnv = z.infer<typeof awsEnvSchema>;
+export type AwsCredentialEnv = z.infer<typeof awsCredentialEnvSchema>;
+export type WorkerEnv = z.infer<typeof workerEnvSchema>;
 
 /** Parses `env` against `schema`, naming every bad variable in one error. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

@@ -1,0 +1,118 @@
+// Pieces every drsctl command shares: connection flags, the connected client, and report flags.
+import { Command, Option } from 'commander';
+import { resolveConnectionSettings, type ConnectionFlags } from '../connection';
+import { BadInputError, ExitCode } from '../errors';
+import { DrsClient, type RunResult } from '../lib';
+import { createProgressRenderer } from '../progress';
+import { writeReports, type ReportTargets } from '../reports';
+import { serverFailure } from '../reports/report';
+import { parseDuration } from '../schedules';
+
+/** Connection flags with the Temporal CLI's names; the env variable each one falls back to is shown. */
+export function addConnectionOptions(program: Command): Command {
+  return program
+    .addOption(new Option('--address <host:port>', 'Temporal frontend').env('TEMPORAL_ADDRESS'))
+    .addOption(new Option('-n, --namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE'))
+    .addOption(new Option('--api-key <key>', 'API key (Temporal Cloud); implies TLS').env('TEMPORAL_API_KEY'))
+    .addOption(new Option('--tls', 'connect with TLS (implied by an API key or TLS files)'))
+    .addOption(new Option('--tls-cert-path <file>', 'mTLS client certificate (PEM)').env('TEMPORAL_TLS_CERT'))
+    .addOption(new Option('--tls-key-path <file>', 'mTLS client key (PEM)').env('TEMPORAL_TLS_KEY'))
+    .addOption(
+      new Option('--tls-ca-path <file>', 'CA bundle for the server certificate (PEM)').env('TEMPORAL_TLS_CA'),
+    )
+    .addOption(new Option('--tls-server-name <name>', 'server name to verify (SNI override)'))
+    .addOption(
+      new Option('--task-queue <name>', 'task queue the DRS worker polls').env('TEMPORAL_TASK_QUEUE'),
+    )
+    .addOption(
+      new Option(
+        '--connect-timeout <duration>',
+        'give up (exit 3) when Temporal does not answer in time',
+      ).default('10s'),
+    );
+}
+
+interface GlobalFlags extends Omit<ConnectionFlags, 'connectTimeout'> {
+  connectTimeout: string;
+}
+
+/** Connects with the global flags, runs `fn`, always closes the connection. */
+export async function withClient<T>(command: Command, fn: (drs: DrsClient) => Promise<T>): Promise<T> {
+  const flags = command.optsWithGlobals<GlobalFlags>();
+  const settings = resolveConnectionSettings({
+    ...flags,
+    connectTimeout: parseDuration(flags.connectTimeout, '--connect-timeout'),
+  });
+  const drs = await DrsClient.connect(settings);
+  try {
+    return await fn(drs);
+  } finally {
+    await drs.close();
+  }
+}
+
+export interface WaitFlags extends ReportTargets {
+  pollInterval: string;
+}
+
+export function addReportOptions(command: Command): Command {
+  return command
+    .option('--report-json <file>', 'write the report as JSON')
+    .option('--report-junit <file>', 'write the report as JUnit XML (one test case per source server)')
+    .option(
+      '--report-md [file]',
+      'write the report as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)',
+    )
+    .option('--poll-interval <duration>', 'how often to read progress while waiting', '2s');
+}
+
+/** Waits with live progress, writes the reports, prints the outcome; returns the exit code. */
+export async function waitAndReport(
+  drs: DrsClient,
+  workflowId: string,
+  flags: WaitFlags,
+  runId?: string,
+): Promise<ExitCode> {
+  const renderer = createProgressRenderer();
+  let result: RunResult;
+  try {
+    result = await drs.waitForResult(workflowId, {
+      runId,
+      pollIntervalMs: parseDuration(flags.pollInterval, '--poll-interval'),
+      onProgress: (p) => renderer.update(p),
+    });
+  } finally {
+    renderer.finish();
+  }
+  return reportResult(result, flags);
+}
+
+export function reportResult(result: RunResult, flags: ReportTargets): ExitCode {
+  const { report } = result;
+  for (const path of writeReports(report, flags)) console.error(`report written: ${path}`);
+  console.log(
+    `${report.operation} ${result.workflowId}: ${report.outcome}${report.summary ? ` - ${report.summary}` : ''}`,
+  );
+  for (const server of report.servers) {
+    const failure = serverFailure(server);
+    console.log(`  ${server.sourceServerId}: ${failure ? `FAILED (${failure})` : 'passed'}`);
+  }
+  if (result.invalidInput) return ExitCode.BAD_INPUT;
+  return report.outcome === 'SUCCEEDED' ? ExitCode.SUCCEEDED : ExitCode.OPERATION_FAILED;
+}
+
+/** Collects a repeatable flag; comma-separated values count as several. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim())
+      .filter(Boolean),
+  ];
+}
+
+export function requireText(value: string | undefined, flag: string): string {
+  if (!value?.trim()) throw new BadInputError(`${flag} is required`);
+  return value;
+}

@@ -1,0 +1,42 @@
+// Exit codes are drsctl's contract with CI: a pipeline tells "the drill failed" (1) apart from
+// "the job definition is wrong" (2) and "Temporal could not be reached, retry later" (3).
+
+export const ExitCode = {
+  SUCCEEDED: 0,
+  OPERATION_FAILED: 1,
+  BAD_INPUT: 2,
+  UNREACHABLE: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Something drsctl can explain in one line and map to an exit code. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The input (flags, --input file, connection options) is wrong; nothing was started. */
+export class BadInputError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.BAD_INPUT);
+  }
+}
+
+/** The Temporal frontend did not answer (connection refused, timeout, TLS handshake). */
+export class UnreachableError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.UNREACHABLE);
+  }
+}
+
+/** The operation ran and did not succeed (or the workflow / schedule it names does not exist). */
+export class OperationFailedError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.OPERATION_FAILED);
+  }
+}

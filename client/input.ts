@@ -1,0 +1,76 @@
+// Builds a workflow input from `--input file.json|yaml` and flags (flags win), fills defaults from
+// the environment, and validates it with the workflow's own schema before anything is started.
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { InvalidInputError } from '../common/inputs';
+import { BadInputError } from './errors';
+import type { InputFlag, Operation } from './operations';
+
+type Input = Record<string, unknown>;
+
+/** Reads a JSON or YAML object (by extension; YAML is a superset of JSON, so unknown = YAML). */
+export function readInputFile(path: string): Input {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new BadInputError(`--input: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+  let value: unknown;
+  try {
+    value = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+  } catch (err) {
+    throw new BadInputError(
+      `--input: ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BadInputError(
+      `--input: ${path} must hold one object (the workflow input), not ${Array.isArray(value) ? 'a list' : typeof value}`,
+    );
+  }
+  return value as Input;
+}
+
+/** Values given on the command line, keyed by the flag that carried them. */
+export type FlagValues = Map<InputFlag, unknown>;
+
+export interface BuiltInput {
+  /** What is sent to the workflow (it validates again, so defaults stay the workflow's). */
+  input: Input;
+  /** The validated plan, defaults filled in. */
+  plan: unknown;
+}
+
+export function buildInput(
+  operation: Operation,
+  options: { inputFile?: string; flags: FlagValues; env?: NodeJS.ProcessEnv },
+): BuiltInput {
+  const input: Input = {
+    ...operation.environmentDefaults(options.env ?? process.env),
+    ...(options.inputFile ? readInputFile(options.inputFile) : {}),
+  };
+  for (const [flag, value] of options.flags) flag.apply(input, value);
+  try {
+    return { input, plan: operation.validate(input) };
+  } catch (err) {
+    if (err instanceof InvalidInputError) {
+      throw new BadInputError(
+        `invalid ${operation.name} input: ${withFlagNames(operation, err.problems).join('; ')}`,
+      );
+    }
+    throw err;
+  }
+}
+
+/** `sourceServerIds.0: …` → `sourceServerIds.0 (--source-server): …`, so both spellings are named. */
+function withFlagNames(operation: Operation, problems: string[]): string[] {
+  return problems.map((problem) => {
+    const field = problem.split(/[.:]/, 1)[0];
+    const flag = operation.flags.find((f) => f.field === field);
+    if (!flag) return problem;
+    const at = problem.indexOf(':');
+    return `${problem.slice(0, at)} (${flag.flags.split(' ')[0]})${problem.slice(at)}`;
+  });
+}

@@ -1,0 +1,74 @@
+// Live progress for `--wait`: on a terminal one line redrawn in place with a bar; elsewhere (CI
+// logs) a plain timestamped line whenever something changed, so the log reads as a timeline.
+import type { Progress } from './lib';
+
+/** Phases in the order a drill runs them; other operations fall back to counting servers. */
+const DRILL_PHASES = [
+  'validating-input',
+  'preflight',
+  'repairing-replication',
+  'launching',
+  'validating',
+  'cleaning-up',
+  'done',
+];
+const SETTLED = new Set(['LAUNCHED', 'FAILED', 'TERMINATED', 'COMPLETED', 'CONTINUOUS', 'SUCCEEDED']);
+
+function serverState(s: NonNullable<Progress['servers']>[number]): string {
+  return String(s.launchStatus ?? s.status ?? s.state ?? '-');
+}
+
+/** One line: phase, job, and every server's state. */
+export function describeProgress(p: Progress): string {
+  const parts = [`phase=${p.phase}`];
+  if (p.launchJobId) parts.push(`job=${p.launchJobId}${p.launchJobStatus ? `(${p.launchJobStatus})` : ''}`);
+  if (typeof p.terminateJobId === 'string') parts.push(`cleanup=${p.terminateJobId}`);
+  for (const s of p.servers ?? []) parts.push(`${s.sourceServerId}:${serverState(s)}`);
+  return parts.join(' ');
+}
+
+/** 0..1: position among the drill phases, refined by the share of settled servers while launching. */
+export function progressFraction(p: Progress): number {
+  const servers = p.servers ?? [];
+  const settled = servers.length
+    ? servers.filter((s) => SETTLED.has(serverState(s))).length / servers.length
+    : 0;
+  const index = DRILL_PHASES.indexOf(p.phase);
+  if (index < 0) return settled;
+  if (p.phase === 'done') return 1;
+  const step = 1 / (DRILL_PHASES.length - 1);
+  return Math.min(1, index * step + (p.phase === 'launching' ? settled * step : 0));
+}
+
+export function progressBar(fraction: number, width = 24): string {
+  const filled = Math.round(fraction * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
+}
+
+export interface ProgressRenderer {
+  update(progress: Progress): void;
+  /** Ends the live line so later output starts on a fresh one. */
+  finish(): void;
+}
+
+export function createProgressRenderer(stream: NodeJS.WriteStream = process.stderr): ProgressRenderer {
+  let lastLine = '';
+  const live = Boolean(stream.isTTY) && !process.env.CI;
+  return {
+    update(progress) {
+      const line = describeProgress(progress);
+      if (live) {
+        const text = `${progressBar(progressFraction(progress))} ${line}`;
+        const width = stream.columns || 120;
+        stream.write(`\r\x1b[2K${text.length > width ? `${text.slice(0, width - 1)}…` : text}`);
+        lastLine = line;
+      } else if (line !== lastLine) {
+        stream.write(`${new Date().toISOString()} ${line}\n`);
+        lastLine = line;
+      }
+    },
+    finish() {
+      if (live && lastLine) stream.write('\n');
+    },
+  };
+}

@@ -1,0 +1,51 @@
+// Writes the reports asked for on the command line. `--report-md [file]` also appends to the GitHub
+// Actions job summary when $GITHUB_STEP_SUMMARY is set (so `--report-md` alone is enough there).
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { junitReport } from './junit';
+import { markdownReport } from './markdown';
+import type { OperationReport } from './report';
+
+export interface ReportTargets {
+  reportJson?: string;
+  reportJunit?: string;
+  /** A file, or `true` for the job summary only. */
+  reportMd?: string | true;
+}
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+/** Writes every requested report; returns the paths written (for the log). */
+export function writeReports(
+  report: OperationReport,
+  targets: ReportTargets,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  const written: string[] = [];
+  if (targets.reportJson) {
+    write(targets.reportJson, `${JSON.stringify(report, null, 2)}\n`);
+    written.push(targets.reportJson);
+  }
+  if (targets.reportJunit) {
+    write(targets.reportJunit, junitReport(report));
+    written.push(targets.reportJunit);
+  }
+  if (targets.reportMd) {
+    const md = markdownReport(report);
+    const summaryFile = env.GITHUB_STEP_SUMMARY;
+    if (typeof targets.reportMd === 'string') {
+      write(targets.reportMd, md);
+      written.push(targets.reportMd);
+    }
+    if (summaryFile) {
+      appendFileSync(summaryFile, md);
+      written.push(summaryFile);
+    }
+  }
+  return written;
+}
+
+export type { OperationReport } from './report';

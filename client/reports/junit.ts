@@ -1,0 +1,81 @@
+// JUnit XML: one test case per source server, so CI systems (GitHub, GitLab, Jenkins) list every
+// server of a drill as a passed or failed test. Follows the common Jenkins/Ant schema
+// (testsuites > testsuite > testcase > failure | system-out).
+import {
+  formatValue,
+  reportSeconds,
+  SERVER_COLUMNS,
+  serverFailure,
+  serverSeconds,
+  type OperationReport,
+} from './report';
+
+function escapeXml(text: string): string {
+  return (
+    text
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // characters XML 1.0 cannot carry at all
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
+}
+
+const attrs = (values: Record<string, string | number>) =>
+  Object.entries(values)
+    .map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`)
+    .join('');
+
+interface TestCase {
+  name: string;
+  seconds: number;
+  failure?: string;
+  details: string;
+}
+
+export function junitReport(report: OperationReport): string {
+  const classname = `drs.${report.operation}`;
+  const cases: TestCase[] = report.servers.map((server) => ({
+    name: server.sourceServerId,
+    seconds: serverSeconds(server),
+    failure: serverFailure(server),
+    details: SERVER_COLUMNS.filter((c) => server[c.field] !== undefined)
+      .map((c) => `${c.title}: ${formatValue(server[c.field], c.unit)}`)
+      .join('\n'),
+  }));
+  // An operation can fail while every server looks fine (cleanup failed, aborted after launch):
+  // one more case keeps the CI run red.
+  if (report.outcome !== 'SUCCEEDED' && cases.every((c) => !c.failure)) {
+    cases.push({
+      name: `${report.operation} outcome`,
+      seconds: 0,
+      failure: `${report.outcome}: ${report.summary || (report.errors ?? []).join('; ') || 'no detail'}`,
+      details: '',
+    });
+  }
+  const failures = cases.filter((c) => c.failure).length;
+  const seconds = reportSeconds(report).toFixed(3);
+  const suiteName = `${report.operation} ${report.workflowId}`;
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites${attrs({ name: 'drsctl', tests: cases.length, failures, errors: 0, time: seconds })}>`,
+    `  <testsuite${attrs({ name: suiteName, tests: cases.length, failures, errors: 0, skipped: 0, time: seconds, timestamp: report.startedAt ?? new Date().toISOString() })}>`,
+    '    <properties>',
+    `      <property${attrs({ name: 'workflowId', value: report.workflowId })}/>`,
+    `      <property${attrs({ name: 'outcome', value: report.outcome })}/>`,
+    '    </properties>',
+  ];
+  for (const c of cases) {
+    lines.push(`    <testcase${attrs({ classname, name: c.name, time: c.seconds.toFixed(3) })}>`);
+    if (c.failure)
+      lines.push(
+        `      <failure${attrs({ message: c.failure, type: report.outcome })}>${escapeXml(c.failure)}</failure>`,
+      );
+    if (c.details) lines.push(`      <system-out>${escapeXml(c.details)}</system-out>`);
+    lines.push('    </testcase>');
+  }
+  lines.push('  </testsuite>', '</testsuites>', '');
+  return lines.join('\n');
+}

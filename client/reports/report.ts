@@ -1,0 +1,85 @@
+// The report shape every workflow returns (DESIGN: `outcome` and `servers[]` with
+// `sourceServerId`), read generically so one set of writers serves every operation.
+import type { Outcome } from '../../common/types';
+
+export interface ServerResult {
+  sourceServerId: string;
+  errors?: string[];
+  [field: string]: unknown;
+}
+
+export interface OperationReport {
+  operation: string;
+  workflowId: string;
+  outcome: Outcome;
+  servers: ServerResult[];
+  summary?: string;
+  errors?: string[];
+  startedAt?: string;
+  finishedAt?: string;
+  [field: string]: unknown;
+}
+
+/** Statuses a launch ends in when it worked (a drill instance is TERMINATED after cleanup). */
+const GOOD_LAUNCH = new Set(['LAUNCHED', 'TERMINATED']);
+
+/** Why this server counts as failed, or undefined when it passed. */
+export function serverFailure(server: ServerResult): string | undefined {
+  if (server.errors?.length) return server.errors.join('; ');
+  if (typeof server.launchStatus === 'string' && !GOOD_LAUNCH.has(server.launchStatus)) {
+    return `launch status ${server.launchStatus}`;
+  }
+  if (server.status === 'FAILED') return 'status FAILED';
+  if (server.healthy === false) return 'health checks failed';
+  return undefined;
+}
+
+/** Seconds the server took (time to launch when known), for the JUnit `time` attribute. */
+export function serverSeconds(server: ServerResult): number {
+  const t = server.timeToLaunchSeconds ?? server.durationSeconds;
+  return typeof t === 'number' && Number.isFinite(t) ? t : 0;
+}
+
+export function reportSeconds(report: OperationReport): number {
+  if (!report.startedAt || !report.finishedAt) return 0;
+  const ms = Date.parse(report.finishedAt) - Date.parse(report.startedAt);
+  return Number.isFinite(ms) && ms > 0 ? ms / 1000 : 0;
+}
+
+/** A report for a run that ended without one (failed, cancelled, terminated): every server failed. */
+export function reportForFailedRun(
+  operation: string,
+  workflowId: string,
+  sourceServerIds: string[],
+  message: string,
+  outcome: Outcome = 'FAILED',
+): OperationReport {
+  return {
+    operation,
+    workflowId,
+    outcome,
+    servers: sourceServerIds.map((sourceServerId) => ({ sourceServerId, errors: [message] })),
+    summary: message,
+    errors: [message],
+  };
+}
+
+/** Per-server fields shown in text reports, in this order, when any server has them. */
+export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] = [
+  { field: 'launchStatus', title: 'Launch' },
+  { field: 'status', title: 'Status' },
+  { field: 'recoveryInstanceId', title: 'Recovery instance' },
+  { field: 'ec2InstanceId', title: 'EC2 instance' },
+  { field: 'pointInTime', title: 'Point in time' },
+  { field: 'timeToLaunchSeconds', title: 'Time to launch (RTO)', unit: 's' },
+  { field: 'dataAgeSeconds', title: 'Data age (RPO)', unit: 's' },
+  { field: 'healthy', title: 'Healthy' },
+  { field: 'terminated', title: 'Cleaned up' },
+];
+
+export function formatValue(value: unknown, unit = ''): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'number') return `${Math.round(value * 10) / 10}${unit}`;
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return String(value);
+}

@@ -64,6 +64,20 @@ export const workerEnvSchema = z.object({
   WORKER_SHUTDOWN_FORCE_SECONDS: wholeNumber(1)
     .default(30)
     .describe('on SIGTERM/SIGINT: hard bound in seconds after which the process exits anyway (> grace)'),
+  DRS_ACCOUNT_ROLE_NAME: optionalString.describe(
+    'IAM role name assumed in another account (arn:aws:iam::<accountId>:role/<name>) when an input names accountId; ignored with DRS_ENDPOINT',
+  ),
+  DRS_ACCOUNT_ROLE_ARNS: optionalString
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^\d{12}=arn:aws[\w-]*:iam::\d{12}:role\/[\w+=.@/-]+(,\d{12}=arn:aws[\w-]*:iam::\d{12}:role\/[\w+=.@/-]+)*$/,
+          'expected accountId=roleArn[,accountId=roleArn…]',
+        )
+        .optional(),
+    )
+    .describe('per-account role ARNs, accountId=roleArn[,…]; take precedence over DRS_ACCOUNT_ROLE_NAME'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: wholeNumber(1)
     .default(20)
     .describe('activity tasks executed at once (DRS calls and job waits)'),

@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { ConfigError, describeConfig, loadWorkerConfig } from '../../worker/config';
+import { connectionOptions } from '../../worker/connection';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadWorkerConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, `ConfigError expected, got ${err}`);
+    return err;
+  }
+  assert.fail(`configuration ${JSON.stringify(env)} was accepted`);
+}
+
+describe('worker configuration', () => {
+  it('starts from documented defaults with an empty environment', () => {
+    const config = loadWorkerConfig({});
+    assert.deepEqual(config.temporal, {
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'drs-orchestrator',
+      apiKey: undefined,
+      tls: undefined,
+    });
+    assert.equal(config.aws.region, 'us-east-1');
+    assert.equal(config.aws.drsEndpoint, undefined);
+    assert.equal(config.metricsAddress, '127.0.0.1:9464');
+    assert.equal(config.healthAddress, '127.0.0.1:8080');
+    assert.equal(config.logLevel, 'info');
+    assert.equal(config.shutdownGraceSeconds, 20);
+    assert.equal(config.shutdownForceSeconds, 30);
+  });
+
+  it('names every bad variable in one error', () => {
+    const err = configError({
+      WORKER_METRICS_ADDRESS: '9464',
+      LOG_LEVEL: 'loud',
+      WORKER_SHUTDOWN_GRACE_SECONDS: 'soon',
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '0',
+    });
+    for (const name of [
+      'WORKER_METRICS_ADDRESS',
+      'LOG_LEVEL',
+      'WORKER_SHUTDOWN_GRACE_SECONDS',
+      'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    ]) {
+      assert.match(err.message, new RegExp(`${name}:`), `${name} named in: ${err.message}`);
+    }
+  });
+
+  it('refuses a client certificate without its key, and a shutdown bound not above the grace time', () => {
+    assert.match(
+      configError({ TEMPORAL_TLS_CERT: '/etc/cert.pem' }).message,
+      /TEMPORAL_TLS_KEY: mTLS needs both/,
+    );
+    assert.match(
+      configError({ WORKER_SHUTDOWN_GRACE_SECONDS: '30', WORKER_SHUTDOWN_FORCE_SECONDS: '30' }).message,
+      /WORKER_SHUTDOWN_FORCE_SECONDS: must be greater than WORKER_SHUTDOWN_GRACE_SECONDS/,
+    );
+  });
+
+  it('reads per-account roles and rejects a malformed list', () => {
+    const arn = 'arn:aws:iam::444455556666:role/DrsOrchestrator';
+    const config = loadWorkerConfig({
+      DRS_ACCOUNT_ROLE_ARNS: `444455556666=${arn}`,
+      DRS_ACCOUNT_ROLE_NAME: 'Drs',
+    });
+    assert.deepEqual(config.aws.accountRoleArns, { '444455556666': arn });
+    assert.equal(config.aws.accountRoleName, 'Drs');
+    assert.match(
+      configError({ DRS_ACCOUNT_ROLE_ARNS: '4444=role' }).message,
+      /DRS_ACCOUNT_ROLE_ARNS: expected/,
+    );
+  });
+
+  it('shows the API key only as "set" in the startup summary', () => {
+    const summary = JSON.stringify(describeConfig(loadWorkerConfig({ TEMPORAL_API_KEY: 'tk-very-secret' })));
+    assert.doesNotMatch(summary, /tk-very-secret/);
+    assert.match(summary, /"apiKey":"set"/);
+  });
+});
+
+describe('worker connection options', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'drs-tls-'));
+  const file = (name: string, text: string) => {
+    writeFileSync(path.join(dir, name), text);
+    return path.join(dir, name);
+  };
+
+  it('plain gRPC without TLS settings; TLS + API key for Temporal Cloud', () => {
+    assert.equal(connectionOptions(loadWorkerConfig({}).temporal).tls, undefined);
+    const cloud = connectionOptions(
+      loadWorkerConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k' }).temporal,
+    );
+    assert.equal(cloud.apiKey, 'k');
+    assert.ok(cloud.tls, 'an API key implies TLS');
+  });
+
+  it('mTLS reads the certificate, key and CA files', () => {
+    const options = connectionOptions(
+      loadWorkerConfig({
+        TEMPORAL_TLS_CERT: file('client.pem', 'CERT'),
+        TEMPORAL_TLS_KEY: file('client.key', 'KEY'),
+        TEMPORAL_TLS_CA: file('ca.pem', 'CA'),
+      }).temporal,
+    );
+    assert.ok(options.tls && typeof options.tls === 'object');
+    assert.equal(options.tls.clientCertPair?.crt.toString(), 'CERT');
+    assert.equal(options.tls.clientCertPair?.key.toString(), 'KEY');
+    assert.equal(options.tls.serverRootCACertificate?.toString(), 'CA');
+  });
+
+  it('names the variable whose file cannot be read', () => {
+    const temporal = loadWorkerConfig({
+      TEMPORAL_TLS_CERT: file('c.pem', 'CERT'),
+      TEMPORAL_TLS_KEY: path.join(dir, 'missing.key'),
+    }).temporal;
+    assert.throws(
+      () => connectionOptions(temporal),
+      (err: Error) => {
+        assert.ok(err instanceof ConfigError);
+        assert.match(err.message, /^TEMPORAL_TLS_KEY: cannot read .*missing\.key: ENOENT/);
+        return true;
+      },
+    );
+  });
+});

@@ -1,0 +1,115 @@
+// The worker's whole configuration, read once from the environment at start. Every variable it
+// reads is in `workerConfigSchema` (docs/configuration.md and docker-compose.yml are checked
+// against it by tests), and a bad value stops the process with one message naming each variable.
+import {
+  awsCredentialEnvSchema,
+  awsEnvSchema,
+  parseEnv,
+  temporalEnvSchema,
+  workerEnvSchema,
+} from '../common/config';
+import type { z } from 'zod';
+import type { LogLevel } from './logging';
+
+export const workerConfigSchema = temporalEnvSchema
+  .extend(awsEnvSchema.shape)
+  .extend(awsCredentialEnvSchema.shape)
+  .extend(workerEnvSchema.shape)
+  .superRefine((env, ctx) => {
+    if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'],
+        message: 'mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY',
+      });
+    }
+    if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['WORKER_SHUTDOWN_FORCE_SECONDS'],
+        message: `must be greater than WORKER_SHUTDOWN_GRACE_SECONDS (${env.WORKER_SHUTDOWN_GRACE_SECONDS})`,
+      });
+    }
+  });
+
+/** Every environment variable the worker reads. */
+export const WORKER_ENV_VARS: readonly string[] = Object.keys(workerConfigSchema.shape);
+
+export interface WorkerConfig {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { certFile?: string; keyFile?: string; caFile?: string };
+  };
+  aws: {
+    region: string;
+    drsEndpoint?: string;
+    /** Role assumed per other account: explicit ARNs first, then the role name pattern. */
+    accountRoleArns: Record<string, string>;
+    accountRoleName?: string;
+  };
+  metricsAddress: string;
+  healthAddress: string;
+  logLevel: LogLevel;
+  shutdownGraceSeconds: number;
+  shutdownForceSeconds: number;
+  maxConcurrentActivities: number;
+  maxConcurrentWorkflowTasks: number;
+}
+
+/** A configuration the worker cannot start with; the message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  let e: z.infer<typeof workerConfigSchema>;
+  try {
+    e = parseEnv(workerConfigSchema, env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const useTls = Boolean(e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_API_KEY);
+  return {
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: useTls
+        ? { certFile: e.TEMPORAL_TLS_CERT, keyFile: e.TEMPORAL_TLS_KEY, caFile: e.TEMPORAL_TLS_CA }
+        : undefined,
+    },
+    aws: {
+      region: e.AWS_REGION,
+      drsEndpoint: e.DRS_ENDPOINT,
+      accountRoleArns: parseRoleArns(e.DRS_ACCOUNT_ROLE_ARNS),
+      accountRoleName: e.DRS_ACCOUNT_ROLE_NAME,
+    },
+    metricsAddress: e.WORKER_METRICS_ADDRESS,
+    healthAddress: e.WORKER_HEALTH_ADDRESS,
+    logLevel: e.LOG_LEVEL,
+    shutdownGraceSeconds: e.WORKER_SHUTDOWN_GRACE_SECONDS,
+    shutdownForceSeconds: e.WORKER_SHUTDOWN_FORCE_SECONDS,
+    maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  };
+}
+
+/** "111122223333=arn:…,444455556666=arn:…" (format checked by the schema) → { accountId: arn }. */
+function parseRoleArns(list: string | undefined): Record<string, string> {
+  if (!list) return {};
+  return Object.fromEntries(list.split(',').map((pair) => pair.split('=', 2) as [string, string]));
+}
+
+/** What the startup log line shows: everything but secrets, which appear only as "set". */
+export function describeConfig(config: WorkerConfig): Record<string, unknown> {
+  const { apiKey, ...temporal } = config.temporal;
+  return {
+    ...config,
+    temporal: { ...temporal, apiKey: apiKey ? 'set' : 'unset' },
+    aws: { ...config.aws, credentials: 'AWS SDK default chain' },
+  };
+}

@@ -1,0 +1,90 @@
+// The worker's DRS clients: the activities' DrsClientFactory with per-account assumed roles and a
+// per-request metrics middleware (calls by operation and result, throttles).
+import type { DrsClient } from '@aws-sdk/client-drs';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { MetricMeter } from '@temporalio/common';
+import { DrsClientFactory, type DrsCredentials } from '../activities/drs-client';
+import { recordDrsCall, type DrsCallResult } from '../common/metrics';
+import type { WorkerConfig } from './config';
+
+/**
+ * Credentials for a call in `accountId`: an assumed role when one is configured for it, else
+ * undefined (the SDK's default chain: the worker's own account). Providers are cached per account
+ * so every region shares one set of temporary credentials and its refresh.
+ */
+export function accountCredentials(
+  aws: WorkerConfig['aws'],
+): (accountId: string | undefined) => DrsCredentials | undefined {
+  const providers = new Map<string, DrsCredentials>();
+  return (accountId) => {
+    // the emulator reads the account from the access key id; never call real STS for it
+    if (!accountId || aws.drsEndpoint) return undefined;
+    const roleArn =
+      aws.accountRoleArns[accountId] ??
+      (aws.accountRoleName ? `arn:aws:iam::${accountId}:role/${aws.accountRoleName}` : undefined);
+    if (!roleArn) return undefined;
+    let provider = providers.get(accountId);
+    if (!provider) {
+      provider = fromTemporaryCredentials({
+        params: { RoleArn: roleArn, RoleSessionName: 'temporal-drs-worker' },
+        clientConfig: { region: aws.region },
+      });
+      providers.set(accountId, provider);
+    }
+    return provider;
+  };
+}
+
+function callResult(err: unknown): DrsCallResult {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'ThrottlingException' || e.$metadata?.httpStatusCode === 429 ? 'throttled' : 'error';
+}
+
+/**
+ * Counts every HTTP request of `client` (each SDK attempt; it sits inside the retry middleware,
+ * around the deserializer, so it sees the service's answer already turned into an error class).
+ */
+export function instrumentDrsClient(client: DrsClient, meter: MetricMeter): void {
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const operation = (context.commandName ?? 'unknown').replace(/Command$/, '');
+      try {
+        const output = await next(args);
+        recordDrsCall(meter, operation, 'ok');
+        return output;
+      } catch (err) {
+        recordDrsCall(meter, operation, callResult(err));
+        throw err;
+      }
+    },
+    { step: 'deserialize', priority: 'high', name: 'temporalDrsMetrics' },
+  );
+}
+
+/** DrsClientFactory whose DRS clients are instrumented once, when first created. */
+export class InstrumentedDrsClientFactory extends DrsClientFactory {
+  private readonly instrumented = new WeakSet<DrsClient>();
+
+  constructor(
+    options: ConstructorParameters<typeof DrsClientFactory>[0],
+    private readonly meter: MetricMeter,
+  ) {
+    super(options);
+  }
+
+  override drsClient(region: string | undefined, accountId?: string): DrsClient {
+    const client = super.drsClient(region, accountId);
+    if (!this.instrumented.has(client)) {
+      instrumentDrsClient(client, this.meter);
+      this.instrumented.add(client);
+    }
+    return client;
+  }
+}
+
+export function createDrsClientFactory(aws: WorkerConfig['aws'], meter: MetricMeter): DrsClientFactory {
+  return new InstrumentedDrsClientFactory(
+    { endpoint: aws.drsEndpoint, defaultRegion: aws.region, credentialsFor: accountCredentials(aws) },
+    meter,
+  );
+}

@@ -1,0 +1,98 @@
+// One DRS (and MGN) client per (account, region), created on first use and reused: the SDK keeps a
+// connection pool per client, and credentials per account are resolved once.
+//
+// Retries: the SDK's own retries are OFF (maxAttempts 1) by default. Every retry happens in
+// Temporal's activity retry policy instead, for two reasons:
+//  - StartRecovery and TerminateRecoveryInstances are not idempotent; an SDK retry after a lost
+//    response would launch twice. A Temporal retry re-runs the whole activity, which looks up
+//    the job the first attempt may have created before reissuing (activities/idempotency.ts).
+//  - SDK retries inside Temporal retries multiply (3 x N attempts) into a storm against an
+//    account that is already throttling us. One layer, with backoff, keeps the count bounded.
+import { DrsClient, type DrsClientConfig } from '@aws-sdk/client-drs';
+import { MgnClient } from '@aws-sdk/client-mgn';
+
+/** Credentials for one account: static ones or a provider (e.g. an assumed role). */
+export type DrsCredentials = NonNullable<DrsClientConfig['credentials']>;
+
+export interface DrsClientFactoryOptions {
+  /** DRS endpoint override (DRS_ENDPOINT: the emulator). Unset = real AWS. */
+  endpoint?: string;
+  /** Region when a call names none (AWS_REGION). */
+  defaultRegion: string;
+  /**
+   * Credentials per account. `accountId` is undefined for the worker's own account. Return
+   * undefined to use the SDK's default credential chain. This is the seam for assumed-role
+   * credentials per staging account.
+   */
+  credentialsFor?: (accountId: string | undefined) => DrsCredentials | undefined;
+  /** SDK attempts per call; keep 1 (see the note at the top) unless you know the call is idempotent. */
+  maxAttempts?: number;
+}
+
+/** Account the emulator assumes for credentials that name none (its documented default). */
+export const EMULATOR_DEFAULT_ACCOUNT = '111122223333';
+
+/**
+ * Dummy static credentials for the emulator: it accepts any signature and reads the calling
+ * account from the access key id, so the id carries the account number.
+ */
+export function emulatorCredentials(accountId: string | undefined): DrsCredentials {
+  return { accessKeyId: `AKIA${accountId ?? EMULATOR_DEFAULT_ACCOUNT}`, secretAccessKey: 'emulator' };
+}
+
+export class DrsClientFactory {
+  private readonly drs = new Map<string, DrsClient>();
+  private readonly mgn = new Map<string, MgnClient>();
+
+  constructor(private readonly options: DrsClientFactoryOptions) {}
+
+  get defaultRegion(): string {
+    return this.options.defaultRegion;
+  }
+
+  /** The DRS client for `accountId` (undefined = own account) in `region`. */
+  drsClient(region: string | undefined, accountId?: string): DrsClient {
+    const key = `${accountId ?? ''}/${region ?? this.options.defaultRegion}`;
+    let client = this.drs.get(key);
+    if (!client) {
+      client = new DrsClient(this.clientConfig(region, accountId));
+      this.drs.set(key, client);
+    }
+    return client;
+  }
+
+  /** The MGN client (StartReplication for SNAPSHOT_SHIPPING agents), same caching. */
+  mgnClient(region: string | undefined, accountId?: string): MgnClient {
+    const key = `${accountId ?? ''}/${region ?? this.options.defaultRegion}`;
+    let client = this.mgn.get(key);
+    if (!client) {
+      client = new MgnClient(this.clientConfig(region, accountId));
+      this.mgn.set(key, client);
+    }
+    return client;
+  }
+
+  /** Closes every cached client's sockets (worker shutdown, tests). */
+  destroy(): void {
+    for (const client of [...this.drs.values(), ...this.mgn.values()]) client.destroy();
+    this.drs.clear();
+    this.mgn.clear();
+  }
+
+  private clientConfig(region: string | undefined, accountId: string | undefined) {
+    const { endpoint, credentialsFor, maxAttempts } = this.options;
+    const credentials =
+      credentialsFor?.(accountId) ??
+      (endpoint && !hasAwsCredentialsInEnv() ? emulatorCredentials(accountId) : undefined);
+    return {
+      region: region ?? this.options.defaultRegion,
+      maxAttempts: maxAttempts ?? 1,
+      ...(endpoint ? { endpoint } : {}),
+      ...(credentials ? { credentials } : {}),
+    };
+  }
+}
+
+function hasAwsCredentialsInEnv(): boolean {
+  return Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE);
+}

@@ -1,0 +1,105 @@
+// Read-only DRS lookups shared by the activities: listings through the SDK's paginators, mapped to
+// the small plain shapes the workflows receive (activity results go into workflow history, so
+// they carry only what a workflow decides on).
+import {
+  paginateDescribeJobLogItems,
+  paginateDescribeJobs,
+  paginateDescribeRecoveryInstances,
+  paginateDescribeSourceServers,
+  type DrsClient,
+  type Job,
+  type RecoveryInstance,
+  type SourceServer,
+} from '@aws-sdk/client-drs';
+import type { JobStatus, JobSummary, LaunchStatus } from '../common/types';
+import { drsCall } from './errors';
+
+export function summarizeJob(job: Job): JobSummary {
+  return {
+    jobId: job.jobID ?? '',
+    type: job.type,
+    initiatedBy: job.initiatedBy,
+    status: (job.status ?? 'PENDING') as JobStatus,
+    creationDateTime: job.creationDateTime,
+    endDateTime: job.endDateTime,
+    servers: (job.participatingServers ?? []).map((s) => ({
+      sourceServerId: s.sourceServerID ?? '',
+      launchStatus: s.launchStatus as LaunchStatus | undefined,
+      recoveryInstanceId: s.recoveryInstanceID,
+    })),
+    tags: job.tags ?? {},
+  };
+}
+
+export async function listJobs(
+  client: DrsClient,
+  filters: { jobIDs?: string[]; fromDate?: string },
+): Promise<Job[]> {
+  return drsCall('DescribeJobs', async () => {
+    const jobs: Job[] = [];
+    for await (const page of paginateDescribeJobs({ client }, { filters })) jobs.push(...(page.items ?? []));
+    return jobs;
+  });
+}
+
+export async function describeJob(client: DrsClient, jobId: string): Promise<Job> {
+  const [job] = await listJobs(client, { jobIDs: [jobId] });
+  if (!job) throw new Error(`DescribeJobs: job ${jobId} not found`);
+  return job;
+}
+
+export async function listSourceServers(
+  client: DrsClient,
+  sourceServerIds: string[],
+): Promise<SourceServer[]> {
+  return drsCall('DescribeSourceServers', async () => {
+    const servers: SourceServer[] = [];
+    const filters = { sourceServerIDs: sourceServerIds };
+    for await (const page of paginateDescribeSourceServers({ client }, { filters }))
+      servers.push(...(page.items ?? []));
+    return servers;
+  });
+}
+
+export async function listRecoveryInstances(
+  client: DrsClient,
+  sourceServerIds: string[],
+): Promise<RecoveryInstance[]> {
+  return drsCall('DescribeRecoveryInstances', async () => {
+    const instances: RecoveryInstance[] = [];
+    const filters = { sourceServerIDs: sourceServerIds };
+    for await (const page of paginateDescribeRecoveryInstances({ client }, { filters })) {
+      instances.push(...(page.items ?? []));
+    }
+    return instances;
+  });
+}
+
+/** LAUNCH_FAILED / CONVERSION_FAIL / … messages of a job, per source server. */
+export async function jobFailureMessages(client: DrsClient, jobId: string): Promise<Map<string, string[]>> {
+  return drsCall('DescribeJobLogItems', async () => {
+    const byServer = new Map<string, string[]>();
+    for await (const page of paginateDescribeJobLogItems({ client }, { jobID: jobId })) {
+      for (const item of page.items ?? []) {
+        const event = item.event ?? '';
+        if (!/FAIL/.test(event)) continue;
+        const serverId = item.eventData?.sourceServerID ?? '';
+        const text = item.eventData?.rawError ? `${event}: ${item.eventData.rawError}` : event;
+        byServer.set(serverId, [...(byServer.get(serverId) ?? []), text]);
+      }
+    }
+    return byServer;
+  });
+}
+
+/** ISO-8601 duration (PT1H2M3.5S, P1DT2H) in seconds; undefined when absent or unparseable. */
+export function isoDurationSeconds(duration: string | undefined): number | undefined {
+  if (!duration) return undefined;
+  const m =
+    /^P(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+      duration,
+    );
+  if (!m) return undefined;
+  const [, d, h, min, s] = m.map((v) => (v === undefined ? 0 : Number(v)));
+  return d * 86400 + h * 3600 + min * 60 + s;
+}

@@ -1,0 +1,69 @@
+// DRS error classification. Every DRS call in an activity goes through `drsCall`, which turns an
+// SDK error into a Temporal ApplicationFailure whose type is the DRS exception name and whose
+// message is the service's own message:
+//  - the caller's mistake or a state DRS refuses (validation, not found, conflict, uninitialized
+//    account, access denied, quota) is non-retryable: retrying cannot change the answer;
+//  - throttling, 5xx and network errors are retryable, with DRS's Retry-After honoured as the
+//    next retry delay. The retry itself is Temporal's (the SDK makes one attempt, see
+//    drs-client.ts), so the two layers never multiply.
+import { ApplicationFailure } from '@temporalio/common';
+import { NON_RETRYABLE_DRS_ERRORS } from '../common/failures';
+
+const RETRYABLE_DRS_ERRORS = new Set(['ThrottlingException', 'InternalServerException']);
+
+/** Node/SDK errors that mean the request may not have reached DRS or its answer was lost. */
+const NETWORK_ERROR_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+interface SdkErrorLike {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number };
+  $retryable?: unknown;
+  retryAfterSeconds?: number | string;
+}
+
+/** Classifies any error thrown by an SDK call of `operation` as a Temporal ApplicationFailure. */
+export function classifyDrsError(operation: string, err: unknown): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  const e = (err ?? {}) as SdkErrorLike;
+  const name = e.name ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  const message = `${operation}: ${e.message || name}`;
+
+  if ((NON_RETRYABLE_DRS_ERRORS as readonly string[]).includes(name)) {
+    return ApplicationFailure.nonRetryable(message, name);
+  }
+  const retryAfterSeconds = Number(e.retryAfterSeconds);
+  const nextRetryDelay = retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
+  if (RETRYABLE_DRS_ERRORS.has(name) || (status !== undefined && status >= 500) || status === 429) {
+    return ApplicationFailure.create({ message, type: name, nextRetryDelay });
+  }
+  if (status === undefined && (NETWORK_ERROR_NAMES.has(name) || NETWORK_ERROR_CODES.has(e.code ?? ''))) {
+    return ApplicationFailure.create({ message, type: 'NetworkError' });
+  }
+  if (status === undefined && e.$retryable) {
+    return ApplicationFailure.create({ message, type: name });
+  }
+  // Any other 4xx, or an error we cannot place: retrying the same request will not help.
+  return ApplicationFailure.nonRetryable(message, name);
+}
+
+/** Runs one DRS call, classifying its failure. */
+export async function drsCall<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw classifyDrsError(operation, err);
+  }
+}

@@ -1,0 +1,65 @@
+// Exactly-once for DRS calls that are not idempotent (StartRecovery, TerminateRecoveryInstances).
+// Before an activity (re)issues one, it looks for the job its step may already have created: a
+// retried attempt whose first try created the job but lost the response, or an activity replayed
+// after a worker crash. The window starts at the step's first attempt (a time the workflow records
+// before scheduling it), widened by a margin for clock skew between the worker and DRS.
+import type { DrsClient, Job } from '@aws-sdk/client-drs';
+import { listJobs } from './drs-reads';
+
+/** Clock skew tolerated between the Temporal clock and DRS's job timestamps. */
+export const CLOCK_SKEW_MS = 10 * 60 * 1000;
+
+export const TAG_WORKFLOW_ID = 'temporal-drs:workflow-id';
+export const TAG_STEP = 'temporal-drs:step';
+
+/** What identifies the job a step started. */
+export interface StepJobMatch {
+  /** Job type and initiator as DRS records them (e.g. LAUNCH / START_DRILL). */
+  type: string;
+  initiatedBy: string;
+  /** The step's first attempt was scheduled at this time (ms since epoch). */
+  notBeforeMs: number;
+  /** The job's participating source servers must be exactly these. */
+  sourceServerIds?: string[];
+  /** ...or its participating source servers all among these (a cleanup step's instances may
+   * already be partly gone when the step is retried, so the exact set is unknown). */
+  sourceServersWithin?: string[];
+  /** When the step tags its jobs: the tags must match too (makes the match exact). */
+  tags?: Record<string, string>;
+}
+
+export function stepTags(workflowId: string, step: string): Record<string, string> {
+  return { [TAG_WORKFLOW_ID]: workflowId, [TAG_STEP]: step };
+}
+
+const sameSet = (a: string[], b: string[]) =>
+  a.length === b.length && new Set([...a, ...b]).size === a.length;
+
+export function jobMatchesStep(job: Job, match: StepJobMatch): boolean {
+  if (job.type !== match.type || job.initiatedBy !== match.initiatedBy) return false;
+  const created = Date.parse(job.creationDateTime ?? '');
+  if (!(created >= match.notBeforeMs - CLOCK_SKEW_MS)) return false;
+  const participants = job.participatingServers ?? [];
+  if (match.sourceServerIds) {
+    const ids = participants.map((p) => p.sourceServerID ?? '');
+    if (!sameSet(ids, match.sourceServerIds)) return false;
+  }
+  if (match.sourceServersWithin) {
+    const within = new Set(match.sourceServersWithin);
+    if (participants.length === 0 || !participants.every((p) => within.has(p.sourceServerID ?? '')))
+      return false;
+  }
+  if (match.tags) {
+    for (const [key, value] of Object.entries(match.tags)) if (job.tags?.[key] !== value) return false;
+  }
+  return true;
+}
+
+/** The job this step already created, if any (the newest when several match). */
+export async function findStepJob(client: DrsClient, match: StepJobMatch): Promise<Job | undefined> {
+  const fromDate = new Date(match.notBeforeMs - CLOCK_SKEW_MS).toISOString();
+  const jobs = await listJobs(client, { fromDate });
+  return jobs
+    .filter((job) => jobMatchesStep(job, match))
+    .sort((a, b) => Date.parse(b.creationDateTime ?? '') - Date.parse(a.creationDateTime ?? ''))[0];
+}

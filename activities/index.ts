@@ -1,0 +1,25 @@
+// All activities, built by one factory so the worker and tests inject their own dependencies
+// (the emulator or real AWS behind the client factory, a fake prober for health checks).
+import type { DrsClientFactory } from './drs-client';
+import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
+import { createJobActivities } from './jobs';
+import { createReplicationActivities } from './replication';
+
+export interface ActivityDeps {
+  drsClients: DrsClientFactory;
+  /** HTTP/TCP probes for drill validation; default: real network probes. */
+  healthProber?: HealthProber;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createReplicationActivities(deps.drsClients),
+    ...createJobActivities(deps.drsClients),
+    ...createHealthCheckActivities(deps.healthProber ?? networkProber),
+  };
+}
+
+/** The activity functions' types, for `proxyActivities<DrsActivities>()` in workflow code. */
+export type DrsActivities = ReturnType<typeof createActivities>;
+
+export { DrsClientFactory, type DrsClientFactoryOptions } from './drs-client';

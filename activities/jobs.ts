@@ -1,0 +1,197 @@
+// DRS jobs: launching a drill, following a job, resolving and terminating the drill's instances.
+// Launch and terminate are exactly-once (activities/idempotency.ts); waiting is retry-as-poll.
+import {
+  StartRecoveryCommand,
+  TerminateRecoveryInstancesCommand,
+  type RecoveryInstance,
+} from '@aws-sdk/client-drs';
+import { ApplicationFailure } from '@temporalio/common';
+import { STILL_WAITING } from '../common/failures';
+import { jobFingerprint } from '../common/job-state';
+import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
+import type { DrsClientFactory } from './drs-client';
+import { describeJob, jobFailureMessages, listRecoveryInstances, summarizeJob } from './drs-reads';
+import { drsCall } from './errors';
+import { findStepJob, stepTags } from './idempotency';
+
+export interface StartDrillJobInput extends DrsTarget {
+  sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
+  workflowId: string;
+  /** Names the step in the job's tags (e.g. `launch`). */
+  step: string;
+  tagJobs: boolean;
+  /** The workflow's time just before the step's first attempt (ms since epoch). */
+  notBeforeMs: number;
+}
+
+export interface PollJobInput extends DrsTarget {
+  jobId: string;
+  /** Fingerprint of the job state the workflow already knows; the poll returns when it changes. */
+  seen?: string;
+}
+
+export interface TerminateDrillInstancesInput extends DrsTarget {
+  launchJobId: string;
+  sourceServerIds: string[];
+  workflowId: string;
+  notBeforeMs: number;
+}
+
+/** States in which an EC2 instance needs no terminate call. */
+const GONE_EC2_STATES = new Set(['TERMINATED', 'SHUTTING-DOWN', 'NOT_FOUND']);
+
+/** A drill instance of `launchJobId`: the only kind of instance cleanup may touch. */
+function isDrillInstanceOf(
+  instance: RecoveryInstance,
+  launchJobId: string,
+  sourceServerIds: string[],
+): boolean {
+  return (
+    instance.isDrill === true &&
+    instance.jobID === launchJobId &&
+    sourceServerIds.includes(instance.sourceServerID ?? '')
+  );
+}
+
+function toDrillInstance(instance: RecoveryInstance): DrillInstance {
+  const nics = instance.recoveryInstanceProperties?.networkInterfaces ?? [];
+  const nic = nics.find((n) => n.isPrimary) ?? nics[0];
+  return {
+    sourceServerId: instance.sourceServerID ?? '',
+    recoveryInstanceId: instance.recoveryInstanceID ?? '',
+    ec2InstanceId: instance.ec2InstanceID,
+    ec2InstanceState: instance.ec2InstanceState,
+    pointInTime: instance.pointInTimeSnapshotDateTime,
+    primaryIp: nic?.ips?.[0],
+  };
+}
+
+export function createJobActivities(clients: DrsClientFactory) {
+  /** StartRecovery isDrill=true, exactly once per workflow step. */
+  async function startDrillJob(input: StartDrillJobInput): Promise<JobSummary> {
+    const client = clients.drsClient(input.region, input.accountId);
+    const tags = stepTags(input.workflowId, input.step);
+    const sourceServerIds = input.sourceServers.map((s) => s.sourceServerId);
+    const existing = await findStepJob(client, {
+      type: 'LAUNCH',
+      initiatedBy: 'START_DRILL',
+      notBeforeMs: input.notBeforeMs,
+      sourceServerIds,
+      tags: input.tagJobs ? tags : undefined,
+    });
+    if (existing) return summarizeJob(existing);
+    const { job } = await drsCall('StartRecovery', () =>
+      client.send(
+        new StartRecoveryCommand({
+          isDrill: true,
+          sourceServers: input.sourceServers.map((s) => ({
+            sourceServerID: s.sourceServerId,
+            ...(s.recoverySnapshotId ? { recoverySnapshotID: s.recoverySnapshotId } : {}),
+          })),
+          ...(input.tagJobs ? { tags } : {}),
+        }),
+      ),
+    );
+    if (!job?.jobID)
+      throw ApplicationFailure.create({
+        message: 'StartRecovery: response has no job',
+        type: 'InternalServerException',
+      });
+    return summarizeJob(job);
+  }
+
+  /**
+   * Retry-as-poll on a job: returns when the job is COMPLETED or its state differs from `seen`;
+   * otherwise fails with STILL_WAITING and the retry policy's backoff is the poll interval. A
+   * day-long PENDING job therefore costs a handful of history events, not one per poll.
+   */
+  async function pollJob(input: PollJobInput): Promise<JobSummary> {
+    const client = clients.drsClient(input.region, input.accountId);
+    const job = summarizeJob(await drsCall('DescribeJobs', () => describeJob(client, input.jobId)));
+    if (job.status === 'COMPLETED' || jobFingerprint(job) !== input.seen) return job;
+    throw ApplicationFailure.retryable(`job ${job.jobId} is still ${job.status}`, STILL_WAITING);
+  }
+
+  /**
+   * The drill instances of a launch job, per server, from DescribeRecoveryInstances (a job's
+   * participating server may say LAUNCHED before its recoveryInstanceID is filled in). Retries
+   * as a poll until every server in `launchedServerIds` has its instance.
+   */
+  async function resolveDrillInstances(
+    input: DrsTarget & { launchJobId: string; sourceServerIds: string[]; launchedServerIds: string[] },
+  ): Promise<DrillInstance[]> {
+    const client = clients.drsClient(input.region, input.accountId);
+    const instances = (await listRecoveryInstances(client, input.sourceServerIds))
+      .filter((i) => isDrillInstanceOf(i, input.launchJobId, input.sourceServerIds))
+      .map(toDrillInstance);
+    const missing = input.launchedServerIds.filter((id) => !instances.some((i) => i.sourceServerId === id));
+    if (missing.length > 0) {
+      throw ApplicationFailure.retryable(
+        `no recovery instance listed yet for ${missing.join(', ')}`,
+        STILL_WAITING,
+      );
+    }
+    return instances;
+  }
+
+  /** Failure log lines of a job per source server (LAUNCH_FAILED, CONVERSION_FAIL, …). */
+  async function describeJobFailures(
+    input: DrsTarget & { jobId: string },
+  ): Promise<Record<string, string[]>> {
+    const client = clients.drsClient(input.region, input.accountId);
+    return Object.fromEntries(await jobFailureMessages(client, input.jobId));
+  }
+
+  /**
+   * TerminateRecoveryInstances for exactly the drill instances of `launchJobId` (isDrill, that
+   * job, these servers) and nothing else, exactly once: a terminate job this step already started
+   * is returned instead of issuing another.
+   */
+  async function terminateDrillInstances(input: TerminateDrillInstancesInput): Promise<TerminateResult> {
+    const client = clients.drsClient(input.region, input.accountId);
+    const existing = await findStepJob(client, {
+      type: 'TERMINATE',
+      initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
+      notBeforeMs: input.notBeforeMs,
+      sourceServersWithin: input.sourceServerIds,
+    });
+    if (existing) {
+      const job = summarizeJob(existing);
+      return {
+        jobId: job.jobId,
+        recoveryInstanceIds: job.servers.map((s) => s.recoveryInstanceId ?? '').filter(Boolean),
+      };
+    }
+    const instances = (await listRecoveryInstances(client, input.sourceServerIds)).filter((i) =>
+      isDrillInstanceOf(i, input.launchJobId, input.sourceServerIds),
+    );
+    const ids = instances
+      .filter((i) => !GONE_EC2_STATES.has(i.ec2InstanceState ?? ''))
+      .map((i) => i.recoveryInstanceID ?? '');
+    if (ids.length === 0) return { recoveryInstanceIds: [] };
+    const { job } = await drsCall('TerminateRecoveryInstances', () =>
+      client.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: ids })),
+    );
+    return { jobId: job?.jobID, recoveryInstanceIds: ids };
+  }
+
+  /** Drill instances of `launchJobId` that are still up (cleanup's final check). */
+  async function remainingDrillInstances(
+    input: DrsTarget & { launchJobId: string; sourceServerIds: string[] },
+  ): Promise<DrillInstance[]> {
+    const client = clients.drsClient(input.region, input.accountId);
+    return (await listRecoveryInstances(client, input.sourceServerIds))
+      .filter((i) => isDrillInstanceOf(i, input.launchJobId, input.sourceServerIds))
+      .filter((i) => !GONE_EC2_STATES.has(i.ec2InstanceState ?? ''))
+      .map(toDrillInstance);
+  }
+
+  return {
+    startDrillJob,
+    pollJob,
+    resolveDrillInstances,
+    describeJobFailures,
+    terminateDrillInstances,
+    remainingDrillInstances,
+  };
+}

@@ -1,0 +1,114 @@
+// Input schemas for the workflows, shared by the workflows (validated up front, before any DRS
+// call), drsctl (validated before starting anything) and the README examples. zod is
+// deterministic and bundles into the workflow sandbox (test/unit/inputs.test.ts checks the bundle).
+import { z } from 'zod';
+import type { DrillPlan } from './types';
+
+/** DRS source server id: `s-` + 17 alphanumerics. */
+export const sourceServerIdSchema = z
+  .string()
+  .regex(/^s-[0-9a-zA-Z]{17}$/, 'must look like s-1234567890abcdef0');
+/** AWS region name, e.g. us-east-1. */
+export const regionSchema = z
+  .string()
+  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1');
+/** 12-digit AWS account id. */
+export const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const recoverySnapshotIdSchema = z
+  .string()
+  .regex(/^pit-[0-9a-zA-Z]{17}$/, 'must look like pit-1234567890abcdef0');
+
+const seconds = (max: number) => z.number().int().positive().max(max);
+const DAY = 24 * 60 * 60;
+
+const healthCheckSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('http'),
+    port: z.number().int().min(1).max(65535).default(80),
+    path: z.string().startsWith('/').default('/'),
+    expectStatus: z.number().int().min(100).max(599).default(200),
+    scheme: z.enum(['http', 'https']).default('http'),
+  }),
+  z.strictObject({ type: z.literal('tcp'), port: z.number().int().min(1).max(65535) }),
+]);
+
+const validationSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('none') }),
+  z.strictObject({ mode: z.literal('hold'), holdSeconds: seconds(7 * DAY) }),
+  z.strictObject({
+    mode: z.literal('approval'),
+    timeoutSeconds: seconds(7 * DAY).default(DAY),
+    onTimeout: z.enum(['approve', 'abort']).default('abort'),
+  }),
+  z.strictObject({
+    mode: z.literal('healthChecks'),
+    checks: z.array(healthCheckSchema).min(1).max(20),
+    timeoutSeconds: seconds(DAY).default(600),
+    /** Address to probe per source server; default: the instance's primary IP as DRS reports it. */
+    hosts: z.record(sourceServerIdSchema, z.string().min(1)).default({}),
+  }),
+]);
+
+export const drillInputSchema = z
+  .strictObject({
+    sourceServerIds: z
+      .array(sourceServerIdSchema)
+      .min(1)
+      .max(100, 'at most 100 source servers in one DRS job')
+      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server'),
+    region: regionSchema,
+    accountId: accountIdSchema.optional(),
+    recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
+    maxReplicationLagSeconds: seconds(7 * DAY).default(300),
+    repairReplication: z.boolean().default(false),
+    repairTimeoutSeconds: seconds(DAY).default(3600),
+    launchTimeoutSeconds: seconds(7 * DAY).default(DAY),
+    cleanupTimeoutSeconds: seconds(DAY).default(3 * 3600),
+    validation: validationSchema.default({ mode: 'none' }),
+    tagJobs: z.boolean().default(true),
+  })
+  .superRefine((input, ctx) => {
+    for (const id of Object.keys(input.recoverySnapshotIds)) {
+      if (!input.sourceServerIds.includes(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['recoverySnapshotIds', id],
+          message: 'names a server that is not in sourceServerIds',
+        });
+      }
+    }
+  });
+
+/** What a caller passes to `drsDrill` (optional fields take the defaults above). */
+export type DrillInput = z.input<typeof drillInputSchema>;
+
+/** Thrown for bad workflow input; the message names every bad field and the rule it broke. */
+export class InvalidInputError extends Error {
+  override readonly name = 'InvalidInputError';
+  constructor(
+    readonly workflowType: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid ${workflowType} input: ${problems.join('; ')}`);
+  }
+}
+
+/** Formats zod issues as `field.path: rule` lines. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const where = issue.path.length ? issue.path.map(String).join('.') : '(input)';
+    return `${where}: ${issue.message}`;
+  });
+}
+
+/** Parses `raw` with `schema`, throwing InvalidInputError that lists every problem. */
+export function parseInput<S extends z.ZodType>(workflowType: string, schema: S, raw: unknown): z.output<S> {
+  const result = schema.safeParse(raw ?? undefined);
+  if (!result.success) throw new InvalidInputError(workflowType, describeIssues(result.error.issues));
+  return result.data;
+}
+
+/** Validates a `drsDrill` input and fills in the defaults. */
+export function parseDrillInput(raw: unknown): DrillPlan {
+  return parseInput('drsDrill', drillInputSchema, raw);
+}

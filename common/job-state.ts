@@ -1,0 +1,9 @@
+// How a job's progress is compared between polls. Pure: used by the poll activity (return only on
+// change) and by workflows (which pass back what they last saw).
+import type { JobSummary } from './types';
+
+/** The job status and each server's launch status, in a stable order. */
+export function jobFingerprint(job: JobSummary): string {
+  const servers = job.servers.map((s) => `${s.sourceServerId}=${s.launchStatus ?? '-'}`).sort();
+  return [job.status, ...servers].join(' ');
+}

@@ -1,0 +1,150 @@
+// Types shared by workflows, activities and the client: workflow inputs (after validation, see
+// common/inputs.ts), reports and the progress snapshot. Plain data only, safe in workflow code.
+
+/** How an operation ended. Every report carries one. */
+export type Outcome = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'ABORTED';
+
+/** DRS job states (there is no failed job status: failure is per server). */
+export type JobStatus = 'PENDING' | 'STARTED' | 'COMPLETED';
+/** Per-server launch status inside a job. */
+export type LaunchStatus = 'PENDING' | 'IN_PROGRESS' | 'LAUNCHED' | 'FAILED' | 'TERMINATED';
+
+/** Where a DRS call goes: the region and, for staging accounts, the account id. */
+export interface DrsTarget {
+  region: string;
+  /** Staging account holding the source servers; unset = the worker's own account. */
+  accountId?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// drsDrill
+
+/** HTTP or TCP check run against every launched drill instance during validation. */
+export type HealthCheck =
+  | { type: 'http'; port: number; path: string; expectStatus: number; scheme: 'http' | 'https' }
+  | { type: 'tcp'; port: number };
+
+/** What happens between launch and cleanup. */
+export type DrillValidation =
+  | { mode: 'none' }
+  /** Keep the instances up for a while (an `abort` ends the hold early). */
+  | { mode: 'hold'; holdSeconds: number }
+  /** Wait for an `approve` or `abort` message; `onTimeout` decides when neither arrives. */
+  | { mode: 'approval'; timeoutSeconds: number; onTimeout: 'approve' | 'abort' }
+  /** Probe every launched instance until all pass or `timeoutSeconds` elapses. */
+  | { mode: 'healthChecks'; checks: HealthCheck[]; timeoutSeconds: number; hosts: Record<string, string> };
+
+/** A validated `drsDrill` input, every default filled in. */
+export interface DrillPlan extends DrsTarget {
+  sourceServerIds: string[];
+  /** Point in time per server: a recovery snapshot id; servers not listed use the latest data. */
+  recoverySnapshotIds: Record<string, string>;
+  /** Preflight refuses a server whose replication lag is above this. */
+  maxReplicationLagSeconds: number;
+  /** RetryDataReplication on STALLED/DISCONNECTED/STOPPED servers before refusing them. */
+  repairReplication: boolean;
+  /** How long a repaired server may take to reach CONTINUOUS. */
+  repairTimeoutSeconds: number;
+  /** Deadline for the launch job to finish (PENDING + STARTED). */
+  launchTimeoutSeconds: number;
+  /** Deadline for the terminate job to finish. */
+  cleanupTimeoutSeconds: number;
+  validation: DrillValidation;
+  /** Tag the launch job with the workflow id and step (exact idempotency lookup). */
+  tagJobs: boolean;
+}
+
+export type DrillPhase =
+  | 'validating-input'
+  | 'preflight'
+  | 'repairing-replication'
+  | 'launching'
+  | 'validating'
+  | 'cleaning-up'
+  | 'done';
+
+export interface DrillServerReport {
+  sourceServerId: string;
+  /** LAUNCHED / FAILED as DRS reported it (or PENDING if never got that far). */
+  launchStatus: LaunchStatus | 'NOT_LAUNCHED';
+  recoveryInstanceId?: string;
+  ec2InstanceId?: string;
+  /** The snapshot the instance was launched from (ISO-8601). */
+  pointInTime?: string;
+  /** Snapshot requested in the input, if any. */
+  recoverySnapshotId?: string;
+  /** Measured time to launch (RTO): from the StartRecovery request until DRS said LAUNCHED. */
+  timeToLaunchSeconds?: number;
+  /** Data age at launch (RPO): launch request time minus the snapshot's point in time. */
+  dataAgeSeconds?: number;
+  /** Replication lag seen in preflight. */
+  replicationLagSeconds?: number;
+  /** Result of validation health checks, when run. */
+  healthy?: boolean;
+  /** True when cleanup terminated this server's drill instance. */
+  terminated?: boolean;
+  errors: string[];
+}
+
+export interface DrillReport {
+  operation: 'drill';
+  workflowId: string;
+  outcome: Outcome;
+  region: string;
+  accountId?: string;
+  servers: DrillServerReport[];
+  launchJobId?: string;
+  terminateJobId?: string;
+  /** Seconds per phase, in the order they ran. */
+  phaseDurations: Partial<Record<DrillPhase, number>>;
+  startedAt: string;
+  finishedAt: string;
+  /** Why the drill ended as it did (abort reason, first error). */
+  summary: string;
+  errors: string[];
+}
+
+/** The `progress` query's answer. */
+export interface DrillProgress {
+  phase: DrillPhase;
+  launchJobId?: string;
+  launchJobStatus?: JobStatus;
+  terminateJobId?: string;
+  servers: { sourceServerId: string; launchStatus?: string; recoveryInstanceId?: string }[];
+  phaseDurations: Partial<Record<DrillPhase, number>>;
+  approved: boolean;
+  abortReason?: string;
+  /** The report as far as it is known (filled in at the end). */
+  report?: DrillReport;
+}
+
+// ---------------------------------------------------------------------------------------------
+// What activities report about DRS jobs and instances (plain data kept small: it goes into history)
+
+export interface JobSummary {
+  jobId: string;
+  type?: string;
+  initiatedBy?: string;
+  status: JobStatus;
+  creationDateTime?: string;
+  endDateTime?: string;
+  servers: { sourceServerId: string; launchStatus?: LaunchStatus; recoveryInstanceId?: string }[];
+  tags: Record<string, string>;
+}
+
+/** A drill's recovery instance, as DescribeRecoveryInstances lists it. */
+export interface DrillInstance {
+  sourceServerId: string;
+  recoveryInstanceId: string;
+  ec2InstanceId?: string;
+  ec2InstanceState?: string;
+  /** The snapshot the instance was launched from (ISO-8601). */
+  pointInTime?: string;
+  primaryIp?: string;
+}
+
+export interface TerminateResult {
+  /** The terminate job, when there was anything to terminate. */
+  jobId?: string;
+  recoveryInstanceIds: string[];
+}

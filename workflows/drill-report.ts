@@ -1,0 +1,148 @@
+// The drill's running record: per-server state, job ids, phase timings, and the report built from
+// it. Deterministic (workflow time only).
+import type {
+  DrillInstance,
+  DrillPhase,
+  DrillPlan,
+  DrillProgress,
+  DrillReport,
+  DrillServerReport,
+  JobSummary,
+  Outcome,
+} from '../common/types';
+import type { SourceServerHealth } from '../common/drill-rules';
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+export class DrillRecord {
+  phase: DrillPhase = 'validating-input';
+  readonly startedAtMs = Date.now();
+  private phaseStartedMs = this.startedAtMs;
+  readonly phaseDurations: Partial<Record<DrillPhase, number>> = {};
+  readonly servers = new Map<string, DrillServerReport>();
+  readonly errors: string[] = [];
+  launchJob?: JobSummary;
+  launchRequestedAtMs?: number;
+  terminateJobId?: string;
+  approved = false;
+  abortReason?: string;
+  report?: DrillReport;
+
+  plan?: DrillPlan;
+
+  constructor(readonly workflowId: string) {}
+
+  start(plan: DrillPlan): void {
+    this.plan = plan;
+    for (const id of plan.sourceServerIds) {
+      this.servers.set(id, {
+        sourceServerId: id,
+        launchStatus: 'NOT_LAUNCHED',
+        recoverySnapshotId: plan.recoverySnapshotIds[id],
+        errors: [],
+      });
+    }
+  }
+
+  enterPhase(phase: DrillPhase): void {
+    const now = Date.now();
+    this.phaseDurations[this.phase] =
+      (this.phaseDurations[this.phase] ?? 0) + seconds(now - this.phaseStartedMs);
+    this.phase = phase;
+    this.phaseStartedMs = now;
+  }
+
+  notePreflight(health: SourceServerHealth[]): void {
+    for (const h of health) {
+      const server = this.servers.get(h.sourceServerId);
+      if (server) server.replicationLagSeconds = h.lagSeconds;
+    }
+  }
+
+  /** Records a launch job state; the first time a server shows LAUNCHED is its measured launch time. */
+  noteLaunchJob(job: JobSummary): void {
+    this.launchJob = job;
+    const requested = this.launchRequestedAtMs ?? this.startedAtMs;
+    for (const s of job.servers) {
+      const server = this.servers.get(s.sourceServerId);
+      if (!server || !s.launchStatus) continue;
+      if (s.launchStatus === 'LAUNCHED' && server.launchStatus !== 'LAUNCHED') {
+        server.timeToLaunchSeconds = seconds(Date.now() - requested);
+      }
+      server.launchStatus = s.launchStatus;
+      if (s.recoveryInstanceId) server.recoveryInstanceId ??= s.recoveryInstanceId;
+    }
+  }
+
+  noteInstances(instances: DrillInstance[]): void {
+    const jobCreated = Date.parse(this.launchJob?.creationDateTime ?? '');
+    for (const instance of instances) {
+      const server = this.servers.get(instance.sourceServerId);
+      if (!server) continue;
+      server.recoveryInstanceId = instance.recoveryInstanceId;
+      server.ec2InstanceId = instance.ec2InstanceId;
+      server.pointInTime = instance.pointInTime;
+      const snapshot = Date.parse(instance.pointInTime ?? '');
+      if (Number.isFinite(jobCreated) && Number.isFinite(snapshot))
+        server.dataAgeSeconds = seconds(jobCreated - snapshot);
+    }
+  }
+
+  serverError(sourceServerId: string, message: string): void {
+    this.servers.get(sourceServerId)?.errors.push(message);
+  }
+
+  launchedServerIds(): string[] {
+    return [...this.servers.values()]
+      .filter((s) => s.launchStatus === 'LAUNCHED')
+      .map((s) => s.sourceServerId);
+  }
+
+  outcome(): Outcome {
+    if (this.abortReason !== undefined) return 'ABORTED';
+    const servers = [...this.servers.values()];
+    const good = servers.filter(
+      (s) => s.launchStatus === 'LAUNCHED' && s.healthy !== false && s.errors.length === 0,
+    );
+    if (good.length === servers.length && this.errors.length === 0) return 'SUCCEEDED';
+    return good.length === 0 ? 'FAILED' : 'PARTIAL';
+  }
+
+  finish(summary: string): DrillReport {
+    this.enterPhase('done');
+    this.report = {
+      operation: 'drill',
+      workflowId: this.workflowId,
+      outcome: this.outcome(),
+      region: this.plan?.region ?? '',
+      ...(this.plan?.accountId ? { accountId: this.plan.accountId } : {}),
+      servers: [...this.servers.values()],
+      launchJobId: this.launchJob?.jobId,
+      terminateJobId: this.terminateJobId,
+      phaseDurations: this.phaseDurations,
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      finishedAt: new Date().toISOString(),
+      summary,
+      errors: this.errors,
+    };
+    return this.report;
+  }
+
+  progress(): DrillProgress {
+    return {
+      phase: this.phase,
+      launchJobId: this.launchJob?.jobId,
+      launchJobStatus: this.launchJob?.status,
+      terminateJobId: this.terminateJobId,
+      servers: [...this.servers.values()].map((s) => ({
+        sourceServerId: s.sourceServerId,
+        launchStatus: s.launchStatus,
+        recoveryInstanceId: s.recoveryInstanceId,
+      })),
+      phaseDurations: { ...this.phaseDurations },
+      approved: this.approved,
+      abortReason: this.abortReason,
+      report: this.report,
+    };
+  }
+}

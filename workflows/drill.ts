@@ -1,0 +1,354 @@
+// drsDrill: a DRS recovery drill, end to end. Preflight, launch (isDrill), wait for the launch job,
+// validate, clean up, report. Cleanup is guaranteed once a launch was requested: failure, deadline,
+// abort and cancellation all still terminate this drill's instances, and only those.
+//
+// How it ends: a drill that ran returns its report (outcome SUCCEEDED / PARTIAL / FAILED /
+// ABORTED). A drill that could not run fails the workflow: bad input (InvalidInput), preflight
+// refused (PreflightFailed, the report in the failure details) or a DRS error before launch. A
+// cancelled drill cleans up, then ends cancelled (its report stays readable through `progress`).
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DrsActivities } from '../activities';
+import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
+import { INVALID_INPUT, PREFLIGHT_FAILED } from '../common/failures';
+import { InvalidInputError, parseDrillInput, type DrillInput } from '../common/inputs';
+import { DrsOperation, DrsOutcome, DrsPhase, DrsSourceServers } from '../common/search-attributes';
+import type { DrillInstance, DrillPhase, DrillPlan, DrillReport, DrsTarget } from '../common/types';
+import { DrillRecord } from './drill-report';
+import { DEADLINE_EXCEEDED, JOB_POLL_RETRY, followJob, untilDeadline } from './job-waits';
+import { abortSignal, approveSignal, progressQuery } from './messages';
+
+// Short DRS calls. Temporal owns every retry (the SDK makes one attempt, see
+// activities/drs-client.ts): 1 s doubling to 1 min, for up to 30 min of throttling or outage.
+const drs = proxyActivities<DrsActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Retry-as-poll calls get their schedule-to-close from the caller's deadline. */
+const pollingCalls = (remainingMs: number) =>
+  proxyActivities<DrsActivities>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: remainingMs,
+    retry: JOB_POLL_RETRY,
+  });
+
+/** DRS may list a LAUNCHED server's recovery instance a little later. */
+const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
+
+export async function drsDrill(input: DrillInput): Promise<DrillReport> {
+  const record = new DrillRecord(workflowInfo().workflowId);
+  setHandler(progressQuery, () => record.progress());
+  setHandler(approveSignal, () => void (record.approved = true));
+  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+
+  const plan = validatedPlan(input);
+  record.start(plan);
+  upsertSearchAttributes([
+    { key: DrsOperation, value: 'drill' },
+    { key: DrsSourceServers, value: plan.sourceServerIds },
+  ]);
+
+  try {
+    enterPhase(record, 'preflight');
+    await preflight(plan, record);
+    if (record.abortReason !== undefined)
+      return finish(record, `aborted before launch: ${record.abortReason}`);
+
+    enterPhase(record, 'launching');
+    const launchRequestedAtMs = Date.now();
+    record.launchRequestedAtMs = launchRequestedAtMs;
+    // Non-cancellable: once StartRecovery is sent DRS may have created the job, and cleanup needs its id.
+    const launch = await CancellationScope.nonCancellable(() =>
+      drs.startDrillJob({
+        ...target(plan),
+        sourceServers: plan.sourceServerIds.map((id) => ({
+          sourceServerId: id,
+          recoverySnapshotId: plan.recoverySnapshotIds[id],
+        })),
+        workflowId: record.workflowId,
+        step: 'launch',
+        tagJobs: plan.tagJobs,
+        notBeforeMs: launchRequestedAtMs,
+      }),
+    );
+    record.noteLaunchJob(launch);
+  } catch (err) {
+    upsertSearchAttributes([{ key: DrsOutcome, value: 'FAILED' }]);
+    throw err;
+  }
+
+  let cancellation: unknown;
+  try {
+    await launchAndValidate(plan, record);
+  } catch (err) {
+    if (isCancellation(err)) {
+      cancellation = err;
+      record.abortReason ??= 'workflow cancelled';
+    } else {
+      record.errors.push(errorMessage(err));
+    }
+  }
+  await CancellationScope.nonCancellable(() => cleanUp(plan, record));
+  const report = finish(record, summarize(record));
+  if (cancellation) throw cancellation;
+  return report;
+}
+
+function validatedPlan(input: DrillInput): DrillPlan {
+  try {
+    return parseDrillInput(input);
+  } catch (err) {
+    // A plain Error would only fail the workflow task (retried forever); bad input must fail the run.
+    if (err instanceof InvalidInputError)
+      throw ApplicationFailure.nonRetryable(err.message, INVALID_INPUT, { problems: err.problems });
+    throw err;
+  }
+}
+
+const target = (plan: DrillPlan): DrsTarget => ({
+  region: plan.region,
+  ...(plan.accountId ? { accountId: plan.accountId } : {}),
+});
+
+function enterPhase(record: DrillRecord, phase: DrillPhase): void {
+  record.enterPhase(phase);
+  upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
+}
+
+/** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
+async function preflight(plan: DrillPlan, record: DrillRecord): Promise<void> {
+  const servers = { ...target(plan), sourceServerIds: plan.sourceServerIds };
+  let health = await drs.inspectSourceServers(servers);
+  const toRepair = plan.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
+  if (toRepair.length > 0) {
+    enterPhase(record, 'repairing-replication');
+    await Promise.all(
+      toRepair.map((id) => drs.retryDataReplication({ ...target(plan), sourceServerId: id })),
+    );
+    const deadline = Date.now() + plan.repairTimeoutSeconds * 1000;
+    try {
+      await unlessAborted(record, () =>
+        untilDeadline('replication did not catch up', deadline, (remainingMs) =>
+          pollingCalls(remainingMs).awaitReplicationHealthy({
+            ...target(plan),
+            sourceServerIds: toRepair,
+            maxLagSeconds: plan.maxReplicationLagSeconds,
+          }),
+        ),
+      );
+    } catch (err) {
+      // Past the deadline the checks below name each server that is still unhealthy.
+      if (!(err instanceof ApplicationFailure && err.type === DEADLINE_EXCEEDED)) throw err;
+    }
+    health = await drs.inspectSourceServers(servers);
+  }
+  record.notePreflight(health);
+  refuseUnhealthy(plan, record, health);
+}
+
+function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceServerHealth[]): void {
+  const problems = health.flatMap((h) =>
+    preflightProblems(h, plan.maxReplicationLagSeconds).map((p) => {
+      record.serverError(h.sourceServerId, p);
+      return `${h.sourceServerId}: ${p}`;
+    }),
+  );
+  if (problems.length === 0) return;
+  const report = finish(record, `preflight failed: ${problems.join('; ')}`);
+  throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
+}
+
+/** Waits for the launch job, resolves each server's instance, runs the validation phase. */
+async function launchAndValidate(plan: DrillPlan, record: DrillRecord): Promise<void> {
+  const launchJobId = record.launchJob?.jobId ?? '';
+  const deadline = (record.launchRequestedAtMs ?? Date.now()) + plan.launchTimeoutSeconds * 1000;
+  const job = await unlessAborted(record, () =>
+    followJob(target(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j)),
+  );
+  if (!job) return;
+
+  const failed = job.servers.filter((s) => s.launchStatus !== 'LAUNCHED');
+  if (failed.length > 0) {
+    const messages = await drs.describeJobFailures({ ...target(plan), jobId: launchJobId });
+    for (const s of failed) {
+      record.serverError(
+        s.sourceServerId,
+        messages[s.sourceServerId]?.join('; ') || `launch ended ${s.launchStatus ?? 'without a status'}`,
+      );
+    }
+  }
+  const launchedServerIds = record.launchedServerIds();
+  if (launchedServerIds.length === 0) return;
+  const instances = await untilDeadline(
+    'recovery instances not listed',
+    Date.now() + INSTANCE_LISTING_GRACE_MS,
+    (remainingMs) =>
+      pollingCalls(remainingMs).resolveDrillInstances({
+        ...target(plan),
+        launchJobId,
+        sourceServerIds: plan.sourceServerIds,
+        launchedServerIds,
+      }),
+  );
+  record.noteInstances(instances);
+
+  enterPhase(record, 'validating');
+  await validateLaunch(plan, record, instances);
+}
+
+async function validateLaunch(
+  plan: DrillPlan,
+  record: DrillRecord,
+  instances: DrillInstance[],
+): Promise<void> {
+  const v = plan.validation;
+  const aborted = () => record.abortReason !== undefined;
+  switch (v.mode) {
+    case 'none':
+      return;
+    case 'hold':
+      await condition(aborted, v.holdSeconds * 1000);
+      return;
+    case 'approval': {
+      const decided = await condition(() => record.approved || aborted(), v.timeoutSeconds * 1000);
+      if (!decided && v.onTimeout === 'abort') record.abortReason = `no approval within ${v.timeoutSeconds}s`;
+      return;
+    }
+    case 'healthChecks': {
+      const deadline = Date.now() + v.timeoutSeconds * 1000;
+      await unlessAborted(record, () =>
+        Promise.all(
+          instances.map(async (instance) => {
+            const server = record.servers.get(instance.sourceServerId);
+            const host = v.hosts[instance.sourceServerId] ?? instance.primaryIp;
+            if (!server) return;
+            if (!host) {
+              server.healthy = false;
+              server.errors.push('health checks: no address known for the instance (set validation.hosts)');
+              return;
+            }
+            try {
+              await untilDeadline('health checks did not pass in time', deadline, (remainingMs) =>
+                pollingCalls(remainingMs).checkInstanceHealth({
+                  sourceServerId: instance.sourceServerId,
+                  host,
+                  checks: v.checks,
+                }),
+              );
+              server.healthy = true;
+            } catch (err) {
+              if (isCancellation(err)) throw err;
+              server.healthy = false;
+              server.errors.push(errorMessage(err));
+            }
+          }),
+        ),
+      );
+      return;
+    }
+  }
+}
+
+/**
+ * Terminates exactly this drill's instances (isDrill, launched by this drill's job) and waits for
+ * the terminate job. DRS cannot cancel a job, so a launch still running is followed to its end
+ * first: instances it launches after an abort are cleaned up too.
+ */
+async function cleanUp(plan: DrillPlan, record: DrillRecord): Promise<void> {
+  const launchJob = record.launchJob;
+  if (!launchJob) return;
+  enterPhase(record, 'cleaning-up');
+  const deadline = Date.now() + plan.cleanupTimeoutSeconds * 1000;
+  const calls = proxyActivities<DrsActivities>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: plan.cleanupTimeoutSeconds * 1000,
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+  const drill = { ...target(plan), launchJobId: launchJob.jobId, sourceServerIds: plan.sourceServerIds };
+  try {
+    if (launchJob.status !== 'COMPLETED')
+      await followJob(target(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
+    const terminate = await calls.terminateDrillInstances({
+      ...drill,
+      workflowId: record.workflowId,
+      notBeforeMs: Date.now(),
+    });
+    record.terminateJobId = terminate.jobId;
+    if (terminate.jobId) await followJob(target(plan), terminate.jobId, deadline);
+    const remaining = await calls.remainingDrillInstances(drill);
+    for (const server of record.servers.values()) {
+      if (server.recoveryInstanceId)
+        server.terminated = !remaining.some((i) => i.sourceServerId === server.sourceServerId);
+    }
+    if (remaining.length > 0) {
+      record.errors.push(
+        `cleanup left drill instances running: ${remaining.map((i) => i.recoveryInstanceId).join(', ')}`,
+      );
+    }
+  } catch (err) {
+    record.errors.push(`cleanup failed: ${errorMessage(err)}`);
+  }
+}
+
+/** Runs `work`, cancelling it when an `abort` arrives; undefined when it was aborted. */
+async function unlessAborted<T>(record: DrillRecord, work: () => Promise<T>): Promise<T | undefined> {
+  if (record.abortReason !== undefined) return undefined;
+  const workScope = new CancellationScope();
+  const watchScope = new CancellationScope();
+  const watching = watchScope
+    .run(() => condition(() => record.abortReason !== undefined))
+    .then(
+      () => workScope.cancel(),
+      () => undefined, // the watch was cancelled: the work ended first
+    );
+  try {
+    return await workScope.run(work);
+  } catch (err) {
+    if (
+      isCancellation(err) &&
+      record.abortReason !== undefined &&
+      !CancellationScope.current().consideredCancelled
+    )
+      return undefined;
+    throw err;
+  } finally {
+    watchScope.cancel();
+    await watching;
+  }
+}
+
+function finish(record: DrillRecord, summary: string): DrillReport {
+  const report = record.finish(summary);
+  upsertSearchAttributes([
+    { key: DrsPhase, value: 'done' },
+    { key: DrsOutcome, value: report.outcome },
+  ]);
+  return report;
+}
+
+function summarize(record: DrillRecord): string {
+  const servers = [...record.servers.values()];
+  const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
+  const parts = [`${launched}/${servers.length} servers launched`];
+  if (record.abortReason !== undefined) parts.push(`aborted: ${record.abortReason}`);
+  const terminated = servers.filter((s) => s.terminated).length;
+  parts.push(`${terminated} drill instance(s) terminated`);
+  if (record.errors.length > 0) parts.push(record.errors[0]);
+  return parts.join('; ');
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return (err as Error).message ?? String(err);
+}

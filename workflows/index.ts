@@ -1,0 +1,3 @@
+// Every workflow the worker registers. Type names are stable: the UI, CI and schedules start them
+// by name.
+export { drsDrill } from './drill';

@@ -1,0 +1,72 @@
+// Waiting on DRS from workflow code, with bounded history: each wait is ONE activity whose retry
+// policy is the poll loop (retry-as-poll). Temporal records an activity's retries as a single
+// scheduled/started/completed triple, so a job that stays PENDING for a day costs a few events,
+// and the retries' backoff is a server-side timer that the time-skipping test server skips.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  proxyActivities,
+  type RetryPolicy,
+} from '@temporalio/workflow';
+import type { DrsActivities } from '../activities';
+import { jobFingerprint } from '../common/job-state';
+import type { DrsTarget, JobSummary } from '../common/types';
+
+/** Poll interval: 5 s growing to 30 s (also the resolution of the measured time to launch). */
+export const JOB_POLL_RETRY: RetryPolicy = {
+  initialInterval: '5s',
+  backoffCoefficient: 1.5,
+  maximumInterval: '30s',
+};
+
+/** Raised when a wait's deadline passes; non-retryable. */
+export const DEADLINE_EXCEEDED = 'DeadlineExceeded';
+
+/** Runs a retry-as-poll activity call, turning its schedule-to-close timeout into DEADLINE_EXCEEDED. */
+export async function untilDeadline<T>(
+  what: string,
+  deadlineMs: number,
+  poll: (remainingMs: number) => Promise<T>,
+): Promise<T> {
+  const remainingMs = deadlineMs - Date.now();
+  if (remainingMs <= 0) throw ApplicationFailure.nonRetryable(`${what}: deadline passed`, DEADLINE_EXCEEDED);
+  try {
+    return await poll(remainingMs);
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
+      const last = err.cause.cause?.message;
+      throw ApplicationFailure.nonRetryable(
+        `${what}: deadline passed${last ? ` (last: ${last})` : ''}`,
+        DEADLINE_EXCEEDED,
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * Follows a job until COMPLETED, calling `onChange` with each new state (status or a server's
+ * launch status changed) so queries show progress. History grows with state changes, not time.
+ */
+export async function followJob(
+  target: DrsTarget,
+  jobId: string,
+  deadlineMs: number,
+  onChange: (job: JobSummary) => void = () => undefined,
+): Promise<JobSummary> {
+  let seen: string | undefined;
+  for (;;) {
+    const job = await untilDeadline(`job ${jobId} did not complete in time`, deadlineMs, (remainingMs) => {
+      const { pollJob } = proxyActivities<DrsActivities>({
+        startToCloseTimeout: '1 minute',
+        scheduleToCloseTimeout: remainingMs,
+        retry: JOB_POLL_RETRY,
+      });
+      return pollJob({ ...target, jobId, seen });
+    });
+    onChange(job);
+    if (job.status === 'COMPLETED') return job;
+    seen = jobFingerprint(job);
+  }
+}

@@ -202,8 +202,14 @@ export class DrsClient {
       return { workflowId, runId, report };
     } catch (err) {
       if (!(err instanceof WorkflowFailedError)) throw err;
-      const { message, outcome, invalidInput } = describeFailure(err);
-      const report = reportForFailedRun(operation, workflowId, serverIds(), message, outcome);
+      const { message, outcome, invalidInput, details } = describeFailure(err);
+      // a drill refused in preflight carries its report in the failure; a cancelled one keeps it in `progress`
+      const final = isReport(details)
+        ? details
+        : (await this.progress(workflowId, runId).catch(() => undefined))?.report;
+      const report = isReport(final)
+        ? final
+        : reportForFailedRun(operation, workflowId, serverIds(), message, outcome);
       return { workflowId, runId, report, invalidInput };
     } finally {
       done = true;
@@ -212,11 +218,15 @@ export class DrsClient {
   }
 }
 
-function describeFailure(err: WorkflowFailedError): {
+interface FailureSummary {
   message: string;
   outcome: Outcome;
   invalidInput: boolean;
-} {
+  /** The first detail of an application failure (a drill's preflight attaches its report). */
+  details?: unknown;
+}
+
+function describeFailure(err: WorkflowFailedError): FailureSummary {
   const cause = err.cause;
   if (cause instanceof CancelledFailure)
     return { message: 'cancelled', outcome: 'ABORTED', invalidInput: false };
@@ -225,6 +235,16 @@ function describeFailure(err: WorkflowFailedError): {
   if (cause instanceof TimeoutFailure)
     return { message: 'workflow timed out', outcome: 'FAILED', invalidInput: false };
   const message = cause?.message ?? err.message;
-  const invalidInput = cause instanceof ApplicationFailure && cause.type === INVALID_INPUT;
-  return { message, outcome: 'FAILED', invalidInput };
+  if (!(cause instanceof ApplicationFailure)) return { message, outcome: 'FAILED', invalidInput: false };
+  return {
+    message,
+    outcome: 'FAILED',
+    invalidInput: cause.type === INVALID_INPUT,
+    details: cause.details?.[0],
+  };
+}
+
+function isReport(value: unknown): value is OperationReport {
+  const v = value as OperationReport | undefined;
+  return typeof v?.outcome === 'string' && Array.isArray(v.servers);
 }

@@ -1,6 +1,8 @@
 // Temporal servers for tests, all from the project's own tools folder (never downloaded by the SDK):
 // - timeSkippingEnv(): the Java time-skipping test server, one per suite;
-// - devServerEnv(): one Temporal CLI dev server shared by the whole mocha run, stopped at the end.
+// - devServerEnv(): one Temporal CLI dev server shared by the whole mocha run, stopped at the end,
+//   with its Web UI on (devServerUiUrl()) for the browser test.
+import { createServer } from 'node:net';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath, testServerPath } from '../../common/paths';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
@@ -12,23 +14,48 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 }
 
 let shared: Promise<TestWorkflowEnvironment> | undefined;
+let uiUrl: string | undefined;
 
-/** The shared dev server (with the project's custom search attributes registered). */
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The shared dev server (with the project's custom search attributes registered and its Web UI). */
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {
-  shared ??= TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
-      ip: '127.0.0.1',
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      extraArgs: ['--log-level', 'error'],
-    },
+  shared ??= freePort().then((uiPort) => {
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+    return TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: temporalCliPath() },
+        ip: '127.0.0.1',
+        ui: true,
+        uiPort,
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+        extraArgs: ['--log-level', 'error'],
+      },
+    });
   });
   return shared;
+}
+
+/** The shared dev server's Web UI, e.g. http://127.0.0.1:41234 (starts the server if needed). */
+export async function devServerUiUrl(): Promise<string> {
+  await devServerEnv();
+  return uiUrl as string;
 }
 
 export async function stopDevServer(): Promise<void> {
   if (!shared) return;
   const env = await shared.catch(() => undefined);
   shared = undefined;
+  uiUrl = undefined;
   await env?.teardown();
 }

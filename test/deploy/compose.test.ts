@@ -1,0 +1,175 @@
+// docker-compose.yml and Dockerfile checked against the code: no Docker engine runs here, so these
+// are the guarantees that `docker compose up` starts what the code expects.
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { repoRoot } from '../../common/paths';
+import { devServerSearchAttributeArgs } from '../../common/search-attributes';
+import { WORKER_ENV_VARS, workerConfigSchema } from '../../worker/config';
+import { splitHostPort } from '../../worker/health';
+import {
+  composeDefault,
+  containerPorts,
+  envDrift,
+  isPinned,
+  loadCompose,
+  publishedPorts,
+  readRepoFile,
+} from './compose-file';
+import { sourceFoldersReachedFrom } from './import-graph';
+
+const compose = loadCompose();
+const services = compose.services;
+const worker = services.worker;
+const schemaDefaults = workerConfigSchema.parse({}) as Record<string, unknown>;
+const workerEnv = (name: string) => composeDefault(worker.environment?.[name] ?? '');
+
+describe('docker-compose.yml', () => {
+  it('has the deployment shape: Temporal on PostgreSQL, UI, setup jobs, worker, emulator', () => {
+    assert.deepEqual(Object.keys(services).sort(), [
+      'emulator',
+      'postgresql',
+      'temporal',
+      'temporal-schema',
+      'temporal-setup',
+      'temporal-ui',
+      'worker',
+    ]);
+  });
+
+  it('pins every image to an exact version, the worker image to package.json', () => {
+    for (const [name, service] of Object.entries(services)) {
+      assert.ok(service.image, `${name} names its image`);
+      assert.ok(isPinned(service.image), `${name}: ${service.image} is not pinned to a release`);
+    }
+    const { version } = JSON.parse(readRepoFile('package.json')) as { version: string };
+    assert.equal(worker.image, `temporal-drs-worker:${version}`);
+    assert.deepEqual(worker.build, { context: '.', dockerfile: 'Dockerfile' });
+  });
+
+  it("gives the worker exactly the variables of the worker's configuration schema", () => {
+    assert.deepEqual(envDrift(WORKER_ENV_VARS, worker), { missingInCompose: [], unknownToCode: [] });
+  });
+
+  it('notices a variable added to the schema that the compose file does not know, and vice versa', () => {
+    const drift = envDrift([...WORKER_ENV_VARS, 'WORKER_NEW_SETTING'], worker);
+    assert.deepEqual(drift.missingInCompose, ['WORKER_NEW_SETTING']);
+    const fewer = envDrift(
+      WORKER_ENV_VARS.filter((v) => v !== 'LOG_LEVEL'),
+      worker,
+    );
+    assert.deepEqual(fewer.unknownToCode, ['LOG_LEVEL']);
+  });
+
+  it("uses the schema's defaults except where the container network needs another value", () => {
+    const containerSpecific: Record<string, string> = {
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      WORKER_METRICS_ADDRESS: '0.0.0.0:9464',
+      WORKER_HEALTH_ADDRESS: '0.0.0.0:8080',
+    };
+    for (const name of WORKER_ENV_VARS) {
+      const expected = containerSpecific[name] ?? String(schemaDefaults[name] ?? '');
+      assert.equal(workerEnv(name), expected, `${name} in docker-compose.yml`);
+    }
+    // the values the compose file sets pass the worker's own validation
+    const env = Object.fromEntries(WORKER_ENV_VARS.map((name) => [name, workerEnv(name)]));
+    assert.ok(workerConfigSchema.safeParse(env).success);
+  });
+
+  it('points the worker at the temporal service, publishes its metrics port and probes its health port', () => {
+    const { host, port } = splitHostPort(workerEnv('TEMPORAL_ADDRESS'));
+    assert.ok(host in services, `${host} is a compose service`);
+    assert.deepEqual(containerPorts(services[host]), [port]);
+    assert.deepEqual(containerPorts(worker), [splitHostPort(workerEnv('WORKER_METRICS_ADDRESS')).port]);
+    const healthPort = splitHostPort(workerEnv('WORKER_HEALTH_ADDRESS')).port;
+    assert.match(
+      worker.healthcheck?.test.join(' ') ?? '',
+      new RegExp(`127\\.0\\.0\\.1:${healthPort}/healthz`),
+    );
+    assert.deepEqual(publishedPorts(services['temporal-ui']), [8080]);
+  });
+
+  it('stops the worker with SIGTERM and waits longer than its own shutdown bound', () => {
+    const seconds = Number(/^(\d+)s$/.exec(worker.stop_grace_period ?? '')?.[1]);
+    assert.ok(
+      seconds > Number(schemaDefaults.WORKER_SHUTDOWN_FORCE_SECONDS),
+      `stop_grace_period ${seconds}s`,
+    );
+  });
+
+  it('registers exactly the search attributes of common/search-attributes.ts at start', () => {
+    const expected = devServerSearchAttributeArgs().filter((arg) => arg !== '--search-attribute');
+    const setup = services['temporal-setup'];
+    assert.deepEqual(setup.command, expected);
+    assert.deepEqual(setup.entrypoint, ['/bin/sh', '/deploy/register.sh']);
+    assert.ok(existsSync(path.join(repoRoot(), 'deploy/temporal/register.sh')));
+    assert.equal(setup.environment?.TEMPORAL_ADDRESS, workerEnv('TEMPORAL_ADDRESS'));
+    assert.equal(setup.environment?.TEMPORAL_NAMESPACE, workerEnv('TEMPORAL_NAMESPACE'));
+  });
+
+  it('starts in dependency order, waiting only on services that can report healthy', () => {
+    const condition = (from: string, to: string) => services[from].depends_on?.[to]?.condition;
+    assert.equal(condition('temporal-schema', 'postgresql'), 'service_healthy');
+    assert.equal(condition('temporal', 'temporal-schema'), 'service_completed_successfully');
+    assert.equal(condition('temporal-setup', 'temporal'), 'service_healthy');
+    assert.equal(condition('temporal-ui', 'temporal'), 'service_healthy');
+    assert.equal(condition('worker', 'temporal-setup'), 'service_completed_successfully');
+    for (const [name, service] of Object.entries(services)) {
+      for (const [target, dep] of Object.entries(service.depends_on ?? {})) {
+        if (dep.condition === 'service_healthy')
+          assert.ok(services[target].healthcheck, `${name} → ${target}`);
+      }
+    }
+    assert.ok(services.emulator.healthcheck && worker.healthcheck && services.postgresql.healthcheck);
+  });
+
+  it('mounts the dynamic config the server is told to read', () => {
+    const temporal = services.temporal;
+    const file = path.basename(String(temporal.environment?.DYNAMIC_CONFIG_FILE_PATH));
+    assert.ok(temporal.volumes?.some((v) => v.startsWith('./deploy/temporal/dynamicconfig:')));
+    assert.ok(existsSync(path.join(repoRoot(), 'deploy/temporal/dynamicconfig', file)), file);
+    assert.ok(existsSync(path.join(repoRoot(), 'deploy/temporal/setup-schema.sh')));
+  });
+
+  it('keeps the emulator behind the opt-in profile, serving the port it publishes', () => {
+    for (const [name, service] of Object.entries(services)) {
+      assert.deepEqual(service.profiles, name === 'emulator' ? ['emulator'] : undefined, name);
+    }
+    const command = services.emulator.command ?? [];
+    assert.deepEqual(command.slice(0, 2), ['node', 'dist/emulator/main.js']);
+    const port = Number(command[command.indexOf('--port') + 1]);
+    assert.deepEqual(containerPorts(services.emulator), [port]);
+    assert.equal(services.emulator.image, worker.image, 'the emulator runs from the worker image');
+  });
+});
+
+describe('Dockerfile', () => {
+  const dockerfile = readRepoFile('Dockerfile');
+  const from = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+  const copied = [...dockerfile.matchAll(/^COPY\s+(\w+)\s+\.\/\1$/gm)].map((m) => m[1]);
+
+  it('is multi-stage with pinned base images and runs the compiled worker', () => {
+    assert.ok(from.length >= 2, 'a build stage and a runtime stage');
+    for (const image of from) assert.ok(isPinned(image), `${image} is not pinned to a release`);
+    assert.match(dockerfile, /npm ci --omit=dev/);
+    assert.match(dockerfile, /^USER node$/m);
+    assert.match(dockerfile, /^CMD \["node", "dist\/worker\/main\.js"\]$/m);
+  });
+
+  it('copies every source folder the worker, its workflows and the emulator import', () => {
+    const entries = ['worker/main.ts', 'workflows/index.ts', 'emulator/main.ts'];
+    for (const entry of entries) assert.ok(existsSync(path.join(repoRoot(), entry)), `${entry} exists`);
+    const needed = sourceFoldersReachedFrom(entries);
+    assert.deepEqual(
+      needed.filter((folder) => !copied.includes(folder)),
+      [],
+      `Dockerfile copies ${copied.join(', ')}`,
+    );
+  });
+
+  it('keeps local build output and tools out of the build context', () => {
+    const ignored = readRepoFile('.dockerignore').split('\n');
+    for (const entry of ['node_modules', 'dist', '.build', '.tools', '.git'])
+      assert.ok(ignored.includes(entry), entry);
+  });
+});

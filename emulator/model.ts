@@ -1,0 +1,160 @@
+// The emulator's internal records. API shapes (SDK types) are produced from these by serialize.ts;
+// state changes happen through the store, the job planner and the replication timeline.
+import type {
+  DataReplicationError,
+  DataReplicationState,
+  ExtensionStatus,
+  FailbackLaunchType,
+  FailbackState,
+  InitiatedBy,
+  JobLog,
+  JobStatus,
+  JobType,
+  LastLaunchResult,
+  LastLaunchType,
+  LaunchConfiguration,
+  LaunchStatus,
+  OriginEnvironment,
+  RecoveryInstanceDataReplicationState,
+  ReplicationDirection,
+  SourceCloudProperties,
+  SourceProperties,
+} from '@aws-sdk/client-drs';
+
+/** Replication as a timeline: a base state since `since`, optionally a catch-up run towards CONTINUOUS. */
+export interface ReplicationRecord {
+  state: DataReplicationState;
+  since: number;
+  error?: DataReplicationError;
+  /** A started or retried replication: INITIATING → INITIAL_SYNC|BACKLOG → CREATING_SNAPSHOT → CONTINUOUS. */
+  catchUp?: { startedAt: number; endsAt: number; fromScratch: boolean };
+  /** When the current replication attempt was initiated. */
+  initiatedAt: number;
+  /** Lag while CONTINUOUS. */
+  baseLagMs: number;
+  /** Newest recoverable data while not CONTINUOUS; undefined = no snapshot to launch from. */
+  dataAsOf?: number;
+  /** DisconnectSourceServer sets totalStorageBytes of every disk to zero. */
+  disksZeroed?: boolean;
+  stagingAvailabilityZone: string;
+}
+
+export interface LastLaunchRecord {
+  jobID: string;
+  type: LastLaunchType;
+  apiCallAt: number;
+  status: LaunchStatus;
+}
+
+export interface SourceServerRecord {
+  seq: number;
+  id: string;
+  arn: string;
+  accountId: string;
+  region: string;
+  hostname: string;
+  tags: Record<string, string>;
+  addedAt: number;
+  agentVersion: string;
+  sourceProperties: SourceProperties;
+  sourceCloudProperties?: SourceCloudProperties;
+  replication: ReplicationRecord;
+  recoveryInstanceId?: string;
+  lastLaunch?: LastLaunchRecord;
+  lastLaunchResult: LastLaunchResult;
+  replicationDirection: ReplicationDirection;
+  reversedDirectionSourceServerArn?: string;
+  staging: { status: ExtensionStatus; stagingAccountID: string; stagingSourceServerArn?: string };
+  /** For an extended source server: the staging account's server it mirrors. */
+  extendedFrom?: string;
+  launchConfiguration: LaunchConfiguration;
+}
+
+export interface ParticipantRecord {
+  sourceServerID: string;
+  recoveryInstanceID?: string;
+  launchStatus: LaunchStatus;
+}
+
+export interface JobRecord {
+  seq: number;
+  id: string;
+  arn: string;
+  accountId: string;
+  region: string;
+  type: JobType;
+  initiatedBy: InitiatedBy;
+  createdAt: number;
+  endAt?: number;
+  status: JobStatus;
+  participants: ParticipantRecord[];
+  tags: Record<string, string>;
+  log: JobLog[];
+}
+
+export interface FailbackRecord {
+  state: FailbackState;
+  /** FAILBACK_IN_PROGRESS becomes FAILBACK_READY_FOR_LAUNCH at this time. */
+  readyAt?: number;
+  failbackClientID?: string;
+  failbackJobID?: string;
+  failbackInitiationTime?: number;
+  failbackLaunchType?: FailbackLaunchType;
+}
+
+export interface RecoveryInstanceRecord {
+  seq: number;
+  id: string;
+  arn: string;
+  accountId: string;
+  region: string;
+  sourceServerID: string;
+  jobID: string;
+  isDrill: boolean;
+  ec2State: 'PENDING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'SHUTTING-DOWN' | 'TERMINATED' | 'NOT_FOUND';
+  pointInTime: number;
+  launchedAt: number;
+  originEnvironment: OriginEnvironment;
+  originAvailabilityZone?: string;
+  tags: Record<string, string>;
+  failback: FailbackRecord;
+  replicationState: RecoveryInstanceDataReplicationState;
+  /** Set while a TERMINATE job holds this instance. */
+  terminatingJobID?: string;
+}
+
+export interface MgnServerRecord {
+  seq: number;
+  id: string;
+  arn: string;
+  accountId: string;
+  region: string;
+  hostname: string;
+  replicationType: 'AGENT_BASED' | 'SNAPSHOT_SHIPPING';
+  /** MGN adds PENDING_SNAPSHOT_SHIPPING and SHIPPING_SNAPSHOT to the DRS states. */
+  state: string;
+  since: number;
+  /** After StartReplication: INITIATING → SHIPPING_SNAPSHOT → CONTINUOUS. */
+  catchUp?: { startedAt: number; endsAt: number };
+  lastSnapshotAt?: number;
+  tags: Record<string, string>;
+}
+
+/** One account in one region: what a DRS client with those credentials and that region sees. */
+export interface Partition {
+  accountId: string;
+  region: string;
+  initialized: boolean;
+  servers: Map<string, SourceServerRecord>;
+  jobs: Map<string, JobRecord>;
+  recoveryInstances: Map<string, RecoveryInstanceRecord>;
+  mgnServers: Map<string, MgnServerRecord>;
+  /** Jobs not yet COMPLETED (the concurrency quotas count these). */
+  activeJobs: Set<JobRecord>;
+}
+
+export const TERMINAL_LAUNCH_STATUSES: ReadonlySet<LaunchStatus> = new Set([
+  'LAUNCHED',
+  'FAILED',
+  'TERMINATED',
+]);

@@ -1,0 +1,668 @@
+// The DRS operations (restJson1, API version 2020-02-26). Each handler validates its input the way
+// the service model does, applies the service's rules and returns the model's response shape.
+import { drsErrors } from '../errors';
+import {
+  beginFailbackReplication,
+  startFailbackJob,
+  startLaunchJob,
+  startTerminateJob,
+  type LaunchTarget,
+} from '../jobs';
+import type { JobRecord, Partition, RecoveryInstanceRecord, SourceServerRecord } from '../model';
+import { paginate } from '../pagination';
+import { ACCOUNT_ID, JOB_ID, RECOVERY_INSTANCE_ID, SOURCE_SERVER_ID } from '../random';
+import { effective, setState, startCatchUp } from '../replication';
+import { toJob, toRecoveryInstance, toSourceServer } from '../serialize';
+import { RequestReader, type Body } from '../validation';
+import { ok, type CallContext, type Handler, type OperationResult } from './context';
+
+const DEFAULT_PAGE = 1000;
+const SNAPSHOT_ID = /^pit-[0-9a-zA-Z]{17}$/;
+const SOURCE_SERVER_ARN = /^arn:[\w-]+:drs:([a-z0-9-]+):(\d{12}):source-server\/(s-[0-9a-zA-Z]{17})$/;
+/** Minutes DRS takes to delete a disconnected server's replication resources (and snapshots). */
+const DISCONNECT_CLEANUP_MS = 90 * 60_000;
+
+function sourceServer(partition: Partition, id: string): SourceServerRecord {
+  const server = partition.servers.get(id);
+  if (!server) throw drsErrors.notFound(`Source server ${id} not found`, id, 'SOURCE_SERVER');
+  return server;
+}
+
+function recoveryInstance(partition: Partition, id: string): RecoveryInstanceRecord {
+  const instance = partition.recoveryInstances.get(id);
+  if (!instance) throw drsErrors.notFound(`Recovery instance ${id} not found`, id, 'RECOVERY_INSTANCE');
+  return instance;
+}
+
+function activeJobOf(partition: Partition, sourceServerID: string): JobRecord | undefined {
+  for (const job of partition.activeJobs) {
+    if (job.participants.some((p) => p.sourceServerID === sourceServerID)) return job;
+  }
+  return undefined;
+}
+
+function hasRecoveryInstance(partition: Partition, server: SourceServerRecord): boolean {
+  if (server.recoveryInstanceId) return true;
+  for (const r of partition.recoveryInstances.values()) if (r.sourceServerID === server.id) return true;
+  return false;
+}
+
+function requireNotBusy(partition: Partition, server: SourceServerRecord): void {
+  const job = activeJobOf(partition, server.id);
+  if (job) {
+    throw drsErrors.conflict(
+      `Source server ${server.id} is participating in active job ${job.id}`,
+      server.id,
+      'SOURCE_SERVER',
+    );
+  }
+}
+
+/** Concurrency quotas for a new job over `serverCount` servers. */
+function requireJobQuota(ctx: CallContext, serverCount: number): void {
+  const { quotas } = ctx.store.config;
+  const { partition } = ctx;
+  if (serverCount > quotas.maxServersPerJob) {
+    throw drsErrors.quota(
+      `A job may include at most ${quotas.maxServersPerJob} source servers (requested ${serverCount})`,
+      'SERVERS_PER_JOB',
+    );
+  }
+  if (partition.activeJobs.size >= quotas.maxConcurrentJobs) {
+    throw drsErrors.quota(`At most ${quotas.maxConcurrentJobs} jobs may be in progress`, 'CONCURRENT_JOBS');
+  }
+  let inJobs = 0;
+  for (const job of partition.activeJobs) inJobs += job.participants.length;
+  if (inJobs + serverCount > quotas.maxServersInActiveJobs) {
+    throw drsErrors.quota(
+      `At most ${quotas.maxServersInActiveJobs} source servers may be in active jobs (${inJobs} already are)`,
+      'SERVERS_IN_ACTIVE_JOBS',
+    );
+  }
+}
+
+function listArgs(r: RequestReader, max = 1000): { maxResults?: number; nextToken?: string } {
+  return { maxResults: r.optionalInt('maxResults', 1, max), nextToken: r.optionalString('nextToken') };
+}
+
+const startRecovery: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const requested = r.objectList('sourceServers', { min: 1, max: 200 }, (entry: Body, label) => {
+    const inner = new RequestReader(entry);
+    const id = typeof entry.sourceServerID === 'string' ? entry.sourceServerID : undefined;
+    if (!id || !SOURCE_SERVER_ID.test(id))
+      r.problem(`${label}.sourceServerID`, `must match ${SOURCE_SERVER_ID.source}`);
+    const snapshot = entry.recoverySnapshotID;
+    if (snapshot !== undefined && (typeof snapshot !== 'string' || !SNAPSHOT_ID.test(snapshot))) {
+      r.problem(`${label}.recoverySnapshotID`, `must match ${SNAPSHOT_ID.source}`);
+    }
+    inner.done();
+    return {
+      sourceServerID: id ?? '',
+      recoverySnapshotID: typeof snapshot === 'string' ? snapshot : undefined,
+    };
+  });
+  const isDrill = r.optionalBoolean('isDrill') ?? false;
+  const tags = r.tags();
+  const seen = new Set<string>();
+  requested.forEach((s, i) => {
+    if (seen.has(s.sourceServerID))
+      r.problem(`sourceServers[${i}].sourceServerID`, 'is listed more than once');
+    seen.add(s.sourceServerID);
+  });
+  r.done();
+
+  const targets: LaunchTarget[] = requested.map((s) => ({
+    server: sourceServer(ctx.partition, s.sourceServerID),
+    recoverySnapshotID: s.recoverySnapshotID,
+  }));
+  requireJobQuota(ctx, targets.length);
+  for (const { server } of targets) {
+    requireNotBusy(ctx.partition, server);
+    const existing = server.recoveryInstanceId
+      ? ctx.partition.recoveryInstances.get(server.recoveryInstanceId)
+      : undefined;
+    if (existing && !existing.isDrill) {
+      throw drsErrors.conflict(
+        `Source server ${server.id} has recovery instance ${existing.id} from a recovery launch; terminate or disconnect it first`,
+        server.id,
+        'SOURCE_SERVER',
+      );
+    }
+  }
+  const job = startLaunchJob(ctx.store, ctx.partition, targets, isDrill, tags, ctx.now);
+  return ok({ job: toJob(job) }, 202);
+};
+
+const describeJobs: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const filters = r.optionalObject('filters') ?? {};
+  const jobIDs = r.stringList('jobIDs', { max: 1000, pattern: JOB_ID }, filters, 'filters.jobIDs');
+  const from = dateFilter(r, filters, 'fromDate');
+  const to = dateFilter(r, filters, 'toDate');
+  const page = listArgs(r);
+  r.done();
+  const wanted = jobIDs && jobIDs.length > 0 ? new Set(jobIDs) : undefined;
+  const jobs = [...ctx.partition.jobs.values()]
+    .filter(
+      (j) =>
+        (!wanted || wanted.has(j.id)) &&
+        (from === undefined || j.createdAt >= from) &&
+        (to === undefined || j.createdAt <= to),
+    )
+    .reverse(); // newest first, as DRS lists jobs
+  const result = paginate(jobs, 'desc', page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({ items: result.items.map(toJob), ...tokenOf(result) });
+};
+
+function dateFilter(r: RequestReader, filters: Body, name: string): number | undefined {
+  const value = filters[name];
+  if (value === undefined || value === null) return undefined;
+  const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(parsed)) {
+    r.problem(`filters.${name}`, 'must be an ISO-8601 date and time');
+    return undefined;
+  }
+  return parsed;
+}
+
+function tokenOf(page: { nextToken?: string }): { nextToken?: string } {
+  return page.nextToken ? { nextToken: page.nextToken } : {};
+}
+
+const describeJobLogItems: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const jobID = r.requiredString('jobID', JOB_ID);
+  const page = listArgs(r);
+  r.done();
+  const job = ctx.partition.jobs.get(jobID);
+  if (!job) throw drsErrors.notFound(`Job ${jobID} not found`, jobID, 'JOB');
+  const items = job.log.map((item, i) => ({ seq: i + 1, item }));
+  const result = paginate(items, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({ items: result.items.map((i) => i.item), ...tokenOf(result) });
+};
+
+const describeSourceServers: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const filters = r.optionalObject('filters') ?? {};
+  const ids = r.stringList(
+    'sourceServerIDs',
+    { max: 200, pattern: SOURCE_SERVER_ID },
+    filters,
+    'filters.sourceServerIDs',
+  );
+  const staging = r.stringList(
+    'stagingAccountIDs',
+    { max: 200, pattern: ACCOUNT_ID },
+    filters,
+    'filters.stagingAccountIDs',
+  );
+  const hardwareId = typeof filters.hardwareId === 'string' ? filters.hardwareId : undefined;
+  const page = listArgs(r);
+  r.done();
+  const wanted = ids && ids.length > 0 ? new Set(ids) : undefined;
+  const stagingWanted = staging && staging.length > 0 ? new Set(staging) : undefined;
+  const servers = [...ctx.partition.servers.values()].filter(
+    (s) =>
+      (!wanted || wanted.has(s.id)) &&
+      (!stagingWanted || stagingWanted.has(s.staging.stagingAccountID)) &&
+      (!hardwareId || matchesHardware(s, hardwareId)),
+  );
+  const result = paginate(servers, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({ items: result.items.map((s) => toSourceServer(s, ctx.now)), ...tokenOf(result) });
+};
+
+function matchesHardware(s: SourceServerRecord, hardwareId: string): boolean {
+  const hints = s.sourceProperties.identificationHints;
+  return (
+    hints?.awsInstanceID === hardwareId ||
+    hints?.vmWareUuid === hardwareId ||
+    (s.sourceProperties.networkInterfaces ?? []).some((n) => n.macAddress === hardwareId)
+  );
+}
+
+const describeRecoveryInstances: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const filters = r.optionalObject('filters') ?? {};
+  const ids = r.stringList(
+    'recoveryInstanceIDs',
+    { max: 200, pattern: RECOVERY_INSTANCE_ID },
+    filters,
+    'filters.recoveryInstanceIDs',
+  );
+  const sources = r.stringList(
+    'sourceServerIDs',
+    { max: 200, pattern: SOURCE_SERVER_ID },
+    filters,
+    'filters.sourceServerIDs',
+  );
+  const page = listArgs(r);
+  r.done();
+  const wanted = ids && ids.length > 0 ? new Set(ids) : undefined;
+  const sourcesWanted = sources && sources.length > 0 ? new Set(sources) : undefined;
+  const instances = [...ctx.partition.recoveryInstances.values()].filter(
+    (i) => (!wanted || wanted.has(i.id)) && (!sourcesWanted || sourcesWanted.has(i.sourceServerID)),
+  );
+  const result = paginate(instances, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({
+    items: result.items.map((i) => toRecoveryInstance(i, ctx.partition.servers.get(i.sourceServerID))),
+    ...tokenOf(result),
+  });
+};
+
+const terminateRecoveryInstances: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const ids = r.stringList('recoveryInstanceIDs', { min: 1, max: 200, pattern: RECOVERY_INSTANCE_ID }) ?? [];
+  if (new Set(ids).size !== ids.length) r.problem('recoveryInstanceIDs', 'lists an instance more than once');
+  r.done();
+  const instances = ids.map((id) => recoveryInstance(ctx.partition, id));
+  for (const instance of instances) {
+    const busy = activeJobOf(ctx.partition, instance.sourceServerID);
+    if (instance.terminatingJobID || busy) {
+      throw drsErrors.conflict(
+        `Recovery instance ${instance.id} is participating in active job ${instance.terminatingJobID ?? busy?.id}`,
+        instance.id,
+        'RECOVERY_INSTANCE',
+      );
+    }
+  }
+  const { quotas } = ctx.store.config;
+  if (ctx.partition.activeJobs.size >= quotas.maxConcurrentJobs) {
+    throw drsErrors.quota(`At most ${quotas.maxConcurrentJobs} jobs may be in progress`, 'CONCURRENT_JOBS');
+  }
+  const job = startTerminateJob(ctx.store, ctx.partition, instances, ctx.now);
+  return ok({ job: toJob(job) });
+};
+
+/** The seed rule: RetryDataReplication works only for a STALLED, DISCONNECTED or STOPPED server. */
+const RETRYABLE_STATES = new Set(['STALLED', 'DISCONNECTED', 'STOPPED']);
+
+function catchUpMs(ctx: CallContext): number {
+  const scenario = ctx.store.scenarioFor('replicationCatchUp');
+  return scenario ? scenario.seconds * 1000 : ctx.store.duration((d) => d.replicationCatchUp);
+}
+
+function serverArg(ctx: CallContext): SourceServerRecord {
+  const r = new RequestReader(ctx.body);
+  const id = r.requiredString('sourceServerID', SOURCE_SERVER_ID);
+  r.done();
+  return sourceServer(ctx.partition, id);
+}
+
+function replicatingHere(server: SourceServerRecord, action: string): void {
+  if (server.extendedFrom) {
+    throw drsErrors.conflict(
+      `${action} is not possible on extended source server ${server.id}; act on ${server.staging.stagingSourceServerArn} in the staging account`,
+      server.id,
+      'SOURCE_SERVER',
+    );
+  }
+}
+
+const retryDataReplication: Handler = (ctx) => {
+  const server = serverArg(ctx);
+  if (server.extendedFrom) {
+    throw drsErrors.validation(
+      `Source server ${server.id} is extended; retry replication in the staging account`,
+    );
+  }
+  const state = effective(server.replication, ctx.now).state;
+  if (!RETRYABLE_STATES.has(state)) {
+    throw drsErrors.validation(
+      `Source server ${server.id} replication is ${state}; RetryDataReplication works only when it is STALLED, DISCONNECTED or STOPPED`,
+    );
+  }
+  startCatchUp(server.replication, ctx.now, catchUpMs(ctx));
+  return ok(toSourceServer(server, ctx.now));
+};
+
+const stopReplication: Handler = (ctx) => {
+  const server = serverArg(ctx);
+  replicatingHere(server, 'StopReplication');
+  const state = effective(server.replication, ctx.now).state;
+  if (state === 'STOPPED' || state === 'DISCONNECTED') {
+    throw drsErrors.conflict(
+      `Source server ${server.id} replication is already ${state}`,
+      server.id,
+      'SOURCE_SERVER',
+    );
+  }
+  requireNotBusy(ctx.partition, server);
+  // Stopping makes the server unprotected and deletes its snapshots: nothing left to launch from.
+  setState(server.replication, ctx.now, 'STOPPED');
+  server.replication.dataAsOf = undefined;
+  return ok({ sourceServer: toSourceServer(server, ctx.now) });
+};
+
+const startReplication: Handler = (ctx) => {
+  const server = serverArg(ctx);
+  replicatingHere(server, 'StartReplication');
+  const state = effective(server.replication, ctx.now).state;
+  if (state !== 'STOPPED') {
+    throw drsErrors.conflict(
+      `Source server ${server.id} replication is ${state}; StartReplication starts a STOPPED server`,
+      server.id,
+      'SOURCE_SERVER',
+    );
+  }
+  startCatchUp(server.replication, ctx.now, catchUpMs(ctx));
+  return ok({ sourceServer: toSourceServer(server, ctx.now) });
+};
+
+const disconnectSourceServer: Handler = (ctx) => {
+  const server = serverArg(ctx);
+  if (hasRecoveryInstance(ctx.partition, server)) {
+    throw drsErrors.conflict(
+      `Cannot disconnect source server ${server.id} while it has a recovery instance`,
+      server.id,
+      'SOURCE_SERVER',
+    );
+  }
+  requireNotBusy(ctx.partition, server);
+  if (!server.extendedFrom) {
+    // Documented side effects: DISCONNECTED, totalStorageBytes zeroed, lag and ETA nullified;
+    // replication resources (and so snapshots) are deleted within 90 minutes.
+    const rep = server.replication;
+    setState(rep, ctx.now, 'DISCONNECTED');
+    rep.error = undefined;
+    rep.disksZeroed = true;
+    const since = rep.since;
+    ctx.store.schedule(ctx.now + DISCONNECT_CLEANUP_MS, () => {
+      if (rep.state === 'DISCONNECTED' && rep.since === since && !rep.catchUp) rep.dataAsOf = undefined;
+    });
+  }
+  return ok(toSourceServer(server, ctx.now));
+};
+
+const disconnectRecoveryInstance: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const id = r.requiredString('recoveryInstanceID', RECOVERY_INSTANCE_ID);
+  r.done();
+  const instance = recoveryInstance(ctx.partition, id);
+  if (instance.terminatingJobID || activeJobOf(ctx.partition, instance.sourceServerID)) {
+    throw drsErrors.conflict(
+      `Recovery instance ${id} is participating in an active job`,
+      id,
+      'RECOVERY_INSTANCE',
+    );
+  }
+  instance.replicationState = 'DISCONNECTED';
+  instance.failback = { ...instance.failback, state: 'FAILBACK_NOT_STARTED', readyAt: undefined };
+  return { statusCode: 200 };
+};
+
+function instanceArg(ctx: CallContext): RecoveryInstanceRecord {
+  const r = new RequestReader(ctx.body);
+  const id = r.requiredString('recoveryInstanceID', RECOVERY_INSTANCE_ID);
+  r.done();
+  return recoveryInstance(ctx.partition, id);
+}
+
+const startFailbackLaunch: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const ids = r.stringList('recoveryInstanceIDs', { min: 1, max: 200, pattern: RECOVERY_INSTANCE_ID }) ?? [];
+  const tags = r.tags();
+  r.done();
+  const instances = ids.map((id) => recoveryInstance(ctx.partition, id));
+  for (const instance of instances) {
+    if (instance.failback.state !== 'FAILBACK_READY_FOR_LAUNCH') {
+      throw drsErrors.conflict(
+        `Recovery instance ${instance.id} failback state is ${instance.failback.state}; it must be FAILBACK_READY_FOR_LAUNCH`,
+        instance.id,
+        'RECOVERY_INSTANCE',
+      );
+    }
+    if (instance.terminatingJobID || activeJobOf(ctx.partition, instance.sourceServerID)) {
+      throw drsErrors.conflict(
+        `Recovery instance ${instance.id} is participating in an active job`,
+        instance.id,
+        'RECOVERY_INSTANCE',
+      );
+    }
+  }
+  requireJobQuota(ctx, instances.length);
+  const job = startFailbackJob(ctx.store, ctx.partition, instances, tags, ctx.now);
+  return ok({ job: toJob(job) });
+};
+
+const reverseReplication: Handler = (ctx) => {
+  const instance = instanceArg(ctx);
+  const source = ctx.partition.servers.get(instance.sourceServerID);
+  if (instance.originEnvironment !== 'AWS' || !source?.sourceCloudProperties) {
+    throw drsErrors.validation(
+      `Recovery instance ${instance.id} did not originate in EC2; ReverseReplication does not apply`,
+    );
+  }
+  if (instance.isDrill) {
+    throw drsErrors.conflict(
+      `Recovery instance ${instance.id} is a drill instance`,
+      instance.id,
+      'RECOVERY_INSTANCE',
+    );
+  }
+  if (!source.reversedDirectionSourceServerArn) {
+    const originRegion = source.sourceCloudProperties.originRegion ?? ctx.partition.region;
+    const origin = ctx.store.partition(ctx.partition.accountId, originRegion);
+    const reversed = ctx.store.addSourceServer(origin, {
+      hostname: source.hostname,
+      state: 'CONTINUOUS',
+      tags: source.tags,
+      disksGiB: (source.sourceProperties.disks ?? []).map((d) => Math.round((d.bytes ?? 0) / 1024 ** 3)),
+    });
+    reversed.replicationDirection = 'FAILBACK';
+    reversed.reversedDirectionSourceServerArn = source.arn;
+    startCatchUp(reversed.replication, ctx.now, catchUpMs(ctx));
+    source.reversedDirectionSourceServerArn = reversed.arn;
+  }
+  beginFailbackReplication(
+    ctx.store,
+    instance,
+    ctx.now,
+    ctx.store.duration((d) => d.failbackReplication),
+  );
+  return ok({ reversedDirectionSourceServerArn: source.reversedDirectionSourceServerArn });
+};
+
+const stopFailback: Handler = (ctx) => {
+  const instance = instanceArg(ctx);
+  if (
+    instance.failback.state === 'FAILBACK_IN_PROGRESS' ||
+    instance.failback.state === 'FAILBACK_READY_FOR_LAUNCH'
+  ) {
+    instance.failback = { ...instance.failback, state: 'FAILBACK_NOT_STARTED', readyAt: undefined };
+    instance.replicationState = 'STOPPED';
+  }
+  return { statusCode: 200 };
+};
+
+const getLaunchConfiguration: Handler = (ctx) => ok(serverArg(ctx).launchConfiguration);
+
+const listStagingAccounts: Handler = (ctx) => {
+  const r = new RequestReader(queryAsBody(ctx.query));
+  const page = listArgs(r, 50);
+  r.done();
+  const accounts = [
+    ...new Set(
+      [...ctx.partition.servers.values()]
+        .filter((s) => s.extendedFrom)
+        .map((s) => s.staging.stagingAccountID),
+    ),
+  ]
+    .sort()
+    .map((accountID, i) => ({ seq: i + 1, accountID }));
+  const result = paginate(accounts, 'asc', page.maxResults, page.nextToken, 50);
+  return ok({ accounts: result.items.map((a) => ({ accountID: a.accountID })), ...tokenOf(result) });
+};
+
+function queryAsBody(query: CallContext['query']): Body {
+  const body: Body = {};
+  for (const [key, value] of Object.entries(query)) {
+    const v = Array.isArray(value) ? value[0] : value;
+    if (v === undefined) continue;
+    body[key] = key === 'maxResults' && /^-?\d+$/.test(v) ? Number(v) : v;
+  }
+  return body;
+}
+
+const listExtensibleSourceServers: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const stagingAccountID = r.requiredString('stagingAccountID', ACCOUNT_ID);
+  const page = listArgs(r);
+  r.done();
+  const staging = ctx.store.partition(stagingAccountID, ctx.partition.region);
+  const alreadyExtended = new Set(
+    [...ctx.partition.servers.values()].filter((s) => s.extendedFrom).map((s) => s.extendedFrom as string),
+  );
+  const extensible = [...staging.servers.values()].filter(
+    (s) => !s.extendedFrom && !alreadyExtended.has(s.id),
+  );
+  const result = paginate(extensible, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({
+    items: result.items.map((s) => ({ arn: s.arn, hostname: s.hostname, tags: s.tags })),
+    ...tokenOf(result),
+  });
+};
+
+const createExtendedSourceServer: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const arn = r.requiredString('sourceServerArn', SOURCE_SERVER_ARN);
+  const tags = r.tags();
+  r.done();
+  const [, region, accountId, id] = SOURCE_SERVER_ARN.exec(arn) as RegExpExecArray;
+  const staging = ctx.store.partition(accountId, region).servers.get(id);
+  if (!staging) throw drsErrors.notFound(`Source server ${arn} not found`, id, 'SOURCE_SERVER');
+  if (accountId === ctx.partition.accountId) {
+    throw drsErrors.validation('The source server is in this account already', [
+      { name: 'sourceServerArn', message: 'must name a source server in another (staging) account' },
+    ]);
+  }
+  if (staging.extendedFrom) {
+    throw drsErrors.validation(`Source server ${arn} is itself an extended source server`);
+  }
+  if ([...ctx.partition.servers.values()].some((s) => s.extendedFrom === staging.id)) {
+    throw drsErrors.validation(
+      `Source server ${arn} is already extended into account ${ctx.partition.accountId}`,
+    );
+  }
+  if (ctx.partition.servers.size >= ctx.store.config.quotas.maxSourceServers) {
+    throw drsErrors.quota(
+      `At most ${ctx.store.config.quotas.maxSourceServers} source servers per account`,
+      'SOURCE_SERVERS',
+    );
+  }
+  const server = ctx.store.addSourceServer(ctx.partition, {
+    hostname: staging.hostname,
+    state: 'CONTINUOUS',
+    tags: { ...staging.tags, ...tags },
+    disksGiB: [],
+    extendedFrom: staging.id,
+  });
+  server.sourceProperties = staging.sourceProperties;
+  return ok({ sourceServer: toSourceServer(server, ctx.now) }, 201);
+};
+
+const initializeService: Handler = (ctx) => {
+  ctx.partition.initialized = true;
+  return { statusCode: 204 };
+};
+
+/** Tagging: ListTagsForResource, TagResource, UntagResource on source servers, jobs and recovery instances. */
+function taggable(ctx: CallContext): { tags: Record<string, string> } {
+  const arn = ctx.resourceArn ?? '';
+  const id = arn.slice(arn.lastIndexOf('/') + 1);
+  const resource = ctx.store.servers.get(id) ?? ctx.store.jobs.get(id) ?? ctx.store.recoveryInstances.get(id);
+  if (!resource || resource.arn !== arn)
+    throw drsErrors.notFound(`Resource ${arn} not found`, arn, 'RESOURCE');
+  return resource;
+}
+
+const listTagsForResource: Handler = (ctx) => ok({ tags: taggable(ctx).tags });
+
+const tagResource: Handler = (ctx) => {
+  const resource = taggable(ctx);
+  const r = new RequestReader(ctx.body);
+  const tags = r.tags();
+  if (!ctx.body.tags) r.problem('tags', 'is required');
+  r.done();
+  Object.assign(resource.tags, tags);
+  return { statusCode: 200 };
+};
+
+const untagResource: Handler = (ctx) => {
+  const resource = taggable(ctx);
+  const keys = ctx.query.tagKeys;
+  const list = Array.isArray(keys) ? keys : keys === undefined ? [] : [keys];
+  if (list.length === 0) {
+    throw drsErrors.validation('tagKeys is required', [{ name: 'tagKeys', message: 'tagKeys is required' }]);
+  }
+  for (const key of list) delete resource.tags[key];
+  return { statusCode: 200 };
+};
+
+export interface DrsOperation {
+  name: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  handler: Handler;
+  /** Whether the account must have called InitializeService. */
+  needsInitializedAccount: boolean;
+}
+
+const post = (name: string, handler: Handler): DrsOperation => ({
+  name,
+  method: 'POST',
+  path: `/${name}`,
+  handler,
+  needsInitializedAccount: true,
+});
+
+export const DRS_OPERATIONS: DrsOperation[] = [
+  post('StartRecovery', startRecovery),
+  post('DescribeJobs', describeJobs),
+  post('DescribeJobLogItems', describeJobLogItems),
+  post('TerminateRecoveryInstances', terminateRecoveryInstances),
+  post('DescribeRecoveryInstances', describeRecoveryInstances),
+  post('DescribeSourceServers', describeSourceServers),
+  post('RetryDataReplication', retryDataReplication),
+  post('StopReplication', stopReplication),
+  post('StartReplication', startReplication),
+  post('DisconnectSourceServer', disconnectSourceServer),
+  post('DisconnectRecoveryInstance', disconnectRecoveryInstance),
+  post('StartFailbackLaunch', startFailbackLaunch),
+  post('ReverseReplication', reverseReplication),
+  post('StopFailback', stopFailback),
+  post('ListExtensibleSourceServers', listExtensibleSourceServers),
+  post('CreateExtendedSourceServer', createExtendedSourceServer),
+  post('GetLaunchConfiguration', getLaunchConfiguration),
+  { ...post('InitializeService', initializeService), needsInitializedAccount: false },
+  {
+    name: 'ListStagingAccounts',
+    method: 'GET',
+    path: '/ListStagingAccounts',
+    handler: listStagingAccounts,
+    needsInitializedAccount: true,
+  },
+  {
+    name: 'ListTagsForResource',
+    method: 'GET',
+    path: '/tags/',
+    handler: listTagsForResource,
+    needsInitializedAccount: true,
+  },
+  {
+    name: 'TagResource',
+    method: 'POST',
+    path: '/tags/',
+    handler: tagResource,
+    needsInitializedAccount: true,
+  },
+  {
+    name: 'UntagResource',
+    method: 'DELETE',
+    path: '/tags/',
+    handler: untagResource,
+    needsInitializedAccount: true,
+  },
+];
+
+export type { OperationResult };

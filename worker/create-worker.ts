@@ -22,6 +22,7 @@ export async function createDrsWorker(
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ drsClients }),
+    interceptors: { workflowModules: [require.resolve('./workflow-metrics')] },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
     // after this, in-flight activities are cancelled: their attempt fails and is retried elsewhere

@@ -1,0 +1,136 @@
+// The real worker process against the shared dev server and an in-process DRS emulator: SIGTERM in
+// the middle of a drill, a restarted worker finishing it, and the metrics endpoint afterwards.
+import { strict as assert } from 'node:assert';
+import { DrsClient } from '@aws-sdk/client-drs';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  emulatorClientConfig,
+  pickHealthyServers,
+  startEmulator,
+  type RunningEmulator,
+} from '../../emulator';
+import type { DrillReport } from '../../common/types';
+import { devServerEnv } from '../helpers/temporal';
+import { WorkerProcess, workerEnv, type LogLine } from './worker-process';
+
+const GRACE_SECONDS = 2;
+const FORCE_SECONDS = 15;
+const AWS_SECRET = 'aws-secret-never-logged';
+
+describe('worker process: graceful shutdown, restart and metrics', function () {
+  let env: TestWorkflowEnvironment;
+  let emulator: RunningEmulator;
+  const workers: WorkerProcess[] = [];
+  const taskQueue = `drs-shutdown-${Date.now()}`;
+  const workflowId = `drill-shutdown-${Date.now()}`;
+
+  async function startWorker(
+    extra: NodeJS.ProcessEnv = {},
+  ): Promise<{ worker: WorkerProcess; metricsUrl: string }> {
+    const environment = await workerEnv({
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DRS_ENDPOINT: emulator.url,
+      AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
+      AWS_SECRET_ACCESS_KEY: AWS_SECRET,
+      WORKER_SHUTDOWN_GRACE_SECONDS: String(GRACE_SECONDS),
+      WORKER_SHUTDOWN_FORCE_SECONDS: String(FORCE_SECONDS),
+      ...extra,
+    });
+    const worker = new WorkerProcess(environment);
+    workers.push(worker);
+    await worker.waitForLog((l) => l.msg === 'worker polling');
+    return { worker, metricsUrl: `http://${environment.WORKER_METRICS_ADDRESS}/metrics` };
+  }
+
+  async function calls(operation: string): Promise<number> {
+    return (await emulator.control.audit({ operation })).filter((e) => e.statusCode < 300).length;
+  }
+
+  before(async () => {
+    env = await devServerEnv();
+    // launch and terminate jobs finish in a few seconds
+    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
+  });
+
+  after(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await emulator?.close();
+  });
+
+  let report: DrillReport;
+  let secondWorker: { worker: WorkerProcess; metricsUrl: string };
+
+  it('SIGTERM mid-drill ends the worker cleanly within the bound; a restarted worker finishes the drill, launching once', async () => {
+    const first = await startWorker();
+    const healthUrl = first.worker.logs.find((l) => l.msg === 'worker polling')?.health as string;
+    assert.equal((await fetch(healthUrl)).status, 200);
+
+    const drs = new DrsClient(emulatorClientConfig(emulator.url));
+    const sourceServerIds = await pickHealthyServers(drs, 2);
+    drs.destroy();
+    const handle = await env.client.workflow.start('drsDrill', {
+      taskQueue,
+      workflowId,
+      args: [{ sourceServerIds, region: 'us-east-1' }],
+    });
+
+    // mid-drill: the launch job exists and the drill is waiting on it
+    for (let i = 0; (await calls('StartRecovery')) === 0; i++) {
+      assert.ok(i < 600, 'StartRecovery within 60 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const signalledAt = Date.now();
+    first.worker.signal('SIGTERM');
+    const { code, signal } = await first.worker.exited;
+    const exitSeconds = (Date.now() - signalledAt) / 1000;
+    assert.equal(code, 0, `clean exit, got code ${code} signal ${signal}:\n${first.worker.output}`);
+    assert.ok(exitSeconds < FORCE_SECONDS, `exited after ${exitSeconds}s, bound ${FORCE_SECONDS}s`);
+    assert.ok(
+      first.worker.logs.some((l) => l.msg.startsWith('shutdown requested') && l.signal === 'SIGTERM'),
+    );
+    assert.ok(first.worker.logs.some((l) => l.msg.startsWith('worker stopped')));
+    const description = await handle.describe();
+    assert.equal(description.status.name, 'RUNNING', 'the drill outlives the worker');
+
+    secondWorker = await startWorker({ LOG_LEVEL: 'debug' });
+    report = await handle.result();
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    assert.equal(await calls('StartRecovery'), 1, 'exactly one StartRecovery across both workers');
+    assert.equal(await calls('TerminateRecoveryInstances'), 1);
+    assert.ok(report.servers.every((s) => s.launchStatus === 'LAUNCHED' && s.terminated));
+  });
+
+  it('serves the product metrics beside the Temporal runtime metrics after the drill', async () => {
+    assert.ok(secondWorker, 'the restarted worker from the previous test');
+    let text = '';
+    for (let i = 0; i < 50 && !/^drs_drills_total\{/m.test(text); i++) {
+      text = await (await fetch(secondWorker.metricsUrl)).text();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const sample = (pattern: RegExp) => text.split('\n').find((line) => pattern.test(line));
+    const drills = sample(/^drs_drills_total\{.*outcome="SUCCEEDED"/);
+    assert.ok(drills, `drs_drills_total{outcome="SUCCEEDED"} in:\n${text}`);
+    assert.match(drills, /workflowType="drsDrill"/);
+    assert.equal(Number(drills.split(' ').at(-1)), 1, 'counted once, not again on replay');
+    assert.match(sample(/^drs_time_to_launch_seconds_count/) ?? '', / 1$/);
+    assert.ok(
+      sample(/^drs_api_calls_total\{.*operation="DescribeJobs".*result="ok"/),
+      'DRS calls by operation',
+    );
+    assert.ok(
+      sample(/^drs_api_calls_total\{.*operation="TerminateRecoveryInstances"/),
+      'the restarted worker did the cleanup',
+    );
+    assert.ok(sample(/^temporal_/), "the Temporal runtime's own metrics");
+  });
+
+  it('logs JSON lines carrying workflow ids, never the AWS secret', () => {
+    const worker = secondWorker.worker;
+    const activityLine = worker.logs.find(
+      (l: LogLine) => l.workflowId === workflowId && typeof l.activityType === 'string',
+    );
+    assert.ok(activityLine, `an activity log line with workflowId ${workflowId}:\n${worker.output}`);
+    for (const w of workers) assert.ok(!w.output.includes(AWS_SECRET), 'AWS secret printed');
+  });
+});

@@ -1,0 +1,39 @@
+import { strict as assert } from 'node:assert';
+import { freePort } from '../helpers/temporal';
+import { WorkerProcess, workerEnv } from './worker-process';
+
+describe('worker process start', () => {
+  it('refuses an invalid configuration with exit code 2 and a message naming each variable', async () => {
+    const worker = new WorkerProcess(
+      await workerEnv({ LOG_LEVEL: 'loud', WORKER_HEALTH_ADDRESS: 'everywhere' }),
+    );
+    const { code } = await worker.exited;
+    assert.equal(code, 2, worker.output);
+    assert.match(
+      worker.output,
+      /worker failed: invalid environment: .*WORKER_HEALTH_ADDRESS: expected host:port/,
+    );
+    assert.match(worker.output, /LOG_LEVEL:/);
+  });
+
+  it('exits 3 when Temporal is unreachable, without ever printing a credential', async () => {
+    const secrets = { TEMPORAL_API_KEY: 'tk-never-print-me', AWS_SECRET_ACCESS_KEY: 'aws-never-print-me' };
+    const worker = new WorkerProcess(
+      await workerEnv({
+        ...secrets,
+        TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+        AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
+        AWS_SESSION_TOKEN: 'aws-token-never-print-me',
+        LOG_LEVEL: 'trace',
+      }),
+    );
+    const { code } = await worker.exited;
+    assert.equal(code, 3, worker.output);
+    assert.match(worker.output, /cannot connect to Temporal at 127\.0\.0\.1:\d+/);
+    const starting = worker.logs.find((l) => l.msg === 'worker starting');
+    assert.ok(starting, 'the startup line shows the configuration');
+    for (const secret of [...Object.values(secrets), 'aws-token-never-print-me']) {
+      assert.ok(!worker.output.includes(secret), `${secret} printed:\n${worker.output}`);
+    }
+  });
+});

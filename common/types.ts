@@ -58,6 +58,8 @@ export type DrillPhase =
   | 'validating-input'
   | 'preflight'
   | 'repairing-replication'
+  /** drsRecovery: preflight done, waiting for an `approve` message before a real failover. */
+  | 'awaiting-approval'
   | 'launching'
   | 'validating'
   | 'cleaning-up'

@@ -18,3 +18,7 @@ export const NON_RETRYABLE_DRS_ERRORS = [
 export const INVALID_INPUT = 'InvalidInput';
 /** A drill's preflight refused to launch; the message lists each server and why. */
 export const PREFLIGHT_FAILED = 'PreflightFailed';
+/** drsReplication / drsFailback refused the request before any mutating call; the message names each server and why. */
+export const REFUSED = 'Refused';
+/** drsRecovery: no `confirm: true` and no `approve` message before the deadline; nothing was launched. */
+export const CONFIRMATION_REQUIRED = 'ConfirmationRequired';

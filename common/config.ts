@@ -40,6 +40,24 @@ export const awsCredentialEnvSchema = z.object({
   AWS_PROFILE: optionalString.describe('named profile from ~/.aws/config (AWS SDK credential chain)'),
 });
 
+// Servers in other (staging) accounts: the worker assumes a role there (STS AssumeRole).
+export const awsAccountRolesEnvSchema = z.object({
+  DRS_ACCOUNT_ROLE_NAME: optionalString.describe(
+    'role name the worker assumes in another account, arn:aws:iam::ACCOUNT:role/NAME, when an input names accountId; ignored with DRS_ENDPOINT',
+  ),
+  DRS_ACCOUNT_ROLE_ARNS: optionalString
+    .pipe(
+      z
+        .string()
+        .regex(
+          /^\d{12}=arn:aws[\w-]*:iam::\d{12}:role\/[\w+=.@/-]+(,\d{12}=arn:aws[\w-]*:iam::\d{12}:role\/[\w+=.@/-]+)*$/,
+          'expected accountId=roleArn[,accountId=roleArn…]',
+        )
+        .optional(),
+    )
+    .describe('per-account role ARNs, accountId=roleArn[,…]; take precedence over DRS_ACCOUNT_ROLE_NAME'),
+});
+
 const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:9464');
@@ -64,20 +82,6 @@ export const workerEnvSchema = z.object({
   WORKER_SHUTDOWN_FORCE_SECONDS: wholeNumber(1)
     .default(30)
     .describe('on SIGTERM/SIGINT: hard bound in seconds after which the process exits anyway (> grace)'),
-  DRS_ACCOUNT_ROLE_NAME: optionalString.describe(
-    'IAM role name assumed in another account (arn:aws:iam::<accountId>:role/<name>) when an input names accountId; ignored with DRS_ENDPOINT',
-  ),
-  DRS_ACCOUNT_ROLE_ARNS: optionalString
-    .pipe(
-      z
-        .string()
-        .regex(
-          /^\d{12}=arn:aws[\w-]*:iam::\d{12}:role\/[\w+=.@/-]+(,\d{12}=arn:aws[\w-]*:iam::\d{12}:role\/[\w+=.@/-]+)*$/,
-          'expected accountId=roleArn[,accountId=roleArn…]',
-        )
-        .optional(),
-    )
-    .describe('per-account role ARNs, accountId=roleArn[,…]; take precedence over DRS_ACCOUNT_ROLE_NAME'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: wholeNumber(1)
     .default(20)
     .describe('activity tasks executed at once (DRS calls and job waits)'),
@@ -90,6 +94,7 @@ export type TemporalEnv = z.infer<typeof temporalEnvSchema>;
 export type AwsEnv = z.infer<typeof awsEnvSchema>;
 export type AwsCredentialEnv = z.infer<typeof awsCredentialEnvSchema>;
 export type WorkerEnv = z.infer<typeof workerEnvSchema>;
+export type AwsAccountRolesEnv = z.infer<typeof awsAccountRolesEnvSchema>;
 
 /** Parses `env` against `schema`, naming every bad variable in one error. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {

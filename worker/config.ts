@@ -2,6 +2,7 @@
 // reads is in `workerConfigSchema` (docs/configuration.md and docker-compose.yml are checked
 // against it by tests), and a bad value stops the process with one message naming each variable.
 import {
+  awsAccountRolesEnvSchema,
   awsCredentialEnvSchema,
   awsEnvSchema,
   parseEnv,
@@ -14,6 +15,7 @@ import type { LogLevel } from './logging';
 export const workerConfigSchema = temporalEnvSchema
   .extend(awsEnvSchema.shape)
   .extend(awsCredentialEnvSchema.shape)
+  .extend(awsAccountRolesEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .superRefine((env, ctx) => {
     if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {

@@ -1,0 +1,40 @@
+// The configuration reference in docs/configuration.md, rendered from the schemas themselves
+// (test/worker/config-reference.test.ts fails when the document and the code disagree).
+// Regenerate: `node dist/worker/config-reference.js` and paste between the markers.
+import type { z } from 'zod';
+import {
+  awsAccountRolesEnvSchema,
+  awsCredentialEnvSchema,
+  awsEnvSchema,
+  temporalEnvSchema,
+  workerEnvSchema,
+} from '../common/config';
+import { workerConfigSchema } from './config';
+
+const SECTIONS: [title: string, schema: z.ZodObject][] = [
+  ['Temporal connection', temporalEnvSchema],
+  ['AWS and DRS', awsEnvSchema],
+  ["AWS credentials (read by the AWS SDK's default chain)", awsCredentialEnvSchema],
+  ['Other AWS accounts (assumed roles)', awsAccountRolesEnvSchema],
+  ['Worker operations', workerEnvSchema],
+];
+
+export const REFERENCE_BEGIN = '<!-- configuration-reference:begin -->';
+export const REFERENCE_END = '<!-- configuration-reference:end -->';
+
+export function renderConfigurationReference(): string {
+  const defaults = workerConfigSchema.parse({}) as Record<string, unknown>;
+  const parts = [REFERENCE_BEGIN];
+  for (const [title, schema] of SECTIONS) {
+    parts.push('', `### ${title}`, '', '| variable | default | meaning |', '|---|---|---|');
+    for (const [name, field] of Object.entries(schema.shape)) {
+      const value = defaults[name];
+      const shown = value === undefined ? 'unset' : `\`${String(value)}\``;
+      parts.push(`| \`${name}\` | ${shown} | ${(field as z.ZodType).description ?? ''} |`);
+    }
+  }
+  parts.push('', REFERENCE_END);
+  return parts.join('\n');
+}
+
+if (require.main === module) console.log(renderConfigurationReference());

@@ -4,6 +4,10 @@ import type { DrsClientFactory } from './drs-client';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
 import { createJobActivities } from './jobs';
 import { createReplicationActivities } from './replication';
+import { createFailbackActivities } from './failback';
+import { createMgnActivities } from './mgn';
+import { createRecoveryActivities } from './recovery';
+import { createReplicationControlActivities } from './replication-control';
 
 export interface ActivityDeps {
   drsClients: DrsClientFactory;
@@ -16,6 +20,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createReplicationActivities(deps.drsClients),
     ...createJobActivities(deps.drsClients),
     ...createHealthCheckActivities(deps.healthProber ?? networkProber),
+    ...createReplicationControlActivities(deps.drsClients),
+    ...createMgnActivities(deps.drsClients),
+    ...createRecoveryActivities(deps.drsClients),
+    ...createFailbackActivities(deps.drsClients),
   };
 }
 

@@ -1,3 +1,6 @@
 // Every workflow the worker registers. Type names are stable: the UI, CI and schedules start them
 // by name.
 export { drsDrill } from './drill';
+export { drsRecovery } from './recovery';
+export { drsFailback } from './failback';
+export { drsReplication } from './replication';

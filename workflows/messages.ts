@@ -3,6 +3,7 @@
 // of them the same way.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { DrillProgress } from '../common/types';
+import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
 
 export interface ApproveArgs {
   /** Who approved (recorded in the report). */
@@ -24,3 +25,9 @@ export const abortSignal = defineSignal<[AbortArgs?]>('abort');
 export type OperationProgress = DrillProgress;
 /** Current phase, per-server state, job ids and timings. */
 export const progressQuery = defineQuery<OperationProgress>('progress');
+
+// The same `progress` query, typed per lifecycle workflow (one wire name, so drsctl and the UI ask
+// every workflow the same way).
+export const recoveryProgressQuery = defineQuery<RecoveryProgress>('progress');
+export const failbackProgressQuery = defineQuery<FailbackProgress>('progress');
+export const replicationProgressQuery = defineQuery<ReplicationProgress>('progress');

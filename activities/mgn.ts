@@ -1,0 +1,69 @@
+// Application Migration Service (MGN): the one call DR automation needs there, StartReplication for
+// SNAPSHOT_SHIPPING agents (agentless), and the lookup that tells those servers apart. Same error
+// classification as DRS (the exception names are shared).
+import {
+  StartReplicationCommand,
+  paginateDescribeSourceServers,
+  type MgnClient,
+  type SourceServer as MgnSourceServer,
+} from '@aws-sdk/client-mgn';
+import type { DrsTarget } from '../common/types';
+import type { ReplicationTarget } from '../common/types-lifecycle';
+import type { DrsClientFactory } from './drs-client';
+import { isoDurationSeconds } from './drs-reads';
+import { drsCall } from './errors';
+
+export async function listMgnSourceServers(
+  client: MgnClient,
+  sourceServerIds: string[],
+): Promise<MgnSourceServer[]> {
+  return drsCall('mgn:DescribeSourceServers', async () => {
+    const servers: MgnSourceServer[] = [];
+    const filters = { sourceServerIDs: sourceServerIds };
+    for await (const page of paginateDescribeSourceServers({ client }, { filters }))
+      servers.push(...(page.items ?? []));
+    return servers;
+  });
+}
+
+export function mgnTarget(server: MgnSourceServer): ReplicationTarget {
+  const info = server.dataReplicationInfo;
+  const error = info?.dataReplicationError;
+  return {
+    sourceServerId: server.sourceServerID ?? '',
+    found: true,
+    service: 'mgn',
+    replicationState: info?.dataReplicationState,
+    lagSeconds: isoDurationSeconds(info?.lagDuration),
+    replicationError: error ? [error.error, error.rawError].filter(Boolean).join(': ') : undefined,
+    mgnReplicationType: server.replicationType,
+  };
+}
+
+export function createMgnActivities(clients: DrsClientFactory) {
+  /**
+   * MGN StartReplication for a SNAPSHOT_SHIPPING server, in `accountId` when given (MGN's
+   * accountID parameter). Retry-safe: a server whose replication already left the startable states
+   * (an earlier attempt worked) is not asked again.
+   */
+  async function startMgnReplication(
+    input: DrsTarget & { sourceServerId: string },
+  ): Promise<ReplicationTarget> {
+    const client = clients.mgnClient(input.region, input.accountId);
+    const [current] = await listMgnSourceServers(client, [input.sourceServerId]);
+    const state = current?.dataReplicationInfo?.dataReplicationState ?? '';
+    if (current && !['STOPPED', 'DISCONNECTED', 'PENDING_SNAPSHOT_SHIPPING'].includes(state))
+      return mgnTarget(current);
+    const server = await drsCall('mgn:StartReplication', () =>
+      client.send(
+        new StartReplicationCommand({
+          sourceServerID: input.sourceServerId,
+          ...(input.accountId ? { accountID: input.accountId } : {}),
+        }),
+      ),
+    );
+    return mgnTarget(server);
+  }
+
+  return { startMgnReplication };
+}

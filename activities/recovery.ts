@@ -1,0 +1,72 @@
+// A real failover's launch: StartRecovery with isDrill=false, exactly once per workflow step (the
+// same lookup-before-issue as the drill's launch, activities/idempotency.ts), and the recovery
+// instances it launched. Nothing here terminates anything: a recovery's instances are production.
+import { StartRecoveryCommand } from '@aws-sdk/client-drs';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
+import type { DrsClientFactory } from './drs-client';
+import { listRecoveryInstances, summarizeJob } from './drs-reads';
+import { drsCall } from './errors';
+import { findStepJob, stepTags } from './idempotency';
+import type { StartDrillJobInput } from './jobs';
+import { stillWaiting } from './polling';
+
+export type StartRecoveryJobInput = StartDrillJobInput;
+
+export function createRecoveryActivities(clients: DrsClientFactory) {
+  /** StartRecovery isDrill=false; a job this step already created is returned instead of launching twice. */
+  async function startRecoveryJob(input: StartRecoveryJobInput): Promise<JobSummary> {
+    const client = clients.drsClient(input.region, input.accountId);
+    const tags = stepTags(input.workflowId, input.step);
+    const existing = await findStepJob(client, {
+      type: 'LAUNCH',
+      initiatedBy: 'START_RECOVERY',
+      notBeforeMs: input.notBeforeMs,
+      sourceServerIds: input.sourceServers.map((s) => s.sourceServerId),
+      tags: input.tagJobs ? tags : undefined,
+    });
+    if (existing) return summarizeJob(existing);
+    const { job } = await drsCall('StartRecovery', () =>
+      client.send(
+        new StartRecoveryCommand({
+          isDrill: false,
+          sourceServers: input.sourceServers.map((s) => ({
+            sourceServerID: s.sourceServerId,
+            ...(s.recoverySnapshotId ? { recoverySnapshotID: s.recoverySnapshotId } : {}),
+          })),
+          ...(input.tagJobs ? { tags } : {}),
+        }),
+      ),
+    );
+    if (!job?.jobID)
+      throw ApplicationFailure.create({
+        message: 'StartRecovery: response has no job',
+        type: 'InternalServerException',
+      });
+    return summarizeJob(job);
+  }
+
+  /**
+   * The recovery (non-drill) instances of `launchJobId`, from DescribeRecoveryInstances; retries as
+   * a poll until every server in `launchedServerIds` has one (DRS may list it after LAUNCHED).
+   */
+  async function resolveRecoveryInstances(
+    input: DrsTarget & { launchJobId: string; sourceServerIds: string[]; launchedServerIds: string[] },
+  ): Promise<DrillInstance[]> {
+    const client = clients.drsClient(input.region, input.accountId);
+    const instances = (await listRecoveryInstances(client, input.sourceServerIds))
+      .filter((i) => i.isDrill !== true && i.jobID === input.launchJobId)
+      .map((i) => ({
+        sourceServerId: i.sourceServerID ?? '',
+        recoveryInstanceId: i.recoveryInstanceID ?? '',
+        ec2InstanceId: i.ec2InstanceID,
+        ec2InstanceState: i.ec2InstanceState,
+        pointInTime: i.pointInTimeSnapshotDateTime,
+      }));
+    const missing = input.launchedServerIds.filter((id) => !instances.some((i) => i.sourceServerId === id));
+    if (missing.length > 0) throw stillWaiting(`no recovery instance listed yet for ${missing.join(', ')}`);
+    return instances;
+  }
+
+  return { startRecoveryJob, resolveRecoveryInstances };
+}

@@ -1,0 +1,110 @@
+// Small pieces the lifecycle workflows (recovery, failback, replication) share: input validation
+// that fails the run (not the task), phase bookkeeping with the search attribute, an abort-aware
+// wait, and readable error text. Deterministic workflow code.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { DrsActivities } from '../activities';
+import { INVALID_INPUT } from '../common/failures';
+import { InvalidInputError } from '../common/inputs';
+import { DrsOutcome, DrsPhase } from '../common/search-attributes';
+import type { DrsTarget, Outcome } from '../common/types';
+import { JOB_POLL_RETRY } from './job-waits';
+
+/** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */
+export const drs = proxyActivities<DrsActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/** Retry-as-poll calls: their schedule-to-close is what is left of the caller's deadline. */
+export const pollingCalls = (remainingMs: number) =>
+  proxyActivities<DrsActivities>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: remainingMs,
+    retry: JOB_POLL_RETRY,
+  });
+
+/** Parses the input; bad input fails the run non-retryably (a plain Error would retry the task forever). */
+export function validated<T>(parse: (raw: unknown) => T, input: unknown): T {
+  try {
+    return parse(input);
+  } catch (err) {
+    if (err instanceof InvalidInputError)
+      throw ApplicationFailure.nonRetryable(err.message, INVALID_INPUT, { problems: err.problems });
+    throw err;
+  }
+}
+
+export const targetOf = (plan: DrsTarget): DrsTarget => ({
+  region: plan.region,
+  ...(plan.accountId ? { accountId: plan.accountId } : {}),
+});
+
+/** Phase timings and the DrsPhase search attribute, for any phase name. */
+export class PhaseClock<P extends string> {
+  private startedMs = Date.now();
+  readonly durations: Partial<Record<P, number>> = {};
+
+  constructor(public phase: P) {}
+
+  enter(phase: P): void {
+    const now = Date.now();
+    this.durations[this.phase] =
+      (this.durations[this.phase] ?? 0) + Math.round((now - this.startedMs) / 100) / 10;
+    this.phase = phase;
+    this.startedMs = now;
+    upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
+  }
+}
+
+export function markOutcome(outcome: Outcome): void {
+  upsertSearchAttributes([
+    { key: DrsPhase, value: 'done' },
+    { key: DrsOutcome, value: outcome },
+  ]);
+}
+
+/** Runs `work`, cancelling it when `aborted()` turns true; undefined when it was aborted. */
+export async function unlessAborted<T>(
+  aborted: () => boolean,
+  work: () => Promise<T>,
+): Promise<T | undefined> {
+  if (aborted()) return undefined;
+  const workScope = new CancellationScope();
+  const watchScope = new CancellationScope();
+  const watching = watchScope
+    .run(() => condition(aborted))
+    .then(
+      () => workScope.cancel(),
+      () => undefined, // the watch was cancelled: the work ended first
+    );
+  try {
+    return await workScope.run(work);
+  } catch (err) {
+    if (isCancellation(err) && aborted() && !CancellationScope.current().consideredCancelled)
+      return undefined;
+    throw err;
+  } finally {
+    watchScope.cancel();
+    await watching;
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
+  return (err as Error).message ?? String(err);
+}
+
+/** The failure type behind an activity failure (e.g. DeadlineExceeded, Refused). */
+export function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}

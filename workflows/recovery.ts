@@ -1,0 +1,219 @@
+// drsRecovery: a real failover (StartRecovery isDrill=false). Preflight, a confirmation gate, launch
+// exactly once, wait for the launch job, resolve the recovery instances, report as for drills.
+// It never terminates what it launched: recovery instances are the production copy now.
+//
+// Confirmation: `confirm: true` in the input, or an `approve` message before
+// `approvalTimeoutSeconds`. Without either the run fails with ConfirmationRequired and DRS never
+// sees a mutating call. An `abort` before launch ends it ABORTED, also without a launch.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { preflightProblems, type SourceServerHealth } from '../common/drill-rules';
+import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
+import { parseRecoveryInput, type RecoveryInput } from '../common/inputs-lifecycle';
+import { DrsOperation, DrsPhase, DrsSourceServers } from '../common/search-attributes';
+import type { DrillPhase, DrillPlan } from '../common/types';
+import type { RecoveryPlan, RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
+import { DrillRecord } from './drill-report';
+import { followJob, untilDeadline } from './job-waits';
+import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
+import { drs, errorMessage, markOutcome, pollingCalls, targetOf, validated } from './operation-support';
+
+/** DRS may list a LAUNCHED server's recovery instance a little later. */
+const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
+
+/** DrillRecord (per-server launch status, RTO/RPO, outcome) reads only the ids, snapshots and target. */
+function drillShaped(plan: RecoveryPlan): DrillPlan {
+  return {
+    ...plan,
+    repairReplication: false,
+    repairTimeoutSeconds: 1,
+    cleanupTimeoutSeconds: 1,
+    validation: { mode: 'none' },
+  };
+}
+
+class RecoveryState {
+  approvedBy?: string;
+  awaitingApproval = false;
+  readonly warnings: string[] = [];
+  report?: RecoveryReport;
+}
+
+export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport> {
+  const record = new DrillRecord(workflowInfo().workflowId);
+  const state = new RecoveryState();
+  setHandler(recoveryProgressQuery, () => progress(record, state));
+  setHandler(approveSignal, (args) => {
+    record.approved = true;
+    state.approvedBy ??= args?.by ?? 'approve message';
+  });
+  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+
+  const plan = validated(parseRecoveryInput, input);
+  record.start(drillShaped(plan));
+  upsertSearchAttributes([
+    { key: DrsOperation, value: 'recovery' },
+    { key: DrsSourceServers, value: plan.sourceServerIds },
+  ]);
+
+  enterPhase(record, 'preflight');
+  await preflight(plan, record, state);
+
+  if (!(await confirmed(plan, record, state))) {
+    if (record.abortReason !== undefined)
+      return finish(record, state, `aborted before launch: ${record.abortReason}; nothing was launched`);
+    const report = finish(
+      record,
+      state,
+      `not confirmed: no "confirm": true and no approve message within ${plan.approvalTimeoutSeconds}s; nothing was launched`,
+    );
+    throw ApplicationFailure.nonRetryable(report.summary, CONFIRMATION_REQUIRED, report);
+  }
+
+  enterPhase(record, 'launching');
+  const launchRequestedAtMs = Date.now();
+  record.launchRequestedAtMs = launchRequestedAtMs;
+  // Non-cancellable: once StartRecovery is sent DRS may have created the job; the report needs its id.
+  const launch = await CancellationScope.nonCancellable(() =>
+    drs.startRecoveryJob({
+      ...targetOf(plan),
+      sourceServers: plan.sourceServerIds.map((id) => ({
+        sourceServerId: id,
+        recoverySnapshotId: plan.recoverySnapshotIds[id],
+      })),
+      workflowId: record.workflowId,
+      step: 'recovery-launch',
+      tagJobs: plan.tagJobs,
+      notBeforeMs: launchRequestedAtMs,
+    }),
+  );
+  record.noteLaunchJob(launch);
+
+  try {
+    await followLaunch(plan, record);
+  } catch (err) {
+    record.errors.push(errorMessage(err));
+  }
+  return finish(record, state, summarize(record));
+}
+
+function enterPhase(record: DrillRecord, phase: DrillPhase): void {
+  record.enterPhase(phase);
+  upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
+}
+
+/**
+ * Servers exist and are in no active job (DRS allows one per server). Replication problems refuse
+ * only with `requireHealthyReplication`; otherwise they are warnings: a failover exists for the day
+ * the source is unreachable.
+ */
+async function preflight(plan: RecoveryPlan, record: DrillRecord, state: RecoveryState): Promise<void> {
+  const health = await drs.inspectSourceServers({ ...targetOf(plan), sourceServerIds: plan.sourceServerIds });
+  record.notePreflight(health);
+  const blocking: string[] = [];
+  for (const h of health) {
+    for (const problem of preflightProblems(h, plan.maxReplicationLagSeconds)) {
+      const line = `${h.sourceServerId}: ${problem}`;
+      if (blocksRecovery(h, plan)) {
+        blocking.push(line);
+        record.serverError(h.sourceServerId, problem);
+      } else state.warnings.push(line);
+    }
+  }
+  if (blocking.length === 0) return;
+  const report = finish(record, state, `preflight failed, nothing was launched: ${blocking.join('; ')}`);
+  throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
+}
+
+function blocksRecovery(h: SourceServerHealth, plan: RecoveryPlan): boolean {
+  return !h.found || h.activeJobId !== undefined || plan.requireHealthyReplication;
+}
+
+/** True once confirmed by input or by `approve`; false on abort or when the approval deadline passes. */
+async function confirmed(plan: RecoveryPlan, record: DrillRecord, state: RecoveryState): Promise<boolean> {
+  if (record.abortReason !== undefined) return false;
+  if (plan.confirm) {
+    state.approvedBy = 'input confirm';
+    return true;
+  }
+  enterPhase(record, 'awaiting-approval');
+  state.awaitingApproval = true;
+  await condition(
+    () => record.approved || record.abortReason !== undefined,
+    plan.approvalTimeoutSeconds * 1000,
+  );
+  state.awaitingApproval = false;
+  return record.approved && record.abortReason === undefined;
+}
+
+async function followLaunch(plan: RecoveryPlan, record: DrillRecord): Promise<void> {
+  const launchJobId = record.launchJob?.jobId ?? '';
+  const deadline = (record.launchRequestedAtMs ?? Date.now()) + plan.launchTimeoutSeconds * 1000;
+  const job = await followJob(targetOf(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j));
+  const failed = job.servers.filter((s) => s.launchStatus !== 'LAUNCHED');
+  if (failed.length > 0) {
+    const messages = await drs.describeJobFailures({ ...targetOf(plan), jobId: launchJobId });
+    for (const s of failed)
+      record.serverError(
+        s.sourceServerId,
+        messages[s.sourceServerId]?.join('; ') || `launch ended ${s.launchStatus ?? 'without a status'}`,
+      );
+  }
+  const launchedServerIds = record.launchedServerIds();
+  if (launchedServerIds.length === 0) return;
+  const instances = await untilDeadline(
+    'recovery instances not listed',
+    Date.now() + INSTANCE_LISTING_GRACE_MS,
+    (remainingMs) =>
+      pollingCalls(remainingMs).resolveRecoveryInstances({
+        ...targetOf(plan),
+        launchJobId,
+        sourceServerIds: plan.sourceServerIds,
+        launchedServerIds,
+      }),
+  );
+  record.noteInstances(instances);
+}
+
+function finish(record: DrillRecord, state: RecoveryState, summary: string): RecoveryReport {
+  const { operation: _drill, terminateJobId: _none, ...report } = record.finish(summary);
+  state.report = {
+    ...report,
+    operation: 'recovery',
+    ...(state.approvedBy ? { approvedBy: state.approvedBy } : {}),
+    warnings: state.warnings,
+  };
+  markOutcome(state.report.outcome);
+  return state.report;
+}
+
+function progress(record: DrillRecord, state: RecoveryState): RecoveryProgress {
+  const p = record.progress();
+  return {
+    operation: 'recovery',
+    phase: p.phase,
+    launchJobId: p.launchJobId,
+    launchJobStatus: p.launchJobStatus,
+    servers: p.servers,
+    awaitingApproval: state.awaitingApproval,
+    approved: p.approved,
+    abortReason: p.abortReason,
+    report: state.report,
+  };
+}
+
+function summarize(record: DrillRecord): string {
+  const servers = [...record.servers.values()];
+  const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
+  const parts = [`${launched}/${servers.length} servers recovered (recovery instances left running)`];
+  if (record.abortReason !== undefined)
+    parts.push(`abort received after launch (${record.abortReason}): DRS jobs cannot be cancelled`);
+  if (record.errors.length > 0) parts.push(record.errors[0]);
+  return parts.join('; ');
+}

@@ -1,0 +1,296 @@
+// drsReplication: repair and control DRS replication for a set of source servers.
+//   repair      RetryDataReplication for STALLED / DISCONNECTED / STOPPED servers (only those), then
+//               wait until CONTINUOUS under the lag limit or the deadline;
+//   stop        StopReplication (deletes snapshots, leaves the server unprotected: needs confirm);
+//   start       DRS StartReplication for STOPPED servers, MGN StartReplication for SNAPSHOT_SHIPPING
+//               agents; DRS servers are then waited for like a repair;
+//   disconnect  DisconnectSourceServer (needs confirm; refused for a server with a Recovery Instance).
+// Every server is inspected and judged (common/lifecycle-rules.ts) before the first mutating call:
+// one refused server refuses the whole request and nothing is changed.
+import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { REFUSED } from '../common/failures';
+import { parseReplicationInput, type ReplicationInput } from '../common/inputs-lifecycle';
+import {
+  isCaughtUp,
+  refusals,
+  replicationDisposition,
+  replicationFingerprint,
+} from '../common/lifecycle-rules';
+import { DrsOperation, DrsSourceServers } from '../common/search-attributes';
+import type { Outcome } from '../common/types';
+import type {
+  ReplicationPhase,
+  ReplicationPlan,
+  ReplicationProgress,
+  ReplicationReport,
+  ReplicationServerReport,
+  ReplicationTarget,
+} from '../common/types-lifecycle';
+import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
+import { abortSignal, replicationProgressQuery } from './messages';
+import {
+  PhaseClock,
+  drs,
+  errorMessage,
+  failureType,
+  markOutcome,
+  pollingCalls,
+  targetOf,
+  unlessAborted,
+  validated,
+} from './operation-support';
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+class ReplicationRecord {
+  readonly startedAtMs = Date.now();
+  readonly phases = new PhaseClock<ReplicationPhase>('validating-input');
+  readonly servers = new Map<string, ReplicationServerReport>();
+  readonly errors: string[] = [];
+  abortReason?: string;
+  report?: ReplicationReport;
+  plan?: ReplicationPlan;
+
+  constructor(readonly workflowId: string) {}
+
+  noteInspection(targets: ReplicationTarget[]): void {
+    for (const t of targets) {
+      this.servers.set(t.sourceServerId, {
+        sourceServerId: t.sourceServerId,
+        service: t.service ?? 'drs',
+        result: 'FAILED',
+        stateBefore: t.replicationState,
+        statesSeen: [],
+        replicationError: t.replicationError,
+        stagingAccountId: t.stagingStatus === 'EXTENDED' ? t.stagingAccountId : undefined,
+        errors: [],
+      });
+    }
+  }
+
+  /** Latest observation of each server; appends every new state to `statesSeen`. */
+  noteStates(targets: ReplicationTarget[], actedAtMs: number, maxLagSeconds: number): void {
+    for (const t of targets) {
+      const server = this.servers.get(t.sourceServerId);
+      if (!server) continue;
+      server.stateAfter = t.replicationState;
+      server.lagSecondsAfter = t.lagSeconds;
+      server.replicationError = t.replicationError;
+      const state = t.replicationState ?? 'unknown';
+      if (server.statesSeen[server.statesSeen.length - 1] !== state) server.statesSeen.push(state);
+      if (server.recoveredAfterSeconds === undefined && isCaughtUp(t, maxLagSeconds))
+        server.recoveredAfterSeconds = seconds(Date.now() - actedAtMs);
+    }
+  }
+
+  outcome(): Outcome {
+    if (this.abortReason !== undefined) return 'ABORTED';
+    const servers = [...this.servers.values()];
+    const failed = servers.filter((s) => s.result === 'FAILED').length;
+    if (failed === 0 && this.errors.length === 0) return 'SUCCEEDED';
+    return failed === servers.length ? 'FAILED' : 'PARTIAL';
+  }
+
+  finish(summary: string): ReplicationReport {
+    this.phases.enter('done');
+    this.report = {
+      operation: 'replication',
+      action: this.plan?.action ?? 'repair',
+      workflowId: this.workflowId,
+      outcome: this.outcome(),
+      region: this.plan?.region ?? '',
+      ...(this.plan?.accountId ? { accountId: this.plan.accountId } : {}),
+      servers: [...this.servers.values()],
+      phaseDurations: this.phases.durations,
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      finishedAt: new Date().toISOString(),
+      summary,
+      errors: this.errors,
+    };
+    markOutcome(this.report.outcome);
+    return this.report;
+  }
+
+  progress(): ReplicationProgress {
+    return {
+      operation: 'replication',
+      action: this.plan?.action,
+      phase: this.phases.phase,
+      servers: [...this.servers.values()].map((s) => ({ ...s, statesSeen: [...s.statesSeen] })),
+      abortReason: this.abortReason,
+      report: this.report,
+    };
+  }
+}
+
+export async function drsReplication(input: ReplicationInput): Promise<ReplicationReport> {
+  const record = new ReplicationRecord(workflowInfo().workflowId);
+  setHandler(replicationProgressQuery, () => record.progress());
+  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+
+  const plan = validated(parseReplicationInput, input);
+  record.plan = plan;
+  upsertSearchAttributes([
+    { key: DrsOperation, value: `replication-${plan.action}` },
+    { key: DrsSourceServers, value: plan.sourceServerIds },
+  ]);
+
+  record.phases.enter('inspecting');
+  const targets = await drs.inspectReplicationTargets({
+    ...targetOf(plan),
+    sourceServerIds: plan.sourceServerIds,
+    includeMgn: plan.action === 'start',
+  });
+  record.noteInspection(targets);
+  refuseIfAnyRefused(plan, record, targets);
+  if (record.abortReason !== undefined)
+    return record.finish(`aborted before any change: ${record.abortReason}`);
+
+  record.phases.enter('acting');
+  const actedAtMs = Date.now();
+  const toWaitFor = await act(plan, record, targets);
+
+  if (toWaitFor.length > 0 && plan.waitForContinuous) {
+    record.phases.enter('waiting');
+    await waitUntilCaughtUp(plan, record, toWaitFor, actedAtMs);
+  }
+  return record.finish(summarize(record));
+}
+
+function refuseIfAnyRefused(
+  plan: ReplicationPlan,
+  record: ReplicationRecord,
+  targets: ReplicationTarget[],
+): void {
+  const refused = refusals(
+    targets,
+    (t) => t.sourceServerId,
+    (t) => replicationDisposition(plan.action, t),
+  );
+  if (refused.length === 0) return;
+  for (const line of refused) {
+    const [id] = line.split(':', 1);
+    record.servers.get(id)?.errors.push(line.slice(id.length + 2));
+  }
+  const report = record.finish(`refused ${plan.action}, nothing changed: ${refused.join('; ')}`);
+  throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
+}
+
+/** Makes the action's call for every server it applies to; returns the DRS servers to wait for. */
+async function act(
+  plan: ReplicationPlan,
+  record: ReplicationRecord,
+  targets: ReplicationTarget[],
+): Promise<string[]> {
+  const toWaitFor: string[] = [];
+  await Promise.all(
+    targets.map(async (t) => {
+      const server = record.servers.get(t.sourceServerId);
+      if (!server) return;
+      const disposition = replicationDisposition(plan.action, t);
+      if (disposition.kind !== 'act') {
+        server.result = 'SKIPPED';
+        server.note = disposition.kind === 'skip' ? disposition.reason : undefined;
+        server.stateAfter = t.replicationState;
+        return;
+      }
+      const call = { ...targetOf(plan), sourceServerId: t.sourceServerId };
+      try {
+        const after = await callFor(plan, t, call);
+        server.stateAfter = after.replicationState;
+        server.result = 'DONE';
+        const waits = (plan.action === 'repair' || plan.action === 'start') && t.service === 'drs';
+        if (waits) toWaitFor.push(t.sourceServerId);
+      } catch (err) {
+        server.result = 'FAILED';
+        server.errors.push(errorMessage(err));
+      }
+    }),
+  );
+  return toWaitFor;
+}
+
+async function callFor(
+  plan: ReplicationPlan,
+  t: ReplicationTarget,
+  call: { region: string; accountId?: string; sourceServerId: string },
+): Promise<{ replicationState?: string }> {
+  switch (plan.action) {
+    case 'repair':
+      return drs.retryDataReplication(call);
+    case 'stop':
+      return drs.stopReplication(call);
+    case 'start':
+      return t.service === 'mgn' ? drs.startMgnReplication(call) : drs.startReplication(call);
+    case 'disconnect':
+      return drs.disconnectSourceServer(call);
+  }
+}
+
+/**
+ * Follows replication through INITIATING / INITIAL_SYNC / BACKLOG / CREATING_SNAPSHOT until every
+ * server is CONTINUOUS under the lag limit. One activity per state change (retry-as-poll between),
+ * so history grows with transitions, not with hours. Past the deadline each server still behind is
+ * reported FAILED with its state and replication error.
+ */
+async function waitUntilCaughtUp(
+  plan: ReplicationPlan,
+  record: ReplicationRecord,
+  sourceServerIds: string[],
+  actedAtMs: number,
+): Promise<void> {
+  const deadline = actedAtMs + plan.timeoutSeconds * 1000;
+  let waiting = sourceServerIds;
+  let seen: string | undefined;
+  try {
+    await unlessAborted(
+      () => record.abortReason !== undefined,
+      async () => {
+        while (waiting.length > 0) {
+          const targets = await untilDeadline('replication did not catch up', deadline, (remainingMs) =>
+            pollingCalls(remainingMs).pollReplicationStates({
+              ...targetOf(plan),
+              sourceServerIds: waiting,
+              maxLagSeconds: plan.maxReplicationLagSeconds,
+              seen,
+            }),
+          );
+          record.noteStates(targets, actedAtMs, plan.maxReplicationLagSeconds);
+          const behind = targets.filter((t) => !isCaughtUp(t, plan.maxReplicationLagSeconds));
+          waiting = behind.map((t) => t.sourceServerId);
+          seen = replicationFingerprint(behind);
+        }
+      },
+    );
+  } catch (err) {
+    if (failureType(err) !== DEADLINE_EXCEEDED) throw err;
+    // Past the deadline: one last look, so the report shows where each server stands.
+    const last = await drs.inspectReplicationTargets({ ...targetOf(plan), sourceServerIds: waiting });
+    record.noteStates(last, actedAtMs, plan.maxReplicationLagSeconds);
+    waiting = last.filter((t) => !isCaughtUp(t, plan.maxReplicationLagSeconds)).map((t) => t.sourceServerId);
+  }
+  for (const id of waiting) {
+    const server = record.servers.get(id);
+    if (!server) continue;
+    server.result = 'FAILED';
+    const lag = server.lagSecondsAfter === undefined ? '' : `, lag ${server.lagSecondsAfter}s`;
+    const error = server.replicationError ? `, replication error ${server.replicationError}` : '';
+    const why =
+      record.abortReason !== undefined ? 'aborted while' : `not recovered within ${plan.timeoutSeconds}s:`;
+    server.errors.push(
+      `${why} replication ${server.stateAfter ?? 'unknown'}${lag}${error} (wanted CONTINUOUS, lag ≤ ${plan.maxReplicationLagSeconds}s)`,
+    );
+  }
+}
+
+function summarize(record: ReplicationRecord): string {
+  const servers = [...record.servers.values()];
+  const count = (r: ReplicationServerReport['result']) => servers.filter((s) => s.result === r).length;
+  const parts = [
+    `${record.plan?.action}: ${count('DONE')} done, ${count('SKIPPED')} skipped, ${count('FAILED')} failed`,
+  ];
+  if (record.abortReason !== undefined) parts.push(`aborted: ${record.abortReason}`);
+  const firstError = servers.find((s) => s.errors.length > 0);
+  if (firstError) parts.push(`${firstError.sourceServerId}: ${firstError.errors[0]}`);
+  return parts.join('; ');
+}

@@ -7,6 +7,14 @@ import { DrsClientFactory, type DrsCredentials } from '../activities/drs-client'
 import { recordDrsCall, type DrsCallResult } from '../common/metrics';
 import type { WorkerConfig } from './config';
 
+/** The role to assume for calls in `accountId`: listed ARN first, then the name pattern. */
+export function roleArnFor(aws: WorkerConfig['aws'], accountId: string): string | undefined {
+  return (
+    aws.accountRoleArns[accountId] ??
+    (aws.accountRoleName ? `arn:aws:iam::${accountId}:role/${aws.accountRoleName}` : undefined)
+  );
+}
+
 /**
  * Credentials for a call in `accountId`: an assumed role when one is configured for it, else
  * undefined (the SDK's default chain: the worker's own account). Providers are cached per account
@@ -19,9 +27,7 @@ export function accountCredentials(
   return (accountId) => {
     // the emulator reads the account from the access key id; never call real STS for it
     if (!accountId || aws.drsEndpoint) return undefined;
-    const roleArn =
-      aws.accountRoleArns[accountId] ??
-      (aws.accountRoleName ? `arn:aws:iam::${accountId}:role/${aws.accountRoleName}` : undefined);
+    const roleArn = roleArnFor(aws, accountId);
     if (!roleArn) return undefined;
     let provider = providers.get(accountId);
     if (!provider) {

@@ -2,8 +2,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
-import { STILL_WAITING } from '../common/failures';
+import { stillWaiting } from './polling';
 import type { HealthCheck } from '../common/types';
 
 /** Probes, injectable so tests can stand in for instances that do not exist on this machine. */
@@ -75,7 +74,7 @@ export function createHealthCheckActivities(prober: HealthProber) {
       Boolean,
     );
     if (failures.length > 0) {
-      throw ApplicationFailure.retryable(`${input.sourceServerId}: ${failures.join('; ')}`, STILL_WAITING);
+      throw stillWaiting(`${input.sourceServerId}: ${failures.join('; ')}`);
     }
   }
   return { checkInstanceHealth };

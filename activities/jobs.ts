@@ -6,7 +6,7 @@ import {
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
 import { ApplicationFailure } from '@temporalio/common';
-import { STILL_WAITING } from '../common/failures';
+import { stillWaiting } from './polling';
 import { jobFingerprint } from '../common/job-state';
 import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
@@ -109,7 +109,7 @@ export function createJobActivities(clients: DrsClientFactory) {
     const client = clients.drsClient(input.region, input.accountId);
     const job = summarizeJob(await drsCall('DescribeJobs', () => describeJob(client, input.jobId)));
     if (job.status === 'COMPLETED' || jobFingerprint(job) !== input.seen) return job;
-    throw ApplicationFailure.retryable(`job ${job.jobId} is still ${job.status}`, STILL_WAITING);
+    throw stillWaiting(`job ${job.jobId} is still ${job.status}`);
   }
 
   /**
@@ -126,10 +126,7 @@ export function createJobActivities(clients: DrsClientFactory) {
       .map(toDrillInstance);
     const missing = input.launchedServerIds.filter((id) => !instances.some((i) => i.sourceServerId === id));
     if (missing.length > 0) {
-      throw ApplicationFailure.retryable(
-        `no recovery instance listed yet for ${missing.join(', ')}`,
-        STILL_WAITING,
-      );
+      throw stillWaiting(`no recovery instance listed yet for ${missing.join(', ')}`);
     }
     return instances;
   }

@@ -2,12 +2,12 @@
 // replication workflow.
 import { RetryDataReplicationCommand, type SourceServer } from '@aws-sdk/client-drs';
 import { ApplicationFailure } from '@temporalio/common';
+import { stillWaiting } from './polling';
 import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import type { DrsTarget } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
 import { drsCall } from './errors';
 import { isoDurationSeconds, listJobs, listSourceServers } from './drs-reads';
-import { STILL_WAITING } from '../common/failures';
 
 function health(server: SourceServer, activeJobs: Map<string, string>): SourceServerHealth {
   const info = server.dataReplicationInfo;
@@ -89,7 +89,7 @@ export function createReplicationActivities(clients: DrsClientFactory) {
       const detail = waiting
         .map(({ s, problems }) => `${s.sourceServerId}: ${problems.join(', ')}`)
         .join('; ');
-      throw ApplicationFailure.retryable(`replication not healthy yet: ${detail}`, STILL_WAITING);
+      throw stillWaiting(`replication not healthy yet: ${detail}`);
     }
     return servers;
   }

@@ -75,9 +75,9 @@ export interface DrillServerReport {
   pointInTime?: string;
   /** Snapshot requested in the input, if any. */
   recoverySnapshotId?: string;
-  /** Measured time to launch (RTO): from the StartRecovery request until DRS said LAUNCHED. */
+  /** Measured time to launch (RTO): from the StartRecovery request until a poll saw LAUNCHED (poll interval ≤ 1 min). */
   timeToLaunchSeconds?: number;
-  /** Data age at launch (RPO): launch request time minus the snapshot's point in time. */
+  /** Data age at launch (RPO): when the launch job finished minus the snapshot's point in time. */
   dataAgeSeconds?: number;
   /** Replication lag seen in preflight. */
   replicationLagSeconds?: number;

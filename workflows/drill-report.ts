@@ -75,7 +75,8 @@ export class DrillRecord {
   }
 
   noteInstances(instances: DrillInstance[]): void {
-    const jobCreated = Date.parse(this.launchJob?.creationDateTime ?? '');
+    // Data age: how old the recovered data was when the launch finished (DRS's clock on both sides).
+    const launchEnded = Date.parse(this.launchJob?.endDateTime ?? '') || Date.now();
     for (const instance of instances) {
       const server = this.servers.get(instance.sourceServerId);
       if (!server) continue;
@@ -83,8 +84,7 @@ export class DrillRecord {
       server.ec2InstanceId = instance.ec2InstanceId;
       server.pointInTime = instance.pointInTime;
       const snapshot = Date.parse(instance.pointInTime ?? '');
-      if (Number.isFinite(jobCreated) && Number.isFinite(snapshot))
-        server.dataAgeSeconds = seconds(jobCreated - snapshot);
+      if (Number.isFinite(snapshot)) server.dataAgeSeconds = seconds(launchEnded - snapshot);
     }
   }
 
@@ -100,11 +100,14 @@ export class DrillRecord {
 
   outcome(): Outcome {
     if (this.abortReason !== undefined) return 'ABORTED';
+    // A drill-level error (a deadline, a DRS refusal, a failed cleanup) fails the drill as a whole;
+    // per-server errors make it PARTIAL while at least one server launched and passed validation.
+    if (this.errors.length > 0) return 'FAILED';
     const servers = [...this.servers.values()];
     const good = servers.filter(
       (s) => s.launchStatus === 'LAUNCHED' && s.healthy !== false && s.errors.length === 0,
     );
-    if (good.length === servers.length && this.errors.length === 0) return 'SUCCEEDED';
+    if (good.length === servers.length) return 'SUCCEEDED';
     return good.length === 0 ? 'FAILED' : 'PARTIAL';
   }
 

@@ -9,15 +9,16 @@ import {
   proxyActivities,
   type RetryPolicy,
 } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
 import type { DrsActivities } from '../activities';
 import { jobFingerprint } from '../common/job-state';
 import type { DrsTarget, JobSummary } from '../common/types';
 
-/** Poll interval: 5 s growing to 30 s (also the resolution of the measured time to launch). */
+/** Poll interval: 5 s growing to 1 min (also the resolution of the measured time to launch). */
 export const JOB_POLL_RETRY: RetryPolicy = {
   initialInterval: '5s',
   backoffCoefficient: 1.5,
-  maximumInterval: '30s',
+  maximumInterval: '60s',
 };
 
 /** Raised when a wait's deadline passes; non-retryable. */
@@ -34,8 +35,13 @@ export async function untilDeadline<T>(
   try {
     return await poll(remainingMs);
   } catch (err) {
-    if (err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
-      const last = err.cause.cause?.message;
+    // The server gives up either with a timeout, or (when the next retry would start past the
+    // deadline) with the last attempt's failure and retry state TIMEOUT.
+    if (
+      err instanceof ActivityFailure &&
+      (err.cause instanceof TimeoutFailure || err.retryState === RetryState.TIMEOUT)
+    ) {
+      const last = err.cause instanceof TimeoutFailure ? err.cause.cause?.message : err.cause?.message;
       throw ApplicationFailure.nonRetryable(
         `${what}: deadline passed${last ? ` (last: ${last})` : ''}`,
         DEADLINE_EXCEEDED,

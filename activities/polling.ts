@@ -1,0 +1,14 @@
+// Retry-as-poll: an activity that looks once and, when what it waits for is not there yet, fails
+// with STILL_WAITING so Temporal retries it after the retry policy's backoff (the poll interval).
+// The failure is BENIGN: an expected "not yet", logged at debug level rather than as a warning on
+// every poll of a day-long wait.
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { STILL_WAITING } from '../common/failures';
+
+export function stillWaiting(message: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    message,
+    type: STILL_WAITING,
+    category: ApplicationFailureCategory.BENIGN,
+  });
+}

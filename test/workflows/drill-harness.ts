@@ -1,0 +1,157 @@
+// One suite's world for drill scenarios: the time-skipping Temporal server, the DRS emulator in
+// process following the test server's clock, and a real Worker running drsDrill with the real
+// activities talking to the emulator through @aws-sdk/client-drs.
+import { DrsClient } from '@aws-sdk/client-drs';
+import { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { DrsClientFactory } from '../../activities/drs-client';
+import type { DrillInput } from '../../common/inputs';
+import type { DrillProgress, DrillReport } from '../../common/types';
+import {
+  emulatorClientConfig,
+  pickHealthyServers,
+  startEmulator,
+  type AuditEntry,
+  type RunningEmulator,
+} from '../../emulator';
+import { drsDrill } from '../../workflows';
+import { progressQuery } from '../../workflows/messages';
+import { timeSkippingEnv } from '../helpers/temporal';
+
+export const REGION = 'us-east-1';
+
+export interface DrillHarness {
+  env: TestWorkflowEnvironment;
+  emulator: RunningEmulator;
+  taskQueue: string;
+  /** A DRS client of the default account (test-side reads, seeding). */
+  drs: DrsClient;
+  healthyServers(count?: number): Promise<string[]>;
+  startDrill(
+    input: DrillInput | Record<string, unknown>,
+    workflowId?: string,
+  ): Promise<WorkflowHandle<typeof drsDrill>>;
+  /** Skips workflow time in steps until `progress` satisfies `done` (time only moves while awaited). */
+  waitForProgress(
+    handle: WorkflowHandle,
+    done: (p: DrillProgress) => boolean,
+    stepMs?: number,
+  ): Promise<DrillProgress>;
+  /** Audit entries of `operation` that DRS executed (accepted, or executed with the response lost). */
+  executed(operation: string): Promise<AuditEntry[]>;
+  /** Drill recovery instances the emulator still holds. */
+  drillInstancesLeft(): Promise<string[]>;
+  syncClock(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The custom search attributes the workflow upserts (the dev server gets them at start). */
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const T = temporal.api.enums.v1.IndexedValueType;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: {
+      DrsOperation: T.INDEXED_VALUE_TYPE_KEYWORD,
+      DrsPhase: T.INDEXED_VALUE_TYPE_KEYWORD,
+      DrsOutcome: T.INDEXED_VALUE_TYPE_KEYWORD,
+      DrsSourceServers: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+    },
+  });
+}
+
+let workflowCounter = 0;
+
+export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): Promise<DrillHarness> {
+  const env = await timeSkippingEnv();
+  await registerSearchAttributes(env);
+  // The emulator computes job progress from its clock when a request arrives, so pinning the clock
+  // to the test server's time before every activity makes "PENDING for 3 hours" workflow time.
+  let now = await env.currentTimeMs();
+  const syncClock = async () => {
+    now = await env.currentTimeMs();
+  };
+  const emulator = await startEmulator({ clock: () => now, quiet: true });
+  const drsClients = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: REGION });
+  const activities: Record<string, (...args: never[]) => Promise<unknown>> = createActivities({
+    drsClients,
+    ...extraDeps,
+  });
+  const clockedActivities = Object.fromEntries(
+    Object.entries(activities).map(([name, fn]) => [
+      name,
+      async (...args: never[]) => {
+        await syncClock();
+        return fn(...args);
+      },
+    ]),
+  );
+  const taskQueue = `drill-${process.pid}-${++workflowCounter}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities: clockedActivities,
+  });
+  const running = worker.run();
+  const drs = new DrsClient(emulatorClientConfig(emulator.url, { region: REGION, maxAttempts: 1 }));
+
+  return {
+    env,
+    emulator,
+    taskQueue,
+    drs,
+    async healthyServers(count = 3) {
+      await syncClock();
+      return pickHealthyServers(drs, count);
+    },
+    startDrill(input, workflowId = `drill-test-${++workflowCounter}`) {
+      return env.client.workflow.start(drsDrill, { args: [input as DrillInput], taskQueue, workflowId });
+    },
+    async waitForProgress(handle, done, stepMs = 5000) {
+      for (let i = 0; i < 2000; i++) {
+        const progress = await handle.query(progressQuery);
+        if (done(progress)) return progress;
+        await env.sleep(stepMs);
+      }
+      throw new Error('progress condition never reached');
+    },
+    async executed(operation) {
+      const entries = await emulator.control.audit({ operation });
+      return entries.filter((e) => e.statusCode < 300 || e.dropped);
+    },
+    async drillInstancesLeft() {
+      const state = await emulator.control.state();
+      return state.recoveryInstances
+        .filter((i) => i.isDrill && i.ec2InstanceState !== 'TERMINATED')
+        .map((i) => i.recoveryInstanceID);
+    },
+    syncClock,
+    async close() {
+      worker.shutdown();
+      await running;
+      drs.destroy();
+      drsClients.destroy();
+      await emulator.close();
+      await env.teardown();
+    },
+  };
+}
+
+/** The drill's result, or the failure it ended with. */
+export async function outcomeOf(
+  handle: WorkflowHandle<typeof drsDrill>,
+): Promise<{ report?: DrillReport; error?: Error }> {
+  try {
+    return { report: await handle.result() };
+  } catch (error) {
+    return { error: error as Error };
+  }
+}
+
+export async function historyLength(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  return history.events?.length ?? 0;
+}

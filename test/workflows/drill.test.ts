@@ -1,0 +1,323 @@
+// drsDrill scenarios on the time-skipping server against the DRS emulator, through the real SDK.
+// Every scenario also checks the emulator's audit log: DRS executed exactly one StartRecovery and
+// one TerminateRecoveryInstances per drill (or none, when the drill never launched).
+import { strict as assert } from 'node:assert';
+import { WorkflowFailedError } from '@temporalio/client';
+import { StartRecoveryCommand } from '@aws-sdk/client-drs';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import type { DrillReport } from '../../common/types';
+import { abortSignal, approveSignal } from '../../workflows/messages';
+import { REGION, historyLength, outcomeOf, startDrillHarness, type DrillHarness } from './drill-harness';
+
+const HOUR = 3600;
+
+describe('drsDrill (time-skipping server + DRS emulator)', function () {
+  this.timeout(180_000);
+  let h: DrillHarness;
+
+  before(async () => {
+    h = await startDrillHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+  beforeEach(async () => {
+    await h.emulator.control.reset();
+  });
+
+  async function assertExactlyOneLaunchAndTerminate(): Promise<void> {
+    assert.equal((await h.executed('StartRecovery')).length, 1, 'DRS executed exactly one StartRecovery');
+    assert.equal(
+      (await h.executed('TerminateRecoveryInstances')).length,
+      1,
+      'and exactly one TerminateRecoveryInstances',
+    );
+    assert.deepEqual(await h.drillInstancesLeft(), [], 'no drill instance is left');
+  }
+
+  function assertCleanedUp(report: DrillReport, launched: string[]): void {
+    for (const id of launched) {
+      const server = report.servers.find((s) => s.sourceServerId === id);
+      assert.ok(server?.recoveryInstanceId, `${id} has its recovery instance in the report`);
+      assert.equal(server?.terminated, true, `${id}'s drill instance was terminated`);
+    }
+    assert.ok(report.terminateJobId, 'the terminate job is reported');
+  }
+
+  it('waits through a launch job PENDING for 3 hours, then reports, cleans up and keeps history small', async () => {
+    const servers = await h.healthyServers(3);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * HOUR });
+    const handle = await h.startDrill({ sourceServerIds: servers, region: REGION });
+    const { report, error } = await outcomeOf(handle);
+    assert.ifError(error);
+    assert.ok(report);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    for (const server of report.servers) {
+      assert.equal(server.launchStatus, 'LAUNCHED');
+      assert.ok(server.ec2InstanceId, 'EC2 instance id reported');
+      assert.ok(server.pointInTime, 'point in time reported');
+      assert.ok(
+        (server.timeToLaunchSeconds ?? 0) >= 3 * HOUR,
+        `time to launch ${server.timeToLaunchSeconds}s covers the 3 h wait`,
+      );
+      assert.ok((server.dataAgeSeconds ?? -1) >= 0, 'data age measured');
+    }
+    assert.ok((report.phaseDurations.launching ?? 0) >= 3 * HOUR);
+    assertCleanedUp(report, servers);
+    await assertExactlyOneLaunchAndTerminate();
+    const events = await historyLength(handle);
+    assert.ok(events < 120, `history of a 3 h wait has ${events} events`);
+  });
+
+  it('keeps history bounded while a launch job stays PENDING for 24 hours', async () => {
+    const servers = await h.healthyServers(3);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 24 * HOUR });
+    const handle = await h.startDrill({
+      sourceServerIds: servers,
+      region: REGION,
+      launchTimeoutSeconds: 48 * HOUR,
+    });
+    const { report, error } = await outcomeOf(handle);
+    assert.ifError(error);
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    const events = await historyLength(handle);
+    const polls = (await h.emulator.control.audit({ operation: 'DescribeJobs' })).length;
+    console.log(`      24 h PENDING: ${events} history events, ${polls} DescribeJobs polls`);
+    assert.ok(polls > 1000, 'DRS was polled all day long');
+    assert.ok(events < 120, `history of a 24 h wait has ${events} events`);
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('reports a PARTIAL drill when one server fails to launch, and cleans up the others', async () => {
+    const servers = await h.healthyServers(3);
+    await h.emulator.control.scenario({ type: 'launchFailure', sourceServerIds: [servers[1]] });
+    const { report, error } = await outcomeOf(
+      await h.startDrill({ sourceServerIds: servers, region: REGION }),
+    );
+    assert.ifError(error);
+    assert.ok(report);
+    assert.equal(report.outcome, 'PARTIAL');
+    const failed = report.servers.find((s) => s.sourceServerId === servers[1]);
+    assert.equal(failed?.launchStatus, 'FAILED');
+    assert.match(failed?.errors.join(' ') ?? '', /LAUNCH_FAILED/);
+    assert.equal(failed?.recoveryInstanceId, undefined);
+    assertCleanedUp(
+      report,
+      servers.filter((id) => id !== servers[1]),
+    );
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('cleans up when aborted during validation (approval mode)', async () => {
+    const servers = await h.healthyServers(3);
+    const handle = await h.startDrill({
+      sourceServerIds: servers,
+      region: REGION,
+      validation: { mode: 'approval', timeoutSeconds: 24 * HOUR },
+    });
+    await h.waitForProgress(handle, (p) => p.phase === 'validating');
+    await handle.signal(abortSignal, { reason: 'smoke test failed' });
+    const { report, error } = await outcomeOf(handle);
+    assert.ifError(error);
+    assert.ok(report);
+    assert.equal(report.outcome, 'ABORTED');
+    assert.match(report.summary, /smoke test failed/);
+    assertCleanedUp(report, servers);
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('still cleans up when aborted while the launch job is PENDING (after it completes)', async () => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR });
+    const handle = await h.startDrill({ sourceServerIds: servers, region: REGION });
+    await h.waitForProgress(handle, (p) => p.launchJobStatus === 'PENDING');
+    await handle.signal(abortSignal, { reason: 'change freeze' });
+    const { report, error } = await outcomeOf(handle);
+    assert.ifError(error);
+    assert.equal(report?.outcome, 'ABORTED');
+    assertCleanedUp(report as DrillReport, servers);
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('fails the drill when the launch misses its deadline, and cleans up once the job ends', async () => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * HOUR });
+    const { report, error } = await outcomeOf(
+      await h.startDrill({ sourceServerIds: servers, region: REGION, launchTimeoutSeconds: HOUR }),
+    );
+    assert.ifError(error);
+    assert.equal(report?.outcome, 'FAILED');
+    assert.match(report?.errors.join(' ') ?? '', /did not complete in time/);
+    assertCleanedUp(report as DrillReport, servers);
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('completes when approved during validation', async () => {
+    const servers = await h.healthyServers(2);
+    const handle = await h.startDrill({
+      sourceServerIds: servers,
+      region: REGION,
+      validation: { mode: 'approval' },
+    });
+    await h.waitForProgress(handle, (p) => p.phase === 'validating');
+    assert.deepEqual(
+      await h.drillInstancesLeft().then((ids) => ids.length),
+      2,
+      'instances are up while waiting',
+    );
+    await handle.signal(approveSignal, { by: 'tester' });
+    const { report } = await outcomeOf(handle);
+    assert.equal(report?.outcome, 'SUCCEEDED');
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('cleans up when cancelled during validation (hold mode), then ends cancelled', async () => {
+    const servers = await h.healthyServers(3);
+    const handle = await h.startDrill({
+      sourceServerIds: servers,
+      region: REGION,
+      validation: { mode: 'hold', holdSeconds: 6 * HOUR },
+    });
+    await h.waitForProgress(handle, (p) => p.phase === 'validating');
+    await handle.cancel();
+    const { error } = await outcomeOf(handle);
+    assert.ok(error instanceof WorkflowFailedError, `ended with ${error}`);
+    assert.ok(error.cause instanceof CancelledFailure, 'the workflow ended cancelled');
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('launches once when the StartRecovery response is lost after DRS created the job', async () => {
+    const servers = await h.healthyServers(3);
+    await h.emulator.control.faults({ operation: 'StartRecovery', dropResponses: 1 });
+    const { report, error } = await outcomeOf(
+      await h.startDrill({ sourceServerIds: servers, region: REGION }),
+    );
+    assert.ifError(error);
+    assert.equal(report?.outcome, 'SUCCEEDED');
+    const starts = await h.emulator.control.audit({ operation: 'StartRecovery' });
+    assert.deepEqual(
+      starts.map((e) => e.dropped ?? false),
+      [true],
+      'one StartRecovery, its response lost; the retry found the job instead of launching again',
+    );
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('finds the lost launch by servers and time when job tagging is off', async () => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.faults({ operation: 'StartRecovery', dropResponses: 1 });
+    const { report } = await outcomeOf(
+      await h.startDrill({ sourceServerIds: servers, region: REGION, tagJobs: false }),
+    );
+    assert.equal(report?.outcome, 'SUCCEEDED');
+    const [start] = await h.executed('StartRecovery');
+    assert.equal((start.request as { tags?: unknown }).tags, undefined, 'no tags sent');
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('completes through a throttling storm without duplicate launches or terminations', async () => {
+    const servers = await h.healthyServers(3);
+    await h.emulator.control.faults({ operation: '*', throttleRate: 0.5 });
+    const { report, error } = await outcomeOf(
+      await h.startDrill({ sourceServerIds: servers, region: REGION }),
+    );
+    assert.ifError(error);
+    assert.equal(report?.outcome, 'SUCCEEDED');
+    const throttled = (await h.emulator.control.audit()).filter((e) => e.statusCode === 429).length;
+    assert.ok(throttled > 5, `the storm throttled ${throttled} calls`);
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('rejects bad input with a non-retryable error naming each field, before any DRS call', async () => {
+    const handle = await h.startDrill({
+      sourceServerIds: ['web-01'],
+      region: 'mars',
+      validation: { mode: 'hold' },
+    });
+    const { error } = await outcomeOf(handle);
+    assert.ok(error instanceof WorkflowFailedError);
+    const cause = error.cause;
+    assert.ok(cause instanceof ApplicationFailure);
+    assert.equal(cause.type, 'InvalidInput');
+    assert.equal(cause.nonRetryable, true);
+    assert.match(cause.message, /sourceServerIds\.0/);
+    assert.match(cause.message, /region/);
+    assert.match(cause.message, /validation\.holdSeconds/);
+    assert.equal((await h.emulator.control.audit()).length, 0, 'zero DRS calls');
+  });
+
+  it('refuses a server that is not replicating, naming it and its state', async () => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.scenario({
+      type: 'replicationState',
+      sourceServerIds: [servers[1]],
+      state: 'STALLED',
+      error: 'AGENT_NOT_SEEN',
+    });
+    const { error } = await outcomeOf(await h.startDrill({ sourceServerIds: servers, region: REGION }));
+    assert.ok(error instanceof WorkflowFailedError);
+    const cause = error.cause as ApplicationFailure;
+    assert.equal(cause.type, 'PreflightFailed');
+    assert.match(cause.message, new RegExp(`${servers[1]}: replication is STALLED`));
+    assert.ok(!cause.message.includes(`${servers[0]}:`), 'the healthy server is not blamed');
+    const report = cause.details?.[0] as DrillReport;
+    assert.equal(report.outcome, 'FAILED');
+    assert.equal((await h.executed('StartRecovery')).length, 0, 'nothing launched');
+  });
+
+  it('repairs stalled replication first when asked, then runs the drill', async () => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.scenario({
+      type: 'replicationState',
+      sourceServerIds: [servers[1]],
+      state: 'STALLED',
+      error: 'AGENT_NOT_SEEN',
+    });
+    await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 20 * 60 });
+    const { report, error } = await outcomeOf(
+      await h.startDrill({ sourceServerIds: servers, region: REGION, repairReplication: true }),
+    );
+    assert.ifError(error);
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    const retries = await h.executed('RetryDataReplication');
+    assert.deepEqual(
+      retries.map((e) => (e.request as { sourceServerID: string }).sourceServerID),
+      [servers[1]],
+      'RetryDataReplication for the stalled server only',
+    );
+    assert.ok(
+      (report?.phaseDurations['repairing-replication'] ?? 0) >= 20 * 60,
+      'waited for replication to catch up',
+    );
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('resolves instances that DRS lists after the job says LAUNCHED, and never touches other drills', async () => {
+    const [other, ...servers] = await h.healthyServers(3);
+    // someone else's drill instance, launched before ours: cleanup must leave it alone
+    await h.syncClock();
+    await h.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: other }] }));
+    await h.env.sleep(10 * 60 * 1000);
+    await h.syncClock();
+    const before = await h.drillInstancesLeft();
+    assert.equal(before.length, 1, "the other drill's instance is up");
+    await h.emulator.control.clearAudit();
+    await h.emulator.control.scenario({ type: 'recoveryInstanceIdDelay', seconds: 5 * 60 });
+
+    const { report, error } = await outcomeOf(
+      await h.startDrill({ sourceServerIds: servers, region: REGION }),
+    );
+    assert.ifError(error);
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    for (const s of report?.servers ?? []) assert.match(s.recoveryInstanceId ?? '', /^i-/);
+    assert.equal((await h.executed('StartRecovery')).length, 1);
+    const [terminate] = await h.executed('TerminateRecoveryInstances');
+    const terminated = (terminate.request as { recoveryInstanceIDs: string[] }).recoveryInstanceIDs;
+    assert.deepEqual(
+      [...terminated].sort(),
+      (report?.servers ?? []).map((s) => s.recoveryInstanceId).sort(),
+      'terminated exactly its own instances',
+    );
+    assert.deepEqual(await h.drillInstancesLeft(), before, "the other drill's instance is still up");
+  });
+});

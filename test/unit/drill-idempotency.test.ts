@@ -1,0 +1,104 @@
+// The lookup that makes StartRecovery / TerminateRecoveryInstances exactly-once: which existing job
+// counts as "this step already started it".
+import { strict as assert } from 'node:assert';
+import { DescribeJobsCommand, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DrsClientFactory } from '../../activities/drs-client';
+import { CLOCK_SKEW_MS, jobMatchesStep, stepTags } from '../../activities/idempotency';
+import { createJobActivities } from '../../activities/jobs';
+import type { JobSummary } from '../../common/types';
+
+const T0 = Date.parse('2026-01-01T10:00:00Z');
+const A = 's-aaaaaaaaaaaaaaaaa';
+const B = 's-bbbbbbbbbbbbbbbbb';
+
+function launchJob(overrides: Partial<Job> = {}): Job {
+  return {
+    jobID: 'drsjob-aaaaaaaaaaaaaaaaa',
+    type: 'LAUNCH',
+    initiatedBy: 'START_DRILL',
+    status: 'PENDING',
+    creationDateTime: new Date(T0 + 1000).toISOString(),
+    participatingServers: [{ sourceServerID: A }, { sourceServerID: B }],
+    tags: stepTags('wf-1', 'launch'),
+    ...overrides,
+  };
+}
+
+const match = { type: 'LAUNCH', initiatedBy: 'START_DRILL', notBeforeMs: T0, sourceServerIds: [B, A] };
+
+describe('idempotency lookup', () => {
+  it('matches the same servers, type and initiator created since the first attempt', () => {
+    assert.equal(jobMatchesStep(launchJob(), match), true);
+    assert.equal(jobMatchesStep(launchJob(), { ...match, tags: stepTags('wf-1', 'launch') }), true);
+  });
+
+  it('does not match another workflow, another step, other servers, a recovery, or an older job', () => {
+    const tagged = { ...match, tags: stepTags('wf-1', 'launch') };
+    assert.equal(jobMatchesStep(launchJob({ tags: stepTags('wf-2', 'launch') }), tagged), false);
+    assert.equal(jobMatchesStep(launchJob({ tags: stepTags('wf-1', 'retry') }), tagged), false);
+    assert.equal(jobMatchesStep(launchJob({ participatingServers: [{ sourceServerID: A }] }), match), false);
+    assert.equal(jobMatchesStep(launchJob({ initiatedBy: 'START_RECOVERY' }), match), false);
+    const old = new Date(T0 - CLOCK_SKEW_MS - 1000).toISOString();
+    assert.equal(jobMatchesStep(launchJob({ creationDateTime: old }), match), false);
+  });
+
+  it('startDrillJob returns the job an earlier attempt created instead of launching again', async () => {
+    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const mock = mockClient(clients.drsClient('us-east-1'));
+    mock.on(DescribeJobsCommand).resolves({ items: [launchJob()] });
+    try {
+      const { startDrillJob } = createJobActivities(clients);
+      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+        region: 'us-east-1',
+        sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
+        workflowId: 'wf-1',
+        step: 'launch',
+        tagJobs: true,
+        notBeforeMs: T0,
+      });
+      assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
+      assert.equal(mock.commandCalls(StartRecoveryCommand).length, 0, 'no second StartRecovery');
+      const [lookup] = mock.commandCalls(DescribeJobsCommand);
+      assert.equal(lookup.args[0].input.filters?.fromDate, new Date(T0 - CLOCK_SKEW_MS).toISOString());
+    } finally {
+      mock.restore();
+      clients.destroy();
+    }
+  });
+
+  it('startDrillJob launches with isDrill, the snapshot and the step tags when nothing matches', async () => {
+    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const mock = mockClient(clients.drsClient('us-east-1'));
+    mock.on(DescribeJobsCommand).resolves({ items: [launchJob({ tags: stepTags('wf-other', 'launch') })] });
+    mock.on(StartRecoveryCommand).resolves({ job: launchJob({ jobID: 'drsjob-bbbbbbbbbbbbbbbbb' }) });
+    try {
+      const { startDrillJob } = createJobActivities(clients);
+      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+        region: 'us-east-1',
+        sourceServers: [
+          { sourceServerId: A, recoverySnapshotId: 'pit-aaaaaaaaaaaaaaaaa' },
+          { sourceServerId: B },
+        ],
+        workflowId: 'wf-1',
+        step: 'launch',
+        tagJobs: true,
+        notBeforeMs: T0,
+      });
+      assert.equal(job.jobId, 'drsjob-bbbbbbbbbbbbbbbbb');
+      const [call] = mock.commandCalls(StartRecoveryCommand);
+      assert.deepEqual(call.args[0].input, {
+        isDrill: true,
+        sourceServers: [
+          { sourceServerID: A, recoverySnapshotID: 'pit-aaaaaaaaaaaaaaaaa' },
+          { sourceServerID: B },
+        ],
+        tags: stepTags('wf-1', 'launch'),
+      });
+    } finally {
+      mock.restore();
+      clients.destroy();
+    }
+  });
+});

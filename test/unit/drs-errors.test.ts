@@ -1,0 +1,100 @@
+// How DRS errors become Temporal failures: which ones stop, which ones retry, and that the SDK
+// makes exactly one attempt per activity attempt (so the two retry layers never multiply).
+import { strict as assert } from 'node:assert';
+import {
+  AccessDeniedException,
+  ConflictException,
+  DescribeJobsCommand,
+  DrsClient,
+  InternalServerException,
+  ResourceNotFoundException,
+  ThrottlingException,
+  UninitializedAccountException,
+  ValidationException,
+} from '@aws-sdk/client-drs';
+import { ApplicationFailure } from '@temporalio/common';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DrsClientFactory } from '../../activities/drs-client';
+import { classifyDrsError, drsCall } from '../../activities/errors';
+
+const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
+
+describe('DRS error classification', () => {
+  const nonRetryable = [
+    new ValidationException({ message: 'sourceServers: too many', ...meta(400) }),
+    new ResourceNotFoundException({ message: 'Source server s-1 not found', ...meta(404) }),
+    new ConflictException({ message: 'server is busy in job drsjob-1', ...meta(409) }),
+    new UninitializedAccountException({ message: 'Account not initialized', ...meta(400) }),
+    new AccessDeniedException({ message: 'not allowed', ...meta(403) }),
+  ];
+  for (const err of nonRetryable) {
+    it(`${err.name} is non-retryable and keeps DRS's message`, () => {
+      const failure = classifyDrsError('StartRecovery', err);
+      assert.equal(failure.nonRetryable, true);
+      assert.equal(failure.type, err.name);
+      assert.equal(failure.message, `StartRecovery: ${err.message}`);
+    });
+  }
+
+  it('throttling is retryable and honours Retry-After as the next retry delay', () => {
+    const err = new ThrottlingException({ message: 'Rate exceeded', retryAfterSeconds: '7', ...meta(429) });
+    const failure = classifyDrsError('DescribeJobs', err);
+    assert.equal(failure.nonRetryable, false);
+    assert.equal(failure.type, 'ThrottlingException');
+    assert.equal(failure.nextRetryDelay, 7000);
+  });
+
+  it('5xx and network errors are retryable', () => {
+    const server = classifyDrsError(
+      'DescribeJobs',
+      new InternalServerException({ message: 'boom', ...meta(500) }),
+    );
+    assert.equal(server.nonRetryable, false);
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    const network = classifyDrsError('DescribeJobs', reset);
+    assert.equal(network.nonRetryable, false);
+    assert.equal(network.type, 'NetworkError');
+  });
+
+  it('an unknown 4xx or a plain bug is not retried', () => {
+    assert.equal(classifyDrsError('X', Object.assign(new Error('teapot'), meta(418))).nonRetryable, true);
+    assert.equal(classifyDrsError('X', new TypeError('undefined is not a function')).nonRetryable, true);
+  });
+
+  it('drsCall makes one SDK attempt and hands retrying to Temporal', async () => {
+    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const client = clients.drsClient('us-east-1');
+    const mock = mockClient(client);
+    mock.on(DescribeJobsCommand).rejects(new ThrottlingException({ message: 'slow down', ...meta(429) }));
+    try {
+      await assert.rejects(
+        drsCall('DescribeJobs', () => client.send(new DescribeJobsCommand({}))),
+        (err: unknown) => err instanceof ApplicationFailure && err.type === 'ThrottlingException',
+      );
+      assert.equal(mock.commandCalls(DescribeJobsCommand).length, 1);
+      assert.equal(await client.config.maxAttempts(), 1, 'the SDK itself does not retry');
+    } finally {
+      mock.restore();
+      clients.destroy();
+    }
+  });
+
+  it('caches one client per account and region', () => {
+    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    try {
+      assert.equal(clients.drsClient('us-east-1'), clients.drsClient(undefined));
+      assert.notEqual(clients.drsClient('us-east-1'), clients.drsClient('eu-west-1'));
+      assert.notEqual(clients.drsClient('us-east-1'), clients.drsClient('us-east-1', '444455556666'));
+    } finally {
+      clients.destroy();
+    }
+  });
+});
+
+describe('DrsClient defaults', () => {
+  it('the plain SDK would retry 3 times on its own (why the factory sets maxAttempts 1)', async () => {
+    const client = new DrsClient({ region: 'us-east-1' });
+    assert.equal(await client.config.maxAttempts(), 3);
+    client.destroy();
+  });
+});

@@ -1,0 +1,96 @@
+// drsctl's report writers: JUnit that CI systems accept (parsed and checked structurally), Markdown
+// for the job summary, JSON as returned by the workflow.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { writeReports } from '../../client/reports';
+import { junitReport } from '../../client/reports/junit';
+import { markdownReport } from '../../client/reports/markdown';
+import type { OperationReport } from '../../client/reports/report';
+import { parseJunit } from './junit';
+
+const report: OperationReport = {
+  operation: 'drill',
+  workflowId: 'drill-us-east-1-0123456789ab',
+  outcome: 'PARTIAL',
+  region: 'us-east-1',
+  servers: [
+    {
+      sourceServerId: 's-aaaaaaaaaaaaaaaaa',
+      launchStatus: 'LAUNCHED',
+      recoveryInstanceId: 'i-0aaaaaaaaaaaaaaaa',
+      timeToLaunchSeconds: 42.5,
+      dataAgeSeconds: 12,
+      terminated: true,
+      errors: [],
+    },
+    {
+      sourceServerId: 's-bbbbbbbbbbbbbbbbb',
+      launchStatus: 'FAILED',
+      errors: ['LAUNCH_FAILED: <quota> & "limits" exceeded'],
+    },
+  ],
+  startedAt: '2026-11-25T10:00:00.000Z',
+  finishedAt: '2026-11-25T10:05:00.000Z',
+  summary: '1 of 2 servers launched',
+  errors: [],
+};
+
+describe('drsctl reports', () => {
+  it('JUnit: one test case per source server, failures carry the DRS error, counts add up', () => {
+    const { doc, suite, cases } = parseJunit(junitReport(report));
+    assert.deepEqual(
+      cases.map((c) => c.name),
+      ['s-aaaaaaaaaaaaaaaaa', 's-bbbbbbbbbbbbbbbbb'],
+    );
+    assert.equal(suite.tests, '2');
+    assert.equal(suite.failures, '1');
+    assert.equal(doc.testsuites.failures, '1');
+    assert.equal(suite.time, '300.000');
+    assert.equal(cases[0].time, '42.500');
+    assert.equal(cases[0].failure, undefined);
+    assert.match(cases[0]['system-out'] ?? '', /Recovery instance: i-0aaaaaaaaaaaaaaaa/);
+    assert.equal(cases[1].failure?.message, 'LAUNCH_FAILED: <quota> & "limits" exceeded');
+    assert.equal(cases[1].classname, 'drs.drill');
+  });
+
+  it('JUnit: an operation that failed while every server looks fine still has a failing case', () => {
+    const cleanupFailed: OperationReport = {
+      ...report,
+      outcome: 'FAILED',
+      summary: 'terminate job timed out',
+      servers: [report.servers[0]],
+    };
+    const { suite, cases } = parseJunit(junitReport(cleanupFailed));
+    assert.equal(suite.failures, '1');
+    assert.equal(cases[1].name, 'drill outcome');
+    assert.match(cases[1].failure?.message ?? '', /FAILED: terminate job timed out/);
+  });
+
+  it('Markdown: a table row per server with its result and escaped cells', () => {
+    const md = markdownReport(report);
+    assert.match(md, /^### DRS drill `drill-us-east-1-0123456789ab`: PARTIAL/);
+    assert.match(
+      md,
+      /\| s-aaaaaaaaaaaaaaaaa \| passed \| LAUNCHED \| i-0aaaaaaaaaaaaaaaa \| 42\.5s \| 12s \| yes \|/,
+    );
+    assert.match(md, /\| s-bbbbbbbbbbbbbbbbb \| FAILED \| FAILED \|/);
+  });
+
+  it('writes the files asked for and appends Markdown to $GITHUB_STEP_SUMMARY only with --report-md', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'drsctl-reports-'));
+    const summary = path.join(dir, 'summary.md');
+    writeFileSync(summary, 'earlier step\n');
+    const env = { GITHUB_STEP_SUMMARY: summary };
+
+    writeReports(report, { reportJson: path.join(dir, 'out/r.json') }, env);
+    assert.equal(readFileSync(summary, 'utf8'), 'earlier step\n');
+    assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'out/r.json'), 'utf8')), report);
+
+    const written = writeReports(report, { reportMd: true }, env);
+    assert.deepEqual(written, [summary]);
+    const text = readFileSync(summary, 'utf8');
+    assert.ok(text.startsWith('earlier step\n### DRS drill'), text);
+  });
+});

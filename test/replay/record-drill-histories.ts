@@ -1,0 +1,93 @@
+// Records drsDrill histories for the replay test: runs each scenario on the time-skipping server
+// against the emulator and writes test/histories/drsDrill-<scenario>.json. Run it after changing
+// the workflow's shape on purpose (and commit the new files):
+//   npx tsc -p tsconfig.json && node dist/test/replay/record-drill-histories.js
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { repoRoot } from '../../common/paths';
+import { historyToFile } from './history-files';
+import { abortSignal } from '../../workflows/messages';
+import { REGION, outcomeOf, startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
+
+const HOUR = 3600;
+
+const scenarios: Record<string, (h: DrillHarness) => Promise<WorkflowHandle>> = {
+  'pending-3h': async (h) => {
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * HOUR });
+    return h.startDrill({ sourceServerIds: await h.healthyServers(3), region: REGION });
+  },
+  'launch-failure': async (h) => {
+    const servers = await h.healthyServers(3);
+    await h.emulator.control.scenario({ type: 'launchFailure', sourceServerIds: [servers[1]] });
+    return h.startDrill({ sourceServerIds: servers, region: REGION });
+  },
+  'abort-during-approval': async (h) => {
+    const handle = await h.startDrill({
+      sourceServerIds: await h.healthyServers(2),
+      region: REGION,
+      validation: { mode: 'approval' },
+    });
+    await h.waitForProgress(handle, (p) => p.phase === 'validating');
+    await handle.signal(abortSignal, { reason: 'recorded abort' });
+    return handle;
+  },
+  'cancel-during-hold': async (h) => {
+    const handle = await h.startDrill({
+      sourceServerIds: await h.healthyServers(2),
+      region: REGION,
+      validation: { mode: 'hold', holdSeconds: HOUR },
+    });
+    await h.waitForProgress(handle, (p) => p.phase === 'validating');
+    await handle.cancel();
+    return handle;
+  },
+  'lost-start-response-and-throttling': async (h) => {
+    await h.emulator.control.faults({ operation: 'StartRecovery', dropResponses: 1 });
+    await h.emulator.control.faults({ operation: 'DescribeJobs', throttleRate: 0.3 });
+    return h.startDrill({ sourceServerIds: await h.healthyServers(3), region: REGION });
+  },
+  'repair-then-drill': async (h) => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.scenario({
+      type: 'replicationState',
+      sourceServerIds: [servers[0]],
+      state: 'STALLED',
+    });
+    return h.startDrill({ sourceServerIds: servers, region: REGION, repairReplication: true });
+  },
+  'preflight-refused': async (h) => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.scenario({
+      type: 'replicationState',
+      sourceServerIds: [servers[0]],
+      state: 'DISCONNECTED',
+    });
+    return h.startDrill({ sourceServerIds: servers, region: REGION });
+  },
+  'bad-input': (h) => h.startDrill({ sourceServerIds: [], region: 'nowhere' }),
+};
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const h = await startDrillHarness();
+  try {
+    for (const [name, run] of Object.entries(scenarios)) {
+      await h.emulator.control.reset();
+      const handle = await run(h);
+      await outcomeOf(handle as Parameters<typeof outcomeOf>[0]);
+      const history = await handle.fetchHistory();
+      const file = path.join(repoRoot(), 'test', 'histories', `drsDrill-${name}.json`);
+      writeFileSync(file, historyToFile(history));
+      console.log(`${file}: ${history.events?.length} events`);
+    }
+  } finally {
+    await h.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -4,7 +4,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-bash scripts/install-tools.sh --quiet ${TEMPORAL_DRS_UI_TEST:+--with-browser}
+bash scripts/install-tools.sh --quiet --with-browser  # chromium for test/ui (a missing browser fails that test)
 echo "== typecheck + build"; rm -rf dist; npx tsc -p tsconfig.json
 echo "== lint + format"; npx eslint . && npx prettier --check . >/dev/null
 echo "== mocha"; npx mocha "$@"

@@ -84,7 +84,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
     );
     record.noteLaunchJob(launch);
   } catch (err) {
-    upsertSearchAttributes([{ key: DrsOutcome, value: 'FAILED' }]);
+    upsertSearchAttributes([{ key: DrsOutcome, value: isCancellation(err) ? 'ABORTED' : 'FAILED' }]);
     throw err;
   }
 

@@ -2,6 +2,8 @@
 // Every scenario also checks the emulator's audit log: DRS executed exactly one StartRecovery and
 // one TerminateRecoveryInstances per drill (or none, when the drill never launched).
 import { strict as assert } from 'node:assert';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
 import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
@@ -319,5 +321,83 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
       'terminated exactly its own instances',
     );
     assert.deepEqual(await h.drillInstancesLeft(), before, "the other drill's instance is still up");
+  });
+
+  it('refuses unknown servers and servers already in an active job, before launching', async () => {
+    const [busy, healthy] = await h.healthyServers(2);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [busy] });
+    await h.syncClock();
+    const { job } = await h.drs.send(
+      new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: busy }] }),
+    );
+    await h.emulator.control.clearAudit();
+    const unknown = 's-00000000000000000';
+    const { error } = await outcomeOf(
+      await h.startDrill({ sourceServerIds: [busy, healthy, unknown], region: REGION }),
+    );
+    assert.ok(error instanceof WorkflowFailedError);
+    const message = (error.cause as ApplicationFailure).message;
+    assert.match(message, new RegExp(`${busy}: already takes part in active job ${job?.jobID}`));
+    assert.match(message, new RegExp(`${unknown}: source server not found`));
+    assert.equal((await h.executed('StartRecovery')).length, 0);
+  });
+
+  it('launches from the chosen recovery snapshot', async () => {
+    const servers = await h.healthyServers(2);
+    const snapshot = 'pit-0123456789abcdefg';
+    const { report } = await outcomeOf(
+      await h.startDrill({
+        sourceServerIds: servers,
+        region: REGION,
+        recoverySnapshotIds: { [servers[0]]: snapshot },
+      }),
+    );
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    const [start] = await h.executed('StartRecovery');
+    assert.deepEqual((start.request as { sourceServers: unknown[] }).sourceServers, [
+      { sourceServerID: servers[0], recoverySnapshotID: snapshot },
+      { sourceServerID: servers[1] },
+    ]);
+    assert.equal(report?.servers[0].recoverySnapshotId, snapshot);
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('validates launched instances with HTTP and TCP checks; a failing instance makes the drill PARTIAL', async () => {
+    const server = createServer((req, res) => res.writeHead(req.url === '/health' ? 200 : 404).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const [up, down] = await h.healthyServers(2);
+      const { report, error } = await outcomeOf(
+        await h.startDrill({
+          sourceServerIds: [up, down],
+          region: REGION,
+          validation: {
+            mode: 'healthChecks',
+            checks: [
+              { type: 'http', port, path: '/health' },
+              { type: 'tcp', port },
+            ],
+            timeoutSeconds: 300,
+            // 127.0.0.2 is loopback too, but nothing listens there: connection refused
+            hosts: { [up]: '127.0.0.1', [down]: '127.0.0.2' },
+          },
+        }),
+      );
+      assert.ifError(error);
+      assert.ok(report);
+      assert.equal(report.outcome, 'PARTIAL');
+      const byId = new Map(report.servers.map((s) => [s.sourceServerId, s]));
+      assert.equal(byId.get(up)?.healthy, true);
+      assert.equal(byId.get(down)?.healthy, false);
+      assert.match(
+        byId.get(down)?.errors.join(' ') ?? '',
+        /health checks did not pass in time.*127\.0\.0\.2/,
+      );
+      assertCleanedUp(report, [up, down]);
+      await assertExactlyOneLaunchAndTerminate();
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,0 +1,77 @@
+// Helpers for the recovery / failback / replication workflow suites, on top of drill's harness
+// (time-skipping server, emulator on the test server's clock, real worker and SDK clients).
+import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AuditEntry } from '../../emulator';
+import type { DrillHarness } from './drill-harness';
+
+/** DRS operations that change something (the audit must show none of them for refused input). */
+export const MUTATING_OPERATIONS = [
+  'StartRecovery',
+  'TerminateRecoveryInstances',
+  'StartFailbackLaunch',
+  'RetryDataReplication',
+  'StopReplication',
+  'StartReplication',
+  'DisconnectSourceServer',
+  'mgn:StartReplication',
+];
+
+/** Source server id of `hostname` in `accountId` (default account when omitted). */
+export async function serverId(
+  h: DrillHarness,
+  hostname: string,
+  accountId = '111122223333',
+): Promise<string> {
+  const state = await h.emulator.control.state();
+  const server = state.servers.find(
+    (s) => s.hostname === hostname && s.accountId === accountId && s.region === 'us-east-1',
+  );
+  if (!server) throw new Error(`no server ${hostname} in ${accountId}`);
+  return server.sourceServerID;
+}
+
+export async function mgnServerId(h: DrillHarness, replicationType: string): Promise<string> {
+  const state = await h.emulator.control.state();
+  const server = state.mgnServers.find((s) => s.replicationType === replicationType);
+  if (!server) throw new Error(`no ${replicationType} MGN server`);
+  return server.sourceServerID;
+}
+
+/** Every audited call that changed (or may have changed) something. */
+export async function mutatingCalls(h: DrillHarness): Promise<AuditEntry[]> {
+  const entries = await h.emulator.control.audit();
+  return entries.filter((e) => MUTATING_OPERATIONS.includes(e.operation));
+}
+
+/** The workflow's result, or the ApplicationFailure it failed with (type, message, details). */
+export async function resultOf<R>(
+  handle: WorkflowHandle,
+): Promise<{ result?: R; failure?: ApplicationFailure }> {
+  try {
+    return { result: (await handle.result()) as R };
+  } catch (err) {
+    if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure)
+      return { failure: err.cause };
+    throw err;
+  }
+}
+
+/** Queries `progress` while skipping workflow time in steps until `done` holds. */
+export async function waitForProgress<P>(
+  h: DrillHarness,
+  handle: WorkflowHandle,
+  done: (p: P) => boolean,
+  stepMs = 5000,
+): Promise<P> {
+  for (let i = 0; i < 2000; i++) {
+    const progress = (await handle.query('progress')) as P;
+    if (done(progress)) return progress;
+    await h.env.sleep(stepMs);
+  }
+  throw new Error('progress condition never reached');
+}
+
+let counter = 0;
+export const workflowId = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;

@@ -1,6 +1,7 @@
 // The workflows drsctl can start: one entry per workflow type, with the flags that fill its input
 // and the shared schema (common/inputs.ts) that validates it before anything is started.
 import { parseDrillInput } from '../common/inputs';
+import { parseFailbackInput, parseRecoveryInput, parseReplicationInput } from '../common/inputs-lifecycle';
 import { defaultWorkflowId, type IdSubject } from './workflow-ids';
 
 type Input = Record<string, unknown>;
@@ -64,6 +65,46 @@ const accountFlag: InputFlag = {
   apply: set('accountId'),
 };
 
+/** `--<name> <seconds>` setting a numeric field (the schema checks range and integrality). */
+function secondsFlag(name: string, field: string, description: string): InputFlag {
+  return { flags: `--${name} <seconds>`, description, field, apply: set(field, toNumber) };
+}
+
+/** A boolean switch: `--confirm` sets true, `--no-x` sets false. */
+function switchFlag(flags: string, field: string, description: string): InputFlag {
+  return { flags, description, field, apply: set(field) };
+}
+
+const maxLagFlag = secondsFlag(
+  'max-lag',
+  'maxReplicationLagSeconds',
+  'refuse servers whose replication lag is above this (default 300)',
+);
+const launchTimeoutFlag = secondsFlag(
+  'launch-timeout',
+  'launchTimeoutSeconds',
+  'deadline for the launch job (default one day)',
+);
+const noTagJobsFlag = switchFlag(
+  '--no-tag-jobs',
+  'tagJobs',
+  'do not tag DRS jobs with the workflow id (lookups still work without tags)',
+);
+const confirmFlag = switchFlag('--confirm', 'confirm', 'allow the production-impacting or destructive step');
+const snapshotFlag: InputFlag = {
+  flags: '--snapshot <serverId=pitId>',
+  description: 'launch a server from this recovery snapshot (repeatable; default latest)',
+  field: 'recoverySnapshotIds',
+  repeatable: true,
+  apply: (input, value) => {
+    const pairs = (value as string[]).map((pair) => {
+      const at = pair.indexOf('=');
+      return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
+    });
+    input.recoverySnapshotIds = Object.fromEntries(pairs);
+  },
+};
+
 function regionFromEnv(env: NodeJS.ProcessEnv): Input {
   return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1' };
 }
@@ -76,31 +117,13 @@ export const drillOperation: Operation = {
     sourceServerFlag,
     regionFlag,
     accountFlag,
-    {
-      flags: '--max-lag <seconds>',
-      description: 'refuse servers whose replication lag is above this (default 300)',
-      field: 'maxReplicationLagSeconds',
-      apply: set('maxReplicationLagSeconds', toNumber),
-    },
-    {
-      flags: '--repair-replication',
-      description: 'retry data replication on STALLED/DISCONNECTED/STOPPED servers first',
-      field: 'repairReplication',
-      apply: set('repairReplication'),
-    },
-    {
-      flags: '--snapshot <serverId=pitId>',
-      description: 'launch a server from this recovery snapshot (repeatable; default latest)',
-      field: 'recoverySnapshotIds',
-      repeatable: true,
-      apply: (input, value) => {
-        const pairs = (value as string[]).map((pair) => {
-          const at = pair.indexOf('=');
-          return at < 0 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
-        });
-        input.recoverySnapshotIds = Object.fromEntries(pairs);
-      },
-    },
+    maxLagFlag,
+    switchFlag(
+      '--repair-replication',
+      'repairReplication',
+      'retry data replication on STALLED/DISCONNECTED/STOPPED servers first',
+    ),
+    snapshotFlag,
     {
       flags: '--hold <seconds>',
       description: 'validation: keep the drill instances up this long before cleanup',
@@ -117,31 +140,121 @@ export const drillOperation: Operation = {
         input.validation = { mode: 'approval', timeoutSeconds: toNumber(value) };
       },
     },
-    {
-      flags: '--launch-timeout <seconds>',
-      description: 'deadline for the launch job (default one day)',
-      field: 'launchTimeoutSeconds',
-      apply: set('launchTimeoutSeconds', toNumber),
-    },
-    {
-      flags: '--cleanup-timeout <seconds>',
-      description: 'deadline for the terminate job (default 3 hours)',
-      field: 'cleanupTimeoutSeconds',
-      apply: set('cleanupTimeoutSeconds', toNumber),
-    },
-    {
-      flags: '--no-tag-jobs',
-      description: 'do not tag DRS jobs with the workflow id (lookups still work without tags)',
-      field: 'tagJobs',
-      apply: set('tagJobs'),
-    },
+    launchTimeoutFlag,
+    secondsFlag(
+      'cleanup-timeout',
+      'cleanupTimeoutSeconds',
+      'deadline for the terminate job (default 3 hours)',
+    ),
+    noTagJobsFlag,
   ],
   validate: parseDrillInput,
   environmentDefaults: regionFromEnv,
   workflowId: (input) => defaultWorkflowId('drill', input as IdSubject),
 };
 
-export const OPERATIONS: readonly Operation[] = [drillOperation];
+export const recoveryOperation: Operation = {
+  name: 'recovery',
+  workflowType: 'drsRecovery',
+  description: 'real failover (isDrill=false): needs --confirm or an approve message; never terminates',
+  flags: [
+    sourceServerFlag,
+    regionFlag,
+    accountFlag,
+    snapshotFlag,
+    confirmFlag,
+    secondsFlag(
+      'approval-timeout',
+      'approvalTimeoutSeconds',
+      'without --confirm: wait this long for `drsctl approve` (default 1 hour)',
+    ),
+    switchFlag(
+      '--require-healthy-replication',
+      'requireHealthyReplication',
+      'refuse servers whose replication is not healthy',
+    ),
+    maxLagFlag,
+    launchTimeoutFlag,
+    noTagJobsFlag,
+  ],
+  validate: parseRecoveryInput,
+  environmentDefaults: regionFromEnv,
+  workflowId: (input) => defaultWorkflowId('recovery', input as IdSubject),
+};
+
+export const failbackOperation: Operation = {
+  name: 'failback',
+  workflowType: 'drsFailback',
+  description: 'fail back recovery instances once DRS reports them ready (StartFailbackLaunch)',
+  flags: [
+    {
+      flags: '--recovery-instance <id>',
+      description: 'recovery instance to fail back (repeat or comma-separate)',
+      field: 'recoveryInstanceIds',
+      repeatable: true,
+      apply: set('recoveryInstanceIds'),
+    },
+    {
+      flags: '--recovery-job <id>',
+      description: 'instead of instances: every recovery instance this StartRecovery job launched',
+      field: 'recoveryJobId',
+      apply: set('recoveryJobId'),
+    },
+    regionFlag,
+    accountFlag,
+    secondsFlag(
+      'ready-timeout',
+      'readyTimeoutSeconds',
+      'how long instances may take to become ready for failback (default one day)',
+    ),
+    launchTimeoutFlag,
+    noTagJobsFlag,
+  ],
+  validate: parseFailbackInput,
+  environmentDefaults: regionFromEnv,
+  workflowId: (input) =>
+    defaultWorkflowId('failback', input as IdSubject, [String(input.recoveryJobId ?? '')]),
+};
+
+export const replicationOperation: Operation = {
+  name: 'replication',
+  workflowType: 'drsReplication',
+  description: 'repair, stop, start or disconnect replication (stop/disconnect need --confirm)',
+  flags: [
+    {
+      flags: '--action <action>',
+      description: 'repair | stop | start | disconnect',
+      field: 'action',
+      apply: set('action'),
+    },
+    sourceServerFlag,
+    regionFlag,
+    accountFlag,
+    confirmFlag,
+    maxLagFlag,
+    secondsFlag(
+      'timeout',
+      'timeoutSeconds',
+      'how long replication may take to become healthy (default 6 hours)',
+    ),
+    switchFlag(
+      '--no-wait-for-continuous',
+      'waitForContinuous',
+      'return once the calls are made, without waiting for CONTINUOUS',
+    ),
+  ],
+  validate: parseReplicationInput,
+  environmentDefaults: regionFromEnv,
+  // the action is part of the id: a repair and a stop on the same servers are different operations
+  workflowId: (input) => defaultWorkflowId('replication', input as IdSubject, [String(input.action ?? '')]),
+};
+
+export const OPERATIONS: readonly Operation[] = [
+  drillOperation,
+  recoveryOperation,
+  failbackOperation,
+  replicationOperation,
+];
 
 export function operationByWorkflowType(workflowType: string): Operation | undefined {
   return OPERATIONS.find((op) => op.workflowType === workflowType);

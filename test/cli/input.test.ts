@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { resolveConnectionSettings } from '../../client/connection';
 import { BadInputError } from '../../client/errors';
 import { buildInput, type FlagValues } from '../../client/input';
-import { drillOperation, type InputFlag } from '../../client/operations';
+import { drillOperation, replicationOperation, type InputFlag } from '../../client/operations';
 import { defaultWorkflowId } from '../../client/workflow-ids';
 
 const A = 's-aaaaaaaaaaaaaaaaa';
@@ -60,6 +60,26 @@ describe('drsctl input', () => {
     assert.throws(
       () => buildInput(drillOperation, { inputFile: file, flags: new Map(), env: {} }),
       /maxReplicationLagSeconds \(--max-lag\)/,
+    );
+  });
+
+  it("applies each workflow's own rules: a destructive replication action needs --confirm", () => {
+    const flagOf = (name: string) =>
+      replicationOperation.flags.find((f) => f.flags.startsWith(name)) as InputFlag;
+    const stop: FlagValues = new Map<InputFlag, unknown>([
+      [flagOf('--action'), 'stop'],
+      [flagOf('--source-server'), [A]],
+    ]);
+    assert.throws(
+      () => buildInput(replicationOperation, { flags: stop, env: {} }),
+      /confirm \(--confirm\): must be true for action "stop"/,
+    );
+    stop.set(flagOf('--confirm'), true);
+    const { input } = buildInput(replicationOperation, { flags: stop, env: {} });
+    assert.deepEqual(input, { region: 'us-east-1', action: 'stop', sourceServerIds: [A], confirm: true });
+    assert.notEqual(
+      replicationOperation.workflowId(input),
+      replicationOperation.workflowId({ ...input, action: 'repair' }),
     );
   });
 

@@ -12,9 +12,6 @@ import { isoDurationSeconds, listJobs, listSourceServers } from './drs-reads';
 function health(server: SourceServer, activeJobs: Map<string, string>): SourceServerHealth {
   const info = server.dataReplicationInfo;
   const error = info?.dataReplicationError;
-  const nic =
-    server.sourceProperties?.networkInterfaces?.find((n) => n.isPrimary) ??
-    server.sourceProperties?.networkInterfaces?.[0];
   const id = server.sourceServerID ?? '';
   return {
     sourceServerId: id,
@@ -23,7 +20,6 @@ function health(server: SourceServer, activeJobs: Map<string, string>): SourceSe
     lagSeconds: isoDurationSeconds(info?.lagDuration),
     replicationError: error ? [error.error, error.rawError].filter(Boolean).join(': ') : undefined,
     activeJobId: activeJobs.get(id),
-    primaryIp: nic?.ips?.[0],
   };
 }
 

@@ -10,8 +10,6 @@ export interface SourceServerHealth {
   replicationError?: string;
   /** A PENDING/STARTED job the server takes part in (DRS allows one active job per server). */
   activeJobId?: string;
-  /** Primary IP as DRS reports it (health checks probe it by default). */
-  primaryIp?: string;
 }
 
 /** DRS accepts RetryDataReplication only for a server in one of these states. */

@@ -168,9 +168,9 @@ function refuseIfAnyRefused(
     (t) => replicationDisposition(plan.action, t),
   );
   if (refused.length === 0) return;
-  for (const line of refused) {
-    const [id] = line.split(':', 1);
-    record.servers.get(id)?.errors.push(line.slice(id.length + 2));
+  for (const t of targets) {
+    const d = replicationDisposition(plan.action, t);
+    if (d.kind === 'refuse') record.servers.get(t.sourceServerId)?.errors.push(d.reason);
   }
   const report = record.finish(`refused ${plan.action}, nothing changed: ${refused.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);

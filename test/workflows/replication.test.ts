@@ -4,11 +4,18 @@
 import assert from 'node:assert/strict';
 import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { ReplicationInput } from '../../common/inputs-lifecycle';
-import type { ReplicationReport } from '../../common/types-lifecycle';
+import type { ReplicationProgress, ReplicationReport } from '../../common/types-lifecycle';
 import { STAGING_ACCOUNT } from '../../emulator';
 import { drsReplication } from '../../workflows';
 import { REGION, startDrillHarness, historyLength, type DrillHarness } from './drill-harness';
-import { mgnServerId, mutatingCalls, resultOf, serverId, workflowId } from './lifecycle-support';
+import {
+  mgnServerId,
+  mutatingCalls,
+  resultOf,
+  serverId,
+  waitForProgress,
+  workflowId,
+} from './lifecycle-support';
 
 describe('drsReplication (time-skipping, emulator)', function () {
   this.timeout(300_000);
@@ -80,6 +87,18 @@ describe('drsReplication (time-skipping, emulator)', function () {
       server?.errors[0] ?? '',
       /not recovered within 7200s: replication (BACKLOG|CREATING_SNAPSHOT)/,
     );
+  });
+
+  it('stops waiting on abort and reports the server as not recovered', async () => {
+    await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 10 * 3600 });
+    const stalled = await serverId(h, 'batch-01');
+    const handle = await run({ action: 'repair', region: REGION, sourceServerIds: [stalled] });
+    await waitForProgress<ReplicationProgress>(h, handle, (p) => p.phase === 'waiting', 60_000);
+    await handle.signal('abort', { reason: 'maintenance window over' });
+    const { result } = await resultOf<ReplicationReport>(handle);
+    assert.equal(result?.outcome, 'ABORTED');
+    assert.match(result?.servers[0].errors[0] ?? '', /^aborted while replication /);
+    assert.equal((await h.executed('RetryDataReplication')).length, 1);
   });
 
   it('refuses stop without confirm: an InvalidInput naming confirm, and no DRS call at all', async () => {

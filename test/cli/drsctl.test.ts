@@ -135,20 +135,31 @@ describe('drsctl (real binary, dev server, emulator)', function () {
     }
   });
 
-  it('approve / abort / status / cancel address a running drill by id', async () => {
-    const server = servers[4];
+  /** Starts a drill that waits for approval and returns its id once it sits at the gate. */
+  async function drillAtApprovalGate(server: string): Promise<string> {
     const started = await stack.drsctl(['drill', '--source-server', server, '--approval-timeout', '600']);
     assert.equal(started.code, 0, started.stderr);
     const workflowId = started.stdout.trim();
-
-    // wait until the drill sits at its approval gate
     for (let i = 0; ; i++) {
       const s = await stack.drsctl(['status', workflowId, '--json']);
       assert.equal(s.code, 0, s.stderr);
-      if (JSON.parse(s.stdout).progress?.phase === 'validating') break;
+      if (JSON.parse(s.stdout).progress?.phase === 'validating') return workflowId;
       assert.ok(i < 60, `drill never reached validation: ${s.stdout}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
+  }
+
+  it('approve lets a drill waiting at its gate finish: status --wait exits 0', async () => {
+    const workflowId = await drillAtApprovalGate(servers[0]);
+    const approve = await stack.drsctl(['approve', workflowId, '--note', 'app checked']);
+    assert.equal(approve.code, 0, approve.stderr);
+    const done = await stack.drsctl(['status', workflowId, '--wait']);
+    assert.equal(done.code, 0, `${done.stdout}\n${done.stderr}`);
+    assert.match(done.stdout, /SUCCEEDED/);
+  });
+
+  it('abort ends a drill waiting at its gate: ABORTED, cleaned up, exit 1; unknown ids exit 1', async () => {
+    const workflowId = await drillAtApprovalGate(servers[4]);
     const abort = await stack.drsctl(['abort', workflowId, '--reason', 'test abort']);
     assert.equal(abort.code, 0, abort.stderr);
 

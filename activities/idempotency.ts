@@ -21,9 +21,10 @@ export interface StepJobMatch {
   notBeforeMs: number;
   /** The job's participating source servers must be exactly these. */
   sourceServerIds?: string[];
-  /** ...or its participating source servers all among these (a cleanup step's instances may
-   * already be partly gone when the step is retried, so the exact set is unknown). */
-  sourceServersWithin?: string[];
+  /** ...or it involves at least one of these recovery instances (instance ids are unique to the
+   * launch that created them, so a terminate job touching one of them belongs to this cleanup; a
+   * retried cleanup may find some of them already gone, so the exact set is unknown). */
+  recoveryInstancesAmong?: string[];
   /** When the step tags its jobs: the tags must match too (makes the match exact). */
   tags?: Record<string, string>;
 }
@@ -44,10 +45,9 @@ export function jobMatchesStep(job: Job, match: StepJobMatch): boolean {
     const ids = participants.map((p) => p.sourceServerID ?? '');
     if (!sameSet(ids, match.sourceServerIds)) return false;
   }
-  if (match.sourceServersWithin) {
-    const within = new Set(match.sourceServersWithin);
-    if (participants.length === 0 || !participants.every((p) => within.has(p.sourceServerID ?? '')))
-      return false;
+  if (match.recoveryInstancesAmong) {
+    const ours = new Set(match.recoveryInstancesAmong);
+    if (!participants.some((p) => ours.has(p.recoveryInstanceID ?? ''))) return false;
   }
   if (match.tags) {
     for (const [key, value] of Object.entries(match.tags)) if (job.tags?.[key] !== value) return false;

@@ -33,7 +33,8 @@ export interface PollJobInput extends DrsTarget {
 export interface TerminateDrillInstancesInput extends DrsTarget {
   launchJobId: string;
   sourceServerIds: string[];
-  workflowId: string;
+  /** Instances the workflow already resolved for this launch (they may be gone from DRS by now). */
+  knownRecoveryInstanceIds: string[];
   notBeforeMs: number;
 }
 
@@ -141,16 +142,23 @@ export function createJobActivities(clients: DrsClientFactory) {
 
   /**
    * TerminateRecoveryInstances for exactly the drill instances of `launchJobId` (isDrill, that
-   * job, these servers) and nothing else, exactly once: a terminate job this step already started
-   * is returned instead of issuing another.
+   * job, these servers) and nothing else, exactly once: a terminate job created since the step's
+   * first attempt that involves one of these instances is returned instead of issuing another
+   * (TerminateRecoveryInstances takes no tags; instance ids are what identify the step's job).
    */
   async function terminateDrillInstances(input: TerminateDrillInstancesInput): Promise<TerminateResult> {
     const client = clients.drsClient(input.region, input.accountId);
+    const instances = (await listRecoveryInstances(client, input.sourceServerIds)).filter((i) =>
+      isDrillInstanceOf(i, input.launchJobId, input.sourceServerIds),
+    );
+    const ours = [
+      ...new Set([...input.knownRecoveryInstanceIds, ...instances.map((i) => i.recoveryInstanceID ?? '')]),
+    ];
     const existing = await findStepJob(client, {
       type: 'TERMINATE',
       initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
       notBeforeMs: input.notBeforeMs,
-      sourceServersWithin: input.sourceServerIds,
+      recoveryInstancesAmong: ours,
     });
     if (existing) {
       const job = summarizeJob(existing);
@@ -159,9 +167,6 @@ export function createJobActivities(clients: DrsClientFactory) {
         recoveryInstanceIds: job.servers.map((s) => s.recoveryInstanceId ?? '').filter(Boolean),
       };
     }
-    const instances = (await listRecoveryInstances(client, input.sourceServerIds)).filter((i) =>
-      isDrillInstanceOf(i, input.launchJobId, input.sourceServerIds),
-    );
     const ids = instances
       .filter((i) => !GONE_EC2_STATES.has(i.ec2InstanceState ?? ''))
       .map((i) => i.recoveryInstanceID ?? '');

@@ -279,9 +279,10 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord): Promise<void> {
   try {
     if (launchJob.status !== 'COMPLETED')
       await followJob(target(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
+    const knownRecoveryInstanceIds = [...record.servers.values()].flatMap((s) => s.recoveryInstanceId ?? []);
     const terminate = await calls.terminateDrillInstances({
       ...drill,
-      workflowId: record.workflowId,
+      knownRecoveryInstanceIds,
       notBeforeMs: Date.now(),
     });
     record.terminateJobId = terminate.jobId;

@@ -44,6 +44,25 @@ describe('idempotency lookup', () => {
     assert.equal(jobMatchesStep(launchJob({ creationDateTime: old }), match), false);
   });
 
+  it("matches a terminate job by this launch's instances, not by servers a previous drill also used", () => {
+    const terminate = (ids: string[]): Job => ({
+      jobID: 'drsjob-ccccccccccccccccc',
+      type: 'TERMINATE',
+      initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
+      creationDateTime: new Date(T0 + 1000).toISOString(),
+      participatingServers: ids.map((id, n) => ({ sourceServerID: [A, B][n], recoveryInstanceID: id })),
+    });
+    const ours = { type: 'TERMINATE', initiatedBy: 'TERMINATE_RECOVERY_INSTANCES', notBeforeMs: T0 };
+    const mine = { ...ours, recoveryInstancesAmong: ['i-11111111', 'i-22222222'] };
+    assert.equal(jobMatchesStep(terminate(['i-11111111', 'i-22222222']), mine), true);
+    assert.equal(jobMatchesStep(terminate(['i-22222222']), mine), true, 'a retry may see part of them gone');
+    assert.equal(
+      jobMatchesStep(terminate(['i-33333333', 'i-44444444']), mine),
+      false,
+      "a previous drill's cleanup",
+    );
+  });
+
   it('startDrillJob returns the job an earlier attempt created instead of launching again', async () => {
     const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
     const mock = mockClient(clients.drsClient('us-east-1'));

@@ -5,7 +5,11 @@ import { strict as assert } from 'node:assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
-import { StartRecoveryCommand } from '@aws-sdk/client-drs';
+import {
+  DescribeRecoveryInstancesCommand,
+  StartRecoveryCommand,
+  TerminateRecoveryInstancesCommand,
+} from '@aws-sdk/client-drs';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DrillReport } from '../../common/types';
 import { abortSignal, approveSignal } from '../../workflows/messages';
@@ -185,6 +189,33 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const { error } = await outcomeOf(handle);
     assert.ok(error instanceof WorkflowFailedError, `ended with ${error}`);
     assert.ok(error.cause instanceof CancelledFailure, 'the workflow ended cancelled');
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
+  it('cleans up its own instances when the same servers were drilled minutes before', async () => {
+    const servers = await h.healthyServers(2);
+    // an earlier drill of the same servers, launched and terminated a few minutes before ours
+    await h.syncClock();
+    const sourceServers = servers.map((id) => ({ sourceServerID: id }));
+    await h.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers }));
+    await h.env.sleep(60_000);
+    await h.syncClock();
+    const { items } = await h.drs.send(
+      new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: servers } }),
+    );
+    const earlier = (items ?? []).map((i) => i.recoveryInstanceID ?? '');
+    assert.equal(earlier.length, 2);
+    const { job } = await h.drs.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: earlier }));
+    await h.env.sleep(60_000);
+    await h.emulator.control.clearAudit();
+
+    const { report } = await outcomeOf(await h.startDrill({ sourceServerIds: servers, region: REGION }));
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    assert.notEqual(
+      report?.terminateJobId,
+      job?.jobID,
+      "the earlier drill's terminate job is not taken for ours",
+    );
     await assertExactlyOneLaunchAndTerminate();
   });
 

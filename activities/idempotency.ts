@@ -25,6 +25,8 @@ export interface StepJobMatch {
    * launch that created them, so a terminate job touching one of them belongs to this cleanup; a
    * retried cleanup may find some of them already gone, so the exact set is unknown). */
   recoveryInstancesAmong?: string[];
+  /** Jobs known to predate the step (e.g. each server's last launch seen in preflight). */
+  excludeJobIds?: string[];
   /** When the step tags its jobs: the tags must match too (makes the match exact). */
   tags?: Record<string, string>;
 }
@@ -38,6 +40,7 @@ const sameSet = (a: string[], b: string[]) =>
 
 export function jobMatchesStep(job: Job, match: StepJobMatch): boolean {
   if (job.type !== match.type || job.initiatedBy !== match.initiatedBy) return false;
+  if (match.excludeJobIds?.includes(job.jobID ?? '')) return false;
   const created = Date.parse(job.creationDateTime ?? '');
   if (!(created >= match.notBeforeMs - CLOCK_SKEW_MS)) return false;
   const participants = job.participatingServers ?? [];

@@ -22,6 +22,8 @@ export interface StartDrillJobInput extends DrsTarget {
   tagJobs: boolean;
   /** The workflow's time just before the step's first attempt (ms since epoch). */
   notBeforeMs: number;
+  /** Launch jobs that existed before this step (the servers' last launches seen in preflight). */
+  previousJobIds?: string[];
 }
 
 export interface PollJobInput extends DrsTarget {
@@ -78,6 +80,7 @@ export function createJobActivities(clients: DrsClientFactory) {
       initiatedBy: 'START_DRILL',
       notBeforeMs: input.notBeforeMs,
       sourceServerIds,
+      excludeJobIds: input.previousJobIds,
       tags: input.tagJobs ? tags : undefined,
     });
     if (existing) return summarizeJob(existing);

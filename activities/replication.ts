@@ -20,6 +20,7 @@ function health(server: SourceServer, activeJobs: Map<string, string>): SourceSe
     lagSeconds: isoDurationSeconds(info?.lagDuration),
     replicationError: error ? [error.error, error.rawError].filter(Boolean).join(': ') : undefined,
     activeJobId: activeJobs.get(id),
+    lastLaunchJobId: server.lifeCycle?.lastLaunch?.initiated?.jobID,
   };
 }
 

@@ -10,6 +10,8 @@ export interface SourceServerHealth {
   replicationError?: string;
   /** A PENDING/STARTED job the server takes part in (DRS allows one active job per server). */
   activeJobId?: string;
+  /** The server's last launch job (any state): a job that existed before a step cannot be the step's. */
+  lastLaunchJobId?: string;
 }
 
 /** DRS accepts RetryDataReplication only for a server in one of these states. */

@@ -61,7 +61,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
 
   try {
     enterPhase(record, 'preflight');
-    await preflight(plan, record);
+    const health = await preflight(plan, record);
     if (record.abortReason !== undefined)
       return finish(record, `aborted before launch: ${record.abortReason}`);
 
@@ -80,6 +80,8 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
         step: 'launch',
         tagJobs: plan.tagJobs,
         notBeforeMs: launchRequestedAtMs,
+        // without tags, an earlier drill of the same servers minutes ago would look like ours
+        previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
       }),
     );
     record.noteLaunchJob(launch);
@@ -127,7 +129,7 @@ function enterPhase(record: DrillRecord, phase: DrillPhase): void {
 }
 
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
-async function preflight(plan: DrillPlan, record: DrillRecord): Promise<void> {
+async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceServerHealth[]> {
   const servers = { ...target(plan), sourceServerIds: plan.sourceServerIds };
   let health = await drs.inspectSourceServers(servers);
   const toRepair = plan.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
@@ -155,6 +157,7 @@ async function preflight(plan: DrillPlan, record: DrillRecord): Promise<void> {
   }
   record.notePreflight(health);
   refuseUnhealthy(plan, record, health);
+  return health;
 }
 
 function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceServerHealth[]): void {

@@ -42,6 +42,8 @@ describe('idempotency lookup', () => {
     assert.equal(jobMatchesStep(launchJob({ initiatedBy: 'START_RECOVERY' }), match), false);
     const old = new Date(T0 - CLOCK_SKEW_MS - 1000).toISOString();
     assert.equal(jobMatchesStep(launchJob({ creationDateTime: old }), match), false);
+    const earlierDrill = { ...match, excludeJobIds: ['drsjob-aaaaaaaaaaaaaaaaa'] };
+    assert.equal(jobMatchesStep(launchJob(), earlierDrill), false, 'a job seen before the step');
   });
 
   it("matches a terminate job by this launch's instances, not by servers a previous drill also used", () => {
@@ -76,6 +78,7 @@ describe('idempotency lookup', () => {
         step: 'launch',
         tagJobs: true,
         notBeforeMs: T0,
+        previousJobIds: [],
       });
       assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
       assert.equal(mock.commandCalls(StartRecoveryCommand).length, 0, 'no second StartRecovery');
@@ -104,6 +107,7 @@ describe('idempotency lookup', () => {
         step: 'launch',
         tagJobs: true,
         notBeforeMs: T0,
+        previousJobIds: [],
       });
       assert.equal(job.jobId, 'drsjob-bbbbbbbbbbbbbbbbb');
       const [call] = mock.commandCalls(StartRecoveryCommand);

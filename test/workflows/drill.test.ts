@@ -248,6 +248,23 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     await assertExactlyOneLaunchAndTerminate();
   });
 
+  it('without tags, does not mistake an earlier drill of the same servers for its own launch', async () => {
+    const servers = await h.healthyServers(2);
+    await h.syncClock();
+    const { job: earlier } = await h.drs.send(
+      new StartRecoveryCommand({
+        isDrill: true,
+        sourceServers: servers.map((id) => ({ sourceServerID: id })),
+      }),
+    );
+    await h.env.sleep(60_000);
+    const handle = await h.startDrill({ sourceServerIds: servers, region: REGION, tagJobs: false });
+    const { report } = await outcomeOf(handle);
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    assert.notEqual(report?.launchJobId, earlier?.jobID);
+    assert.equal((await h.executed('StartRecovery')).length, 2, 'the earlier drill and ours');
+  });
+
   it('completes through a throttling storm without duplicate launches or terminations', async () => {
     const servers = await h.healthyServers(3);
     await h.emulator.control.faults({ operation: '*', throttleRate: 0.5 });

@@ -3,14 +3,30 @@
 // - devServerEnv(): one Temporal CLI dev server shared by the whole mocha run, stopped at the end,
 //   with its Web UI on (devServerUiUrl()) for the browser test.
 import { createServer } from 'node:net';
+import { SearchAttributeType } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath, testServerPath } from '../../common/paths';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
 
+/** The time-skipping test server, with the custom search attributes the workflows upsert registered
+ * (unlike the dev server it takes no start flag for them; an upsert of an unknown one fails the task). */
 export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServerPath() } },
   });
+  const indexedType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+    [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+    [SearchAttributeType.KEYWORD_LIST]:
+      temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+  };
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(
+      ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, indexedType[key.type]]),
+    ),
+  });
+  return env;
 }
 
 let shared: Promise<TestWorkflowEnvironment> | undefined;

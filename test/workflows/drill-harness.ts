@@ -2,7 +2,6 @@
 // process following the test server's clock, and a real Worker running drsDrill with the real
 // activities talking to the emulator through @aws-sdk/client-drs.
 import { DrsClient } from '@aws-sdk/client-drs';
-import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -48,25 +47,10 @@ export interface DrillHarness {
   close(): Promise<void>;
 }
 
-/** The custom search attributes the workflow upserts (the dev server gets them at start). */
-async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
-  const T = temporal.api.enums.v1.IndexedValueType;
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: {
-      DrsOperation: T.INDEXED_VALUE_TYPE_KEYWORD,
-      DrsPhase: T.INDEXED_VALUE_TYPE_KEYWORD,
-      DrsOutcome: T.INDEXED_VALUE_TYPE_KEYWORD,
-      DrsSourceServers: T.INDEXED_VALUE_TYPE_KEYWORD_LIST,
-    },
-  });
-}
-
 let workflowCounter = 0;
 
 export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): Promise<DrillHarness> {
   const env = await timeSkippingEnv();
-  await registerSearchAttributes(env);
   // The emulator computes job progress from its clock when a request arrives, so pinning the clock
   // to the test server's time before every activity makes "PENDING for 3 hours" workflow time.
   let now = await env.currentTimeMs();

@@ -7,7 +7,6 @@
 // refused (PreflightFailed, the report in the failure details) or a DRS error before launch. A
 // cancelled drill cleans up, then ends cancelled (its report stays readable through `progress`).
 import {
-  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -19,29 +18,22 @@ import {
 } from '@temporalio/workflow';
 import type { DrsActivities } from '../activities';
 import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
-import { INVALID_INPUT, PREFLIGHT_FAILED } from '../common/failures';
-import { InvalidInputError, parseDrillInput, type DrillInput } from '../common/inputs';
+import { PREFLIGHT_FAILED } from '../common/failures';
+import { parseDrillInput, type DrillInput } from '../common/inputs';
 import { DrsOperation, DrsOutcome, DrsPhase, DrsSourceServers } from '../common/search-attributes';
-import type { DrillInstance, DrillPhase, DrillPlan, DrillReport, DrsTarget } from '../common/types';
+import type { DrillInstance, DrillPhase, DrillPlan, DrillReport } from '../common/types';
 import { DrillRecord } from './drill-report';
-import { DEADLINE_EXCEEDED, JOB_POLL_RETRY, followJob, untilDeadline } from './job-waits';
+import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { abortSignal, approveSignal, progressQuery } from './messages';
-
-// Short DRS calls. Temporal owns every retry (the SDK makes one attempt, see
-// activities/drs-client.ts): 1 s doubling to 1 min, for up to 30 min of throttling or outage.
-const drs = proxyActivities<DrsActivities>({
-  startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-/** Retry-as-poll calls get their schedule-to-close from the caller's deadline. */
-const pollingCalls = (remainingMs: number) =>
-  proxyActivities<DrsActivities>({
-    startToCloseTimeout: '1 minute',
-    scheduleToCloseTimeout: remainingMs,
-    retry: JOB_POLL_RETRY,
-  });
+import {
+  drs,
+  errorMessage,
+  markOutcome,
+  pollingCalls,
+  targetOf,
+  unlessAborted,
+  validated,
+} from './operation-support';
 
 /** DRS may list a LAUNCHED server's recovery instance a little later. */
 const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
@@ -52,7 +44,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   setHandler(approveSignal, () => void (record.approved = true));
   setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
 
-  const plan = validatedPlan(input);
+  const plan = validated(parseDrillInput, input);
   record.start(plan);
   upsertSearchAttributes([
     { key: DrsOperation, value: 'drill' },
@@ -71,7 +63,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
     // Non-cancellable: once StartRecovery is sent DRS may have created the job, and cleanup needs its id.
     const launch = await CancellationScope.nonCancellable(() =>
       drs.startDrillJob({
-        ...target(plan),
+        ...targetOf(plan),
         sourceServers: plan.sourceServerIds.map((id) => ({
           sourceServerId: id,
           recoverySnapshotId: plan.recoverySnapshotIds[id],
@@ -107,21 +99,8 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   return report;
 }
 
-function validatedPlan(input: DrillInput): DrillPlan {
-  try {
-    return parseDrillInput(input);
-  } catch (err) {
-    // A plain Error would only fail the workflow task (retried forever); bad input must fail the run.
-    if (err instanceof InvalidInputError)
-      throw ApplicationFailure.nonRetryable(err.message, INVALID_INPUT, { problems: err.problems });
-    throw err;
-  }
-}
-
-const target = (plan: DrillPlan): DrsTarget => ({
-  region: plan.region,
-  ...(plan.accountId ? { accountId: plan.accountId } : {}),
-});
+/** The watch for unlessAborted: true once an `abort` arrived. */
+const abortArrived = (record: DrillRecord) => () => record.abortReason !== undefined;
 
 function enterPhase(record: DrillRecord, phase: DrillPhase): void {
   record.enterPhase(phase);
@@ -130,20 +109,20 @@ function enterPhase(record: DrillRecord, phase: DrillPhase): void {
 
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
 async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceServerHealth[]> {
-  const servers = { ...target(plan), sourceServerIds: plan.sourceServerIds };
+  const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
   let health = await drs.inspectSourceServers(servers);
   const toRepair = plan.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
   if (toRepair.length > 0) {
     enterPhase(record, 'repairing-replication');
     await Promise.all(
-      toRepair.map((id) => drs.retryDataReplication({ ...target(plan), sourceServerId: id })),
+      toRepair.map((id) => drs.retryDataReplication({ ...targetOf(plan), sourceServerId: id })),
     );
     const deadline = Date.now() + plan.repairTimeoutSeconds * 1000;
     try {
-      await unlessAborted(record, () =>
+      await unlessAborted(abortArrived(record), () =>
         untilDeadline('replication did not catch up', deadline, (remainingMs) =>
           pollingCalls(remainingMs).awaitReplicationHealthy({
-            ...target(plan),
+            ...targetOf(plan),
             sourceServerIds: toRepair,
             maxLagSeconds: plan.maxReplicationLagSeconds,
           }),
@@ -176,14 +155,14 @@ function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceSer
 async function launchAndValidate(plan: DrillPlan, record: DrillRecord): Promise<void> {
   const launchJobId = record.launchJob?.jobId ?? '';
   const deadline = (record.launchRequestedAtMs ?? Date.now()) + plan.launchTimeoutSeconds * 1000;
-  const job = await unlessAborted(record, () =>
-    followJob(target(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j)),
+  const job = await unlessAborted(abortArrived(record), () =>
+    followJob(targetOf(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j)),
   );
   if (!job) return;
 
   const failed = job.servers.filter((s) => s.launchStatus !== 'LAUNCHED');
   if (failed.length > 0) {
-    const messages = await drs.describeJobFailures({ ...target(plan), jobId: launchJobId });
+    const messages = await drs.describeJobFailures({ ...targetOf(plan), jobId: launchJobId });
     for (const s of failed) {
       record.serverError(
         s.sourceServerId,
@@ -198,7 +177,7 @@ async function launchAndValidate(plan: DrillPlan, record: DrillRecord): Promise<
     Date.now() + INSTANCE_LISTING_GRACE_MS,
     (remainingMs) =>
       pollingCalls(remainingMs).resolveDrillInstances({
-        ...target(plan),
+        ...targetOf(plan),
         launchJobId,
         sourceServerIds: plan.sourceServerIds,
         launchedServerIds,
@@ -216,7 +195,7 @@ async function validateLaunch(
   instances: DrillInstance[],
 ): Promise<void> {
   const v = plan.validation;
-  const aborted = () => record.abortReason !== undefined;
+  const aborted = abortArrived(record);
   switch (v.mode) {
     case 'none':
       return;
@@ -230,7 +209,7 @@ async function validateLaunch(
     }
     case 'healthChecks': {
       const deadline = Date.now() + v.timeoutSeconds * 1000;
-      await unlessAborted(record, () =>
+      await unlessAborted(aborted, () =>
         Promise.all(
           instances.map(async (instance) => {
             const server = record.servers.get(instance.sourceServerId);
@@ -278,10 +257,10 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord): Promise<void> {
     scheduleToCloseTimeout: plan.cleanupTimeoutSeconds * 1000,
     retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
-  const drill = { ...target(plan), launchJobId: launchJob.jobId, sourceServerIds: plan.sourceServerIds };
+  const drill = { ...targetOf(plan), launchJobId: launchJob.jobId, sourceServerIds: plan.sourceServerIds };
   try {
     if (launchJob.status !== 'COMPLETED')
-      await followJob(target(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
+      await followJob(targetOf(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
     const knownRecoveryInstanceIds = [...record.servers.values()].flatMap((s) => s.recoveryInstanceId ?? []);
     const terminate = await calls.terminateDrillInstances({
       ...drill,
@@ -289,7 +268,7 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord): Promise<void> {
       notBeforeMs: Date.now(),
     });
     record.terminateJobId = terminate.jobId;
-    if (terminate.jobId) await followJob(target(plan), terminate.jobId, deadline);
+    if (terminate.jobId) await followJob(targetOf(plan), terminate.jobId, deadline);
     const remaining = await calls.remainingDrillInstances(drill);
     for (const server of record.servers.values()) {
       if (server.recoveryInstanceId)
@@ -305,39 +284,9 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord): Promise<void> {
   }
 }
 
-/** Runs `work`, cancelling it when an `abort` arrives; undefined when it was aborted. */
-async function unlessAborted<T>(record: DrillRecord, work: () => Promise<T>): Promise<T | undefined> {
-  if (record.abortReason !== undefined) return undefined;
-  const workScope = new CancellationScope();
-  const watchScope = new CancellationScope();
-  const watching = watchScope
-    .run(() => condition(() => record.abortReason !== undefined))
-    .then(
-      () => workScope.cancel(),
-      () => undefined, // the watch was cancelled: the work ended first
-    );
-  try {
-    return await workScope.run(work);
-  } catch (err) {
-    if (
-      isCancellation(err) &&
-      record.abortReason !== undefined &&
-      !CancellationScope.current().consideredCancelled
-    )
-      return undefined;
-    throw err;
-  } finally {
-    watchScope.cancel();
-    await watching;
-  }
-}
-
 function finish(record: DrillRecord, summary: string): DrillReport {
   const report = record.finish(summary);
-  upsertSearchAttributes([
-    { key: DrsPhase, value: 'done' },
-    { key: DrsOutcome, value: report.outcome },
-  ]);
+  markOutcome(report.outcome);
   return report;
 }
 
@@ -350,9 +299,4 @@ function summarize(record: DrillRecord): string {
   parts.push(`${terminated} drill instance(s) terminated`);
   if (record.errors.length > 0) parts.push(record.errors[0]);
   return parts.join('; ');
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return (err as Error).message ?? String(err);
 }

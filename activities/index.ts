@@ -6,6 +6,7 @@ import { createJobActivities } from './jobs';
 import { createReplicationActivities } from './replication';
 import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
+import { createPlanActivities } from './plan';
 import { createRecoveryActivities } from './recovery';
 import { createReplicationControlActivities } from './replication-control';
 
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createMgnActivities(deps.drsClients),
     ...createRecoveryActivities(deps.drsClients),
     ...createFailbackActivities(deps.drsClients),
+    ...createPlanActivities(deps.drsClients),
   };
 }
 

@@ -4,3 +4,4 @@ export { drsDrill } from './drill';
 export { drsRecovery } from './recovery';
 export { drsFailback } from './failback';
 export { drsReplication } from './replication';
+export { drsPlan } from './plan';

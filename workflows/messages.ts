@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { DrillProgress } from '../common/types';
 import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
+import type { PlanProgress } from '../common/types-plan';
 
 export interface ApproveArgs {
   /** Who approved (recorded in the report). */
@@ -31,3 +32,4 @@ export const progressQuery = defineQuery<OperationProgress>('progress');
 export const recoveryProgressQuery = defineQuery<RecoveryProgress>('progress');
 export const failbackProgressQuery = defineQuery<FailbackProgress>('progress');
 export const replicationProgressQuery = defineQuery<ReplicationProgress>('progress');
+export const planProgressQuery = defineQuery<PlanProgress>('progress');

@@ -1,0 +1,153 @@
+// Input schema of drsPlan: waves of servers (ids or a tag selector), their dependencies, per-wave
+// parallelism and approval gates. Everything that can be checked without DRS is checked here, so a
+// bad plan fails before any DRS call: unknown or cyclic dependencies, empty waves, a server in two
+// waves, recovery waves without `confirm`, child options the child's own schema would refuse.
+import { z } from 'zod';
+import {
+  accountIdSchema,
+  describeIssues,
+  drillInputSchema,
+  parseInput,
+  regionSchema,
+  sourceServerIdSchema,
+} from './inputs';
+import { recoveryInputSchema } from './inputs-lifecycle';
+import type { RecoveryPlanInput, WavePlan } from './types-plan';
+
+const DAY = 24 * 60 * 60;
+
+/** Fields the plan sets on every child; a wave's `options` must not set them. */
+const PLAN_OWNED_FIELDS = ['sourceServerIds', 'region', 'accountId', 'confirm'];
+
+const waveSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be 1-40 letters, digits, _ . -'),
+  action: z.enum(['drill', 'recovery']).default('drill'),
+  sourceServerIds: z
+    .array(sourceServerIdSchema)
+    .min(1, 'must not be empty')
+    .max(500)
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server')
+    .optional(),
+  tags: z
+    .record(z.string().min(1), z.string())
+    .refine((tags) => Object.keys(tags).length > 0, 'must name at least one tag')
+    .optional(),
+  dependsOn: z.array(z.string()).optional(),
+  pauseBefore: z.boolean().default(false),
+  maxServersPerChild: z
+    .number()
+    .int()
+    .min(1)
+    .max(100, 'at most 100 source servers in one DRS job')
+    .default(100),
+  maxChildrenAtOnce: z.number().int().min(1).max(20).default(5),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+type ParsedWave = z.output<typeof waveSchema>;
+
+/** Explicit `dependsOn`, else the wave before (waves run in order unless told otherwise). */
+function effectiveDependsOn(waves: ParsedWave[], index: number): string[] {
+  return waves[index].dependsOn ?? (index > 0 ? [waves[index - 1].name] : []);
+}
+
+/** The first dependency cycle among `waves`, as wave names (a → b → a), or undefined. */
+export function findCycle(deps: Map<string, string[]>): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (name: string): string[] | undefined => {
+    if (state.get(name) === 'done' || !deps.has(name)) return undefined;
+    if (state.get(name) === 'visiting') return [...stack.slice(stack.indexOf(name)), name];
+    state.set(name, 'visiting');
+    stack.push(name);
+    for (const dep of deps.get(name) ?? []) {
+      const cycle = visit(dep);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of deps.keys()) {
+    const cycle = visit(name);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+export const planInputSchema = z
+  .strictObject({
+    region: regionSchema,
+    accountId: accountIdSchema.optional(),
+    confirm: z.boolean().default(false),
+    approvalTimeoutSeconds: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * DAY)
+      .default(DAY),
+    waves: z.array(waveSchema).min(1).max(50),
+  })
+  .superRefine((input, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: 'custom', path, message });
+    const names = input.waves.map((w) => w.name);
+    const deps = new Map<string, string[]>();
+    const owner = new Map<string, string>();
+    input.waves.forEach((wave, i) => {
+      if (names.indexOf(wave.name) !== i) issue(['waves', i, 'name'], `repeats wave name "${wave.name}"`);
+      if (!wave.sourceServerIds === !wave.tags)
+        issue(['waves', i], 'give either sourceServerIds or tags (exactly one)');
+      const dependsOn = effectiveDependsOn(input.waves, i);
+      deps.set(wave.name, dependsOn);
+      for (const dep of dependsOn) {
+        if (dep === wave.name) issue(['waves', i, 'dependsOn'], 'a wave cannot depend on itself');
+        else if (!names.includes(dep)) issue(['waves', i, 'dependsOn'], `unknown wave "${dep}"`);
+      }
+      for (const id of wave.sourceServerIds ?? []) {
+        const first = owner.get(id);
+        if (first !== undefined)
+          issue(['waves', i, 'sourceServerIds'], `${id} is already in wave "${first}"`);
+        else owner.set(id, wave.name);
+      }
+      if (wave.action === 'recovery' && input.confirm !== true)
+        issue(['confirm'], `must be true: wave "${wave.name}" is a real failover (recovery)`);
+      checkChildOptions(wave, i, input, issue);
+    });
+    const cycle = findCycle(deps);
+    if (cycle) issue(['waves'], `dependency cycle: ${cycle.join(' → ')}`);
+  });
+
+/** A wave's `options` must make a valid child input (checked with a placeholder when servers come from tags). */
+function checkChildOptions(
+  wave: ParsedWave,
+  index: number,
+  input: { region: string; accountId?: string },
+  issue: (path: (string | number)[], message: string) => void,
+): void {
+  for (const field of PLAN_OWNED_FIELDS.filter((f) => f in wave.options))
+    issue(['waves', index, 'options', field], 'is set by the plan, not per wave');
+  const schema = wave.action === 'drill' ? drillInputSchema : recoveryInputSchema;
+  const result = schema.safeParse({
+    ...wave.options,
+    sourceServerIds: wave.sourceServerIds ?? ['s-00000000000000000'],
+    region: input.region,
+    ...(input.accountId ? { accountId: input.accountId } : {}),
+    ...(wave.action === 'recovery' ? { confirm: true } : {}),
+  });
+  if (!result.success)
+    for (const problem of describeIssues(result.error.issues)) issue(['waves', index, 'options'], problem);
+}
+
+/** What a caller passes to `drsPlan`. */
+export type PlanInput = z.input<typeof planInputSchema>;
+
+/** Validates a `drsPlan` input, fills the defaults and each wave's effective `dependsOn`. */
+export function parsePlanInput(raw: unknown): RecoveryPlanInput {
+  const input = parseInput('drsPlan', planInputSchema, raw);
+  const waves: WavePlan[] = input.waves.map((wave, i) => ({
+    ...wave,
+    dependsOn: effectiveDependsOn(input.waves, i),
+  }));
+  return { ...input, waves };
+}

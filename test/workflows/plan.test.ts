@@ -1,0 +1,141 @@
+// drsPlan on the time-skipping server against the DRS emulator: waves selected by tag run as
+// drsDrill children in dependency order, approval gates, abort, a failed wave skipping its
+// dependants, and bad plans refused before any DRS call. The emulator's audit is the witness.
+import { strict as assert } from 'node:assert';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { PlanInput } from '../../common/inputs-plan';
+import type { PlanProgress, PlanReport } from '../../common/types-plan';
+import { abortSignal, approveSignal } from '../../workflows/messages';
+import { REGION, startDrillHarness, type DrillHarness } from './drill-harness';
+import { resultOf, serverId, waitForProgress, workflowId } from './lifecycle-support';
+
+describe('drsPlan (time-skipping server + DRS emulator)', function () {
+  this.timeout(180_000);
+  let h: DrillHarness;
+
+  before(async () => {
+    h = await startDrillHarness();
+  });
+  after(async () => {
+    await h?.close();
+  });
+  beforeEach(async () => {
+    await h.emulator.control.reset();
+  });
+
+  const startPlan = (input: PlanInput | Record<string, unknown>): Promise<WorkflowHandle> =>
+    h.env.client.workflow.start('drsPlan', {
+      args: [input],
+      taskQueue: h.taskQueue,
+      workflowId: workflowId('plan-test'),
+    });
+
+  /** Web tier (Wave=1) then app tier (Wave=2), one server per app child. */
+  const twoTierPlan = (extra: Record<string, unknown> = {}) => ({
+    region: REGION,
+    waves: [
+      { name: 'web', tags: { Wave: '1' } },
+      {
+        name: 'app',
+        tags: { Wave: '2' },
+        dependsOn: ['web'],
+        maxServersPerChild: 1,
+        maxChildrenAtOnce: 2,
+        ...extra,
+      },
+    ],
+  });
+
+  it('runs two tagged waves in order as drill children: one StartRecovery per child, no drill instance left', async () => {
+    const handle = await startPlan(twoTierPlan());
+    const { result: report, failure } = await resultOf<PlanReport>(handle);
+    assert.ifError(failure);
+    assert.ok(report);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    const web = [await serverId(h, 'web-01'), await serverId(h, 'web-02')].sort();
+    assert.deepEqual(report.waves[0].sourceServerIds, web, 'Wave=1 resolved to web-01 and web-02');
+    const app = report.waves[1].sourceServerIds;
+    // Wave=2: app-01, app-02 and the staging server extended into this account
+    assert.ok(app.includes(await serverId(h, 'app-01')) && app.includes(await serverId(h, 'app-02')));
+    assert.deepEqual(
+      report.waves.map((w) => [w.name, w.status, w.children.length]),
+      [
+        ['web', 'SUCCEEDED', 1],
+        ['app', 'SUCCEEDED', app.length],
+      ],
+    );
+    assert.equal(report.servers.length, 2 + app.length);
+    for (const server of report.servers) {
+      assert.equal(server.launchStatus, 'LAUNCHED', server.sourceServerId);
+      assert.equal(server.terminated, true, `${server.sourceServerId}'s drill instance terminated`);
+    }
+    // the app wave started only after the web wave finished
+    assert.ok((report.waves[1].startedAt ?? '') >= (report.waves[0].finishedAt ?? '~'));
+    const launches = await h.executed('StartRecovery');
+    assert.equal(launches.length, 1 + app.length, 'one StartRecovery per child (1 web + 1 per app server)');
+    assert.deepEqual(await h.drillInstancesLeft(), []);
+  });
+
+  it('pauses before a gated wave until approve, then runs it', async () => {
+    const handle = await startPlan(twoTierPlan({ pauseBefore: true }));
+    const waiting = await waitForProgress<PlanProgress>(h, handle, (p) => p.awaitingApproval.length > 0);
+    assert.deepEqual(waiting.awaitingApproval, ['app']);
+    assert.equal((await h.executed('StartRecovery')).length, 1, 'only the web wave launched so far');
+    await handle.signal(approveSignal, { by: 'alice' });
+    const { result: report } = await resultOf<PlanReport>(handle);
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    assert.deepEqual(report?.approvedBy, ['alice (app)']);
+    assert.equal((await h.executed('StartRecovery')).length, 1 + (report?.waves[1].children.length ?? 0));
+    assert.deepEqual(await h.drillInstancesLeft(), []);
+  });
+
+  it('abort at the gate: the second wave never starts and the plan is ABORTED', async () => {
+    const handle = await startPlan(twoTierPlan({ pauseBefore: true }));
+    await waitForProgress<PlanProgress>(h, handle, (p) => p.awaitingApproval.length > 0);
+    await handle.signal(abortSignal, { reason: 'change freeze' });
+    const { result: report } = await resultOf<PlanReport>(handle);
+    assert.equal(report?.outcome, 'ABORTED');
+    assert.equal(report?.waves[1].status, 'ABORTED');
+    assert.equal(report?.waves[1].children.length, 0);
+    const app = report?.servers.filter((s) => s.wave === 'app') ?? [];
+    assert.ok(app.length > 0 && app.every((s) => s.launchStatus === 'NOT_LAUNCHED'));
+    assert.equal((await h.executed('StartRecovery')).length, 1, 'the app wave was never launched');
+    assert.deepEqual(await h.drillInstancesLeft(), []);
+  });
+
+  it('a failed wave skips the wave that depends on it', async () => {
+    const handle = await startPlan({
+      region: REGION,
+      waves: [
+        { name: 'legacy', sourceServerIds: [await serverId(h, 'legacy-01')] },
+        { name: 'web', tags: { Wave: '1' } },
+      ],
+    });
+    const { result: report } = await resultOf<PlanReport>(handle);
+    assert.equal(report?.outcome, 'FAILED', report?.summary);
+    assert.equal(report?.waves[0].status, 'FAILED');
+    assert.match(report?.waves[0].children[0].summary ?? '', /DISCONNECTED/);
+    assert.equal(report?.waves[1].status, 'SKIPPED');
+    assert.match(report?.waves[1].reason ?? '', /depends on wave "legacy"/);
+    assert.equal((await h.executed('StartRecovery')).length, 0);
+  });
+
+  for (const [name, waves, problem] of [
+    [
+      'a dependency cycle',
+      [
+        { name: 'a', tags: { Wave: '1' }, dependsOn: ['b'] },
+        { name: 'b', tags: { Wave: '2' } },
+      ],
+      /dependency cycle: a → b → a/,
+    ],
+    ['an unknown wave', [{ name: 'a', tags: { Wave: '1' }, dependsOn: ['nope'] }], /unknown wave "nope"/],
+  ] as const) {
+    it(`refuses ${name} with InvalidInput and makes no DRS call`, async () => {
+      const { failure } = await resultOf(await startPlan({ region: REGION, waves }));
+      assert.equal(failure?.type, 'InvalidInput');
+      assert.match(failure?.message ?? '', problem);
+      assert.deepEqual(await h.emulator.control.audit(), [], 'DRS saw no call at all');
+    });
+  }
+});

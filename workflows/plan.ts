@@ -1,0 +1,347 @@
+// drsPlan: a recovery plan. Waves of source servers (by id, or by tags resolved once at the start)
+// run as drsDrill / drsRecovery child workflows, each child one DRS job of at most
+// `maxServersPerChild` servers, `maxChildrenAtOnce` of them at a time. A wave starts when every
+// wave it depends on SUCCEEDED (it is SKIPPED when one did not), after an optional approval gate.
+//
+// Abort stops starting anything new and is forwarded to the running children: a drill child then
+// cleans up its own instances, a recovery child that has not launched yet ends without launching.
+// Cancelling the plan cancels the children (a drill child still cleans up), and so does closing
+// it (parentClosePolicy REQUEST_CANCEL: terminating the plan must not strand drill instances).
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  condition,
+  isCancellation,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import { REFUSED } from '../common/failures';
+import { parsePlanInput, type PlanInput } from '../common/inputs-plan';
+import { DrsOperation, DrsPhase, DrsSourceServers } from '../common/search-attributes';
+import type { DrillReport, DrillServerReport, Outcome } from '../common/types';
+import type { RecoveryReport } from '../common/types-lifecycle';
+import type {
+  PlanChildReport,
+  PlanPhase,
+  PlanProgress,
+  PlanReport,
+  PlanServerReport,
+  PlanWaveReport,
+  RecoveryPlanInput,
+  WavePlan,
+  WaveStatus,
+} from '../common/types-plan';
+import type { drsDrill } from './drill';
+import { abortSignal, approveSignal, planProgressQuery } from './messages';
+import { drs, errorMessage, markOutcome, targetOf, validated } from './operation-support';
+import type { drsRecovery } from './recovery';
+
+const SETTLED: readonly WaveStatus[] = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED'];
+
+type ChildWorkflow = typeof drsDrill | typeof drsRecovery;
+
+class PlanState {
+  phase: PlanPhase = 'validating-input';
+  readonly startedAt = new Date().toISOString();
+  readonly waves = new Map<string, PlanWaveReport>();
+  readonly servers = new Map<string, PlanServerReport>();
+  /** Waves whose gate was opened by `approve`. */
+  readonly approved = new Set<string>();
+  readonly approvedBy: string[] = [];
+  readonly running = new Set<ChildWorkflowHandle<ChildWorkflow>>();
+  abortReason?: string;
+  report?: PlanReport;
+
+  constructor(readonly workflowId: string) {}
+
+  enter(phase: PlanPhase): void {
+    this.phase = phase;
+    upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
+  }
+
+  wave(name: string): PlanWaveReport {
+    const wave = this.waves.get(name);
+    if (!wave) throw new Error(`no wave ${name}`);
+    return wave;
+  }
+
+  /** Opens every gate waiting right now (an approve sent before a gate opens does not pre-approve it). */
+  approve(by: string): void {
+    const waiting = [...this.waves.values()].filter((w) => w.status === 'AWAITING_APPROVAL');
+    for (const wave of waiting) this.approved.add(wave.name);
+    if (waiting.length > 0) this.approvedBy.push(`${by} (${waiting.map((w) => w.name).join(', ')})`);
+  }
+
+  /** Nothing new starts; running children get the abort too. */
+  abort(reason: string): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    for (const child of this.running) forwardAbort(child, reason);
+  }
+
+  progress(): PlanProgress {
+    const waves = [...this.waves.values()];
+    return {
+      operation: 'plan',
+      phase: this.phase,
+      waves,
+      awaitingApproval: waves.filter((w) => w.status === 'AWAITING_APPROVAL').map((w) => w.name),
+      abortReason: this.abortReason,
+      report: this.report,
+    };
+  }
+}
+
+function forwardAbort(child: ChildWorkflowHandle<ChildWorkflow>, reason: string): void {
+  // the child may have just finished: a failed delivery changes nothing
+  void child.signal(abortSignal, { reason: `plan aborted: ${reason}` }).catch(() => undefined);
+}
+
+export async function drsPlan(input: PlanInput): Promise<PlanReport> {
+  const state = new PlanState(workflowInfo().workflowId);
+  setHandler(planProgressQuery, () => state.progress());
+  setHandler(approveSignal, (args) => state.approve(args?.by ?? 'approve message'));
+  setHandler(abortSignal, (args) => state.abort(args?.reason ?? 'aborted by operator'));
+
+  const plan = validated(parsePlanInput, input);
+  upsertSearchAttributes([{ key: DrsOperation, value: 'plan' }]);
+  for (const wave of plan.waves)
+    state.waves.set(wave.name, {
+      name: wave.name,
+      action: wave.action,
+      status: 'PENDING',
+      dependsOn: wave.dependsOn,
+      sourceServerIds: wave.sourceServerIds ?? [],
+      children: [],
+    });
+
+  state.enter('resolving-servers');
+  await resolveWaveServers(plan, state);
+  upsertSearchAttributes([
+    { key: DrsSourceServers, value: [...state.waves.values()].flatMap((w) => w.sourceServerIds) },
+  ]);
+
+  state.enter('running-waves');
+  await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
+  return finish(state, plan);
+}
+
+/** Fills tag-selected waves' servers; refuses (before any launch) an empty selection or a server in two waves. */
+async function resolveWaveServers(plan: RecoveryPlanInput, state: PlanState): Promise<void> {
+  const tagged = plan.waves.filter((w) => w.tags);
+  if (tagged.length > 0) {
+    const resolved = await drs.resolveTaggedServers({
+      ...targetOf(plan),
+      selectors: tagged.map((w) => w.tags ?? {}),
+    });
+    tagged.forEach((wave, i) => (state.wave(wave.name).sourceServerIds = resolved[i]));
+  }
+  const problems: string[] = [];
+  const owner = new Map<string, string>();
+  for (const wave of state.waves.values()) {
+    if (wave.sourceServerIds.length === 0)
+      problems.push(
+        `wave "${wave.name}": no source server has tags ${JSON.stringify(plan.waves.find((w) => w.name === wave.name)?.tags)}`,
+      );
+    for (const id of wave.sourceServerIds) {
+      const first = owner.get(id);
+      if (first !== undefined) problems.push(`${id} is in waves "${first}" and "${wave.name}"`);
+      owner.set(id, wave.name);
+    }
+  }
+  if (problems.length === 0) return;
+  const report = finish(state, plan, `refused before any wave started: ${problems.join('; ')}`);
+  throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
+}
+
+async function runWave(plan: RecoveryPlanInput, wave: WavePlan, state: PlanState): Promise<void> {
+  const report = state.wave(wave.name);
+  await condition(() => wave.dependsOn.every((dep) => SETTLED.includes(state.wave(dep).status)));
+  const unmet = wave.dependsOn.find((dep) => state.wave(dep).status !== 'SUCCEEDED');
+  if (state.abortReason !== undefined) return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
+  if (unmet !== undefined)
+    return settle(report, 'SKIPPED', `depends on wave "${unmet}", which ended ${state.wave(unmet).status}`);
+
+  if (wave.pauseBefore) {
+    report.status = 'AWAITING_APPROVAL';
+    const decided = await condition(
+      () => state.approved.has(wave.name) || state.abortReason !== undefined,
+      plan.approvalTimeoutSeconds * 1000,
+    );
+    if (!decided) state.abort(`no approve for wave "${wave.name}" within ${plan.approvalTimeoutSeconds}s`);
+    if (state.abortReason !== undefined)
+      return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
+  }
+
+  report.status = 'RUNNING';
+  report.startedAt = new Date().toISOString();
+  const chunks = chunked(report.sourceServerIds, wave.maxServersPerChild);
+  const queue = chunks.map((servers, index) => ({ servers, index }));
+  // a small pool: `maxChildrenAtOnce` lanes each taking the next chunk until none is left
+  const lanes = Array.from({ length: Math.min(wave.maxChildrenAtOnce, queue.length) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      if (state.abortReason !== undefined) return;
+      await runChild(plan, wave, next.servers, next.index, state);
+    }
+  });
+  await Promise.all(lanes);
+
+  const outcomes = report.children.map((c) => c.outcome);
+  const notStarted = chunks.length - report.children.length;
+  if (outcomes.every((o) => o === 'SUCCEEDED') && notStarted === 0) return settle(report, 'SUCCEEDED');
+  if (state.abortReason !== undefined && (notStarted > 0 || outcomes.includes('ABORTED')))
+    return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
+  if (outcomes.some((o) => o === 'SUCCEEDED' || o === 'PARTIAL'))
+    return settle(report, 'PARTIAL', childSummaries(report));
+  return settle(report, 'FAILED', childSummaries(report));
+}
+
+function settle(report: PlanWaveReport, status: WaveStatus, reason?: string): void {
+  report.status = status;
+  if (reason) report.reason = reason;
+  if (report.startedAt) report.finishedAt = new Date().toISOString();
+}
+
+function childSummaries(report: PlanWaveReport): string {
+  return report.children
+    .filter((c) => c.outcome !== 'SUCCEEDED')
+    .map((c) => `${c.workflowId}: ${c.outcome}${c.summary ? ` (${c.summary})` : ''}`)
+    .join('; ');
+}
+
+function chunked<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+async function runChild(
+  plan: RecoveryPlanInput,
+  wave: WavePlan,
+  servers: string[],
+  index: number,
+  state: PlanState,
+): Promise<void> {
+  const workflowType = wave.action === 'drill' ? 'drsDrill' : 'drsRecovery';
+  const child: PlanChildReport = {
+    workflowId: `${state.workflowId}-${wave.name}-${index + 1}`,
+    workflowType,
+    sourceServerIds: servers,
+  };
+  state.wave(wave.name).children.push(child);
+  const args = {
+    ...wave.options,
+    sourceServerIds: servers,
+    ...targetOf(plan),
+    ...(wave.action === 'recovery' ? { confirm: true } : {}),
+  };
+  const handle = await startChild<ChildWorkflow>(workflowType, {
+    workflowId: child.workflowId,
+    args: [args],
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+  });
+  state.running.add(handle);
+  if (state.abortReason !== undefined) forwardAbort(handle, state.abortReason);
+  try {
+    const report = await handle.result();
+    noteChildReport(state, wave, child, report);
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const details =
+      err instanceof ChildWorkflowFailure && err.cause instanceof ApplicationFailure
+        ? err.cause.details
+        : undefined;
+    const childReport = details?.[0] as DrillReport | RecoveryReport | undefined;
+    const message = errorMessage(err instanceof ChildWorkflowFailure && err.cause ? err.cause : err);
+    if (childReport?.servers) noteChildReport(state, wave, child, { ...childReport, outcome: 'FAILED' });
+    child.outcome = 'FAILED';
+    child.summary = message;
+    for (const id of servers)
+      if (!state.servers.has(id))
+        state.servers.set(id, notLaunched(id, wave.name, message, child.workflowId));
+  } finally {
+    state.running.delete(handle);
+  }
+}
+
+function noteChildReport(
+  state: PlanState,
+  wave: WavePlan,
+  child: PlanChildReport,
+  report: DrillReport | RecoveryReport,
+): void {
+  child.outcome = report.outcome;
+  child.summary = report.summary;
+  if (report.launchJobId) child.launchJobId = report.launchJobId;
+  for (const server of report.servers)
+    state.servers.set(server.sourceServerId, serverReport(server, wave.name, child.workflowId));
+}
+
+function serverReport(server: DrillServerReport, wave: string, childWorkflowId: string): PlanServerReport {
+  return {
+    sourceServerId: server.sourceServerId,
+    wave,
+    childWorkflowId,
+    launchStatus: server.launchStatus,
+    recoveryInstanceId: server.recoveryInstanceId,
+    ec2InstanceId: server.ec2InstanceId,
+    timeToLaunchSeconds: server.timeToLaunchSeconds,
+    dataAgeSeconds: server.dataAgeSeconds,
+    terminated: server.terminated,
+    errors: server.errors,
+  };
+}
+
+function notLaunched(
+  sourceServerId: string,
+  wave: string,
+  why: string,
+  childWorkflowId?: string,
+): PlanServerReport {
+  return {
+    sourceServerId,
+    wave,
+    ...(childWorkflowId ? { childWorkflowId } : {}),
+    launchStatus: 'NOT_LAUNCHED',
+    errors: [why],
+  };
+}
+
+function planOutcome(state: PlanState): Outcome {
+  const statuses = [...state.waves.values()].map((w) => w.status);
+  if (statuses.every((s) => s === 'SUCCEEDED')) return 'SUCCEEDED';
+  if (state.abortReason !== undefined) return 'ABORTED';
+  if (statuses.some((s) => s === 'SUCCEEDED' || s === 'PARTIAL')) return 'PARTIAL';
+  return 'FAILED';
+}
+
+function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): PlanReport {
+  const waves = [...state.waves.values()];
+  const servers = waves.flatMap((wave) =>
+    wave.sourceServerIds.map(
+      (id) => state.servers.get(id) ?? notLaunched(id, wave.name, wave.reason ?? refusal ?? 'wave not run'),
+    ),
+  );
+  const outcome = refusal ? 'FAILED' : planOutcome(state);
+  state.report = {
+    operation: 'plan',
+    workflowId: state.workflowId,
+    outcome,
+    region: plan.region,
+    ...(plan.accountId ? { accountId: plan.accountId } : {}),
+    waves,
+    servers,
+    approvedBy: state.approvedBy,
+    ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
+    startedAt: state.startedAt,
+    finishedAt: new Date().toISOString(),
+    summary: refusal ?? waves.map((w) => `${w.name}: ${w.status}`).join(', '),
+  };
+  state.phase = 'done';
+  markOutcome(outcome);
+  return state.report;
+}

@@ -2,6 +2,7 @@
 // and the shared schema (common/inputs.ts) that validates it before anything is started.
 import { parseDrillInput } from '../common/inputs';
 import { parseFailbackInput, parseRecoveryInput, parseReplicationInput } from '../common/inputs-lifecycle';
+import { parsePlanInput } from '../common/inputs-plan';
 import { defaultWorkflowId, type IdSubject } from './workflow-ids';
 
 type Input = Record<string, unknown>;
@@ -249,11 +250,24 @@ export const replicationOperation: Operation = {
   workflowId: (input) => defaultWorkflowId('replication', input as IdSubject, [String(input.action ?? '')]),
 };
 
+export const planOperation: Operation = {
+  name: 'plan',
+  workflowType: 'drsPlan',
+  description:
+    'recovery plan: waves of servers run as drills or recoveries in order (waves come from --input)',
+  flags: [regionFlag, accountFlag, confirmFlag],
+  validate: parsePlanInput,
+  environmentDefaults: regionFromEnv,
+  // the waves are the plan: the same waves on the same target attach to the running plan
+  workflowId: (input) => defaultWorkflowId('plan', input as IdSubject, [JSON.stringify(input.waves ?? [])]),
+};
+
 export const OPERATIONS: readonly Operation[] = [
   drillOperation,
   recoveryOperation,
   failbackOperation,
   replicationOperation,
+  planOperation,
 ];
 
 export function operationByWorkflowType(workflowType: string): Operation | undefined {

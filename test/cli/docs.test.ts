@@ -14,7 +14,13 @@ describe('documented inputs and CI examples', () => {
   it('every JSON input in docs/ui.md is valid for its workflow type', () => {
     const blocks = [...read('docs/ui.md').matchAll(/<!-- input: (\w+) -->\n```json\n([\s\S]*?)```/g)];
     const types = new Set(blocks.map(([, type]) => type));
-    assert.deepEqual([...types].sort(), ['drsDrill', 'drsFailback', 'drsRecovery', 'drsReplication']);
+    assert.deepEqual([...types].sort(), [
+      'drsDrill',
+      'drsFailback',
+      'drsPlan',
+      'drsRecovery',
+      'drsReplication',
+    ]);
     for (const [, workflowType, json] of blocks) {
       const operation = operationByWorkflowType(workflowType);
       assert.ok(operation, `${workflowType} is a drsctl operation`);

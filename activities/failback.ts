@@ -15,7 +15,7 @@ import type { FailbackInstance } from '../common/types-lifecycle';
 import type { DrsClientFactory } from './drs-client';
 import { summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
-import { findStepJob, stepTags } from './idempotency';
+import { findStepJob, startedJob, stepTags } from './idempotency';
 import { stillWaiting } from './polling';
 
 async function listInstances(client: DrsClient, recoveryInstanceIds: string[]): Promise<RecoveryInstance[]> {
@@ -112,12 +112,7 @@ export function createFailbackActivities(clients: DrsClientFactory) {
         }),
       ),
     );
-    if (!job?.jobID)
-      throw ApplicationFailure.create({
-        message: 'StartFailbackLaunch: response has no job',
-        type: 'InternalServerException',
-      });
-    return summarizeJob(job);
+    return startedJob('StartFailbackLaunch', job);
   }
 
   return { describeFailbackInstances, awaitFailbackReady, startFailbackLaunch };

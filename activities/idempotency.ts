@@ -4,7 +4,9 @@
 // after a worker crash. The window starts at the step's first attempt (a time the workflow records
 // before scheduling it), widened by a margin for clock skew between the worker and DRS.
 import type { DrsClient, Job } from '@aws-sdk/client-drs';
-import { listJobs } from './drs-reads';
+import { ApplicationFailure } from '@temporalio/common';
+import type { JobSummary } from '../common/types';
+import { listJobs, summarizeJob } from './drs-reads';
 
 /** Clock skew tolerated between the Temporal clock and DRS's job timestamps. */
 export const CLOCK_SKEW_MS = 10 * 60 * 1000;
@@ -65,4 +67,14 @@ export async function findStepJob(client: DrsClient, match: StepJobMatch): Promi
   return jobs
     .filter((job) => jobMatchesStep(job, match))
     .sort((a, b) => Date.parse(b.creationDateTime ?? '') - Date.parse(a.creationDateTime ?? ''))[0];
+}
+
+/** The job a start call (StartRecovery, StartFailbackLaunch) returned; a response without one is a DRS fault. */
+export function startedJob(operation: string, job: Job | undefined): JobSummary {
+  if (!job?.jobID)
+    throw ApplicationFailure.create({
+      message: `${operation}: response has no job`,
+      type: 'InternalServerException',
+    });
+  return summarizeJob(job);
 }

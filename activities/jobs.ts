@@ -3,16 +3,16 @@
 import {
   StartRecoveryCommand,
   TerminateRecoveryInstancesCommand,
+  type DrsClient,
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
-import { ApplicationFailure } from '@temporalio/common';
 import { stillWaiting } from './polling';
 import { jobFingerprint } from '../common/job-state';
 import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
 import { describeJob, jobFailureMessages, listRecoveryInstances, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
-import { findStepJob, stepTags } from './idempotency';
+import { findStepJob, startedJob, stepTags } from './idempotency';
 
 export interface StartDrillJobInput extends DrsTarget {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
@@ -69,39 +69,45 @@ function toDrillInstance(instance: RecoveryInstance): DrillInstance {
   };
 }
 
+/**
+ * StartRecovery exactly once per workflow step: a job the step already created (a lost response,
+ * a replayed activity) is returned instead of launching again. isDrill=true is a drill
+ * (START_DRILL), false a real failover (START_RECOVERY).
+ */
+export async function startRecoveryOnce(
+  client: DrsClient,
+  input: StartDrillJobInput,
+  isDrill: boolean,
+): Promise<JobSummary> {
+  const tags = stepTags(input.workflowId, input.step);
+  const existing = await findStepJob(client, {
+    type: 'LAUNCH',
+    initiatedBy: isDrill ? 'START_DRILL' : 'START_RECOVERY',
+    notBeforeMs: input.notBeforeMs,
+    sourceServerIds: input.sourceServers.map((s) => s.sourceServerId),
+    excludeJobIds: input.previousJobIds,
+    tags: input.tagJobs ? tags : undefined,
+  });
+  if (existing) return summarizeJob(existing);
+  const { job } = await drsCall('StartRecovery', () =>
+    client.send(
+      new StartRecoveryCommand({
+        isDrill,
+        sourceServers: input.sourceServers.map((s) => ({
+          sourceServerID: s.sourceServerId,
+          ...(s.recoverySnapshotId ? { recoverySnapshotID: s.recoverySnapshotId } : {}),
+        })),
+        ...(input.tagJobs ? { tags } : {}),
+      }),
+    ),
+  );
+  return startedJob('StartRecovery', job);
+}
+
 export function createJobActivities(clients: DrsClientFactory) {
   /** StartRecovery isDrill=true, exactly once per workflow step. */
   async function startDrillJob(input: StartDrillJobInput): Promise<JobSummary> {
-    const client = clients.drsClient(input.region, input.accountId);
-    const tags = stepTags(input.workflowId, input.step);
-    const sourceServerIds = input.sourceServers.map((s) => s.sourceServerId);
-    const existing = await findStepJob(client, {
-      type: 'LAUNCH',
-      initiatedBy: 'START_DRILL',
-      notBeforeMs: input.notBeforeMs,
-      sourceServerIds,
-      excludeJobIds: input.previousJobIds,
-      tags: input.tagJobs ? tags : undefined,
-    });
-    if (existing) return summarizeJob(existing);
-    const { job } = await drsCall('StartRecovery', () =>
-      client.send(
-        new StartRecoveryCommand({
-          isDrill: true,
-          sourceServers: input.sourceServers.map((s) => ({
-            sourceServerID: s.sourceServerId,
-            ...(s.recoverySnapshotId ? { recoverySnapshotID: s.recoverySnapshotId } : {}),
-          })),
-          ...(input.tagJobs ? { tags } : {}),
-        }),
-      ),
-    );
-    if (!job?.jobID)
-      throw ApplicationFailure.create({
-        message: 'StartRecovery: response has no job',
-        type: 'InternalServerException',
-      });
-    return summarizeJob(job);
+    return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, true);
   }
 
   /**

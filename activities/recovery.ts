@@ -1,14 +1,10 @@
 // A real failover's launch: StartRecovery with isDrill=false, exactly once per workflow step (the
 // same lookup-before-issue as the drill's launch, activities/idempotency.ts), and the recovery
 // instances it launched. Nothing here terminates anything: a recovery's instances are production.
-import { StartRecoveryCommand } from '@aws-sdk/client-drs';
-import { ApplicationFailure } from '@temporalio/common';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
-import { listRecoveryInstances, summarizeJob } from './drs-reads';
-import { drsCall } from './errors';
-import { findStepJob, stepTags } from './idempotency';
-import type { StartDrillJobInput } from './jobs';
+import { listRecoveryInstances } from './drs-reads';
+import { startRecoveryOnce, type StartDrillJobInput } from './jobs';
 import { stillWaiting } from './polling';
 
 export type StartRecoveryJobInput = StartDrillJobInput;
@@ -16,34 +12,7 @@ export type StartRecoveryJobInput = StartDrillJobInput;
 export function createRecoveryActivities(clients: DrsClientFactory) {
   /** StartRecovery isDrill=false; a job this step already created is returned instead of launching twice. */
   async function startRecoveryJob(input: StartRecoveryJobInput): Promise<JobSummary> {
-    const client = clients.drsClient(input.region, input.accountId);
-    const tags = stepTags(input.workflowId, input.step);
-    const existing = await findStepJob(client, {
-      type: 'LAUNCH',
-      initiatedBy: 'START_RECOVERY',
-      notBeforeMs: input.notBeforeMs,
-      sourceServerIds: input.sourceServers.map((s) => s.sourceServerId),
-      tags: input.tagJobs ? tags : undefined,
-    });
-    if (existing) return summarizeJob(existing);
-    const { job } = await drsCall('StartRecovery', () =>
-      client.send(
-        new StartRecoveryCommand({
-          isDrill: false,
-          sourceServers: input.sourceServers.map((s) => ({
-            sourceServerID: s.sourceServerId,
-            ...(s.recoverySnapshotId ? { recoverySnapshotID: s.recoverySnapshotId } : {}),
-          })),
-          ...(input.tagJobs ? { tags } : {}),
-        }),
-      ),
-    );
-    if (!job?.jobID)
-      throw ApplicationFailure.create({
-        message: 'StartRecovery: response has no job',
-        type: 'InternalServerException',
-      });
-    return summarizeJob(job);
+    return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, false);
   }
 
   /**

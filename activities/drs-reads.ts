@@ -61,6 +61,20 @@ export async function listSourceServers(
   });
 }
 
+/**
+ * Each source server's active (not COMPLETED) job; DRS allows one per server. Every job is listed,
+ * with no date filter: a PENDING job may be old.
+ */
+export async function activeJobsByServer(client: DrsClient): Promise<Map<string, string>> {
+  const activeJobs = new Map<string, string>();
+  for (const job of await listJobs(client, {})) {
+    if (job.status === 'COMPLETED') continue;
+    for (const p of job.participatingServers ?? [])
+      if (p.sourceServerID) activeJobs.set(p.sourceServerID, job.jobID ?? '');
+  }
+  return activeJobs;
+}
+
 export async function listRecoveryInstances(
   client: DrsClient,
   sourceServerIds: string[],

@@ -20,7 +20,7 @@ import { isCaughtUp, replicationFingerprint } from '../common/lifecycle-rules';
 import type { DrsTarget } from '../common/types';
 import type { ReplicationTarget } from '../common/types-lifecycle';
 import type { DrsClientFactory } from './drs-client';
-import { isoDurationSeconds, listJobs, listSourceServers } from './drs-reads';
+import { activeJobsByServer, isoDurationSeconds, listSourceServers } from './drs-reads';
 import { drsCall } from './errors';
 import { listMgnSourceServers, mgnTarget } from './mgn';
 import { stillWaiting } from './polling';
@@ -60,16 +60,10 @@ export function createReplicationControlActivities(clients: DrsClientFactory) {
   /** Each server's replication state, lag, error, recovery instance, active job and staging area. */
   async function inspectReplicationTargets(input: InspectReplicationInput): Promise<ReplicationTarget[]> {
     const client = clients.drsClient(input.region, input.accountId);
-    const [servers, jobs] = await Promise.all([
+    const [servers, activeJobs] = await Promise.all([
       listSourceServers(client, input.sourceServerIds),
-      listJobs(client, {}),
+      activeJobsByServer(client),
     ]);
-    const activeJobs = new Map<string, string>();
-    for (const job of jobs) {
-      if (job.status === 'COMPLETED') continue;
-      for (const p of job.participatingServers ?? [])
-        if (p.sourceServerID) activeJobs.set(p.sourceServerID, job.jobID ?? '');
-    }
     const byId = new Map(servers.map((s) => [s.sourceServerID, drsTarget(s, activeJobs)]));
     const missing = input.sourceServerIds.filter((id) => !byId.has(id));
     if (input.includeMgn && missing.length > 0) {

@@ -7,7 +7,7 @@ import { isRepairable, preflightProblems, type SourceServerHealth } from '../com
 import type { DrsTarget } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
 import { drsCall } from './errors';
-import { isoDurationSeconds, listJobs, listSourceServers } from './drs-reads';
+import { activeJobsByServer, isoDurationSeconds, listSourceServers } from './drs-reads';
 
 function health(server: SourceServer, activeJobs: Map<string, string>): SourceServerHealth {
   const info = server.dataReplicationInfo;
@@ -30,16 +30,10 @@ export function createReplicationActivities(clients: DrsClientFactory) {
     input: DrsTarget & { sourceServerIds: string[] },
   ): Promise<SourceServerHealth[]> {
     const client = clients.drsClient(input.region, input.accountId);
-    const [servers, jobs] = await Promise.all([
+    const [servers, activeJobs] = await Promise.all([
       listSourceServers(client, input.sourceServerIds),
-      listJobs(client, {}),
+      activeJobsByServer(client),
     ]);
-    const activeJobs = new Map<string, string>();
-    for (const job of jobs) {
-      if (job.status === 'COMPLETED') continue;
-      for (const p of job.participatingServers ?? [])
-        if (p.sourceServerID) activeJobs.set(p.sourceServerID, job.jobID ?? '');
-    }
     const byId = new Map(servers.map((s) => [s.sourceServerID, s]));
     return input.sourceServerIds.map((id) => {
       const server = byId.get(id);

@@ -1,0 +1,156 @@
+// Records drsRecovery, drsFailback, drsReplication and drsPlan histories for the replay test (the
+// drsDrill ones come from record-drill-histories.ts): a few scenarios each on the time-skipping
+// server against the emulator, written to test/histories/<workflowType>-<scenario>.json. Run it
+// after changing a workflow's shape on purpose (and commit the new files):
+//   npx tsc -p tsconfig.json && node dist/test/replay/record-lifecycle-histories.js
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { StartRecoveryCommand } from '@aws-sdk/client-drs';
+import type { WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { repoRoot } from '../../common/paths';
+import { abortSignal, approveSignal } from '../../workflows/messages';
+import { REGION, startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
+import { resultOf, serverId, waitForProgress } from '../workflows/lifecycle-support';
+import { historyToFile } from './history-files';
+
+type Start = (
+  h: DrillHarness,
+  workflowType: string,
+  input: Record<string, unknown>,
+) => Promise<WorkflowHandle>;
+type Scenario = (h: DrillHarness, start: Start) => Promise<WorkflowHandle>;
+
+/** Launches outside any workflow and lets the job finish; the job id. */
+async function launchedJob(h: DrillHarness, isDrill: boolean, count: number): Promise<string> {
+  const servers = await h.healthyServers(count);
+  const { job } = await h.drs.send(
+    new StartRecoveryCommand({ isDrill, sourceServers: servers.map((id) => ({ sourceServerID: id })) }),
+  );
+  await h.env.sleep(180_000);
+  await h.syncClock();
+  return job?.jobID ?? '';
+}
+
+const awaitingApproval = (p: { awaitingApproval?: boolean | string[] }) =>
+  Array.isArray(p.awaitingApproval) ? p.awaitingApproval.length > 0 : p.awaitingApproval === true;
+
+const scenarios: Record<string, Record<string, Scenario>> = {
+  drsRecovery: {
+    confirmed: async (h, start) =>
+      start(h, 'drsRecovery', { sourceServerIds: await h.healthyServers(2), region: REGION, confirm: true }),
+    approved: async (h, start) => {
+      const handle = await start(h, 'drsRecovery', {
+        sourceServerIds: await h.healthyServers(1),
+        region: REGION,
+      });
+      await waitForProgress(h, handle, awaitingApproval);
+      await handle.signal(approveSignal, { by: 'recorder' });
+      return handle;
+    },
+    'not-confirmed': async (h, start) =>
+      start(h, 'drsRecovery', {
+        sourceServerIds: await h.healthyServers(1),
+        region: REGION,
+        approvalTimeoutSeconds: 60,
+      }),
+  },
+  drsFailback: {
+    'ready-after-hours': async (h, start) => {
+      await h.emulator.control.scenario({ type: 'failbackReadyAfter', seconds: 2 * 3600 });
+      return start(h, 'drsFailback', { recoveryJobId: await launchedJob(h, false, 2), region: REGION });
+    },
+    'drill-instance-refused': async (h, start) => {
+      const jobId = await launchedJob(h, true, 1);
+      const state = await h.emulator.control.state();
+      const ids = state.recoveryInstances.filter((i) => i.jobID === jobId).map((i) => i.recoveryInstanceID);
+      return start(h, 'drsFailback', { recoveryInstanceIds: ids, region: REGION });
+    },
+  },
+  drsReplication: {
+    repair: async (h, start) =>
+      start(h, 'drsReplication', {
+        action: 'repair',
+        sourceServerIds: [await serverId(h, 'batch-01')],
+        region: REGION,
+      }),
+    'stop-confirmed': async (h, start) =>
+      start(h, 'drsReplication', {
+        action: 'stop',
+        sourceServerIds: await h.healthyServers(1),
+        region: REGION,
+        confirm: true,
+      }),
+    'bad-input': (h, start) =>
+      start(h, 'drsReplication', {
+        action: 'disconnect',
+        sourceServerIds: ['s-00000000000000000'],
+        region: REGION,
+      }),
+  },
+  drsPlan: {
+    'two-waves': (h, start) =>
+      start(h, 'drsPlan', {
+        region: REGION,
+        waves: [
+          { name: 'web', tags: { Wave: '1' } },
+          { name: 'app', tags: { Wave: '2' }, maxServersPerChild: 1, maxChildrenAtOnce: 2 },
+        ],
+      }),
+    'abort-at-gate': async (h, start) => {
+      const handle = await start(h, 'drsPlan', {
+        region: REGION,
+        waves: [
+          { name: 'web', tags: { Wave: '1' } },
+          { name: 'app', tags: { Wave: '2' }, pauseBefore: true },
+        ],
+      });
+      await waitForProgress(h, handle, awaitingApproval);
+      await handle.signal(abortSignal, { reason: 'recorded abort' });
+      return handle;
+    },
+    'failed-wave-skips': async (h, start) =>
+      start(h, 'drsPlan', {
+        region: REGION,
+        waves: [
+          { name: 'legacy', sourceServerIds: [await serverId(h, 'legacy-01')] },
+          { name: 'web', tags: { Wave: '1' } },
+        ],
+      }),
+    'bad-input': (h, start) =>
+      start(h, 'drsPlan', { region: REGION, waves: [{ name: 'a', tags: { Wave: '1' }, dependsOn: ['a'] }] }),
+  },
+};
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const h = await startDrillHarness();
+  try {
+    for (const [workflowType, byName] of Object.entries(scenarios)) {
+      for (const [name, run] of Object.entries(byName)) {
+        // the file name is the workflow id: the replay test replays under it (drsPlan's child ids derive from it)
+        const start: Start = (harness, type, input) =>
+          harness.env.client.workflow.start(type, {
+            args: [input],
+            taskQueue: harness.taskQueue,
+            workflowId: `${workflowType}-${name}`,
+          });
+        await h.emulator.control.reset();
+        await h.syncClock();
+        const handle = await run(h, start);
+        await resultOf(handle);
+        const history = await handle.fetchHistory();
+        const file = path.join(repoRoot(), 'test', 'histories', `${workflowType}-${name}.json`);
+        writeFileSync(file, historyToFile(history));
+        console.log(`${file}: ${history.events?.length} events`);
+      }
+    }
+  } finally {
+    await h.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

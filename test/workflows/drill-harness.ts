@@ -124,6 +124,30 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
   };
 }
 
+/**
+ * A suite's hooks around one harness: started before the suite and closed after it; before each
+ * test the emulator is reset and its clock moved to the test server's time. `use` receives the
+ * harness once it is running.
+ */
+export function useDrillHarness(use: (h: DrillHarness) => void): void {
+  let harness: DrillHarness | undefined;
+  const running = (): DrillHarness => {
+    if (!harness) throw new Error('the drill harness did not start');
+    return harness;
+  };
+  before(async () => {
+    harness = await startDrillHarness();
+    use(harness);
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  beforeEach(async () => {
+    await running().emulator.control.reset();
+    await running().syncClock();
+  });
+}
+
 /** The drill's result, or the failure it ended with. */
 export async function outcomeOf(
   handle: WorkflowHandle<typeof drsDrill>,

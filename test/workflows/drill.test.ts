@@ -13,23 +13,14 @@ import {
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DrillReport } from '../../common/types';
 import { abortSignal, approveSignal } from '../../workflows/messages';
-import { REGION, historyLength, outcomeOf, startDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, historyLength, outcomeOf, useDrillHarness, type DrillHarness } from './drill-harness';
 
 const HOUR = 3600;
 
 describe('drsDrill (time-skipping server + DRS emulator)', function () {
   this.timeout(180_000);
   let h: DrillHarness;
-
-  before(async () => {
-    h = await startDrillHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
-  beforeEach(async () => {
-    await h.emulator.control.reset();
-  });
+  useDrillHarness((harness) => (h = harness));
 
   async function assertExactlyOneLaunchAndTerminate(): Promise<void> {
     assert.equal((await h.executed('StartRecovery')).length, 1, 'DRS executed exactly one StartRecovery');

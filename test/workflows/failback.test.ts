@@ -6,30 +6,15 @@ import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { FailbackInput } from '../../common/inputs-lifecycle';
 import type { FailbackReport } from '../../common/types-lifecycle';
 import { drsFailback } from '../../workflows';
-import { REGION, historyLength, startDrillHarness, type DrillHarness } from './drill-harness';
-import { mutatingCalls, resultOf, workflowId } from './lifecycle-support';
+import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
+import { mutatingCalls, resultOf, startOn } from './lifecycle-support';
 
 describe('drsFailback (time-skipping, emulator)', function () {
   this.timeout(300_000);
   let h: DrillHarness;
+  useDrillHarness((harness) => (h = harness));
 
-  before(async () => {
-    h = await startDrillHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
-  beforeEach(async () => {
-    await h.emulator.control.reset();
-    await h.syncClock();
-  });
-
-  const run = (input: FailbackInput | Record<string, unknown>) =>
-    h.env.client.workflow.start(drsFailback, {
-      args: [input as FailbackInput],
-      taskQueue: h.taskQueue,
-      workflowId: workflowId('failback'),
-    });
+  const run = (input: FailbackInput | Record<string, unknown>) => startOn(h, drsFailback, 'failback', input);
 
   /** Launches (outside any workflow) and lets the job finish; returns the job id and instance ids. */
   async function launch(

@@ -75,3 +75,17 @@ export async function waitForProgress<P>(
 
 let counter = 0;
 export const workflowId = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
+
+/** Starts `workflow` on the harness's worker under a fresh id (`prefix`-pid-n); input may be invalid on purpose. */
+export function startOn<I, R>(
+  h: DrillHarness,
+  workflow: (input: I) => Promise<R>,
+  prefix: string,
+  input: I | Record<string, unknown>,
+): Promise<WorkflowHandle<(input: I) => Promise<R>>> {
+  return h.env.client.workflow.start(workflow, {
+    args: [input as I],
+    taskQueue: h.taskQueue,
+    workflowId: workflowId(prefix),
+  });
+}

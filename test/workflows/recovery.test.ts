@@ -5,30 +5,15 @@ import assert from 'node:assert/strict';
 import type { RecoveryInput } from '../../common/inputs-lifecycle';
 import type { RecoveryProgress, RecoveryReport } from '../../common/types-lifecycle';
 import { drsRecovery } from '../../workflows';
-import { REGION, historyLength, startDrillHarness, type DrillHarness } from './drill-harness';
-import { mutatingCalls, resultOf, serverId, waitForProgress, workflowId } from './lifecycle-support';
+import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
+import { mutatingCalls, resultOf, serverId, waitForProgress, startOn } from './lifecycle-support';
 
 describe('drsRecovery (time-skipping, emulator)', function () {
   this.timeout(300_000);
   let h: DrillHarness;
+  useDrillHarness((harness) => (h = harness));
 
-  before(async () => {
-    h = await startDrillHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
-  beforeEach(async () => {
-    await h.emulator.control.reset();
-    await h.syncClock();
-  });
-
-  const run = (input: RecoveryInput | Record<string, unknown>) =>
-    h.env.client.workflow.start(drsRecovery, {
-      args: [input as RecoveryInput],
-      taskQueue: h.taskQueue,
-      workflowId: workflowId('recovery'),
-    });
+  const run = (input: RecoveryInput | Record<string, unknown>) => startOn(h, drsRecovery, 'recovery', input);
 
   it('waits for approve before a real launch, then recovers and leaves the instances running', async () => {
     const ids = await h.healthyServers(2);

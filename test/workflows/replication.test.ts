@@ -7,37 +7,23 @@ import type { ReplicationInput } from '../../common/inputs-lifecycle';
 import type { ReplicationProgress, ReplicationReport } from '../../common/types-lifecycle';
 import { STAGING_ACCOUNT } from '../../emulator';
 import { drsReplication } from '../../workflows';
-import { REGION, startDrillHarness, historyLength, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, historyLength, type DrillHarness } from './drill-harness';
 import {
   mgnServerId,
   mutatingCalls,
   resultOf,
   serverId,
   waitForProgress,
-  workflowId,
+  startOn,
 } from './lifecycle-support';
 
 describe('drsReplication (time-skipping, emulator)', function () {
   this.timeout(300_000);
   let h: DrillHarness;
-
-  before(async () => {
-    h = await startDrillHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
-  beforeEach(async () => {
-    await h.emulator.control.reset();
-    await h.syncClock();
-  });
+  useDrillHarness((harness) => (h = harness));
 
   const run = (input: ReplicationInput | Record<string, unknown>) =>
-    h.env.client.workflow.start(drsReplication, {
-      args: [input as ReplicationInput],
-      taskQueue: h.taskQueue,
-      workflowId: workflowId('replication'),
-    });
+    startOn(h, drsReplication, 'replication', input);
 
   it('repairs only STALLED / DISCONNECTED / STOPPED servers and follows them through an hour of catch-up to CONTINUOUS', async () => {
     await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 3600 });

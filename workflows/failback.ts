@@ -30,12 +30,11 @@ import {
   errorMessage,
   markOutcome,
   pollingCalls,
+  seconds,
   targetOf,
   unlessAborted,
   validated,
 } from './operation-support';
-
-const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 class FailbackRecord {
   readonly startedAtMs = Date.now();

@@ -48,6 +48,9 @@ export const targetOf = (plan: DrsTarget): DrsTarget => ({
   ...(plan.accountId ? { accountId: plan.accountId } : {}),
 });
 
+/** Milliseconds as seconds with one decimal (report durations). */
+export const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
 /** Phase timings and the DrsPhase search attribute, for any phase name. */
 export class PhaseClock<P extends string> {
   private startedMs = Date.now();
@@ -57,8 +60,7 @@ export class PhaseClock<P extends string> {
 
   enter(phase: P): void {
     const now = Date.now();
-    this.durations[this.phase] =
-      (this.durations[this.phase] ?? 0) + Math.round((now - this.startedMs) / 100) / 10;
+    this.durations[this.phase] = (this.durations[this.phase] ?? 0) + seconds(now - this.startedMs);
     this.phase = phase;
     this.startedMs = now;
     upsertSearchAttributes([{ key: DrsPhase, value: phase }]);

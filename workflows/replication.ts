@@ -35,12 +35,11 @@ import {
   failureType,
   markOutcome,
   pollingCalls,
+  seconds,
   targetOf,
   unlessAborted,
   validated,
 } from './operation-support';
-
-const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 class ReplicationRecord {
   readonly startedAtMs = Date.now();

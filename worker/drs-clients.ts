@@ -1,8 +1,8 @@
 // The worker's DRS clients: the activities' DrsClientFactory with per-account assumed roles and a
 // per-request metrics middleware (calls by operation and result, throttles).
 import type { DrsClient } from '@aws-sdk/client-drs';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { MetricMeter } from '@temporalio/common';
+import { assumedRoleCredentials, roleInEachAccount } from '../activities/credentials';
 import { DrsClientFactory, type DrsCredentials } from '../activities/drs-client';
 import { recordDrsCall, type DrsCallResult } from '../common/metrics';
 import type { WorkerConfig } from './config';
@@ -11,34 +11,24 @@ import type { WorkerConfig } from './config';
 export function roleArnFor(aws: WorkerConfig['aws'], accountId: string): string | undefined {
   return (
     aws.accountRoleArns[accountId] ??
-    (aws.accountRoleName ? `arn:aws:iam::${accountId}:role/${aws.accountRoleName}` : undefined)
+    (aws.accountRoleName ? roleInEachAccount(aws.accountRoleName)(accountId) : undefined)
   );
 }
 
 /**
  * Credentials for a call in `accountId`: an assumed role when one is configured for it, else
- * undefined (the SDK's default chain: the worker's own account). Providers are cached per account
- * so every region shares one set of temporary credentials and its refresh.
+ * undefined (the SDK's default chain: the worker's own account).
  */
 export function accountCredentials(
   aws: WorkerConfig['aws'],
 ): (accountId: string | undefined) => DrsCredentials | undefined {
-  const providers = new Map<string, DrsCredentials>();
-  return (accountId) => {
-    // the emulator reads the account from the access key id; never call real STS for it
-    if (!accountId || aws.drsEndpoint) return undefined;
-    const roleArn = roleArnFor(aws, accountId);
-    if (!roleArn) return undefined;
-    let provider = providers.get(accountId);
-    if (!provider) {
-      provider = fromTemporaryCredentials({
-        params: { RoleArn: roleArn, RoleSessionName: 'temporal-drs-worker' },
-        clientConfig: { region: aws.region },
-      });
-      providers.set(accountId, provider);
-    }
-    return provider;
-  };
+  // the emulator reads the account from the access key id; never call real STS for it
+  if (aws.drsEndpoint) return () => undefined;
+  return assumedRoleCredentials({
+    roleArnFor: (accountId) => roleArnFor(aws, accountId),
+    region: aws.region,
+    sessionName: 'temporal-drs-worker',
+  });
 }
 
 function callResult(err: unknown): DrsCallResult {

@@ -2,10 +2,11 @@
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { stopDevServer } from './temporal';
 
-// Keep worker logs to warnings so the test output stays readable. No shutdownSignals: the worker's
+// Worker logs at ERROR: many tests fail workflows on purpose, and each would log a WARN with a stack
+// that buries real failures (those fail their test anyway). No shutdownSignals: the worker's
 // own signal tests emit SIGTERM/SIGINT in this process, and the Runtime's default handlers would
 // then shut down every worker created for the rest of the run.
-Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+Runtime.install({ logger: new DefaultLogger('ERROR'), shutdownSignals: [] });
 
 export const mochaHooks = {
   async afterAll(): Promise<void> {

@@ -134,6 +134,11 @@ const startRecovery: Handler = (ctx) => {
   return ok({ job: toJob(job) }, 202);
 };
 
+/** A DRS id filter: an absent or empty list means "all" (undefined), otherwise the set to match. */
+function idFilter(ids: string[] | undefined): Set<string> | undefined {
+  return ids && ids.length > 0 ? new Set(ids) : undefined;
+}
+
 const describeJobs: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const filters = r.optionalObject('filters') ?? {};
@@ -142,7 +147,7 @@ const describeJobs: Handler = (ctx) => {
   const to = dateFilter(r, filters, 'toDate');
   const page = listArgs(r);
   r.done();
-  const wanted = jobIDs && jobIDs.length > 0 ? new Set(jobIDs) : undefined;
+  const wanted = idFilter(jobIDs);
   const jobs = [...ctx.partition.jobs.values()]
     .filter(
       (j) =>
@@ -200,8 +205,8 @@ const describeSourceServers: Handler = (ctx) => {
   const hardwareId = typeof filters.hardwareId === 'string' ? filters.hardwareId : undefined;
   const page = listArgs(r);
   r.done();
-  const wanted = ids && ids.length > 0 ? new Set(ids) : undefined;
-  const stagingWanted = staging && staging.length > 0 ? new Set(staging) : undefined;
+  const wanted = idFilter(ids);
+  const stagingWanted = idFilter(staging);
   const servers = [...ctx.partition.servers.values()].filter(
     (s) =>
       (!wanted || wanted.has(s.id)) &&
@@ -238,8 +243,8 @@ const describeRecoveryInstances: Handler = (ctx) => {
   );
   const page = listArgs(r);
   r.done();
-  const wanted = ids && ids.length > 0 ? new Set(ids) : undefined;
-  const sourcesWanted = sources && sources.length > 0 ? new Set(sources) : undefined;
+  const wanted = idFilter(ids);
+  const sourcesWanted = idFilter(sources);
   const instances = [...ctx.partition.recoveryInstances.values()].filter(
     (i) => (!wanted || wanted.has(i.id)) && (!sourcesWanted || sourcesWanted.has(i.sourceServerID)),
   );

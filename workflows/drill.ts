@@ -155,10 +155,9 @@ function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceSer
 async function launchAndValidate(plan: DrillPlan, record: DrillRecord): Promise<void> {
   const launchJobId = record.launchJob?.jobId ?? '';
   const deadline = (record.launchRequestedAtMs ?? Date.now()) + plan.launchTimeoutSeconds * 1000;
-  const job = await unlessAborted(abortArrived(record), () =>
-    followJob(targetOf(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j)),
-  );
-  if (!job) return;
+  // An abort does not interrupt this wait: DRS cannot stop a launch job and cleanup needs it
+  // ended, so cancelling the poll would only start the same poll again. It skips validation.
+  const job = await followJob(targetOf(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j));
 
   const failed = job.servers.filter((s) => s.launchStatus !== 'LAUNCHED');
   if (failed.length > 0) {
@@ -171,7 +170,7 @@ async function launchAndValidate(plan: DrillPlan, record: DrillRecord): Promise<
     }
   }
   const launchedServerIds = record.launchedServerIds();
-  if (launchedServerIds.length === 0) return;
+  if (launchedServerIds.length === 0 || abortArrived(record)()) return;
   const instances = await untilDeadline(
     'recovery instances not listed',
     Date.now() + INSTANCE_LISTING_GRACE_MS,

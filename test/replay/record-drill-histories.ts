@@ -1,7 +1,7 @@
 // Records drsDrill histories for the replay test: runs each scenario on the time-skipping server
 // against the emulator and writes test/histories/drsDrill-<scenario>.json. Run it after changing
 // the workflow's shape on purpose (and commit the new files):
-//   npx tsc -p tsconfig.json && node dist/test/replay/record-drill-histories.js
+//   npx tsc -p tsconfig.json && node dist/test/replay/record-drill-histories.js [scenario ...]
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -9,7 +9,7 @@ import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { repoRoot } from '../../common/paths';
 import { historyToFile } from './history-files';
 import { abortSignal } from '../../workflows/messages';
-import { REGION, outcomeOf, startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
+import { REGION, startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
 
 const HOUR = 3600;
 
@@ -67,16 +67,26 @@ const scenarios: Record<string, (h: DrillHarness) => Promise<WorkflowHandle>> = 
     return h.startDrill({ sourceServerIds: servers, region: REGION });
   },
   'bad-input': (h) => h.startDrill({ sourceServerIds: [], region: 'nowhere' }),
+  'abort-during-launch': async (h) => {
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR });
+    const handle = await h.startDrill({ sourceServerIds: await h.healthyServers(2), region: REGION });
+    await h.waitForProgress(handle, (p) => p.launchJobStatus === 'PENDING');
+    await handle.signal(abortSignal, { reason: 'recorded abort' });
+    return handle;
+  },
 };
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const h = await startDrillHarness();
   try {
+    // optional arguments: record only these scenarios (the others' files stay as they are)
+    const only = process.argv.slice(2);
     for (const [name, run] of Object.entries(scenarios)) {
+      if (only.length > 0 && !only.includes(name)) continue;
       await h.emulator.control.reset();
       const handle = await run(h);
-      await outcomeOf(handle as Parameters<typeof outcomeOf>[0]);
+      await h.outcome(handle as Parameters<DrillHarness['outcome']>[0]);
       const history = await handle.fetchHistory();
       const file = path.join(repoRoot(), 'test', 'histories', `drsDrill-${name}.json`);
       writeFileSync(file, historyToFile(history));

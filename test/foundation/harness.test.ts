@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { Worker } from '@temporalio/worker';
 import { timeSkippingEnv, devServerEnv } from '../helpers/temporal';
-import { sleepFor } from '../fixtures/workflows';
+import { TimeSkippingStalled, skippingResult, timeSkips } from '../helpers/time-skipping';
+import { cancelUnstartedActivityThenSleep, sleepFor } from '../fixtures/workflows';
+import { useDrillHarness, type DrillHarness } from '../workflows/drill-harness';
 
 const workflowsPath = require.resolve('../fixtures/workflows');
 const SIX_HOURS = 6 * 60 * 60 * 1000;
@@ -31,6 +33,32 @@ describe('test harness', () => {
     }
   });
 
+  it('notices when the test server stops skipping time (a leaked lock) and says so within seconds', async () => {
+    const env = await timeSkippingEnv();
+    try {
+      const worker = await Worker.create({
+        connection: env.nativeConnection,
+        taskQueue: 'harness-leak',
+        workflowsPath,
+      });
+      await worker.runUntil(async () => {
+        assert.equal(await timeSkips(env), true, 'a fresh server skips an idle hour at once');
+        const handle = await env.client.workflow.start(cancelUnstartedActivityThenSleep, {
+          args: [SIX_HOURS],
+          workflowId: 'leak',
+          taskQueue: 'harness-leak',
+        });
+        const started = Date.now();
+        await assert.rejects(skippingResult(env, handle, undefined, 3_000), TimeSkippingStalled);
+        const wallMs = Date.now() - started;
+        assert.ok(wallMs < 15_000, `the stall was reported after ${wallMs} ms`);
+        assert.equal(await timeSkips(env, 2_000), false, 'the leaked lock keeps time from skipping');
+      });
+    } finally {
+      await env.teardown();
+    }
+  });
+
   it('runs a worker against the dev server, with the custom search attributes registered', async () => {
     const env = await devServerEnv();
     const worker = await Worker.create({
@@ -52,5 +80,21 @@ describe('test harness', () => {
     for (const name of ['DrsOperation', 'DrsSourceServers', 'DrsPhase', 'DrsOutcome']) {
       assert.ok(name in (customAttributes ?? {}), `${name} registered`);
     }
+  });
+
+  describe('a suite harness whose server stopped skipping time', () => {
+    let h: DrillHarness;
+    useDrillHarness((harness) => (h = harness));
+    let leaked: DrillHarness | undefined;
+
+    it('(takes a time lock nobody releases, as the server itself sometimes does)', async () => {
+      leaked = h;
+      await h.env.connection.testService?.lockTimeSkipping({});
+    });
+
+    it('is replaced by a fresh one before the next test', async () => {
+      assert.ok(leaked && h !== leaked, 'a new harness');
+      assert.equal(await timeSkips(h.env), true);
+    });
   });
 });

@@ -11,7 +11,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { repoRoot } from '../../common/paths';
 import { abortSignal, approveSignal } from '../../workflows/messages';
 import { REGION, startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
-import { resultOf, serverId, waitForProgress } from '../workflows/lifecycle-support';
+import { resultOf, serverId } from '../workflows/lifecycle-support';
 import { historyToFile } from './history-files';
 
 type Start = (
@@ -27,7 +27,7 @@ async function launchedJob(h: DrillHarness, isDrill: boolean, count: number): Pr
   const { job } = await h.drs.send(
     new StartRecoveryCommand({ isDrill, sourceServers: servers.map((id) => ({ sourceServerID: id })) }),
   );
-  await h.env.sleep(180_000);
+  await h.sleep(180_000);
   await h.syncClock();
   return job?.jobID ?? '';
 }
@@ -44,7 +44,7 @@ const scenarios: Record<string, Record<string, Scenario>> = {
         sourceServerIds: await h.healthyServers(1),
         region: REGION,
       });
-      await waitForProgress(h, handle, awaitingApproval);
+      await h.waitForProgress(handle, awaitingApproval);
       await handle.signal(approveSignal, { by: 'recorder' });
       return handle;
     },
@@ -105,7 +105,7 @@ const scenarios: Record<string, Record<string, Scenario>> = {
           { name: 'app', tags: { Wave: '2' }, pauseBefore: true },
         ],
       });
-      await waitForProgress(h, handle, awaitingApproval);
+      await h.waitForProgress(handle, awaitingApproval);
       await handle.signal(abortSignal, { reason: 'recorded abort' });
       return handle;
     },
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
         await h.emulator.control.reset();
         await h.syncClock();
         const handle = await run(h, start);
-        await resultOf(handle);
+        await resultOf(h, handle);
         const history = await handle.fetchHistory();
         const file = path.join(repoRoot(), 'test', 'histories', `${workflowType}-${name}.json`);
         writeFileSync(file, historyToFile(history));

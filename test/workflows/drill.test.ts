@@ -13,7 +13,7 @@ import {
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DrillReport } from '../../common/types';
 import { abortSignal, approveSignal } from '../../workflows/messages';
-import { REGION, historyLength, outcomeOf, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
 
 const HOUR = 3600;
 
@@ -45,7 +45,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const servers = await h.healthyServers(3);
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * HOUR });
     const handle = await h.startDrill({ sourceServerIds: servers, region: REGION });
-    const { report, error } = await outcomeOf(handle);
+    const { report, error } = await h.outcome(handle);
     assert.ifError(error);
     assert.ok(report);
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
@@ -74,7 +74,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
       region: REGION,
       launchTimeoutSeconds: 48 * HOUR,
     });
-    const { report, error } = await outcomeOf(handle);
+    const { report, error } = await h.outcome(handle);
     assert.ifError(error);
     assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
     const events = await historyLength(handle);
@@ -88,7 +88,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
   it('reports a PARTIAL drill when one server fails to launch, and cleans up the others', async () => {
     const servers = await h.healthyServers(3);
     await h.emulator.control.scenario({ type: 'launchFailure', sourceServerIds: [servers[1]] });
-    const { report, error } = await outcomeOf(
+    const { report, error } = await h.outcome(
       await h.startDrill({ sourceServerIds: servers, region: REGION }),
     );
     assert.ifError(error);
@@ -114,7 +114,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     });
     await h.waitForProgress(handle, (p) => p.phase === 'validating');
     await handle.signal(abortSignal, { reason: 'smoke test failed' });
-    const { report, error } = await outcomeOf(handle);
+    const { report, error } = await h.outcome(handle);
     assert.ifError(error);
     assert.ok(report);
     assert.equal(report.outcome, 'ABORTED');
@@ -129,7 +129,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const handle = await h.startDrill({ sourceServerIds: servers, region: REGION });
     await h.waitForProgress(handle, (p) => p.launchJobStatus === 'PENDING');
     await handle.signal(abortSignal, { reason: 'change freeze' });
-    const { report, error } = await outcomeOf(handle);
+    const { report, error } = await h.outcome(handle);
     assert.ifError(error);
     assert.equal(report?.outcome, 'ABORTED');
     assertCleanedUp(report as DrillReport, servers);
@@ -139,7 +139,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
   it('fails the drill when the launch misses its deadline, and cleans up once the job ends', async () => {
     const servers = await h.healthyServers(2);
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * HOUR });
-    const { report, error } = await outcomeOf(
+    const { report, error } = await h.outcome(
       await h.startDrill({ sourceServerIds: servers, region: REGION, launchTimeoutSeconds: HOUR }),
     );
     assert.ifError(error);
@@ -163,7 +163,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
       'instances are up while waiting',
     );
     await handle.signal(approveSignal, { by: 'tester' });
-    const { report } = await outcomeOf(handle);
+    const { report } = await h.outcome(handle);
     assert.equal(report?.outcome, 'SUCCEEDED');
     await assertExactlyOneLaunchAndTerminate();
   });
@@ -177,7 +177,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     });
     await h.waitForProgress(handle, (p) => p.phase === 'validating');
     await handle.cancel();
-    const { error } = await outcomeOf(handle);
+    const { error } = await h.outcome(handle);
     assert.ok(error instanceof WorkflowFailedError, `ended with ${error}`);
     assert.ok(error.cause instanceof CancelledFailure, 'the workflow ended cancelled');
     await assertExactlyOneLaunchAndTerminate();
@@ -189,7 +189,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     await h.syncClock();
     const sourceServers = servers.map((id) => ({ sourceServerID: id }));
     await h.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers }));
-    await h.env.sleep(60_000);
+    await h.sleep(60_000);
     await h.syncClock();
     const { items } = await h.drs.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: servers } }),
@@ -197,10 +197,10 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const earlier = (items ?? []).map((i) => i.recoveryInstanceID ?? '');
     assert.equal(earlier.length, 2);
     const { job } = await h.drs.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: earlier }));
-    await h.env.sleep(60_000);
+    await h.sleep(60_000);
     await h.emulator.control.clearAudit();
 
-    const { report } = await outcomeOf(await h.startDrill({ sourceServerIds: servers, region: REGION }));
+    const { report } = await h.outcome(await h.startDrill({ sourceServerIds: servers, region: REGION }));
     assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
     assert.notEqual(
       report?.terminateJobId,
@@ -213,7 +213,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
   it('launches once when the StartRecovery response is lost after DRS created the job', async () => {
     const servers = await h.healthyServers(3);
     await h.emulator.control.faults({ operation: 'StartRecovery', dropResponses: 1 });
-    const { report, error } = await outcomeOf(
+    const { report, error } = await h.outcome(
       await h.startDrill({ sourceServerIds: servers, region: REGION }),
     );
     assert.ifError(error);
@@ -230,7 +230,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
   it('finds the lost launch by servers and time when job tagging is off', async () => {
     const servers = await h.healthyServers(2);
     await h.emulator.control.faults({ operation: 'StartRecovery', dropResponses: 1 });
-    const { report } = await outcomeOf(
+    const { report } = await h.outcome(
       await h.startDrill({ sourceServerIds: servers, region: REGION, tagJobs: false }),
     );
     assert.equal(report?.outcome, 'SUCCEEDED');
@@ -248,9 +248,9 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
         sourceServers: servers.map((id) => ({ sourceServerID: id })),
       }),
     );
-    await h.env.sleep(60_000);
+    await h.sleep(60_000);
     const handle = await h.startDrill({ sourceServerIds: servers, region: REGION, tagJobs: false });
-    const { report } = await outcomeOf(handle);
+    const { report } = await h.outcome(handle);
     assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
     assert.notEqual(report?.launchJobId, earlier?.jobID);
     assert.equal((await h.executed('StartRecovery')).length, 2, 'the earlier drill and ours');
@@ -259,7 +259,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
   it('completes through a throttling storm without duplicate launches or terminations', async () => {
     const servers = await h.healthyServers(3);
     await h.emulator.control.faults({ operation: '*', throttleRate: 0.5 });
-    const { report, error } = await outcomeOf(
+    const { report, error } = await h.outcome(
       await h.startDrill({ sourceServerIds: servers, region: REGION }),
     );
     assert.ifError(error);
@@ -275,7 +275,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
       region: 'mars',
       validation: { mode: 'hold' },
     });
-    const { error } = await outcomeOf(handle);
+    const { error } = await h.outcome(handle);
     assert.ok(error instanceof WorkflowFailedError);
     const cause = error.cause;
     assert.ok(cause instanceof ApplicationFailure);
@@ -295,7 +295,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
       state: 'STALLED',
       error: 'AGENT_NOT_SEEN',
     });
-    const { error } = await outcomeOf(await h.startDrill({ sourceServerIds: servers, region: REGION }));
+    const { error } = await h.outcome(await h.startDrill({ sourceServerIds: servers, region: REGION }));
     assert.ok(error instanceof WorkflowFailedError);
     const cause = error.cause as ApplicationFailure;
     assert.equal(cause.type, 'PreflightFailed');
@@ -315,7 +315,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
       error: 'AGENT_NOT_SEEN',
     });
     await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 20 * 60 });
-    const { report, error } = await outcomeOf(
+    const { report, error } = await h.outcome(
       await h.startDrill({ sourceServerIds: servers, region: REGION, repairReplication: true }),
     );
     assert.ifError(error);
@@ -338,14 +338,14 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     // someone else's drill instance, launched before ours: cleanup must leave it alone
     await h.syncClock();
     await h.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: other }] }));
-    await h.env.sleep(10 * 60 * 1000);
+    await h.sleep(10 * 60 * 1000);
     await h.syncClock();
     const before = await h.drillInstancesLeft();
     assert.equal(before.length, 1, "the other drill's instance is up");
     await h.emulator.control.clearAudit();
     await h.emulator.control.scenario({ type: 'recoveryInstanceIdDelay', seconds: 5 * 60 });
 
-    const { report, error } = await outcomeOf(
+    const { report, error } = await h.outcome(
       await h.startDrill({ sourceServerIds: servers, region: REGION }),
     );
     assert.ifError(error);
@@ -371,7 +371,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     );
     await h.emulator.control.clearAudit();
     const unknown = 's-00000000000000000';
-    const { error } = await outcomeOf(
+    const { error } = await h.outcome(
       await h.startDrill({ sourceServerIds: [busy, healthy, unknown], region: REGION }),
     );
     assert.ok(error instanceof WorkflowFailedError);
@@ -384,7 +384,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
   it('launches from the chosen recovery snapshot', async () => {
     const servers = await h.healthyServers(2);
     const snapshot = 'pit-0123456789abcdefg';
-    const { report } = await outcomeOf(
+    const { report } = await h.outcome(
       await h.startDrill({
         sourceServerIds: servers,
         region: REGION,
@@ -407,7 +407,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const { port } = server.address() as AddressInfo;
     try {
       const [up, down] = await h.healthyServers(2);
-      const { report, error } = await outcomeOf(
+      const { report, error } = await h.outcome(
         await h.startDrill({
           sourceServerIds: [up, down],
           region: REGION,

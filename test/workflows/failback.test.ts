@@ -27,7 +27,7 @@ describe('drsFailback (time-skipping, emulator)', function () {
         sourceServers: sourceServerIds.map((id) => ({ sourceServerID: id })),
       }),
     );
-    await h.env.sleep(180_000); // workflow time: the launch job completes
+    await h.sleep(180_000); // workflow time: the launch job completes
     await h.syncClock();
     const state = await h.emulator.control.state();
     const instanceIds = state.recoveryInstances
@@ -43,7 +43,7 @@ describe('drsFailback (time-skipping, emulator)', function () {
     await h.emulator.control.clearAudit();
 
     const handle = await run({ recoveryJobId: jobId, region: REGION });
-    const { result: report } = await resultOf<FailbackReport>(handle);
+    const { result: report } = await resultOf<FailbackReport>(h, handle);
     assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
     assert.deepEqual(report?.servers.map((s) => s.recoveryInstanceId).sort(), [...instanceIds].sort());
     for (const s of report?.servers ?? []) {
@@ -65,6 +65,7 @@ describe('drsFailback (time-skipping, emulator)', function () {
     await h.emulator.control.scenario({ type: 'failbackReadyAfter', seconds: 10 * 3600 });
     const { instanceIds } = await launch(await h.healthyServers(1), false);
     const { result } = await resultOf<FailbackReport>(
+      h,
       await run({ recoveryInstanceIds: instanceIds, region: REGION, readyTimeoutSeconds: 3600 }),
     );
     assert.equal(result?.outcome, 'FAILED');
@@ -80,6 +81,7 @@ describe('drsFailback (time-skipping, emulator)', function () {
     const recovery = await launch([recoveryServer], false);
     await h.emulator.control.clearAudit();
     const { failure } = await resultOf(
+      h,
       await run({
         recoveryInstanceIds: [recovery.instanceIds[0], drill.instanceIds[0], 'i-00000000deadbeef'],
         region: REGION,
@@ -96,12 +98,14 @@ describe('drsFailback (time-skipping, emulator)', function () {
     const { instanceIds } = await launch(await h.healthyServers(1), false);
     await h.emulator.control.faults({ operation: 'StartFailbackLaunch', dropResponses: 1 });
     const first = await resultOf<FailbackReport>(
+      h,
       await run({ recoveryInstanceIds: instanceIds, region: REGION }),
     );
     assert.equal(first.result?.outcome, 'SUCCEEDED', first.result?.summary);
     assert.equal((await h.executed('StartFailbackLaunch')).length, 1);
 
     const rerun = await resultOf<FailbackReport>(
+      h,
       await run({ recoveryInstanceIds: instanceIds, region: REGION }),
     );
     assert.equal(rerun.result?.servers[0].result, 'SKIPPED');
@@ -109,7 +113,7 @@ describe('drsFailback (time-skipping, emulator)', function () {
   });
 
   it('needs exactly one of recoveryInstanceIds and recoveryJobId', async () => {
-    const { failure } = await resultOf(await run({ region: REGION }));
+    const { failure } = await resultOf(h, await run({ region: REGION }));
     assert.equal(failure?.type, 'InvalidInput');
     assert.match(
       failure?.message ?? '',

@@ -47,30 +47,16 @@ export async function mutatingCalls(h: DrillHarness): Promise<AuditEntry[]> {
 
 /** The workflow's result, or the ApplicationFailure it failed with (type, message, details). */
 export async function resultOf<R>(
+  h: DrillHarness,
   handle: WorkflowHandle,
 ): Promise<{ result?: R; failure?: ApplicationFailure }> {
   try {
-    return { result: (await handle.result()) as R };
+    return { result: await h.result<R>(handle) };
   } catch (err) {
     if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure)
       return { failure: err.cause };
     throw err;
   }
-}
-
-/** Queries `progress` while skipping workflow time in steps until `done` holds. */
-export async function waitForProgress<P>(
-  h: DrillHarness,
-  handle: WorkflowHandle,
-  done: (p: P) => boolean,
-  stepMs = 5000,
-): Promise<P> {
-  for (let i = 0; i < 2000; i++) {
-    const progress = (await handle.query('progress')) as P;
-    if (done(progress)) return progress;
-    await h.env.sleep(stepMs);
-  }
-  throw new Error('progress condition never reached');
 }
 
 let counter = 0;

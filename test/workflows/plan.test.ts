@@ -6,22 +6,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { PlanInput } from '../../common/inputs-plan';
 import type { PlanProgress, PlanReport } from '../../common/types-plan';
 import { abortSignal, approveSignal } from '../../workflows/messages';
-import { REGION, startDrillHarness, type DrillHarness } from './drill-harness';
-import { resultOf, serverId, waitForProgress, workflowId } from './lifecycle-support';
+import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { resultOf, serverId, workflowId } from './lifecycle-support';
 
 describe('drsPlan (time-skipping server + DRS emulator)', function () {
   this.timeout(180_000);
   let h: DrillHarness;
-
-  before(async () => {
-    h = await startDrillHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
-  beforeEach(async () => {
-    await h.emulator.control.reset();
-  });
+  useDrillHarness((harness) => (h = harness));
 
   const startPlan = (input: PlanInput | Record<string, unknown>): Promise<WorkflowHandle> =>
     h.env.client.workflow.start('drsPlan', {
@@ -48,7 +39,7 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
 
   it('runs two tagged waves in order as drill children: one StartRecovery per child, no drill instance left', async () => {
     const handle = await startPlan(twoTierPlan());
-    const { result: report, failure } = await resultOf<PlanReport>(handle);
+    const { result: report, failure } = await resultOf<PlanReport>(h, handle);
     assert.ifError(failure);
     assert.ok(report);
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
@@ -78,11 +69,11 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
 
   it('pauses before a gated wave until approve, then runs it', async () => {
     const handle = await startPlan(twoTierPlan({ pauseBefore: true }));
-    const waiting = await waitForProgress<PlanProgress>(h, handle, (p) => p.awaitingApproval.length > 0);
+    const waiting = await h.waitForProgress<PlanProgress>(handle, (p) => p.awaitingApproval.length > 0);
     assert.deepEqual(waiting.awaitingApproval, ['app']);
     assert.equal((await h.executed('StartRecovery')).length, 1, 'only the web wave launched so far');
     await handle.signal(approveSignal, { by: 'alice' });
-    const { result: report } = await resultOf<PlanReport>(handle);
+    const { result: report } = await resultOf<PlanReport>(h, handle);
     assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
     assert.deepEqual(report?.approvedBy, ['alice (app)']);
     assert.equal((await h.executed('StartRecovery')).length, 1 + (report?.waves[1].children.length ?? 0));
@@ -91,9 +82,9 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
 
   it('abort at the gate: the second wave never starts and the plan is ABORTED', async () => {
     const handle = await startPlan(twoTierPlan({ pauseBefore: true }));
-    await waitForProgress<PlanProgress>(h, handle, (p) => p.awaitingApproval.length > 0);
+    await h.waitForProgress<PlanProgress>(handle, (p) => p.awaitingApproval.length > 0);
     await handle.signal(abortSignal, { reason: 'change freeze' });
-    const { result: report } = await resultOf<PlanReport>(handle);
+    const { result: report } = await resultOf<PlanReport>(h, handle);
     assert.equal(report?.outcome, 'ABORTED');
     assert.equal(report?.waves[1].status, 'ABORTED');
     assert.equal(report?.waves[1].children.length, 0);
@@ -111,7 +102,7 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
         { name: 'web', tags: { Wave: '1' } },
       ],
     });
-    const { result: report } = await resultOf<PlanReport>(handle);
+    const { result: report } = await resultOf<PlanReport>(h, handle);
     assert.equal(report?.outcome, 'FAILED', report?.summary);
     assert.equal(report?.waves[0].status, 'FAILED');
     assert.match(report?.waves[0].children[0].summary ?? '', /DISCONNECTED/);
@@ -132,7 +123,7 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
     ['an unknown wave', [{ name: 'a', tags: { Wave: '1' }, dependsOn: ['nope'] }], /unknown wave "nope"/],
   ] as const) {
     it(`refuses ${name} with InvalidInput and makes no DRS call`, async () => {
-      const { failure } = await resultOf(await startPlan({ region: REGION, waves }));
+      const { failure } = await resultOf(h, await startPlan({ region: REGION, waves }));
       assert.equal(failure?.type, 'InvalidInput');
       assert.match(failure?.message ?? '', problem);
       assert.deepEqual(await h.emulator.control.audit(), [], 'DRS saw no call at all');

@@ -6,7 +6,7 @@ import type { RecoveryInput } from '../../common/inputs-lifecycle';
 import type { RecoveryProgress, RecoveryReport } from '../../common/types-lifecycle';
 import { drsRecovery } from '../../workflows';
 import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
-import { mutatingCalls, resultOf, serverId, waitForProgress, startOn } from './lifecycle-support';
+import { mutatingCalls, resultOf, serverId, startOn } from './lifecycle-support';
 
 describe('drsRecovery (time-skipping, emulator)', function () {
   this.timeout(300_000);
@@ -18,12 +18,12 @@ describe('drsRecovery (time-skipping, emulator)', function () {
   it('waits for approve before a real launch, then recovers and leaves the instances running', async () => {
     const ids = await h.healthyServers(2);
     const handle = await run({ sourceServerIds: ids, region: REGION });
-    const waiting = await waitForProgress<RecoveryProgress>(h, handle, (p) => p.awaitingApproval);
+    const waiting = await h.waitForProgress<RecoveryProgress>(handle, (p) => p.awaitingApproval);
     assert.equal(waiting.phase, 'awaiting-approval');
     assert.deepEqual(await mutatingCalls(h), [], 'nothing launched before approval');
 
     await handle.signal('approve', { by: 'alice' });
-    const { result: report } = await resultOf<RecoveryReport>(handle);
+    const { result: report } = await resultOf<RecoveryReport>(h, handle);
     assert.equal(report?.outcome, 'SUCCEEDED');
     assert.equal(report?.operation, 'recovery');
     assert.equal(report?.approvedBy, 'alice');
@@ -44,6 +44,7 @@ describe('drsRecovery (time-skipping, emulator)', function () {
   it('refuses with ConfirmationRequired when no approval comes before the deadline, launching nothing', async () => {
     const ids = await h.healthyServers(1);
     const { failure } = await resultOf(
+      h,
       await run({ sourceServerIds: ids, region: REGION, approvalTimeoutSeconds: 7200 }),
     );
     assert.equal(failure?.type, 'ConfirmationRequired');
@@ -54,9 +55,9 @@ describe('drsRecovery (time-skipping, emulator)', function () {
   it('ends ABORTED on abort before launch, launching nothing', async () => {
     const ids = await h.healthyServers(1);
     const handle = await run({ sourceServerIds: ids, region: REGION });
-    await waitForProgress<RecoveryProgress>(h, handle, (p) => p.awaitingApproval);
+    await h.waitForProgress<RecoveryProgress>(handle, (p) => p.awaitingApproval);
     await handle.signal('abort', { reason: 'false alarm' });
-    const { result } = await resultOf<RecoveryReport>(handle);
+    const { result } = await resultOf<RecoveryReport>(h, handle);
     assert.equal(result?.outcome, 'ABORTED');
     assert.match(result?.summary ?? '', /false alarm; nothing was launched/);
     assert.deepEqual(await mutatingCalls(h), []);
@@ -66,7 +67,7 @@ describe('drsRecovery (time-skipping, emulator)', function () {
     const ids = await h.healthyServers(1);
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * 3600 });
     const handle = await run({ sourceServerIds: ids, region: REGION, confirm: true });
-    const { result } = await resultOf<RecoveryReport>(handle);
+    const { result } = await resultOf<RecoveryReport>(h, handle);
     assert.equal(result?.outcome, 'SUCCEEDED');
     assert.equal(result?.approvedBy, 'input confirm');
     assert.ok((result?.servers[0].timeToLaunchSeconds ?? 0) >= 3 * 3600);
@@ -77,6 +78,7 @@ describe('drsRecovery (time-skipping, emulator)', function () {
     const ids = await h.healthyServers(1);
     await h.emulator.control.faults({ operation: 'StartRecovery', dropResponses: 1 });
     const { result } = await resultOf<RecoveryReport>(
+      h,
       await run({ sourceServerIds: ids, region: REGION, confirm: true }),
     );
     assert.equal(result?.outcome, 'SUCCEEDED');
@@ -88,6 +90,7 @@ describe('drsRecovery (time-skipping, emulator)', function () {
   it('fails over a STALLED server by default (a warning), but refuses it with requireHealthyReplication', async () => {
     const stalled = await serverId(h, 'batch-01');
     const refused = await resultOf(
+      h,
       await run({
         sourceServerIds: [stalled],
         region: REGION,
@@ -100,6 +103,7 @@ describe('drsRecovery (time-skipping, emulator)', function () {
     assert.deepEqual(await mutatingCalls(h), []);
 
     const { result } = await resultOf<RecoveryReport>(
+      h,
       await run({ sourceServerIds: [stalled], region: REGION, confirm: true }),
     );
     assert.equal(result?.outcome, 'SUCCEEDED');
@@ -108,11 +112,12 @@ describe('drsRecovery (time-skipping, emulator)', function () {
 
   it('refuses unknown servers and bad input before any mutating call', async () => {
     const unknown = await resultOf(
+      h,
       await run({ sourceServerIds: ['s-0000000000000000a'], region: REGION, confirm: true }),
     );
     assert.equal(unknown.failure?.type, 'PreflightFailed');
     assert.match(unknown.failure?.message ?? '', /s-0000000000000000a: source server not found/);
-    const bad = await resultOf(await run({ sourceServerIds: [], region: 'Virginia', confirm: 'yes' }));
+    const bad = await resultOf(h, await run({ sourceServerIds: [], region: 'Virginia', confirm: 'yes' }));
     assert.equal(bad.failure?.type, 'InvalidInput');
     assert.match(bad.failure?.message ?? '', /region: must be an AWS region/);
     assert.match(bad.failure?.message ?? '', /confirm: /);

@@ -8,14 +8,7 @@ import type { ReplicationProgress, ReplicationReport } from '../../common/types-
 import { STAGING_ACCOUNT } from '../../emulator';
 import { drsReplication } from '../../workflows';
 import { REGION, useDrillHarness, historyLength, type DrillHarness } from './drill-harness';
-import {
-  mgnServerId,
-  mutatingCalls,
-  resultOf,
-  serverId,
-  waitForProgress,
-  startOn,
-} from './lifecycle-support';
+import { mgnServerId, mutatingCalls, resultOf, serverId, startOn } from './lifecycle-support';
 
 describe('drsReplication (time-skipping, emulator)', function () {
   this.timeout(300_000);
@@ -35,7 +28,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
       region: REGION,
       sourceServerIds: [stalled, disconnected, stopped, healthy, syncing],
     });
-    const { result: report } = await resultOf<ReplicationReport>(handle);
+    const { result: report } = await resultOf<ReplicationReport>(h, handle);
     assert.ok(report, 'the repair returns a report');
     assert.equal(report.outcome, 'SUCCEEDED');
     const byId = new Map(report.servers.map((s) => [s.sourceServerId, s]));
@@ -64,6 +57,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
     await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 10 * 3600 });
     const stalled = await serverId(h, 'batch-01');
     const { result: report } = await resultOf<ReplicationReport>(
+      h,
       await run({ action: 'repair', region: REGION, sourceServerIds: [stalled], timeoutSeconds: 7200 }),
     );
     assert.equal(report?.outcome, 'FAILED');
@@ -79,9 +73,9 @@ describe('drsReplication (time-skipping, emulator)', function () {
     await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 10 * 3600 });
     const stalled = await serverId(h, 'batch-01');
     const handle = await run({ action: 'repair', region: REGION, sourceServerIds: [stalled] });
-    await waitForProgress<ReplicationProgress>(h, handle, (p) => p.phase === 'waiting', 60_000);
+    await h.waitForProgress<ReplicationProgress>(handle, (p) => p.phase === 'waiting', 60_000);
     await handle.signal('abort', { reason: 'maintenance window over' });
-    const { result } = await resultOf<ReplicationReport>(handle);
+    const { result } = await resultOf<ReplicationReport>(h, handle);
     assert.equal(result?.outcome, 'ABORTED');
     assert.match(result?.servers[0].errors[0] ?? '', /^aborted while replication /);
     assert.equal((await h.executed('RetryDataReplication')).length, 1);
@@ -89,7 +83,10 @@ describe('drsReplication (time-skipping, emulator)', function () {
 
   it('refuses stop without confirm: an InvalidInput naming confirm, and no DRS call at all', async () => {
     const id = await serverId(h, 'web-01');
-    const { failure } = await resultOf(await run({ action: 'stop', region: REGION, sourceServerIds: [id] }));
+    const { failure } = await resultOf(
+      h,
+      await run({ action: 'stop', region: REGION, sourceServerIds: [id] }),
+    );
     assert.equal(failure?.type, 'InvalidInput');
     assert.match(failure?.message ?? '', /confirm: must be true for action "stop": StopReplication deletes/);
     assert.deepEqual(await h.emulator.control.audit(), []);
@@ -97,6 +94,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
 
   it('rejects a malformed input before any call, naming the field', async () => {
     const { failure } = await resultOf(
+      h,
       await run({ action: 'repair', region: REGION, sourceServerIds: ['web-01'], maxLag: 3 }),
     );
     assert.equal(failure?.type, 'InvalidInput');
@@ -109,6 +107,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
     await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 1800 });
     const id = await serverId(h, 'web-02');
     const stop = await resultOf<ReplicationReport>(
+      h,
       await run({ action: 'stop', region: REGION, sourceServerIds: [id], confirm: true }),
     );
     assert.equal(stop.result?.outcome, 'SUCCEEDED');
@@ -116,6 +115,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
     assert.equal((await h.executed('StopReplication')).length, 1);
 
     const start = await resultOf<ReplicationReport>(
+      h,
       await run({ action: 'start', region: REGION, sourceServerIds: [id] }),
     );
     assert.equal(start.result?.outcome, 'SUCCEEDED');
@@ -131,6 +131,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
     const shipping = await mgnServerId(h, 'SNAPSHOT_SHIPPING');
     const agentBased = await mgnServerId(h, 'AGENT_BASED');
     const refused = await resultOf(
+      h,
       await run({ action: 'start', region: REGION, sourceServerIds: [shipping, agentBased] }),
     );
     assert.equal(refused.failure?.type, 'Refused');
@@ -147,6 +148,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
     );
 
     const started = await resultOf<ReplicationReport>(
+      h,
       await run({ action: 'start', region: REGION, accountId: '111122223333', sourceServerIds: [shipping] }),
     );
     assert.equal(started.result?.outcome, 'SUCCEEDED');
@@ -162,7 +164,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
     await h.drs.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: withInstance }] }),
     );
-    await h.env.sleep(120_000); // workflow time: the launch job finishes and the instance exists
+    await h.sleep(120_000); // workflow time: the launch job finishes and the instance exists
     await h.syncClock();
     assert.ok(
       (await h.emulator.control.state()).recoveryInstances.some((i) => i.sourceServerID === withInstance),
@@ -170,6 +172,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
     await h.emulator.control.clearAudit();
 
     const { failure } = await resultOf(
+      h,
       await run({
         action: 'disconnect',
         region: REGION,
@@ -192,6 +195,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
   it('disconnects with confirm', async () => {
     const id = await serverId(h, 'reports-01');
     const { result } = await resultOf<ReplicationReport>(
+      h,
       await run({ action: 'disconnect', region: REGION, confirm: true, sourceServerIds: [id] }),
     );
     assert.equal(result?.outcome, 'SUCCEEDED');
@@ -208,6 +212,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
       state: 'STALLED',
     });
     const { result } = await resultOf<ReplicationReport>(
+      h,
       await run({ action: 'repair', region: REGION, accountId: STAGING_ACCOUNT, sourceServerIds: [staged] }),
     );
     assert.equal(result?.outcome, 'SUCCEEDED');
@@ -216,6 +221,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
 
     const extended = await serverId(h, 'stg-app-01');
     const refused = await resultOf(
+      h,
       await run({ action: 'stop', confirm: true, region: REGION, sourceServerIds: [extended] }),
     );
     assert.equal(refused.failure?.type, 'Refused');

@@ -11,6 +11,7 @@ set -euo pipefail
 
 TEMPORAL_CLI_VERSION=v1.5.1      # newest tag without `replace` in go.mod; needs Go >= 1.25
 TEST_SERVER_VERSION=1.38.0       # io.temporal:temporal-test-server on Maven Central
+SLF4J_VERSION=1.7.36             # the SLF4J API that test server version uses
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${TEMPORAL_DRS_TOOLS:-$root/.tools}
@@ -59,7 +60,9 @@ fi
 # --- Time-skipping test server (Java) -------------------------------------------------------
 ts_dir="$tools/test-server"
 ts_bin="$tools/bin/temporal-test-server"
-if [ ! -x "$ts_bin" ] || [ ! -f "$ts_dir/classpath-$TEST_SERVER_VERSION.txt" ]; then
+# slf4j-nop: the server logs through SLF4J 1.7 and otherwise prints a "no binding" warning per start
+ts_classpath="$ts_dir/classpath-$TEST_SERVER_VERSION-slf4j-nop.txt"
+if [ ! -x "$ts_bin" ] || [ ! -f "$ts_classpath" ]; then
   need mvn "Maven, to resolve io.temporal:temporal-test-server"
   need java "Java 17+, to run the time-skipping test server"
   say "resolving io.temporal:temporal-test-server:$TEST_SERVER_VERSION with Maven"
@@ -73,14 +76,17 @@ if [ ! -x "$ts_bin" ] || [ ! -f "$ts_dir/classpath-$TEST_SERVER_VERSION.txt" ]; 
       <groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId>
       <version>$TEST_SERVER_VERSION</version>
     </dependency>
+    <dependency>
+      <groupId>org.slf4j</groupId><artifactId>slf4j-nop</artifactId><version>$SLF4J_VERSION</version>
+    </dependency>
   </dependencies>
 </project>
 POM
-  (cd "$ts_dir" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="classpath-$TEST_SERVER_VERSION.txt")
+  (cd "$ts_dir" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$ts_classpath")
   cat > "$ts_bin" <<WRAP
 #!/usr/bin/env bash
 # Usage: temporal-test-server <port> [--enable-time-skipping]
-exec java -Xss1m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "\$(cat "$ts_dir/classpath-$TEST_SERVER_VERSION.txt")" io.temporal.testserver.TestServer "\$@"
+exec java -Xss1m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "\$(cat "$ts_classpath")" io.temporal.testserver.TestServer "\$@"
 WRAP
   chmod +x "$ts_bin"
   say "time-skipping test server ready: $ts_bin"

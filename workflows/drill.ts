@@ -9,6 +9,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   condition,
   isCancellation,
   proxyActivities,
@@ -155,9 +156,14 @@ function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceSer
 async function launchAndValidate(plan: DrillPlan, record: DrillRecord): Promise<void> {
   const launchJobId = record.launchJob?.jobId ?? '';
   const deadline = (record.launchRequestedAtMs ?? Date.now()) + plan.launchTimeoutSeconds * 1000;
-  // An abort does not interrupt this wait: DRS cannot stop a launch job and cleanup needs it
-  // ended, so cancelling the poll would only start the same poll again. It skips validation.
-  const job = await followJob(targetOf(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j));
+  // Neither an abort nor a cancellation interrupts this wait: DRS cannot stop a launch job and
+  // cleanup needs it ended, so cancelling the poll would only start the same poll again. Both skip
+  // validation once the job has ended.
+  const job = await CancellationScope.nonCancellable(() =>
+    followJob(targetOf(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j)),
+  );
+  if (CancellationScope.current().consideredCancelled)
+    throw new CancelledFailure('workflow cancelled during the launch');
 
   const failed = job.servers.filter((s) => s.launchStatus !== 'LAUNCHED');
   if (failed.length > 0) {

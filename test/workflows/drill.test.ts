@@ -136,6 +136,17 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     await assertExactlyOneLaunchAndTerminate();
   });
 
+  it('cancelled while the launch job is PENDING: follows it to its end, cleans up, then ends cancelled', async () => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR });
+    const handle = await h.startDrill({ sourceServerIds: servers, region: REGION });
+    await h.waitForProgress(handle, (p) => p.launchJobStatus === 'PENDING');
+    await handle.cancel();
+    const { error } = await h.outcome(handle);
+    assert.ok(error instanceof WorkflowFailedError && error.cause instanceof CancelledFailure, `${error}`);
+    await assertExactlyOneLaunchAndTerminate();
+  });
+
   it('fails the drill when the launch misses its deadline, and cleans up once the job ends', async () => {
     const servers = await h.healthyServers(2);
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * HOUR });

@@ -2,7 +2,8 @@
 // drsDrill children in dependency order, approval gates, abort, a failed wave skipping its
 // dependants, and bad plans refused before any DRS call. The emulator's audit is the witness.
 import { strict as assert } from 'node:assert';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import type { PlanInput } from '../../common/inputs-plan';
 import type { PlanProgress, PlanReport } from '../../common/types-plan';
 import { abortSignal, approveSignal } from '../../workflows/messages';
@@ -109,6 +110,83 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
     assert.equal(report?.waves[1].status, 'SKIPPED');
     assert.match(report?.waves[1].reason ?? '', /depends on wave "legacy"/);
     assert.equal((await h.executed('StartRecovery')).length, 0);
+  });
+
+  it('runs a confirmed recovery wave as drsRecovery children and leaves their instances running', async () => {
+    const web = [await serverId(h, 'web-01'), await serverId(h, 'web-02')];
+    const handle = await startPlan({
+      region: REGION,
+      confirm: true,
+      waves: [{ name: 'web', action: 'recovery', sourceServerIds: web }],
+    });
+    const { result: report, failure } = await resultOf<PlanReport>(h, handle);
+    assert.ifError(failure);
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    assert.deepEqual(
+      report?.waves[0].children.map((c) => c.workflowType),
+      ['drsRecovery'],
+    );
+    const launches = await h.executed('StartRecovery');
+    assert.deepEqual(
+      launches.map((e) => (e.request as { isDrill?: boolean }).isDrill),
+      [false],
+      'one real (isDrill=false) launch',
+    );
+    assert.equal((await h.executed('TerminateRecoveryInstances')).length, 0, 'a recovery terminates nothing');
+    const state = await h.emulator.control.state();
+    const running = state.recoveryInstances.filter(
+      (i) => !i.isDrill && web.includes(i.sourceServerID) && i.ec2InstanceState !== 'TERMINATED',
+    );
+    assert.equal(running.length, 2, 'both recovery instances still run');
+  });
+
+  it('is PARTIAL when one of two independent waves fails, and names the failed server', async () => {
+    const [web1, web2] = [await serverId(h, 'web-01'), await serverId(h, 'web-02')];
+    await h.emulator.control.scenario({ type: 'launchFailure', sourceServerIds: [web2] });
+    const handle = await startPlan({
+      region: REGION,
+      waves: [
+        { name: 'first', sourceServerIds: [web1] },
+        { name: 'second', sourceServerIds: [web2], dependsOn: [] },
+      ],
+    });
+    const { result: report } = await resultOf<PlanReport>(h, handle);
+    assert.equal(report?.outcome, 'PARTIAL', report?.summary);
+    assert.deepEqual(
+      report?.waves.map((w) => [w.name, w.status]),
+      [
+        ['first', 'SUCCEEDED'],
+        ['second', 'FAILED'],
+      ],
+    );
+    const failed = report?.servers.find((s) => s.sourceServerId === web2);
+    assert.equal(failed?.launchStatus, 'FAILED');
+    assert.match(failed?.errors.join(' ') ?? '', /LAUNCH_FAILED/);
+    assert.deepEqual(await h.drillInstancesLeft(), [], 'the successful drill cleaned up');
+  });
+
+  it('cancelled while a drill child waits on its launch: the child still cleans up, the plan ends cancelled', async () => {
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3600 });
+    const handle = await startPlan({ region: REGION, waves: [{ name: 'web', tags: { Wave: '1' } }] });
+    const running = await h.waitForProgress<PlanProgress>(handle, (p) => p.waves[0]?.children.length > 0);
+    const childId = running.waves[0].children[0].workflowId;
+    await handle.cancel();
+    await assert.rejects(h.result(handle), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure, `${err}`);
+      return true;
+    });
+    const child = h.env.client.workflow.getHandle(childId);
+    await assert.rejects(h.result(child), (err: unknown) => {
+      assert.ok(err instanceof WorkflowFailedError && err.cause instanceof CancelledFailure, `${err}`);
+      return true;
+    });
+    assert.equal((await h.executed('StartRecovery')).length, 1);
+    assert.equal((await h.executed('TerminateRecoveryInstances')).length, 1);
+    assert.deepEqual(
+      await h.drillInstancesLeft(),
+      [],
+      'the drill child cleaned up after the launch job ended',
+    );
   });
 
   for (const [name, waves, problem] of [

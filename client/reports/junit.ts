@@ -29,6 +29,7 @@ const attrs = (values: Record<string, string | number>) =>
     .join('');
 
 interface TestCase {
+  classname: string;
   name: string;
   seconds: number;
   failure?: string;
@@ -36,8 +37,11 @@ interface TestCase {
 }
 
 export function junitReport(report: OperationReport): string {
-  const classname = `drs.${report.operation}`;
+  // a plan's servers group by wave (drs.plan.web, drs.plan.app) in CI test views
+  const classnameOf = (server: OperationReport['servers'][number]) =>
+    typeof server.wave === 'string' ? `drs.${report.operation}.${server.wave}` : `drs.${report.operation}`;
   const cases: TestCase[] = report.servers.map((server) => ({
+    classname: classnameOf(server),
     name: server.sourceServerId,
     seconds: serverSeconds(server),
     failure: serverFailure(server),
@@ -49,6 +53,7 @@ export function junitReport(report: OperationReport): string {
   // one more case keeps the CI run red.
   if (report.outcome !== 'SUCCEEDED' && cases.every((c) => !c.failure)) {
     cases.push({
+      classname: `drs.${report.operation}`,
       name: `${report.operation} outcome`,
       seconds: 0,
       failure: `${report.outcome}: ${report.summary || (report.errors ?? []).join('; ') || 'no detail'}`,
@@ -68,7 +73,9 @@ export function junitReport(report: OperationReport): string {
     '    </properties>',
   ];
   for (const c of cases) {
-    lines.push(`    <testcase${attrs({ classname, name: c.name, time: c.seconds.toFixed(3) })}>`);
+    lines.push(
+      `    <testcase${attrs({ classname: c.classname, name: c.name, time: c.seconds.toFixed(3) })}>`,
+    );
     if (c.failure)
       lines.push(
         `      <failure${attrs({ message: c.failure, type: report.outcome })}>${escapeXml(c.failure)}</failure>`,

@@ -66,6 +66,8 @@ export function reportForFailedRun(
 
 /** Per-server fields shown in text reports, in this order, when any server has them. */
 export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] = [
+  { field: 'wave', title: 'Wave' },
+  { field: 'childWorkflowId', title: 'Child workflow' },
   { field: 'launchStatus', title: 'Launch' },
   { field: 'status', title: 'Status' },
   { field: 'recoveryInstanceId', title: 'Recovery instance' },

@@ -78,6 +78,44 @@ describe('drsctl reports', () => {
     assert.match(md, /\| s-bbbbbbbbbbbbbbbbb \| FAILED \| FAILED \|/);
   });
 
+  it('a plan report: servers grouped by wave, a server its wave never launched counts as failed', () => {
+    const plan: OperationReport = {
+      operation: 'plan',
+      workflowId: 'plan-quarterly',
+      outcome: 'ABORTED',
+      servers: [
+        {
+          sourceServerId: 's-aaaaaaaaaaaaaaaaa',
+          wave: 'web',
+          childWorkflowId: 'plan-quarterly-web-1',
+          launchStatus: 'LAUNCHED',
+          terminated: true,
+          errors: [],
+        },
+        {
+          sourceServerId: 's-ccccccccccccccccc',
+          wave: 'app',
+          launchStatus: 'NOT_LAUNCHED',
+          errors: ['plan aborted: change freeze'],
+        },
+      ],
+      summary: 'web: SUCCEEDED, app: ABORTED',
+    };
+    const { suite, cases } = parseJunit(junitReport(plan));
+    assert.equal(suite.failures, '1');
+    assert.deepEqual(
+      cases.map((c) => [c.classname, c.name, c.failure?.message ?? null]),
+      [
+        ['drs.plan.web', 's-aaaaaaaaaaaaaaaaa', null],
+        ['drs.plan.app', 's-ccccccccccccccccc', 'plan aborted: change freeze'],
+      ],
+    );
+    const md = markdownReport(plan);
+    assert.match(md, /\| Source server \| Result \| Wave \| Child workflow \| Launch \|/);
+    assert.match(md, /\| s-aaaaaaaaaaaaaaaaa \| passed \| web \| plan-quarterly-web-1 \| LAUNCHED \|/);
+    assert.match(md, /\| s-ccccccccccccccccc \| FAILED \| app \|  \| NOT_LAUNCHED \|/);
+  });
+
   it('writes the files asked for and appends Markdown to $GITHUB_STEP_SUMMARY only with --report-md', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'drsctl-reports-'));
     const summary = path.join(dir, 'summary.md');

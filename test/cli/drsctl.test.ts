@@ -180,4 +180,51 @@ describe('drsctl (real binary, dev server, emulator)', function () {
       assert.match(missing.stderr, /not found/);
     }
   });
+
+  it('runs a two-wave plan from a YAML file with --wait: exit 0, JUnit grouped by wave, waves in order', async () => {
+    await stack.emulator.control.clearAudit();
+    const input = path.join(dir, 'plan.yaml');
+    writeFileSync(
+      input,
+      [
+        'region: us-east-1',
+        'waves:',
+        '  - name: db',
+        `    sourceServerIds: [${servers[1]}]`,
+        '  - name: web',
+        `    sourceServerIds: [${servers[2]}]`,
+        '',
+      ].join('\n'),
+    );
+    const junit = path.join(dir, 'plan.xml');
+    const json = path.join(dir, 'plan.json');
+    const r = await stack.drsctl([
+      'plan',
+      '--input',
+      input,
+      '--wait',
+      '--poll-interval',
+      '1s',
+      '--report-junit',
+      junit,
+      '--report-json',
+      json,
+    ]);
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const { suite, cases } = parseJunit(readFileSync(junit, 'utf8'));
+    assert.equal(suite.failures, '0');
+    assert.deepEqual(
+      cases.map((c) => [c.classname, c.name]),
+      [
+        ['drs.plan.db', servers[1]],
+        ['drs.plan.web', servers[2]],
+      ],
+    );
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    assert.equal(report.outcome, 'SUCCEEDED');
+    const [db, web] = report.waves;
+    assert.ok(web.startedAt >= db.finishedAt, 'the web wave started after the db wave finished');
+    const launches = await stack.emulator.control.audit({ operation: 'StartRecovery' });
+    assert.equal(launches.length, 2, 'one launch per wave');
+  });
 });

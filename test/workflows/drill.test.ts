@@ -123,6 +123,30 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     await assertExactlyOneLaunchAndTerminate();
   });
 
+  it('aborted at its approval gate right after a PARTIAL drill of the same server, still cleans up', async () => {
+    const [server, failing] = await h.healthyServers(2);
+    await h.emulator.control.scenario({ type: 'launchFailure', sourceServerIds: [failing] });
+    const first = await h.outcome(await h.startDrill({ sourceServerIds: [server, failing], region: REGION }));
+    assert.equal(first.report?.outcome, 'PARTIAL', first.report?.summary);
+    await h.emulator.control.clearScenarios();
+
+    const handle = await h.startDrill({
+      sourceServerIds: [server],
+      region: REGION,
+      validation: { mode: 'approval', timeoutSeconds: HOUR },
+    });
+    await h.waitForProgress(handle, (p) => p.phase === 'validating');
+    await handle.signal(abortSignal, { reason: 'operator abort' });
+    const { report, error } = await h.outcome(handle);
+    assert.ifError(error);
+    assert.equal(report?.outcome, 'ABORTED');
+    assert.deepEqual(report?.errors ?? [], [], report?.summary);
+    assertCleanedUp(report as DrillReport, [server]);
+    assert.equal((await h.executed('StartRecovery')).length, 2);
+    assert.equal((await h.executed('TerminateRecoveryInstances')).length, 2, 'one cleanup per drill');
+    assert.deepEqual(await h.drillInstancesLeft(), []);
+  });
+
   it('still cleans up when aborted while the launch job is PENDING (after it completes)', async () => {
     const servers = await h.healthyServers(2);
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR });

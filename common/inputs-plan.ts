@@ -7,6 +7,7 @@ import {
   accountIdSchema,
   describeIssues,
   drillInputSchema,
+  healthCheckSchema,
   parseInput,
   regionSchema,
   sourceServerIdSchema,
@@ -18,6 +19,16 @@ const DAY = 24 * 60 * 60;
 
 /** Fields the plan sets on every child; a wave's `options` must not set them. */
 const PLAN_OWNED_FIELDS = ['sourceServerIds', 'region', 'accountId', 'confirm'];
+
+/** HTTP/TCP checks against named hosts (e.g. the recovered database's endpoint) before or after a wave. */
+const waveChecksSchema = z.strictObject({
+  checks: z.array(healthCheckSchema).min(1).max(20),
+  hosts: z
+    .array(z.string().regex(/^[A-Za-z0-9.:_[\]-]{1,253}$/, 'must be a host name or IP address'))
+    .min(1)
+    .max(50),
+  timeoutSeconds: z.number().int().positive().max(DAY).default(600),
+});
 
 const waveSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be 1-40 letters, digits, _ . -'),
@@ -42,6 +53,8 @@ const waveSchema = z.strictObject({
     .default(100),
   maxChildrenAtOnce: z.number().int().min(1).max(20).default(5),
   options: z.record(z.string(), z.unknown()).default({}),
+  preChecks: waveChecksSchema.optional(),
+  postChecks: waveChecksSchema.optional(),
 });
 
 type ParsedWave = z.output<typeof waveSchema>;

@@ -21,7 +21,7 @@ const recoverySnapshotIdSchema = z
 const seconds = (max: number) => z.number().int().positive().max(max);
 const DAY = 24 * 60 * 60;
 
-const healthCheckSchema = z.discriminatedUnion('type', [
+export const healthCheckSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('http'),
     port: z.number().int().min(1).max(65535).default(80),

@@ -1,7 +1,7 @@
 // Types of drsPlan, a recovery plan: waves of source servers, each run as drsDrill or drsRecovery
 // child workflows, ordered by dependencies. Validated plan (common/inputs-plan.ts), report and
 // progress. Plain data only, safe in workflow code.
-import type { DrsTarget, LaunchStatus, Outcome } from './types';
+import type { DrsTarget, HealthCheck, LaunchStatus, Outcome } from './types';
 
 export type WaveAction = 'drill' | 'recovery';
 
@@ -22,6 +22,25 @@ export interface WavePlan {
   maxChildrenAtOnce: number;
   /** Extra child input fields (drsDrill or drsRecovery input, e.g. `validation`), checked by the child's schema. */
   options: Record<string, unknown>;
+  /** Must pass before the wave launches anything (else the wave FAILS and its dependants are skipped). */
+  preChecks?: WaveChecks;
+  /** Must pass after the wave's children succeeded (else the wave FAILS). */
+  postChecks?: WaveChecks;
+}
+
+/** Every check against every host, retried until all pass or `timeoutSeconds` elapses. */
+export interface WaveChecks {
+  checks: HealthCheck[];
+  hosts: string[];
+  timeoutSeconds: number;
+}
+
+export interface WaveCheckResult {
+  stage: 'pre' | 'post';
+  host: string;
+  passed: boolean;
+  /** The last failure when it did not pass. */
+  error?: string;
 }
 
 /** A validated `drsPlan` input, every default filled in. */
@@ -66,6 +85,8 @@ export interface PlanWaveReport {
   finishedAt?: string;
   /** Why the wave was skipped, aborted or failed. */
   reason?: string;
+  /** Results of its pre- and post-checks, per host. */
+  checks?: WaveCheckResult[];
 }
 
 export interface PlanServerReport {

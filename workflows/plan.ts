@@ -3,6 +3,9 @@
 // `maxServersPerChild` servers, `maxChildrenAtOnce` of them at a time. A wave starts when every
 // wave it depends on SUCCEEDED (it is SKIPPED when one did not), after an optional approval gate.
 //
+// A wave may have pre-checks (HTTP/TCP against named hosts, e.g. the database the wave needs; a
+// failure launches nothing) and post-checks (after its children succeeded; a failure fails the wave).
+//
 // Abort stops starting anything new and is forwarded to the running children: a drill child then
 // cleans up its own instances, a recovery child that has not launched yet ends without launching.
 // Cancelling the plan cancels the children (a drill child still cleans up), and so does closing
@@ -32,12 +35,23 @@ import type {
   PlanServerReport,
   PlanWaveReport,
   RecoveryPlanInput,
+  WaveCheckResult,
+  WaveChecks,
   WavePlan,
   WaveStatus,
 } from '../common/types-plan';
 import type { drsDrill } from './drill';
 import { abortSignal, approveSignal, planProgressQuery } from './messages';
-import { drs, errorMessage, markOutcome, targetOf, validated } from './operation-support';
+import { untilDeadline } from './job-waits';
+import {
+  drs,
+  errorMessage,
+  markOutcome,
+  pollingCalls,
+  targetOf,
+  unlessAborted,
+  validated,
+} from './operation-support';
 import type { drsRecovery } from './recovery';
 
 const SETTLED: readonly WaveStatus[] = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED'];
@@ -179,6 +193,12 @@ async function runWave(plan: RecoveryPlanInput, wave: WavePlan, state: PlanState
 
   report.status = 'RUNNING';
   report.startedAt = new Date().toISOString();
+  if (wave.preChecks) {
+    const failed = await runWaveChecks(wave, 'pre', wave.preChecks, state);
+    if (state.abortReason !== undefined)
+      return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
+    if (failed) return settle(report, 'FAILED', `pre-checks failed, nothing launched: ${failed}`);
+  }
   const chunks = chunked(report.sourceServerIds, wave.maxServersPerChild);
   const queue = chunks.map((servers, index) => ({ servers, index }));
   // a small pool: `maxChildrenAtOnce` lanes each taking the next chunk until none is left
@@ -192,12 +212,60 @@ async function runWave(plan: RecoveryPlanInput, wave: WavePlan, state: PlanState
 
   const outcomes = report.children.map((c) => c.outcome);
   const notStarted = chunks.length - report.children.length;
-  if (outcomes.every((o) => o === 'SUCCEEDED') && notStarted === 0) return settle(report, 'SUCCEEDED');
+  if (outcomes.every((o) => o === 'SUCCEEDED') && notStarted === 0) {
+    const failed = wave.postChecks && (await runWaveChecks(wave, 'post', wave.postChecks, state));
+    if (state.abortReason !== undefined)
+      return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
+    if (failed) return settle(report, 'FAILED', `post-checks failed: ${failed}`);
+    return settle(report, 'SUCCEEDED');
+  }
   if (state.abortReason !== undefined && (notStarted > 0 || outcomes.includes('ABORTED')))
     return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
   if (outcomes.some((o) => o === 'SUCCEEDED' || o === 'PARTIAL'))
     return settle(report, 'PARTIAL', childSummaries(report));
   return settle(report, 'FAILED', childSummaries(report));
+}
+
+/**
+ * Runs `checks` against every host until all pass or their timeout (retry-as-poll, like a drill's
+ * health checks); an abort stops waiting. Records each host's result on the wave; returns the
+ * failures as text, or undefined when every host passed.
+ */
+async function runWaveChecks(
+  wave: WavePlan,
+  stage: 'pre' | 'post',
+  { checks, hosts, timeoutSeconds }: WaveChecks,
+  state: PlanState,
+): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const results = await unlessAborted(
+    () => state.abortReason !== undefined,
+    () =>
+      Promise.all(
+        hosts.map(async (host): Promise<WaveCheckResult> => {
+          try {
+            await untilDeadline(
+              `${stage}-checks did not pass in ${timeoutSeconds}s`,
+              deadline,
+              (remainingMs) =>
+                pollingCalls(remainingMs).checkInstanceHealth({
+                  sourceServerId: `wave "${wave.name}"`,
+                  host,
+                  checks,
+                }),
+            );
+            return { stage, host, passed: true };
+          } catch (err) {
+            if (isCancellation(err)) throw err;
+            return { stage, host, passed: false, error: errorMessage(err) };
+          }
+        }),
+      ),
+  );
+  const report = state.wave(wave.name);
+  report.checks = [...(report.checks ?? []), ...(results ?? [])];
+  const failed = (results ?? []).filter((r) => !r.passed);
+  return failed.length > 0 ? failed.map((r) => `${r.host}: ${r.error}`).join('; ') : undefined;
 }
 
 function settle(report: PlanWaveReport, status: WaveStatus, reason?: string): void {

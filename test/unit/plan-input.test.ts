@@ -129,6 +129,34 @@ describe('drsPlan input', () => {
       /waves\.0\.options\.region: is set by the plan/,
     ],
     [
+      'pre-checks without hosts',
+      {
+        region: 'us-east-1',
+        waves: [
+          {
+            name: 'a',
+            sourceServerIds: [A],
+            preChecks: { checks: [{ type: 'tcp', port: 5432 }], hosts: [] },
+          },
+        ],
+      },
+      /waves\.0\.preChecks\.hosts/,
+    ],
+    [
+      'a post-check host that is not a host name',
+      {
+        region: 'us-east-1',
+        waves: [
+          {
+            name: 'a',
+            sourceServerIds: [A],
+            postChecks: { checks: [{ type: 'http' }], hosts: ['http://db.internal/'] },
+          },
+        ],
+      },
+      /waves\.0\.postChecks\.hosts\.0: must be a host name or IP address/,
+    ],
+    [
       'too many servers per child',
       { region: 'us-east-1', waves: [{ name: 'a', sourceServerIds: [A], maxServersPerChild: 101 }] },
       /maxServersPerChild: at most 100/,
@@ -143,6 +171,20 @@ describe('drsPlan input', () => {
       );
     });
   }
+
+  it('fills check defaults: HTTP on port 80 for /, 10 minutes to pass', () => {
+    const plan = parsePlanInput({
+      region: 'us-east-1',
+      waves: [
+        { name: 'a', sourceServerIds: [A], preChecks: { checks: [{ type: 'http' }], hosts: ['10.0.0.5'] } },
+      ],
+    });
+    assert.deepEqual(plan.waves[0].preChecks, {
+      checks: [{ type: 'http', port: 80, path: '/', expectStatus: 200, scheme: 'http' }],
+      hosts: ['10.0.0.5'],
+      timeoutSeconds: 600,
+    });
+  });
 
   it('accepts a confirmed recovery wave with child options', () => {
     const plan = parsePlanInput({

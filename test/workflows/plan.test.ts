@@ -2,11 +2,14 @@
 // drsDrill children in dependency order, approval gates, abort, a failed wave skipping its
 // dependants, and bad plans refused before any DRS call. The emulator's audit is the witness.
 import { strict as assert } from 'node:assert';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import type { PlanInput } from '../../common/inputs-plan';
 import type { PlanProgress, PlanReport } from '../../common/types-plan';
 import { abortSignal, approveSignal } from '../../workflows/messages';
+import { freePort } from '../helpers/temporal';
 import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
 import { resultOf, serverId, workflowId } from './lifecycle-support';
 
@@ -187,6 +190,83 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
       [],
       'the drill child cleaned up after the launch job ended',
     );
+  });
+
+  describe('wave checks (HTTP/TCP against named hosts)', () => {
+    let web: Server;
+    let webPort: number;
+    before(async () => {
+      web = createServer((_req, res) => res.end('ok'));
+      await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+      webPort = (web.address() as AddressInfo).port;
+    });
+    after(() => new Promise<void>((resolve) => web.close(() => resolve())));
+
+    it('a failing pre-check launches nothing and skips the waves that depend on it', async () => {
+      const closedPort = await freePort();
+      const handle = await startPlan({
+        region: REGION,
+        waves: [
+          {
+            name: 'app',
+            sourceServerIds: [await serverId(h, 'app-01')],
+            preChecks: {
+              checks: [{ type: 'tcp', port: closedPort }],
+              hosts: ['127.0.0.1'],
+              timeoutSeconds: 600,
+            },
+          },
+          { name: 'web', sourceServerIds: [await serverId(h, 'web-01')] },
+        ],
+      });
+      const { result: report } = await resultOf<PlanReport>(h, handle);
+      assert.equal(report?.outcome, 'FAILED', report?.summary);
+      const [app, webWave] = report?.waves ?? [];
+      assert.equal(app.status, 'FAILED');
+      assert.match(
+        app.reason ?? '',
+        new RegExp(`pre-checks failed, nothing launched: 127\\.0\\.0\\.1: .*${closedPort}`),
+      );
+      assert.deepEqual(
+        app.checks?.map((c) => [c.stage, c.host, c.passed]),
+        [['pre', '127.0.0.1', false]],
+      );
+      assert.equal(webWave.status, 'SKIPPED');
+      assert.equal((await h.executed('StartRecovery')).length, 0, 'nothing launched');
+    });
+
+    it('passing pre-checks let the wave run; a failing post-check fails it', async () => {
+      const closedPort = await freePort();
+      const handle = await startPlan({
+        region: REGION,
+        waves: [
+          {
+            name: 'web',
+            sourceServerIds: [await serverId(h, 'web-01')],
+            preChecks: { checks: [{ type: 'http', port: webPort, path: '/health' }], hosts: ['127.0.0.1'] },
+            postChecks: {
+              checks: [{ type: 'tcp', port: closedPort }],
+              hosts: ['127.0.0.1'],
+              timeoutSeconds: 300,
+            },
+          },
+        ],
+      });
+      const { result: report } = await resultOf<PlanReport>(h, handle);
+      const wave = report?.waves[0];
+      assert.equal(wave?.status, 'FAILED', report?.summary);
+      assert.match(wave?.reason ?? '', /^post-checks failed: 127\.0\.0\.1: /);
+      assert.deepEqual(
+        wave?.checks?.map((c) => [c.stage, c.passed]),
+        [
+          ['pre', true],
+          ['post', false],
+        ],
+      );
+      assert.equal(wave?.children[0].outcome, 'SUCCEEDED', 'the drill itself ran and cleaned up');
+      assert.equal((await h.executed('StartRecovery')).length, 1);
+      assert.deepEqual(await h.drillInstancesLeft(), []);
+    });
   });
 
   for (const [name, waves, problem] of [

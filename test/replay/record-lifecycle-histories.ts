@@ -2,7 +2,7 @@
 // drsDrill ones come from record-drill-histories.ts): a few scenarios each on the time-skipping
 // server against the emulator, written to test/histories/<workflowType>-<scenario>.json. Run it
 // after changing a workflow's shape on purpose (and commit the new files):
-//   npx tsc -p tsconfig.json && node dist/test/replay/record-lifecycle-histories.js
+//   npx tsc -p tsconfig.json && node dist/test/replay/record-lifecycle-histories.js [scenario ...]
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { StartRecoveryCommand } from '@aws-sdk/client-drs';
@@ -119,6 +119,19 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       }),
     'bad-input': (h, start) =>
       start(h, 'drsPlan', { region: REGION, waves: [{ name: 'a', tags: { Wave: '1' }, dependsOn: ['a'] }] }),
+    'pre-check-fails': async (h, start) =>
+      start(h, 'drsPlan', {
+        region: REGION,
+        waves: [
+          {
+            name: 'app',
+            sourceServerIds: [await serverId(h, 'app-01')],
+            // nothing listens on port 1: the check fails until its deadline
+            preChecks: { checks: [{ type: 'tcp', port: 1 }], hosts: ['127.0.0.1'], timeoutSeconds: 120 },
+          },
+          { name: 'web', sourceServerIds: [await serverId(h, 'web-01')] },
+        ],
+      }),
   },
 };
 
@@ -126,8 +139,11 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const h = await startDrillHarness();
   try {
+    // optional arguments: record only these scenarios (the others' files stay as they are)
+    const only = process.argv.slice(2);
     for (const [workflowType, byName] of Object.entries(scenarios)) {
       for (const [name, run] of Object.entries(byName)) {
+        if (only.length > 0 && !only.includes(name)) continue;
         // the file name is the workflow id: the replay test replays under it (drsPlan's child ids derive from it)
         const start: Start = (harness, type, input) =>
           harness.env.client.workflow.start(type, {

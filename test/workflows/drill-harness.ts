@@ -96,6 +96,8 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
     if (err instanceof TimeSkippingStalled) stalled = true;
     throw err;
   };
+  const guarded = <T>(what: string, work: (signal: AbortSignal) => Promise<T>) =>
+    whileTimeSkips(env, what, work, closing.signal).catch(noteStall);
   const result = <R>(handle: WorkflowHandle) =>
     skippingResult<R>(env, handle, closing.signal).catch(noteStall);
 
@@ -112,27 +114,19 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
       return env.client.workflow.start(drsDrill, { args: [input as DrillInput], taskQueue, workflowId });
     },
     waitForProgress<P>(handle: WorkflowHandle, done: (p: P) => boolean, stepMs = 5000) {
-      return whileTimeSkips(
-        env,
-        `waiting for progress of ${handle.workflowId}`,
-        async (signal) => {
-          for (let i = 0; i < 2000; i++) {
-            const progress = (await handle.query(progressQuery)) as P;
-            if (done(progress)) return progress;
-            await env.connection.withAbortSignal(signal, () => env.sleep(stepMs));
-          }
-          throw new Error('progress condition never reached');
-        },
-        closing.signal,
-      ).catch(noteStall);
+      return guarded(`waiting for progress of ${handle.workflowId}`, async (signal) => {
+        for (let i = 0; i < 2000; i++) {
+          const progress = (await handle.query(progressQuery)) as P;
+          if (done(progress)) return progress;
+          await env.connection.withAbortSignal(signal, () => env.sleep(stepMs));
+        }
+        throw new Error('progress condition never reached');
+      });
     },
     sleep(ms) {
-      return whileTimeSkips(
-        env,
-        `skipping ${ms} ms`,
-        (signal) => env.connection.withAbortSignal(signal, () => env.sleep(ms)),
-        closing.signal,
-      ).catch(noteStall);
+      return guarded(`skipping ${ms} ms`, (signal) =>
+        env.connection.withAbortSignal(signal, () => env.sleep(ms)),
+      );
     },
     result,
     async outcome(handle) {
@@ -192,7 +186,7 @@ export function useDrillHarness(use: (h: DrillHarness) => void): void {
     if (running().stalled || !(await timeSkips(running().env))) {
       console.warn('      (time stopped skipping on the test server: starting a fresh one)');
       await running().close();
-      harness = undefined;
+      harness = undefined; // a failed restart fails each later test with "did not start"
       harness = await startDrillHarness();
       use(harness);
     }

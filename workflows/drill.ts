@@ -31,6 +31,7 @@ import {
   errorMessage,
   markOutcome,
   pollingCalls,
+  probeUntil,
   targetOf,
   unlessAborted,
   validated,
@@ -225,20 +226,15 @@ async function validateLaunch(
               server.errors.push('health checks: no address known for the instance (set validation.hosts)');
               return;
             }
-            try {
-              await untilDeadline('health checks did not pass in time', deadline, (remainingMs) =>
-                pollingCalls(remainingMs).checkInstanceHealth({
-                  sourceServerId: instance.sourceServerId,
-                  host,
-                  checks: v.checks,
-                }),
-              );
-              server.healthy = true;
-            } catch (err) {
-              if (isCancellation(err)) throw err;
-              server.healthy = false;
-              server.errors.push(errorMessage(err));
-            }
+            const problem = await probeUntil(
+              instance.sourceServerId,
+              host,
+              v.checks,
+              deadline,
+              'health checks did not pass in time',
+            );
+            server.healthy = problem === undefined;
+            if (problem) server.errors.push(problem);
           }),
         ),
       );

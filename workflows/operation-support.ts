@@ -14,8 +14,8 @@ import type { DrsActivities } from '../activities';
 import { INVALID_INPUT } from '../common/failures';
 import { InvalidInputError } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
-import type { DrsTarget, Outcome } from '../common/types';
-import { JOB_POLL_RETRY } from './job-waits';
+import type { DrsTarget, HealthCheck, Outcome } from '../common/types';
+import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
 
 /** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */
 export const drs = proxyActivities<DrsActivities>({
@@ -97,6 +97,28 @@ export async function unlessAborted<T>(
   } finally {
     watchScope.cancel();
     await watching;
+  }
+}
+
+/**
+ * Probes `host` with `checks` (retry-as-poll) until they all pass or the deadline; resolves with
+ * the last failure as text, or undefined once healthy. `label` names the target in failures.
+ */
+export async function probeUntil(
+  label: string,
+  host: string,
+  checks: HealthCheck[],
+  deadlineMs: number,
+  late: string,
+): Promise<string | undefined> {
+  try {
+    await untilDeadline(late, deadlineMs, (remainingMs) =>
+      pollingCalls(remainingMs).checkInstanceHealth({ sourceServerId: label, host, checks }),
+    );
+    return undefined;
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    return errorMessage(err);
   }
 }
 

@@ -42,12 +42,11 @@ import type {
 } from '../common/types-plan';
 import type { drsDrill } from './drill';
 import { abortSignal, approveSignal, planProgressQuery } from './messages';
-import { untilDeadline } from './job-waits';
 import {
   drs,
   errorMessage,
   markOutcome,
-  pollingCalls,
+  probeUntil,
   targetOf,
   unlessAborted,
   validated,
@@ -243,22 +242,9 @@ async function runWaveChecks(
     () =>
       Promise.all(
         hosts.map(async (host): Promise<WaveCheckResult> => {
-          try {
-            await untilDeadline(
-              `${stage}-checks did not pass in ${timeoutSeconds}s`,
-              deadline,
-              (remainingMs) =>
-                pollingCalls(remainingMs).checkInstanceHealth({
-                  sourceServerId: `wave "${wave.name}"`,
-                  host,
-                  checks,
-                }),
-            );
-            return { stage, host, passed: true };
-          } catch (err) {
-            if (isCancellation(err)) throw err;
-            return { stage, host, passed: false, error: errorMessage(err) };
-          }
+          const late = `${stage}-checks did not pass in ${timeoutSeconds}s`;
+          const error = await probeUntil(`wave "${wave.name}"`, host, checks, deadline, late);
+          return { stage, host, passed: error === undefined, ...(error ? { error } : {}) };
         }),
       ),
   );

@@ -2,14 +2,10 @@
 // against the emulator and writes test/histories/drsDrill-<scenario>.json. Run it after changing
 // the workflow's shape on purpose (and commit the new files):
 //   npx tsc -p tsconfig.json && node dist/test/replay/record-drill-histories.js [scenario ...]
-import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
-import { Runtime, DefaultLogger } from '@temporalio/worker';
-import { repoRoot } from '../../common/paths';
-import { historyToFile } from './history-files';
 import { abortSignal } from '../../workflows/messages';
-import { REGION, startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
+import { REGION, type DrillHarness } from '../workflows/drill-harness';
+import { main } from './recorder';
 
 const HOUR = 3600;
 
@@ -76,28 +72,4 @@ const scenarios: Record<string, (h: DrillHarness) => Promise<WorkflowHandle>> = 
   },
 };
 
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const h = await startDrillHarness();
-  try {
-    // optional arguments: record only these scenarios (the others' files stay as they are)
-    const only = process.argv.slice(2);
-    for (const [name, run] of Object.entries(scenarios)) {
-      if (only.length > 0 && !only.includes(name)) continue;
-      await h.emulator.control.reset();
-      const handle = await run(h);
-      await h.outcome(handle as Parameters<DrillHarness['outcome']>[0]);
-      const history = await handle.fetchHistory();
-      const file = path.join(repoRoot(), 'test', 'histories', `drsDrill-${name}.json`);
-      writeFileSync(file, historyToFile(history));
-      console.log(`${file}: ${history.events?.length} events`);
-    }
-  } finally {
-    await h.close();
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main(Object.entries(scenarios).map(([name, run]) => ({ name, file: `drsDrill-${name}.json`, run })));

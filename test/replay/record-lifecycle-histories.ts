@@ -3,16 +3,12 @@
 // server against the emulator, written to test/histories/<workflowType>-<scenario>.json. Run it
 // after changing a workflow's shape on purpose (and commit the new files):
 //   npx tsc -p tsconfig.json && node dist/test/replay/record-lifecycle-histories.js [scenario ...]
-import { writeFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { repoRoot } from '../../common/paths';
 import { abortSignal, approveSignal } from '../../workflows/messages';
-import { REGION, startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
-import { resultOf, serverId } from '../workflows/lifecycle-support';
-import { historyToFile } from './history-files';
+import { REGION, type DrillHarness } from '../workflows/drill-harness';
+import { serverId } from '../workflows/lifecycle-support';
+import { main } from './recorder';
 
 type Start = (
   h: DrillHarness,
@@ -135,38 +131,20 @@ const scenarios: Record<string, Record<string, Scenario>> = {
   },
 };
 
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const h = await startDrillHarness();
-  try {
-    // optional arguments: record only these scenarios (the others' files stay as they are)
-    const only = process.argv.slice(2);
-    for (const [workflowType, byName] of Object.entries(scenarios)) {
-      for (const [name, run] of Object.entries(byName)) {
-        if (only.length > 0 && !only.includes(name)) continue;
-        // the file name is the workflow id: the replay test replays under it (drsPlan's child ids derive from it)
-        const start: Start = (harness, type, input) =>
+// the file name is the workflow id: the replay test replays under it (drsPlan's child ids derive from it)
+main(
+  Object.entries(scenarios).flatMap(([workflowType, byName]) =>
+    Object.entries(byName).map(([name, run]) => ({
+      name,
+      file: `${workflowType}-${name}.json`,
+      run: (h: DrillHarness) =>
+        run(h, (harness, type, input) =>
           harness.env.client.workflow.start(type, {
             args: [input],
             taskQueue: harness.taskQueue,
             workflowId: `${workflowType}-${name}`,
-          });
-        await h.emulator.control.reset();
-        await h.syncClock();
-        const handle = await run(h, start);
-        await resultOf(h, handle);
-        const history = await handle.fetchHistory();
-        const file = path.join(repoRoot(), 'test', 'histories', `${workflowType}-${name}.json`);
-        writeFileSync(file, historyToFile(history));
-        console.log(`${file}: ${history.events?.length} events`);
-      }
-    }
-  } finally {
-    await h.close();
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+          }),
+        ),
+    })),
+  ),
+);

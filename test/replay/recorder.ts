@@ -1,0 +1,49 @@
+// Shared by the history recorders: runs scenarios on the drill harness (time-skipping server +
+// emulator + real worker), each to its end, and writes test/histories/<file>.json.
+import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { repoRoot } from '../../common/paths';
+import { startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
+import { historyToFile } from './history-files';
+
+export interface Recording {
+  /** Matched against the recorder's command-line arguments. */
+  name: string;
+  /** File name under test/histories/ (the replay test replays each under its name). */
+  file: string;
+  run(h: DrillHarness): Promise<WorkflowHandle>;
+}
+
+/** Records every scenario, or only those named as arguments (the other files stay as they are). */
+export async function record(recordings: Recording[]): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const only = process.argv.slice(2);
+  const h = await startDrillHarness();
+  try {
+    for (const recording of recordings) {
+      if (only.length > 0 && !only.includes(recording.name)) continue;
+      await h.emulator.control.reset();
+      await h.syncClock();
+      const handle = await recording.run(h);
+      // a workflow that fails (bad input, refusal, cancellation) is a history worth keeping too
+      await h.result(handle).catch((err) => {
+        if (!(err instanceof WorkflowFailedError)) throw err;
+      });
+      const history = await handle.fetchHistory();
+      const file = path.join(repoRoot(), 'test', 'histories', recording.file);
+      writeFileSync(file, historyToFile(history));
+      console.log(`${file}: ${history.events?.length} events`);
+    }
+  } finally {
+    await h.close();
+  }
+}
+
+export function main(recordings: Recording[]): void {
+  record(recordings).catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -36,6 +36,10 @@ export interface Progress {
   servers?: { sourceServerId: string; launchStatus?: string; status?: string; [k: string]: unknown }[];
   launchJobId?: string;
   launchJobStatus?: string;
+  /** drsPlan: each wave's status and children. */
+  waves?: { name: string; status: string; children?: { outcome?: string }[] }[];
+  /** drsPlan: waves waiting at their `approve` gate. */
+  awaitingApproval?: string[];
   [field: string]: unknown;
 }
 

@@ -24,11 +24,26 @@ export function describeProgress(p: Progress): string {
   if (p.launchJobId) parts.push(`job=${p.launchJobId}${p.launchJobStatus ? `(${p.launchJobStatus})` : ''}`);
   if (typeof p.terminateJobId === 'string') parts.push(`cleanup=${p.terminateJobId}`);
   for (const s of p.servers ?? []) parts.push(`${s.sourceServerId}:${serverState(s)}`);
+  for (const w of p.waves ?? []) {
+    const children = w.children ?? [];
+    const done = children.filter((c) => c.outcome !== undefined).length;
+    parts.push(
+      `${w.name}:${w.status}${w.status === 'RUNNING' ? `(${done}/${children.length} children done)` : ''}`,
+    );
+  }
+  if (p.awaitingApproval?.length) parts.push(`awaiting approve: ${p.awaitingApproval.join(',')}`);
   return parts.join(' ');
 }
 
-/** 0..1: position among the drill phases, refined by the share of settled servers while launching. */
+/** Wave statuses a plan does not move on from. */
+const WAVE_SETTLED = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED']);
+
+/**
+ * 0..1: a plan's share of settled waves; otherwise the position among the drill phases, refined
+ * by the share of settled servers while launching.
+ */
 export function progressFraction(p: Progress): number {
+  if (p.waves?.length) return p.waves.filter((w) => WAVE_SETTLED.has(w.status)).length / p.waves.length;
   const servers = p.servers ?? [];
   const settled = servers.length
     ? servers.filter((s) => SETTLED.has(serverState(s))).length / servers.length

@@ -211,6 +211,7 @@ describe('drsctl (real binary, dev server, emulator)', function () {
       json,
     ]);
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    assert.match(r.stderr, /db:RUNNING\(0\/1 children done\) web:PENDING/, 'wave progress in CI logs');
     const { suite, cases } = parseJunit(readFileSync(junit, 'utf8'));
     assert.equal(suite.failures, '0');
     assert.deepEqual(

@@ -25,7 +25,7 @@ export class TimeSkippingStalled extends Error {
 }
 
 /** Wall-clock window over which workflow time must outrun real time by STALL_RATIO. */
-export const STALL_WINDOW_MS = 15_000;
+const STALL_WINDOW_MS = 15_000;
 const STALL_RATIO = 2;
 const SAMPLE_EVERY_MS = 1_000;
 

@@ -8,6 +8,7 @@ import type {
   EmulatorStateSnapshot,
   FaultSpec,
   InventoryKind,
+  JobUsage,
   Scenario,
 } from './types';
 
@@ -25,6 +26,11 @@ export class EmulatorControl {
 
   state(): Promise<EmulatorStateSnapshot> {
     return this.call('GET', 'state');
+  }
+
+  /** Jobs in progress and servers across them per account and region, now and at most since reset. */
+  usage(): Promise<JobUsage[]> {
+    return this.call('GET', 'usage');
   }
 
   setConfig(update: EmulatorConfigUpdate): Promise<EmulatorConfig> {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { iso } from './clock';
 import type { Emulator } from './emulator';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
-import { beginFailbackReplication } from './jobs';
+import { beginFailbackReplication, jobUsage } from './jobs';
 import { setState } from './replication';
 
 const REPLICATION_STATES = [
@@ -150,6 +150,16 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
     return { ok: true };
   });
   route('GET', 'state', () => ({ ...emulator.store.snapshot(), faults: emulator.faults.list() }));
+  // Jobs in progress now and at most, per account and region: how a test or the bench proves that
+  // callers stayed under the concurrency quotas without reading the whole state.
+  route('GET', 'usage', () =>
+    emulator.store.allPartitions().map((p) => ({
+      accountId: p.accountId,
+      region: p.region,
+      ...jobUsage(p),
+      peak: { ...p.peak },
+    })),
+  );
   route('GET', 'config', () => emulator.store.config);
   route('POST', 'config', (body) => {
     const update = parse(configSchema, body);

@@ -43,8 +43,18 @@ function createJob(
   };
   partition.jobs.set(id, job);
   partition.activeJobs.add(job);
+  const usage = jobUsage(partition);
+  partition.peak.activeJobs = Math.max(partition.peak.activeJobs, usage.activeJobs);
+  partition.peak.serversInActiveJobs = Math.max(partition.peak.serversInActiveJobs, usage.serversInActiveJobs);
   store.jobs.set(id, job);
   return job;
+}
+
+/** Jobs in progress and servers across them: what DRS's concurrency quotas count. */
+export function jobUsage(partition: Partition): { activeJobs: number; serversInActiveJobs: number } {
+  let servers = 0;
+  for (const job of partition.activeJobs) servers += job.participants.length;
+  return { activeJobs: partition.activeJobs.size, serversInActiveJobs: servers };
 }
 
 function log(job: JobRecord, at: number, event: JobLogEvent, eventData?: JobLogEventData): void {

@@ -151,6 +151,8 @@ export interface Partition {
   mgnServers: Map<string, MgnServerRecord>;
   /** Jobs not yet COMPLETED (the concurrency quotas count these). */
   activeJobs: Set<JobRecord>;
+  /** The most jobs, and servers across jobs, that were ever active at once (since the last reset). */
+  peak: { activeJobs: number; serversInActiveJobs: number };
 }
 
 export const TERMINAL_LAUNCH_STATUSES: ReadonlySet<LaunchStatus> = new Set([

@@ -270,6 +270,7 @@ export class EmulatorStore {
         recoveryInstances: new Map(),
         mgnServers: new Map(),
         activeJobs: new Set(),
+        peak: { activeJobs: 0, serversInActiveJobs: 0 },
       };
       this.partitions.set(key, partition);
     }

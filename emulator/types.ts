@@ -137,6 +137,15 @@ export interface MgnServerSummary {
   replicationState: string;
 }
 
+/** GET /_emulator/usage: one entry per account and region that has been used. */
+export interface JobUsage {
+  accountId: string;
+  region: string;
+  activeJobs: number;
+  serversInActiveJobs: number;
+  peak: { activeJobs: number; serversInActiveJobs: number };
+}
+
 export interface EmulatorStateSnapshot {
   /** Emulator-clock time (ISO-8601). */
   now: string;

@@ -2,7 +2,8 @@
 // SDK error into a Temporal ApplicationFailure whose type is the DRS exception name and whose
 // message is the service's own message:
 //  - the caller's mistake or a state DRS refuses (validation, not found, conflict, uninitialized
-//    account, access denied, quota) is non-retryable: retrying cannot change the answer;
+//    account, access denied, quota) is non-retryable: retrying cannot change the answer, except a
+//    job quota that is full when creating a job, which frees up as other jobs end;
 //  - throttling, 5xx and network errors are retryable, with DRS's Retry-After honoured as the
 //    next retry delay. The retry itself is Temporal's (the SDK makes one attempt, see
 //    drs-client.ts), so the two layers never multiply.
@@ -10,6 +11,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NON_RETRYABLE_DRS_ERRORS } from '../common/failures';
 
 const RETRYABLE_DRS_ERRORS = new Set(['ThrottlingException', 'InternalServerException']);
+
+/** Calls that create a DRS job, and so count against the account's job quotas. */
+const JOB_CREATING_OPERATIONS = new Set([
+  'StartRecovery',
+  'StartFailbackLaunch',
+  'TerminateRecoveryInstances',
+]);
 
 /** Node/SDK errors that mean the request may not have reached DRS or its answer was lost. */
 const NETWORK_ERROR_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
@@ -41,6 +49,12 @@ export function classifyDrsError(operation: string, err: unknown): ApplicationFa
   const status = e.$metadata?.httpStatusCode;
   const message = `${operation}: ${e.message || name}`;
 
+  // Another tool filled the account's job quota after this run took its capacity place: the job
+  // will fit once theirs end, so wait it out with the retry policy's backoff (the start is
+  // idempotent, so a retry never launches twice).
+  if (name === 'ServiceQuotaExceededException' && JOB_CREATING_OPERATIONS.has(operation)) {
+    return ApplicationFailure.create({ message, type: name });
+  }
   if ((NON_RETRYABLE_DRS_ERRORS as readonly string[]).includes(name)) {
     return ApplicationFailure.nonRetryable(message, name);
   }

@@ -1,5 +1,7 @@
 // All activities, built by one factory so the worker and tests inject their own dependencies
 // (the emulator or real AWS behind the client factory, a fake prober for health checks).
+import type { CapacityLimits } from '../common/capacity';
+import { createCapacityActivities } from './capacity';
 import type { DrsClientFactory } from './drs-client';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
 import { createJobActivities } from './jobs';
@@ -14,6 +16,8 @@ export interface ActivityDeps {
   drsClients: DrsClientFactory;
   /** HTTP/TCP probes for drill validation; default: real network probes. */
   healthProber?: HealthProber;
+  /** DRS's job quotas the capacity queue keeps to; default: DRS's published defaults. */
+  capacityLimits?: CapacityLimits;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -26,6 +30,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecoveryActivities(deps.drsClients),
     ...createFailbackActivities(deps.drsClients),
     ...createPlanActivities(deps.drsClients),
+    ...createCapacityActivities(deps.capacityLimits),
   };
 }
 

@@ -5,6 +5,7 @@
 //   const drs = await DrsClient.connect(resolveConnectionSettings({}));
 //   const run = await drs.start(drillOperation, { sourceServerIds: ['s-…'], region: 'us-east-1' });
 //   const result = await drs.waitForResult(run.workflowId, { onProgress: (p) => console.log(p.phase) });
+import type { CapacityWaitStatus } from '../common/capacity';
 import {
   Client,
   WorkflowFailedError,
@@ -40,6 +41,8 @@ export interface Progress {
   waves?: { name: string; status: string; children?: { outcome?: string }[] }[];
   /** drsPlan: waves waiting at their `approve` gate. */
   awaitingApproval?: string[];
+  /** Waiting for a place under DRS's job quotas. */
+  capacity?: CapacityWaitStatus;
   [field: string]: unknown;
 }
 

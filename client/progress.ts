@@ -1,5 +1,6 @@
 // Live progress for `--wait`: on a terminal one line redrawn in place with a bar; elsewhere (CI
 // logs) a plain timestamped line whenever something changed, so the log reads as a timeline.
+import type { CapacityWaitStatus } from '../common/capacity';
 import type { Progress } from './lib';
 
 /** Phases in the order a drill runs them; other operations fall back to counting servers. */
@@ -7,6 +8,7 @@ const DRILL_PHASES = [
   'validating-input',
   'preflight',
   'repairing-replication',
+  'waiting-for-capacity',
   'launching',
   'validating',
   'cleaning-up',
@@ -23,6 +25,7 @@ export function describeProgress(p: Progress): string {
   const parts = [`phase=${p.phase}`];
   if (p.launchJobId) parts.push(`job=${p.launchJobId}${p.launchJobStatus ? `(${p.launchJobStatus})` : ''}`);
   if (typeof p.terminateJobId === 'string') parts.push(`cleanup=${p.terminateJobId}`);
+  if (p.capacity) parts.push(describeCapacityWait(p.capacity));
   for (const s of p.servers ?? []) parts.push(`${s.sourceServerId}:${serverState(s)}`);
   for (const w of p.waves ?? []) {
     const children = w.children ?? [];
@@ -33,6 +36,12 @@ export function describeProgress(p: Progress): string {
   }
   if (p.awaitingApproval?.length) parts.push(`awaiting approve: ${p.awaitingApproval.join(',')}`);
   return parts.join(' ');
+}
+
+/** "queue: place 3 (drill launch of 1 server(s); 20 jobs, 480 servers in use)". */
+function describeCapacityWait(c: CapacityWaitStatus): string {
+  const inUse = c.jobsInUse === undefined ? '' : `; ${c.jobsInUse} jobs, ${c.serversInUse} servers in use`;
+  return `queue: place ${c.position ?? '?'} (${c.purpose}${inUse})`;
 }
 
 /** Wave statuses a plan does not move on from. */

@@ -24,6 +24,25 @@ export const awsEnvSchema = z.object({
   DRS_ENDPOINT: optionalString.describe('DRS endpoint override (the emulator); unset = real AWS'),
 });
 
+// DRS's job quotas per account and region, which every run of the namespace shares through the
+// capacity queue; set them to the account's values in Service Quotas when they were raised.
+export const drsQuotaEnvSchema = z.object({
+  DRS_MAX_CONCURRENT_JOBS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .describe('DRS jobs in progress at once per account and region (DRS default quota 20)'),
+  DRS_MAX_SERVERS_IN_ACTIVE_JOBS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(500)
+    .describe(
+      'source servers across all active DRS jobs per account and region (DRS default quota 500; at least one full job of 100)',
+    ),
+});
+
 // Read by the AWS SDK's default credential chain, never by our code; declared so that the
 // configuration reference and docker-compose.yml cover them. Unset = the rest of the chain
 // (shared config file, container or instance role).

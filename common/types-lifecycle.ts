@@ -1,6 +1,7 @@
 // Types of the DR lifecycle beside drills: real failover (drsRecovery), failback (drsFailback) and
 // replication control (drsReplication). Validated plans, reports and progress snapshots. Plain data
 // only, safe in workflow code. Drill's types (common/types.ts) are reused where the shape is the same.
+import type { CapacityWaitStatus } from './capacity';
 import type { DrillPhase, DrillReport, DrillServerReport, DrsTarget, JobStatus, Outcome } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -37,6 +38,8 @@ export interface RecoveryReport extends Omit<DrillReport, 'operation' | 'termina
 export interface RecoveryProgress {
   operation: 'recovery';
   phase: DrillPhase;
+  /** While waiting for capacity: the place in the queue. */
+  capacity?: CapacityWaitStatus;
   launchJobId?: string;
   launchJobStatus?: JobStatus;
   servers: { sourceServerId: string; launchStatus?: string; recoveryInstanceId?: string }[];
@@ -72,7 +75,8 @@ export interface FailbackInstance {
   ec2InstanceState?: string;
 }
 
-export type FailbackPhase = 'validating-input' | 'inspecting' | 'awaiting-readiness' | 'launching' | 'done';
+export type FailbackPhase =
+  'validating-input' | 'inspecting' | 'awaiting-readiness' | 'waiting-for-capacity' | 'launching' | 'done';
 
 export interface FailbackInstanceReport {
   sourceServerId: string;
@@ -104,6 +108,8 @@ export interface FailbackReport {
 export interface FailbackProgress {
   operation: 'failback';
   phase: FailbackPhase;
+  /** While waiting for capacity: the place in the queue. */
+  capacity?: CapacityWaitStatus;
   failbackJobId?: string;
   servers: FailbackInstanceReport[];
   abortReason?: string;

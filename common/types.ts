@@ -1,5 +1,6 @@
 // Types shared by workflows, activities and the client: workflow inputs (after validation, see
 // common/inputs.ts), reports and the progress snapshot. Plain data only, safe in workflow code.
+import type { CapacityWaitStatus } from './capacity';
 
 /** How an operation ended. Every report carries one. */
 export type Outcome = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'ABORTED';
@@ -60,6 +61,8 @@ export type DrillPhase =
   | 'repairing-replication'
   /** drsRecovery: preflight done, waiting for an `approve` message before a real failover. */
   | 'awaiting-approval'
+  /** Queued for a place under DRS's job quotas (common/capacity.ts) before a launch or cleanup job. */
+  | 'waiting-for-capacity'
   | 'launching'
   | 'validating'
   | 'cleaning-up'
@@ -75,7 +78,7 @@ export interface DrillServerReport {
   pointInTime?: string;
   /** Snapshot requested in the input, if any. */
   recoverySnapshotId?: string;
-  /** Measured time to launch (RTO): from the StartRecovery request until a poll saw LAUNCHED (poll interval ≤ 1 min). */
+  /** Measured time to launch (RTO): from the StartRecovery request (after any wait for capacity) until a poll saw LAUNCHED (poll interval ≤ 1 min). */
   timeToLaunchSeconds?: number;
   /** Data age at launch (RPO): when the launch job finished minus the snapshot's point in time. */
   dataAgeSeconds?: number;
@@ -108,7 +111,10 @@ export interface DrillReport {
 
 /** The `progress` query's answer. */
 export interface DrillProgress {
+  operation: 'drill';
   phase: DrillPhase;
+  /** While waiting for capacity: the place in the queue. */
+  capacity?: CapacityWaitStatus;
   launchJobId?: string;
   launchJobStatus?: JobStatus;
   terminateJobId?: string;

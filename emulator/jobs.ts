@@ -45,7 +45,10 @@ function createJob(
   partition.activeJobs.add(job);
   const usage = jobUsage(partition);
   partition.peak.activeJobs = Math.max(partition.peak.activeJobs, usage.activeJobs);
-  partition.peak.serversInActiveJobs = Math.max(partition.peak.serversInActiveJobs, usage.serversInActiveJobs);
+  partition.peak.serversInActiveJobs = Math.max(
+    partition.peak.serversInActiveJobs,
+    usage.serversInActiveJobs,
+  );
   store.jobs.set(id, job);
   return job;
 }

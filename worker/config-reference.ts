@@ -6,6 +6,7 @@ import {
   awsAccountRolesEnvSchema,
   awsCredentialEnvSchema,
   awsEnvSchema,
+  drsQuotaEnvSchema,
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
@@ -16,6 +17,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['AWS and DRS', awsEnvSchema],
   ["AWS credentials (read by the AWS SDK's default chain)", awsCredentialEnvSchema],
   ['Other AWS accounts (assumed roles)', awsAccountRolesEnvSchema],
+  ['DRS job quotas (shared by every run of the namespace)', drsQuotaEnvSchema],
   ['Worker operations', workerEnvSchema],
 ];
 

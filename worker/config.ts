@@ -5,16 +5,19 @@ import {
   awsAccountRolesEnvSchema,
   awsCredentialEnvSchema,
   awsEnvSchema,
+  drsQuotaEnvSchema,
   parseEnv,
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
 import type { z } from 'zod';
+import type { CapacityLimits } from '../common/capacity';
 import type { LogLevel } from './logging';
 
 export const workerConfigSchema = temporalEnvSchema
   .extend(awsEnvSchema.shape)
   .extend(awsCredentialEnvSchema.shape)
+  .extend(drsQuotaEnvSchema.shape)
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .superRefine((env, ctx) => {
@@ -52,6 +55,8 @@ export interface WorkerConfig {
     accountRoleArns: Record<string, string>;
     accountRoleName?: string;
   };
+  /** DRS's job quotas, shared by every run of the namespace (common/capacity.ts). */
+  capacity: CapacityLimits;
   metricsAddress: string;
   healthAddress: string;
   logLevel: LogLevel;
@@ -89,6 +94,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       drsEndpoint: e.DRS_ENDPOINT,
       accountRoleArns: parseRoleArns(e.DRS_ACCOUNT_ROLE_ARNS),
       accountRoleName: e.DRS_ACCOUNT_ROLE_NAME,
+    },
+    capacity: {
+      maxConcurrentJobs: e.DRS_MAX_CONCURRENT_JOBS,
+      maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
     metricsAddress: e.WORKER_METRICS_ADDRESS,
     healthAddress: e.WORKER_HEALTH_ADDRESS,

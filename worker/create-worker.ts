@@ -21,7 +21,7 @@ export async function createDrsWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ drsClients }),
+    activities: createActivities({ drsClients, capacityLimits: config.capacity }),
     interceptors: { workflowModules: [require.resolve('./workflow-metrics')] },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

@@ -11,14 +11,14 @@ import type {
   Outcome,
 } from '../common/types';
 import type { SourceServerHealth } from '../common/drill-rules';
-
-const seconds = (ms: number) => Math.round(ms / 100) / 10;
+import { CapacityWaiter } from './capacity';
+import { PhaseClock, seconds } from './operation-support';
 
 export class DrillRecord {
-  phase: DrillPhase = 'validating-input';
   readonly startedAtMs = Date.now();
-  private phaseStartedMs = this.startedAtMs;
-  readonly phaseDurations: Partial<Record<DrillPhase, number>> = {};
+  readonly phases = new PhaseClock<DrillPhase>('validating-input');
+  /** This run's places in the account's capacity queue. */
+  readonly capacity = new CapacityWaiter();
   readonly servers = new Map<string, DrillServerReport>();
   readonly errors: string[] = [];
   launchJob?: JobSummary;
@@ -44,12 +44,13 @@ export class DrillRecord {
     }
   }
 
+  get phase(): DrillPhase {
+    return this.phases.phase;
+  }
+
+  /** Enters `phase` (and sets the DrsPhase search attribute). */
   enterPhase(phase: DrillPhase): void {
-    const now = Date.now();
-    this.phaseDurations[this.phase] =
-      (this.phaseDurations[this.phase] ?? 0) + seconds(now - this.phaseStartedMs);
-    this.phase = phase;
-    this.phaseStartedMs = now;
+    this.phases.enter(phase);
   }
 
   notePreflight(health: SourceServerHealth[]): void {
@@ -112,7 +113,7 @@ export class DrillRecord {
   }
 
   finish(summary: string): DrillReport {
-    this.enterPhase('done');
+    this.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
     this.report = {
       operation: 'drill',
       workflowId: this.workflowId,
@@ -122,7 +123,7 @@ export class DrillRecord {
       servers: [...this.servers.values()],
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
-      phaseDurations: this.phaseDurations,
+      phaseDurations: this.phases.durations,
       startedAt: new Date(this.startedAtMs).toISOString(),
       finishedAt: new Date().toISOString(),
       summary,
@@ -133,7 +134,9 @@ export class DrillRecord {
 
   progress(): DrillProgress {
     return {
+      operation: 'drill',
       phase: this.phase,
+      ...(this.capacity.status() ? { capacity: this.capacity.status() } : {}),
       launchJobId: this.launchJob?.jobId,
       launchJobStatus: this.launchJob?.status,
       terminateJobId: this.terminateJobId,
@@ -142,7 +145,7 @@ export class DrillRecord {
         launchStatus: s.launchStatus,
         recoveryInstanceId: s.recoveryInstanceId,
       })),
-      phaseDurations: { ...this.phaseDurations },
+      phaseDurations: { ...this.phases.durations },
       approved: this.approved,
       abortReason: this.abortReason,
       report: this.report,

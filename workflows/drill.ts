@@ -21,10 +21,11 @@ import type { DrsActivities } from '../activities';
 import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput } from '../common/inputs';
-import { DrsOperation, DrsOutcome, DrsPhase, DrsSourceServers } from '../common/search-attributes';
-import type { DrillInstance, DrillPhase, DrillPlan, DrillReport } from '../common/types';
+import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
+import type { DrillInstance, DrillPlan, DrillReport } from '../common/types';
 import { DrillRecord } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
+import { capacityPhases, resolveInstances, runJob, type JobRun } from './launch';
 import { abortSignal, approveSignal, progressQuery } from './messages';
 import {
   drs,
@@ -37,9 +38,6 @@ import {
   validated,
 } from './operation-support';
 
-/** DRS may list a LAUNCHED server's recovery instance a little later. */
-const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
-
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
   setHandler(progressQuery, () => record.progress());
@@ -48,37 +46,56 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
 
   const plan = validated(parseDrillInput, input);
   record.start(plan);
-  upsertSearchAttributes([
-    { key: DrsOperation, value: 'drill' },
-    { key: DrsSourceServers, value: plan.sourceServerIds },
-  ]);
+  upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
 
   try {
-    enterPhase(record, 'preflight');
+    return await drill(plan, record);
+  } finally {
+    await record.capacity.releaseAll();
+  }
+}
+
+async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport> {
+  let launch: JobRun | undefined;
+  try {
+    record.enterPhase('preflight');
     const health = await preflight(plan, record);
     if (record.abortReason !== undefined)
       return finish(record, `aborted before launch: ${record.abortReason}`);
 
-    enterPhase(record, 'launching');
-    const launchRequestedAtMs = Date.now();
-    record.launchRequestedAtMs = launchRequestedAtMs;
-    // Non-cancellable: once StartRecovery is sent DRS may have created the job, and cleanup needs its id.
-    const launch = await CancellationScope.nonCancellable(() =>
-      drs.startDrillJob({
-        ...targetOf(plan),
-        sourceServers: plan.sourceServerIds.map((id) => ({
-          sourceServerId: id,
-          recoverySnapshotId: plan.recoverySnapshotIds[id],
-        })),
-        workflowId: record.workflowId,
-        step: 'launch',
-        tagJobs: plan.tagJobs,
-        notBeforeMs: launchRequestedAtMs,
-        // without tags, an earlier drill of the same servers minutes ago would look like ours
-        previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
-      }),
-    );
-    record.noteLaunchJob(launch);
+    record.enterPhase('launching');
+    launch = await runJob({
+      ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+      target: targetOf(plan),
+      step: 'launch',
+      sourceServerIds: plan.sourceServerIds,
+      lane: 'launch',
+      purpose: `drill launch of ${plan.sourceServerIds.length} server(s)`,
+      deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
+      capacity: record.capacity,
+      aborted: abortArrived(record),
+      start: (notBeforeMs, calls) => {
+        record.launchRequestedAtMs = notBeforeMs;
+        return calls.startDrillJob({
+          ...targetOf(plan),
+          sourceServers: plan.sourceServerIds.map((id) => ({
+            sourceServerId: id,
+            recoverySnapshotId: plan.recoverySnapshotIds[id],
+          })),
+          workflowId: record.workflowId,
+          step: 'launch',
+          tagJobs: plan.tagJobs,
+          notBeforeMs,
+          // without tags, an earlier drill of the same servers minutes ago would look like ours
+          previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
+        });
+      },
+      onJob: (job) => record.noteLaunchJob(job),
+      // DRS cannot stop a launch job and cleanup needs it ended: neither an abort nor a
+      // cancellation interrupts this wait (both skip validation once the job has ended)
+      followThroughCancellation: true,
+    });
+    if (!launch) return finish(record, `aborted before launch: ${record.abortReason}`);
   } catch (err) {
     upsertSearchAttributes([{ key: DrsOutcome, value: isCancellation(err) ? 'ABORTED' : 'FAILED' }]);
     throw err;
@@ -86,7 +103,10 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
 
   let cancellation: unknown;
   try {
-    await launchAndValidate(plan, record);
+    if (launch.error) throw launch.error;
+    if (CancellationScope.current().consideredCancelled)
+      throw new CancelledFailure('workflow cancelled during the launch');
+    await validateLaunched(plan, record, launch);
   } catch (err) {
     if (isCancellation(err)) {
       cancellation = err;
@@ -95,7 +115,8 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
       record.errors.push(errorMessage(err));
     }
   }
-  await CancellationScope.nonCancellable(() => cleanUp(plan, record));
+  const launched = launch;
+  await CancellationScope.nonCancellable(() => cleanUp(plan, record, launched));
   const report = finish(record, summarize(record));
   if (cancellation) throw cancellation;
   return report;
@@ -104,18 +125,13 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
 /** The watch for unlessAborted: true once an `abort` arrived. */
 const abortArrived = (record: DrillRecord) => () => record.abortReason !== undefined;
 
-function enterPhase(record: DrillRecord, phase: DrillPhase): void {
-  record.enterPhase(phase);
-  upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
-}
-
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
 async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceServerHealth[]> {
   const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
   let health = await drs.inspectSourceServers(servers);
   const toRepair = plan.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
   if (toRepair.length > 0) {
-    enterPhase(record, 'repairing-replication');
+    record.enterPhase('repairing-replication');
     await Promise.all(
       toRepair.map((id) => drs.retryDataReplication({ ...targetOf(plan), sourceServerId: id })),
     );
@@ -153,45 +169,20 @@ function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceSer
   throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
 }
 
-/** Waits for the launch job, resolves each server's instance, runs the validation phase. */
-async function launchAndValidate(plan: DrillPlan, record: DrillRecord): Promise<void> {
-  const launchJobId = record.launchJob?.jobId ?? '';
-  const deadline = (record.launchRequestedAtMs ?? Date.now()) + plan.launchTimeoutSeconds * 1000;
-  // Neither an abort nor a cancellation interrupts this wait: DRS cannot stop a launch job and
-  // cleanup needs it ended, so cancelling the poll would only start the same poll again. Both skip
-  // validation once the job has ended.
-  const job = await CancellationScope.nonCancellable(() =>
-    followJob(targetOf(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j)),
-  );
-  if (CancellationScope.current().consideredCancelled)
-    throw new CancelledFailure('workflow cancelled during the launch');
-
-  const failed = job.servers.filter((s) => s.launchStatus !== 'LAUNCHED');
-  if (failed.length > 0) {
-    const messages = await drs.describeJobFailures({ ...targetOf(plan), jobId: launchJobId });
-    for (const s of failed) {
-      record.serverError(
-        s.sourceServerId,
-        messages[s.sourceServerId]?.join('; ') || `launch ended ${s.launchStatus ?? 'without a status'}`,
-      );
-    }
-  }
+/** Notes why servers failed to launch, resolves the launched servers' instances, validates them. */
+async function validateLaunched(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
+  for (const [sourceServerId, lines] of Object.entries(launch.failures))
+    record.serverError(sourceServerId, lines.join('; '));
   const launchedServerIds = record.launchedServerIds();
   if (launchedServerIds.length === 0 || abortArrived(record)()) return;
-  const instances = await untilDeadline(
-    'recovery instances not listed',
-    Date.now() + INSTANCE_LISTING_GRACE_MS,
-    (remainingMs) =>
-      pollingCalls(remainingMs).resolveDrillInstances({
-        ...targetOf(plan),
-        launchJobId,
-        sourceServerIds: plan.sourceServerIds,
-        launchedServerIds,
-      }),
-  );
+  const instances = await resolveInstances(targetOf(plan), 'drill', {
+    launchJobId: launch.job?.jobId ?? '',
+    sourceServerIds: plan.sourceServerIds,
+    launchedServerIds,
+  });
   record.noteInstances(instances);
 
-  enterPhase(record, 'validating');
+  record.enterPhase('validating');
   await validateLaunch(plan, record, instances);
 }
 
@@ -248,10 +239,10 @@ async function validateLaunch(
  * the terminate job. DRS cannot cancel a job, so a launch still running is followed to its end
  * first: instances it launches after an abort are cleaned up too.
  */
-async function cleanUp(plan: DrillPlan, record: DrillRecord): Promise<void> {
+async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
   const launchJob = record.launchJob;
   if (!launchJob) return;
-  enterPhase(record, 'cleaning-up');
+  record.enterPhase('cleaning-up');
   const deadline = Date.now() + plan.cleanupTimeoutSeconds * 1000;
   const calls = proxyActivities<DrsActivities>({
     startToCloseTimeout: '1 minute',
@@ -262,14 +253,35 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord): Promise<void> {
   try {
     if (launchJob.status !== 'COMPLETED')
       await followJob(targetOf(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
+    await launch.release();
     const knownRecoveryInstanceIds = [...record.servers.values()].flatMap((s) => s.recoveryInstanceId ?? []);
-    const terminate = await calls.terminateDrillInstances({
-      ...drill,
-      knownRecoveryInstanceIds,
-      notBeforeMs: Date.now(),
+    const withInstances = [...record.servers.values()].filter((s) => s.recoveryInstanceId);
+    await runJob({
+      ...capacityPhases(record.phases, 'waiting-for-capacity', 'cleaning-up'),
+      target: targetOf(plan),
+      step: 'cleanup',
+      sourceServerIds: (withInstances.length > 0 ? withInstances : [...record.servers.values()]).map(
+        (s) => s.sourceServerId,
+      ),
+      lane: 'cleanup',
+      purpose: `drill cleanup of ${plan.sourceServerIds.length} server(s)`,
+      deadlineMs: deadline,
+      capacity: record.capacity,
+      start: async (notBeforeMs, startCalls) => {
+        const terminate = await startCalls.terminateDrillInstances({
+          ...drill,
+          knownRecoveryInstanceIds,
+          notBeforeMs,
+        });
+        record.terminateJobId = terminate.jobId;
+        return terminate.jobId
+          ? { jobId: terminate.jobId, status: 'PENDING', servers: [], tags: {} }
+          : undefined;
+      },
+      launches: false,
+    }).then((run) => {
+      if (run?.error) throw run.error;
     });
-    record.terminateJobId = terminate.jobId;
-    if (terminate.jobId) await followJob(targetOf(plan), terminate.jobId, deadline);
     const remaining = await calls.remainingDrillInstances(drill);
     for (const server of record.servers.values()) {
       if (server.recoveryInstanceId)

@@ -12,7 +12,7 @@ import {
 import { REFUSED } from '../common/failures';
 import { parseFailbackInput, type FailbackInput } from '../common/inputs-lifecycle';
 import { failbackDisposition, refusals } from '../common/lifecycle-rules';
-import { DrsOperation, DrsSourceServers } from '../common/search-attributes';
+import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
 import type {
   FailbackInstance,
@@ -22,7 +22,9 @@ import type {
   FailbackProgress,
   FailbackReport,
 } from '../common/types-lifecycle';
-import { followJob, untilDeadline } from './job-waits';
+import { CapacityWaiter } from './capacity';
+import { untilDeadline } from './job-waits';
+import { capacityPhases, runJob } from './launch';
 import { abortSignal, failbackProgressQuery } from './messages';
 import {
   PhaseClock,
@@ -41,6 +43,8 @@ class FailbackRecord {
   readonly phases = new PhaseClock<FailbackPhase>('validating-input');
   readonly instances = new Map<string, FailbackInstanceReport>();
   readonly errors: string[] = [];
+  /** This run's place in the account's capacity queue for the failback job. */
+  readonly capacity = new CapacityWaiter();
   failbackJobId?: string;
   abortReason?: string;
   report?: FailbackReport;
@@ -92,6 +96,7 @@ class FailbackRecord {
     return {
       operation: 'failback',
       phase: this.phases.phase,
+      ...(this.capacity.status() ? { capacity: this.capacity.status() } : {}),
       failbackJobId: this.failbackJobId,
       servers: [...this.instances.values()].map((i) => ({ ...i, errors: [...i.errors] })),
       abortReason: this.abortReason,
@@ -108,7 +113,14 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
   const plan = validated(parseFailbackInput, input);
   record.plan = plan;
   upsertSearchAttributes([{ key: DrsOperation, value: 'failback' }]);
+  try {
+    return await failback(plan, record);
+  } finally {
+    await record.capacity.releaseAll();
+  }
+}
 
+async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {
   record.phases.enter('inspecting');
   const instances = await drs.describeFailbackInstances({
     ...targetOf(plan),
@@ -116,9 +128,7 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
     recoveryJobId: plan.recoveryJobId,
   });
   record.note(instances);
-  upsertSearchAttributes([
-    { key: DrsSourceServers, value: instances.map((i) => i.sourceServerId).filter(Boolean) },
-  ]);
+  upsertSearchAttributes(sourceServerAttributes(instances.map((i) => i.sourceServerId).filter(Boolean)));
   refuse(plan, record, instances);
 
   record.phases.enter('awaiting-readiness');
@@ -193,41 +203,46 @@ async function awaitReadiness(
 }
 
 async function launch(plan: FailbackPlan, record: FailbackRecord, ready: FailbackInstance[]): Promise<void> {
-  const notBeforeMs = Date.now();
+  const reportOf = (sourceServerId: string) => {
+    const entry = ready.find((i) => i.sourceServerId === sourceServerId);
+    return entry && record.instances.get(entry.recoveryInstanceId);
+  };
   try {
-    // Non-cancellable: once StartFailbackLaunch is sent DRS may have created the job.
-    const job = await CancellationScope.nonCancellable(() =>
-      drs.startFailbackLaunch({
-        ...targetOf(plan),
-        recoveryInstanceIds: ready.map((i) => i.recoveryInstanceId),
-        sourceServerIds: ready.map((i) => i.sourceServerId),
-        workflowId: record.workflowId,
-        step: 'failback-launch',
-        tagJobs: plan.tagJobs,
-        notBeforeMs,
-      }),
-    );
-    record.failbackJobId = job.jobId;
-    const deadline = notBeforeMs + plan.launchTimeoutSeconds * 1000;
-    const done = await followJob(targetOf(plan), job.jobId, deadline, (j) => {
-      for (const s of j.servers) {
-        const entry = ready.find((i) => i.sourceServerId === s.sourceServerId);
-        const report = entry && record.instances.get(entry.recoveryInstanceId);
-        if (report && s.launchStatus === 'LAUNCHED') report.result = 'LAUNCHED';
-      }
+    const run = await runJob({
+      ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+      target: targetOf(plan),
+      step: 'failback-launch',
+      sourceServerIds: ready.map((i) => i.sourceServerId),
+      lane: 'launch',
+      purpose: `failback launch of ${ready.length} instance(s)`,
+      deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
+      capacity: record.capacity,
+      aborted: () => record.abortReason !== undefined,
+      start: (notBeforeMs, calls) =>
+        calls.startFailbackLaunch({
+          ...targetOf(plan),
+          recoveryInstanceIds: ready.map((i) => i.recoveryInstanceId),
+          sourceServerIds: ready.map((i) => i.sourceServerId),
+          workflowId: record.workflowId,
+          step: 'failback-launch',
+          tagJobs: plan.tagJobs,
+          notBeforeMs,
+        }),
+      onJob: (job) => {
+        record.failbackJobId = job.jobId;
+        for (const s of job.servers) {
+          const report = reportOf(s.sourceServerId);
+          if (report && s.launchStatus === 'LAUNCHED') report.result = 'LAUNCHED';
+        }
+      },
     });
-    const failed = done.servers.filter((s) => s.launchStatus !== 'LAUNCHED');
-    const messages =
-      failed.length > 0 ? await drs.describeJobFailures({ ...targetOf(plan), jobId: job.jobId }) : {};
-    for (const s of failed) {
-      const entry = ready.find((i) => i.sourceServerId === s.sourceServerId);
-      const report = entry && record.instances.get(entry.recoveryInstanceId);
+    if (!run) return; // aborted while waiting for capacity: nothing was launched
+    if (run.error) throw run.error;
+    for (const [sourceServerId, lines] of Object.entries(run.failures)) {
+      const report = reportOf(sourceServerId);
       if (!report) continue;
       report.result = 'FAILED';
-      report.errors.push(
-        messages[s.sourceServerId]?.join('; ') ||
-          `failback launch ended ${s.launchStatus ?? 'without a status'}`,
-      );
+      report.errors.push(lines.join('; '));
     }
   } catch (err) {
     record.errors.push(errorMessage(err));

@@ -1,7 +1,8 @@
 // Every workflow the worker registers. Type names are stable: the UI, CI and schedules start them
-// by name.
+// by name. drsCapacity is the capacity queue every run shares (one per account and region).
 export { drsDrill } from './drill';
 export { drsRecovery } from './recovery';
 export { drsFailback } from './failback';
 export { drsReplication } from './replication';
 export { drsPlan } from './plan';
+export { drsCapacity } from './capacity';

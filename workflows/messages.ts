@@ -2,6 +2,12 @@
 // (`approve`, `abort`, `progress`) are shared by all workflows so drsctl and the UI address any
 // of them the same way.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import {
+  CAPACITY_REQUEST_SIGNAL,
+  type CapacityPosition,
+  type CapacityQueueState,
+  type CapacityRequestArgs,
+} from '../common/capacity';
 import type { DrillProgress } from '../common/types';
 import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
 import type { PlanProgress } from '../common/types-plan';
@@ -33,3 +39,16 @@ export const recoveryProgressQuery = defineQuery<RecoveryProgress>('progress');
 export const failbackProgressQuery = defineQuery<FailbackProgress>('progress');
 export const replicationProgressQuery = defineQuery<ReplicationProgress>('progress');
 export const planProgressQuery = defineQuery<PlanProgress>('progress');
+
+// The capacity queue (workflows/capacity.ts) and the runs waiting in it. Runs ask through an
+// activity (signal-with-start: the queue may not be running yet) and hear back by signal.
+/** Asks the queue for a place; sent by the requestCapacity activity. */
+export const capacityRequestSignal = defineSignal<[CapacityRequestArgs]>(CAPACITY_REQUEST_SIGNAL);
+/** Gives a place back, or leaves the queue. */
+export const capacityReleaseSignal = defineSignal<[{ requestId: string }]>('capacityRelease');
+/** To a waiting run: its place was granted. */
+export const capacityGrantedSignal = defineSignal<[{ requestId: string }]>('capacityGranted');
+/** To a waiting run: its place in the queue changed. */
+export const capacityPositionSignal = defineSignal<[CapacityPosition]>('capacityPosition');
+/** The queue's holders and waiting runs. */
+export const capacityQuery = defineQuery<CapacityQueueState>('capacity');

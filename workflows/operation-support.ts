@@ -9,6 +9,7 @@ import {
   isCancellation,
   proxyActivities,
   upsertSearchAttributes,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { DrsActivities } from '../activities';
 import { INVALID_INPUT } from '../common/failures';
@@ -18,11 +19,12 @@ import type { DrsTarget, HealthCheck, Outcome } from '../common/types';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
 
 /** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */
-export const drs = proxyActivities<DrsActivities>({
+export const DRS_CALL_OPTIONS = {
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} satisfies ActivityOptions;
+export const drs = proxyActivities<DrsActivities>(DRS_CALL_OPTIONS);
 
 /** Retry-as-poll calls: their schedule-to-close is what is left of the caller's deadline. */
 export const pollingCalls = (remainingMs: number) =>
@@ -51,19 +53,20 @@ export const targetOf = (plan: DrsTarget): DrsTarget => ({
 /** Milliseconds as seconds with one decimal (report durations). */
 export const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
-/** Phase timings and the DrsPhase search attribute, for any phase name. */
+/** Phase timings and the DrsPhase search attribute, for any phase name: every workflow's phases. */
 export class PhaseClock<P extends string> {
   private startedMs = Date.now();
   readonly durations: Partial<Record<P, number>> = {};
 
   constructor(public phase: P) {}
 
-  enter(phase: P): void {
+  /** `upsert: false` where the caller sets DrsPhase itself (markOutcome sets it with the outcome). */
+  enter(phase: P, upsert = true): void {
     const now = Date.now();
     this.durations[this.phase] = (this.durations[this.phase] ?? 0) + seconds(now - this.startedMs);
     this.phase = phase;
     this.startedMs = now;
-    upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
+    if (upsert) upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
   }
 }
 

@@ -24,7 +24,7 @@ import {
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
 import { parsePlanInput, type PlanInput } from '../common/inputs-plan';
-import { DrsOperation, DrsPhase, DrsSourceServers } from '../common/search-attributes';
+import { DrsOperation, DrsPhase, sourceServerAttributes } from '../common/search-attributes';
 import type { DrillReport, DrillServerReport, Outcome } from '../common/types';
 import type { RecoveryReport } from '../common/types-lifecycle';
 import type {
@@ -134,9 +134,7 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
 
   state.enter('resolving-servers');
   await resolveWaveServers(plan, state);
-  upsertSearchAttributes([
-    { key: DrsSourceServers, value: [...state.waves.values()].flatMap((w) => w.sourceServerIds) },
-  ]);
+  upsertSearchAttributes(sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)));
 
   state.enter('running-waves');
   await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));

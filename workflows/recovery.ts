@@ -7,7 +7,6 @@
 // sees a mutating call. An `abort` before launch ends it ABORTED, also without a launch.
 import {
   ApplicationFailure,
-  CancellationScope,
   condition,
   setHandler,
   upsertSearchAttributes,
@@ -16,16 +15,13 @@ import {
 import { preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
 import { parseRecoveryInput, type RecoveryInput } from '../common/inputs-lifecycle';
-import { DrsOperation, DrsPhase, DrsSourceServers } from '../common/search-attributes';
-import type { DrillPhase, DrillPlan } from '../common/types';
+import { serverSearchAttributes } from '../common/search-attributes';
+import type { DrillPlan } from '../common/types';
 import type { RecoveryPlan, RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
 import { DrillRecord } from './drill-report';
-import { followJob, untilDeadline } from './job-waits';
+import { capacityPhases, resolveInstances, runJob } from './launch';
 import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
-import { drs, errorMessage, markOutcome, pollingCalls, targetOf, validated } from './operation-support';
-
-/** DRS may list a LAUNCHED server's recovery instance a little later. */
-const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
+import { drs, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 
 /** DrillRecord (per-server launch status, RTO/RPO, outcome) reads only the ids, snapshots and target. */
 function drillShaped(plan: RecoveryPlan): DrillPlan {
@@ -57,12 +53,20 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
 
   const plan = validated(parseRecoveryInput, input);
   record.start(drillShaped(plan));
-  upsertSearchAttributes([
-    { key: DrsOperation, value: 'recovery' },
-    { key: DrsSourceServers, value: plan.sourceServerIds },
-  ]);
+  upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
+  try {
+    return await recover(plan, record, state);
+  } finally {
+    await record.capacity.releaseAll();
+  }
+}
 
-  enterPhase(record, 'preflight');
+async function recover(
+  plan: RecoveryPlan,
+  record: DrillRecord,
+  state: RecoveryState,
+): Promise<RecoveryReport> {
+  record.enterPhase('preflight');
   await preflight(plan, record, state);
 
   if (!(await confirmed(plan, record, state))) {
@@ -76,36 +80,53 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
     throw ApplicationFailure.nonRetryable(report.summary, CONFIRMATION_REQUIRED, report);
   }
 
-  enterPhase(record, 'launching');
-  const launchRequestedAtMs = Date.now();
-  record.launchRequestedAtMs = launchRequestedAtMs;
-  // Non-cancellable: once StartRecovery is sent DRS may have created the job; the report needs its id.
-  const launch = await CancellationScope.nonCancellable(() =>
-    drs.startRecoveryJob({
-      ...targetOf(plan),
-      sourceServers: plan.sourceServerIds.map((id) => ({
-        sourceServerId: id,
-        recoverySnapshotId: plan.recoverySnapshotIds[id],
-      })),
-      workflowId: record.workflowId,
-      step: 'recovery-launch',
-      tagJobs: plan.tagJobs,
-      notBeforeMs: launchRequestedAtMs,
-    }),
-  );
-  record.noteLaunchJob(launch);
+  record.enterPhase('launching');
+  const launch = await runJob({
+    ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+    target: targetOf(plan),
+    step: 'recovery-launch',
+    sourceServerIds: plan.sourceServerIds,
+    lane: 'launch',
+    purpose: `recovery launch of ${plan.sourceServerIds.length} server(s)`,
+    deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
+    capacity: record.capacity,
+    aborted: () => record.abortReason !== undefined,
+    start: (notBeforeMs, calls) => {
+      record.launchRequestedAtMs = notBeforeMs;
+      return calls.startRecoveryJob({
+        ...targetOf(plan),
+        sourceServers: plan.sourceServerIds.map((id) => ({
+          sourceServerId: id,
+          recoverySnapshotId: plan.recoverySnapshotIds[id],
+        })),
+        workflowId: record.workflowId,
+        step: 'recovery-launch',
+        tagJobs: plan.tagJobs,
+        notBeforeMs,
+      });
+    },
+    onJob: (job) => record.noteLaunchJob(job),
+  });
+  if (!launch)
+    return finish(record, state, `aborted before launch: ${record.abortReason}; nothing was launched`);
 
   try {
-    await followLaunch(plan, record);
+    if (launch.error) throw launch.error;
+    for (const [sourceServerId, lines] of Object.entries(launch.failures))
+      record.serverError(sourceServerId, lines.join('; '));
+    const launchedServerIds = record.launchedServerIds();
+    if (launchedServerIds.length > 0)
+      record.noteInstances(
+        await resolveInstances(targetOf(plan), 'recovery', {
+          launchJobId: launch.job?.jobId ?? '',
+          sourceServerIds: plan.sourceServerIds,
+          launchedServerIds,
+        }),
+      );
   } catch (err) {
     record.errors.push(errorMessage(err));
   }
   return finish(record, state, summarize(record));
-}
-
-function enterPhase(record: DrillRecord, phase: DrillPhase): void {
-  record.enterPhase(phase);
-  upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
 }
 
 /**
@@ -142,7 +163,7 @@ async function confirmed(plan: RecoveryPlan, record: DrillRecord, state: Recover
     state.approvedBy = 'input confirm';
     return true;
   }
-  enterPhase(record, 'awaiting-approval');
+  record.enterPhase('awaiting-approval');
   state.awaitingApproval = true;
   await condition(
     () => record.approved || record.abortReason !== undefined,
@@ -150,35 +171,6 @@ async function confirmed(plan: RecoveryPlan, record: DrillRecord, state: Recover
   );
   state.awaitingApproval = false;
   return record.approved && record.abortReason === undefined;
-}
-
-async function followLaunch(plan: RecoveryPlan, record: DrillRecord): Promise<void> {
-  const launchJobId = record.launchJob?.jobId ?? '';
-  const deadline = (record.launchRequestedAtMs ?? Date.now()) + plan.launchTimeoutSeconds * 1000;
-  const job = await followJob(targetOf(plan), launchJobId, deadline, (j) => record.noteLaunchJob(j));
-  const failed = job.servers.filter((s) => s.launchStatus !== 'LAUNCHED');
-  if (failed.length > 0) {
-    const messages = await drs.describeJobFailures({ ...targetOf(plan), jobId: launchJobId });
-    for (const s of failed)
-      record.serverError(
-        s.sourceServerId,
-        messages[s.sourceServerId]?.join('; ') || `launch ended ${s.launchStatus ?? 'without a status'}`,
-      );
-  }
-  const launchedServerIds = record.launchedServerIds();
-  if (launchedServerIds.length === 0) return;
-  const instances = await untilDeadline(
-    'recovery instances not listed',
-    Date.now() + INSTANCE_LISTING_GRACE_MS,
-    (remainingMs) =>
-      pollingCalls(remainingMs).resolveRecoveryInstances({
-        ...targetOf(plan),
-        launchJobId,
-        sourceServerIds: plan.sourceServerIds,
-        launchedServerIds,
-      }),
-  );
-  record.noteInstances(instances);
 }
 
 function finish(record: DrillRecord, state: RecoveryState, summary: string): RecoveryReport {
@@ -198,6 +190,7 @@ function progress(record: DrillRecord, state: RecoveryState): RecoveryProgress {
   return {
     operation: 'recovery',
     phase: p.phase,
+    ...(p.capacity ? { capacity: p.capacity } : {}),
     launchJobId: p.launchJobId,
     launchJobStatus: p.launchJobStatus,
     servers: p.servers,

@@ -16,7 +16,7 @@ import {
   replicationDisposition,
   replicationFingerprint,
 } from '../common/lifecycle-rules';
-import { DrsOperation, DrsSourceServers } from '../common/search-attributes';
+import { serverSearchAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
 import type {
   ReplicationPhase,
@@ -129,10 +129,7 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
 
   const plan = validated(parseReplicationInput, input);
   record.plan = plan;
-  upsertSearchAttributes([
-    { key: DrsOperation, value: `replication-${plan.action}` },
-    { key: DrsSourceServers, value: plan.sourceServerIds },
-  ]);
+  upsertSearchAttributes(serverSearchAttributes(`replication-${plan.action}`, plan.sourceServerIds));
 
   record.phases.enter('inspecting');
   const targets = await drs.inspectReplicationTargets({

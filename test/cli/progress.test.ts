@@ -18,6 +18,25 @@ describe('drsctl progress', () => {
     assert.ok(fraction > progressFraction({ ...p, phase: 'preflight' }) && fraction < 1);
   });
 
+  it('a drill waiting for capacity: its place in the queue and what is in use', () => {
+    const p = {
+      phase: 'waiting-for-capacity',
+      capacity: {
+        purpose: 'drill launch of 1 server(s)',
+        position: 3,
+        jobsInUse: 20,
+        serversInUse: 480,
+        since: '2026-12-01T06:00:00.000Z',
+      },
+      servers: [{ sourceServerId: 's-a', launchStatus: 'NOT_LAUNCHED' }],
+    };
+    assert.equal(
+      describeProgress(p),
+      'phase=waiting-for-capacity queue: place 3 (drill launch of 1 server(s); 20 jobs, 480 servers in use) s-a:NOT_LAUNCHED',
+    );
+    assert.ok(progressFraction(p) < progressFraction({ ...p, phase: 'launching', capacity: undefined }));
+  });
+
   it('a plan: each wave with its children, the gate waiting for approve; the bar counts settled waves', () => {
     const p = {
       phase: 'running-waves',

@@ -77,7 +77,7 @@ describe('test harness', () => {
     const { customAttributes } = await env.connection.operatorService.listSearchAttributes({
       namespace: 'default',
     });
-    for (const name of ['DrsOperation', 'DrsSourceServers', 'DrsPhase', 'DrsOutcome']) {
+    for (const name of ['DrsOperation', 'DrsSourceServers', 'DrsPhase', 'DrsOutcome', 'DrsServerCount']) {
       assert.ok(name in (customAttributes ?? {}), `${name} registered`);
     }
   });

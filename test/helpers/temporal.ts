@@ -19,6 +19,7 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
     [SearchAttributeType.KEYWORD]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
     [SearchAttributeType.KEYWORD_LIST]:
       temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+    [SearchAttributeType.INT]: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
   };
   await env.connection.operatorService.addSearchAttributes({
     namespace: 'default',

@@ -1,6 +1,7 @@
 // One suite's world for drill scenarios: the time-skipping Temporal server, the DRS emulator in
 // process following the test server's clock, and a real Worker running drsDrill with the real
 // activities talking to the emulator through @aws-sdk/client-drs.
+import { setMaxListeners } from 'node:events';
 import { DrsClient } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -91,6 +92,7 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
   const running = worker.run();
   const drs = new DrsClient(emulatorClientConfig(emulator.url, { region: REGION, maxAttempts: 1 }));
   const closing = new AbortController();
+  setMaxListeners(100, closing.signal); // one listener per wait in progress; tests await many at once
   let stalled = false;
   const noteStall = (err: unknown) => {
     if (err instanceof TimeSkippingStalled) stalled = true;
@@ -168,14 +170,14 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
  * longer skips time (a leaked time lock, helpers/time-skipping.ts) is replaced first, so one leak
  * fails one test, not the rest of the suite. `use` receives each harness once it is running.
  */
-export function useDrillHarness(use: (h: DrillHarness) => void): void {
+export function useDrillHarness(use: (h: DrillHarness) => void, deps: Partial<ActivityDeps> = {}): void {
   let harness: DrillHarness | undefined;
   const running = (): DrillHarness => {
     if (!harness) throw new Error('the drill harness did not start');
     return harness;
   };
   before(async () => {
-    harness = await startDrillHarness();
+    harness = await startDrillHarness(deps);
     use(harness);
   });
   after(async () => {
@@ -187,7 +189,7 @@ export function useDrillHarness(use: (h: DrillHarness) => void): void {
       console.warn('      (time stopped skipping on the test server: starting a fresh one)');
       await running().close();
       harness = undefined; // a failed restart fails each later test with "did not start"
-      harness = await startDrillHarness();
+      harness = await startDrillHarness(deps);
       use(harness);
     }
     await running().emulator.control.reset();

@@ -1,0 +1,61 @@
+// The Temporal side of the capacity queue (workflows/capacity.ts): asking it for a place starts it if
+// it is not running (signal-with-start, which workflow code cannot do), and it asks here which of its
+// holders have closed. Both use the worker's own Temporal client.
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  CAPACITY_REQUEST_SIGNAL,
+  DRS_DEFAULT_LIMITS,
+  impossibleRequest,
+  type CapacityLimits,
+  type CapacityRequest,
+  type CapacityRequestArgs,
+} from '../common/capacity';
+import { REFUSED } from '../common/failures';
+import { DrsOperation } from '../common/search-attributes';
+import type { DrsTarget } from '../common/types';
+
+export interface RequestCapacityInput {
+  target: DrsTarget;
+  queueWorkflowId: string;
+  request: CapacityRequest;
+}
+
+export function createCapacityActivities(limits: CapacityLimits = DRS_DEFAULT_LIMITS) {
+  /** Queues `request` (idempotent: the queue ignores a request id it knows), starting the queue if needed. */
+  async function requestCapacity({ queueWorkflowId, request }: RequestCapacityInput): Promise<void> {
+    const impossible = impossibleRequest(request.sourceServerIds.length, limits);
+    if (impossible) throw ApplicationFailure.nonRetryable(`${request.purpose}: ${impossible}`, REFUSED);
+    const { client, info } = Context.current();
+    const args: CapacityRequestArgs = { request, limits };
+    await client.workflow.signalWithStart('drsCapacity', {
+      workflowId: queueWorkflowId,
+      taskQueue: info.taskQueue,
+      args: [],
+      signal: CAPACITY_REQUEST_SIGNAL,
+      signalArgs: [args],
+      typedSearchAttributes: [{ key: DrsOperation, value: 'capacity' }],
+    });
+  }
+
+  /** The request ids among `holders` whose run is no longer running (it cannot release any more). */
+  async function closedCapacityHolders(input: {
+    holders: { requestId: string; workflowId: string; runId: string }[];
+  }): Promise<string[]> {
+    const { client } = Context.current();
+    const closed: string[] = [];
+    for (const holder of input.holders) {
+      try {
+        const { status } = await client.workflow.getHandle(holder.workflowId, holder.runId).describe();
+        if (status.name !== 'RUNNING') closed.push(holder.requestId);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) closed.push(holder.requestId);
+        else throw err;
+      }
+    }
+    return closed;
+  }
+
+  return { requestCapacity, closedCapacityHolders };
+}

@@ -1,0 +1,173 @@
+// Capacity under DRS's per-account-and-region job quotas, shared by every workflow and worker of a
+// namespace. DRS refuses a new job (ServiceQuotaExceededException) when it would exceed the jobs in
+// progress, the source servers across active jobs, or put a server into a second active job. So a
+// run takes a grant from the account's capacity queue before it creates a job and gives it back when
+// the job has COMPLETED. The queue itself is a workflow (workflows/capacity.ts); this file is its
+// pure, deterministic bookkeeping, so the rules can be tested without Temporal.
+
+/** The limits a grant respects; worker configuration, defaulting to DRS's published quotas. */
+export interface CapacityLimits {
+  /** Jobs in progress at once (DRS default 20). */
+  maxConcurrentJobs: number;
+  /** Source servers across all active jobs (DRS default 500). */
+  maxServersInActiveJobs: number;
+}
+
+export const DRS_DEFAULT_LIMITS: CapacityLimits = { maxConcurrentJobs: 20, maxServersInActiveJobs: 500 };
+
+/**
+ * Cleanup (terminating drill instances) is served before launches: it frees what launches need and
+ * stops paying for instances; within each lane places go first come, first served.
+ */
+export type CapacityLane = 'cleanup' | 'launch';
+
+export interface CapacityRequest {
+  /** Unique per workflow run and step (`<workflowId>/<runId>/<step>`); repeats are ignored. */
+  requestId: string;
+  workflowId: string;
+  runId: string;
+  /** The servers the job will include: one job, these servers. */
+  sourceServerIds: string[];
+  lane: CapacityLane;
+  /** What the job is, for operators reading the queue (e.g. "drill launch"). */
+  purpose: string;
+  requestedAt: string;
+}
+
+export interface CapacityHolder extends CapacityRequest {
+  grantedAt: string;
+}
+
+/** What a waiting run is told: its place in the queue (1 = next) and what is ahead of it. */
+export interface CapacityPosition {
+  requestId: string;
+  position: number;
+  jobsInUse: number;
+  serversInUse: number;
+}
+
+/** What a run shows while it waits (progress query, drsctl --wait). */
+export interface CapacityWaitStatus {
+  purpose: string;
+  /** 1 = next; unknown until the queue's first update arrives. */
+  position?: number;
+  jobsInUse?: number;
+  serversInUse?: number;
+  since: string;
+}
+
+/** The request signal's name (the activity that sends it cannot import workflow code). */
+export const CAPACITY_REQUEST_SIGNAL = 'capacityRequest';
+
+/** What the request signal carries: the request and the sending worker's limits (the latest win). */
+export interface CapacityRequestArgs {
+  request: CapacityRequest;
+  limits: CapacityLimits;
+}
+
+/** Carried across continue-as-new. */
+export interface CapacityQueueState {
+  limits: CapacityLimits;
+  holders: CapacityHolder[];
+  waiting: CapacityRequest[];
+  /** Recently finished request ids, so a late duplicate request is not queued again. */
+  finished: string[];
+}
+
+const FINISHED_REMEMBERED = 2000;
+
+export function emptyCapacityState(limits: CapacityLimits = DRS_DEFAULT_LIMITS): CapacityQueueState {
+  return { limits, holders: [], waiting: [], finished: [] };
+}
+
+/**
+ * The queue of an account and region, shared by every run on the task queue in the namespace (the
+ * queue runs on that task queue: a worker of another task queue could not serve it).
+ */
+export function capacityWorkflowId(taskQueue: string, region: string, accountId?: string): string {
+  return `drs-capacity-${taskQueue}-${accountId ?? 'worker-account'}-${region}`;
+}
+
+/** Why a request can never be granted under `limits` (it needs more than the whole quota), if so. */
+export function impossibleRequest(serverCount: number, limits: CapacityLimits): string | undefined {
+  if (serverCount > limits.maxServersInActiveJobs)
+    return `a job of ${serverCount} servers exceeds the limit of ${limits.maxServersInActiveJobs} servers across active jobs`;
+  return undefined;
+}
+
+export class CapacityQueue {
+  constructor(readonly state: CapacityQueueState) {}
+
+  /** Queues a request; false when it is already queued, held or finished. */
+  request(request: CapacityRequest): boolean {
+    const id = request.requestId;
+    if (this.isKnown(id)) return false;
+    this.state.waiting.push(request);
+    return true;
+  }
+
+  isKnown(requestId: string): boolean {
+    const { holders, waiting, finished } = this.state;
+    return (
+      holders.some((h) => h.requestId === requestId) ||
+      waiting.some((w) => w.requestId === requestId) ||
+      finished.includes(requestId)
+    );
+  }
+
+  /** Gives a place back, or leaves the queue; true when it changed anything. */
+  release(requestId: string): boolean {
+    const { holders, waiting, finished } = this.state;
+    const before = holders.length + waiting.length;
+    this.state.holders = holders.filter((h) => h.requestId !== requestId);
+    this.state.waiting = waiting.filter((w) => w.requestId !== requestId);
+    if (!finished.includes(requestId)) finished.push(requestId);
+    if (finished.length > FINISHED_REMEMBERED) finished.splice(0, finished.length - FINISHED_REMEMBERED);
+    return this.state.holders.length + this.state.waiting.length !== before;
+  }
+
+  usage(): { jobsInUse: number; serversInUse: number } {
+    const servers = this.state.holders.reduce((n, h) => n + h.sourceServerIds.length, 0);
+    return { jobsInUse: this.state.holders.length, serversInUse: servers };
+  }
+
+  /** Waiting requests in service order: the cleanup lane, then launches, each by arrival. */
+  ordered(): CapacityRequest[] {
+    const { waiting } = this.state;
+    return [...waiting.filter((w) => w.lane === 'cleanup'), ...waiting.filter((w) => w.lane === 'launch')];
+  }
+
+  /**
+   * Grants places in service order while the next request fits; stops at the first that does not
+   * (no overtaking, so a large request is never starved by small ones). A request that could never
+   * fit is granted once nothing else holds a place, so it fails at DRS rather than wait forever.
+   */
+  grant(now: string): CapacityHolder[] {
+    const granted: CapacityHolder[] = [];
+    for (const next of this.ordered()) {
+      if (!this.fits(next)) break;
+      const holder = { ...next, grantedAt: now };
+      this.state.waiting = this.state.waiting.filter((w) => w.requestId !== next.requestId);
+      this.state.holders.push(holder);
+      granted.push(holder);
+    }
+    return granted;
+  }
+
+  positions(): CapacityPosition[] {
+    const usage = this.usage();
+    return this.ordered().map((w, i) => ({ requestId: w.requestId, position: i + 1, ...usage }));
+  }
+
+  private fits(request: CapacityRequest): boolean {
+    const { holders, limits } = this.state;
+    if (holders.length === 0) return true;
+    const busy = new Set(holders.flatMap((h) => h.sourceServerIds));
+    if (request.sourceServerIds.some((id) => busy.has(id))) return false; // one active job per server
+    const { jobsInUse, serversInUse } = this.usage();
+    return (
+      jobsInUse + 1 <= limits.maxConcurrentJobs &&
+      serversInUse + request.sourceServerIds.length <= limits.maxServersInActiveJobs
+    );
+  }
+}

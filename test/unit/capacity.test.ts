@@ -1,0 +1,134 @@
+// The capacity queue's rules (common/capacity.ts): DRS's job quotas per account and region, first
+// come first served, cleanup before launches, one active job per server.
+import assert from 'node:assert/strict';
+import {
+  CapacityQueue,
+  emptyCapacityState,
+  impossibleRequest,
+  type CapacityLane,
+  type CapacityRequest,
+} from '../../common/capacity';
+import {
+  idsThatFit,
+  SEARCH_ATTRIBUTE_VALUE_BYTES,
+  sourceServerAttributes,
+} from '../../common/search-attributes';
+
+let n = 0;
+const ask = (servers: string[] | number, lane: CapacityLane = 'launch'): CapacityRequest => {
+  const id = ++n;
+  return {
+    requestId: `wf-${id}/run/launch`,
+    workflowId: `wf-${id}`,
+    runId: 'run',
+    sourceServerIds:
+      typeof servers === 'number' ? Array.from({ length: servers }, (_, i) => `s-${id}-${i}`) : servers,
+    lane,
+    purpose: 'test',
+    requestedAt: new Date(0).toISOString(),
+  };
+};
+const grantedIds = (queue: CapacityQueue) => queue.grant('now').map((h) => h.workflowId);
+
+describe('capacity queue rules', () => {
+  it('grants at most maxConcurrentJobs places, the rest in arrival order as places come back', () => {
+    const queue = new CapacityQueue(
+      emptyCapacityState({ maxConcurrentJobs: 2, maxServersInActiveJobs: 500 }),
+    );
+    const requests = [ask(1), ask(1), ask(1), ask(1)];
+    for (const r of requests) queue.request(r);
+    assert.deepEqual(grantedIds(queue), [requests[0].workflowId, requests[1].workflowId]);
+    assert.deepEqual(grantedIds(queue), []);
+    assert.deepEqual(
+      queue.positions().map((p) => [p.requestId, p.position, p.jobsInUse]),
+      [
+        [requests[2].requestId, 1, 2],
+        [requests[3].requestId, 2, 2],
+      ],
+    );
+    queue.release(requests[1].requestId);
+    assert.deepEqual(grantedIds(queue), [requests[2].workflowId]);
+  });
+
+  it('counts servers across active jobs, and a large request at the front is not overtaken', () => {
+    const queue = new CapacityQueue(
+      emptyCapacityState({ maxConcurrentJobs: 20, maxServersInActiveJobs: 150 }),
+    );
+    const first = ask(100);
+    const large = ask(100);
+    const small = ask(1);
+    for (const r of [first, large, small]) queue.request(r);
+    assert.deepEqual(grantedIds(queue), [first.workflowId]);
+    queue.release(first.requestId);
+    assert.deepEqual(grantedIds(queue), [large.workflowId, small.workflowId]);
+    assert.deepEqual(queue.usage(), { jobsInUse: 2, serversInUse: 101 });
+  });
+
+  it('never puts a server into two active jobs', () => {
+    const queue = new CapacityQueue(emptyCapacityState());
+    const a = ask(['s-1', 's-2']);
+    const b = ask(['s-2']);
+    queue.request(a);
+    queue.request(b);
+    assert.deepEqual(grantedIds(queue), [a.workflowId]);
+    queue.release(a.requestId);
+    assert.deepEqual(grantedIds(queue), [b.workflowId]);
+  });
+
+  it('serves cleanup before launches that came earlier', () => {
+    const queue = new CapacityQueue(
+      emptyCapacityState({ maxConcurrentJobs: 1, maxServersInActiveJobs: 500 }),
+    );
+    const holder = ask(1);
+    const launch = ask(1);
+    const cleanup = ask(1, 'cleanup');
+    queue.request(holder);
+    assert.deepEqual(grantedIds(queue), [holder.workflowId]);
+    queue.request(launch);
+    queue.request(cleanup);
+    assert.deepEqual(
+      queue.positions().map((p) => p.requestId),
+      [cleanup.requestId, launch.requestId],
+    );
+    queue.release(holder.requestId);
+    assert.deepEqual(grantedIds(queue), [cleanup.workflowId]);
+  });
+
+  it('ignores a repeated request, also after its place was given back, and leaving the queue frees nothing twice', () => {
+    const queue = new CapacityQueue(
+      emptyCapacityState({ maxConcurrentJobs: 1, maxServersInActiveJobs: 500 }),
+    );
+    const a = ask(1);
+    assert.equal(queue.request(a), true);
+    assert.equal(queue.request({ ...a }), false);
+    grantedIds(queue);
+    assert.equal(queue.release(a.requestId), true);
+    assert.equal(queue.release(a.requestId), false);
+    assert.equal(queue.request({ ...a }), false, 'a late duplicate after release is not queued again');
+    assert.deepEqual(queue.state.waiting, []);
+  });
+
+  it('names a request that no limit could ever fit', () => {
+    assert.match(
+      impossibleRequest(600, { maxConcurrentJobs: 20, maxServersInActiveJobs: 500 }) ?? '',
+      /600 servers exceeds the limit of 500/,
+    );
+    assert.equal(impossibleRequest(100, { maxConcurrentJobs: 20, maxServersInActiveJobs: 500 }), undefined);
+  });
+});
+
+describe('server search attributes', () => {
+  const ids = (count: number) => Array.from({ length: count }, (_, i) => `s-${String(i).padStart(17, '0')}`);
+
+  it('keep DrsSourceServers within one value limit and count every server in DrsServerCount', () => {
+    for (const count of [1, 93, 94, 100, 4000]) {
+      const [servers, total] = sourceServerAttributes(ids(count));
+      const value = servers.value as string[];
+      assert.ok(JSON.stringify(value).length <= SEARCH_ATTRIBUTE_VALUE_BYTES, `${count} servers`);
+      assert.deepEqual(value, ids(count).slice(0, value.length), 'the first ids, in order');
+      assert.equal(total.value, count);
+    }
+    assert.equal(idsThatFit(ids(100)).length, 93, 'a 100-server drill lists 93 ids');
+    assert.equal(idsThatFit(ids(93)).length, 93);
+  });
+});

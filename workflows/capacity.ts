@@ -1,0 +1,258 @@
+// The capacity queue of one account and region (`drsCapacity`, one per namespace), and the side of
+// it that a run uses (CapacityWaiter). Every workflow that creates a DRS job takes a place here first
+// and gives it back once the job has COMPLETED, so the runs of every worker stay under DRS's job
+// quotas together (common/capacity.ts has the rules). A worker-local semaphore could not do this:
+// the queue's state lives in Temporal, not in any worker, so a crashed worker loses nothing.
+//
+// Leaks: a run gives its places back in a finally block; a run that was terminated cannot, so while
+// anyone waits the queue asks Temporal which holders have closed and takes their places back.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DrsActivities } from '../activities';
+import {
+  CapacityQueue,
+  capacityWorkflowId,
+  emptyCapacityState,
+  type CapacityLane,
+  type CapacityPosition,
+  type CapacityQueueState,
+  type CapacityWaitStatus,
+} from '../common/capacity';
+import { DrsOperation } from '../common/search-attributes';
+import type { DrsTarget } from '../common/types';
+import { DEADLINE_EXCEEDED } from './job-waits';
+import {
+  capacityGrantedSignal,
+  capacityPositionSignal,
+  capacityQuery,
+  capacityReleaseSignal,
+  capacityRequestSignal,
+} from './messages';
+
+/** An idle queue (nothing held, nobody waiting) ends after this; the next request starts it again. */
+const IDLE_EXIT_MS = 10 * 60 * 1000;
+/** While runs wait, how often the queue checks whether a holder's run has closed without releasing. */
+const HOLDER_CHECK_MS = 2 * 60 * 1000;
+/** Position updates sent per round: the runs nearest the front (the rest hear at a later round). */
+const POSITION_UPDATES_PER_ROUND = 100;
+/** Continue-as-new well before Temporal's history limits, carrying the queue. */
+const MAX_HISTORY_EVENTS = 5000;
+/** A waiting run asks again this often, so a queue that was terminated and restarted still has it. */
+const REQUEST_REFRESH_MS = 10 * 60 * 1000;
+
+const queueCalls = proxyActivities<DrsActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
+  const queue = new CapacityQueue(carried ?? emptyCapacityState());
+  let changed = true;
+  setHandler(capacityRequestSignal, ({ request, limits }) => {
+    queue.state.limits = limits;
+    changed = queue.request(request) || changed;
+  });
+  setHandler(capacityReleaseSignal, ({ requestId }) => {
+    changed = queue.release(requestId) || changed;
+  });
+  setHandler(capacityQuery, () => queue.state);
+  upsertSearchAttributes([{ key: DrsOperation, value: 'capacity' }]);
+
+  const told = new Map<string, number>(); // requestId → the position last sent
+  for (;;) {
+    if (changed) {
+      changed = false;
+      await grantAndTell(queue, told);
+      continue;
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > MAX_HISTORY_EVENTS) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof drsCapacity>(queue.state);
+    }
+    const idle = queue.state.holders.length === 0 && queue.state.waiting.length === 0;
+    const woke = await condition(() => changed, idle ? IDLE_EXIT_MS : HOLDER_CHECK_MS);
+    if (woke) continue;
+    if (idle) return;
+    if (queue.state.waiting.length > 0) await reclaimFromClosedRuns(queue);
+  }
+}
+
+/** Grants what fits and tells each run; a run that cannot be told (closed) loses its place. */
+async function grantAndTell(queue: CapacityQueue, told: Map<string, number>): Promise<void> {
+  const granted = queue.grant(new Date().toISOString());
+  await Promise.all(
+    granted.map(async (holder) => {
+      told.delete(holder.requestId);
+      try {
+        await getExternalWorkflowHandle(holder.workflowId, holder.runId).signal(capacityGrantedSignal, {
+          requestId: holder.requestId,
+        });
+      } catch {
+        queue.release(holder.requestId);
+      }
+    }),
+  );
+  const moved = queue
+    .positions()
+    .filter((p) => told.get(p.requestId) !== p.position)
+    .slice(0, POSITION_UPDATES_PER_ROUND);
+  await Promise.all(
+    moved.map(async (p) => {
+      const waiting = queue.state.waiting.find((w) => w.requestId === p.requestId);
+      if (!waiting) return;
+      told.set(p.requestId, p.position);
+      try {
+        await getExternalWorkflowHandle(waiting.workflowId, waiting.runId).signal(capacityPositionSignal, p);
+      } catch {
+        queue.release(p.requestId);
+      }
+    }),
+  );
+  // forget runs that are no longer waiting, so `told` stays as small as the queue
+  for (const id of told.keys()) if (!queue.state.waiting.some((w) => w.requestId === id)) told.delete(id);
+}
+
+async function reclaimFromClosedRuns(queue: CapacityQueue): Promise<void> {
+  const holders = queue.state.holders.map(({ requestId, workflowId, runId }) => ({
+    requestId,
+    workflowId,
+    runId,
+  }));
+  if (holders.length === 0) return;
+  const closed = await queueCalls.closedCapacityHolders({ holders });
+  for (const requestId of closed) queue.release(requestId);
+  if (closed.length > 0) await grantAndTell(queue, new Map());
+}
+
+interface Wait {
+  granted: boolean;
+  position?: CapacityPosition;
+}
+
+export interface CapacityAsk {
+  target: DrsTarget;
+  /** Names the job within the run (`launch`, `cleanup`, …): one place per step. */
+  step: string;
+  sourceServerIds: string[];
+  lane: CapacityLane;
+  purpose: string;
+  deadlineMs: number;
+  /** An abort stops the wait (the place is given up). */
+  aborted?: () => boolean;
+  /** Called once when the run has to wait (the place was not granted at once). */
+  onWait?: () => void;
+}
+
+/**
+ * A run's side of the capacity queue: asks for places, waits, gives them back. Create one per run
+ * (its constructor sets the signal handlers the queue answers on).
+ */
+export class CapacityWaiter {
+  private readonly waits = new Map<string, Wait>();
+  private readonly held = new Map<string, string>(); // requestId → queue workflow id
+  waiting?: CapacityWaitStatus;
+  private waitingFor?: string;
+
+  constructor() {
+    setHandler(capacityGrantedSignal, ({ requestId }) => {
+      const wait = this.waits.get(requestId);
+      if (wait) wait.granted = true;
+    });
+    setHandler(capacityPositionSignal, (p) => {
+      const wait = this.waits.get(p.requestId);
+      if (wait) wait.position = p;
+    });
+  }
+
+  /** The current wait as shown to operators (its position follows the queue's updates). */
+  status(): CapacityWaitStatus | undefined {
+    if (!this.waiting || !this.waitingFor) return undefined;
+    const p = this.waits.get(this.waitingFor)?.position;
+    return p
+      ? { ...this.waiting, position: p.position, jobsInUse: p.jobsInUse, serversInUse: p.serversInUse }
+      : this.waiting;
+  }
+
+  /**
+   * Waits for a place; the request id once granted, undefined when `aborted()` turned true first.
+   * Cancellation and the deadline give the place up (the deadline fails with DeadlineExceeded).
+   */
+  async acquire(ask: CapacityAsk): Promise<string | undefined> {
+    const info = workflowInfo();
+    const requestId = `${info.workflowId}/${info.runId}/${ask.step}`;
+    const queueId = capacityWorkflowId(info.taskQueue, ask.target.region, ask.target.accountId);
+    const wait: Wait = { granted: false };
+    this.waits.set(requestId, wait);
+    this.held.set(requestId, queueId);
+    const aborted = ask.aborted ?? (() => false);
+    const request = {
+      requestId,
+      workflowId: info.workflowId,
+      runId: info.runId,
+      sourceServerIds: ask.sourceServerIds,
+      lane: ask.lane,
+      purpose: ask.purpose,
+      requestedAt: new Date().toISOString(),
+    };
+    try {
+      for (let first = true; ; first = false) {
+        await queueCalls.requestCapacity({ target: ask.target, queueWorkflowId: queueId, request });
+        if (first && !wait.granted && !aborted()) {
+          this.waiting = { purpose: ask.purpose, since: request.requestedAt };
+          this.waitingFor = requestId;
+          ask.onWait?.();
+        }
+        const remainingMs = ask.deadlineMs - Date.now();
+        if (
+          remainingMs <= 0 ||
+          (await condition(() => wait.granted || aborted(), Math.min(remainingMs, REQUEST_REFRESH_MS)))
+        )
+          break;
+      }
+      if (wait.granted) return requestId;
+      await this.release(requestId);
+      if (aborted()) return undefined;
+      const where = wait.position ? ` (place ${wait.position.position} in the queue)` : '';
+      throw ApplicationFailure.nonRetryable(
+        `no DRS capacity for the ${ask.purpose} before its deadline${where}`,
+        DEADLINE_EXCEEDED,
+      );
+    } catch (err) {
+      if (isCancellation(err)) await this.release(requestId);
+      throw err;
+    } finally {
+      this.waits.delete(requestId);
+      if (this.waitingFor === requestId) this.waiting = this.waitingFor = undefined;
+    }
+  }
+
+  /** Gives a place back (or leaves the queue); safe to call twice. */
+  async release(requestId: string): Promise<void> {
+    const queueId = this.held.get(requestId);
+    if (!queueId) return;
+    this.held.delete(requestId);
+    await CancellationScope.nonCancellable(() =>
+      getExternalWorkflowHandle(queueId)
+        .signal(capacityReleaseSignal, { requestId })
+        // the queue ended (terminated by hand): nothing is held there any more
+        .catch(() => undefined),
+    );
+  }
+
+  /** Gives back every place this run still holds (end of run: nothing may leak). */
+  async releaseAll(): Promise<void> {
+    for (const requestId of [...this.held.keys()]) await this.release(requestId);
+  }
+}

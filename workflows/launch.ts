@@ -1,0 +1,150 @@
+// The one lifecycle of a DRS job, shared by drsDrill (launch and cleanup), drsRecovery and
+// drsFailback: take a place in the account's capacity queue, create the job exactly once, follow it
+// to COMPLETED, give the place back, and read why any server did not launch. Instances are resolved
+// by the caller (`resolveInstances`), since what counts as "ours" differs between drill and recovery.
+import { CancellationScope, patched, proxyActivities } from '@temporalio/workflow';
+import type { DrsActivities } from '../activities';
+import type { CapacityLane } from '../common/capacity';
+import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
+import type { CapacityWaiter } from './capacity';
+import { followJob, untilDeadline } from './job-waits';
+import { DRS_CALL_OPTIONS, drs, pollingCalls, type PhaseClock } from './operation-support';
+
+type ActivityProxy = typeof drs;
+
+/**
+ * Runs started before the capacity queue existed replay without it (their histories have no queue
+ * calls); every new run takes places.
+ */
+export const CAPACITY_PATCH = 'capacity-queue';
+
+/** DRS may list a LAUNCHED server's recovery instance a little later. */
+const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
+
+export interface JobSpec {
+  target: DrsTarget;
+  /** Names the step: the capacity request and the job's idempotency tags (`launch`, `cleanup`, …). */
+  step: string;
+  sourceServerIds: string[];
+  lane: CapacityLane;
+  /** What the job is, for operators (e.g. "drill launch of 3 servers"). */
+  purpose: string;
+  /** Waiting for capacity and following the job both end here. */
+  deadlineMs: number;
+  capacity: CapacityWaiter;
+  /** An abort while waiting for capacity gives the place up and launches nothing. */
+  aborted?: () => boolean;
+  /** The run has to wait for capacity (its phase becomes `waiting-for-capacity`). */
+  onWait?: () => void;
+  /** The place was granted (or no queue is used): the job is about to be created. */
+  onGranted?: () => void;
+  /**
+   * Creates the job exactly once (an idempotent activity called through `calls`, whose retries
+   * last until the deadline: a full job quota is waited out); undefined when there was nothing to do.
+   */
+  start: (notBeforeMs: number, calls: ActivityProxy) => Promise<JobSummary | undefined>;
+  /** Every job state seen, the first right after the start. */
+  onJob?: (job: JobSummary) => void;
+  /** False for jobs that launch nothing (a terminate job): no per-server launch failures are read. */
+  launches?: boolean;
+  /**
+   * Keep following the job when the run is cancelled (DRS cannot cancel a job, and a drill's
+   * cleanup needs it ended); otherwise a cancellation stops the wait.
+   */
+  followThroughCancellation?: boolean;
+}
+
+export interface JobRun {
+  /** The job's last state; undefined when `start` had nothing to do. */
+  job?: JobSummary;
+  /** Following the job failed (its deadline passed): the job may still be running. */
+  error?: unknown;
+  /** Failure log lines per server that did not launch. */
+  failures: Record<string, string[]>;
+  /** Gives the capacity place back; done already when the job completed. */
+  release(): Promise<void>;
+}
+
+/** Runs one DRS job start to end; undefined when an abort came while it waited for capacity. */
+export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
+  let requestId: string | undefined;
+  if (patched(CAPACITY_PATCH)) {
+    requestId = await spec.capacity.acquire(spec);
+    if (requestId === undefined) return undefined;
+  }
+  const release = () => (requestId ? spec.capacity.release(requestId) : Promise.resolve());
+  spec.onGranted?.();
+  let job: JobSummary | undefined;
+  try {
+    // Non-cancellable: once the call is sent DRS may have created the job, and the run needs its id.
+    const calls = proxyActivities<DrsActivities>({
+      ...DRS_CALL_OPTIONS,
+      scheduleToCloseTimeout: Math.max(spec.deadlineMs - Date.now(), 60_000),
+    });
+    job = await CancellationScope.nonCancellable(() => spec.start(Date.now(), calls));
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  if (!job) {
+    await release();
+    return { failures: {}, release };
+  }
+  spec.onJob?.(job);
+  const jobId = job.jobId;
+  const follow = () => followJob(spec.target, jobId, spec.deadlineMs, (j) => spec.onJob?.((job = j)));
+  try {
+    job = await (spec.followThroughCancellation ? CancellationScope.nonCancellable(follow) : follow());
+  } catch (err) {
+    // cancelled: the run is ending, so the place goes back; a deadline: the job may still be
+    // running and holds its place until the caller is done with it
+    if (CancellationScope.current().consideredCancelled) await release();
+    return { job, error: err, failures: {}, release };
+  }
+  await release();
+  const failures: Record<string, string[]> = {};
+  // a cancelled run reads no failure log: it only cleans up now
+  const readFailures = spec.launches !== false && !CancellationScope.current().consideredCancelled;
+  const failed = readFailures ? job.servers.filter((s) => s.launchStatus !== 'LAUNCHED') : [];
+  try {
+    if (failed.length > 0)
+      Object.assign(failures, await drs.describeJobFailures({ ...spec.target, jobId: job.jobId }));
+  } catch (err) {
+    return { job, error: err, failures, release };
+  } finally {
+    for (const s of failed)
+      if (!failures[s.sourceServerId]?.length)
+        failures[s.sourceServerId] = [`launch ended ${s.launchStatus ?? 'without a status'}`];
+  }
+  return { job, failures, release };
+}
+
+/** A job's wait for capacity shows as its own phase; once granted the run is back in `back`. */
+export function capacityPhases<P extends string>(phases: PhaseClock<P>, waiting: P, back: P) {
+  return {
+    onWait: () => phases.enter(waiting),
+    onGranted: () => {
+      if (phases.phase === waiting) phases.enter(back);
+    },
+  };
+}
+
+/**
+ * The instances a launch job created for `launchedServerIds`, waiting (retry-as-poll) while DRS has
+ * not listed them yet: drill instances for a drill, recovery instances for a failover.
+ */
+export function resolveInstances(
+  target: DrsTarget,
+  kind: 'drill' | 'recovery',
+  ids: { launchJobId: string; sourceServerIds: string[]; launchedServerIds: string[] },
+): Promise<DrillInstance[]> {
+  return untilDeadline(
+    'recovery instances not listed',
+    Date.now() + INSTANCE_LISTING_GRACE_MS,
+    (remainingMs) => {
+      const calls = pollingCalls(remainingMs);
+      const input = { ...target, ...ids };
+      return kind === 'drill' ? calls.resolveDrillInstances(input) : calls.resolveRecoveryInstances(input);
+    },
+  );
+}

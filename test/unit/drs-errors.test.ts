@@ -50,10 +50,25 @@ describe('DRS error classification', () => {
       new InternalServerException({ message: 'boom', ...meta(500) }),
     );
     assert.equal(server.nonRetryable, false);
-    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    const network = classifyDrsError('DescribeJobs', reset);
-    assert.equal(network.nonRetryable, false);
-    assert.equal(network.type, 'NetworkError');
+    assert.equal(server.type, 'InternalServerException');
+    const gateway = classifyDrsError('DescribeJobs', Object.assign(new Error('bad gateway'), meta(502)));
+    assert.equal(gateway.nonRetryable, false);
+    const status429 = classifyDrsError('DescribeJobs', Object.assign(new Error('slow down'), meta(429)));
+    assert.equal(status429.nonRetryable, false);
+    const network = [
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('getaddrinfo ENOTFOUND drs'), { code: 'ENOTFOUND' }),
+      Object.assign(new Error('no route'), { code: 'EHOSTUNREACH' }),
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      Object.assign(new Error('aborted'), { name: 'AbortError' }),
+    ];
+    for (const err of network) {
+      const failure = classifyDrsError('DescribeJobs', err);
+      assert.equal(failure.nonRetryable, false, err.message);
+      assert.equal(failure.type, 'NetworkError', err.message);
+    }
+    const marked = classifyDrsError('DescribeJobs', Object.assign(new Error('retry me'), { $retryable: {} }));
+    assert.equal(marked.nonRetryable, false);
   });
 
   it('an unknown 4xx or a plain bug is not retried', () => {

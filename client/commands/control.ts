@@ -6,9 +6,8 @@ export function approveCommand(): Command {
   return new Command('approve')
     .description('approve a run waiting at an approval gate (drill validation, plan waves)')
     .argument('<workflow-id>')
-    .option('--note <text>', 'why, for the record')
-    .action(async (workflowId: string, opts: { note?: string }, cmd: Command) => {
-      await withClient(cmd, (drs) => drs.approve(workflowId, opts.note));
+    .action(async (workflowId: string, _opts, cmd: Command) => {
+      await withClient(cmd, (drs) => drs.approve(workflowId));
       console.log(`approved ${workflowId}`);
     });
 }

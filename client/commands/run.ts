@@ -82,7 +82,7 @@ export function statusCommand(): Command {
     process.exitCode = await withClient(cmd, async (drs) => {
       const description = await drs.describe(workflowId);
       const running = description.status.name === 'RUNNING';
-      const progress = await drs.progress(workflowId, description.runId);
+      const progress = await drs.progress({ workflowId, runId: description.runId, type: description.type });
       if (flags.json) {
         console.log(
           JSON.stringify(

@@ -2,7 +2,7 @@
 // and read the final report. drsctl is built on it; other Node code (a chat bot, a portal) can use
 // it the same way:
 //
-//   const drs = await DrsClient.connect(resolveConnectionSettings({}));
+//   const drs = await DrsOperationsClient.connect(resolveConnectionSettings({}));
 //   const run = await drs.start(drillOperation, { sourceServerIds: ['s-…'], region: 'us-east-1' });
 //   const result = await drs.waitForResult(run.workflowId, { onProgress: (p) => console.log(p.phase) });
 import {
@@ -113,7 +113,8 @@ async function guarded<T>(what: string, call: () => Promise<T>): Promise<T> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class DrsClient {
+/** The Temporal-side client for DRS operations (not the AWS SDK's DrsClient). */
+export class DrsOperationsClient {
   readonly schedules: ScheduleManager;
 
   constructor(
@@ -124,9 +125,9 @@ export class DrsClient {
   }
 
   /** Connects to Temporal; throws UnreachableError (exit 3) when the frontend does not answer. */
-  static async connect(settings: ConnectionSettings): Promise<DrsClient> {
+  static async connect(settings: ConnectionSettings): Promise<DrsOperationsClient> {
     const connection: Connection = await connect(settings);
-    return new DrsClient(new Client({ connection, namespace: settings.namespace }), settings);
+    return new DrsOperationsClient(new Client({ connection, namespace: settings.namespace }), settings);
   }
 
   async close(): Promise<void> {

@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { resolveConnectionSettings, type ConnectionFlags } from '../connection';
 import { BadInputError, ExitCode } from '../errors';
-import { DrsClient, type RunResult } from '../lib';
+import { DrsOperationsClient, type RunResult } from '../lib';
 import { createProgressRenderer } from '../progress';
 import { writeReports, type ReportTargets } from '../reports';
 import { serverFailure } from '../reports/report';
@@ -37,13 +37,13 @@ interface GlobalFlags extends Omit<ConnectionFlags, 'connectTimeout'> {
 }
 
 /** Connects with the global flags, runs `fn`, always closes the connection. */
-export async function withClient<T>(command: Command, fn: (drs: DrsClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(command: Command, fn: (drs: DrsOperationsClient) => Promise<T>): Promise<T> {
   const flags = command.optsWithGlobals<GlobalFlags>();
   const settings = resolveConnectionSettings({
     ...flags,
     connectTimeout: parseDuration(flags.connectTimeout, '--connect-timeout'),
   });
-  const drs = await DrsClient.connect(settings);
+  const drs = await DrsOperationsClient.connect(settings);
   try {
     return await fn(drs);
   } finally {
@@ -68,7 +68,7 @@ export function addReportOptions(command: Command): Command {
 
 /** Waits with live progress, writes the reports, prints the outcome; returns the exit code. */
 export async function waitAndReport(
-  drs: DrsClient,
+  drs: DrsOperationsClient,
   workflowId: string,
   flags: WaitFlags,
   runId?: string,

@@ -243,9 +243,7 @@ export class DrsOperationsClient {
       if (!(err instanceof WorkflowFailedError)) throw err;
       const { message, outcome, invalidInput, details } = describeFailure(err);
       // a drill refused in preflight carries its report in the failure; a cancelled one keeps it in `progress`
-      const final = isReport(details)
-        ? details
-        : (await this.progress(run).catch(() => undefined))?.report;
+      const final = isReport(details) ? details : (await this.progress(run).catch(() => undefined))?.report;
       const report = isReport(final)
         ? final
         : reportForFailedRun(operation, workflowId, serverIds(), message, outcome);

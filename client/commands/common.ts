@@ -37,7 +37,10 @@ interface GlobalFlags extends Omit<ConnectionFlags, 'connectTimeout'> {
 }
 
 /** Connects with the global flags, runs `fn`, always closes the connection. */
-export async function withClient<T>(command: Command, fn: (drs: DrsOperationsClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  command: Command,
+  fn: (drs: DrsOperationsClient) => Promise<T>,
+): Promise<T> {
   const flags = command.optsWithGlobals<GlobalFlags>();
   const settings = resolveConnectionSettings({
     ...flags,

@@ -17,9 +17,14 @@ describe('drsctl durations', () => {
 
   it('refuses junk, a bare number and zero, naming the flag', () => {
     for (const text of ['a bit', '', '5', '1h 30m', '-5m', '1d12']) {
-      assert.throws(() => parseDuration(text, '--jitter'), (err: unknown) => {
-        return err instanceof BadInputError && err.message.startsWith(`--jitter: "${text}" is not a duration`);
-      });
+      assert.throws(
+        () => parseDuration(text, '--jitter'),
+        (err: unknown) => {
+          return (
+            err instanceof BadInputError && err.message.startsWith(`--jitter: "${text}" is not a duration`)
+          );
+        },
+      );
     }
     assert.throws(() => parseDuration('0s', '--every'), /--every: must be longer than 0/);
   });

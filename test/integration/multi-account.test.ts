@@ -72,13 +72,10 @@ describe('multi-account: assumed roles and staging accounts (emulator)', () => {
   it('uses its own credentials for its own account (no AssumeRole)', async () => {
     await activities.inspectReplicationTargets({ region: 'us-east-1', sourceServerIds: [] });
     const audit = await emulator.control.audit();
-    assert.deepEqual(
-      audit.map((e) => [e.operation, e.accountId]).sort(),
-      [
-        ['DescribeJobs', DEFAULT_ACCOUNT],
-        ['DescribeSourceServers', DEFAULT_ACCOUNT],
-      ],
-    );
+    assert.deepEqual(audit.map((e) => [e.operation, e.accountId]).sort(), [
+      ['DescribeJobs', DEFAULT_ACCOUNT],
+      ['DescribeSourceServers', DEFAULT_ACCOUNT],
+    ]);
   });
 
   it('shows an extended server with its staging account', async () => {

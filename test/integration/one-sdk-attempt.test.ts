@@ -40,7 +40,11 @@ describe('one SDK attempt per DRS call (emulator)', () => {
   });
 
   it('the same call with maxAttempts 3 is seen three times (the count sees SDK retries)', async () => {
-    const factory = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: 'us-east-1', maxAttempts: 3 });
+    const factory = new DrsClientFactory({
+      endpoint: emulator.url,
+      defaultRegion: 'us-east-1',
+      maxAttempts: 3,
+    });
     assert.equal(await attemptsOfOneCall(factory), 3);
   });
 });

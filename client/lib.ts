@@ -2,9 +2,9 @@
 // and read the final report. drsctl is built on it; other Node code (a chat bot, a portal) can use
 // it the same way:
 //
-//   const drs = await DrsOperationsClient.connect(resolveConnectionSettings({}));
-//   const run = await drs.start(drillOperation, { sourceServerIds: ['s-…'], region: 'us-east-1' });
-//   const result = await drs.waitForResult(run.workflowId, { onProgress: (p) => console.log(p.phase) });
+//   const client = await DrsOperationsClient.connect(resolveConnectionSettings({}));
+//   const run = await client.start(drillOperation, { sourceServerIds: ['s-…'], region: 'us-east-1' });
+//   const result = await client.waitForResult(run.workflowId, { onProgress: (p) => console.log(p.phase) });
 import {
   Client,
   WorkflowFailedError,

@@ -50,18 +50,18 @@ interface GlobalFlags extends Omit<ConnectionFlags, 'connectTimeout'> {
 /** Connects with the global flags, runs `fn`, always closes the connection. */
 export async function withClient<T>(
   command: Command,
-  fn: (drs: DrsOperationsClient) => Promise<T>,
+  fn: (client: DrsOperationsClient) => Promise<T>,
 ): Promise<T> {
   const flags = command.optsWithGlobals<GlobalFlags>();
   const settings = resolveConnectionSettings({
     ...flags,
     connectTimeout: parseDuration(flags.connectTimeout, '--connect-timeout'),
   });
-  const drs = await DrsOperationsClient.connect(settings);
+  const client = await DrsOperationsClient.connect(settings);
   try {
-    return await fn(drs);
+    return await fn(client);
   } finally {
-    await drs.close();
+    await client.close();
   }
 }
 
@@ -82,7 +82,7 @@ export function addReportOptions(command: Command): Command {
 
 /** Waits with live progress, writes the reports, prints the outcome; returns the exit code. */
 export async function waitAndReport(
-  drs: DrsOperationsClient,
+  client: DrsOperationsClient,
   workflowId: string,
   flags: WaitFlags,
   runId?: string,
@@ -90,7 +90,7 @@ export async function waitAndReport(
   const renderer = createProgressRenderer();
   let result: RunResult;
   try {
-    result = await drs.waitForResult(workflowId, {
+    result = await client.waitForResult(workflowId, {
       runId,
       pollIntervalMs: parseDuration(flags.pollInterval, '--poll-interval'),
       onProgress: (p) => renderer.update(p),

@@ -7,10 +7,22 @@
 //  - throttling, 5xx and network errors are retryable, with DRS's Retry-After honoured as the
 //    next retry delay. The retry itself is Temporal's (the SDK makes one attempt, see
 //    drs-client.ts), so the two layers never multiply.
+import {
+  isRetryableByTrait,
+  isThrottlingError,
+  isTransientError,
+} from '@smithy/service-error-classification';
 import { ApplicationFailure } from '@temporalio/common';
 import { NON_RETRYABLE_DRS_ERRORS } from '../common/failures';
 
-const RETRYABLE_DRS_ERRORS = new Set(['ThrottlingException', 'InternalServerException']);
+type SdkError = Parameters<typeof isThrottlingError>[0] & {
+  code?: string;
+  retryAfterSeconds?: number | string;
+};
+
+// Beyond smithy's transient list (timeouts, ECONNRESET/ECONNREFUSED/EPIPE/ETIMEDOUT): DNS and
+// routing failures and an aborted request also mean DRS may never have seen the call.
+const UNREACHABLE_ERROR_CODES = new Set(['EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Calls that create a DRS job, and so count against the account's job quotas. */
 const JOB_CREATING_OPERATIONS = new Set([
@@ -19,32 +31,10 @@ const JOB_CREATING_OPERATIONS = new Set([
   'TerminateRecoveryInstances',
 ]);
 
-/** Node/SDK errors that mean the request may not have reached DRS or its answer was lost. */
-const NETWORK_ERROR_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
-interface SdkErrorLike {
-  name?: string;
-  message?: string;
-  code?: string;
-  $metadata?: { httpStatusCode?: number };
-  $retryable?: unknown;
-  retryAfterSeconds?: number | string;
-}
-
 /** Classifies any error thrown by an SDK call of `operation` as a Temporal ApplicationFailure. */
 export function classifyDrsError(operation: string, err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
-  const e = (err ?? {}) as SdkErrorLike;
+  const e = (err ?? {}) as SdkError;
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;
   const message = `${operation}: ${e.message || name}`;
@@ -58,16 +48,18 @@ export function classifyDrsError(operation: string, err: unknown): ApplicationFa
   if ((NON_RETRYABLE_DRS_ERRORS as readonly string[]).includes(name)) {
     return ApplicationFailure.nonRetryable(message, name);
   }
-  const retryAfterSeconds = Number(e.retryAfterSeconds);
-  const nextRetryDelay = retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
-  if (RETRYABLE_DRS_ERRORS.has(name) || (status !== undefined && status >= 500) || status === 429) {
+  // Throttled (429, ThrottlingException) or a server fault (any 5xx; InternalServerException is
+  // modelled with $fault "server"): the same request may succeed later.
+  if (isThrottlingError(e) || (status ?? 0) >= 500 || e.$fault === 'server') {
+    const retryAfterSeconds = Number(e.retryAfterSeconds);
+    const nextRetryDelay = retryAfterSeconds > 0 ? retryAfterSeconds * 1000 : undefined;
     return ApplicationFailure.create({ message, type: name, nextRetryDelay });
   }
-  if (status === undefined && (NETWORK_ERROR_NAMES.has(name) || NETWORK_ERROR_CODES.has(e.code ?? ''))) {
-    return ApplicationFailure.create({ message, type: 'NetworkError' });
-  }
-  if (status === undefined && e.$retryable) {
-    return ApplicationFailure.create({ message, type: name });
+  if (status === undefined) {
+    if (isTransientError(e) || UNREACHABLE_ERROR_CODES.has(e.code ?? '') || name === 'AbortError') {
+      return ApplicationFailure.create({ message, type: 'NetworkError' });
+    }
+    if (isRetryableByTrait(e)) return ApplicationFailure.create({ message, type: name });
   }
   // Any other 4xx, or an error we cannot place: retrying the same request will not help.
   return ApplicationFailure.nonRetryable(message, name);

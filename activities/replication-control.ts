@@ -11,7 +11,6 @@ import {
   DisconnectSourceServerCommand,
   StartReplicationCommand,
   StopReplicationCommand,
-  paginateListStagingAccounts,
   type SourceServer,
 } from '@aws-sdk/client-drs';
 import { ApplicationFailure } from '@temporalio/common';
@@ -137,23 +136,11 @@ export function createReplicationControlActivities(clients: DrsClientFactory) {
     throw stillWaiting(`replication still catching up (${detail})`);
   }
 
-  /** Staging accounts of this account's extended source servers (ListStagingAccounts). */
-  async function listStagingAccounts(input: DrsTarget): Promise<string[]> {
-    const client = clients.drsClient(input.region, input.accountId);
-    return drsCall('ListStagingAccounts', async () => {
-      const ids: string[] = [];
-      for await (const page of paginateListStagingAccounts({ client }, {}))
-        ids.push(...(page.accounts ?? []).map((a) => a.accountID ?? '').filter(Boolean));
-      return ids;
-    });
-  }
-
   return {
     inspectReplicationTargets,
     stopReplication,
     startReplication,
     disconnectSourceServer,
     pollReplicationStates,
-    listStagingAccounts,
   };
 }

@@ -2,10 +2,9 @@
 // and read the final report. drsctl is built on it; other Node code (a chat bot, a portal) can use
 // it the same way:
 //
-//   const drs = await DrsClient.connect(resolveConnectionSettings({}));
-//   const run = await drs.start(drillOperation, { sourceServerIds: ['s-…'], region: 'us-east-1' });
-//   const result = await drs.waitForResult(run.workflowId, { onProgress: (p) => console.log(p.phase) });
-import type { CapacityWaitStatus } from '../common/capacity';
+//   const client = await DrsOperationsClient.connect(resolveConnectionSettings({}));
+//   const run = await client.start(drillOperation, { sourceServerIds: ['s-…'], region: 'us-east-1' });
+//   const result = await client.waitForResult(run.workflowId, { onProgress: (p) => console.log(p.phase) });
 import {
   Client,
   WorkflowFailedError,
@@ -23,27 +22,34 @@ import {
   WorkflowIdReusePolicy,
 } from '@temporalio/common';
 import { INVALID_INPUT } from '../common/failures';
-import type { Outcome } from '../common/types';
-import { abortSignal, approveSignal, progressQuery } from '../workflows/messages';
+import type { DrillProgress, Outcome } from '../common/types';
+import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
+import type { PlanProgress } from '../common/types-plan';
+import {
+  abortSignal,
+  approveSignal,
+  drillProgressQuery,
+  failbackProgressQuery,
+  planProgressQuery,
+  recoveryProgressQuery,
+  replicationProgressQuery,
+} from '../workflows/messages';
 import { connect, type ConnectionSettings } from './connection';
 import { BadInputError, CliError, OperationFailedError, UnreachableError } from './errors';
 import type { Operation } from './operations';
 import { reportForFailedRun, type OperationReport } from './reports/report';
 import { ScheduleManager } from './schedules';
 
-/** The `progress` query's answer, read generically (every workflow has phase and servers). */
-export interface Progress {
-  phase: string;
-  servers?: { sourceServerId: string; launchStatus?: string; status?: string; [k: string]: unknown }[];
-  launchJobId?: string;
-  launchJobStatus?: string;
-  /** drsPlan: each wave's status and children. */
-  waves?: { name: string; status: string; children?: { outcome?: string }[] }[];
-  /** drsPlan: waves waiting at their `approve` gate. */
-  awaitingApproval?: string[];
-  /** Waiting for a place under DRS's job quotas. */
-  capacity?: CapacityWaitStatus;
-  [field: string]: unknown;
+/** The `progress` query's answer, told apart by `operation`. */
+export type Progress =
+  DrillProgress | RecoveryProgress | FailbackProgress | ReplicationProgress | PlanProgress;
+
+/** A run whose progress to ask: its workflow type picks the typed query. */
+export interface RunRef {
+  workflowId: string;
+  runId?: string;
+  /** The workflow type, e.g. `drsDrill` (from describe). */
+  type: string;
 }
 
 export interface StartedRun {
@@ -100,7 +106,8 @@ async function guarded<T>(what: string, call: () => Promise<T>): Promise<T> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class DrsClient {
+/** The Temporal-side client for DRS operations (not the AWS SDK's DrsClient). */
+export class DrsOperationsClient {
   readonly schedules: ScheduleManager;
 
   constructor(
@@ -111,9 +118,9 @@ export class DrsClient {
   }
 
   /** Connects to Temporal; throws UnreachableError (exit 3) when the frontend does not answer. */
-  static async connect(settings: ConnectionSettings): Promise<DrsClient> {
+  static async connect(settings: ConnectionSettings): Promise<DrsOperationsClient> {
     const connection: Connection = await connect(settings);
-    return new DrsClient(new Client({ connection, namespace: settings.namespace }), settings);
+    return new DrsOperationsClient(new Client({ connection, namespace: settings.namespace }), settings);
   }
 
   async close(): Promise<void> {
@@ -150,28 +157,43 @@ export class DrsClient {
     return guarded(`describing ${workflowId}`, () => this.client.workflow.getHandle(workflowId).describe());
   }
 
-  /** The workflow's `progress` query; undefined when no worker answers in time. */
-  async progress(workflowId: string, runId?: string): Promise<Progress | undefined> {
+  /**
+   * The run's `progress`, through its workflow type's query; undefined for a type we do not know
+   * or when no worker answers in time.
+   */
+  async progress(run: RunRef): Promise<Progress | undefined> {
+    const handle = this.client.workflow.getHandle(run.workflowId, run.runId);
     try {
-      return (await this.client.workflow
-        .getHandle(workflowId, runId)
-        .query(progressQuery)) as unknown as Progress;
+      switch (run.type) {
+        case 'drsDrill':
+          return await handle.query(drillProgressQuery);
+        case 'drsRecovery':
+          return await handle.query(recoveryProgressQuery);
+        case 'drsFailback':
+          return await handle.query(failbackProgressQuery);
+        case 'drsReplication':
+          return await handle.query(replicationProgressQuery);
+        case 'drsPlan':
+          return await handle.query(planProgressQuery);
+        default:
+          return undefined;
+      }
     } catch (err) {
-      const translated = translateTemporalError(err, `querying ${workflowId}`);
+      const translated = translateTemporalError(err, `querying ${run.workflowId}`);
       if (translated instanceof CliError) throw translated;
       return undefined;
     }
   }
 
-  approve(workflowId: string, comment?: string): Promise<void> {
+  approve(workflowId: string): Promise<void> {
     return guarded(`approving ${workflowId}`, () =>
-      this.client.workflow.getHandle(workflowId).signal(approveSignal, { by: 'drsctl', comment }),
+      this.client.workflow.getHandle(workflowId).signal(approveSignal, { by: 'drsctl' }),
     );
   }
 
   abort(workflowId: string, reason: string): Promise<void> {
     return guarded(`aborting ${workflowId}`, () =>
-      this.client.workflow.getHandle(workflowId).signal(abortSignal, { by: 'drsctl', reason }),
+      this.client.workflow.getHandle(workflowId).signal(abortSignal, { reason }),
     );
   }
 
@@ -189,12 +211,13 @@ export class DrsClient {
    */
   async waitForResult(workflowId: string, opts: WaitOptions & { runId?: string } = {}): Promise<RunResult> {
     const handle = this.client.workflow.getHandle(workflowId, opts.runId);
-    const { runId, type } = await this.describe(workflowId).then((d) => ({ runId: d.runId, type: d.type }));
+    const { runId, type } = await this.describe(workflowId);
+    const run = { workflowId, runId, type };
     let last: Progress | undefined;
     let done = false;
     const poller = (async () => {
       while (!done) {
-        const progress = await this.progress(workflowId, runId).catch(() => undefined);
+        const progress = await this.progress(run).catch(() => undefined);
         if (progress && !done) {
           last = progress;
           opts.onProgress?.(progress);
@@ -203,7 +226,9 @@ export class DrsClient {
       }
     })();
     const operation = type.replace(/^drs/, '').toLowerCase();
-    const serverIds = () => (last?.servers ?? []).map((s) => s.sourceServerId);
+    // a plan's progress lists waves, not servers (as before: its failure report names none)
+    const serverIds = () =>
+      !last || last.operation === 'plan' ? [] : last.servers.map((s) => s.sourceServerId);
     try {
       const report = (await guarded(`waiting for ${workflowId}`, () => handle.result())) as OperationReport;
       return { workflowId, runId, report };
@@ -211,9 +236,7 @@ export class DrsClient {
       if (!(err instanceof WorkflowFailedError)) throw err;
       const { message, outcome, invalidInput, details } = describeFailure(err);
       // a drill refused in preflight carries its report in the failure; a cancelled one keeps it in `progress`
-      const final = isReport(details)
-        ? details
-        : (await this.progress(workflowId, runId).catch(() => undefined))?.report;
+      const final = isReport(details) ? details : (await this.progress(run).catch(() => undefined))?.report;
       const report = isReport(final)
         ? final
         : reportForFailedRun(operation, workflowId, serverIds(), message, outcome);

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './errors';
 import { OPERATIONS } from './operations';
-import { abortCommand, approveCommand, cancelCommand } from './commands/control';
+import { controlCommands } from './commands/control';
 import { addConnectionOptions } from './commands/common';
 import { operationCommand, statusCommand } from './commands/run';
 import { scheduleCommand } from './commands/schedule';
@@ -15,13 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   addConnectionOptions(program);
   for (const op of OPERATIONS) program.addCommand(operationCommand(op));
-  for (const command of [
-    statusCommand(),
-    approveCommand(),
-    abortCommand(),
-    cancelCommand(),
-    scheduleCommand(),
-  ]) {
+  for (const command of [statusCommand(), ...controlCommands(), scheduleCommand()]) {
     program.addCommand(command);
   }
   // subcommands inherit the exit override so a usage error is exit code 2, not commander's 1

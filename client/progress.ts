@@ -14,27 +14,40 @@ const DRILL_PHASES = [
   'cleaning-up',
   'done',
 ];
-const SETTLED = new Set(['LAUNCHED', 'FAILED', 'TERMINATED', 'COMPLETED', 'CONTINUOUS', 'SUCCEEDED']);
+/** Server states that no longer change: launch statuses (drill, recovery) and results (failback, replication). */
+const SETTLED = new Set(['LAUNCHED', 'FAILED', 'TERMINATED', 'DONE', 'SKIPPED', 'NOT_READY']);
 
-function serverState(s: NonNullable<Progress['servers']>[number]): string {
-  return String(s.launchStatus ?? s.status ?? s.state ?? '-');
+/** Each server's state: its launch status (drill, recovery) or its result (failback, replication). */
+function serverStates(p: Progress): { sourceServerId: string; state: string }[] {
+  switch (p.operation) {
+    case 'drill':
+    case 'recovery':
+      return p.servers.map((s) => ({ sourceServerId: s.sourceServerId, state: s.launchStatus ?? '-' }));
+    case 'failback':
+    case 'replication':
+      return p.servers.map((s) => ({ sourceServerId: s.sourceServerId, state: s.result }));
+    case 'plan':
+      return [];
+  }
 }
 
-/** One line: phase, job, and every server's state. */
+/** One line: phase, job, and every server's state (a plan: every wave's). */
 export function describeProgress(p: Progress): string {
   const parts = [`phase=${p.phase}`];
-  if (p.launchJobId) parts.push(`job=${p.launchJobId}${p.launchJobStatus ? `(${p.launchJobStatus})` : ''}`);
-  if (typeof p.terminateJobId === 'string') parts.push(`cleanup=${p.terminateJobId}`);
-  if (p.capacity) parts.push(describeCapacityWait(p.capacity));
-  for (const s of p.servers ?? []) parts.push(`${s.sourceServerId}:${serverState(s)}`);
-  for (const w of p.waves ?? []) {
-    const children = w.children ?? [];
-    const done = children.filter((c) => c.outcome !== undefined).length;
-    parts.push(
-      `${w.name}:${w.status}${w.status === 'RUNNING' ? `(${done}/${children.length} children done)` : ''}`,
-    );
+  if ((p.operation === 'drill' || p.operation === 'recovery') && p.launchJobId)
+    parts.push(`job=${p.launchJobId}${p.launchJobStatus ? `(${p.launchJobStatus})` : ''}`);
+  if (p.operation === 'drill' && p.terminateJobId) parts.push(`cleanup=${p.terminateJobId}`);
+  if ('capacity' in p && p.capacity) parts.push(describeCapacityWait(p.capacity));
+  for (const s of serverStates(p)) parts.push(`${s.sourceServerId}:${s.state}`);
+  if (p.operation === 'plan') {
+    for (const w of p.waves) {
+      const done = w.children.filter((c) => c.outcome !== undefined).length;
+      parts.push(
+        `${w.name}:${w.status}${w.status === 'RUNNING' ? `(${done}/${w.children.length} children done)` : ''}`,
+      );
+    }
+    if (p.awaitingApproval.length) parts.push(`awaiting approve: ${p.awaitingApproval.join(',')}`);
   }
-  if (p.awaitingApproval?.length) parts.push(`awaiting approve: ${p.awaitingApproval.join(',')}`);
   return parts.join(' ');
 }
 
@@ -52,11 +65,10 @@ const WAVE_SETTLED = new Set(['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABOR
  * by the share of settled servers while launching.
  */
 export function progressFraction(p: Progress): number {
-  if (p.waves?.length) return p.waves.filter((w) => WAVE_SETTLED.has(w.status)).length / p.waves.length;
-  const servers = p.servers ?? [];
-  const settled = servers.length
-    ? servers.filter((s) => SETTLED.has(serverState(s))).length / servers.length
-    : 0;
+  if (p.operation === 'plan' && p.waves.length)
+    return p.waves.filter((w) => WAVE_SETTLED.has(w.status)).length / p.waves.length;
+  const servers = serverStates(p);
+  const settled = servers.length ? servers.filter((s) => SETTLED.has(s.state)).length / servers.length : 0;
   const index = DRILL_PHASES.indexOf(p.phase);
   if (index < 0) return settled;
   if (p.phase === 'done') return 1;

@@ -9,6 +9,8 @@ import {
   type ScheduleDescription,
   type ScheduleSummary,
 } from '@temporalio/client';
+// the SDK's own parser; the package root re-exports it only as deprecated
+import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import type { ConnectionSettings } from './connection';
 import { BadInputError, OperationFailedError } from './errors';
 import type { Operation } from './operations';
@@ -32,20 +34,23 @@ export interface ScheduleTiming {
   paused?: boolean;
 }
 
-const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
-
-/** `1d12h`, `30m`, `90s` → milliseconds; BadInputError naming the flag otherwise. */
+/**
+ * A duration flag → milliseconds. Each part is a duration string of the Temporal SDK (its `ms`
+ * format: `90s`, `30m`, `12h`, `7d`, `500ms`); parts may be written together (`1h30m`, `1d12h`).
+ * A bare number is refused: `ms` would read it as milliseconds. BadInputError names the flag.
+ */
 export function parseDuration(text: string, flag: string): number {
-  const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text.trim());
-  if (!match || text.trim() === '')
-    throw new BadInputError(`${flag}: "${text}" is not a duration such as 7d, 12h, 1h30m, 90s`);
-  const [, d, h, m, s] = match;
-  const ms = [
-    d && +d * UNIT_MS.d,
-    h && +h * UNIT_MS.h,
-    m && +m * UNIT_MS.m,
-    s && +s * UNIT_MS.s,
-  ].reduce<number>((sum, part) => sum + (part || 0), 0);
+  const bad = new BadInputError(`${flag}: "${text}" is not a duration such as 7d, 12h, 1h30m, 90s`);
+  const parts = text.trim().match(/\d+(?:\.\d+)?[a-z]+/gi) ?? [];
+  if (parts.length === 0 || parts.join('') !== text.trim()) throw bad;
+  let ms = 0;
+  for (const part of parts) {
+    try {
+      ms += msToNumber(part as Duration);
+    } catch {
+      throw bad;
+    }
+  }
   if (ms <= 0) throw new BadInputError(`${flag}: must be longer than 0`);
   return ms;
 }

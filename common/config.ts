@@ -1,22 +1,60 @@
-// Environment configuration shared by the worker and drsctl. Every variable the processes read is
-// declared here (docker-compose.yml is checked against this list by test/deploy/compose.test.ts).
+// Environment configuration: every variable the worker reads is declared here (docs/configuration.md
+// is rendered from these schemas, docker-compose.yml is checked against them), except the
+// TEMPORAL_GRPC_META_<NAME> family (one gRPC header each). drsctl reads the Temporal ones too
+// (common/temporal-connection.ts), and AWS_REGION / AWS_DEFAULT_REGION, CI and
+// GITHUB_STEP_SUMMARY, documented in docs/cli.md.
 import { z } from 'zod';
 
 export const DEFAULT_TASK_QUEUE = 'drs-orchestrator';
+export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
+export const DEFAULT_NAMESPACE = 'default';
 
 const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === '' ? undefined : v));
 
+// Read by common/temporal-connection.ts through @temporalio/envconfig (the Temporal CLI's names);
+// declared here for validation, the reference and docker-compose.yml.
 export const temporalEnvSchema = z.object({
-  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233').describe('Temporal frontend host:port'),
-  TEMPORAL_NAMESPACE: z.string().default('default').describe('Temporal namespace'),
+  TEMPORAL_ADDRESS: z.string().default(DEFAULT_TEMPORAL_ADDRESS).describe('Temporal frontend host:port'),
+  TEMPORAL_NAMESPACE: z.string().default(DEFAULT_NAMESPACE).describe('Temporal namespace'),
   TEMPORAL_TASK_QUEUE: z.string().default(DEFAULT_TASK_QUEUE).describe('task queue the worker polls'),
   TEMPORAL_API_KEY: optionalString.describe('API key (Temporal Cloud); implies TLS'),
-  TEMPORAL_TLS_CERT: optionalString.describe('path to the mTLS client certificate (PEM)'),
-  TEMPORAL_TLS_KEY: optionalString.describe('path to the mTLS client key (PEM)'),
-  TEMPORAL_TLS_CA: optionalString.describe('path to a CA bundle for the server certificate (PEM)'),
+  TEMPORAL_TLS: z
+    .enum(['', 'true', 'false', '1', '0'])
+    .optional()
+    .describe(
+      '`true`/`1`: TLS; `false`/`0`: no TLS even with an API key or TLS files; unset: TLS when either is given',
+    ),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalString.describe('path to the mTLS client certificate (PEM)'),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalString.describe('path to the mTLS client key (PEM)'),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalString.describe(
+    'path to a CA bundle for the server certificate (PEM)',
+  ),
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optionalString.describe(
+    'the mTLS client certificate itself (PEM), instead of a path',
+  ),
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optionalString.describe(
+    'the mTLS client key itself (PEM), instead of a path; never logged',
+  ),
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalString.describe('the CA bundle itself (PEM), instead of a path'),
+  TEMPORAL_TLS_SERVER_NAME: optionalString.describe('server name to verify (SNI override); implies TLS'),
+  TEMPORAL_TLS_CERT: optionalString.describe(
+    'former name of TEMPORAL_TLS_CLIENT_CERT_PATH (wins when both are set)',
+  ),
+  TEMPORAL_TLS_KEY: optionalString.describe(
+    'former name of TEMPORAL_TLS_CLIENT_KEY_PATH (wins when both are set)',
+  ),
+  TEMPORAL_TLS_CA: optionalString.describe(
+    'former name of TEMPORAL_TLS_SERVER_CA_CERT_PATH (wins when both are set)',
+  ),
+  TEMPORAL_CONFIG_FILE: optionalString.describe(
+    "the Temporal CLI's TOML profile file; unset: `~/.config/temporalio/temporal.toml` if it exists",
+  ),
+  TEMPORAL_PROFILE: optionalString.describe(
+    'profile of that file to use (variables override its values); unset: `default`',
+  ),
 });
 
 export const awsEnvSchema = z.object({

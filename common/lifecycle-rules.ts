@@ -1,9 +1,9 @@
 // Which DRS state allows which call, for replication control and failback, as pure functions over
 // what the activities observed. The workflows decide with them BEFORE any mutating call, so refused
-// input never reaches DRS. Rules are the seed pages' (../shared/seeds): RetryDataReplication only
-// for STALLED/DISCONNECTED/STOPPED, no DisconnectSourceServer while a Recovery Instance exists,
-// StartFailbackLaunch only from FAILBACK_READY_FOR_LAUNCH, MGN StartReplication for
-// SNAPSHOT_SHIPPING agents. Deterministic: safe in workflow code.
+// input never reaches DRS. The rules, as the DRS and MGN API references state them:
+// RetryDataReplication only for STALLED/DISCONNECTED/STOPPED, no DisconnectSourceServer while a
+// Recovery Instance exists, StartFailbackLaunch only from FAILBACK_READY_FOR_LAUNCH, MGN
+// StartReplication for SNAPSHOT_SHIPPING agents. Deterministic: safe in workflow code.
 import { REPAIRABLE_REPLICATION_STATES } from './drill-rules';
 import type { FailbackInstance, ReplicationAction, ReplicationTarget } from './types-lifecycle';
 

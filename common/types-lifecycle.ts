@@ -2,7 +2,7 @@
 // replication control (drsReplication). Validated plans, reports and progress snapshots. Plain data
 // only, safe in workflow code. Drill's types (common/types.ts) are reused where the shape is the same.
 import type { CapacityWaitStatus } from './capacity';
-import type { DrillPhase, DrillReport, DrillServerReport, DrsTarget, JobStatus, Outcome } from './types';
+import type { DrillPhase, DrillReport, DrsTarget, JobStatus, Outcome } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // drsRecovery
@@ -196,6 +196,3 @@ export interface ReplicationProgress {
   abortReason?: string;
   report?: ReplicationReport;
 }
-
-/** Per-server recovery report: drill's shape. */
-export type RecoveryServerReport = DrillServerReport;

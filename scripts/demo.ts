@@ -14,7 +14,7 @@ import type { DrillInput } from '../common/inputs';
 import type { DrillProgress, DrillReport } from '../common/types';
 import { emulatorClientConfig, pickHealthyServers, startEmulator } from '../emulator';
 import { drsDrill } from '../workflows';
-import { progressQuery } from '../workflows/messages';
+import { drillProgressQuery } from '../workflows/messages';
 import { startDevServer } from './lib/dev-server';
 
 interface DemoOptions {
@@ -132,7 +132,7 @@ async function main(opts: DemoOptions): Promise<number> {
     let finished = false;
     void result.finally(() => (finished = true)).catch(() => undefined);
     while (!finished) {
-      const progress = await handle.query(progressQuery).catch(() => undefined);
+      const progress = await handle.query(drillProgressQuery).catch(() => undefined);
       if (progress) printProgress(progress, last);
       await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
     }

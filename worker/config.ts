@@ -1,6 +1,8 @@
 // The worker's whole configuration, read once from the environment at start. Every variable it
 // reads is in `workerConfigSchema` (docs/configuration.md and docker-compose.yml are checked
-// against it by tests), and a bad value stops the process with one message naming each variable.
+// against it by tests) but the TEMPORAL_GRPC_META_<NAME> headers; the Temporal connection may also
+// come from a profile file (common/temporal-connection.ts). A bad value stops the process with one
+// message naming each variable.
 import {
   awsAccountRolesEnvSchema,
   awsCredentialEnvSchema,
@@ -10,6 +12,12 @@ import {
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
+import {
+  describeTemporalSettings,
+  resolveTemporalSettings,
+  TemporalSettingsError,
+  type TemporalSettings,
+} from '../common/temporal-connection';
 import type { z } from 'zod';
 import type { CapacityLimits } from '../common/capacity';
 import type { LogLevel } from './logging';
@@ -21,13 +29,6 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .superRefine((env, ctx) => {
-    if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT'],
-        message: 'mTLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY',
-      });
-    }
     if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
       ctx.addIssue({
         code: 'custom',
@@ -41,13 +42,7 @@ export const workerConfigSchema = temporalEnvSchema
 export const WORKER_ENV_VARS: readonly string[] = Object.keys(workerConfigSchema.shape);
 
 export interface WorkerConfig {
-  temporal: {
-    address: string;
-    namespace: string;
-    taskQueue: string;
-    apiKey?: string;
-    tls?: { certFile?: string; keyFile?: string; caFile?: string };
-  };
+  temporal: TemporalSettings;
   aws: {
     region: string;
     drsEndpoint?: string;
@@ -78,17 +73,14 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  const useTls = Boolean(e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA || e.TEMPORAL_API_KEY);
+  let temporal: TemporalSettings;
+  try {
+    temporal = resolveTemporalSettings(env);
+  } catch (err) {
+    throw err instanceof TemporalSettingsError ? new ConfigError(err.message) : err;
+  }
   return {
-    temporal: {
-      address: e.TEMPORAL_ADDRESS,
-      namespace: e.TEMPORAL_NAMESPACE,
-      taskQueue: e.TEMPORAL_TASK_QUEUE,
-      apiKey: e.TEMPORAL_API_KEY,
-      tls: useTls
-        ? { certFile: e.TEMPORAL_TLS_CERT, keyFile: e.TEMPORAL_TLS_KEY, caFile: e.TEMPORAL_TLS_CA }
-        : undefined,
-    },
+    temporal,
     aws: {
       region: e.AWS_REGION,
       drsEndpoint: e.DRS_ENDPOINT,
@@ -117,10 +109,9 @@ function parseRoleArns(list: string | undefined): Record<string, string> {
 
 /** What the startup log line shows: everything but secrets, which appear only as "set". */
 export function describeConfig(config: WorkerConfig): Record<string, unknown> {
-  const { apiKey, ...temporal } = config.temporal;
   return {
     ...config,
-    temporal: { ...temporal, apiKey: apiKey ? 'set' : 'unset' },
+    temporal: describeTemporalSettings(config.temporal),
     aws: { ...config.aws, credentials: 'AWS SDK default chain' },
   };
 }

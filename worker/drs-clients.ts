@@ -1,6 +1,7 @@
 // The worker's DRS clients: the activities' DrsClientFactory with per-account assumed roles and a
 // per-request metrics middleware (calls by operation and result, throttles).
 import type { DrsClient } from '@aws-sdk/client-drs';
+import { isThrottlingError } from '@smithy/service-error-classification';
 import type { MetricMeter } from '@temporalio/common';
 import { assumedRoleCredentials, roleInEachAccount } from '../activities/credentials';
 import { DrsClientFactory, type DrsCredentials } from '../activities/drs-client';
@@ -32,8 +33,7 @@ export function accountCredentials(
 }
 
 function callResult(err: unknown): DrsCallResult {
-  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return e.name === 'ThrottlingException' || e.$metadata?.httpStatusCode === 429 ? 'throttled' : 'error';
+  return isThrottlingError(err as Parameters<typeof isThrottlingError>[0]) ? 'throttled' : 'error';
 }
 
 /**

@@ -10,6 +10,7 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
 const SECRET_FIELDS = [
   'apiKey',
   'TEMPORAL_API_KEY',
+  'TEMPORAL_TLS_CLIENT_KEY_DATA',
   'AWS_SECRET_ACCESS_KEY',
   'AWS_SESSION_TOKEN',
   'secretAccessKey',

@@ -1,8 +1,8 @@
 // Graceful shutdown on SIGTERM (orchestrators) and SIGINT (Ctrl-C): the first signal asks the
 // worker to stop polling and drain — in-flight activities get the grace time to finish, then are
-// cancelled so their attempt fails and another worker retries it (DRS job waits resume from their
-// heartbeat) — and arms a hard bound after which the process exits whatever is still running.
-// A second signal exits at once.
+// cancelled so their attempt fails and another worker retries it (a DRS job wait is one short
+// describe per attempt, so a retry simply polls again) — and arms a hard bound after which the
+// process exits whatever is still running. A second signal exits at once.
 import type pino from 'pino';
 
 export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];

@@ -26,7 +26,7 @@ import type { DrillInstance, DrillPlan, DrillReport } from '../common/types';
 import { DrillRecord } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, resolveInstances, runJob, type JobRun } from './launch';
-import { abortSignal, approveSignal, progressQuery } from './messages';
+import { abortSignal, approveSignal, drillProgressQuery } from './messages';
 import {
   drs,
   errorMessage,
@@ -40,7 +40,7 @@ import {
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
-  setHandler(progressQuery, () => record.progress());
+  setHandler(drillProgressQuery, () => record.progress());
   setHandler(approveSignal, () => void (record.approved = true));
   setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
 

@@ -2,28 +2,39 @@
 import { Command, Option } from 'commander';
 import { resolveConnectionSettings, type ConnectionFlags } from '../connection';
 import { BadInputError, ExitCode } from '../errors';
-import { DrsClient, type RunResult } from '../lib';
+import { DrsOperationsClient, type RunResult } from '../lib';
 import { createProgressRenderer } from '../progress';
 import { writeReports, type ReportTargets } from '../reports';
 import { serverFailure } from '../reports/report';
 import { parseDuration } from '../schedules';
 
-/** Connection flags with the Temporal CLI's names; the env variable each one falls back to is shown. */
+/**
+ * Connection flags with the Temporal CLI's names. Each overrides its variable (named in the help)
+ * and the profile file; common/temporal-connection.ts reads those itself.
+ */
 export function addConnectionOptions(program: Command): Command {
   return program
-    .addOption(new Option('--address <host:port>', 'Temporal frontend').env('TEMPORAL_ADDRESS'))
-    .addOption(new Option('-n, --namespace <name>', 'Temporal namespace').env('TEMPORAL_NAMESPACE'))
-    .addOption(new Option('--api-key <key>', 'API key (Temporal Cloud); implies TLS').env('TEMPORAL_API_KEY'))
-    .addOption(new Option('--tls', 'connect with TLS (implied by an API key or TLS files)'))
-    .addOption(new Option('--tls-cert-path <file>', 'mTLS client certificate (PEM)').env('TEMPORAL_TLS_CERT'))
-    .addOption(new Option('--tls-key-path <file>', 'mTLS client key (PEM)').env('TEMPORAL_TLS_KEY'))
+    .addOption(new Option('--address <host:port>', 'Temporal frontend (TEMPORAL_ADDRESS)'))
+    .addOption(new Option('-n, --namespace <name>', 'Temporal namespace (TEMPORAL_NAMESPACE)'))
+    .addOption(new Option('--api-key <key>', 'API key (Temporal Cloud); implies TLS (TEMPORAL_API_KEY)'))
+    .addOption(new Option('--tls', 'connect with TLS (TEMPORAL_TLS; implied by an API key or TLS files)'))
     .addOption(
-      new Option('--tls-ca-path <file>', 'CA bundle for the server certificate (PEM)').env('TEMPORAL_TLS_CA'),
+      new Option('--tls-cert-path <file>', 'mTLS client certificate (PEM) (TEMPORAL_TLS_CLIENT_CERT_PATH)'),
     )
-    .addOption(new Option('--tls-server-name <name>', 'server name to verify (SNI override)'))
+    .addOption(new Option('--tls-key-path <file>', 'mTLS client key (PEM) (TEMPORAL_TLS_CLIENT_KEY_PATH)'))
     .addOption(
-      new Option('--task-queue <name>', 'task queue the DRS worker polls').env('TEMPORAL_TASK_QUEUE'),
+      new Option(
+        '--tls-ca-path <file>',
+        'CA bundle for the server certificate (PEM) (TEMPORAL_TLS_SERVER_CA_CERT_PATH)',
+      ),
     )
+    .addOption(
+      new Option(
+        '--tls-server-name <name>',
+        'server name to verify (SNI override) (TEMPORAL_TLS_SERVER_NAME)',
+      ),
+    )
+    .addOption(new Option('--task-queue <name>', 'task queue the DRS worker polls (TEMPORAL_TASK_QUEUE)'))
     .addOption(
       new Option(
         '--connect-timeout <duration>',
@@ -37,17 +48,20 @@ interface GlobalFlags extends Omit<ConnectionFlags, 'connectTimeout'> {
 }
 
 /** Connects with the global flags, runs `fn`, always closes the connection. */
-export async function withClient<T>(command: Command, fn: (drs: DrsClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(
+  command: Command,
+  fn: (client: DrsOperationsClient) => Promise<T>,
+): Promise<T> {
   const flags = command.optsWithGlobals<GlobalFlags>();
   const settings = resolveConnectionSettings({
     ...flags,
     connectTimeout: parseDuration(flags.connectTimeout, '--connect-timeout'),
   });
-  const drs = await DrsClient.connect(settings);
+  const client = await DrsOperationsClient.connect(settings);
   try {
-    return await fn(drs);
+    return await fn(client);
   } finally {
-    await drs.close();
+    await client.close();
   }
 }
 
@@ -68,7 +82,7 @@ export function addReportOptions(command: Command): Command {
 
 /** Waits with live progress, writes the reports, prints the outcome; returns the exit code. */
 export async function waitAndReport(
-  drs: DrsClient,
+  client: DrsOperationsClient,
   workflowId: string,
   flags: WaitFlags,
   runId?: string,
@@ -76,7 +90,7 @@ export async function waitAndReport(
   const renderer = createProgressRenderer();
   let result: RunResult;
   try {
-    result = await drs.waitForResult(workflowId, {
+    result = await client.waitForResult(workflowId, {
       runId,
       pollIntervalMs: parseDuration(flags.pollInterval, '--poll-interval'),
       onProgress: (p) => renderer.update(p),

@@ -1,35 +1,44 @@
 // `drsctl approve | abort | cancel <workflow-id>`: the gates and the emergency stop.
 import { Command } from 'commander';
+import type { DrsOperationsClient } from '../lib';
 import { withClient } from './common';
 
-export function approveCommand(): Command {
-  return new Command('approve')
-    .description('approve a run waiting at an approval gate (drill validation, plan waves)')
+/** `<name> <workflow-id>`: sends one message to the run and says so. */
+function runCommand<O>(
+  name: string,
+  description: string,
+  send: (client: DrsOperationsClient, workflowId: string, opts: O) => Promise<void>,
+  done: string,
+): Command {
+  return new Command(name)
+    .description(description)
     .argument('<workflow-id>')
-    .option('--note <text>', 'why, for the record')
-    .action(async (workflowId: string, opts: { note?: string }, cmd: Command) => {
-      await withClient(cmd, (drs) => drs.approve(workflowId, opts.note));
-      console.log(`approved ${workflowId}`);
+    .action(async (workflowId: string, opts: O, cmd: Command) => {
+      await withClient(cmd, (client) => send(client, workflowId, opts));
+      console.log(`${done} ${workflowId}`);
     });
 }
 
-export function abortCommand(): Command {
-  return new Command('abort')
-    .description('abort a run gracefully: it stops at the next step and cleans up what it launched')
-    .argument('<workflow-id>')
-    .option('--reason <text>', 'why, shown in the report', 'aborted with drsctl')
-    .action(async (workflowId: string, opts: { reason: string }, cmd: Command) => {
-      await withClient(cmd, (drs) => drs.abort(workflowId, opts.reason));
-      console.log(`abort requested for ${workflowId}`);
-    });
-}
-
-export function cancelCommand(): Command {
-  return new Command('cancel')
-    .description('cancel a run (Temporal cancellation); a drill still terminates its drill instances')
-    .argument('<workflow-id>')
-    .action(async (workflowId: string, _opts, cmd: Command) => {
-      await withClient(cmd, (drs) => drs.cancel(workflowId));
-      console.log(`cancellation requested for ${workflowId}`);
-    });
+/** approve, abort and cancel, in the order `drsctl --help` lists them. */
+export function controlCommands(): Command[] {
+  return [
+    runCommand(
+      'approve',
+      'approve a run waiting at an approval gate (drill validation, plan waves)',
+      (client, workflowId) => client.approve(workflowId),
+      'approved',
+    ),
+    runCommand<{ reason: string }>(
+      'abort',
+      'abort a run gracefully: it stops at the next step and cleans up what it launched',
+      (client, workflowId, opts) => client.abort(workflowId, opts.reason),
+      'abort requested for',
+    ).option('--reason <text>', 'why, shown in the report', 'aborted with drsctl'),
+    runCommand(
+      'cancel',
+      'cancel a run (Temporal cancellation); a drill still terminates its drill instances',
+      (client, workflowId) => client.cancel(workflowId),
+      'cancellation requested for',
+    ),
+  ];
 }

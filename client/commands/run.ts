@@ -48,8 +48,8 @@ export function operationCommand(operation: Operation): Command {
     const flags = cmd.opts<RunFlags>();
     // validated before connecting: bad input never starts anything (exit 2)
     const { input } = buildInput(operation, readInput(cmd));
-    process.exitCode = await withClient(cmd, async (drs) => {
-      const run = await drs.start(operation, input, { workflowId: flags.workflowId });
+    process.exitCode = await withClient(cmd, async (client) => {
+      const run = await client.start(operation, input, { workflowId: flags.workflowId });
       console.error(
         `${run.attached ? 'attached to running' : 'started'} ${operation.workflowType} ${run.workflowId} (run ${run.runId})`,
       );
@@ -57,7 +57,7 @@ export function operationCommand(operation: Operation): Command {
         console.log(run.workflowId);
         return ExitCode.SUCCEEDED;
       }
-      return waitAndReport(drs, run.workflowId, flags, run.runId);
+      return waitAndReport(client, run.workflowId, flags, run.runId);
     });
   });
   return command;
@@ -79,10 +79,14 @@ export function statusCommand(): Command {
   addReportOptions(command);
   return command.action(async (workflowId: string, _opts, cmd: Command) => {
     const flags = cmd.opts<StatusFlags>();
-    process.exitCode = await withClient(cmd, async (drs) => {
-      const description = await drs.describe(workflowId);
+    process.exitCode = await withClient(cmd, async (client) => {
+      const description = await client.describe(workflowId);
       const running = description.status.name === 'RUNNING';
-      const progress = await drs.progress(workflowId, description.runId);
+      const progress = await client.progress({
+        workflowId,
+        runId: description.runId,
+        type: description.type,
+      });
       if (flags.json) {
         console.log(
           JSON.stringify(
@@ -106,7 +110,7 @@ export function statusCommand(): Command {
         if (progress) console.log(`  ${describeProgress(progress)}`);
       }
       if (running && !flags.wait) return ExitCode.SUCCEEDED;
-      return waitAndReport(drs, workflowId, flags, description.runId);
+      return waitAndReport(client, workflowId, flags, description.runId);
     });
   });
 }

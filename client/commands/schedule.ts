@@ -48,7 +48,7 @@ function createCommand(operation: Operation): Command {
       paused: flags.paused,
     };
     validateTiming(timing);
-    await withClient(cmd, (drs) => drs.schedules.create(flags.scheduleId, operation, input, timing));
+    await withClient(cmd, (client) => client.schedules.create(flags.scheduleId, operation, input, timing));
     console.log(`created schedule ${flags.scheduleId}`);
   });
 }
@@ -104,7 +104,7 @@ export function scheduleCommand(): Command {
     .description('list schedules')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
-      const all = await withClient(cmd, (drs) => drs.schedules.list());
+      const all = await withClient(cmd, (client) => client.schedules.list());
       if (opts.json) {
         console.log(
           JSON.stringify(
@@ -136,7 +136,7 @@ export function scheduleCommand(): Command {
     .argument('<schedule-id>')
     .option('--json', 'print JSON')
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
-      const d = await withClient(cmd, (drs) => drs.schedules.describe(id));
+      const d = await withClient(cmd, (client) => client.schedules.describe(id));
       if (opts.json)
         console.log(
           JSON.stringify(
@@ -165,7 +165,7 @@ export function scheduleCommand(): Command {
       .argument('<schedule-id>')
       .option('--note <text>', 'why, shown with the schedule')
       .action(async (id: string, opts: { note?: string }, cmd: Command) => {
-        await withClient(cmd, (drs) => drs.schedules[name](id, opts.note));
+        await withClient(cmd, (client) => client.schedules[name](id, opts.note));
         console.log(`${verb} schedule ${id}`);
       });
   }
@@ -180,7 +180,7 @@ export function scheduleCommand(): Command {
       ),
     )
     .action(async (id: string, opts: { overlap?: OverlapPolicy }, cmd: Command) => {
-      await withClient(cmd, (drs) => drs.schedules.trigger(id, opts.overlap));
+      await withClient(cmd, (client) => client.schedules.trigger(id, opts.overlap));
       console.log(`triggered schedule ${id}`);
     });
 
@@ -189,7 +189,7 @@ export function scheduleCommand(): Command {
     .description('delete a schedule (runs already started go on)')
     .argument('<schedule-id>')
     .action(async (id: string, _opts, cmd: Command) => {
-      await withClient(cmd, (drs) => drs.schedules.delete(id));
+      await withClient(cmd, (client) => client.schedules.delete(id));
       console.log(`deleted schedule ${id}`);
     });
   return schedule;

@@ -151,7 +151,7 @@ describe('drsctl (real binary, dev server, emulator)', function () {
 
   it('approve lets a drill waiting at its gate finish: status --wait exits 0', async () => {
     const workflowId = await drillAtApprovalGate(servers[0]);
-    const approve = await stack.drsctl(['approve', workflowId, '--note', 'app checked']);
+    const approve = await stack.drsctl(['approve', workflowId]);
     assert.equal(approve.code, 0, approve.stderr);
     const done = await stack.drsctl(['status', workflowId, '--wait']);
     assert.equal(done.code, 0, `${done.stdout}\n${done.stderr}`);

@@ -115,7 +115,7 @@ describe('drsctl input', () => {
     );
   });
 
-  it('reads connection settings from flags, then TEMPORAL_* variables (and the Temporal CLI aliases)', () => {
+  it('reads connection settings from flags, then TEMPORAL_* variables (the Temporal CLI names too)', () => {
     const env = {
       TEMPORAL_ADDRESS: 'temporal.example:7233',
       TEMPORAL_NAMESPACE: 'dr',
@@ -126,10 +126,10 @@ describe('drsctl input', () => {
     assert.equal(s.address, 'temporal.example:7233');
     assert.equal(s.namespace, 'override');
     assert.equal(s.taskQueue, 'drs-orchestrator');
-    assert.equal(s.tlsCertPath, '/certs/client.pem');
-    assert.equal(s.tls, true);
-    assert.equal(resolveConnectionSettings({ apiKey: 'k' }, {}).tls, true);
-    assert.equal(resolveConnectionSettings({}, {}).tls, false);
+    assert.deepEqual(s.tls?.clientCert, { path: '/certs/client.pem', from: 'TEMPORAL_TLS_CLIENT_CERT_PATH' });
+    assert.ok(s.tls);
+    assert.ok(resolveConnectionSettings({ apiKey: 'k' }, {}).tls);
+    assert.equal(resolveConnectionSettings({}, {}).tls, undefined);
     assert.throws(() => resolveConnectionSettings({ tlsCertPath: '/c.pem' }, {}), BadInputError);
   });
 });

@@ -8,7 +8,7 @@ import { createActivities } from '../../activities';
 import { DrsClientFactory } from '../../activities/drs-client';
 import { emulatorClientConfig, pickHealthyServers, startEmulator } from '../../emulator';
 import { drsDrill } from '../../workflows';
-import { progressQuery } from '../../workflows/messages';
+import { drillProgressQuery } from '../../workflows/messages';
 import { devServerEnv } from '../helpers/temporal';
 
 describe('drill end to end (dev server + worker + emulator)', function () {
@@ -42,7 +42,7 @@ describe('drill end to end (dev server + worker + emulator)', function () {
         const result = handle.result();
         const watching = (async () => {
           for (;;) {
-            const progress = await handle.query(progressQuery).catch(() => undefined);
+            const progress = await handle.query(drillProgressQuery).catch(() => undefined);
             if (progress) phases.add(progress.phase);
             if (progress?.phase === 'done') return;
             await new Promise((r) => setTimeout(r, 500));

@@ -1,5 +1,6 @@
-// The product rules from the DRS API pages (../shared/seeds/) and the service quotas, seen as typed
-// SDK exceptions.
+// The DRS API's product rules (which replication states RetryDataReplication and
+// DisconnectSourceServer accept, one active job per server, what a launch leaves behind) and the
+// service quotas, seen as typed SDK exceptions.
 import assert from 'node:assert/strict';
 import {
   ConflictException,

@@ -87,9 +87,14 @@ describe('test harness', () => {
     useDrillHarness((harness) => (h = harness));
     let leaked: DrillHarness | undefined;
 
-    it('(takes a time lock nobody releases, as the server itself sometimes does)', async () => {
+    it('takes a time lock nobody releases (as the server itself sometimes does): time stops skipping', async () => {
       leaked = h;
-      await h.env.connection.testService?.lockTimeSkipping({});
+      const testService = h.env.connection.testService;
+      assert.ok(testService, 'a time-skipping server');
+      // two locks: the probe's sleep lifts one of them until the sleep ends, an hour later
+      await testService.lockTimeSkipping({});
+      await testService.lockTimeSkipping({});
+      assert.equal(await timeSkips(h.env, 2_000), false);
     });
 
     it('is replaced by a fresh one before the next test', async () => {

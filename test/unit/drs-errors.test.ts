@@ -1,21 +1,17 @@
-// How DRS errors become Temporal failures: which ones stop, which ones retry, and that the SDK
-// makes exactly one attempt per activity attempt (so the two retry layers never multiply).
+// How DRS errors become Temporal failures: which ones stop and which ones retry (that the SDK
+// makes one attempt per call is counted on the wire in test/integration/one-sdk-attempt.test.ts).
 import { strict as assert } from 'node:assert';
 import {
   AccessDeniedException,
   ConflictException,
-  DescribeJobsCommand,
-  DrsClient,
   InternalServerException,
   ResourceNotFoundException,
   ThrottlingException,
   UninitializedAccountException,
   ValidationException,
 } from '@aws-sdk/client-drs';
-import { ApplicationFailure } from '@temporalio/common';
-import { mockClient } from 'aws-sdk-client-mock';
 import { DrsClientFactory } from '../../activities/drs-client';
-import { classifyDrsError, drsCall } from '../../activities/errors';
+import { classifyDrsError } from '../../activities/errors';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 
@@ -50,33 +46,30 @@ describe('DRS error classification', () => {
       new InternalServerException({ message: 'boom', ...meta(500) }),
     );
     assert.equal(server.nonRetryable, false);
-    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-    const network = classifyDrsError('DescribeJobs', reset);
-    assert.equal(network.nonRetryable, false);
-    assert.equal(network.type, 'NetworkError');
+    assert.equal(server.type, 'InternalServerException');
+    const gateway = classifyDrsError('DescribeJobs', Object.assign(new Error('bad gateway'), meta(502)));
+    assert.equal(gateway.nonRetryable, false);
+    const status429 = classifyDrsError('DescribeJobs', Object.assign(new Error('slow down'), meta(429)));
+    assert.equal(status429.nonRetryable, false);
+    const network = [
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      Object.assign(new Error('getaddrinfo ENOTFOUND drs'), { code: 'ENOTFOUND' }),
+      Object.assign(new Error('no route'), { code: 'EHOSTUNREACH' }),
+      Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
+      Object.assign(new Error('aborted'), { name: 'AbortError' }),
+    ];
+    for (const err of network) {
+      const failure = classifyDrsError('DescribeJobs', err);
+      assert.equal(failure.nonRetryable, false, err.message);
+      assert.equal(failure.type, 'NetworkError', err.message);
+    }
+    const marked = classifyDrsError('DescribeJobs', Object.assign(new Error('retry me'), { $retryable: {} }));
+    assert.equal(marked.nonRetryable, false);
   });
 
   it('an unknown 4xx or a plain bug is not retried', () => {
     assert.equal(classifyDrsError('X', Object.assign(new Error('teapot'), meta(418))).nonRetryable, true);
     assert.equal(classifyDrsError('X', new TypeError('undefined is not a function')).nonRetryable, true);
-  });
-
-  it('drsCall makes one SDK attempt and hands retrying to Temporal', async () => {
-    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
-    const client = clients.drsClient('us-east-1');
-    const mock = mockClient(client);
-    mock.on(DescribeJobsCommand).rejects(new ThrottlingException({ message: 'slow down', ...meta(429) }));
-    try {
-      await assert.rejects(
-        drsCall('DescribeJobs', () => client.send(new DescribeJobsCommand({}))),
-        (err: unknown) => err instanceof ApplicationFailure && err.type === 'ThrottlingException',
-      );
-      assert.equal(mock.commandCalls(DescribeJobsCommand).length, 1);
-      assert.equal(await client.config.maxAttempts(), 1, 'the SDK itself does not retry');
-    } finally {
-      mock.restore();
-      clients.destroy();
-    }
   });
 
   it('caches one client per account and region', () => {
@@ -88,13 +81,5 @@ describe('DRS error classification', () => {
     } finally {
       clients.destroy();
     }
-  });
-});
-
-describe('DrsClient defaults', () => {
-  it('the plain SDK would retry 3 times on its own (why the factory sets maxAttempts 1)', async () => {
-    const client = new DrsClient({ region: 'us-east-1' });
-    assert.equal(await client.config.maxAttempts(), 3);
-    client.destroy();
   });
 });

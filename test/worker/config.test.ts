@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, describeConfig, loadWorkerConfig } from '../../worker/config';
-import { connectionOptions } from '../../worker/connection';
+import { temporalConnectionOptions as connectionOptions } from '../../common/temporal-connection';
+import { connectToTemporal } from '../../worker/connection';
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
   try {
@@ -24,6 +25,7 @@ describe('worker configuration', () => {
       taskQueue: 'drs-orchestrator',
       apiKey: undefined,
       tls: undefined,
+      grpcMeta: undefined,
     });
     assert.equal(config.aws.region, 'us-east-1');
     assert.equal(config.aws.drsEndpoint, undefined);
@@ -113,13 +115,13 @@ describe('worker connection options', () => {
     assert.equal(options.tls.serverRootCACertificate?.toString(), 'CA');
   });
 
-  it('names the variable whose file cannot be read', () => {
+  it('names the variable whose file cannot be read (a configuration error: exit 2)', async () => {
     const temporal = loadWorkerConfig({
       TEMPORAL_TLS_CERT: file('c.pem', 'CERT'),
       TEMPORAL_TLS_KEY: path.join(dir, 'missing.key'),
     }).temporal;
-    assert.throws(
-      () => connectionOptions(temporal),
+    await assert.rejects(
+      () => connectToTemporal(temporal),
       (err: Error) => {
         assert.ok(err instanceof ConfigError);
         assert.match(err.message, /^TEMPORAL_TLS_KEY: cannot read .*missing\.key: ENOENT/);

@@ -18,7 +18,6 @@ import {
   type RunningEmulator,
 } from '../../emulator';
 import { drsDrill } from '../../workflows';
-import { progressQuery } from '../../workflows/messages';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { TimeSkippingStalled, skippingResult, timeSkips, whileTimeSkips } from '../helpers/time-skipping';
 
@@ -118,7 +117,8 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
     waitForProgress<P>(handle: WorkflowHandle, done: (p: P) => boolean, stepMs = 5000) {
       return guarded(`waiting for progress of ${handle.workflowId}`, async (signal) => {
         for (let i = 0; i < 2000; i++) {
-          const progress = (await handle.query(progressQuery)) as P;
+          // every workflow answers `progress` (workflows/messages.ts); P names the type's answer
+          const progress = await handle.query<P>('progress');
           if (done(progress)) return progress;
           await env.connection.withAbortSignal(signal, () => env.sleep(stepMs));
         }

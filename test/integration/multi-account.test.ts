@@ -1,6 +1,6 @@
 // Multi-account through the real SDK clients and the emulator (DRS and its STS): credentials by
-// assumed role per staging account, ListStagingAccounts, the stagingArea fields of an extended
-// source server, and the region taken from each request.
+// assumed role per staging account, the stagingArea fields of an extended source server, and the
+// region taken from each request.
 import assert from 'node:assert/strict';
 import { createActivities } from '../../activities';
 import { assumedRoleCredentials, roleInEachAccount } from '../../activities/credentials';
@@ -70,16 +70,15 @@ describe('multi-account: assumed roles and staging accounts (emulator)', () => {
   });
 
   it('uses its own credentials for its own account (no AssumeRole)', async () => {
-    await activities.listStagingAccounts({ region: 'us-east-1' });
+    await activities.inspectReplicationTargets({ region: 'us-east-1', sourceServerIds: [] });
     const audit = await emulator.control.audit();
-    assert.deepEqual(
-      audit.map((e) => [e.operation, e.accountId]),
-      [['ListStagingAccounts', DEFAULT_ACCOUNT]],
-    );
+    assert.deepEqual(audit.map((e) => [e.operation, e.accountId]).sort(), [
+      ['DescribeJobs', DEFAULT_ACCOUNT],
+      ['DescribeSourceServers', DEFAULT_ACCOUNT],
+    ]);
   });
 
-  it('lists staging accounts and shows an extended server with its staging account', async () => {
-    assert.deepEqual(await activities.listStagingAccounts({ region: 'us-east-1' }), [STAGING_ACCOUNT]);
+  it('shows an extended server with its staging account', async () => {
     const extended = await hostOf(DEFAULT_ACCOUNT, 'stg-app-01');
     const [target] = await activities.inspectReplicationTargets({
       region: 'us-east-1',

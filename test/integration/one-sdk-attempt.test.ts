@@ -1,0 +1,50 @@
+// The SDK makes exactly one HTTP attempt per call (the factory's maxAttempts 1), so Temporal's
+// activity retry policy is the only retry layer: counted on the wire, in the emulator's audit log.
+import { strict as assert } from 'node:assert';
+import { DescribeJobsCommand } from '@aws-sdk/client-drs';
+import { ApplicationFailure } from '@temporalio/common';
+import { DrsClientFactory } from '../../activities/drs-client';
+import { drsCall } from '../../activities/errors';
+import { startEmulator, type RunningEmulator } from '../../emulator';
+
+describe('one SDK attempt per DRS call (emulator)', () => {
+  let emulator: RunningEmulator;
+
+  before(async () => {
+    emulator = await startEmulator({ quiet: true });
+  });
+  after(() => emulator.close());
+  beforeEach(async () => {
+    await emulator.control.reset();
+    // every DescribeJobs answered 500 InternalServerException: a retrying SDK would call again
+    await emulator.control.faults({ operation: 'DescribeJobs', errorRate: 1 });
+  });
+
+  /** HTTP requests the emulator saw for one failing DescribeJobs through a factory's client. */
+  async function attemptsOfOneCall(factory: DrsClientFactory): Promise<number> {
+    try {
+      const client = factory.drsClient(undefined);
+      await assert.rejects(
+        drsCall('DescribeJobs', () => client.send(new DescribeJobsCommand({}))),
+        (err: unknown) => err instanceof ApplicationFailure && err.type === 'InternalServerException',
+      );
+    } finally {
+      factory.destroy();
+    }
+    return (await emulator.control.audit({ operation: 'DescribeJobs' })).length;
+  }
+
+  it("the factory's client makes one attempt and leaves retrying to Temporal", async () => {
+    const factory = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: 'us-east-1' });
+    assert.equal(await attemptsOfOneCall(factory), 1);
+  });
+
+  it('the same call with maxAttempts 3 is seen three times (the count sees SDK retries)', async () => {
+    const factory = new DrsClientFactory({
+      endpoint: emulator.url,
+      defaultRegion: 'us-east-1',
+      maxAttempts: 3,
+    });
+    assert.equal(await attemptsOfOneCall(factory), 3);
+  });
+});

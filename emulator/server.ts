@@ -7,10 +7,10 @@ import { registerControlRoutes } from './control';
 import type { Emulator } from './emulator';
 import { DrsError, drsErrors } from './errors';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
-import { DRS_OPERATIONS, type DrsOperation } from './operations/drs';
+import { DRS_OPERATIONS } from './operations/drs';
 import { MGN_OPERATIONS } from './operations/mgn';
 import { handleSts } from './operations/sts';
-import type { OperationResult } from './operations/context';
+import type { OperationResult, OperationRoute } from './operations/context';
 import { parseJsonBody, type Body } from './validation';
 
 export interface CallIdentity {
@@ -38,7 +38,7 @@ export function accountOf(accessKeyId: string): string {
   return /\d{12}/.exec(accessKeyId)?.[0] ?? DEFAULT_ACCOUNT;
 }
 
-function findOperation(service: string, method: string, path: string): DrsOperation | undefined {
+function findOperation(service: string, method: string, path: string): OperationRoute | undefined {
   const table = service === 'mgn' ? MGN_OPERATIONS : DRS_OPERATIONS;
   return table.find(
     (op) => op.method === method && (op.path.endsWith('/') ? path.startsWith(op.path) : path === op.path),

@@ -14,7 +14,7 @@ import { ACCOUNT_ID, JOB_ID, RECOVERY_INSTANCE_ID, SOURCE_SERVER_ID } from '../r
 import { effective, setState, startCatchUp } from '../replication';
 import { toJob, toRecoveryInstance, toSourceServer } from '../serialize';
 import { RequestReader, type Body } from '../validation';
-import { ok, type CallContext, type Handler, type OperationResult } from './context';
+import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
 
 const DEFAULT_PAGE = 1000;
 const SNAPSHOT_ID = /^pit-[0-9a-zA-Z]{17}$/;
@@ -604,16 +604,7 @@ const untagResource: Handler = (ctx) => {
   return { statusCode: 200 };
 };
 
-export interface DrsOperation {
-  name: string;
-  method: 'GET' | 'POST' | 'DELETE';
-  path: string;
-  handler: Handler;
-  /** Whether the account must have called InitializeService. */
-  needsInitializedAccount: boolean;
-}
-
-const post = (name: string, handler: Handler): DrsOperation => ({
+const post = (name: string, handler: Handler): OperationRoute => ({
   name,
   method: 'POST',
   path: `/${name}`,
@@ -621,7 +612,7 @@ const post = (name: string, handler: Handler): DrsOperation => ({
   needsInitializedAccount: true,
 });
 
-export const DRS_OPERATIONS: DrsOperation[] = [
+export const DRS_OPERATIONS: OperationRoute[] = [
   post('StartRecovery', startRecovery),
   post('DescribeJobs', describeJobs),
   post('DescribeJobLogItems', describeJobLogItems),

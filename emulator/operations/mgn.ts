@@ -7,8 +7,7 @@ import type { MgnServerRecord } from '../model';
 import { paginate } from '../pagination';
 import { SOURCE_SERVER_ID, ACCOUNT_ID } from '../random';
 import { RequestReader } from '../validation';
-import { ok, type CallContext, type Handler } from './context';
-import type { DrsOperation } from './drs';
+import { ok, type CallContext, type Handler, type OperationRoute } from './context';
 
 // Fraction of a snapshot-shipping start spent INITIATING before SHIPPING_SNAPSHOT.
 const INITIATING_UNTIL = 0.2;
@@ -95,7 +94,7 @@ const describeSourceServers: Handler = (ctx: CallContext) => {
   });
 };
 
-export const MGN_OPERATIONS: DrsOperation[] = [
+export const MGN_OPERATIONS: OperationRoute[] = [
   {
     name: 'mgn:StartReplication',
     method: 'POST',

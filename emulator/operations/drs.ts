@@ -18,7 +18,12 @@ import { ok, type CallContext, type Handler, type OperationResult, type Operatio
 
 const DEFAULT_PAGE = 1000;
 const SNAPSHOT_ID = /^pit-[0-9a-zA-Z]{17}$/;
-const SOURCE_SERVER_ARN = /^arn:[\w-]+:drs:([a-z0-9-]+):(\d{12}):source-server\/(s-[0-9a-zA-Z]{17})$/;
+/** The model's SourceServerARN pattern (unanchored, as Smithy patterns are), with its parts captured. */
+const SOURCE_SERVER_ARN =
+  /arn:[0-9a-zA-Z_-]+:[0-9a-zA-Z_-]+:([0-9a-zA-Z_-]+):([0-9]{12,}):source-server\/(s-[0-9a-zA-Z]{17})/;
+/** The model's ISO8601DatetimeString: UTC (Z) only. */
+const ISO_DATE_TIME =
+  /[1-9][0-9]*-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?Z/;
 /** Minutes DRS takes to delete a disconnected server's replication resources (and snapshots). */
 const DISCONNECT_CLEANUP_MS = 90 * 60_000;
 
@@ -81,8 +86,12 @@ function requireJobQuota(ctx: CallContext, serverCount: number): void {
   }
 }
 
-function listArgs(r: RequestReader, max = 1000): { maxResults?: number; nextToken?: string } {
-  return { maxResults: r.optionalInt('maxResults', 1, max), nextToken: r.optionalString('nextToken') };
+/** maxResults (StrictlyPositiveInteger: no maximum unless the operation's model sets one) and nextToken. */
+function listArgs(r: RequestReader, max?: number): { maxResults?: number; nextToken?: string } {
+  return {
+    maxResults: r.optionalInt('maxResults', 1, max),
+    nextToken: r.boundedString('nextToken', { max: 2048 }),
+  };
 }
 
 const startRecovery: Handler = (ctx) => {
@@ -161,9 +170,14 @@ const describeJobs: Handler = (ctx) => {
 };
 
 function dateFilter(r: RequestReader, filters: Body, name: string): number | undefined {
-  const value = filters[name];
-  if (value === undefined || value === null) return undefined;
-  const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
+  const value = r.boundedString(
+    name,
+    { min: 19, max: 32, pattern: ISO_DATE_TIME },
+    filters,
+    `filters.${name}`,
+  );
+  if (value === undefined) return undefined;
+  const parsed = Date.parse(value);
   if (Number.isNaN(parsed)) {
     r.problem(`filters.${name}`, 'must be an ISO-8601 date and time');
     return undefined;
@@ -202,7 +216,7 @@ const describeSourceServers: Handler = (ctx) => {
     filters,
     'filters.stagingAccountIDs',
   );
-  const hardwareId = typeof filters.hardwareId === 'string' ? filters.hardwareId : undefined;
+  const hardwareId = r.boundedString('hardwareId', { max: 256 }, filters, 'filters.hardwareId');
   const page = listArgs(r);
   r.done();
   const wanted = idFilter(ids);
@@ -237,7 +251,7 @@ const describeRecoveryInstances: Handler = (ctx) => {
   );
   const sources = r.stringList(
     'sourceServerIDs',
-    { max: 200, pattern: SOURCE_SERVER_ID },
+    { max: Number.MAX_SAFE_INTEGER, pattern: SOURCE_SERVER_ID },
     filters,
     'filters.sourceServerIDs',
   );
@@ -512,7 +526,7 @@ function queryAsBody(query: CallContext['query']): Body {
 const listExtensibleSourceServers: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const stagingAccountID = r.requiredString('stagingAccountID', ACCOUNT_ID);
-  const page = listArgs(r);
+  const page = listArgs(r, 300);
   r.done();
   const staging = ctx.store.partition(stagingAccountID, ctx.partition.region);
   const alreadyExtended = new Set(
@@ -531,15 +545,16 @@ const listExtensibleSourceServers: Handler = (ctx) => {
 const createExtendedSourceServer: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const arn = r.requiredString('sourceServerArn', SOURCE_SERVER_ARN);
+  if (arn.length > 2048) r.problem('sourceServerArn', 'must have at most 2048 characters');
   const tags = r.tags();
   r.done();
   const [, region, accountId, id] = SOURCE_SERVER_ARN.exec(arn) as RegExpExecArray;
   const staging = ctx.store.partition(accountId, region).servers.get(id);
   if (!staging) throw drsErrors.notFound(`Source server ${arn} not found`, id, 'SOURCE_SERVER');
   if (accountId === ctx.partition.accountId) {
-    throw drsErrors.validation('The source server is in this account already', [
-      { name: 'sourceServerArn', message: 'must name a source server in another (staging) account' },
-    ]);
+    throw drsErrors.validation(
+      `Source server ${arn} is in this account already; extend a server of another (staging) account`,
+    );
   }
   if (staging.extendedFrom) {
     throw drsErrors.validation(`Source server ${arn} is itself an extended source server`);

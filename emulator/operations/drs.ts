@@ -589,8 +589,14 @@ const initializeService: Handler = (ctx) => {
 /** Tagging: ListTagsForResource, TagResource, UntagResource on source servers, jobs and recovery instances. */
 function taggable(ctx: CallContext): { tags: Record<string, string> } {
   const arn = ctx.resourceArn ?? '';
+  // the model's ARN shape: 20–2048 characters matching arn:.{16,2044}
+  const r = new RequestReader({ resourceArn: arn });
+  r.boundedString('resourceArn', { min: 20, max: 2048, pattern: /arn:.{16,2044}/ });
+  r.done();
   const id = arn.slice(arn.lastIndexOf('/') + 1);
-  const resource = ctx.store.servers.get(id) ?? ctx.store.jobs.get(id) ?? ctx.store.recoveryInstances.get(id);
+  // Only the caller's own account and region: another account's ARN is not found, as in DRS.
+  const { partition } = ctx;
+  const resource = partition.servers.get(id) ?? partition.jobs.get(id) ?? partition.recoveryInstances.get(id);
   if (!resource || resource.arn !== arn)
     throw drsErrors.notFound(`Resource ${arn} not found`, arn, 'RESOURCE');
   return resource;
@@ -614,6 +620,11 @@ const untagResource: Handler = (ctx) => {
   const list = Array.isArray(keys) ? keys : keys === undefined ? [] : [keys];
   if (list.length === 0) {
     throw drsErrors.validation('tagKeys is required', [{ name: 'tagKeys', message: 'tagKeys is required' }]);
+  }
+  if (list.some((key) => key.length > 256)) {
+    throw drsErrors.validation('tagKeys have at most 256 characters', [
+      { name: 'tagKeys', message: 'tagKeys have at most 256 characters' },
+    ]);
   }
   for (const key of list) delete resource.tags[key];
   return { statusCode: 200 };
@@ -658,21 +669,22 @@ export const DRS_OPERATIONS: OperationRoute[] = [
     method: 'GET',
     path: '/tags/',
     handler: listTagsForResource,
-    needsInitializedAccount: true,
+    // the tagging operations declare no UninitializedAccountException
+    needsInitializedAccount: false,
   },
   {
     name: 'TagResource',
     method: 'POST',
     path: '/tags/',
     handler: tagResource,
-    needsInitializedAccount: true,
+    needsInitializedAccount: false,
   },
   {
     name: 'UntagResource',
     method: 'DELETE',
     path: '/tags/',
     handler: untagResource,
-    needsInitializedAccount: true,
+    needsInitializedAccount: false,
   },
 ];
 

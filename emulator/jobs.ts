@@ -77,6 +77,8 @@ function completeJob(
 export interface LaunchTarget {
   server: SourceServerRecord;
   recoverySnapshotID?: string;
+  /** The chosen snapshot's point in time (DescribeRecoverySnapshots' expectedTimestamp). */
+  snapshotAt?: number;
 }
 
 /** StartRecovery: a LAUNCH job initiated by START_DRILL or START_RECOVERY. */
@@ -137,7 +139,7 @@ function planServerLaunch(
   partition: Partition,
   job: JobRecord,
   participant: ParticipantRecord,
-  { server, recoverySnapshotID }: LaunchTarget,
+  { server, recoverySnapshotID, snapshotAt }: LaunchTarget,
   isDrill: boolean,
   startAt: number,
   now: number,
@@ -176,14 +178,15 @@ function planServerLaunch(
         }),
       );
     }
-    if (replication.dataAsOf === undefined) {
+    const previous = snapshotAt ?? replication.dataAsOf;
+    if (previous === undefined) {
       return fail(
         t,
         'USING_PREVIOUS_SNAPSHOT_FAILED',
         'No point-in-time snapshot exists for this source server',
       );
     }
-    pointInTime = replication.dataAsOf;
+    pointInTime = previous;
     const usingAt = t;
     store.schedule(usingAt, () => log(job, usingAt, 'USING_PREVIOUS_SNAPSHOT', { sourceServerID }));
   } else {
@@ -253,8 +256,10 @@ function planServerLaunch(
     };
     if (idDelayMs > 0) store.schedule(launchEnd + idDelayMs, fillId);
     else fillId();
+    const disposition = server.launchConfiguration.launchDisposition;
     store.schedule(launchEnd + bootMs, () => {
-      if (instance.ec2State === 'PENDING') instance.ec2State = 'RUNNING';
+      if (instance.ec2State === 'PENDING')
+        instance.ec2State = disposition === 'STOPPED' ? 'STOPPED' : 'RUNNING';
     });
   });
   return launchEnd;

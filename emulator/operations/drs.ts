@@ -12,6 +12,7 @@ import type { JobRecord, Partition, RecoveryInstanceRecord, SourceServerRecord }
 import { paginate } from '../pagination';
 import { ACCOUNT_ID, JOB_ID, RECOVERY_INSTANCE_ID, SOURCE_SERVER_ID } from '../random';
 import { effective, setState, startCatchUp } from '../replication';
+import { snapshotSlots, snapshotTime, toRecoverySnapshot } from '../snapshots';
 import { toJob, toRecoveryInstance, toSourceServer } from '../serialize';
 import { RequestReader, type Body } from '../validation';
 import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
@@ -121,10 +122,19 @@ const startRecovery: Handler = (ctx) => {
   });
   r.done();
 
-  const targets: LaunchTarget[] = requested.map((s) => ({
-    server: sourceServer(ctx.partition, s.sourceServerID),
-    recoverySnapshotID: s.recoverySnapshotID,
-  }));
+  const targets: LaunchTarget[] = requested.map((s) => {
+    const server = sourceServer(ctx.partition, s.sourceServerID);
+    if (s.recoverySnapshotID === undefined) return { server };
+    const snapshotAt = snapshotTime(server, s.recoverySnapshotID, ctx.now);
+    if (snapshotAt === undefined) {
+      throw drsErrors.notFound(
+        `Recovery snapshot ${s.recoverySnapshotID} of source server ${server.id} not found`,
+        s.recoverySnapshotID,
+        'RECOVERY_SNAPSHOT',
+      );
+    }
+    return { server, recoverySnapshotID: s.recoverySnapshotID, snapshotAt };
+  });
   requireJobQuota(ctx, targets.length);
   for (const { server } of targets) {
     requireNotBusy(ctx.partition, server);
@@ -350,6 +360,7 @@ const stopReplication: Handler = (ctx) => {
   // Stopping makes the server unprotected and deletes its snapshots: nothing left to launch from.
   setState(server.replication, ctx.now, 'STOPPED');
   server.replication.dataAsOf = undefined;
+  server.replication.snapshotsFrom = undefined;
   return ok({ sourceServer: toSourceServer(server, ctx.now) });
 };
 
@@ -581,6 +592,122 @@ const createExtendedSourceServer: Handler = (ctx) => {
   return ok({ sourceServer: toSourceServer(server, ctx.now) }, 201);
 };
 
+const describeRecoverySnapshots: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const id = r.requiredString('sourceServerID', SOURCE_SERVER_ID);
+  const filters = r.optionalObject('filters') ?? {};
+  const from = dateFilter(r, filters, 'fromDateTime');
+  const to = dateFilter(r, filters, 'toDateTime');
+  const order = r.boundedString('order', { max: 4, pattern: /^(ASC|DESC)$/ }) ?? 'ASC';
+  const page = listArgs(r);
+  r.done();
+  const server = sourceServer(ctx.partition, id);
+  const slots = snapshotSlots(server, ctx.now).filter(
+    (slot) => (from === undefined || slot.at >= from) && (to === undefined || slot.at <= to),
+  );
+  const ordered = order === 'DESC' ? slots.reverse() : slots;
+  const direction = order === 'DESC' ? 'desc' : 'asc';
+  const result = paginate(ordered, direction, page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({ items: result.items.map((slot) => toRecoverySnapshot(server, slot)), ...tokenOf(result) });
+};
+
+/** The model's rule: a recovery instance must be disconnected before it can be deleted. */
+const deleteRecoveryInstance: Handler = (ctx) => {
+  const instance = instanceArg(ctx);
+  if (instance.terminatingJobID || activeJobOf(ctx.partition, instance.sourceServerID)) {
+    throw drsErrors.conflict(
+      `Recovery instance ${instance.id} is participating in an active job`,
+      instance.id,
+      'RECOVERY_INSTANCE',
+    );
+  }
+  if (instance.replicationState !== 'DISCONNECTED') {
+    throw drsErrors.conflict(
+      `Recovery instance ${instance.id} must be disconnected (DisconnectRecoveryInstance) before it is deleted`,
+      instance.id,
+      'RECOVERY_INSTANCE',
+    );
+  }
+  ctx.partition.recoveryInstances.delete(instance.id);
+  ctx.store.recoveryInstances.delete(instance.id);
+  const server = ctx.partition.servers.get(instance.sourceServerID);
+  if (server?.recoveryInstanceId === instance.id) server.recoveryInstanceId = undefined;
+  return { statusCode: 200 };
+};
+
+const getReplicationConfiguration: Handler = (ctx) => ok(serverArg(ctx).replicationConfiguration);
+
+const LAUNCH_DISPOSITION = /^(STOPPED|STARTED)$/;
+const RIGHT_SIZING = /^(NONE|BASIC|IN_AWS)$/;
+const RECOVERY_MODE = /^(FAST|OPTIMAL)$/;
+const EC2_INSTANCE_ID = /i-[0-9a-fA-F]{8,}/;
+
+const updateLaunchConfiguration: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const id = r.requiredString('sourceServerID', SOURCE_SERVER_ID);
+  const update = {
+    name: r.boundedString('name', { max: 128 }),
+    launchDisposition: r.boundedString('launchDisposition', { max: 7, pattern: LAUNCH_DISPOSITION }),
+    targetInstanceTypeRightSizingMethod: r.boundedString('targetInstanceTypeRightSizingMethod', {
+      max: 6,
+      pattern: RIGHT_SIZING,
+    }),
+    copyPrivateIp: r.optionalBoolean('copyPrivateIp'),
+    copyTags: r.optionalBoolean('copyTags'),
+    postLaunchEnabled: r.optionalBoolean('postLaunchEnabled'),
+    recoveryMode: r.boundedString('recoveryMode', { max: 7, pattern: RECOVERY_MODE }),
+  };
+  const licensing = r.optionalObject('licensing');
+  const osByol = licensing && r.optionalBoolean('osByol', licensing, 'licensing.osByol');
+  const launchInto = r.optionalObject('launchIntoInstanceProperties');
+  const launchIntoEC2InstanceID =
+    launchInto &&
+    r.boundedString(
+      'launchIntoEC2InstanceID',
+      { max: 255, pattern: EC2_INSTANCE_ID },
+      launchInto,
+      'launchIntoInstanceProperties.launchIntoEC2InstanceID',
+    );
+  r.done();
+  const server = sourceServer(ctx.partition, id);
+  requireNotBusy(ctx.partition, server);
+  const config = server.launchConfiguration;
+  for (const [key, value] of Object.entries(update)) {
+    if (value !== undefined) Object.assign(config, { [key]: value });
+  }
+  if (licensing) config.licensing = osByol === undefined ? {} : { osByol };
+  if (launchInto)
+    config.launchIntoInstanceProperties = launchIntoEC2InstanceID ? { launchIntoEC2InstanceID } : {};
+  return ok(config);
+};
+
+const LAUNCH_CONFIGURATION_TEMPLATE_ID = /^lct-[0-9a-zA-Z]{17}$/;
+
+const describeLaunchConfigurationTemplates: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const ids = r.stringList('launchConfigurationTemplateIDs', {
+    max: 1,
+    pattern: LAUNCH_CONFIGURATION_TEMPLATE_ID,
+  });
+  const page = listArgs(r, 1000);
+  r.done();
+  const templates = ctx.partition.launchConfigurationTemplates;
+  for (const id of ids ?? []) {
+    if (!templates.has(id))
+      throw drsErrors.notFound(
+        `Launch configuration template ${id} not found`,
+        id,
+        'LAUNCH_CONFIGURATION_TEMPLATE',
+      );
+  }
+  const wanted = idFilter(ids);
+  const listed = [...templates.values()].filter(
+    (t) => !wanted || wanted.has(t.launchConfigurationTemplateID as string),
+  );
+  const result = paginate(listed, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({ items: result.items.map(({ seq: _seq, ...template }) => template), ...tokenOf(result) });
+};
+
 const initializeService: Handler = (ctx) => {
   ctx.partition.initialized = true;
   return { statusCode: 204 };
@@ -656,6 +783,11 @@ export const DRS_OPERATIONS: OperationRoute[] = [
   post('ListExtensibleSourceServers', listExtensibleSourceServers),
   post('CreateExtendedSourceServer', createExtendedSourceServer),
   post('GetLaunchConfiguration', getLaunchConfiguration),
+  post('UpdateLaunchConfiguration', updateLaunchConfiguration),
+  post('GetReplicationConfiguration', getReplicationConfiguration),
+  post('DescribeLaunchConfigurationTemplates', describeLaunchConfigurationTemplates),
+  post('DescribeRecoverySnapshots', describeRecoverySnapshots),
+  post('DeleteRecoveryInstance', deleteRecoveryInstance),
   { ...post('InitializeService', initializeService), needsInitializedAccount: false },
   {
     name: 'ListStagingAccounts',

@@ -389,18 +389,21 @@ const disconnectSourceServer: Handler = (ctx) => {
     );
   }
   requireNotBusy(ctx.partition, server);
-  if (!server.extendedFrom) {
-    // Documented side effects: DISCONNECTED, totalStorageBytes zeroed, lag and ETA nullified;
-    // replication resources (and so snapshots) are deleted within 90 minutes.
-    const rep = server.replication;
-    setState(rep, ctx.now, 'DISCONNECTED');
-    rep.error = undefined;
-    rep.disksZeroed = true;
-    const since = rep.since;
-    ctx.store.schedule(ctx.now + DISCONNECT_CLEANUP_MS, () => {
-      if (rep.state === 'DISCONNECTED' && rep.since === since && !rep.catchUp) rep.dataAsOf = undefined;
-    });
-  }
+  // An extended server stops mirroring its staging server (which keeps replicating there).
+  if (server.extendedFrom) server.replication = { ...server.replication, catchUp: undefined };
+  // Documented side effects: DISCONNECTED, totalStorageBytes zeroed, lag and ETA nullified;
+  // replication resources (and so snapshots) are deleted within 90 minutes.
+  const rep = server.replication;
+  setState(rep, ctx.now, 'DISCONNECTED');
+  rep.error = undefined;
+  rep.disksZeroed = true;
+  const since = rep.since;
+  ctx.store.schedule(ctx.now + DISCONNECT_CLEANUP_MS, () => {
+    if (rep.state === 'DISCONNECTED' && rep.since === since && !rep.catchUp) {
+      rep.dataAsOf = undefined;
+      rep.snapshotsFrom = undefined;
+    }
+  });
   return ok(toSourceServer(server, ctx.now));
 };
 

@@ -1,5 +1,6 @@
 // Conformance-test plumbing: an emulator on a manual clock (tests move time explicitly, so nothing
-// waits in real time) and real SDK clients pointed at it.
+// waits in real time) and real SDK clients pointed at it, whose every response is checked against
+// the official DRS model (wire-check.ts).
 import { DescribeJobsCommand, DrsClient, type Job } from '@aws-sdk/client-drs';
 import {
   emulatorClientConfig,
@@ -7,6 +8,7 @@ import {
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../emulator';
+import { checkResponsesAgainstModel, type Exchange } from './wire-check';
 
 export const START = Date.parse('2024-06-01T00:00:00Z');
 
@@ -16,6 +18,8 @@ export interface Fixture {
   drs: DrsClient;
   /** One attempt: tests that must see the error itself. */
   strict: DrsClient;
+  /** Every response the two clients received, each already checked against the DRS model. */
+  exchanges: Exchange[];
   /** Moves the emulator clock forward. */
   advance(seconds: number): void;
   now(): number;
@@ -27,10 +31,13 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
   const emulator = await startEmulator({ seed: 42, clock: () => now, ...options });
   const drs = new DrsClient(emulatorClientConfig(emulator.url));
   const strict = new DrsClient(emulatorClientConfig(emulator.url, { maxAttempts: 1 }));
+  const exchanges: Exchange[] = [];
+  for (const client of [drs, strict]) checkResponsesAgainstModel(client, 'drs', (ex) => exchanges.push(ex));
   return {
     emulator,
     drs,
     strict,
+    exchanges,
     advance: (seconds) => {
       now += seconds * 1000;
     },

@@ -163,12 +163,7 @@ export class EmulatorStore {
         sourceServerID: id,
         name: spec.hostname,
         ec2LaunchTemplateID: ids.launchTemplate(rng),
-        launchDisposition: 'STARTED',
-        targetInstanceTypeRightSizingMethod: 'BASIC',
-        copyPrivateIp: false,
-        copyTags: true,
-        licensing: { osByol: true },
-        postLaunchEnabled: false,
+        ...LAUNCH_DEFAULTS,
         launchIntoInstanceProperties: {},
         recoveryMode: 'OPTIMAL',
       },
@@ -322,6 +317,16 @@ export class EmulatorStore {
   }
 }
 
+/** The account's launch configuration template, which is also what a new server starts with. */
+const LAUNCH_DEFAULTS = {
+  launchDisposition: 'STARTED',
+  targetInstanceTypeRightSizingMethod: 'BASIC',
+  copyPrivateIp: false,
+  copyTags: true,
+  licensing: { osByol: true },
+  postLaunchEnabled: false,
+} as const satisfies LaunchConfigurationTemplate;
+
 /** DRS's default replication settings; every server of an account shares one staging subnet. */
 function defaultReplicationConfiguration(sourceServerID: string, spec: ServerSpec): ReplicationConfiguration {
   return {
@@ -360,12 +365,7 @@ function defaultLaunchConfigurationTemplate(
     launchConfigurationTemplateID: id,
     arn: `arn:aws:drs:${region}:${accountId}:launch-configuration-template/${id}`,
     tags: {},
-    launchDisposition: 'STARTED',
-    targetInstanceTypeRightSizingMethod: 'BASIC',
-    copyPrivateIp: false,
-    copyTags: true,
-    licensing: { osByol: true },
-    postLaunchEnabled: false,
+    ...LAUNCH_DEFAULTS,
     launchIntoSourceInstance: false,
   };
 }

@@ -12,6 +12,7 @@ import type {
 } from './model';
 import { ids } from './random';
 import { effective } from './replication';
+import { newestSnapshotTime } from './snapshots';
 import type { EmulatorStore } from './store';
 
 /** Gap between the last server finishing and JOB_END. */
@@ -178,7 +179,8 @@ function planServerLaunch(
         }),
       );
     }
-    const previous = snapshotAt ?? replication.dataAsOf;
+    // the chosen snapshot, else the newest one DescribeRecoverySnapshots lists
+    const previous = snapshotAt ?? newestSnapshotTime(server, now);
     if (previous === undefined) {
       return fail(
         t,

@@ -71,6 +71,11 @@ export function toRecoverySnapshot(server: SourceServerRecord, slot: SnapshotSlo
   };
 }
 
+/** The newest snapshot's point in time: what a launch without healthy replication falls back to. */
+export function newestSnapshotTime(server: SourceServerRecord, now: number): number | undefined {
+  return snapshotSlots(server, now).at(-1)?.at;
+}
+
 /** The point in time of snapshot `snapshotID` of this server, if it still exists. */
 export function snapshotTime(
   server: SourceServerRecord,

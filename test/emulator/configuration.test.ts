@@ -174,6 +174,26 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
     );
   });
 
+  it('a launch without healthy replication uses the newest snapshot DescribeRecoverySnapshots lists', async () => {
+    const [stalled] = await pickHealthyServers(f.drs, 1);
+    f.advance(7 * 60); // stalls between two 10-minute snapshots
+    await f.emulator.control.scenario({
+      type: 'replicationState',
+      sourceServerIds: [stalled],
+      state: 'STALLED',
+    });
+    const [newest] = await snapshots(f, stalled, 'DESC');
+    assert.equal(f.now() - Date.parse(newest.expectedTimestamp as string), 7 * 60_000);
+    const { job } = await f.drs.send(
+      new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: stalled }] }),
+    );
+    await runJobToCompletion(f, job?.jobID as string);
+    const { items = [] } = await f.drs.send(
+      new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: [stalled] } }),
+    );
+    assert.equal(items[0].pointInTimeSnapshotDateTime, newest.expectedTimestamp);
+  });
+
   it('UpdateLaunchConfiguration changes what GetLaunchConfiguration returns and how instances launch', async () => {
     const [sourceServerID] = await pickHealthyServers(f.drs, 1);
     const updated = await f.drs.send(

@@ -2,7 +2,8 @@
 // (DRS's default: every 10 minutes kept for an hour, hourly kept for a day, daily kept for 7 days).
 // A snapshot exists for each policy slot between the first replicated data and the newest data
 // the server has: now while CONTINUOUS, the last good data while stalled or disconnected, none
-// after StopReplication (which deletes them) or before the initial sync completed.
+// after StopReplication (which deletes them) or before the initial sync completed; the newest
+// one outlives every retention.
 import type { PITPolicyRule, RecoverySnapshot } from '@aws-sdk/client-drs';
 import { iso } from './clock';
 import type { SourceServerRecord } from './model';
@@ -27,12 +28,17 @@ export interface SnapshotSlot {
 
 function slotsOf(rules: PITPolicyRule[], from: number, to: number, now: number): SnapshotSlot[] {
   const times = new Set<number>();
+  let finest = Infinity;
   for (const rule of rules) {
     if (rule.enabled === false || !rule.units) continue;
     const step = (rule.interval ?? 1) * UNIT_MS[rule.units];
+    finest = Math.min(finest, step);
     const oldest = Math.max(from, now - (rule.retentionDuration ?? 1) * UNIT_MS[rule.units]);
     for (let t = Math.ceil(oldest / step) * step; t <= to; t += step) times.add(t);
   }
+  // Retention never deletes the newest snapshot: a long-stalled server keeps its last point in time.
+  const newest = Math.floor(to / finest) * finest;
+  if (Number.isFinite(finest) && newest >= from) times.add(newest);
   return [...times].sort((a, b) => a - b).map((at) => ({ seq: at / 60_000, at }));
 }
 

@@ -144,6 +144,12 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
       f.now() - Date.parse(stalled[0].expectedTimestamp as string) >= 2 * 3600_000,
       'stalled 2 h ago',
     );
+    f.advance(10 * 86400);
+    assert.deepEqual(
+      (await snapshots(f, host('batch-01'))).map((s) => s.snapshotID),
+      [stalled[0].snapshotID],
+      'past every retention, the newest snapshot is kept',
+    );
     const [healthy] = await pickHealthyServers(f.drs, 1);
     assert.ok((await snapshots(f, healthy)).length > 0);
     await f.drs.send(new StopReplicationCommand({ sourceServerID: healthy }));

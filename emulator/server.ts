@@ -86,6 +86,7 @@ async function handleAws(emulator: Emulator, req: FastifyRequest, reply: Fastify
     if (!op) throw drsErrors.unknownOperation(req.method, path);
     const body: Body = parseJsonBody(rawBody);
     if (req.method === 'POST') request = body;
+    // IAM decides before the operation (and any fault) runs
     const denied = deniedBy(emulator, op.name, identity);
     if (denied) throw denied;
     const fault = emulator.faults.decide(op.name);

@@ -59,13 +59,8 @@ export class RequestReader {
   }
 
   /** An integer of at least `min` and, where the model sets one, at most `max`. */
-  optionalInt(
-    name: string,
-    min: number,
-    max = Number.MAX_SAFE_INTEGER,
-    from: Body = this.body,
-  ): number | undefined {
-    const value = from[name];
+  optionalInt(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+    const value = this.body[name];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
       this.problem(

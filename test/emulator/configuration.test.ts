@@ -24,9 +24,8 @@ import {
   paginateDescribeRecoverySnapshots,
   type RecoverySnapshot,
 } from '@aws-sdk/client-drs';
-import { DescribeSourceServersCommand as MgnDescribeSourceServers, MgnClient } from '@aws-sdk/client-mgn';
-import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, emulatorClientConfig, pickHealthyServers } from '../../emulator';
-import { checkResponsesAgainstModel } from './wire-check';
+import { DescribeSourceServersCommand as MgnDescribeSourceServers } from '@aws-sdk/client-mgn';
+import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, pickHealthyServers } from '../../emulator';
 import { fixture, rejectsWith, runJobToCompletion, type Fixture } from './support';
 
 const MINUTE = 60_000;
@@ -51,15 +50,9 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
   let staging: DrsClient;
   beforeEach(async () => {
     f = await fixture();
-    staging = new DrsClient(
-      emulatorClientConfig(f.emulator.url, { accountId: STAGING_ACCOUNT, maxAttempts: 1 }),
-    );
-    checkResponsesAgainstModel(staging, 'drs');
+    staging = f.client({ accountId: STAGING_ACCOUNT, maxAttempts: 1 });
   });
-  afterEach(async () => {
-    staging.destroy();
-    await f.close();
-  });
+  afterEach(() => f.close());
 
   it('keeps tags per account: another account can neither read nor write a resource’s tags', async () => {
     const { items = [] } = await staging.send(new DescribeSourceServersCommand({}));
@@ -325,27 +318,22 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
   });
 
   it('MGN DescribeSourceServers honours every filter and accountID, and refuses maxResults 0', async () => {
-    const mgn = new MgnClient(emulatorClientConfig(f.emulator.url, { maxAttempts: 1 }));
-    checkResponsesAgainstModel(mgn, 'mgn');
-    try {
-      const ids = async (input: ConstructorParameters<typeof MgnDescribeSourceServers>[0]) =>
-        ((await mgn.send(new MgnDescribeSourceServers(input))).items ?? []).map(
-          (s) => s.sourceProperties?.identificationHints?.hostname,
-        );
-      assert.deepEqual(await ids({ filters: {} }), ['files-01', 'erp-01']);
-      assert.deepEqual(await ids({ filters: { replicationTypes: ['AGENT_BASED'] } }), ['erp-01']);
-      assert.deepEqual(await ids({ filters: { lifeCycleStates: ['NOT_READY'] } }), ['files-01']);
-      assert.deepEqual(await ids({ filters: { isArchived: true } }), []);
-      assert.deepEqual(await ids({ filters: { applicationIDs: ['app-00000000000000000'] } }), []);
-      assert.deepEqual(await ids({ filters: {}, accountID: STAGING_ACCOUNT }), []);
-      for (const bad of [
-        { maxResults: 0 },
-        { filters: { replicationTypes: ['SOMETHING'] } },
-      ] as ConstructorParameters<typeof MgnDescribeSourceServers>[0][]) {
-        await assert.rejects(mgn.send(new MgnDescribeSourceServers(bad)), { name: 'ValidationException' });
-      }
-    } finally {
-      mgn.destroy();
+    const mgn = f.mgn({ maxAttempts: 1 });
+    const ids = async (input: ConstructorParameters<typeof MgnDescribeSourceServers>[0]) =>
+      ((await mgn.send(new MgnDescribeSourceServers(input))).items ?? []).map(
+        (s) => s.sourceProperties?.identificationHints?.hostname,
+      );
+    assert.deepEqual(await ids({ filters: {} }), ['files-01', 'erp-01']);
+    assert.deepEqual(await ids({ filters: { replicationTypes: ['AGENT_BASED'] } }), ['erp-01']);
+    assert.deepEqual(await ids({ filters: { lifeCycleStates: ['NOT_READY'] } }), ['files-01']);
+    assert.deepEqual(await ids({ filters: { isArchived: true } }), []);
+    assert.deepEqual(await ids({ filters: { applicationIDs: ['app-00000000000000000'] } }), []);
+    assert.deepEqual(await ids({ filters: {}, accountID: STAGING_ACCOUNT }), []);
+    for (const bad of [
+      { maxResults: 0 },
+      { filters: { replicationTypes: ['SOMETHING'] } },
+    ] as ConstructorParameters<typeof MgnDescribeSourceServers>[0][]) {
+      await assert.rejects(mgn.send(new MgnDescribeSourceServers(bad)), { name: 'ValidationException' });
     }
   });
 });

@@ -17,7 +17,6 @@ import {
   DescribeSourceServersCommand,
   DisconnectRecoveryInstanceCommand,
   DisconnectSourceServerCommand,
-  DrsClient,
   GetLaunchConfigurationCommand,
   GetReplicationConfigurationCommand,
   InitializeServiceCommand,
@@ -43,11 +42,10 @@ import {
 } from '@aws-sdk/client-drs';
 import {
   DescribeSourceServersCommand as MgnDescribeSourceServersCommand,
-  MgnClient,
   StartReplicationCommand as MgnStartReplicationCommand,
 } from '@aws-sdk/client-mgn';
 import { repoRoot } from '../../common/paths';
-import { emulatorClientConfig, STAGING_ACCOUNT, type EmulatorStateSnapshot } from '../../emulator';
+import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, type EmulatorStateSnapshot } from '../../emulator';
 import { DRS_OPERATIONS } from '../../emulator/operations/drs';
 import { MGN_OPERATIONS } from '../../emulator/operations/mgn';
 import { modelAccepts, probesFor, rawHeaders, rawRequest, type Probe } from './model-probes';
@@ -59,13 +57,7 @@ import {
   type Shape,
 } from './service-model';
 import { fixture, rejectsWith, runJobToCompletion, type Fixture } from './support';
-import {
-  checkResponsesAgainstModel,
-  DIFFERENCES_FILE,
-  modelDifferences,
-  type Exchange,
-  type ModelDifferences,
-} from './wire-check';
+import { DIFFERENCES_FILE, modelDifferences, type ModelDifferences } from './wire-check';
 
 const FAKE_INSTANCE = 'i-0123456789abcdef0';
 
@@ -79,7 +71,7 @@ function baselines(
 ): Record<ServiceName, Record<string, Record<string, unknown>>> {
   const mine = state.servers.filter((s) => s.accountId !== STAGING_ACCOUNT && !s.extendedFrom);
   const server = mine.find((s) => s.replicationState === 'CONTINUOUS')?.sourceServerID as string;
-  const arn = `arn:aws:drs:us-east-1:111122223333:source-server/${server}`;
+  const arn = `arn:aws:drs:us-east-1:${DEFAULT_ACCOUNT}:source-server/${server}`;
   const staging = state.servers.find((s) => s.accountId === STAGING_ACCOUNT && s.hostname === 'stg-db-01');
   const mgn = state.mgnServers[0].sourceServerID;
   const bySource = { sourceServerID: server };
@@ -153,9 +145,9 @@ function baselines(
           applicationIDs: [],
         },
         maxResults: 10,
-        accountID: '111122223333',
+        accountID: DEFAULT_ACCOUNT,
       },
-      StartReplication: { sourceServerID: mgn, accountID: '111122223333' },
+      StartReplication: { sourceServerID: mgn, accountID: DEFAULT_ACCOUNT },
     },
   };
 }
@@ -197,7 +189,7 @@ async function emulatorVerdict(
 ): Promise<Verdict> {
   const response = await fetch(`${f.emulator.url}${request.path}`, {
     method: request.method,
-    headers: rawHeaders(service, '111122223333'),
+    headers: rawHeaders(service, DEFAULT_ACCOUNT),
     ...(request.body === undefined ? {} : { body: request.body }),
   });
   const body = (await response.json().catch(() => ({}))) as { reason?: string };
@@ -245,132 +237,121 @@ describe('emulator: conformance with the official DRS and MGN models', () => {
 
   it('every response of a tour through every served operation matches the model, errors included', async function () {
     this.timeout(30_000);
-    const mgnSeen: Exchange[] = [];
-    const mgn = new MgnClient(emulatorClientConfig(f.emulator.url, { maxAttempts: 1 }));
-    const other = new DrsClient(
-      emulatorClientConfig(f.emulator.url, { accountId: '999988887777', maxAttempts: 1 }),
-    );
-    checkResponsesAgainstModel(mgn, 'mgn', (ex) => mgnSeen.push(ex));
-    checkResponsesAgainstModel(other, 'drs', (ex) => f.exchanges.push(ex));
+    const mgn = f.mgn({ maxAttempts: 1 });
+    const other = f.client({ accountId: '999988887777', maxAttempts: 1 });
     const drs = f.strict;
-    try {
-      const state = await f.emulator.control.state();
-      const host = (name: string) =>
-        state.servers.find((s) => s.hostname === name && s.accountId === '111122223333');
-      const web = host('web-01')?.sourceServerID as string;
-      const db = host('db-01')?.sourceServerID as string;
-      const batch = host('batch-01')?.sourceServerID as string;
-      const reports = host('reports-01')?.sourceServerID as string;
-      const legacy = host('legacy-01')?.sourceServerID as string;
-      await drs.send(new DescribeSourceServersCommand({}));
-      await drs.send(new GetLaunchConfigurationCommand({ sourceServerID: web }));
-      await drs.send(new UpdateLaunchConfigurationCommand({ sourceServerID: web, copyPrivateIp: true }));
-      await drs.send(new GetReplicationConfigurationCommand({ sourceServerID: web }));
-      await drs.send(new DescribeLaunchConfigurationTemplatesCommand({}));
-      f.advance(3600);
-      await drs.send(
-        new DescribeRecoverySnapshotsCommand({ sourceServerID: web, order: 'ASC', maxResults: 2 }),
-      );
-      const { job } = await drs.send(
-        new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: web }] }),
-      );
-      await rejectsWith(
-        drs.send(new StartRecoveryCommand({ sourceServers: [{ sourceServerID: web }] })),
-        ConflictException,
-      );
-      await runJobToCompletion(f, job?.jobID as string);
-      await drs.send(new DescribeJobLogItemsCommand({ jobID: job?.jobID as string }));
-      const { items: drill = [] } = await drs.send(new DescribeRecoveryInstancesCommand({}));
-      const drillId = drill[0].recoveryInstanceID as string;
-      await rejectsWith(
-        drs.send(new DeleteRecoveryInstanceCommand({ recoveryInstanceID: drillId })),
-        ConflictException,
-      );
-      const { job: terminate } = await drs.send(
-        new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: [drillId] }),
-      );
-      await runJobToCompletion(f, terminate?.jobID as string);
-      // a real recovery of the EC2-originated server, then failback
-      const { job: recovery } = await drs.send(
-        new StartRecoveryCommand({ sourceServers: [{ sourceServerID: db }] }),
-      );
-      await runJobToCompletion(f, recovery?.jobID as string);
-      const { items: [recovered] = [] } = await drs.send(
-        new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: [db] } }),
-      );
-      const recoveredId = recovered.recoveryInstanceID as string;
-      await drs.send(new ReverseReplicationCommand({ recoveryInstanceID: recoveredId }));
-      await drs.send(new StopFailbackCommand({ recoveryInstanceID: recoveredId }));
-      await f.emulator.control.scenario({
-        type: 'failbackReadyAfter',
-        seconds: 60,
-        recoveryInstanceIds: [recoveredId],
-      });
-      f.advance(61);
-      const { job: failback } = await drs.send(
-        new StartFailbackLaunchCommand({ recoveryInstanceIDs: [recoveredId] }),
-      );
-      await runJobToCompletion(f, failback?.jobID as string);
-      await drs.send(new DisconnectRecoveryInstanceCommand({ recoveryInstanceID: recoveredId }));
-      await drs.send(new DeleteRecoveryInstanceCommand({ recoveryInstanceID: recoveredId }));
-      // replication
-      await drs.send(new RetryDataReplicationCommand({ sourceServerID: batch }));
-      await drs.send(new StartReplicationCommand({ sourceServerID: reports }));
-      await drs.send(new StopReplicationCommand({ sourceServerID: web }));
-      await drs.send(new DisconnectSourceServerCommand({ sourceServerID: legacy }));
-      // multi-account
-      await drs.send(new ListStagingAccountsCommand({}));
-      const { items: extensible = [] } = await drs.send(
-        new ListExtensibleSourceServersCommand({ stagingAccountID: STAGING_ACCOUNT }),
-      );
-      await drs.send(new CreateExtendedSourceServerCommand({ sourceServerArn: extensible[0].arn as string }));
-      // tags
-      const resourceArn =
-        state.servers.length > 0 ? `arn:aws:drs:us-east-1:111122223333:source-server/${web}` : '';
-      await drs.send(new TagResourceCommand({ resourceArn, tags: { team: 'dr' } }));
-      await drs.send(new ListTagsForResourceCommand({ resourceArn }));
-      await drs.send(new UntagResourceCommand({ resourceArn, tagKeys: ['team'] }));
-      // errors
-      await rejectsWith(drs.send(new DescribeJobsCommand({ maxResults: 0 })), ValidationException);
-      await rejectsWith(
-        drs.send(new GetLaunchConfigurationCommand({ sourceServerID: 's-00000000000000000' })),
-        ResourceNotFoundException,
-      );
-      await f.emulator.control.setConfig({ quotas: { maxServersPerJob: 1 } });
-      await rejectsWith(
-        drs.send(
-          new StartRecoveryCommand({
-            sourceServers: [{ sourceServerID: batch }, { sourceServerID: reports }],
-          }),
-        ),
-        ServiceQuotaExceededException,
-      );
-      await rejectsWith(other.send(new DescribeJobsCommand({})), UninitializedAccountException);
-      await other.send(new InitializeServiceCommand({}));
-      await f.emulator.control.faults({ operation: 'DescribeJobs', throttleRate: 1 });
-      await rejectsWith(drs.send(new DescribeJobsCommand({})), ThrottlingException);
-      await f.emulator.control.accessDenied({ operations: ['StartRecovery'] });
-      await rejectsWith(
-        drs.send(new StartRecoveryCommand({ sourceServers: [{ sourceServerID: batch }] })),
-        Error,
-      ).then((err) => assert.equal(err.name, 'AccessDeniedException'));
-      // MGN
-      await mgn.send(new MgnDescribeSourceServersCommand({ filters: {} }));
-      const mgnServer = state.mgnServers.find((s) => s.replicationType === 'SNAPSHOT_SHIPPING');
-      await mgn.send(new MgnStartReplicationCommand({ sourceServerID: mgnServer?.sourceServerID }));
-    } finally {
-      mgn.destroy();
-      other.destroy();
-    }
-    const succeeded = (seen: Exchange[]) =>
-      new Set(seen.filter((e) => e.statusCode < 300).map((e) => e.operation));
+    const state = await f.emulator.control.state();
+    const host = (name: string) =>
+      state.servers.find((s) => s.hostname === name && s.accountId === DEFAULT_ACCOUNT);
+    const web = host('web-01')?.sourceServerID as string;
+    const db = host('db-01')?.sourceServerID as string;
+    const batch = host('batch-01')?.sourceServerID as string;
+    const reports = host('reports-01')?.sourceServerID as string;
+    const legacy = host('legacy-01')?.sourceServerID as string;
+    await drs.send(new DescribeSourceServersCommand({}));
+    await drs.send(new GetLaunchConfigurationCommand({ sourceServerID: web }));
+    await drs.send(new UpdateLaunchConfigurationCommand({ sourceServerID: web, copyPrivateIp: true }));
+    await drs.send(new GetReplicationConfigurationCommand({ sourceServerID: web }));
+    await drs.send(new DescribeLaunchConfigurationTemplatesCommand({}));
+    f.advance(3600);
+    await drs.send(
+      new DescribeRecoverySnapshotsCommand({ sourceServerID: web, order: 'ASC', maxResults: 2 }),
+    );
+    const { job } = await drs.send(
+      new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: web }] }),
+    );
+    await rejectsWith(
+      drs.send(new StartRecoveryCommand({ sourceServers: [{ sourceServerID: web }] })),
+      ConflictException,
+    );
+    await runJobToCompletion(f, job?.jobID as string);
+    await drs.send(new DescribeJobLogItemsCommand({ jobID: job?.jobID as string }));
+    const { items: drill = [] } = await drs.send(new DescribeRecoveryInstancesCommand({}));
+    const drillId = drill[0].recoveryInstanceID as string;
+    await rejectsWith(
+      drs.send(new DeleteRecoveryInstanceCommand({ recoveryInstanceID: drillId })),
+      ConflictException,
+    );
+    const { job: terminate } = await drs.send(
+      new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: [drillId] }),
+    );
+    await runJobToCompletion(f, terminate?.jobID as string);
+    // a real recovery of the EC2-originated server, then failback
+    const { job: recovery } = await drs.send(
+      new StartRecoveryCommand({ sourceServers: [{ sourceServerID: db }] }),
+    );
+    await runJobToCompletion(f, recovery?.jobID as string);
+    const { items: [recovered] = [] } = await drs.send(
+      new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: [db] } }),
+    );
+    const recoveredId = recovered.recoveryInstanceID as string;
+    await drs.send(new ReverseReplicationCommand({ recoveryInstanceID: recoveredId }));
+    await drs.send(new StopFailbackCommand({ recoveryInstanceID: recoveredId }));
+    await f.emulator.control.scenario({
+      type: 'failbackReadyAfter',
+      seconds: 60,
+      recoveryInstanceIds: [recoveredId],
+    });
+    f.advance(61);
+    const { job: failback } = await drs.send(
+      new StartFailbackLaunchCommand({ recoveryInstanceIDs: [recoveredId] }),
+    );
+    await runJobToCompletion(f, failback?.jobID as string);
+    await drs.send(new DisconnectRecoveryInstanceCommand({ recoveryInstanceID: recoveredId }));
+    await drs.send(new DeleteRecoveryInstanceCommand({ recoveryInstanceID: recoveredId }));
+    // replication
+    await drs.send(new RetryDataReplicationCommand({ sourceServerID: batch }));
+    await drs.send(new StartReplicationCommand({ sourceServerID: reports }));
+    await drs.send(new StopReplicationCommand({ sourceServerID: web }));
+    await drs.send(new DisconnectSourceServerCommand({ sourceServerID: legacy }));
+    // multi-account
+    await drs.send(new ListStagingAccountsCommand({}));
+    const { items: extensible = [] } = await drs.send(
+      new ListExtensibleSourceServersCommand({ stagingAccountID: STAGING_ACCOUNT }),
+    );
+    await drs.send(new CreateExtendedSourceServerCommand({ sourceServerArn: extensible[0].arn as string }));
+    // tags
+    const resourceArn = `arn:aws:drs:us-east-1:${DEFAULT_ACCOUNT}:source-server/${web}`;
+    await drs.send(new TagResourceCommand({ resourceArn, tags: { team: 'dr' } }));
+    await drs.send(new ListTagsForResourceCommand({ resourceArn }));
+    await drs.send(new UntagResourceCommand({ resourceArn, tagKeys: ['team'] }));
+    // errors
+    await rejectsWith(drs.send(new DescribeJobsCommand({ maxResults: 0 })), ValidationException);
+    await rejectsWith(
+      drs.send(new GetLaunchConfigurationCommand({ sourceServerID: 's-00000000000000000' })),
+      ResourceNotFoundException,
+    );
+    await f.emulator.control.setConfig({ quotas: { maxServersPerJob: 1 } });
+    await rejectsWith(
+      drs.send(
+        new StartRecoveryCommand({
+          sourceServers: [{ sourceServerID: batch }, { sourceServerID: reports }],
+        }),
+      ),
+      ServiceQuotaExceededException,
+    );
+    await rejectsWith(other.send(new DescribeJobsCommand({})), UninitializedAccountException);
+    await other.send(new InitializeServiceCommand({}));
+    await f.emulator.control.faults({ operation: 'DescribeJobs', throttleRate: 1 });
+    await rejectsWith(drs.send(new DescribeJobsCommand({})), ThrottlingException);
+    await f.emulator.control.accessDenied({ operations: ['StartRecovery'] });
+    await rejectsWith(
+      drs.send(new StartRecoveryCommand({ sourceServers: [{ sourceServerID: batch }] })),
+      Error,
+    ).then((err) => assert.equal(err.name, 'AccessDeniedException'));
+    // MGN
+    await mgn.send(new MgnDescribeSourceServersCommand({ filters: {} }));
+    const mgnServer = state.mgnServers.find((s) => s.replicationType === 'SNAPSHOT_SHIPPING');
+    await mgn.send(new MgnStartReplicationCommand({ sourceServerID: mgnServer?.sourceServerID }));
+    const succeeded = (service: ServiceName) =>
+      new Set(f.exchanges.filter((e) => e.service === service && e.statusCode < 300).map((e) => e.operation));
     assert.deepEqual(
-      served('drs').filter((op) => !succeeded(f.exchanges).has(op)),
+      served('drs').filter((op) => !succeeded('drs').has(op)),
       [],
       'DRS operations never answered',
     );
     assert.deepEqual(
-      served('mgn').filter((op) => !succeeded(mgnSeen).has(op)),
+      served('mgn').filter((op) => !succeeded('mgn').has(op)),
       [],
       'MGN operations never answered',
     );

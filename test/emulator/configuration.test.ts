@@ -5,6 +5,8 @@ import {
   AccessDeniedException,
   ConflictException,
   DeleteRecoveryInstanceCommand,
+  DescribeJobLogItemsCommand,
+  DescribeJobsCommand,
   DescribeLaunchConfigurationTemplatesCommand,
   DescribeRecoveryInstancesCommand,
   DescribeRecoverySnapshotsCommand,
@@ -18,6 +20,7 @@ import {
   ResourceNotFoundException,
   StartRecoveryCommand,
   StopReplicationCommand,
+  TerminateRecoveryInstancesCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateLaunchConfigurationCommand,
@@ -53,6 +56,43 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
     staging = f.client({ accountId: STAGING_ACCOUNT, maxAttempts: 1 });
   });
   afterEach(() => f.close());
+
+  it('keeps every resource per account: another account finds none of them', async () => {
+    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
+    const { job } = await f.drs.send(
+      new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
+    );
+    await runJobToCompletion(f, job?.jobID as string);
+    const { items: [instance] = [] } = await f.drs.send(new DescribeRecoveryInstancesCommand({}));
+    const recoveryInstanceID = instance.recoveryInstanceID as string;
+    const bySource = { sourceServerID };
+    for (const call of [
+      () => staging.send(new GetLaunchConfigurationCommand(bySource)),
+      () => staging.send(new UpdateLaunchConfigurationCommand({ ...bySource, copyTags: false })),
+      () => staging.send(new GetReplicationConfigurationCommand(bySource)),
+      () => staging.send(new DescribeRecoverySnapshotsCommand(bySource)),
+      () => staging.send(new StopReplicationCommand(bySource)),
+      () => staging.send(new StartRecoveryCommand({ sourceServers: [bySource] })),
+      () => staging.send(new DisconnectRecoveryInstanceCommand({ recoveryInstanceID })),
+      () => staging.send(new DeleteRecoveryInstanceCommand({ recoveryInstanceID })),
+      () =>
+        staging.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: [recoveryInstanceID] })),
+      () => staging.send(new DescribeJobLogItemsCommand({ jobID: job?.jobID })),
+    ]) {
+      await rejectsWith(call(), ResourceNotFoundException);
+    }
+    const listed = await Promise.all([
+      staging.send(new DescribeJobsCommand({ filters: { jobIDs: [job?.jobID as string] } })),
+      staging.send(
+        new DescribeRecoveryInstancesCommand({ filters: { recoveryInstanceIDs: [recoveryInstanceID] } }),
+      ),
+      staging.send(new DescribeSourceServersCommand({ filters: { sourceServerIDs: [sourceServerID] } })),
+    ]);
+    assert.deepEqual(
+      listed.map((l) => l.items),
+      [[], [], []],
+    );
+  });
 
   it('keeps tags per account: another account can neither read nor write a resource’s tags', async () => {
     const { items = [] } = await staging.send(new DescribeSourceServersCommand({}));

@@ -2,9 +2,8 @@
 // sees each raw response before the SDK parses it (status, x-amzn-errortype, the exact JSON) and
 // fails the call on any difference that emulator/model-differences.json does not list.
 import { AssertionError } from 'node:assert';
-import type { HttpResponse } from '@smithy/protocol-http';
-import type { MetadataBearer } from '@smithy/types';
-import type { Client } from '@smithy/smithy-client';
+import type { DrsClient } from '@aws-sdk/client-drs';
+import type { MgnClient } from '@aws-sdk/client-mgn';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../common/paths';
@@ -97,8 +96,7 @@ async function bytesOf(body: unknown): Promise<Uint8Array> {
  * AssertionError, so any test driving the emulator through this client is a conformance test too.
  */
 export function checkResponsesAgainstModel(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any client of either service
-  client: Client<any, any, any, any>,
+  client: DrsClient | MgnClient,
   service: ServiceName,
   seen?: (ex: Exchange) => void,
 ): void {
@@ -107,7 +105,12 @@ export function checkResponsesAgainstModel(
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
-      const response = result.response as HttpResponse;
+      // the raw HTTP response (smithy's HttpResponse), before the deserializer reads it
+      const response = result.response as {
+        statusCode: number;
+        headers: Record<string, string>;
+        body: unknown;
+      };
       const bytes = await bytesOf(response.body);
       response.body = bytes; // the SDK's deserializer takes a Uint8Array as is
       const text = Buffer.from(bytes).toString('utf8');
@@ -126,7 +129,7 @@ export function checkResponsesAgainstModel(
           message: `response differs from the ${service} model:\n  ${problems.join('\n  ')}`,
         });
       }
-      return result as typeof result & { output: MetadataBearer };
+      return result;
     },
     { step: 'deserialize', priority: 'low', name: 'checkResponsesAgainstModel' },
   );

@@ -67,12 +67,16 @@ function idFor(prefix: string, server: SourceServerRecord, at: number, salt = 0)
   return `${prefix}${out}`;
 }
 
-export function toRecoverySnapshot(server: SourceServerRecord, slot: SnapshotSlot): RecoverySnapshot {
+export function toRecoverySnapshot(
+  server: SourceServerRecord,
+  slot: SnapshotSlot,
+  now: number,
+): RecoverySnapshot {
   return {
     snapshotID: idFor('pit-', server, slot.at),
     sourceServerID: server.id,
     expectedTimestamp: iso(slot.at),
-    timestamp: iso(slot.at + TAKEN_AFTER_MS),
+    timestamp: iso(Math.min(slot.at + TAKEN_AFTER_MS, now)),
     ebsSnapshots: (server.sourceProperties.disks ?? []).map((_, i) => idFor('snap-', server, slot.at, i + 1)),
   };
 }

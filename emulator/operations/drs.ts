@@ -611,7 +611,10 @@ const describeRecoverySnapshots: Handler = (ctx) => {
   const ordered = order === 'DESC' ? slots.reverse() : slots;
   const direction = order === 'DESC' ? 'desc' : 'asc';
   const result = paginate(ordered, direction, page.maxResults, page.nextToken, DEFAULT_PAGE);
-  return ok({ items: result.items.map((slot) => toRecoverySnapshot(server, slot)), ...tokenOf(result) });
+  return ok({
+    items: result.items.map((slot) => toRecoverySnapshot(server, slot, ctx.now)),
+    ...tokenOf(result),
+  });
 };
 
 /** The model's rule: a recovery instance must be disconnected before it can be deleted. */

@@ -167,6 +167,23 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
     assert.equal(window.length, 3);
   });
 
+  it('a snapshot is taken a few seconds after its slot, never later than now', async () => {
+    await f.emulator.control.addServers({ count: 30 });
+    const { items = [] } = await f.drs.send(new DescribeSourceServersCommand({ maxResults: 100 }));
+    const quick = items.find((s) => /^PT[1-3]S$/.test(s.dataReplicationInfo?.lagDuration ?? ''));
+    assert.ok(quick, 'a server with a lag under 4 s');
+    const sourceServerID = quick.sourceServerID as string;
+    // now = a 10-minute slot + the lag: the slot's data has just arrived
+    f.advance(Number(/\d/.exec(quick.dataReplicationInfo?.lagDuration ?? '')?.[0]));
+    for (const s of await snapshots(f, sourceServerID)) {
+      const [expected, taken] = [
+        Date.parse(s.expectedTimestamp as string),
+        Date.parse(s.timestamp as string),
+      ];
+      assert.ok(expected <= taken && taken <= f.now(), `${s.expectedTimestamp} taken ${s.timestamp}`);
+    }
+  });
+
   it('snapshots follow replication: none after StopReplication, none newer than a stall', async () => {
     const state = await f.emulator.control.state();
     const host = (name: string) => state.servers.find((s) => s.hostname === name)?.sourceServerID as string;

@@ -41,6 +41,15 @@ export class EmulatorControl {
     await this.call('POST', 'scenario', scenario);
   }
 
+  /** IAM denies `operations` (audit names, or '*') to `accountId` (every account when omitted). */
+  async accessDenied(denial: { operations: string[]; accountId?: string }): Promise<void> {
+    await this.scenario({
+      type: 'accessDenied',
+      operations: denial.operations,
+      ...(denial.accountId ? { accountIds: [denial.accountId] } : {}),
+    });
+  }
+
   async clearScenarios(): Promise<void> {
     await this.call('DELETE', 'scenarios');
   }

@@ -54,6 +54,14 @@ const scenarioSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('replicationCatchUp'), seconds }),
   z.object({ type: z.literal('recoveryInstanceIdDelay'), seconds }),
   z.object({ type: z.literal('failbackReadyAfter'), seconds, recoveryInstanceIds: idList.optional() }),
+  z.object({
+    type: z.literal('accessDenied'),
+    operations: z.array(z.string().min(1)).min(1),
+    accountIds: z
+      .array(z.string().regex(/^\d{12}$/))
+      .min(1)
+      .optional(),
+  }),
 ]);
 
 const rate = z.number().min(0).max(1);

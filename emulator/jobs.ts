@@ -12,6 +12,7 @@ import type {
 } from './model';
 import { ids } from './random';
 import { effective } from './replication';
+import { newestSnapshotTime } from './snapshots';
 import type { EmulatorStore } from './store';
 
 /** Gap between the last server finishing and JOB_END. */
@@ -90,6 +91,8 @@ function completeJob(
 export interface LaunchTarget {
   server: SourceServerRecord;
   recoverySnapshotID?: string;
+  /** The chosen snapshot's point in time (DescribeRecoverySnapshots' expectedTimestamp). */
+  snapshotAt?: number;
 }
 
 /** StartRecovery: a LAUNCH job initiated by START_DRILL or START_RECOVERY. */
@@ -150,7 +153,7 @@ function planServerLaunch(
   partition: Partition,
   job: JobRecord,
   participant: ParticipantRecord,
-  { server, recoverySnapshotID }: LaunchTarget,
+  { server, recoverySnapshotID, snapshotAt }: LaunchTarget,
   isDrill: boolean,
   startAt: number,
   now: number,
@@ -189,14 +192,16 @@ function planServerLaunch(
         }),
       );
     }
-    if (replication.dataAsOf === undefined) {
+    // the chosen snapshot, else the newest one DescribeRecoverySnapshots lists
+    const previous = snapshotAt ?? newestSnapshotTime(server, now);
+    if (previous === undefined) {
       return fail(
         t,
         'USING_PREVIOUS_SNAPSHOT_FAILED',
         'No point-in-time snapshot exists for this source server',
       );
     }
-    pointInTime = replication.dataAsOf;
+    pointInTime = previous;
     const usingAt = t;
     store.schedule(usingAt, () => log(job, usingAt, 'USING_PREVIOUS_SNAPSHOT', { sourceServerID }));
   } else {
@@ -266,8 +271,10 @@ function planServerLaunch(
     };
     if (idDelayMs > 0) store.schedule(launchEnd + idDelayMs, fillId);
     else fillId();
+    const disposition = server.launchConfiguration.launchDisposition;
     store.schedule(launchEnd + bootMs, () => {
-      if (instance.ec2State === 'PENDING') instance.ec2State = 'RUNNING';
+      if (instance.ec2State === 'PENDING')
+        instance.ec2State = disposition === 'STOPPED' ? 'STOPPED' : 'RUNNING';
     });
   });
   return launchEnd;

@@ -13,9 +13,11 @@ import type {
   LastLaunchResult,
   LastLaunchType,
   LaunchConfiguration,
+  LaunchConfigurationTemplate,
   LaunchStatus,
   OriginEnvironment,
   RecoveryInstanceDataReplicationState,
+  ReplicationConfiguration,
   ReplicationDirection,
   SourceCloudProperties,
   SourceProperties,
@@ -34,6 +36,8 @@ export interface ReplicationRecord {
   baseLagMs: number;
   /** Newest recoverable data while not CONTINUOUS; undefined = no snapshot to launch from. */
   dataAsOf?: number;
+  /** Oldest data a point-in-time snapshot may hold; undefined = no snapshots (never synced, or deleted). */
+  snapshotsFrom?: number;
   /** DisconnectSourceServer sets totalStorageBytes of every disk to zero. */
   disksZeroed?: boolean;
   stagingAvailabilityZone: string;
@@ -67,7 +71,9 @@ export interface SourceServerRecord {
   staging: { status: ExtensionStatus; stagingAccountID: string; stagingSourceServerArn?: string };
   /** For an extended source server: the staging account's server it mirrors. */
   extendedFrom?: string;
-  launchConfiguration: LaunchConfiguration;
+  /** recoveryMode is newer than the pinned SDK's types, so it is added here. */
+  launchConfiguration: LaunchConfiguration & { recoveryMode?: 'FAST' | 'OPTIMAL' };
+  replicationConfiguration: ReplicationConfiguration;
 }
 
 export interface ParticipantRecord {
@@ -153,6 +159,8 @@ export interface Partition {
   activeJobs: Set<JobRecord>;
   /** The most jobs, and servers across jobs, that were ever active at once (since the last reset). */
   peak: { activeJobs: number; serversInActiveJobs: number };
+  /** Account-level launch settings for new source servers (one default per account and region). */
+  launchConfigurationTemplates: Map<string, LaunchConfigurationTemplate & { seq: number }>;
 }
 
 export const TERMINAL_LAUNCH_STATUSES: ReadonlySet<LaunchStatus> = new Set([

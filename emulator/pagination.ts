@@ -15,7 +15,8 @@ export function paginate<T extends { seq: number }>(
   nextToken: string | undefined,
   defaultPageSize: number,
 ): Page<T> {
-  const after = nextToken === undefined ? undefined : decodeToken(nextToken);
+  // an empty token (the model allows length 0) starts from the beginning, like an absent one
+  const after = nextToken === undefined || nextToken === '' ? undefined : decodeToken(nextToken);
   const remaining =
     after === undefined ? items : items.filter((i) => (order === 'asc' ? i.seq > after : i.seq < after));
   const size = maxResults ?? defaultPageSize;

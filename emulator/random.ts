@@ -62,5 +62,6 @@ export const ids = {
 
 export const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;
 export const JOB_ID = /^drsjob-[0-9a-zA-Z]{17}$/;
-export const RECOVERY_INSTANCE_ID = /^i-[0-9a-fA-F]{8,}$/;
+/** The model's RecoveryInstanceID: i- and 8 or more hex digits, 10–19 characters in all. */
+export const RECOVERY_INSTANCE_ID = /^i-[0-9a-fA-F]{8,17}$/;
 export const ACCOUNT_ID = /^[0-9]{12}$/;

@@ -52,6 +52,7 @@ export function settle(rep: ReplicationRecord, now: number): void {
     rep.catchUp = undefined;
     rep.error = undefined;
     rep.dataAsOf = undefined;
+    rep.snapshotsFrom ??= rep.since;
   }
 }
 

@@ -99,10 +99,11 @@ export function toRecoveryInstance(
       cpus: source?.sourceProperties.cpus,
       ramBytes: source?.sourceProperties.ramBytes,
       os: source?.sourceProperties.os,
-      disks: (source?.sourceProperties.disks ?? []).map((d) => ({
+      // The model allows vol- + 8 or 17 hex but at most 19 characters: the short form it is.
+      disks: (source?.sourceProperties.disks ?? []).map((d, i) => ({
         internalDeviceName: d.deviceName,
         bytes: d.bytes,
-        ebsVolumeID: `vol-${r.id.slice(2)}`,
+        ebsVolumeID: `vol-${r.id.slice(2, 9)}${i.toString(16).slice(-1)}`,
       })),
     },
     agentVersion: source?.agentVersion,

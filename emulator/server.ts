@@ -7,10 +7,10 @@ import { registerControlRoutes } from './control';
 import type { Emulator } from './emulator';
 import { DrsError, drsErrors } from './errors';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
-import { DRS_OPERATIONS, type DrsOperation } from './operations/drs';
+import { DRS_OPERATIONS } from './operations/drs';
 import { MGN_OPERATIONS } from './operations/mgn';
 import { handleSts } from './operations/sts';
-import type { OperationResult } from './operations/context';
+import type { OperationResult, OperationRoute } from './operations/context';
 import { parseJsonBody, type Body } from './validation';
 
 export interface CallIdentity {
@@ -38,7 +38,7 @@ export function accountOf(accessKeyId: string): string {
   return /\d{12}/.exec(accessKeyId)?.[0] ?? DEFAULT_ACCOUNT;
 }
 
-function findOperation(service: string, method: string, path: string): DrsOperation | undefined {
+function findOperation(service: string, method: string, path: string): OperationRoute | undefined {
   const table = service === 'mgn' ? MGN_OPERATIONS : DRS_OPERATIONS;
   return table.find(
     (op) => op.method === method && (op.path.endsWith('/') ? path.startsWith(op.path) : path === op.path),
@@ -86,6 +86,9 @@ async function handleAws(emulator: Emulator, req: FastifyRequest, reply: Fastify
     if (!op) throw drsErrors.unknownOperation(req.method, path);
     const body: Body = parseJsonBody(rawBody);
     if (req.method === 'POST') request = body;
+    // IAM decides before the operation (and any fault) runs
+    const denied = deniedBy(emulator, op.name, identity);
+    if (denied) throw denied;
     const fault = emulator.faults.decide(op.name);
     if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
     if (fault.throttle) throw drsErrors.throttling(1);
@@ -115,6 +118,22 @@ async function handleAws(emulator: Emulator, req: FastifyRequest, reply: Fastify
     audit(error.statusCode, error.type);
     return sendError(reply, error);
   }
+}
+
+/** An accessDenied scenario answers as IAM does: 403 naming the caller, the action and the resource. */
+function deniedBy(emulator: Emulator, operation: string, identity: CallIdentity): DrsError | undefined {
+  const denial = emulator.store.scenarios.find(
+    (s) =>
+      s.type === 'accessDenied' &&
+      (s.operations.includes('*') || s.operations.includes(operation)) &&
+      (!s.accountIds || s.accountIds.includes(identity.accountId)),
+  );
+  if (!denial) return undefined;
+  const action = operation.includes(':') ? operation : `${identity.service}:${operation}`;
+  const service = action.split(':')[0];
+  return drsErrors.accessDenied(
+    `User: arn:aws:sts::${identity.accountId}:assumed-role/EmulatorRole/emulator-session is not authorized to perform: ${action} on resource: arn:aws:${service}:${identity.region}:${identity.accountId}:* because no identity-based policy allows the ${action} action`,
+  );
 }
 
 function sendResult(reply: FastifyReply, result: OperationResult): void {

@@ -5,6 +5,7 @@ import type { DataReplicationState } from '@aws-sdk/client-drs';
 import { EmulatorClock } from './clock';
 import { durationsFor, type Range } from './durations';
 import { seedRegion, DEFAULT_ACCOUNT, STAGING_ACCOUNT, type ServerSpec } from './inventory';
+import type { LaunchConfigurationTemplate, ReplicationConfiguration } from '@aws-sdk/client-drs';
 import type {
   JobRecord,
   MgnServerRecord,
@@ -17,6 +18,7 @@ import { effective } from './replication';
 import { Scheduler } from './scheduler';
 import type { EmulatorConfig, EmulatorStateSnapshot, InventoryKind, Scenario } from './types';
 import { iso } from './clock';
+import { DEFAULT_PIT_POLICY } from './snapshots';
 
 export interface StoreOptions {
   seed: number;
@@ -148,6 +150,8 @@ export class EmulatorStore {
             initiatedAt: now - 30 * 86400_000,
             baseLagMs: rng.int(1, 12) * 1000,
             stagingAvailabilityZone: `${partition.region}a`,
+            // the initial sync finished a day after the server was added
+            snapshotsFrom: now - 29 * 86400_000,
           },
       lastLaunchResult: 'NOT_STARTED',
       replicationDirection: 'FAILOVER',
@@ -159,13 +163,11 @@ export class EmulatorStore {
         sourceServerID: id,
         name: spec.hostname,
         ec2LaunchTemplateID: ids.launchTemplate(rng),
-        launchDisposition: 'STARTED',
-        targetInstanceTypeRightSizingMethod: 'BASIC',
-        copyPrivateIp: false,
-        copyTags: true,
-        licensing: { osByol: true },
-        postLaunchEnabled: false,
+        ...LAUNCH_DEFAULTS,
+        launchIntoInstanceProperties: {},
+        recoveryMode: 'OPTIMAL',
       },
+      replicationConfiguration: defaultReplicationConfiguration(id, spec),
     };
     if (!staging) this.initialReplication(server, spec.state, now);
     partition.servers.set(id, server);
@@ -271,7 +273,14 @@ export class EmulatorStore {
         mgnServers: new Map(),
         activeJobs: new Set(),
         peak: { activeJobs: 0, serversInActiveJobs: 0 },
+        launchConfigurationTemplates: new Map(),
       };
+      const template = defaultLaunchConfigurationTemplate(
+        accountId,
+        region,
+        new SeededRandom(this.seed).fork(key),
+      );
+      partition.launchConfigurationTemplates.set(template.launchConfigurationTemplateID as string, template);
       this.partitions.set(key, partition);
     }
     return partition;
@@ -291,6 +300,7 @@ export class EmulatorStore {
         rep.initiatedAt = now - 60_000;
         rep.catchUp = { startedAt: now - syncMs * 0.2, endsAt: now + syncMs * 0.8, fromScratch: true };
         rep.state = 'INITIATING';
+        rep.snapshotsFrom = undefined;
         return;
       }
       case 'STALLED':
@@ -303,6 +313,60 @@ export class EmulatorStore {
       default:
         // STOPPED and anything else: no usable snapshots (StopReplication deletes them).
         rep.dataAsOf = undefined;
+        rep.snapshotsFrom = undefined;
     }
   }
+}
+
+/** The account's launch configuration template, which is also what a new server starts with. */
+const LAUNCH_DEFAULTS = {
+  launchDisposition: 'STARTED',
+  targetInstanceTypeRightSizingMethod: 'BASIC',
+  copyPrivateIp: false,
+  copyTags: true,
+  licensing: { osByol: true },
+  postLaunchEnabled: false,
+} as const satisfies LaunchConfigurationTemplate;
+
+/** DRS's default replication settings; every server of an account shares one staging subnet. */
+function defaultReplicationConfiguration(sourceServerID: string, spec: ServerSpec): ReplicationConfiguration {
+  return {
+    sourceServerID,
+    name: spec.hostname,
+    stagingAreaSubnetId: 'subnet-0a1b2c3d4e5f60718',
+    associateDefaultSecurityGroup: true,
+    replicationServersSecurityGroupsIDs: [],
+    replicationServerInstanceType: 't3.small',
+    useDedicatedReplicationServer: false,
+    defaultLargeStagingDiskType: 'GP3',
+    replicatedDisks: spec.disksGiB.map((_, i) => ({
+      deviceName: spec.windows ? `disk${i}` : `/dev/xvd${String.fromCharCode(97 + i)}`,
+      isBootDisk: i === 0,
+      stagingDiskType: 'AUTO',
+      optimizedStagingDiskType: 'GP3',
+    })),
+    ebsEncryption: 'DEFAULT',
+    bandwidthThrottling: 0,
+    dataPlaneRouting: 'PRIVATE_IP',
+    createPublicIP: false,
+    stagingAreaTags: {},
+    pitPolicy: DEFAULT_PIT_POLICY,
+    autoReplicateNewDisks: true,
+  };
+}
+
+function defaultLaunchConfigurationTemplate(
+  accountId: string,
+  region: string,
+  rng: SeededRandom,
+): LaunchConfigurationTemplate & { seq: number } {
+  const id = `lct-${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 17)}`;
+  return {
+    seq: 1,
+    launchConfigurationTemplateID: id,
+    arn: `arn:aws:drs:${region}:${accountId}:launch-configuration-template/${id}`,
+    tags: {},
+    ...LAUNCH_DEFAULTS,
+    launchIntoSourceInstance: false,
+  };
 }

@@ -44,7 +44,12 @@ export type Scenario =
   /** Participating servers report LAUNCHED this long before their recoveryInstanceID is filled in. */
   | { type: 'recoveryInstanceIdDelay'; seconds: number }
   /** These recovery instances (all non-drill ones when omitted) reach FAILBACK_READY_FOR_LAUNCH after this long. */
-  | { type: 'failbackReadyAfter'; seconds: number; recoveryInstanceIds?: string[] };
+  | { type: 'failbackReadyAfter'; seconds: number; recoveryInstanceIds?: string[] }
+  /**
+   * IAM denies these operations (audit names: 'StartRecovery', 'mgn:StartReplication', '*' for all)
+   * to these accounts (all when omitted): 403 AccessDeniedException before the operation runs.
+   */
+  | { type: 'accessDenied'; operations: string[]; accountIds?: string[] };
 
 export interface FaultSpec {
   /** Operation name as in the audit log (e.g. 'StartRecovery', 'mgn:StartReplication') or '*' for all. */

@@ -51,20 +51,46 @@ export class RequestReader {
     return value;
   }
 
-  optionalBoolean(name: string): boolean | undefined {
-    const value = this.body[name];
+  optionalBoolean(name: string, from: Body = this.body, label = name): boolean | undefined {
+    const value = from[name];
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'boolean') this.problem(name, 'must be a boolean');
+    if (typeof value !== 'boolean') this.problem(label, 'must be a boolean');
     return value === true;
   }
 
-  optionalInt(name: string, min: number, max: number): number | undefined {
+  /** An integer of at least `min` and, where the model sets one, at most `max`. */
+  optionalInt(name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
     const value = this.body[name];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      this.problem(name, `must be an integer between ${min} and ${max}`);
+      this.problem(
+        name,
+        max === Number.MAX_SAFE_INTEGER
+          ? `must be an integer of at least ${min}`
+          : `must be an integer between ${min} and ${max}`,
+      );
       return undefined;
     }
+    return value;
+  }
+
+  /** A string inside `from` (default: the body) of `min`–`max` characters matching `pattern`. */
+  boundedString(
+    name: string,
+    rules: { min?: number; max: number; pattern?: RegExp },
+    from: Body = this.body,
+    label = name,
+  ): string | undefined {
+    const value = from[name];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== 'string') {
+      this.problem(label, 'must be a string');
+      return undefined;
+    }
+    if (value.length < (rules.min ?? 0) || value.length > rules.max) {
+      this.problem(label, `must have between ${rules.min ?? 0} and ${rules.max} characters`);
+    } else if (rules.pattern && !rules.pattern.test(value))
+      this.problem(label, `must match ${rules.pattern.source}`);
     return value;
   }
 
@@ -115,7 +141,7 @@ export class RequestReader {
     });
   }
 
-  /** DRS tag rules: up to 50 tags, keys 1–256 characters not starting with aws:, values up to 256. */
+  /** The model's TagsMap: any number of tags, keys and values of 0–256 characters. */
   tags(name = 'tags'): Record<string, string> {
     const value = this.body[name];
     if (value === undefined || value === null) return {};
@@ -123,12 +149,8 @@ export class RequestReader {
       this.problem(name, 'must be a map of strings');
       return {};
     }
-    const entries = Object.entries(value as Body);
-    if (entries.length > 50) this.problem(name, 'must have at most 50 tags');
-    for (const [key, v] of entries) {
-      if (key.length < 1 || key.length > 256 || key.toLowerCase().startsWith('aws:')) {
-        this.problem(`${name}.${key}`, 'tag keys are 1-256 characters and may not start with aws:');
-      }
+    for (const [key, v] of Object.entries(value as Body)) {
+      if (key.length > 256) this.problem(`${name}.${key}`, 'tag keys have at most 256 characters');
       if (typeof v !== 'string' || v.length > 256)
         this.problem(`${name}.${key}`, 'tag values are strings of up to 256 characters');
     }

@@ -4,6 +4,8 @@
 #   .tools/bin/temporal     Temporal CLI (dev server + Web UI), `go install` at a pinned version
 #   .tools/bin/temporal-test-server
 #                           wrapper around io.temporal:temporal-test-server, resolved by Maven
+#   .tools/service-models   the official DRS and MGN service models (botocore from PyPI, pinned),
+#                           which test/emulator/model-conformance.test.ts checks the emulator against
 #   /usr/bin/chromium       Debian's chromium, only with --with-browser (the UI test)
 # Go module/build caches and a copy of the built CLI live in the user's cache, so a fresh
 # clone on the same machine reuses them and a second run takes seconds.
@@ -12,6 +14,7 @@ set -euo pipefail
 TEMPORAL_CLI_VERSION=v1.5.1      # newest tag without `replace` in go.mod; needs Go >= 1.25
 TEST_SERVER_VERSION=1.38.0       # io.temporal:temporal-test-server on Maven Central
 SLF4J_VERSION=1.7.36             # the SLF4J API that test server version uses
+BOTOCORE_VERSION=1.44.8          # PyPI botocore whose data/ holds the DRS and MGN service models
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${TEMPORAL_DRS_TOOLS:-$root/.tools}
@@ -21,7 +24,7 @@ for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
     --with-browser) browser=1 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "install-tools: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -90,6 +93,27 @@ exec java -Xss1m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "\$(cat "$ts_class
 WRAP
   chmod +x "$ts_bin"
   say "time-skipping test server ready: $ts_bin"
+fi
+
+# --- DRS and MGN service models (botocore on PyPI) ------------------------------------------
+# Only the JSON models are used: no dependencies, no bytecode, nothing imported by Python.
+models_dir="$tools/botocore-$BOTOCORE_VERSION"
+models_link="$tools/service-models"
+if [ ! -f "$models_dir/botocore/data/drs/2020-02-26/service-2.json.gz" ]; then
+  need python3 "Python 3 with pip, to fetch botocore's service models from PyPI"
+  python3 -m pip --version >/dev/null 2>&1 ||
+    { echo "install-tools: pip for python3 is required (e.g. apt-get install python3-pip)" >&2; exit 3; }
+  say "installing botocore $BOTOCORE_VERSION (service models) with pip"
+  rm -rf "$models_dir.partial"
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-deps --no-compile \
+    --target "$models_dir.partial" "botocore==$BOTOCORE_VERSION"
+  rm -rf "$models_dir"
+  mv "$models_dir.partial" "$models_dir"
+fi
+if [ "$(readlink "$models_link" 2>/dev/null)" != "botocore-$BOTOCORE_VERSION/botocore/data" ]; then
+  rm -rf "$models_link"
+  ln -s "botocore-$BOTOCORE_VERSION/botocore/data" "$models_link"
+  say "service models ready: $models_link (botocore $BOTOCORE_VERSION)"
 fi
 
 # --- Chromium for the UI test (Debian package) ----------------------------------------------

@@ -22,3 +22,13 @@ export interface OperationResult {
 export type Handler = (ctx: CallContext) => OperationResult;
 
 export const ok = (body: unknown, statusCode = 200): OperationResult => ({ statusCode, body });
+
+/** One served operation: its HTTP route (restJson1 `http` trait) and handler. */
+export interface OperationRoute {
+  name: string;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  handler: Handler;
+  /** Whether the account must have called InitializeService. */
+  needsInitializedAccount: boolean;
+}

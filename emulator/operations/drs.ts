@@ -12,13 +12,19 @@ import type { JobRecord, Partition, RecoveryInstanceRecord, SourceServerRecord }
 import { paginate } from '../pagination';
 import { ACCOUNT_ID, JOB_ID, RECOVERY_INSTANCE_ID, SOURCE_SERVER_ID } from '../random';
 import { effective, setState, startCatchUp } from '../replication';
+import { snapshotSlots, snapshotTime, toRecoverySnapshot } from '../snapshots';
 import { toJob, toRecoveryInstance, toSourceServer } from '../serialize';
 import { RequestReader, type Body } from '../validation';
-import { ok, type CallContext, type Handler, type OperationResult } from './context';
+import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
 
 const DEFAULT_PAGE = 1000;
 const SNAPSHOT_ID = /^pit-[0-9a-zA-Z]{17}$/;
-const SOURCE_SERVER_ARN = /^arn:[\w-]+:drs:([a-z0-9-]+):(\d{12}):source-server\/(s-[0-9a-zA-Z]{17})$/;
+/** The model's SourceServerARN pattern (unanchored, as Smithy patterns are), with its parts captured. */
+const SOURCE_SERVER_ARN =
+  /arn:[0-9a-zA-Z_-]+:[0-9a-zA-Z_-]+:([0-9a-zA-Z_-]+):([0-9]{12,}):source-server\/(s-[0-9a-zA-Z]{17})/;
+/** The model's ISO8601DatetimeString: UTC (Z) only. */
+const ISO_DATE_TIME =
+  /[1-9][0-9]*-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([0-1][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?Z/;
 /** Minutes DRS takes to delete a disconnected server's replication resources (and snapshots). */
 const DISCONNECT_CLEANUP_MS = 90 * 60_000;
 
@@ -81,8 +87,12 @@ function requireJobQuota(ctx: CallContext, serverCount: number): void {
   }
 }
 
-function listArgs(r: RequestReader, max = 1000): { maxResults?: number; nextToken?: string } {
-  return { maxResults: r.optionalInt('maxResults', 1, max), nextToken: r.optionalString('nextToken') };
+/** maxResults (StrictlyPositiveInteger: no maximum unless the operation's model sets one) and nextToken. */
+function listArgs(r: RequestReader, max?: number): { maxResults?: number; nextToken?: string } {
+  return {
+    maxResults: r.optionalInt('maxResults', 1, max),
+    nextToken: r.boundedString('nextToken', { max: 2048 }),
+  };
 }
 
 const startRecovery: Handler = (ctx) => {
@@ -112,10 +122,19 @@ const startRecovery: Handler = (ctx) => {
   });
   r.done();
 
-  const targets: LaunchTarget[] = requested.map((s) => ({
-    server: sourceServer(ctx.partition, s.sourceServerID),
-    recoverySnapshotID: s.recoverySnapshotID,
-  }));
+  const targets: LaunchTarget[] = requested.map((s) => {
+    const server = sourceServer(ctx.partition, s.sourceServerID);
+    if (s.recoverySnapshotID === undefined) return { server };
+    const snapshotAt = snapshotTime(server, s.recoverySnapshotID, ctx.now);
+    if (snapshotAt === undefined) {
+      throw drsErrors.notFound(
+        `Recovery snapshot ${s.recoverySnapshotID} of source server ${server.id} not found`,
+        s.recoverySnapshotID,
+        'RECOVERY_SNAPSHOT',
+      );
+    }
+    return { server, recoverySnapshotID: s.recoverySnapshotID, snapshotAt };
+  });
   requireJobQuota(ctx, targets.length);
   for (const { server } of targets) {
     requireNotBusy(ctx.partition, server);
@@ -161,9 +180,14 @@ const describeJobs: Handler = (ctx) => {
 };
 
 function dateFilter(r: RequestReader, filters: Body, name: string): number | undefined {
-  const value = filters[name];
-  if (value === undefined || value === null) return undefined;
-  const parsed = typeof value === 'string' ? Date.parse(value) : NaN;
+  const value = r.boundedString(
+    name,
+    { min: 19, max: 32, pattern: ISO_DATE_TIME },
+    filters,
+    `filters.${name}`,
+  );
+  if (value === undefined) return undefined;
+  const parsed = Date.parse(value);
   if (Number.isNaN(parsed)) {
     r.problem(`filters.${name}`, 'must be an ISO-8601 date and time');
     return undefined;
@@ -202,7 +226,7 @@ const describeSourceServers: Handler = (ctx) => {
     filters,
     'filters.stagingAccountIDs',
   );
-  const hardwareId = typeof filters.hardwareId === 'string' ? filters.hardwareId : undefined;
+  const hardwareId = r.boundedString('hardwareId', { max: 256 }, filters, 'filters.hardwareId');
   const page = listArgs(r);
   r.done();
   const wanted = idFilter(ids);
@@ -237,7 +261,7 @@ const describeRecoveryInstances: Handler = (ctx) => {
   );
   const sources = r.stringList(
     'sourceServerIDs',
-    { max: 200, pattern: SOURCE_SERVER_ID },
+    { max: Number.MAX_SAFE_INTEGER, pattern: SOURCE_SERVER_ID },
     filters,
     'filters.sourceServerIDs',
   );
@@ -336,6 +360,7 @@ const stopReplication: Handler = (ctx) => {
   // Stopping makes the server unprotected and deletes its snapshots: nothing left to launch from.
   setState(server.replication, ctx.now, 'STOPPED');
   server.replication.dataAsOf = undefined;
+  server.replication.snapshotsFrom = undefined;
   return ok({ sourceServer: toSourceServer(server, ctx.now) });
 };
 
@@ -364,18 +389,21 @@ const disconnectSourceServer: Handler = (ctx) => {
     );
   }
   requireNotBusy(ctx.partition, server);
-  if (!server.extendedFrom) {
-    // Documented side effects: DISCONNECTED, totalStorageBytes zeroed, lag and ETA nullified;
-    // replication resources (and so snapshots) are deleted within 90 minutes.
-    const rep = server.replication;
-    setState(rep, ctx.now, 'DISCONNECTED');
-    rep.error = undefined;
-    rep.disksZeroed = true;
-    const since = rep.since;
-    ctx.store.schedule(ctx.now + DISCONNECT_CLEANUP_MS, () => {
-      if (rep.state === 'DISCONNECTED' && rep.since === since && !rep.catchUp) rep.dataAsOf = undefined;
-    });
-  }
+  // An extended server stops mirroring its staging server (which keeps replicating there).
+  if (server.extendedFrom) server.replication = { ...server.replication, catchUp: undefined };
+  // Documented side effects: DISCONNECTED, totalStorageBytes zeroed, lag and ETA nullified;
+  // replication resources (and so snapshots) are deleted within 90 minutes.
+  const rep = server.replication;
+  setState(rep, ctx.now, 'DISCONNECTED');
+  rep.error = undefined;
+  rep.disksZeroed = true;
+  const since = rep.since;
+  ctx.store.schedule(ctx.now + DISCONNECT_CLEANUP_MS, () => {
+    if (rep.state === 'DISCONNECTED' && rep.since === since && !rep.catchUp) {
+      rep.dataAsOf = undefined;
+      rep.snapshotsFrom = undefined;
+    }
+  });
   return ok(toSourceServer(server, ctx.now));
 };
 
@@ -512,7 +540,7 @@ function queryAsBody(query: CallContext['query']): Body {
 const listExtensibleSourceServers: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const stagingAccountID = r.requiredString('stagingAccountID', ACCOUNT_ID);
-  const page = listArgs(r);
+  const page = listArgs(r, 300);
   r.done();
   const staging = ctx.store.partition(stagingAccountID, ctx.partition.region);
   const alreadyExtended = new Set(
@@ -531,15 +559,16 @@ const listExtensibleSourceServers: Handler = (ctx) => {
 const createExtendedSourceServer: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const arn = r.requiredString('sourceServerArn', SOURCE_SERVER_ARN);
+  if (arn.length > 2048) r.problem('sourceServerArn', 'must have at most 2048 characters');
   const tags = r.tags();
   r.done();
   const [, region, accountId, id] = SOURCE_SERVER_ARN.exec(arn) as RegExpExecArray;
   const staging = ctx.store.partition(accountId, region).servers.get(id);
   if (!staging) throw drsErrors.notFound(`Source server ${arn} not found`, id, 'SOURCE_SERVER');
   if (accountId === ctx.partition.accountId) {
-    throw drsErrors.validation('The source server is in this account already', [
-      { name: 'sourceServerArn', message: 'must name a source server in another (staging) account' },
-    ]);
+    throw drsErrors.validation(
+      `Source server ${arn} is in this account already; extend a server of another (staging) account`,
+    );
   }
   if (staging.extendedFrom) {
     throw drsErrors.validation(`Source server ${arn} is itself an extended source server`);
@@ -566,6 +595,125 @@ const createExtendedSourceServer: Handler = (ctx) => {
   return ok({ sourceServer: toSourceServer(server, ctx.now) }, 201);
 };
 
+const describeRecoverySnapshots: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const id = r.requiredString('sourceServerID', SOURCE_SERVER_ID);
+  const filters = r.optionalObject('filters') ?? {};
+  const from = dateFilter(r, filters, 'fromDateTime');
+  const to = dateFilter(r, filters, 'toDateTime');
+  const order = r.boundedString('order', { max: 4, pattern: /^(ASC|DESC)$/ }) ?? 'ASC';
+  const page = listArgs(r);
+  r.done();
+  const server = sourceServer(ctx.partition, id);
+  const slots = snapshotSlots(server, ctx.now).filter(
+    (slot) => (from === undefined || slot.at >= from) && (to === undefined || slot.at <= to),
+  );
+  const ordered = order === 'DESC' ? slots.reverse() : slots;
+  const direction = order === 'DESC' ? 'desc' : 'asc';
+  const result = paginate(ordered, direction, page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({
+    items: result.items.map((slot) => toRecoverySnapshot(server, slot, ctx.now)),
+    ...tokenOf(result),
+  });
+};
+
+/** The model's rule: a recovery instance must be disconnected before it can be deleted. */
+const deleteRecoveryInstance: Handler = (ctx) => {
+  const instance = instanceArg(ctx);
+  if (instance.terminatingJobID || activeJobOf(ctx.partition, instance.sourceServerID)) {
+    throw drsErrors.conflict(
+      `Recovery instance ${instance.id} is participating in an active job`,
+      instance.id,
+      'RECOVERY_INSTANCE',
+    );
+  }
+  if (instance.replicationState !== 'DISCONNECTED') {
+    throw drsErrors.conflict(
+      `Recovery instance ${instance.id} must be disconnected (DisconnectRecoveryInstance) before it is deleted`,
+      instance.id,
+      'RECOVERY_INSTANCE',
+    );
+  }
+  ctx.partition.recoveryInstances.delete(instance.id);
+  ctx.store.recoveryInstances.delete(instance.id);
+  const server = ctx.partition.servers.get(instance.sourceServerID);
+  if (server?.recoveryInstanceId === instance.id) server.recoveryInstanceId = undefined;
+  return { statusCode: 200 };
+};
+
+const getReplicationConfiguration: Handler = (ctx) => ok(serverArg(ctx).replicationConfiguration);
+
+const LAUNCH_DISPOSITION = /^(STOPPED|STARTED)$/;
+const RIGHT_SIZING = /^(NONE|BASIC|IN_AWS)$/;
+const RECOVERY_MODE = /^(FAST|OPTIMAL)$/;
+const EC2_INSTANCE_ID = /i-[0-9a-fA-F]{8,}/;
+
+const updateLaunchConfiguration: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const id = r.requiredString('sourceServerID', SOURCE_SERVER_ID);
+  const update = {
+    name: r.boundedString('name', { max: 128 }),
+    launchDisposition: r.boundedString('launchDisposition', { max: 7, pattern: LAUNCH_DISPOSITION }),
+    targetInstanceTypeRightSizingMethod: r.boundedString('targetInstanceTypeRightSizingMethod', {
+      max: 6,
+      pattern: RIGHT_SIZING,
+    }),
+    copyPrivateIp: r.optionalBoolean('copyPrivateIp'),
+    copyTags: r.optionalBoolean('copyTags'),
+    postLaunchEnabled: r.optionalBoolean('postLaunchEnabled'),
+    recoveryMode: r.boundedString('recoveryMode', { max: 7, pattern: RECOVERY_MODE }),
+  };
+  const licensing = r.optionalObject('licensing');
+  const osByol = licensing && r.optionalBoolean('osByol', licensing, 'licensing.osByol');
+  const launchInto = r.optionalObject('launchIntoInstanceProperties');
+  const launchIntoEC2InstanceID =
+    launchInto &&
+    r.boundedString(
+      'launchIntoEC2InstanceID',
+      { max: 255, pattern: EC2_INSTANCE_ID },
+      launchInto,
+      'launchIntoInstanceProperties.launchIntoEC2InstanceID',
+    );
+  r.done();
+  const server = sourceServer(ctx.partition, id);
+  requireNotBusy(ctx.partition, server);
+  const config = server.launchConfiguration;
+  for (const [key, value] of Object.entries(update)) {
+    if (value !== undefined) Object.assign(config, { [key]: value });
+  }
+  if (licensing) config.licensing = osByol === undefined ? {} : { osByol };
+  if (launchInto)
+    config.launchIntoInstanceProperties = launchIntoEC2InstanceID ? { launchIntoEC2InstanceID } : {};
+  return ok(config);
+};
+
+const LAUNCH_CONFIGURATION_TEMPLATE_ID = /^lct-[0-9a-zA-Z]{17}$/;
+
+const describeLaunchConfigurationTemplates: Handler = (ctx) => {
+  const r = new RequestReader(ctx.body);
+  const ids = r.stringList('launchConfigurationTemplateIDs', {
+    max: 1,
+    pattern: LAUNCH_CONFIGURATION_TEMPLATE_ID,
+  });
+  const page = listArgs(r, 1000);
+  r.done();
+  const templates = ctx.partition.launchConfigurationTemplates;
+  for (const id of ids ?? []) {
+    if (!templates.has(id))
+      throw drsErrors.notFound(
+        `Launch configuration template ${id} not found`,
+        id,
+        'LAUNCH_CONFIGURATION_TEMPLATE',
+      );
+  }
+  const wanted = idFilter(ids);
+  const listed = [...templates.values()].filter(
+    (t) => !wanted || wanted.has(t.launchConfigurationTemplateID as string),
+  );
+  const result = paginate(listed, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
+  return ok({ items: result.items.map(({ seq: _seq, ...template }) => template), ...tokenOf(result) });
+};
+
 const initializeService: Handler = (ctx) => {
   ctx.partition.initialized = true;
   return { statusCode: 204 };
@@ -574,8 +722,14 @@ const initializeService: Handler = (ctx) => {
 /** Tagging: ListTagsForResource, TagResource, UntagResource on source servers, jobs and recovery instances. */
 function taggable(ctx: CallContext): { tags: Record<string, string> } {
   const arn = ctx.resourceArn ?? '';
+  // the model's ARN shape: 20–2048 characters matching arn:.{16,2044}
+  const r = new RequestReader({ resourceArn: arn });
+  r.boundedString('resourceArn', { min: 20, max: 2048, pattern: /arn:.{16,2044}/ });
+  r.done();
   const id = arn.slice(arn.lastIndexOf('/') + 1);
-  const resource = ctx.store.servers.get(id) ?? ctx.store.jobs.get(id) ?? ctx.store.recoveryInstances.get(id);
+  // Only the caller's own account and region: another account's ARN is not found, as in DRS.
+  const { partition } = ctx;
+  const resource = partition.servers.get(id) ?? partition.jobs.get(id) ?? partition.recoveryInstances.get(id);
   if (!resource || resource.arn !== arn)
     throw drsErrors.notFound(`Resource ${arn} not found`, arn, 'RESOURCE');
   return resource;
@@ -600,20 +754,16 @@ const untagResource: Handler = (ctx) => {
   if (list.length === 0) {
     throw drsErrors.validation('tagKeys is required', [{ name: 'tagKeys', message: 'tagKeys is required' }]);
   }
+  if (list.some((key) => key.length > 256)) {
+    throw drsErrors.validation('tagKeys have at most 256 characters', [
+      { name: 'tagKeys', message: 'tagKeys have at most 256 characters' },
+    ]);
+  }
   for (const key of list) delete resource.tags[key];
   return { statusCode: 200 };
 };
 
-export interface DrsOperation {
-  name: string;
-  method: 'GET' | 'POST' | 'DELETE';
-  path: string;
-  handler: Handler;
-  /** Whether the account must have called InitializeService. */
-  needsInitializedAccount: boolean;
-}
-
-const post = (name: string, handler: Handler): DrsOperation => ({
+const post = (name: string, handler: Handler): OperationRoute => ({
   name,
   method: 'POST',
   path: `/${name}`,
@@ -621,7 +771,7 @@ const post = (name: string, handler: Handler): DrsOperation => ({
   needsInitializedAccount: true,
 });
 
-export const DRS_OPERATIONS: DrsOperation[] = [
+export const DRS_OPERATIONS: OperationRoute[] = [
   post('StartRecovery', startRecovery),
   post('DescribeJobs', describeJobs),
   post('DescribeJobLogItems', describeJobLogItems),
@@ -639,6 +789,11 @@ export const DRS_OPERATIONS: DrsOperation[] = [
   post('ListExtensibleSourceServers', listExtensibleSourceServers),
   post('CreateExtendedSourceServer', createExtendedSourceServer),
   post('GetLaunchConfiguration', getLaunchConfiguration),
+  post('UpdateLaunchConfiguration', updateLaunchConfiguration),
+  post('GetReplicationConfiguration', getReplicationConfiguration),
+  post('DescribeLaunchConfigurationTemplates', describeLaunchConfigurationTemplates),
+  post('DescribeRecoverySnapshots', describeRecoverySnapshots),
+  post('DeleteRecoveryInstance', deleteRecoveryInstance),
   { ...post('InitializeService', initializeService), needsInitializedAccount: false },
   {
     name: 'ListStagingAccounts',
@@ -652,21 +807,22 @@ export const DRS_OPERATIONS: DrsOperation[] = [
     method: 'GET',
     path: '/tags/',
     handler: listTagsForResource,
-    needsInitializedAccount: true,
+    // the tagging operations declare no UninitializedAccountException
+    needsInitializedAccount: false,
   },
   {
     name: 'TagResource',
     method: 'POST',
     path: '/tags/',
     handler: tagResource,
-    needsInitializedAccount: true,
+    needsInitializedAccount: false,
   },
   {
     name: 'UntagResource',
     method: 'DELETE',
     path: '/tags/',
     handler: untagResource,
-    needsInitializedAccount: true,
+    needsInitializedAccount: false,
   },
 ];
 

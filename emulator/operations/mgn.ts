@@ -7,8 +7,7 @@ import type { MgnServerRecord } from '../model';
 import { paginate } from '../pagination';
 import { SOURCE_SERVER_ID, ACCOUNT_ID } from '../random';
 import { RequestReader } from '../validation';
-import { ok, type CallContext, type Handler } from './context';
-import type { DrsOperation } from './drs';
+import { ok, type CallContext, type Handler, type OperationRoute } from './context';
 
 // Fraction of a snapshot-shipping start spent INITIATING before SHIPPING_SNAPSHOT.
 const INITIATING_UNTIL = 0.2;
@@ -27,7 +26,7 @@ function settle(server: MgnServerRecord, now: number): string {
   return (now - startedAt) / (endsAt - startedAt) < INITIATING_UNTIL ? 'INITIATING' : 'SHIPPING_SNAPSHOT';
 }
 
-function toMgnSourceServer(server: MgnServerRecord, now: number): Record<string, unknown> {
+function toMgnSourceServer(server: MgnServerRecord, now: number) {
   const state = settle(server, now);
   return {
     sourceServerID: server.id,
@@ -70,32 +69,60 @@ const startReplication: Handler = (ctx: CallContext) => {
   return ok(toMgnSourceServer(server, ctx.now));
 };
 
+const REPLICATION_TYPES = ['AGENT_BASED', 'SNAPSHOT_SHIPPING'];
+const LIFE_CYCLE_STATES = [
+  'STOPPED',
+  'NOT_READY',
+  'READY_FOR_TEST',
+  'TESTING',
+  'READY_FOR_CUTOVER',
+  'CUTTING_OVER',
+  'CUTOVER',
+  'DISCONNECTED',
+  'DISCOVERED',
+  'PENDING_INSTALLATION',
+];
+const APPLICATION_ID = /^app-[0-9a-zA-Z]{17}$/;
+
 const describeSourceServers: Handler = (ctx: CallContext) => {
   const r = new RequestReader(ctx.body);
   const filters = r.optionalObject('filters') ?? {};
-  const ids = r.stringList(
-    'sourceServerIDs',
-    { max: 200, pattern: SOURCE_SERVER_ID },
-    filters,
-    'filters.sourceServerIDs',
-  );
-  const types = r.stringList('replicationTypes', { max: 2 }, filters, 'filters.replicationTypes');
-  const maxResults = r.optionalInt('maxResults', 0, 1000);
-  const nextToken = r.optionalString('nextToken');
+  const list = (name: string, max: number, pattern: RegExp) =>
+    r.stringList(name, { max, pattern }, filters, `filters.${name}`) ?? [];
+  const ids = list('sourceServerIDs', 200, SOURCE_SERVER_ID);
+  const types = list('replicationTypes', 2, enumPattern(REPLICATION_TYPES));
+  const states = list('lifeCycleStates', 10, enumPattern(LIFE_CYCLE_STATES));
+  const applications = list('applicationIDs', 200, APPLICATION_ID);
+  const archived = r.optionalBoolean('isArchived', filters, 'filters.isArchived');
+  const accountID = r.optionalString('accountID', ACCOUNT_ID);
+  const maxResults = r.optionalInt('maxResults', 1, 1000);
+  const nextToken = r.boundedString('nextToken', { max: 2048 });
   r.done();
-  const servers = [...ctx.partition.mgnServers.values()].filter(
-    (s) =>
-      (!ids || ids.length === 0 || ids.includes(s.id)) &&
-      (!types || types.length === 0 || types.includes(s.replicationType)),
-  );
-  const page = paginate(servers, 'asc', maxResults || undefined, nextToken, 1000);
+  // accountID lists another account's servers (MGN's multi-account view)
+  const partition = accountID ? ctx.store.partition(accountID, ctx.partition.region) : ctx.partition;
+  const servers = [...partition.mgnServers.values()]
+    .map((s) => ({ seq: s.seq, item: toMgnSourceServer(s, ctx.now) }))
+    .filter(
+      ({ item }) =>
+        (ids.length === 0 || ids.includes(item.sourceServerID)) &&
+        (types.length === 0 || types.includes(item.replicationType)) &&
+        (states.length === 0 || states.includes(item.lifeCycle.state)) &&
+        // no emulated server belongs to an application, so any application filter matches none
+        applications.length === 0 &&
+        (archived === undefined || archived === item.isArchived),
+    );
+  const page = paginate(servers, 'asc', maxResults, nextToken, 1000);
   return ok({
-    items: page.items.map((s) => toMgnSourceServer(s, ctx.now)),
+    items: page.items.map((s) => s.item),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
   });
 };
 
-export const MGN_OPERATIONS: DrsOperation[] = [
+function enumPattern(values: string[]): RegExp {
+  return new RegExp(`^(${values.join('|')})$`);
+}
+
+export const MGN_OPERATIONS: OperationRoute[] = [
   {
     name: 'mgn:StartReplication',
     method: 'POST',

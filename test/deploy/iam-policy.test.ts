@@ -4,7 +4,11 @@ import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../common/paths';
+import { loadServiceModel } from '../emulator/service-model';
 import { readRepoFile } from './compose-file';
+
+/** IAM actions that no API operation carries: DRS checks them itself when it acts for a caller. */
+const PERMISSION_ONLY_ACTIONS = new Set(['drs:CreateRecoveryInstanceForDrs']);
 
 interface Statement {
   Action: string | string[];
@@ -37,6 +41,15 @@ describe('IAM policy for real AWS', () => {
       called.filter((action) => !allowed.includes(action)),
       [],
     );
+  });
+
+  it('names only real DRS and MGN actions (operations of the official service models)', () => {
+    const unknown = allowed.filter((action) => {
+      const [service, operation] = action.split(':');
+      if (PERMISSION_ONLY_ACTIONS.has(action)) return false;
+      return (service === 'drs' || service === 'mgn') && !loadServiceModel(service).operations[operation];
+    });
+    assert.deepEqual(unknown, []);
   });
 
   it('is the policy the deployment guide shows', () => {

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import {
   DescribeJobsCommand,
   DescribeSourceServersCommand,
-  DrsClient,
   InitializeServiceCommand,
   InternalServerException,
   ResourceNotFoundException,
@@ -14,7 +13,7 @@ import {
   ValidationException,
   GetLaunchConfigurationCommand,
 } from '@aws-sdk/client-drs';
-import { emulatorClientConfig, pickHealthyServers } from '../../emulator';
+import { pickHealthyServers } from '../../emulator';
 import { fixture, rejectsWith, type Fixture } from './support';
 
 describe('emulator: errors and faults', () => {
@@ -69,9 +68,7 @@ describe('emulator: errors and faults', () => {
   });
 
   it('an account that has not called InitializeService gets UninitializedAccountException until it does', async () => {
-    const other = new DrsClient(
-      emulatorClientConfig(f.emulator.url, { accountId: '999988887777', maxAttempts: 1 }),
-    );
+    const other = f.client({ accountId: '999988887777', maxAttempts: 1 });
     try {
       const err = await rejectsWith(
         other.send(new DescribeSourceServersCommand({})),
@@ -166,9 +163,7 @@ describe('emulator: errors and faults', () => {
   });
 
   it('records every call in the audit log with operation, region, account and status', async () => {
-    const west = new DrsClient(
-      emulatorClientConfig(f.emulator.url, { region: 'eu-west-1', accountId: '444455556666' }),
-    );
+    const west = f.client({ region: 'eu-west-1', accountId: '444455556666' });
     try {
       await west.send(new DescribeSourceServersCommand({ maxResults: 5 }));
     } finally {

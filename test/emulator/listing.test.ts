@@ -5,7 +5,6 @@ import {
   CreateExtendedSourceServerCommand,
   DescribeJobsCommand,
   DescribeSourceServersCommand,
-  DrsClient,
   GetLaunchConfigurationCommand,
   ListExtensibleSourceServersCommand,
   ListStagingAccountsCommand,
@@ -19,7 +18,6 @@ import {
 } from '@aws-sdk/client-drs';
 import {
   DescribeSourceServersCommand as MgnDescribeSourceServers,
-  MgnClient,
   StartReplicationCommand as MgnStartReplication,
 } from '@aws-sdk/client-mgn';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
@@ -153,7 +151,7 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
       ValidationException,
     );
 
-    const staging = new DrsClient(emulatorClientConfig(f.emulator.url, { accountId: STAGING_ACCOUNT }));
+    const staging = f.client({ accountId: STAGING_ACCOUNT });
     try {
       const { items = [] } = await staging.send(new DescribeSourceServersCommand({}));
       assert.equal(items.length, 3, "the staging account sees its own servers, not the target account's");
@@ -171,7 +169,7 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
   });
 
   it('MGN StartReplication starts a SNAPSHOT_SHIPPING agent and refuses an agent-based one', async () => {
-    const mgn = new MgnClient({ ...emulatorClientConfig(f.emulator.url), maxAttempts: 1 });
+    const mgn = f.mgn({ maxAttempts: 1 });
     try {
       const { items = [] } = await mgn.send(new MgnDescribeSourceServers({ filters: {} }));
       const shipping = items.find((s) => s.replicationType === 'SNAPSHOT_SHIPPING');
@@ -205,7 +203,7 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
       },
       clientConfig: { endpoint: f.emulator.url, region: 'us-east-1' },
     });
-    const staging = new DrsClient({ endpoint: f.emulator.url, region: 'us-east-1', credentials });
+    const staging = f.client({}, { credentials });
     try {
       await staging.send(new DescribeSourceServersCommand({}));
     } finally {

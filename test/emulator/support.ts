@@ -1,12 +1,15 @@
 // Conformance-test plumbing: an emulator on a manual clock (tests move time explicitly, so nothing
-// waits in real time) and real SDK clients pointed at it.
-import { DescribeJobsCommand, DrsClient, type Job } from '@aws-sdk/client-drs';
+// waits in real time) and real SDK clients pointed at it, whose every response is checked against
+// the official DRS model (wire-check.ts).
+import { DescribeJobsCommand, DrsClient, type DrsClientConfig, type Job } from '@aws-sdk/client-drs';
+import { MgnClient } from '@aws-sdk/client-mgn';
 import {
   emulatorClientConfig,
   startEmulator,
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../emulator';
+import { checkResponsesAgainstModel, type Exchange } from './wire-check';
 
 export const START = Date.parse('2024-06-01T00:00:00Z');
 
@@ -16,28 +19,45 @@ export interface Fixture {
   drs: DrsClient;
   /** One attempt: tests that must see the error itself. */
   strict: DrsClient;
+  /** Every response the fixture's clients received, each already checked against its model. */
+  exchanges: Exchange[];
+  /** Another DRS client (e.g. another account or region), checked the same way, closed with the fixture. */
+  client(options?: ClientOptions, config?: Partial<DrsClientConfig>): DrsClient;
+  /** An MGN client, checked against the MGN model. */
+  mgn(options?: ClientOptions): MgnClient;
   /** Moves the emulator clock forward. */
   advance(seconds: number): void;
   now(): number;
   close(): Promise<void>;
 }
 
+type ClientOptions = Parameters<typeof emulatorClientConfig>[1];
+
 export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
   let now = START;
   const emulator = await startEmulator({ seed: 42, clock: () => now, ...options });
-  const drs = new DrsClient(emulatorClientConfig(emulator.url));
-  const strict = new DrsClient(emulatorClientConfig(emulator.url, { maxAttempts: 1 }));
+  const exchanges: Exchange[] = [];
+  const clients: (DrsClient | MgnClient)[] = [];
+  const checked = <C extends DrsClient | MgnClient>(client: C, service: 'drs' | 'mgn'): C => {
+    checkResponsesAgainstModel(client, service, (ex) => exchanges.push(ex));
+    clients.push(client);
+    return client;
+  };
+  const client: Fixture['client'] = (clientOptions, config = {}) =>
+    checked(new DrsClient({ ...emulatorClientConfig(emulator.url, clientOptions), ...config }), 'drs');
   return {
     emulator,
-    drs,
-    strict,
+    drs: client(),
+    strict: client({ maxAttempts: 1 }),
+    exchanges,
+    client,
+    mgn: (clientOptions) => checked(new MgnClient(emulatorClientConfig(emulator.url, clientOptions)), 'mgn'),
     advance: (seconds) => {
       now += seconds * 1000;
     },
     now: () => now,
     close: async () => {
-      drs.destroy();
-      strict.destroy();
+      for (const client of clients) client.destroy();
       await emulator.close();
     },
   };

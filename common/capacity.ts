@@ -58,6 +58,11 @@ export interface CapacityWaitStatus {
 
 /** The request signal's name (the activity that sends it cannot import workflow code). */
 export const CAPACITY_REQUEST_SIGNAL = 'capacityRequest';
+/** The query a requester's activity reads its place with right after asking. */
+export const CAPACITY_PLACE_QUERY = 'capacityPlace';
+
+/** Where a request stands: granted, waiting at a position, or not (yet) known to the queue. */
+export type CapacityPlace = { granted: true } | { granted: false; position?: number };
 
 /** What the request signal carries: the request and the sending worker's limits (the latest win). */
 export interface CapacityRequestArgs {
@@ -124,6 +129,12 @@ export class CapacityQueue {
     if (!finished.includes(requestId)) finished.push(requestId);
     if (finished.length > FINISHED_REMEMBERED) finished.splice(0, finished.length - FINISHED_REMEMBERED);
     return this.state.holders.length + this.state.waiting.length !== before;
+  }
+
+  place(requestId: string): CapacityPlace {
+    if (this.state.holders.some((h) => h.requestId === requestId)) return { granted: true };
+    const index = this.ordered().findIndex((w) => w.requestId === requestId);
+    return index < 0 ? { granted: false } : { granted: false, position: index + 1 };
   }
 
   usage(): { jobsInUse: number; serversInUse: number } {

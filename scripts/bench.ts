@@ -1,7 +1,11 @@
-// `npm run bench`: request rate and latency of the DRS emulator driven by the real SDK client on
-// 127.0.0.1, next to a baseline measured in the same run — a bare fastify server answering every call
-// with a fixed body of the same size — so the ratio shows what the emulator itself costs.
-import { Command, InvalidArgumentError } from 'commander';
+// `npm run bench`: two sets of figures, each next to a baseline measured in the same run.
+//  - emulator: request rate and latency of the DRS emulator driven by the real SDK client on
+//    127.0.0.1, next to a bare fastify server answering every call with the same bytes, so the ratio
+//    shows what the emulator itself costs;
+//  - scale: drills and plans at estate size on the whole local stack (scripts/bench/scale.ts),
+//    next to the ideal schedule built from the emulator's own job times.
+// Everything runs on loopback and stops by itself.
+import { Command, InvalidArgumentError, Option } from 'commander';
 import Fastify from 'fastify';
 import {
   DescribeJobLogItemsCommand,
@@ -12,11 +16,16 @@ import {
   StartRecoveryCommand,
 } from '@aws-sdk/client-drs';
 import { emulatorClientConfig, startEmulator } from '../emulator';
+import { printScaleFigures, runScaleBench } from './bench/scale';
 
 interface Options {
   requests: number;
   concurrency: number;
   servers: number;
+  only?: 'emulator' | 'scale';
+  drills: number;
+  plans: number[];
+  waves: number;
 }
 
 type Call = { operation: string; send: (drs: DrsClient) => Promise<unknown> };
@@ -90,14 +99,31 @@ function report(result: Result): number {
   return rate;
 }
 
+function sizes(value: string): number[] {
+  return value.split(',').map((v) => positiveInt(v.trim()));
+}
+
 async function main(): Promise<void> {
   const options = new Command('bench')
-    .option('--requests <n>', 'requests per measured run', positiveInt, 4000)
-    .option('--concurrency <n>', 'requests in flight', positiveInt, 16)
-    .option('--servers <n>', 'source servers to seed on top of the default inventory', positiveInt, 3000)
+    .description('Emulator throughput and estate-scale figures on 127.0.0.1 (docs/benchmarks.md)')
+    .addOption(new Option('--only <set>', 'run one set of figures').choices(['emulator', 'scale']))
+    .option('--requests <n>', 'emulator: requests per measured run', positiveInt, 4000)
+    .option('--concurrency <n>', 'emulator: requests in flight', positiveInt, 16)
+    .option('--servers <n>', 'emulator: source servers to seed on top of the default inventory', positiveInt, 3000)
+    .option('--drills <n>', 'scale: one-server drills started at once', positiveInt, 100)
+    .option('--plans <sizes>', 'scale: plan sizes in servers, comma-separated', sizes, [1000, 4000])
+    .option('--waves <n>', 'scale: waves per plan', positiveInt, 4)
     .parse()
     .opts<Options>();
 
+  if (options.only !== 'scale') await emulatorBench(options);
+  if (options.only !== 'emulator')
+    printScaleFigures(
+      await runScaleBench({ drills: options.drills, planSizes: options.plans, wavesPerPlan: options.waves }),
+    );
+}
+
+async function emulatorBench(options: Options): Promise<void> {
   const emulator = await startEmulator({ seed: 1 });
   const drs = new DrsClient(emulatorClientConfig(emulator.url));
   const added = await emulator.control.addServers({ count: options.servers });

@@ -35,6 +35,7 @@ import { DEADLINE_EXCEEDED } from './job-waits';
 import {
   capacityGrantedSignal,
   capacityPositionSignal,
+  capacityPlaceQuery,
   capacityQuery,
   capacityReleaseSignal,
   capacityRequestSignal,
@@ -67,6 +68,7 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
     changed = queue.release(requestId) || changed;
   });
   setHandler(capacityQuery, () => queue.state);
+  setHandler(capacityPlaceQuery, (requestId) => queue.place(requestId));
   upsertSearchAttributes([{ key: DrsOperation, value: 'capacity' }]);
 
   const told = new Map<string, number>(); // requestId → the position last sent
@@ -207,19 +209,23 @@ export class CapacityWaiter {
       requestedAt: new Date().toISOString(),
     };
     try {
+      const settled = () => wait.granted || aborted();
       for (let first = true; ; first = false) {
-        await queueCalls.requestCapacity({ target: ask.target, queueWorkflowId: queueId, request });
-        if (first && !wait.granted && !aborted()) {
+        const place = await queueCalls.requestCapacity({
+          target: ask.target,
+          queueWorkflowId: queueId,
+          request,
+        });
+        // granted at once (the usual case): go on without waiting for the grant signal
+        if (place.granted) wait.granted = true;
+        if (settled()) break;
+        if (first) {
           this.waiting = { purpose: ask.purpose, since: request.requestedAt };
           this.waitingFor = requestId;
           ask.onWait?.();
         }
         const remainingMs = ask.deadlineMs - Date.now();
-        if (
-          remainingMs <= 0 ||
-          (await condition(() => wait.granted || aborted(), Math.min(remainingMs, REQUEST_REFRESH_MS)))
-        )
-          break;
+        if (remainingMs <= 0 || (await condition(settled, Math.min(remainingMs, REQUEST_REFRESH_MS)))) break;
       }
       if (wait.granted) return requestId;
       await this.release(requestId);

@@ -3,7 +3,9 @@
 // the same way; the `progress` answer differs per workflow type, so each type has its own query.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import {
+  CAPACITY_PLACE_QUERY,
   CAPACITY_REQUEST_SIGNAL,
+  type CapacityPlace,
   type CapacityPosition,
   type CapacityQueueState,
   type CapacityRequestArgs,
@@ -44,5 +46,7 @@ export const capacityReleaseSignal = defineSignal<[{ requestId: string }]>('capa
 export const capacityGrantedSignal = defineSignal<[{ requestId: string }]>('capacityGranted');
 /** To a waiting run: its place in the queue changed. */
 export const capacityPositionSignal = defineSignal<[CapacityPosition]>('capacityPosition');
+/** Where one request stands (read by the requestCapacity activity right after it asked). */
+export const capacityPlaceQuery = defineQuery<CapacityPlace, [string]>(CAPACITY_PLACE_QUERY);
 /** The queue's holders and waiting runs. */
 export const capacityQuery = defineQuery<CapacityQueueState>('capacity');

@@ -2,12 +2,14 @@
 // - timeSkippingEnv(): the Java time-skipping test server, one per suite;
 // - devServerEnv(): one Temporal CLI dev server shared by the whole mocha run, stopped at the end,
 //   with its Web UI on (devServerUiUrl()) for the browser test.
-import { createServer } from 'node:net';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath, testServerPath } from '../../common/paths';
 import { ALL_SEARCH_ATTRIBUTES } from '../../common/search-attributes';
+import { freePort } from '../../scripts/lib/ports';
+
+export { freePort };
 
 /** The time-skipping test server, with the custom search attributes the workflows upsert registered
  * (unlike the dev server it takes no start flag for them; an upsert of an unknown one fails the task). */
@@ -32,18 +34,6 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 
 let shared: Promise<TestWorkflowEnvironment> | undefined;
 let uiUrl: string | undefined;
-
-/** A port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The shared dev server (with the project's custom search attributes registered and its Web UI). */
 export function devServerEnv(): Promise<TestWorkflowEnvironment> {

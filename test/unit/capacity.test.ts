@@ -108,6 +108,19 @@ describe('capacity queue rules', () => {
     assert.deepEqual(queue.state.waiting, []);
   });
 
+  it('tells a request where it stands: granted, its position, or unknown', () => {
+    const queue = new CapacityQueue(
+      emptyCapacityState({ maxConcurrentJobs: 1, maxServersInActiveJobs: 500 }),
+    );
+    const [a, b] = [ask(1), ask(1)];
+    queue.request(a);
+    queue.request(b);
+    queue.grant('now');
+    assert.deepEqual(queue.place(a.requestId), { granted: true });
+    assert.deepEqual(queue.place(b.requestId), { granted: false, position: 1 });
+    assert.deepEqual(queue.place('nobody'), { granted: false });
+  });
+
   it('names a request that no limit could ever fit', () => {
     assert.match(
       impossibleRequest(600, { maxConcurrentJobs: 20, maxServersInActiveJobs: 500 }) ?? '',

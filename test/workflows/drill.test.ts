@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
 import {
   DescribeRecoveryInstancesCommand,
+  DescribeRecoverySnapshotsCommand,
   StartRecoveryCommand,
   TerminateRecoveryInstancesCommand,
 } from '@aws-sdk/client-drs';
@@ -418,7 +419,12 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
 
   it('launches from the chosen recovery snapshot', async () => {
     const servers = await h.healthyServers(2);
-    const snapshot = 'pit-0123456789abcdefg';
+    // an older point in time than the latest, as an operator picks one from DescribeRecoverySnapshots
+    const { items } = await h.drs.send(
+      new DescribeRecoverySnapshotsCommand({ sourceServerID: servers[0], order: 'DESC' }),
+    );
+    const snapshot = items?.[1]?.snapshotID ?? '';
+    assert.match(snapshot, /^pit-/);
     const { report } = await h.outcome(
       await h.startDrill({
         sourceServerIds: servers,

@@ -1,0 +1,328 @@
+// Estate-scale figures for `npm run bench`: the whole local stack (dev server, one real worker
+// process, the emulator with its demo job durations) on 127.0.0.1, each scenario next to the ideal
+// computed from the emulator's own job times measured in the same run.
+//
+//   solo drill        one one-server drill: the job times every ideal below is built from
+//   100 drills        100 one-server drills started at once: ideal = ceil(100 / 20) × solo job time
+//   100-server drill  one drill of DRS's maximum job size
+//   N-server plan     a plan of tag-selected waves: ideal = the sum of each wave's job span
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DrsClient, paginateDescribeJobs, type Job } from '@aws-sdk/client-drs';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { capacityWorkflowId, DRS_DEFAULT_LIMITS } from '../../common/capacity';
+import type { DrillReport } from '../../common/types';
+import type { PlanReport } from '../../common/types-plan';
+import { emulatorClientConfig, emulatorCredentials, startEmulator, type RunningEmulator } from '../../emulator';
+import { startDevServer } from '../lib/dev-server';
+import { freePort } from '../lib/ports';
+
+const REGION = 'us-east-1';
+
+export interface ScaleOptions {
+  drills: number;
+  planSizes: number[];
+  wavesPerPlan: number;
+}
+
+interface Stack {
+  client: Client;
+  emulator: RunningEmulator;
+  drs: DrsClient;
+  taskQueue: string;
+  temporalAddress: string;
+}
+
+/** The worker as production runs it (dist/worker/main.js), with its CPU and peak RSS read from /proc. */
+class MeasuredWorker {
+  private readonly child: ChildProcess;
+  private output = '';
+
+  private constructor(env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [path.join(__dirname, '../../worker/main.js')], {
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
+
+  /** Starts a worker and resolves once it logged that it is polling. */
+  static async start(stack: Stack): Promise<MeasuredWorker> {
+    const { accessKeyId, secretAccessKey } = emulatorCredentials();
+    const worker = new MeasuredWorker({
+      PATH: process.env.PATH,
+      TEMPORAL_ADDRESS: stack.temporalAddress,
+      TEMPORAL_TASK_QUEUE: stack.taskQueue,
+      DRS_ENDPOINT: stack.emulator.url,
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      LOG_LEVEL: 'info',
+      WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+      WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
+    const deadline = Date.now() + 60_000;
+    while (!worker.output.includes('"worker polling"')) {
+      if (worker.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`worker did not start:\n${worker.output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return worker;
+  }
+
+  /** CPU seconds (user + system) and peak resident set (MiB) so far. */
+  usage(): { cpuSeconds: number; peakRssMiB: number } {
+    const stat = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const hwmKiB = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { cpuSeconds: ticks / 100, peakRssMiB: Math.round(hwmKiB / 1024) };
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+interface ScenarioFigures {
+  scenario: string;
+  servers: number;
+  wallSeconds: number;
+  idealSeconds?: number;
+  failures: number;
+  peakJobs: number;
+  quotaRefusals: number;
+  drsCallsPerServer: number;
+  workerCpuSeconds: number;
+  workerPeakRssMiB: number;
+  maxHistoryEvents: number;
+  reportBytes?: number;
+  notes: string;
+}
+
+const seconds = (ms: number) => Math.round(ms / 100) / 10;
+
+async function jobsSince(drs: DrsClient, sinceMs: number): Promise<Job[]> {
+  const jobs: Job[] = [];
+  for await (const page of paginateDescribeJobs({ client: drs }, { filters: {} })) jobs.push(...(page.items ?? []));
+  return jobs.filter((j) => Date.parse(j.creationDateTime ?? '') >= sinceMs - 1000);
+}
+
+const jobSeconds = (j: Job) => (Date.parse(j.endDateTime ?? '') - Date.parse(j.creationDateTime ?? '')) / 1000;
+
+/** From the first job's creation to the last job's end. */
+function span(jobs: Job[]): number {
+  const start = Math.min(...jobs.map((j) => Date.parse(j.creationDateTime ?? '')));
+  const end = Math.max(...jobs.map((j) => Date.parse(j.endDateTime ?? '')));
+  return (end - start) / 1000;
+}
+
+async function maxHistory(client: Client, workflowIds: string[]): Promise<number> {
+  let most = 0;
+  for (const id of workflowIds) {
+    const { historyLength } = await client.workflow.getHandle(id).describe();
+    most = Math.max(most, historyLength);
+  }
+  return most;
+}
+
+/** Runs `start` on a fresh worker and emulator state, and gathers what every scenario reports. */
+async function measure(
+  stack: Stack,
+  scenario: string,
+  servers: number,
+  run: () => Promise<{ failures: number; workflowIds: string[]; reportBytes?: number; ideal?: (jobs: Job[]) => number; notes?: string }>,
+): Promise<ScenarioFigures> {
+  const worker = await MeasuredWorker.start(stack);
+  const cpuBefore = worker.usage().cpuSeconds;
+  await stack.emulator.control.clearAudit();
+  const started = Date.now();
+  try {
+    const result = await run();
+    const wallSeconds = seconds(Date.now() - started);
+    const usage = (await stack.emulator.control.usage()).find((u) => u.region === REGION);
+    const audit = await stack.emulator.control.audit();
+    const drsCalls = audit.filter((e) => !e.operation.includes(':')).length;
+    const jobs = await jobsSince(stack.drs, started);
+    const { cpuSeconds, peakRssMiB } = worker.usage();
+    return {
+      scenario,
+      servers,
+      wallSeconds,
+      idealSeconds: result.ideal ? seconds(result.ideal(jobs) * 1000) : undefined,
+      failures: result.failures,
+      peakJobs: usage?.peak.activeJobs ?? 0,
+      quotaRefusals: audit.filter((e) => e.statusCode === 402).length,
+      drsCallsPerServer: Math.round((drsCalls / servers) * 10) / 10,
+      workerCpuSeconds: Math.round((cpuSeconds - cpuBefore) * 10) / 10,
+      workerPeakRssMiB: peakRssMiB,
+      maxHistoryEvents: await maxHistory(stack.client, [
+        ...result.workflowIds,
+        capacityWorkflowId(stack.taskQueue, REGION),
+      ]),
+      reportBytes: result.reportBytes,
+      notes: result.notes ?? '',
+    };
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function drills(stack: Stack, prefix: string, serverIds: string[][]): Promise<DrillReport[]> {
+  const handles: WorkflowHandle[] = [];
+  for (const [i, ids] of serverIds.entries())
+    handles.push(
+      await stack.client.workflow.start('drsDrill', {
+        taskQueue: stack.taskQueue,
+        workflowId: `${prefix}-${i + 1}`,
+        args: [{ sourceServerIds: ids, region: REGION }],
+      }),
+    );
+  return Promise.all(handles.map((h) => h.result() as Promise<DrillReport>));
+}
+
+const notSucceeded = (reports: { outcome: string }[]) => reports.filter((r) => r.outcome !== 'SUCCEEDED').length;
+
+export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigures[]> {
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const dev = await startDevServer({ port, uiPort });
+  const emulator = await startEmulator({ seed: 1, quiet: true });
+  const connection = await Connection.connect({ address: dev.address });
+  const stack: Stack = {
+    client: new Client({ connection }),
+    emulator,
+    drs: new DrsClient(emulatorClientConfig(emulator.url, { region: REGION })),
+    taskQueue: `bench-${Date.now()}`,
+    temporalAddress: dev.address,
+  };
+  const figures: ScenarioFigures[] = [];
+  const run = Date.now();
+  try {
+    await emulator.control.reset({ inventory: 'empty' });
+    const pool = await emulator.control.addServers({ count: Math.max(options.drills, 100) });
+
+    let soloJobSeconds = 0;
+    figures.push(
+      await measure(stack, 'solo drill (baseline)', 1, async () => {
+        const reports = await drills(stack, `bench-solo-${run}`, [[pool[0]]]);
+        return {
+          failures: notSucceeded(reports),
+          workflowIds: [`bench-solo-${run}-1`],
+          ideal: (jobs) => (soloJobSeconds = jobs.reduce((n, j) => n + jobSeconds(j), 0)),
+          notes: 'ideal = its launch + terminate job times',
+        };
+      }),
+    );
+
+    const rounds = Math.ceil(options.drills / DRS_DEFAULT_LIMITS.maxConcurrentJobs);
+    figures.push(
+      await measure(stack, `${options.drills} one-server drills at once`, options.drills, async () => {
+        const ids = pool.slice(0, options.drills).map((id) => [id]);
+        const reports = await drills(stack, `bench-many-${run}`, ids);
+        return {
+          failures: notSucceeded(reports),
+          workflowIds: ids.map((_, i) => `bench-many-${run}-${i + 1}`),
+          ideal: () => rounds * soloJobSeconds,
+          notes: `ideal = ceil(${options.drills} / ${DRS_DEFAULT_LIMITS.maxConcurrentJobs}) × solo job time (${soloJobSeconds.toFixed(1)} s)`,
+        };
+      }),
+    );
+
+    figures.push(
+      await measure(stack, '100-server drill', 100, async () => {
+        const reports = await drills(stack, `bench-big-${run}`, [pool.slice(0, 100)]);
+        return {
+          failures: notSucceeded(reports),
+          workflowIds: [`bench-big-${run}-1`],
+          reportBytes: JSON.stringify(reports[0]).length,
+          ideal: (jobs) => jobs.reduce((n, j) => n + jobSeconds(j), 0),
+          notes: 'ideal = its launch + terminate job times',
+        };
+      }),
+    );
+
+    for (const size of options.planSizes) {
+      await emulator.control.reset({ inventory: 'empty' });
+      const perWave = Math.ceil(size / options.wavesPerPlan);
+      const waves = Array.from({ length: options.wavesPerPlan }, (_, i) => `w${i + 1}`);
+      for (const wave of waves)
+        await emulator.control.addServers({ count: Math.min(perWave, size - waves.indexOf(wave) * perWave), tags: { Wave: wave } });
+      figures.push(
+        await measure(stack, `${size}-server plan (${waves.length} waves)`, size, async () => {
+          const workflowId = `bench-plan-${size}-${run}`;
+          const handle = await stack.client.workflow.start('drsPlan', {
+            taskQueue: stack.taskQueue,
+            workflowId,
+            args: [{ region: REGION, waves: waves.map((name) => ({ name, tags: { Wave: name } })) }],
+          });
+          const report = (await handle.result()) as PlanReport;
+          const children = report.waves.flatMap((w) => w.children.map((c) => c.workflowId));
+          const waveOf = new Map(report.servers.map((s) => [s.sourceServerId, s.wave]));
+          return {
+            failures: report.servers.filter((s) => s.launchStatus !== 'LAUNCHED' || !s.terminated).length,
+            workflowIds: [workflowId, ...children],
+            reportBytes: JSON.stringify(report).length,
+            // each wave's jobs run side by side; waves run one after another
+            ideal: (jobs) =>
+              waves.reduce((sum, wave) => {
+                const own = jobs.filter((j) =>
+                  (j.participatingServers ?? []).some((p) => waveOf.get(p.sourceServerID ?? '') === wave),
+                );
+                return sum + (own.length > 0 ? span(own) : 0);
+              }, 0),
+            notes: `plan ${report.outcome}; ideal = sum of each wave's job span`,
+          };
+        }),
+      );
+    }
+  } finally {
+    stack.drs.destroy();
+    await connection.close();
+    await emulator.close();
+    await dev.stop();
+  }
+  return figures;
+}
+
+export function printScaleFigures(figures: ScenarioFigures[]): void {
+  console.log('\nestate scale (dev server + one worker process + emulator, demo job durations):');
+  const header = [
+    'scenario'.padEnd(34),
+    'wall s'.padStart(8),
+    'ideal s'.padStart(8),
+    'ratio'.padStart(6),
+    'fail'.padStart(5),
+    'peak jobs'.padStart(9),
+    '402s'.padStart(5),
+    'calls/srv'.padStart(9),
+    'cpu s'.padStart(6),
+    'rss MiB'.padStart(8),
+    'max hist'.padStart(8),
+    'report B'.padStart(9),
+  ];
+  console.log(`  ${header.join(' ')}`);
+  for (const f of figures) {
+    const ratio = f.idealSeconds ? (f.wallSeconds / f.idealSeconds).toFixed(2) : '-';
+    console.log(
+      `  ${[
+        f.scenario.padEnd(34),
+        f.wallSeconds.toFixed(1).padStart(8),
+        (f.idealSeconds?.toFixed(1) ?? '-').padStart(8),
+        ratio.padStart(6),
+        String(f.failures).padStart(5),
+        String(f.peakJobs).padStart(9),
+        String(f.quotaRefusals).padStart(5),
+        f.drsCallsPerServer.toFixed(1).padStart(9),
+        f.workerCpuSeconds.toFixed(1).padStart(6),
+        String(f.workerPeakRssMiB).padStart(8),
+        String(f.maxHistoryEvents).padStart(8),
+        String(f.reportBytes ?? '-').padStart(9),
+      ].join(' ')}`,
+    );
+    if (f.notes) console.log(`    ${f.notes}`);
+  }
+}

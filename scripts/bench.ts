@@ -109,7 +109,12 @@ async function main(): Promise<void> {
     .addOption(new Option('--only <set>', 'run one set of figures').choices(['emulator', 'scale']))
     .option('--requests <n>', 'emulator: requests per measured run', positiveInt, 4000)
     .option('--concurrency <n>', 'emulator: requests in flight', positiveInt, 16)
-    .option('--servers <n>', 'emulator: source servers to seed on top of the default inventory', positiveInt, 3000)
+    .option(
+      '--servers <n>',
+      'emulator: source servers to seed on top of the default inventory',
+      positiveInt,
+      3000,
+    )
     .option('--drills <n>', 'scale: one-server drills started at once', positiveInt, 100)
     .option('--plans <sizes>', 'scale: plan sizes in servers, comma-separated', sizes, [1000, 4000])
     .option('--waves <n>', 'scale: waves per plan', positiveInt, 4)

@@ -53,6 +53,12 @@ import {
 } from './operation-support';
 import type { drsRecovery } from './recovery';
 
+/**
+ * A child costs the plan about seven history events: 500 children stay far below Temporal's
+ * history limits (a 4,000-server plan at the default 100 servers per child needs 40).
+ */
+const MAX_PLAN_CHILDREN = 500;
+
 const SETTLED: readonly WaveStatus[] = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED'];
 
 type ChildWorkflow = typeof drsDrill | typeof drsRecovery;
@@ -164,6 +170,14 @@ async function resolveWaveServers(plan: RecoveryPlanInput, state: PlanState): Pr
       owner.set(id, wave.name);
     }
   }
+  const children = plan.waves.reduce(
+    (n, w) => n + Math.ceil(state.wave(w.name).sourceServerIds.length / w.maxServersPerChild),
+    0,
+  );
+  if (children > MAX_PLAN_CHILDREN)
+    problems.push(
+      `the plan needs ${children} child workflows, more than ${MAX_PLAN_CHILDREN} (each adds to the plan's history): raise waves[].maxServersPerChild (up to 100)`,
+    );
   if (problems.length === 0) return;
   const report = finish(state, plan, `refused before any wave started: ${problems.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);

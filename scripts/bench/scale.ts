@@ -14,7 +14,12 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { capacityWorkflowId, DRS_DEFAULT_LIMITS } from '../../common/capacity';
 import type { DrillReport } from '../../common/types';
 import type { PlanReport } from '../../common/types-plan';
-import { emulatorClientConfig, emulatorCredentials, startEmulator, type RunningEmulator } from '../../emulator';
+import {
+  emulatorClientConfig,
+  emulatorCredentials,
+  startEmulator,
+  type RunningEmulator,
+} from '../../emulator';
 import { startDevServer } from '../lib/dev-server';
 import { freePort } from '../lib/ports';
 
@@ -108,11 +113,13 @@ const seconds = (ms: number) => Math.round(ms / 100) / 10;
 
 async function jobsSince(drs: DrsClient, sinceMs: number): Promise<Job[]> {
   const jobs: Job[] = [];
-  for await (const page of paginateDescribeJobs({ client: drs }, { filters: {} })) jobs.push(...(page.items ?? []));
+  for await (const page of paginateDescribeJobs({ client: drs }, { filters: {} }))
+    jobs.push(...(page.items ?? []));
   return jobs.filter((j) => Date.parse(j.creationDateTime ?? '') >= sinceMs - 1000);
 }
 
-const jobSeconds = (j: Job) => (Date.parse(j.endDateTime ?? '') - Date.parse(j.creationDateTime ?? '')) / 1000;
+const jobSeconds = (j: Job) =>
+  (Date.parse(j.endDateTime ?? '') - Date.parse(j.creationDateTime ?? '')) / 1000;
 
 /** From the first job's creation to the last job's end. */
 function span(jobs: Job[]): number {
@@ -135,7 +142,13 @@ async function measure(
   stack: Stack,
   scenario: string,
   servers: number,
-  run: () => Promise<{ failures: number; workflowIds: string[]; reportBytes?: number; ideal?: (jobs: Job[]) => number; notes?: string }>,
+  run: () => Promise<{
+    failures: number;
+    workflowIds: string[];
+    reportBytes?: number;
+    ideal?: (jobs: Job[]) => number;
+    notes?: string;
+  }>,
 ): Promise<ScenarioFigures> {
   const worker = await MeasuredWorker.start(stack);
   const cpuBefore = worker.usage().cpuSeconds;
@@ -185,7 +198,8 @@ async function drills(stack: Stack, prefix: string, serverIds: string[][]): Prom
   return Promise.all(handles.map((h) => h.result() as Promise<DrillReport>));
 }
 
-const notSucceeded = (reports: { outcome: string }[]) => reports.filter((r) => r.outcome !== 'SUCCEEDED').length;
+const notSucceeded = (reports: { outcome: string }[]) =>
+  reports.filter((r) => r.outcome !== 'SUCCEEDED').length;
 
 export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigures[]> {
   const [port, uiPort] = [await freePort(), await freePort()];
@@ -201,14 +215,17 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
   };
   const figures: ScenarioFigures[] = [];
   const run = Date.now();
-  try {
+  // every scenario starts from an empty emulator (its own servers, job counts and peaks)
+  const fresh = async (count: number) => {
     await emulator.control.reset({ inventory: 'empty' });
-    const pool = await emulator.control.addServers({ count: Math.max(options.drills, 100) });
-
+    return emulator.control.addServers({ count });
+  };
+  try {
     let soloJobSeconds = 0;
+    const solo = await fresh(1);
     figures.push(
       await measure(stack, 'solo drill (baseline)', 1, async () => {
-        const reports = await drills(stack, `bench-solo-${run}`, [[pool[0]]]);
+        const reports = await drills(stack, `bench-solo-${run}`, [solo]);
         return {
           failures: notSucceeded(reports),
           workflowIds: [`bench-solo-${run}-1`],
@@ -219,9 +236,10 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
     );
 
     const rounds = Math.ceil(options.drills / DRS_DEFAULT_LIMITS.maxConcurrentJobs);
+    const many = await fresh(options.drills);
     figures.push(
       await measure(stack, `${options.drills} one-server drills at once`, options.drills, async () => {
-        const ids = pool.slice(0, options.drills).map((id) => [id]);
+        const ids = many.map((id) => [id]);
         const reports = await drills(stack, `bench-many-${run}`, ids);
         return {
           failures: notSucceeded(reports),
@@ -232,9 +250,10 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
       }),
     );
 
+    const big = await fresh(100);
     figures.push(
       await measure(stack, '100-server drill', 100, async () => {
-        const reports = await drills(stack, `bench-big-${run}`, [pool.slice(0, 100)]);
+        const reports = await drills(stack, `bench-big-${run}`, [big]);
         return {
           failures: notSucceeded(reports),
           workflowIds: [`bench-big-${run}-1`],
@@ -250,7 +269,10 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
       const perWave = Math.ceil(size / options.wavesPerPlan);
       const waves = Array.from({ length: options.wavesPerPlan }, (_, i) => `w${i + 1}`);
       for (const wave of waves)
-        await emulator.control.addServers({ count: Math.min(perWave, size - waves.indexOf(wave) * perWave), tags: { Wave: wave } });
+        await emulator.control.addServers({
+          count: Math.min(perWave, size - waves.indexOf(wave) * perWave),
+          tags: { Wave: wave },
+        });
       figures.push(
         await measure(stack, `${size}-server plan (${waves.length} waves)`, size, async () => {
           const workflowId = `bench-plan-${size}-${run}`;

@@ -269,6 +269,18 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
     });
   });
 
+  it('refuses a plan that would need more than 500 child workflows, before launching anything', async () => {
+    await h.emulator.control.addServers({ count: 501, tags: { Wave: 'huge' } });
+    const handle = await startPlan({
+      region: REGION,
+      waves: [{ name: 'huge', tags: { Wave: 'huge' }, maxServersPerChild: 1 }],
+    });
+    const { failure } = await resultOf(h, handle);
+    assert.equal(failure?.type, 'Refused');
+    assert.match(failure?.message ?? '', /needs 501 child workflows, more than 500 .*maxServersPerChild/);
+    assert.deepEqual(await h.executed('StartRecovery'), []);
+  });
+
   for (const [name, waves, problem] of [
     [
       'a dependency cycle',

@@ -147,9 +147,12 @@ export interface CapacityAsk {
   target: DrsTarget;
   /** Names the job within the run (`launch`, `cleanup`, …): one place per step. */
   step: string;
+  /** The servers the job will include. */
   sourceServerIds: string[];
   lane: CapacityLane;
+  /** What the job is, for operators (e.g. "drill launch of 3 server(s)"). */
   purpose: string;
+  /** The wait gives up here (DeadlineExceeded). */
   deadlineMs: number;
   /** An abort stops the wait (the place is given up). */
   aborted?: () => boolean;

@@ -25,7 +25,7 @@ import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes'
 import type { DrillInstance, DrillPlan, DrillReport } from '../common/types';
 import { DrillRecord } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
-import { capacityPhases, resolveInstances, runJob, type JobRun } from './launch';
+import { capacityPhases, recoveryLaunch, resolveInstances, runJob, type JobRun } from './launch';
 import { abortSignal, approveSignal, drillProgressQuery } from './messages';
 import {
   drs,
@@ -77,15 +77,7 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
       start: (notBeforeMs, calls) => {
         record.launchRequestedAtMs = notBeforeMs;
         return calls.startDrillJob({
-          ...targetOf(plan),
-          sourceServers: plan.sourceServerIds.map((id) => ({
-            sourceServerId: id,
-            recoverySnapshotId: plan.recoverySnapshotIds[id],
-          })),
-          workflowId: record.workflowId,
-          step: 'launch',
-          tagJobs: plan.tagJobs,
-          notBeforeMs,
+          ...recoveryLaunch(plan, record.workflowId, 'launch', notBeforeMs),
           // without tags, an earlier drill of the same servers minutes ago would look like ours
           previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
         });

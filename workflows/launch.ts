@@ -4,11 +4,11 @@
 // by the caller (`resolveInstances`), since what counts as "ours" differs between drill and recovery.
 import { CancellationScope, patched, proxyActivities } from '@temporalio/workflow';
 import type { DrsActivities } from '../activities';
-import type { CapacityLane } from '../common/capacity';
+import type { StartDrillJobInput } from '../activities/jobs';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
-import type { CapacityWaiter } from './capacity';
+import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
-import { DRS_CALL_OPTIONS, drs, pollingCalls, type PhaseClock } from './operation-support';
+import { DRS_CALL_OPTIONS, drs, pollingCalls, targetOf, type PhaseClock } from './operation-support';
 
 type ActivityProxy = typeof drs;
 
@@ -21,21 +21,9 @@ export const CAPACITY_PATCH = 'capacity-queue';
 /** DRS may list a LAUNCHED server's recovery instance a little later. */
 const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
 
-export interface JobSpec {
-  target: DrsTarget;
-  /** Names the step: the capacity request and the job's idempotency tags (`launch`, `cleanup`, …). */
-  step: string;
-  sourceServerIds: string[];
-  lane: CapacityLane;
-  /** What the job is, for operators (e.g. "drill launch of 3 servers"). */
-  purpose: string;
-  /** Waiting for capacity and following the job both end here. */
-  deadlineMs: number;
+/** A DRS job to run: its capacity place (CapacityAsk; its deadline also ends following the job) and how to start it. */
+export interface JobSpec extends CapacityAsk {
   capacity: CapacityWaiter;
-  /** An abort while waiting for capacity gives the place up and launches nothing. */
-  aborted?: () => boolean;
-  /** The run has to wait for capacity (its phase becomes `waiting-for-capacity`). */
-  onWait?: () => void;
   /** The place was granted (or no queue is used): the job is about to be created. */
   onGranted?: () => void;
   /**
@@ -126,6 +114,30 @@ export function capacityPhases<P extends string>(phases: PhaseClock<P>, waiting:
     onGranted: () => {
       if (phases.phase === waiting) phases.enter(back);
     },
+  };
+}
+
+/** StartRecovery's input for `plan`'s servers, each at its chosen point in time (drill or failover). */
+export function recoveryLaunch(
+  plan: DrsTarget & {
+    sourceServerIds: string[];
+    recoverySnapshotIds: Record<string, string>;
+    tagJobs: boolean;
+  },
+  workflowId: string,
+  step: string,
+  notBeforeMs: number,
+): StartDrillJobInput {
+  return {
+    ...targetOf(plan),
+    sourceServers: plan.sourceServerIds.map((id) => ({
+      sourceServerId: id,
+      recoverySnapshotId: plan.recoverySnapshotIds[id],
+    })),
+    workflowId,
+    step,
+    tagJobs: plan.tagJobs,
+    notBeforeMs,
   };
 }
 

@@ -19,7 +19,7 @@ import { serverSearchAttributes } from '../common/search-attributes';
 import type { DrillPlan } from '../common/types';
 import type { RecoveryPlan, RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
 import { DrillRecord } from './drill-report';
-import { capacityPhases, resolveInstances, runJob } from './launch';
+import { capacityPhases, recoveryLaunch, resolveInstances, runJob } from './launch';
 import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
 import { drs, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 
@@ -93,17 +93,7 @@ async function recover(
     aborted: () => record.abortReason !== undefined,
     start: (notBeforeMs, calls) => {
       record.launchRequestedAtMs = notBeforeMs;
-      return calls.startRecoveryJob({
-        ...targetOf(plan),
-        sourceServers: plan.sourceServerIds.map((id) => ({
-          sourceServerId: id,
-          recoverySnapshotId: plan.recoverySnapshotIds[id],
-        })),
-        workflowId: record.workflowId,
-        step: 'recovery-launch',
-        tagJobs: plan.tagJobs,
-        notBeforeMs,
-      });
+      return calls.startRecoveryJob(recoveryLaunch(plan, record.workflowId, 'recovery-launch', notBeforeMs));
     },
     onJob: (job) => record.noteLaunchJob(job),
   });

@@ -162,6 +162,7 @@ async function measure(
     const drsCalls = audit.filter((e) => !e.operation.includes(':')).length;
     const jobs = await jobsSince(stack.drs, started);
     const { cpuSeconds, peakRssMiB } = worker.usage();
+    console.log(`  ${scenario}: ${wallSeconds} s`);
     return {
       scenario,
       servers,
@@ -221,47 +222,56 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
     return emulator.control.addServers({ count });
   };
   try {
+    /** Drills over `serverIds` (one drill per list) started at once, next to `ideal`. */
+    const drillScenario = async (
+      name: string,
+      serverIds: string[][],
+      ideal: (jobs: Job[]) => number,
+      notes: () => string,
+    ) => {
+      const prefix = `bench-${figures.length + 1}-${run}`;
+      const servers = serverIds.flat().length;
+      return measure(stack, name, servers, async () => {
+        const reports = await drills(stack, prefix, serverIds);
+        return {
+          failures: notSucceeded(reports),
+          workflowIds: serverIds.map((_, i) => `${prefix}-${i + 1}`),
+          reportBytes: Math.max(...reports.map((r) => JSON.stringify(r).length)),
+          ideal,
+          notes: notes(),
+        };
+      });
+    };
+    const ownJobTimes = (jobs: Job[]) => jobs.reduce((n, j) => n + jobSeconds(j), 0);
+
     let soloJobSeconds = 0;
     const solo = await fresh(1);
     figures.push(
-      await measure(stack, 'solo drill (baseline)', 1, async () => {
-        const reports = await drills(stack, `bench-solo-${run}`, [solo]);
-        return {
-          failures: notSucceeded(reports),
-          workflowIds: [`bench-solo-${run}-1`],
-          ideal: (jobs) => (soloJobSeconds = jobs.reduce((n, j) => n + jobSeconds(j), 0)),
-          notes: 'ideal = its launch + terminate job times',
-        };
-      }),
+      await drillScenario(
+        'solo drill (baseline)',
+        [solo],
+        (jobs) => (soloJobSeconds = ownJobTimes(jobs)),
+        () => 'ideal = its launch + terminate job times',
+      ),
     );
-
-    const rounds = Math.ceil(options.drills / DRS_DEFAULT_LIMITS.maxConcurrentJobs);
+    const { maxConcurrentJobs } = DRS_DEFAULT_LIMITS;
     const many = await fresh(options.drills);
     figures.push(
-      await measure(stack, `${options.drills} one-server drills at once`, options.drills, async () => {
-        const ids = many.map((id) => [id]);
-        const reports = await drills(stack, `bench-many-${run}`, ids);
-        return {
-          failures: notSucceeded(reports),
-          workflowIds: ids.map((_, i) => `bench-many-${run}-${i + 1}`),
-          ideal: () => rounds * soloJobSeconds,
-          notes: `ideal = ceil(${options.drills} / ${DRS_DEFAULT_LIMITS.maxConcurrentJobs}) × solo job time (${soloJobSeconds.toFixed(1)} s)`,
-        };
-      }),
+      await drillScenario(
+        `${options.drills} one-server drills at once`,
+        many.map((id) => [id]),
+        () => Math.ceil(options.drills / maxConcurrentJobs) * soloJobSeconds,
+        () =>
+          `ideal = ceil(${options.drills} / ${maxConcurrentJobs}) × solo job time (${soloJobSeconds.toFixed(1)} s)`,
+      ),
     );
-
-    const big = await fresh(100);
     figures.push(
-      await measure(stack, '100-server drill', 100, async () => {
-        const reports = await drills(stack, `bench-big-${run}`, [big]);
-        return {
-          failures: notSucceeded(reports),
-          workflowIds: [`bench-big-${run}-1`],
-          reportBytes: JSON.stringify(reports[0]).length,
-          ideal: (jobs) => jobs.reduce((n, j) => n + jobSeconds(j), 0),
-          notes: 'ideal = its launch + terminate job times',
-        };
-      }),
+      await drillScenario(
+        '100-server drill',
+        [await fresh(100)],
+        ownJobTimes,
+        () => 'ideal = its launch + terminate job times',
+      ),
     );
 
     for (const size of options.planSizes) {

@@ -4,7 +4,9 @@
 // allow two jobs, four in all.
 import { strict as assert } from 'node:assert';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { capacityWorkflowId } from '../../common/capacity';
 import type { DrillReport } from '../../common/types';
+import { capacityQuery } from '../../workflows/messages';
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { devServerEnv } from '../helpers/temporal';
 import { WorkerProcess, workerEnv } from '../worker/worker-process';
@@ -24,22 +26,40 @@ describe('quota-aware launches across two worker processes (dev server + emulato
     // launch and terminate jobs of a few seconds
     emulator = await startEmulator({ timeScale: 0.1, quiet: true });
     await emulator.control.setConfig({ quotas: { maxConcurrentJobs: JOBS } });
-    for (let i = 0; i < 2; i++) {
-      const worker = new WorkerProcess(
-        await workerEnv({
-          TEMPORAL_ADDRESS: env.address,
-          TEMPORAL_TASK_QUEUE: taskQueue,
-          DRS_ENDPOINT: emulator.url,
-          AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
-          AWS_SECRET_ACCESS_KEY: 'test-secret',
-          DRS_MAX_CONCURRENT_JOBS: String(JOBS),
-          LOG_LEVEL: 'debug',
-        }),
-      );
-      workers.push(worker);
-      await worker.waitForLog((l) => l.msg === 'worker polling');
-    }
+    await startWorker();
+    await startWorker();
   });
+
+  async function startWorker(): Promise<WorkerProcess> {
+    const worker = new WorkerProcess(
+      await workerEnv({
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        DRS_ENDPOINT: emulator.url,
+        AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
+        AWS_SECRET_ACCESS_KEY: 'test-secret',
+        DRS_MAX_CONCURRENT_JOBS: String(JOBS),
+        LOG_LEVEL: 'debug',
+      }),
+    );
+    workers.push(worker);
+    await worker.waitForLog((l) => l.msg === 'worker polling');
+    return worker;
+  }
+
+  /** One one-server drill per new emulator server, all started at once. */
+  async function drillsAtOnce(count: number, prefix: string) {
+    const servers = await emulator.control.addServers({ count });
+    return Promise.all(
+      servers.map((server, i) =>
+        env.client.workflow.start('drsDrill', {
+          taskQueue,
+          workflowId: `${prefix}-${Date.now()}-${i}`,
+          args: [{ sourceServerIds: [server], region: 'us-east-1' }],
+        }),
+      ),
+    );
+  }
 
   after(async () => {
     await Promise.all(workers.map((w) => w.stop()));
@@ -47,16 +67,7 @@ describe('quota-aware launches across two worker processes (dev server + emulato
   });
 
   it(`runs ${DRILLS} drills started at once on two workers: all SUCCEEDED, never over ${JOBS} jobs, no quota refusal`, async () => {
-    const servers = await emulator.control.addServers({ count: DRILLS });
-    const handles = await Promise.all(
-      servers.map((server, i) =>
-        env.client.workflow.start('drsDrill', {
-          taskQueue,
-          workflowId: `drill-capacity-e2e-${Date.now()}-${i}`,
-          args: [{ sourceServerIds: [server], region: 'us-east-1' }],
-        }),
-      ),
-    );
+    const handles = await drillsAtOnce(DRILLS, 'drill-capacity-e2e');
 
     const phasesSeen = new Set<string>();
     let watching = true;
@@ -99,5 +110,37 @@ describe('quota-aware launches across two worker processes (dev server + emulato
         worker.logs.some((l) => typeof l.activityType === 'string'),
         'each worker ran activities',
       );
+  });
+
+  it('loses no place when a worker is killed (-9) while drills hold and wait for places', async () => {
+    await emulator.control.reset();
+    await emulator.control.setConfig({ quotas: { maxConcurrentJobs: JOBS } });
+    const handles = await drillsAtOnce(4, 'drill-capacity-kill');
+    // kill one worker once some drill waits in the queue, and start another in its place
+    for (;;) {
+      const phases = await Promise.all(
+        handles.map(
+          async (h) => ((await h.describe()).searchAttributes.DrsPhase as string[] | undefined)?.[0],
+        ),
+      );
+      if (phases.includes('waiting-for-capacity')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const victim = workers.find((w) => w.running);
+    victim?.signal('SIGKILL');
+    await victim?.exited;
+    await startWorker();
+
+    const reports = await Promise.all(handles.map((handle) => handle.result() as Promise<DrillReport>));
+    for (const report of reports) assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    const [usage] = (await emulator.control.usage()).filter((u) => u.region === 'us-east-1');
+    assert.ok(usage.peak.activeJobs <= JOBS, `peak ${usage.peak.activeJobs} jobs`);
+    const audit = await emulator.control.audit();
+    assert.equal(audit.filter((e) => e.statusCode === 402).length, 0, 'no quota refusal');
+    assert.equal(audit.filter((e) => e.operation === 'StartRecovery' && e.statusCode < 300).length, 4);
+    const queue = await env.client.workflow
+      .getHandle(capacityWorkflowId(taskQueue, 'us-east-1'))
+      .query(capacityQuery);
+    assert.deepEqual([queue.holders, queue.waiting], [[], []], 'every place was given back');
   });
 });

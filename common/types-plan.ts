@@ -101,8 +101,16 @@ export interface PlanServerReport {
   dataAgeSeconds?: number;
   /** Drill waves: the drill instance was terminated by its child. */
   terminated?: boolean;
-  errors: string[];
+  errors?: string[];
 }
+
+/**
+ * A wave in the final report: its servers are the report's `servers[]` of that wave, so the wave
+ * and its children do not list them again (it keeps a 4,000-server report under 1 MB).
+ */
+export type PlanWaveSummary = Omit<PlanWaveReport, 'sourceServerIds' | 'children'> & {
+  children: Omit<PlanChildReport, 'sourceServerIds'>[];
+};
 
 export interface PlanReport {
   operation: 'plan';
@@ -110,8 +118,11 @@ export interface PlanReport {
   outcome: Outcome;
   region: string;
   accountId?: string;
-  waves: PlanWaveReport[];
-  /** Every server of every wave, in wave order. */
+  waves: PlanWaveSummary[];
+  /**
+   * Every server of every wave, in wave order. Kept lean: no `errors` when there were none, and no
+   * instance ids once a drill terminated the instance (its child's report still has them).
+   */
   servers: PlanServerReport[];
   approvedBy: string[];
   abortReason?: string;

@@ -385,6 +385,16 @@ function planOutcome(state: PlanState): Outcome {
   return 'FAILED';
 }
 
+/** A server's report row without what is empty or gone (errors, a terminated drill instance's ids). */
+function leanServer(server: PlanServerReport): PlanServerReport {
+  const { errors, recoveryInstanceId, ec2InstanceId, ...row } = server;
+  return {
+    ...row,
+    ...(server.terminated ? {} : { recoveryInstanceId, ec2InstanceId }),
+    ...(errors?.length ? { errors } : {}),
+  };
+}
+
 function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): PlanReport {
   const waves = [...state.waves.values()];
   const servers = waves.flatMap((wave) =>
@@ -399,8 +409,11 @@ function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): Pl
     outcome,
     region: plan.region,
     ...(plan.accountId ? { accountId: plan.accountId } : {}),
-    waves,
-    servers,
+    waves: waves.map(({ sourceServerIds: _servers, children, ...wave }) => ({
+      ...wave,
+      children: children.map(({ sourceServerIds: _ids, ...child }) => child),
+    })),
+    servers: servers.map(leanServer),
     approvedBy: state.approvedBy,
     ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
     startedAt: state.startedAt,

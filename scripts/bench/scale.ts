@@ -105,6 +105,8 @@ interface ScenarioFigures {
   workerCpuSeconds: number;
   workerPeakRssMiB: number;
   maxHistoryEvents: number;
+  /** The capacity queue's current run (it carries on across scenarios and continues as new at 5,000). */
+  queueHistoryEvents: number;
   reportBytes?: number;
   notes: string;
 }
@@ -174,10 +176,8 @@ async function measure(
       drsCallsPerServer: Math.round((drsCalls / servers) * 10) / 10,
       workerCpuSeconds: Math.round((cpuSeconds - cpuBefore) * 10) / 10,
       workerPeakRssMiB: peakRssMiB,
-      maxHistoryEvents: await maxHistory(stack.client, [
-        ...result.workflowIds,
-        capacityWorkflowId(stack.taskQueue, REGION),
-      ]),
+      maxHistoryEvents: await maxHistory(stack.client, result.workflowIds),
+      queueHistoryEvents: await maxHistory(stack.client, [capacityWorkflowId(stack.taskQueue, REGION)]),
       reportBytes: result.reportBytes,
       notes: result.notes ?? '',
     };
@@ -334,6 +334,7 @@ export function printScaleFigures(figures: ScenarioFigures[]): void {
     'cpu s'.padStart(6),
     'rss MiB'.padStart(8),
     'max hist'.padStart(8),
+    'queue hist'.padStart(10),
     'report B'.padStart(9),
   ];
   console.log(`  ${header.join(' ')}`);
@@ -352,6 +353,7 @@ export function printScaleFigures(figures: ScenarioFigures[]): void {
         f.workerCpuSeconds.toFixed(1).padStart(6),
         String(f.workerPeakRssMiB).padStart(8),
         String(f.maxHistoryEvents).padStart(8),
+        String(f.queueHistoryEvents).padStart(10),
         String(f.reportBytes ?? '-').padStart(9),
       ].join(' ')}`,
     );

@@ -28,10 +28,10 @@ import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, resolveInstances, runJob, type JobRun } from './launch';
 import { abortSignal, approveSignal, drillProgressQuery } from './messages';
 import {
-  drs,
+  drsActivities,
   errorMessage,
   markOutcome,
-  pollingCalls,
+  pollingActivities,
   probeUntil,
   targetOf,
   unlessAborted,
@@ -128,18 +128,18 @@ const abortArrived = (record: DrillRecord) => () => record.abortReason !== undef
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
 async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceServerHealth[]> {
   const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
-  let health = await drs.inspectSourceServers(servers);
+  let health = await drsActivities.inspectSourceServers(servers);
   const toRepair = plan.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
   if (toRepair.length > 0) {
     record.enterPhase('repairing-replication');
     await Promise.all(
-      toRepair.map((id) => drs.retryDataReplication({ ...targetOf(plan), sourceServerId: id })),
+      toRepair.map((id) => drsActivities.retryDataReplication({ ...targetOf(plan), sourceServerId: id })),
     );
     const deadline = Date.now() + plan.repairTimeoutSeconds * 1000;
     try {
       await unlessAborted(abortArrived(record), () =>
         untilDeadline('replication did not catch up', deadline, (remainingMs) =>
-          pollingCalls(remainingMs).awaitReplicationHealthy({
+          pollingActivities(remainingMs).awaitReplicationHealthy({
             ...targetOf(plan),
             sourceServerIds: toRepair,
             maxLagSeconds: plan.maxReplicationLagSeconds,
@@ -150,7 +150,7 @@ async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceSe
       // Past the deadline the checks below name each server that is still unhealthy.
       if (!(err instanceof ApplicationFailure && err.type === DEADLINE_EXCEEDED)) throw err;
     }
-    health = await drs.inspectSourceServers(servers);
+    health = await drsActivities.inspectSourceServers(servers);
   }
   record.notePreflight(health);
   refuseUnhealthy(plan, record, health);

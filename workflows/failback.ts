@@ -28,10 +28,10 @@ import { capacityPhases, runJob } from './launch';
 import { abortSignal, failbackProgressQuery } from './messages';
 import {
   PhaseClock,
-  drs,
+  drsActivities,
   errorMessage,
   markOutcome,
-  pollingCalls,
+  pollingActivities,
   seconds,
   targetOf,
   unlessAborted,
@@ -122,7 +122,7 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
 
 async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {
   record.phases.enter('inspecting');
-  const instances = await drs.describeFailbackInstances({
+  const instances = await drsActivities.describeFailbackInstances({
     ...targetOf(plan),
     recoveryInstanceIds: plan.recoveryInstanceIds,
     recoveryJobId: plan.recoveryJobId,
@@ -183,7 +183,7 @@ async function awaitReadiness(
               `not FAILBACK_READY_FOR_LAUNCH within ${plan.readyTimeoutSeconds}s`,
               deadline,
               (remainingMs) =>
-                pollingCalls(remainingMs).awaitFailbackReady({
+                pollingActivities(remainingMs).awaitFailbackReady({
                   ...targetOf(plan),
                   recoveryInstanceId: instance.recoveryInstanceId,
                 }),
@@ -254,7 +254,7 @@ async function launch(plan: FailbackPlan, record: FailbackRecord, ready: Failbac
       }
     }
   }
-  const after = await drs.describeFailbackInstances({
+  const after = await drsActivities.describeFailbackInstances({
     ...targetOf(plan),
     recoveryInstanceIds: ready.map((i) => i.recoveryInstanceId),
   });

@@ -8,9 +8,9 @@ import type { CapacityLane } from '../common/capacity';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import type { CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
-import { DRS_CALL_OPTIONS, drs, pollingCalls, type PhaseClock } from './operation-support';
+import { DRS_CALL_OPTIONS, drsActivities, pollingActivities, type PhaseClock } from './operation-support';
 
-type ActivityProxy = typeof drs;
+type ActivityProxy = typeof drsActivities;
 
 /**
  * Runs started before the capacity queue existed replay without it (their histories have no queue
@@ -108,7 +108,7 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   const failed = readFailures ? job.servers.filter((s) => s.launchStatus !== 'LAUNCHED') : [];
   try {
     if (failed.length > 0)
-      Object.assign(failures, await drs.describeJobFailures({ ...spec.target, jobId: job.jobId }));
+      Object.assign(failures, await drsActivities.describeJobFailures({ ...spec.target, jobId: job.jobId }));
   } catch (err) {
     return { job, error: err, failures, release };
   } finally {
@@ -142,7 +142,7 @@ export function resolveInstances(
     'recovery instances not listed',
     Date.now() + INSTANCE_LISTING_GRACE_MS,
     (remainingMs) => {
-      const calls = pollingCalls(remainingMs);
+      const calls = pollingActivities(remainingMs);
       const input = { ...target, ...ids };
       return kind === 'drill' ? calls.resolveDrillInstances(input) : calls.resolveRecoveryInstances(input);
     },

@@ -24,10 +24,10 @@ export const DRS_CALL_OPTIONS = {
   scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } satisfies ActivityOptions;
-export const drs = proxyActivities<DrsActivities>(DRS_CALL_OPTIONS);
+export const drsActivities = proxyActivities<DrsActivities>(DRS_CALL_OPTIONS);
 
 /** Retry-as-poll calls: their schedule-to-close is what is left of the caller's deadline. */
-export const pollingCalls = (remainingMs: number) =>
+export const pollingActivities = (remainingMs: number) =>
   proxyActivities<DrsActivities>({
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: remainingMs,
@@ -116,7 +116,7 @@ export async function probeUntil(
 ): Promise<string | undefined> {
   try {
     await untilDeadline(late, deadlineMs, (remainingMs) =>
-      pollingCalls(remainingMs).checkInstanceHealth({ sourceServerId: label, host, checks }),
+      pollingActivities(remainingMs).checkInstanceHealth({ sourceServerId: label, host, checks }),
     );
     return undefined;
   } catch (err) {

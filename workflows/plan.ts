@@ -43,7 +43,7 @@ import type {
 import type { drsDrill } from './drill';
 import { abortSignal, approveSignal, planProgressQuery } from './messages';
 import {
-  drs,
+  drsActivities,
   errorMessage,
   markOutcome,
   probeUntil,
@@ -145,7 +145,7 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
 async function resolveWaveServers(plan: RecoveryPlanInput, state: PlanState): Promise<void> {
   const tagged = plan.waves.filter((w) => w.tags);
   if (tagged.length > 0) {
-    const resolved = await drs.resolveTaggedServers({
+    const resolved = await drsActivities.resolveTaggedServers({
       ...targetOf(plan),
       selectors: tagged.map((w) => w.tags ?? {}),
     });

@@ -21,7 +21,7 @@ import type { RecoveryPlan, RecoveryProgress, RecoveryReport } from '../common/t
 import { DrillRecord } from './drill-report';
 import { capacityPhases, resolveInstances, runJob } from './launch';
 import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
-import { drs, errorMessage, markOutcome, targetOf, validated } from './operation-support';
+import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 
 /** DrillRecord (per-server launch status, RTO/RPO, outcome) reads only the ids, snapshots and target. */
 function drillShaped(plan: RecoveryPlan): DrillPlan {
@@ -135,7 +135,10 @@ async function recover(
  * the source is unreachable.
  */
 async function preflight(plan: RecoveryPlan, record: DrillRecord, state: RecoveryState): Promise<void> {
-  const health = await drs.inspectSourceServers({ ...targetOf(plan), sourceServerIds: plan.sourceServerIds });
+  const health = await drsActivities.inspectSourceServers({
+    ...targetOf(plan),
+    sourceServerIds: plan.sourceServerIds,
+  });
   record.notePreflight(health);
   const blocking: string[] = [];
   for (const h of health) {

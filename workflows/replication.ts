@@ -30,11 +30,11 @@ import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { abortSignal, replicationProgressQuery } from './messages';
 import {
   PhaseClock,
-  drs,
+  drsActivities,
   errorMessage,
   failureType,
   markOutcome,
-  pollingCalls,
+  pollingActivities,
   seconds,
   targetOf,
   unlessAborted,
@@ -132,7 +132,7 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
   upsertSearchAttributes(serverSearchAttributes(`replication-${plan.action}`, plan.sourceServerIds));
 
   record.phases.enter('inspecting');
-  const targets = await drs.inspectReplicationTargets({
+  const targets = await drsActivities.inspectReplicationTargets({
     ...targetOf(plan),
     sourceServerIds: plan.sourceServerIds,
     includeMgn: plan.action === 'start',
@@ -213,13 +213,15 @@ async function callFor(
 ): Promise<{ replicationState?: string }> {
   switch (plan.action) {
     case 'repair':
-      return drs.retryDataReplication(call);
+      return drsActivities.retryDataReplication(call);
     case 'stop':
-      return drs.stopReplication(call);
+      return drsActivities.stopReplication(call);
     case 'start':
-      return t.service === 'mgn' ? drs.startMgnReplication(call) : drs.startReplication(call);
+      return t.service === 'mgn'
+        ? drsActivities.startMgnReplication(call)
+        : drsActivities.startReplication(call);
     case 'disconnect':
-      return drs.disconnectSourceServer(call);
+      return drsActivities.disconnectSourceServer(call);
   }
 }
 
@@ -244,7 +246,7 @@ async function waitUntilCaughtUp(
       async () => {
         while (waiting.length > 0) {
           const targets = await untilDeadline('replication did not catch up', deadline, (remainingMs) =>
-            pollingCalls(remainingMs).pollReplicationStates({
+            pollingActivities(remainingMs).pollReplicationStates({
               ...targetOf(plan),
               sourceServerIds: waiting,
               maxLagSeconds: plan.maxReplicationLagSeconds,
@@ -261,7 +263,10 @@ async function waitUntilCaughtUp(
   } catch (err) {
     if (failureType(err) !== DEADLINE_EXCEEDED) throw err;
     // Past the deadline: one last look, so the report shows where each server stands.
-    const last = await drs.inspectReplicationTargets({ ...targetOf(plan), sourceServerIds: waiting });
+    const last = await drsActivities.inspectReplicationTargets({
+      ...targetOf(plan),
+      sourceServerIds: waiting,
+    });
     record.noteStates(last, actedAtMs, plan.maxReplicationLagSeconds);
     waiting = last.filter((t) => !isCaughtUp(t, plan.maxReplicationLagSeconds)).map((t) => t.sourceServerId);
   }

@@ -13,7 +13,7 @@ export const START = Date.parse('2024-06-01T00:00:00Z');
 export interface Fixture {
   emulator: RunningEmulator;
   /** Retries like the SDK's default (3 attempts). */
-  drs: DrsClient;
+  drsClient: DrsClient;
   /** One attempt: tests that must see the error itself. */
   strict: DrsClient;
   /** Moves the emulator clock forward. */
@@ -25,26 +25,26 @@ export interface Fixture {
 export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
   let now = START;
   const emulator = await startEmulator({ seed: 42, clock: () => now, ...options });
-  const drs = new DrsClient(emulatorClientConfig(emulator.url));
+  const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
   const strict = new DrsClient(emulatorClientConfig(emulator.url, { maxAttempts: 1 }));
   return {
     emulator,
-    drs,
+    drsClient,
     strict,
     advance: (seconds) => {
       now += seconds * 1000;
     },
     now: () => now,
     close: async () => {
-      drs.destroy();
+      drsClient.destroy();
       strict.destroy();
       await emulator.close();
     },
   };
 }
 
-export async function describeJob(drs: DrsClient, jobID: string): Promise<Job> {
-  const { items } = await drs.send(new DescribeJobsCommand({ filters: { jobIDs: [jobID] } }));
+export async function describeJob(drsClient: DrsClient, jobID: string): Promise<Job> {
+  const { items } = await drsClient.send(new DescribeJobsCommand({ filters: { jobIDs: [jobID] } }));
   if (!items?.[0]) throw new Error(`job ${jobID} not listed`);
   return items[0];
 }
@@ -58,7 +58,7 @@ export async function runJobToCompletion(
 ): Promise<{ job: Job; statuses: string[] }> {
   const statuses: string[] = [];
   for (let elapsed = 0; elapsed <= maxSeconds; elapsed += stepSeconds) {
-    const job = await describeJob(f.drs, jobID);
+    const job = await describeJob(f.drsClient, jobID);
     if (statuses[statuses.length - 1] !== job.status) statuses.push(job.status as string);
     if (job.status === 'COMPLETED') return { job, statuses };
     f.advance(stepSeconds);

@@ -114,6 +114,8 @@ export interface PlanReport {
   /** Every server of every wave, in wave order. */
   servers: PlanServerReport[];
   approvedBy: string[];
+  /** Seconds per phase, in the order they ran. */
+  phaseDurations: Partial<Record<PlanPhase, number>>;
   abortReason?: string;
   startedAt: string;
   finishedAt: string;

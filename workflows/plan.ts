@@ -24,7 +24,7 @@ import {
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
 import { parsePlanInput, type PlanInput } from '../common/inputs-plan';
-import { DrsOperation, DrsPhase, sourceServerAttributes } from '../common/search-attributes';
+import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
 import type { DrillReport, DrillServerReport, Outcome } from '../common/types';
 import type { RecoveryReport } from '../common/types-lifecycle';
 import type {
@@ -46,6 +46,7 @@ import {
   drsActivities,
   errorMessage,
   markOutcome,
+  PhaseClock,
   probeUntil,
   targetOf,
   unlessAborted,
@@ -58,7 +59,7 @@ const SETTLED: readonly WaveStatus[] = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPP
 type ChildWorkflow = typeof drsDrill | typeof drsRecovery;
 
 class PlanState {
-  phase: PlanPhase = 'validating-input';
+  readonly phases = new PhaseClock<PlanPhase>('validating-input');
   readonly startedAt = new Date().toISOString();
   readonly waves = new Map<string, PlanWaveReport>();
   readonly servers = new Map<string, PlanServerReport>();
@@ -70,11 +71,6 @@ class PlanState {
   report?: PlanReport;
 
   constructor(readonly workflowId: string) {}
-
-  enter(phase: PlanPhase): void {
-    this.phase = phase;
-    upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
-  }
 
   wave(name: string): PlanWaveReport {
     const wave = this.waves.get(name);
@@ -100,7 +96,7 @@ class PlanState {
     const waves = [...this.waves.values()];
     return {
       operation: 'plan',
-      phase: this.phase,
+      phase: this.phases.phase,
       waves,
       awaitingApproval: waves.filter((w) => w.status === 'AWAITING_APPROVAL').map((w) => w.name),
       abortReason: this.abortReason,
@@ -132,11 +128,11 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
       children: [],
     });
 
-  state.enter('resolving-servers');
+  state.phases.enter('resolving-servers');
   await resolveWaveServers(plan, state);
   upsertSearchAttributes(sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)));
 
-  state.enter('running-waves');
+  state.phases.enter('running-waves');
   await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
   return finish(state, plan);
 }
@@ -379,6 +375,7 @@ function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): Pl
     ),
   );
   const outcome = refusal ? 'FAILED' : planOutcome(state);
+  state.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
   state.report = {
     operation: 'plan',
     workflowId: state.workflowId,
@@ -388,12 +385,12 @@ function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): Pl
     waves,
     servers,
     approvedBy: state.approvedBy,
+    phaseDurations: state.phases.durations,
     ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
     startedAt: state.startedAt,
     finishedAt: new Date().toISOString(),
     summary: refusal ?? waves.map((w) => `${w.name}: ${w.status}`).join(', '),
   };
-  state.phase = 'done';
   markOutcome(outcome);
   return state.report;
 }

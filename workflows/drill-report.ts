@@ -1,5 +1,5 @@
-// The drill's running record: per-server state, job ids, phase timings, and the report built from
-// it. Deterministic (workflow time only).
+// The running record of a launch, drsDrill's and drsRecovery's (the same per-server shape): per-server
+// state, job ids, phase timings, and the report built from it. Deterministic (workflow time only).
 import type {
   DrillInstance,
   DrillPhase,
@@ -13,6 +13,9 @@ import type {
 import type { SourceServerHealth } from '../common/drill-rules';
 import { CapacityWaiter } from './capacity';
 import { PhaseClock, seconds } from './operation-support';
+
+/** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
+export type LaunchPlan = Pick<DrillPlan, 'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId'>;
 
 export class DrillRecord {
   readonly startedAtMs = Date.now();
@@ -28,11 +31,11 @@ export class DrillRecord {
   abortReason?: string;
   report?: DrillReport;
 
-  plan?: DrillPlan;
+  plan?: LaunchPlan;
 
   constructor(readonly workflowId: string) {}
 
-  start(plan: DrillPlan): void {
+  start(plan: LaunchPlan): void {
     this.plan = plan;
     for (const id of plan.sourceServerIds) {
       this.servers.set(id, {

@@ -16,23 +16,11 @@ import { preflightProblems, type SourceServerHealth } from '../common/drill-rule
 import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
 import { parseRecoveryInput, type RecoveryInput } from '../common/inputs-lifecycle';
 import { serverSearchAttributes } from '../common/search-attributes';
-import type { DrillPlan } from '../common/types';
 import type { RecoveryPlan, RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
 import { DrillRecord } from './drill-report';
 import { capacityPhases, resolveInstances, runJob } from './launch';
 import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
-
-/** DrillRecord (per-server launch status, RTO/RPO, outcome) reads only the ids, snapshots and target. */
-function drillShaped(plan: RecoveryPlan): DrillPlan {
-  return {
-    ...plan,
-    repairReplication: false,
-    repairTimeoutSeconds: 1,
-    cleanupTimeoutSeconds: 1,
-    validation: { mode: 'none' },
-  };
-}
 
 class RecoveryState {
   approvedBy?: string;
@@ -52,7 +40,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
 
   const plan = validated(parseRecoveryInput, input);
-  record.start(drillShaped(plan));
+  record.start(plan);
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
   try {
     return await recover(plan, record, state);

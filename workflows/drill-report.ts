@@ -3,13 +3,13 @@
 import type {
   DrillInstance,
   DrillPhase,
-  DrillPlan,
   DrillProgress,
   DrillReport,
   DrillServerReport,
   JobSummary,
   Outcome,
 } from '../common/types';
+import type { DrillPlan } from '../common/inputs';
 import type { SourceServerHealth } from '../common/drill-rules';
 import { CapacityWaiter } from './capacity';
 import { PhaseClock, seconds } from './operation-support';

@@ -20,9 +20,9 @@ import {
 import type { DrsActivities } from '../activities';
 import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
-import { parseDrillInput, type DrillInput } from '../common/inputs';
+import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
-import type { DrillInstance, DrillPlan, DrillReport } from '../common/types';
+import type { DrillInstance, DrillReport } from '../common/types';
 import { DrillRecord } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, resolveInstances, runJob, type JobRun } from './launch';

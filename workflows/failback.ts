@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { parseFailbackInput, type FailbackInput } from '../common/inputs-lifecycle';
+import { parseFailbackInput, type FailbackInput, type FailbackPlan } from '../common/inputs-lifecycle';
 import { failbackDisposition, refusals } from '../common/lifecycle-rules';
 import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
@@ -18,7 +18,6 @@ import type {
   FailbackInstance,
   FailbackInstanceReport,
   FailbackPhase,
-  FailbackPlan,
   FailbackProgress,
   FailbackReport,
 } from '../common/types-lifecycle';

@@ -13,9 +13,9 @@ import {
 } from '@temporalio/workflow';
 import type { DrsActivities } from '../activities';
 import { INVALID_INPUT } from '../common/failures';
-import { InvalidInputError } from '../common/inputs';
+import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
-import type { DrsTarget, HealthCheck, Outcome } from '../common/types';
+import type { DrsTarget, Outcome } from '../common/types';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
 
 /** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */

@@ -23,7 +23,13 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { parsePlanInput, type PlanInput } from '../common/inputs-plan';
+import {
+  parsePlanInput,
+  type PlanInput,
+  type RecoveryPlanInput,
+  type WaveChecks,
+  type WavePlan,
+} from '../common/inputs-plan';
 import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
 import type { DrillReport, DrillServerReport, Outcome } from '../common/types';
 import type { RecoveryReport } from '../common/types-lifecycle';
@@ -34,10 +40,7 @@ import type {
   PlanReport,
   PlanServerReport,
   PlanWaveReport,
-  RecoveryPlanInput,
   WaveCheckResult,
-  WaveChecks,
-  WavePlan,
   WaveStatus,
 } from '../common/types-plan';
 import type { drsDrill } from './drill';

@@ -14,9 +14,9 @@ import {
 } from '@temporalio/workflow';
 import { preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
-import { parseRecoveryInput, type RecoveryInput } from '../common/inputs-lifecycle';
+import { parseRecoveryInput, type RecoveryInput, type RecoveryPlan } from '../common/inputs-lifecycle';
 import { serverSearchAttributes } from '../common/search-attributes';
-import type { RecoveryPlan, RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
+import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
 import { DrillRecord } from './drill-report';
 import { capacityPhases, resolveInstances, runJob } from './launch';
 import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';

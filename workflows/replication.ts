@@ -9,7 +9,11 @@
 // one refused server refuses the whole request and nothing is changed.
 import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { parseReplicationInput, type ReplicationInput } from '../common/inputs-lifecycle';
+import {
+  parseReplicationInput,
+  type ReplicationInput,
+  type ReplicationPlan,
+} from '../common/inputs-lifecycle';
 import {
   isCaughtUp,
   refusals,
@@ -20,7 +24,6 @@ import { serverSearchAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
 import type {
   ReplicationPhase,
-  ReplicationPlan,
   ReplicationProgress,
   ReplicationReport,
   ReplicationServerReport,

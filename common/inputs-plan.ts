@@ -166,11 +166,11 @@ function checkChildOptions(
 
 /** What a caller passes to `drsPlan`. */
 export type PlanInput = z.input<typeof planInputSchema>;
-/** A validated `drsPlan` input, every default filled in. */
-export type RecoveryPlanInput = Omit<z.output<typeof planInputSchema>, 'waves'> & { waves: WavePlan[] };
+/** A validated `drsPlan` input, every default filled in (drsRecovery's is RecoveryPlan). */
+export type PlanSpec = Omit<z.output<typeof planInputSchema>, 'waves'> & { waves: WavePlan[] };
 
 /** Validates a `drsPlan` input, fills the defaults and each wave's effective `dependsOn`. */
-export function parsePlanInput(raw: unknown): RecoveryPlanInput {
+export function parsePlanInput(raw: unknown): PlanSpec {
   const input = parseInput('drsPlan', planInputSchema, raw);
   const waves: WavePlan[] = input.waves.map((wave, i) => ({
     ...wave,

@@ -26,7 +26,7 @@ import { REFUSED } from '../common/failures';
 import {
   parsePlanInput,
   type PlanInput,
-  type RecoveryPlanInput,
+  type PlanSpec,
   type WaveChecks,
   type WavePlan,
 } from '../common/inputs-plan';
@@ -141,7 +141,7 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
 }
 
 /** Fills tag-selected waves' servers; refuses (before any launch) an empty selection or a server in two waves. */
-async function resolveWaveServers(plan: RecoveryPlanInput, state: PlanState): Promise<void> {
+async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<void> {
   const tagged = plan.waves.filter((w) => w.tags);
   if (tagged.length > 0) {
     const resolved = await drsActivities.resolveTaggedServers({
@@ -168,7 +168,7 @@ async function resolveWaveServers(plan: RecoveryPlanInput, state: PlanState): Pr
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
 
-async function runWave(plan: RecoveryPlanInput, wave: WavePlan, state: PlanState): Promise<void> {
+async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanState): Promise<void> {
   const report = state.wave(wave.name);
   await condition(() => wave.dependsOn.every((dep) => SETTLED.includes(state.wave(dep).status)));
   const unmet = wave.dependsOn.find((dep) => state.wave(dep).status !== 'SUCCEEDED');
@@ -271,7 +271,7 @@ function chunked<T>(items: T[], size: number): T[][] {
 }
 
 async function runChild(
-  plan: RecoveryPlanInput,
+  plan: PlanSpec,
   wave: WavePlan,
   servers: string[],
   index: number,
@@ -370,7 +370,7 @@ function planOutcome(state: PlanState): Outcome {
   return 'FAILED';
 }
 
-function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): PlanReport {
+function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport {
   const waves = [...state.waves.values()];
   const servers = waves.flatMap((wave) =>
     wave.sourceServerIds.map(

@@ -13,19 +13,16 @@ import { failbackDisposition } from '../common/lifecycle-rules';
 import type { DrsTarget, JobSummary } from '../common/types';
 import type { FailbackInstance } from '../common/types-lifecycle';
 import type { DrsClientFactory } from './drs-client';
-import { summarizeJob } from './drs-reads';
+import { allItems, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
 import { findStepJob, startedJob, stepTags } from './idempotency';
 import { stillWaiting } from './polling';
 
-async function listInstances(client: DrsClient, recoveryInstanceIds: string[]): Promise<RecoveryInstance[]> {
-  return drsCall('DescribeRecoveryInstances', async () => {
-    const instances: RecoveryInstance[] = [];
-    const filters = { recoveryInstanceIDs: recoveryInstanceIds };
-    for await (const page of paginateDescribeRecoveryInstances({ client }, { filters }))
-      instances.push(...(page.items ?? []));
-    return instances;
-  });
+function listInstances(client: DrsClient, recoveryInstanceIds: string[]): Promise<RecoveryInstance[]> {
+  const filters = { recoveryInstanceIDs: recoveryInstanceIds };
+  return allItems('DescribeRecoveryInstances', () =>
+    paginateDescribeRecoveryInstances({ client }, { filters }),
+  );
 }
 
 function toFailbackInstance(i: RecoveryInstance): FailbackInstance {

@@ -12,28 +12,23 @@ import type {
 import type { DrillPlan } from '../common/inputs';
 import type { SourceServerHealth } from '../common/drill-rules';
 import { CapacityWaiter } from './capacity';
-import { PhaseClock, seconds } from './operation-support';
+import { OperationRecord, seconds } from './operation-support';
 
 /** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
 export type LaunchPlan = Pick<DrillPlan, 'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId'>;
 
-export class DrillRecord {
-  readonly startedAtMs = Date.now();
-  readonly phases = new PhaseClock<DrillPhase>('validating-input');
+export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillReport> {
   /** This run's places in the account's capacity queue. */
   readonly capacity = new CapacityWaiter();
   readonly servers = new Map<string, DrillServerReport>();
-  readonly errors: string[] = [];
   launchJob?: JobSummary;
   launchRequestedAtMs?: number;
   terminateJobId?: string;
   approved = false;
-  abortReason?: string;
-  report?: DrillReport;
 
-  plan?: LaunchPlan;
-
-  constructor(readonly workflowId: string) {}
+  constructor(workflowId: string) {
+    super(workflowId, 'validating-input');
+  }
 
   start(plan: LaunchPlan): void {
     this.plan = plan;
@@ -121,16 +116,11 @@ export class DrillRecord {
       operation: 'drill',
       workflowId: this.workflowId,
       outcome: this.outcome(),
-      region: this.plan?.region ?? '',
-      ...(this.plan?.accountId ? { accountId: this.plan.accountId } : {}),
+      ...this.reportTarget(),
       servers: [...this.servers.values()],
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
-      phaseDurations: this.phases.durations,
-      startedAt: new Date(this.startedAtMs).toISOString(),
-      finishedAt: new Date().toISOString(),
-      summary,
-      errors: this.errors,
+      ...this.reportClosing(summary),
     };
     return this.report;
   }

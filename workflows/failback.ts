@@ -26,7 +26,7 @@ import { untilDeadline } from './job-waits';
 import { capacityPhases, runJob } from './launch';
 import { abortSignal, failbackProgressQuery } from './messages';
 import {
-  PhaseClock,
+  OperationRecord,
   drsActivities,
   errorMessage,
   markOutcome,
@@ -37,19 +37,15 @@ import {
   validated,
 } from './operation-support';
 
-class FailbackRecord {
-  readonly startedAtMs = Date.now();
-  readonly phases = new PhaseClock<FailbackPhase>('validating-input');
+class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, FailbackReport> {
   readonly instances = new Map<string, FailbackInstanceReport>();
-  readonly errors: string[] = [];
   /** This run's place in the account's capacity queue for the failback job. */
   readonly capacity = new CapacityWaiter();
   failbackJobId?: string;
-  abortReason?: string;
-  report?: FailbackReport;
-  plan?: FailbackPlan;
 
-  constructor(readonly workflowId: string) {}
+  constructor(workflowId: string) {
+    super(workflowId, 'validating-input');
+  }
 
   note(instances: FailbackInstance[]): void {
     for (const i of instances)
@@ -76,16 +72,11 @@ class FailbackRecord {
       operation: 'failback',
       workflowId: this.workflowId,
       outcome: this.outcome(),
-      region: this.plan?.region ?? '',
-      ...(this.plan?.accountId ? { accountId: this.plan.accountId } : {}),
+      ...this.reportTarget(),
       ...(this.plan?.recoveryJobId ? { recoveryJobId: this.plan.recoveryJobId } : {}),
       failbackJobId: this.failbackJobId,
       servers: [...this.instances.values()],
-      phaseDurations: this.phases.durations,
-      startedAt: new Date(this.startedAtMs).toISOString(),
-      finishedAt: new Date().toISOString(),
-      summary,
-      errors: this.errors,
+      ...this.reportClosing(summary),
     };
     markOutcome(this.report.outcome);
     return this.report;

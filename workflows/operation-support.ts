@@ -1,6 +1,6 @@
-// Small pieces the lifecycle workflows (recovery, failback, replication) share: input validation
-// that fails the run (not the task), phase bookkeeping with the search attribute, an abort-aware
-// wait, and readable error text. Deterministic workflow code.
+// Small pieces the workflows share: the activity proxies, input validation that fails the run (not
+// the task), phase bookkeeping with the search attribute, the record every operation keeps, an
+// abort-aware wait, and readable error text. Deterministic workflow code.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -67,6 +67,43 @@ export class PhaseClock<P extends string> {
     this.phase = phase;
     this.startedMs = now;
     if (upsert) upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
+  }
+}
+
+/**
+ * What every operation's record keeps (drill and recovery, failback, replication): phases with
+ * DrsPhase, drill-level errors, the abort, the validated plan and the report, and the fields that
+ * every report shares.
+ */
+export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
+  readonly startedAtMs = Date.now();
+  readonly phases: PhaseClock<P>;
+  readonly errors: string[] = [];
+  abortReason?: string;
+  plan?: Plan;
+  report?: Report;
+
+  constructor(
+    readonly workflowId: string,
+    firstPhase: P,
+  ) {
+    this.phases = new PhaseClock(firstPhase);
+  }
+
+  /** Where the operation ran, for its report. */
+  protected reportTarget(): DrsTarget {
+    return this.plan ? targetOf(this.plan) : { region: '' };
+  }
+
+  /** The fields every report ends with, as of now. */
+  protected reportClosing(summary: string) {
+    return {
+      phaseDurations: this.phases.durations,
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      finishedAt: new Date().toISOString(),
+      summary,
+      errors: this.errors,
+    };
   }
 }
 

@@ -32,7 +32,7 @@ import type {
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { abortSignal, replicationProgressQuery } from './messages';
 import {
-  PhaseClock,
+  OperationRecord,
   drsActivities,
   errorMessage,
   failureType,
@@ -44,16 +44,12 @@ import {
   validated,
 } from './operation-support';
 
-class ReplicationRecord {
-  readonly startedAtMs = Date.now();
-  readonly phases = new PhaseClock<ReplicationPhase>('validating-input');
+class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationPlan, ReplicationReport> {
   readonly servers = new Map<string, ReplicationServerReport>();
-  readonly errors: string[] = [];
-  abortReason?: string;
-  report?: ReplicationReport;
-  plan?: ReplicationPlan;
 
-  constructor(readonly workflowId: string) {}
+  constructor(workflowId: string) {
+    super(workflowId, 'validating-input');
+  }
 
   noteInspection(targets: ReplicationTarget[]): void {
     for (const t of targets) {
@@ -100,14 +96,9 @@ class ReplicationRecord {
       action: this.plan?.action ?? 'repair',
       workflowId: this.workflowId,
       outcome: this.outcome(),
-      region: this.plan?.region ?? '',
-      ...(this.plan?.accountId ? { accountId: this.plan.accountId } : {}),
+      ...this.reportTarget(),
       servers: [...this.servers.values()],
-      phaseDurations: this.phases.durations,
-      startedAt: new Date(this.startedAtMs).toISOString(),
-      finishedAt: new Date().toISOString(),
-      summary,
-      errors: this.errors,
+      ...this.reportClosing(summary),
     };
     markOutcome(this.report.outcome);
     return this.report;

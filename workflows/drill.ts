@@ -23,9 +23,9 @@ import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
 import type { DrillInstance, DrillReport } from '../common/types';
-import { DrillRecord } from './drill-report';
+import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
-import { capacityPhases, resolveInstances, runJob, type JobRun } from './launch';
+import { capacityPhases, runJob, type JobRun } from './launch';
 import { abortSignal, approveSignal, drillProgressQuery } from './messages';
 import {
   drsActivities,
@@ -64,37 +64,20 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
       return finish(record, `aborted before launch: ${record.abortReason}`);
 
     record.enterPhase('launching');
-    launch = await runJob({
-      ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
-      target: targetOf(plan),
-      step: 'launch',
-      sourceServerIds: plan.sourceServerIds,
-      lane: 'launch',
-      purpose: `drill launch of ${plan.sourceServerIds.length} server(s)`,
-      deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
-      capacity: record.capacity,
-      aborted: abortArrived(record),
-      start: (notBeforeMs, calls) => {
-        record.launchRequestedAtMs = notBeforeMs;
-        return calls.startDrillJob({
-          ...targetOf(plan),
-          sourceServers: plan.sourceServerIds.map((id) => ({
-            sourceServerId: id,
-            recoverySnapshotId: plan.recoverySnapshotIds[id],
-          })),
-          workflowId: record.workflowId,
-          step: 'launch',
-          tagJobs: plan.tagJobs,
-          notBeforeMs,
+    launch = await launchServers(
+      record,
+      plan,
+      'drill',
+      (request, calls) =>
+        calls.startDrillJob({
+          ...request,
           // without tags, an earlier drill of the same servers minutes ago would look like ours
           previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
-        });
-      },
-      onJob: (job) => record.noteLaunchJob(job),
+        }),
       // DRS cannot stop a launch job and cleanup needs it ended: neither an abort nor a
       // cancellation interrupts this wait (both skip validation once the job has ended)
-      followThroughCancellation: true,
-    });
+      { followThroughCancellation: true },
+    );
     if (!launch) return finish(record, `aborted before launch: ${record.abortReason}`);
   } catch (err) {
     upsertSearchAttributes([{ key: DrsOutcome, value: isCancellation(err) ? 'ABORTED' : 'FAILED' }]);
@@ -171,16 +154,8 @@ function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceSer
 
 /** Notes why servers failed to launch, resolves the launched servers' instances, validates them. */
 async function validateLaunched(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
-  for (const [sourceServerId, lines] of Object.entries(launch.failures))
-    record.serverError(sourceServerId, lines.join('; '));
-  const launchedServerIds = record.launchedServerIds();
-  if (launchedServerIds.length === 0 || abortArrived(record)()) return;
-  const instances = await resolveInstances(targetOf(plan), 'drill', {
-    launchJobId: launch.job?.jobId ?? '',
-    sourceServerIds: plan.sourceServerIds,
-    launchedServerIds,
-  });
-  record.noteInstances(instances);
+  const instances = await noteLaunched(record, plan, 'drill', launch, abortArrived(record));
+  if (!instances) return;
 
   record.enterPhase('validating');
   await validateLaunch(plan, record, instances);

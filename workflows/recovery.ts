@@ -17,8 +17,7 @@ import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
 import { parseRecoveryInput, type RecoveryInput, type RecoveryPlan } from '../common/inputs-lifecycle';
 import { serverSearchAttributes } from '../common/search-attributes';
 import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
-import { DrillRecord } from './drill-report';
-import { capacityPhases, resolveInstances, runJob } from './launch';
+import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 
@@ -69,48 +68,15 @@ async function recover(
   }
 
   record.enterPhase('launching');
-  const launch = await runJob({
-    ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
-    target: targetOf(plan),
-    step: 'recovery-launch',
-    sourceServerIds: plan.sourceServerIds,
-    lane: 'launch',
-    purpose: `recovery launch of ${plan.sourceServerIds.length} server(s)`,
-    deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
-    capacity: record.capacity,
-    aborted: () => record.abortReason !== undefined,
-    start: (notBeforeMs, calls) => {
-      record.launchRequestedAtMs = notBeforeMs;
-      return calls.startRecoveryJob({
-        ...targetOf(plan),
-        sourceServers: plan.sourceServerIds.map((id) => ({
-          sourceServerId: id,
-          recoverySnapshotId: plan.recoverySnapshotIds[id],
-        })),
-        workflowId: record.workflowId,
-        step: 'recovery-launch',
-        tagJobs: plan.tagJobs,
-        notBeforeMs,
-      });
-    },
-    onJob: (job) => record.noteLaunchJob(job),
-  });
+  const launch = await launchServers(record, plan, 'recovery', (request, calls) =>
+    calls.startRecoveryJob(request),
+  );
   if (!launch)
     return finish(record, state, `aborted before launch: ${record.abortReason}; nothing was launched`);
 
   try {
     if (launch.error) throw launch.error;
-    for (const [sourceServerId, lines] of Object.entries(launch.failures))
-      record.serverError(sourceServerId, lines.join('; '));
-    const launchedServerIds = record.launchedServerIds();
-    if (launchedServerIds.length > 0)
-      record.noteInstances(
-        await resolveInstances(targetOf(plan), 'recovery', {
-          launchJobId: launch.job?.jobId ?? '',
-          sourceServerIds: plan.sourceServerIds,
-          launchedServerIds,
-        }),
-      );
+    await noteLaunched(record, plan, 'recovery', launch);
   } catch (err) {
     record.errors.push(errorMessage(err));
   }

@@ -26,7 +26,7 @@ import type { DrillInstance, DrillReport } from '../common/types';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, runJob, type JobRun } from './launch';
-import { abortSignal, approveSignal, drillProgressQuery } from './messages';
+import { approveSignal, drillProgressQuery } from './messages';
 import {
   drsActivities,
   errorMessage,
@@ -42,7 +42,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
   setHandler(drillProgressQuery, () => record.progress());
   setHandler(approveSignal, () => void (record.approved = true));
-  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+  record.acceptAbort();
 
   const plan = validated(parseDrillInput, input);
   record.start(plan);

@@ -24,7 +24,7 @@ import type {
 import { CapacityWaiter } from './capacity';
 import { untilDeadline } from './job-waits';
 import { capacityPhases, runJob } from './launch';
-import { abortSignal, failbackProgressQuery } from './messages';
+import { failbackProgressQuery } from './messages';
 import {
   OperationRecord,
   drsActivities,
@@ -98,7 +98,7 @@ class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, Failba
 export async function drsFailback(input: FailbackInput): Promise<FailbackReport> {
   const record = new FailbackRecord(workflowInfo().workflowId);
   setHandler(failbackProgressQuery, () => record.progress());
-  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+  record.acceptAbort();
 
   const plan = validated(parseFailbackInput, input);
   record.plan = plan;

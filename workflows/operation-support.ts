@@ -8,6 +8,7 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  setHandler,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -17,6 +18,7 @@ import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
 import type { DrsTarget, Outcome } from '../common/types';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
+import { abortSignal } from './messages';
 
 /** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */
 export const DRS_CALL_OPTIONS = {
@@ -88,6 +90,11 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
     firstPhase: P,
   ) {
     this.phases = new PhaseClock(firstPhase);
+  }
+
+  /** Takes `abort` messages; the first reason is the one kept. */
+  acceptAbort(): void {
+    setHandler(abortSignal, (args) => void (this.abortReason ??= args?.reason ?? 'aborted by operator'));
   }
 
   /** Where the operation ran, for its report. */

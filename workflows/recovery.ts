@@ -18,7 +18,7 @@ import { parseRecoveryInput, type RecoveryInput, type RecoveryPlan } from '../co
 import { serverSearchAttributes } from '../common/search-attributes';
 import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
-import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
+import { approveSignal, recoveryProgressQuery } from './messages';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 
 class RecoveryState {
@@ -36,7 +36,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
     record.approved = true;
     state.approvedBy ??= args?.by ?? 'approve message';
   });
-  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+  record.acceptAbort();
 
   const plan = validated(parseRecoveryInput, input);
   record.start(plan);

@@ -30,7 +30,7 @@ import type {
   ReplicationTarget,
 } from '../common/types-lifecycle';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
-import { abortSignal, replicationProgressQuery } from './messages';
+import { replicationProgressQuery } from './messages';
 import {
   OperationRecord,
   drsActivities,
@@ -119,7 +119,7 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationPla
 export async function drsReplication(input: ReplicationInput): Promise<ReplicationReport> {
   const record = new ReplicationRecord(workflowInfo().workflowId);
   setHandler(replicationProgressQuery, () => record.progress());
-  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+  record.acceptAbort();
 
   const plan = validated(parseReplicationInput, input);
   record.plan = plan;

@@ -1,7 +1,7 @@
 // Input schemas for the workflows, shared by the workflows (validated up front, before any DRS
-// call), drsctl (validated before starting anything) and the README examples. zod is
-// deterministic and bundles into the workflow sandbox (test/unit/inputs.test.ts checks the bundle).
-// The schemas are the source of truth: the validated types (DrillPlan, …) are their z.output.
+// call), drsctl (validated before starting anything) and the README examples. zod is deterministic
+// and bundles into the workflow sandbox (test/unit/drill-input.test.ts checks the bundle). The
+// schemas are the source of truth: the validated types (DrillPlan, …) are their z.output.
 import { z } from 'zod';
 
 /** DRS source server id: `s-` + 17 alphanumerics. */

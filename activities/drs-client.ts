@@ -41,8 +41,8 @@ export function emulatorCredentials(accountId: string | undefined): DrsCredentia
 }
 
 export class DrsClientFactory {
-  private readonly drs = new Map<string, DrsClient>();
-  private readonly mgn = new Map<string, MgnClient>();
+  private readonly drsClients = new Map<string, DrsClient>();
+  private readonly mgnClients = new Map<string, MgnClient>();
 
   constructor(private readonly options: DrsClientFactoryOptions) {}
 
@@ -52,31 +52,35 @@ export class DrsClientFactory {
 
   /** The DRS client for `accountId` (undefined = own account) in `region`. */
   drsClient(region: string | undefined, accountId?: string): DrsClient {
-    const key = `${accountId ?? ''}/${region ?? this.options.defaultRegion}`;
-    let client = this.drs.get(key);
-    if (!client) {
-      client = new DrsClient(this.clientConfig(region, accountId));
-      this.drs.set(key, client);
-    }
-    return client;
+    return this.cached(this.drsClients, region, accountId, (config) => new DrsClient(config));
   }
 
   /** The MGN client (StartReplication for SNAPSHOT_SHIPPING agents), same caching. */
   mgnClient(region: string | undefined, accountId?: string): MgnClient {
+    return this.cached(this.mgnClients, region, accountId, (config) => new MgnClient(config));
+  }
+
+  /** One client per account and region, made on first use. */
+  private cached<C>(
+    cache: Map<string, C>,
+    region: string | undefined,
+    accountId: string | undefined,
+    make: (config: ReturnType<DrsClientFactory['clientConfig']>) => C,
+  ): C {
     const key = `${accountId ?? ''}/${region ?? this.options.defaultRegion}`;
-    let client = this.mgn.get(key);
+    let client = cache.get(key);
     if (!client) {
-      client = new MgnClient(this.clientConfig(region, accountId));
-      this.mgn.set(key, client);
+      client = make(this.clientConfig(region, accountId));
+      cache.set(key, client);
     }
     return client;
   }
 
   /** Closes every cached client's sockets (worker shutdown, tests). */
   destroy(): void {
-    for (const client of [...this.drs.values(), ...this.mgn.values()]) client.destroy();
-    this.drs.clear();
-    this.mgn.clear();
+    for (const client of [...this.drsClients.values(), ...this.mgnClients.values()]) client.destroy();
+    this.drsClients.clear();
+    this.mgnClients.clear();
   }
 
   private clientConfig(region: string | undefined, accountId: string | undefined) {

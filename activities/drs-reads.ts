@@ -31,15 +31,20 @@ export function summarizeJob(job: Job): JobSummary {
   };
 }
 
-export async function listJobs(
+/** Every item of a paginated listing, as one classified DRS call (`operation` names it in errors). */
+export function allItems<T>(operation: string, pages: () => AsyncIterable<{ items?: T[] }>): Promise<T[]> {
+  return drsCall(operation, async () => {
+    const items: T[] = [];
+    for await (const page of pages()) items.push(...(page.items ?? []));
+    return items;
+  });
+}
+
+export function listJobs(
   client: DrsClient,
   filters: { jobIDs?: string[]; fromDate?: string },
 ): Promise<Job[]> {
-  return drsCall('DescribeJobs', async () => {
-    const jobs: Job[] = [];
-    for await (const page of paginateDescribeJobs({ client }, { filters })) jobs.push(...(page.items ?? []));
-    return jobs;
-  });
+  return allItems('DescribeJobs', () => paginateDescribeJobs({ client }, { filters }));
 }
 
 export async function describeJob(client: DrsClient, jobId: string): Promise<Job> {
@@ -48,17 +53,9 @@ export async function describeJob(client: DrsClient, jobId: string): Promise<Job
   return job;
 }
 
-export async function listSourceServers(
-  client: DrsClient,
-  sourceServerIds: string[],
-): Promise<SourceServer[]> {
-  return drsCall('DescribeSourceServers', async () => {
-    const servers: SourceServer[] = [];
-    const filters = { sourceServerIDs: sourceServerIds };
-    for await (const page of paginateDescribeSourceServers({ client }, { filters }))
-      servers.push(...(page.items ?? []));
-    return servers;
-  });
+export function listSourceServers(client: DrsClient, sourceServerIds: string[]): Promise<SourceServer[]> {
+  const filters = { sourceServerIDs: sourceServerIds };
+  return allItems('DescribeSourceServers', () => paginateDescribeSourceServers({ client }, { filters }));
 }
 
 /**
@@ -75,18 +72,14 @@ export async function activeJobsByServer(client: DrsClient): Promise<Map<string,
   return activeJobs;
 }
 
-export async function listRecoveryInstances(
+export function listRecoveryInstances(
   client: DrsClient,
   sourceServerIds: string[],
 ): Promise<RecoveryInstance[]> {
-  return drsCall('DescribeRecoveryInstances', async () => {
-    const instances: RecoveryInstance[] = [];
-    const filters = { sourceServerIDs: sourceServerIds };
-    for await (const page of paginateDescribeRecoveryInstances({ client }, { filters })) {
-      instances.push(...(page.items ?? []));
-    }
-    return instances;
-  });
+  const filters = { sourceServerIDs: sourceServerIds };
+  return allItems('DescribeRecoveryInstances', () =>
+    paginateDescribeRecoveryInstances({ client }, { filters }),
+  );
 }
 
 /** LAUNCH_FAILED / CONVERSION_FAIL / … messages of a job, per source server. */
@@ -104,6 +97,24 @@ export async function jobFailureMessages(client: DrsClient, jobId: string): Prom
     }
     return byServer;
   });
+}
+
+/** A DRS or MGN source server's replication state, lag and error, as the workflows see them. */
+export function replicationInfo(
+  info:
+    | {
+        dataReplicationState?: string;
+        lagDuration?: string;
+        dataReplicationError?: { error?: string; rawError?: string };
+      }
+    | undefined,
+): { replicationState?: string; lagSeconds?: number; replicationError?: string } {
+  const error = info?.dataReplicationError;
+  return {
+    replicationState: info?.dataReplicationState,
+    lagSeconds: isoDurationSeconds(info?.lagDuration),
+    replicationError: error ? [error.error, error.rawError].filter(Boolean).join(': ') : undefined,
+  };
 }
 
 /** ISO-8601 duration (PT1H2M3.5S, P1DT2H) in seconds; undefined when absent or unparseable. */

@@ -13,19 +13,15 @@ import { failbackDisposition } from '../common/lifecycle-rules';
 import type { DrsTarget, JobSummary } from '../common/types';
 import type { FailbackInstance } from '../common/types-lifecycle';
 import type { DrsClientFactory } from './drs-client';
-import { summarizeJob } from './drs-reads';
-import { drsCall } from './errors';
-import { findStepJob, startedJob, stepTags } from './idempotency';
+import { allItems } from './drs-reads';
+import { startStepJobOnce, stepTags } from './idempotency';
 import { stillWaiting } from './polling';
 
-async function listInstances(client: DrsClient, recoveryInstanceIds: string[]): Promise<RecoveryInstance[]> {
-  return drsCall('DescribeRecoveryInstances', async () => {
-    const instances: RecoveryInstance[] = [];
-    const filters = { recoveryInstanceIDs: recoveryInstanceIds };
-    for await (const page of paginateDescribeRecoveryInstances({ client }, { filters }))
-      instances.push(...(page.items ?? []));
-    return instances;
-  });
+function listInstances(client: DrsClient, recoveryInstanceIds: string[]): Promise<RecoveryInstance[]> {
+  const filters = { recoveryInstanceIDs: recoveryInstanceIds };
+  return allItems('DescribeRecoveryInstances', () =>
+    paginateDescribeRecoveryInstances({ client }, { filters }),
+  );
 }
 
 function toFailbackInstance(i: RecoveryInstance): FailbackInstance {
@@ -96,15 +92,14 @@ export function createFailbackActivities(clients: DrsClientFactory) {
   async function startFailbackLaunch(input: StartFailbackLaunchInput): Promise<JobSummary> {
     const client = clients.drsClient(input.region, input.accountId);
     const tags = stepTags(input.workflowId, input.step);
-    const existing = await findStepJob(client, {
+    const match = {
       type: 'LAUNCH',
       initiatedBy: 'FAILBACK',
       notBeforeMs: input.notBeforeMs,
       sourceServerIds: input.sourceServerIds,
       tags: input.tagJobs ? tags : undefined,
-    });
-    if (existing) return summarizeJob(existing);
-    const { job } = await drsCall('StartFailbackLaunch', () =>
+    };
+    return startStepJobOnce(client, match, 'StartFailbackLaunch', () =>
       client.send(
         new StartFailbackLaunchCommand({
           recoveryInstanceIDs: input.recoveryInstanceIds,
@@ -112,7 +107,6 @@ export function createFailbackActivities(clients: DrsClientFactory) {
         }),
       ),
     );
-    return startedJob('StartFailbackLaunch', job);
   }
 
   return { describeFailbackInstances, awaitFailbackReady, startFailbackLaunch };

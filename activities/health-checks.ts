@@ -3,7 +3,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { stillWaiting } from './polling';
-import type { HealthCheck } from '../common/types';
+import type { HealthCheck } from '../common/inputs';
 
 /** Probes, injectable so tests can stand in for instances that do not exist on this machine. */
 export interface HealthProber {

@@ -7,6 +7,7 @@ import type { DrsClient, Job } from '@aws-sdk/client-drs';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobSummary } from '../common/types';
 import { listJobs, summarizeJob } from './drs-reads';
+import { drsCall } from './errors';
 
 /** Clock skew tolerated between the Temporal clock and DRS's job timestamps. */
 export const CLOCK_SKEW_MS = 10 * 60 * 1000;
@@ -69,8 +70,19 @@ export async function findStepJob(client: DrsClient, match: StepJobMatch): Promi
     .sort((a, b) => Date.parse(b.creationDateTime ?? '') - Date.parse(a.creationDateTime ?? ''))[0];
 }
 
-/** The job a start call (StartRecovery, StartFailbackLaunch) returned; a response without one is a DRS fault. */
-export function startedJob(operation: string, job: Job | undefined): JobSummary {
+/**
+ * A launch step's job, exactly once: the job an earlier attempt of the step created, else the one
+ * `start` (StartRecovery, StartFailbackLaunch) creates now; a response without a job is a DRS fault.
+ */
+export async function startStepJobOnce(
+  client: DrsClient,
+  match: StepJobMatch,
+  operation: string,
+  start: () => Promise<{ job?: Job }>,
+): Promise<JobSummary> {
+  const existing = await findStepJob(client, match);
+  if (existing) return summarizeJob(existing);
+  const { job } = await drsCall(operation, start);
   if (!job?.jobID)
     throw ApplicationFailure.create({
       message: `${operation}: response has no job`,

@@ -12,7 +12,7 @@ import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../c
 import type { DrsClientFactory } from './drs-client';
 import { describeJob, jobFailureMessages, listRecoveryInstances, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
-import { findStepJob, startedJob, stepTags } from './idempotency';
+import { findStepJob, startStepJobOnce, stepTags } from './idempotency';
 
 export interface StartDrillJobInput extends DrsTarget {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
@@ -80,16 +80,15 @@ export async function startRecoveryOnce(
   isDrill: boolean,
 ): Promise<JobSummary> {
   const tags = stepTags(input.workflowId, input.step);
-  const existing = await findStepJob(client, {
+  const match = {
     type: 'LAUNCH',
     initiatedBy: isDrill ? 'START_DRILL' : 'START_RECOVERY',
     notBeforeMs: input.notBeforeMs,
     sourceServerIds: input.sourceServers.map((s) => s.sourceServerId),
     excludeJobIds: input.previousJobIds,
     tags: input.tagJobs ? tags : undefined,
-  });
-  if (existing) return summarizeJob(existing);
-  const { job } = await drsCall('StartRecovery', () =>
+  };
+  return startStepJobOnce(client, match, 'StartRecovery', () =>
     client.send(
       new StartRecoveryCommand({
         isDrill,
@@ -101,7 +100,6 @@ export async function startRecoveryOnce(
       }),
     ),
   );
-  return startedJob('StartRecovery', job);
 }
 
 export function createJobActivities(clients: DrsClientFactory) {

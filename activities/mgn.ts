@@ -10,32 +10,23 @@ import {
 import type { DrsTarget } from '../common/types';
 import type { ReplicationTarget } from '../common/types-lifecycle';
 import type { DrsClientFactory } from './drs-client';
-import { isoDurationSeconds } from './drs-reads';
+import { allItems, replicationInfo } from './drs-reads';
 import { drsCall } from './errors';
 
-export async function listMgnSourceServers(
+export function listMgnSourceServers(
   client: MgnClient,
   sourceServerIds: string[],
 ): Promise<MgnSourceServer[]> {
-  return drsCall('mgn:DescribeSourceServers', async () => {
-    const servers: MgnSourceServer[] = [];
-    const filters = { sourceServerIDs: sourceServerIds };
-    for await (const page of paginateDescribeSourceServers({ client }, { filters }))
-      servers.push(...(page.items ?? []));
-    return servers;
-  });
+  const filters = { sourceServerIDs: sourceServerIds };
+  return allItems('mgn:DescribeSourceServers', () => paginateDescribeSourceServers({ client }, { filters }));
 }
 
 export function mgnTarget(server: MgnSourceServer): ReplicationTarget {
-  const info = server.dataReplicationInfo;
-  const error = info?.dataReplicationError;
   return {
     sourceServerId: server.sourceServerID ?? '',
     found: true,
     service: 'mgn',
-    replicationState: info?.dataReplicationState,
-    lagSeconds: isoDurationSeconds(info?.lagDuration),
-    replicationError: error ? [error.error, error.rawError].filter(Boolean).join(': ') : undefined,
+    ...replicationInfo(server.dataReplicationInfo),
     mgnReplicationType: server.replicationType,
   };
 }

@@ -3,7 +3,7 @@
 import { paginateDescribeSourceServers, type SourceServer } from '@aws-sdk/client-drs';
 import type { DrsTarget } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
-import { drsCall } from './errors';
+import { allItems } from './drs-reads';
 
 /** Every tag of the selector is on the server with the same value. */
 export function matchesTags(server: SourceServer, selector: Record<string, string>): boolean {
@@ -16,12 +16,9 @@ export function createPlanActivities(clients: DrsClientFactory) {
     input: DrsTarget & { selectors: Record<string, string>[] },
   ): Promise<string[][]> {
     const client = clients.drsClient(input.region, input.accountId);
-    const servers = await drsCall('DescribeSourceServers', async () => {
-      const all: SourceServer[] = [];
-      for await (const page of paginateDescribeSourceServers({ client }, { filters: {} }))
-        all.push(...(page.items ?? []));
-      return all;
-    });
+    const servers = await allItems('DescribeSourceServers', () =>
+      paginateDescribeSourceServers({ client }, { filters: {} }),
+    );
     return input.selectors.map((selector) =>
       servers
         .filter((s) => matchesTags(s, selector))

@@ -19,22 +19,18 @@ import { isCaughtUp, replicationFingerprint } from '../common/lifecycle-rules';
 import type { DrsTarget } from '../common/types';
 import type { ReplicationTarget } from '../common/types-lifecycle';
 import type { DrsClientFactory } from './drs-client';
-import { activeJobsByServer, isoDurationSeconds, listSourceServers } from './drs-reads';
+import { activeJobsByServer, listSourceServers, replicationInfo } from './drs-reads';
 import { drsCall } from './errors';
 import { listMgnSourceServers, mgnTarget } from './mgn';
 import { stillWaiting } from './polling';
 
 export function drsTarget(server: SourceServer, activeJobs: Map<string, string>): ReplicationTarget {
-  const info = server.dataReplicationInfo;
-  const error = info?.dataReplicationError;
   const id = server.sourceServerID ?? '';
   return {
     sourceServerId: id,
     found: true,
     service: 'drs',
-    replicationState: info?.dataReplicationState,
-    lagSeconds: isoDurationSeconds(info?.lagDuration),
-    replicationError: error ? [error.error, error.rawError].filter(Boolean).join(': ') : undefined,
+    ...replicationInfo(server.dataReplicationInfo),
     recoveryInstanceId: server.recoveryInstanceId,
     activeJobId: activeJobs.get(id),
     stagingStatus: server.stagingArea?.status,

@@ -7,18 +7,14 @@ import { isRepairable, preflightProblems, type SourceServerHealth } from '../com
 import type { DrsTarget } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
 import { drsCall } from './errors';
-import { activeJobsByServer, isoDurationSeconds, listSourceServers } from './drs-reads';
+import { activeJobsByServer, listSourceServers, replicationInfo } from './drs-reads';
 
 function health(server: SourceServer, activeJobs: Map<string, string>): SourceServerHealth {
-  const info = server.dataReplicationInfo;
-  const error = info?.dataReplicationError;
   const id = server.sourceServerID ?? '';
   return {
     sourceServerId: id,
     found: true,
-    replicationState: info?.dataReplicationState,
-    lagSeconds: isoDurationSeconds(info?.lagDuration),
-    replicationError: error ? [error.error, error.rawError].filter(Boolean).join(': ') : undefined,
+    ...replicationInfo(server.dataReplicationInfo),
     activeJobId: activeJobs.get(id),
     lastLaunchJobId: server.lifeCycle?.lastLaunch?.initiated?.jobID,
   };

@@ -2,15 +2,16 @@
 // front (before any DRS call) with errors that name the field. Field names are shared with drsDrill
 // (common/inputs.ts): sourceServerIds, region, accountId, confirm, recoveryInstanceIds.
 import { z } from 'zod';
-import { accountIdSchema, parseInput, regionSchema, sourceServerIdSchema } from './inputs';
-import type { FailbackPlan, RecoveryPlan, ReplicationPlan } from './types-lifecycle';
-
-const seconds = (max: number) => z.number().int().positive().max(max);
-const DAY = 24 * 60 * 60;
-
-const recoverySnapshotIdSchema = z
-  .string()
-  .regex(/^pit-[0-9a-zA-Z]{17}$/, 'must look like pit-1234567890abcdef0');
+import {
+  accountIdSchema,
+  DAY,
+  parseInput,
+  recoverySnapshotIdSchema,
+  refuseStraySnapshots,
+  regionSchema,
+  secondsUpTo,
+  sourceServerIdSchema,
+} from './inputs';
 /** DRS recovery instance id: `i-` + 8 or more hex digits. */
 export const recoveryInstanceIdSchema = z
   .string()
@@ -30,24 +31,24 @@ export const recoveryInputSchema = z
     region: regionSchema,
     accountId: accountIdSchema.optional(),
     recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
+    /** `true` launches without waiting for an `approve` message. */
     confirm: z.boolean().default(false),
-    approvalTimeoutSeconds: seconds(7 * DAY).default(3600),
+    /** Without `confirm`, how long to wait for `approve` before refusing. */
+    approvalTimeoutSeconds: secondsUpTo(7 * DAY).default(3600),
+    /**
+     * Refuse servers whose replication is not CONTINUOUS under `maxReplicationLagSeconds`. Off by
+     * default: in a real disaster the source is often unreachable (STALLED, lag growing) and the
+     * last snapshot is exactly what a failover is for.
+     */
     requireHealthyReplication: z.boolean().default(false),
-    maxReplicationLagSeconds: seconds(7 * DAY).default(300),
-    launchTimeoutSeconds: seconds(7 * DAY).default(DAY),
+    maxReplicationLagSeconds: secondsUpTo(7 * DAY).default(300),
+    launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     tagJobs: z.boolean().default(true),
   })
-  .superRefine((input, ctx) => {
-    for (const id of Object.keys(input.recoverySnapshotIds)) {
-      if (!input.sourceServerIds.includes(id))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['recoverySnapshotIds', id],
-          message: 'names a server that is not in sourceServerIds',
-        });
-    }
-  });
+  .superRefine(refuseStraySnapshots);
 export type RecoveryInput = z.input<typeof recoveryInputSchema>;
+/** A validated `drsRecovery` input, every default filled in. */
+export type RecoveryPlan = z.output<typeof recoveryInputSchema>;
 
 export const failbackInputSchema = z
   .strictObject({
@@ -60,8 +61,9 @@ export const failbackInputSchema = z
     recoveryJobId: jobIdSchema.optional(),
     region: regionSchema,
     accountId: accountIdSchema.optional(),
-    readyTimeoutSeconds: seconds(14 * DAY).default(DAY),
-    launchTimeoutSeconds: seconds(7 * DAY).default(DAY),
+    /** Deadline for every instance to reach FAILBACK_READY_FOR_LAUNCH. */
+    readyTimeoutSeconds: secondsUpTo(14 * DAY).default(DAY),
+    launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     tagJobs: z.boolean().default(true),
   })
   .superRefine((input, ctx) => {
@@ -73,6 +75,10 @@ export const failbackInputSchema = z
       });
   });
 export type FailbackInput = z.input<typeof failbackInputSchema>;
+/** A validated `drsFailback` input: named instances, or every instance a recovery job launched. */
+export type FailbackPlan = Omit<z.output<typeof failbackInputSchema>, 'recoveryInstanceIds'> & {
+  recoveryInstanceIds: string[];
+};
 
 const DESTRUCTIVE: Record<string, string> = {
   stop: 'StopReplication deletes the server’s snapshots and leaves it unprotected',
@@ -85,9 +91,13 @@ export const replicationInputSchema = z
     sourceServerIds: uniqueList(sourceServerIdSchema, 200, 'at most 200 source servers'),
     region: regionSchema,
     accountId: accountIdSchema.optional(),
+    /** Required (true) for `stop` and `disconnect`. */
     confirm: z.boolean().default(false),
-    maxReplicationLagSeconds: seconds(7 * DAY).default(300),
-    timeoutSeconds: seconds(7 * DAY).default(6 * 3600),
+    /** repair / start: wait until CONTINUOUS with lag at most this. */
+    maxReplicationLagSeconds: secondsUpTo(7 * DAY).default(300),
+    /** repair / start: deadline for catching up. */
+    timeoutSeconds: secondsUpTo(7 * DAY).default(6 * 3600),
+    /** repair / start: wait for CONTINUOUS (false: report right after the call). */
     waitForContinuous: z.boolean().default(true),
   })
   .superRefine((input, ctx) => {
@@ -100,6 +110,9 @@ export const replicationInputSchema = z
       });
   });
 export type ReplicationInput = z.input<typeof replicationInputSchema>;
+/** A validated `drsReplication` input. */
+export type ReplicationPlan = z.output<typeof replicationInputSchema>;
+export type ReplicationAction = ReplicationPlan['action'];
 
 export function parseRecoveryInput(raw: unknown): RecoveryPlan {
   return parseInput('drsRecovery', recoveryInputSchema, raw);

@@ -5,31 +5,34 @@
 import { z } from 'zod';
 import {
   accountIdSchema,
+  DAY,
   describeIssues,
   drillInputSchema,
   healthCheckSchema,
   parseInput,
   regionSchema,
+  secondsUpTo,
   sourceServerIdSchema,
 } from './inputs';
 import { recoveryInputSchema } from './inputs-lifecycle';
-import type { RecoveryPlanInput, WavePlan } from './types-plan';
-
-const DAY = 24 * 60 * 60;
 
 /** Fields the plan sets on every child; a wave's `options` must not set them. */
 const PLAN_OWNED_FIELDS = ['sourceServerIds', 'region', 'accountId', 'confirm'];
 
-/** HTTP/TCP checks against named hosts (e.g. the recovered database's endpoint) before or after a wave. */
+/**
+ * HTTP/TCP checks against named hosts (e.g. the recovered database's endpoint) before or after a
+ * wave: every check against every host, retried until all pass or `timeoutSeconds` elapses.
+ */
 const waveChecksSchema = z.strictObject({
   checks: z.array(healthCheckSchema).min(1).max(20),
   hosts: z
     .array(z.string().regex(/^[A-Za-z0-9.:_[\]-]{1,253}$/, 'must be a host name or IP address'))
     .min(1)
     .max(50),
-  timeoutSeconds: z.number().int().positive().max(DAY).default(600),
+  timeoutSeconds: secondsUpTo(DAY).default(600),
 });
 
+/** One wave: servers by id, or a tag selector resolved when the plan starts. */
 const waveSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be 1-40 letters, digits, _ . -'),
   action: z.enum(['drill', 'recovery']).default('drill'),
@@ -39,25 +42,37 @@ const waveSchema = z.strictObject({
     .max(500)
     .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server')
     .optional(),
+  /** Every tag must match (DescribeSourceServers' tags); resolved once, before the first wave. */
   tags: z
     .record(z.string().min(1), z.string())
     .refine((tags) => Object.keys(tags).length > 0, 'must name at least one tag')
     .optional(),
+  /** Waves that must SUCCEED before this one starts; default: the wave before it. */
   dependsOn: z.array(z.string()).optional(),
+  /** Wait for an `approve` message before starting this wave. */
   pauseBefore: z.boolean().default(false),
+  /** Servers per child workflow (one DRS job each). */
   maxServersPerChild: z
     .number()
     .int()
     .min(1)
     .max(100, 'at most 100 source servers in one DRS job')
     .default(100),
+  /** Child workflows of this wave running at once. */
   maxChildrenAtOnce: z.number().int().min(1).max(20).default(5),
+  /** Extra child input fields (drsDrill or drsRecovery input, e.g. `validation`), checked by the child's schema. */
   options: z.record(z.string(), z.unknown()).default({}),
+  /** Must pass before the wave launches anything (else the wave FAILS and its dependants are skipped). */
   preChecks: waveChecksSchema.optional(),
+  /** Must pass after the wave's children succeeded (else the wave FAILS). */
   postChecks: waveChecksSchema.optional(),
 });
 
 type ParsedWave = z.output<typeof waveSchema>;
+/** One wave after validation, its `dependsOn` filled in. */
+export type WavePlan = Omit<ParsedWave, 'dependsOn'> & { dependsOn: string[] };
+export type WaveAction = WavePlan['action'];
+export type WaveChecks = z.output<typeof waveChecksSchema>;
 
 /** Explicit `dependsOn`, else the wave before (waves run in order unless told otherwise). */
 function effectiveDependsOn(waves: ParsedWave[], index: number): string[] {
@@ -92,13 +107,10 @@ export const planInputSchema = z
   .strictObject({
     region: regionSchema,
     accountId: accountIdSchema.optional(),
+    /** Required (true) when any wave is a recovery: children are started with `confirm: true`. */
     confirm: z.boolean().default(false),
-    approvalTimeoutSeconds: z
-      .number()
-      .int()
-      .positive()
-      .max(7 * DAY)
-      .default(DAY),
+    /** How long a `pauseBefore` gate waits for `approve`; then the plan ends ABORTED. */
+    approvalTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     waves: z.array(waveSchema).min(1).max(50),
   })
   .superRefine((input, ctx) => {
@@ -154,9 +166,11 @@ function checkChildOptions(
 
 /** What a caller passes to `drsPlan`. */
 export type PlanInput = z.input<typeof planInputSchema>;
+/** A validated `drsPlan` input, every default filled in (drsRecovery's is RecoveryPlan). */
+export type PlanSpec = Omit<z.output<typeof planInputSchema>, 'waves'> & { waves: WavePlan[] };
 
 /** Validates a `drsPlan` input, fills the defaults and each wave's effective `dependsOn`. */
-export function parsePlanInput(raw: unknown): RecoveryPlanInput {
+export function parsePlanInput(raw: unknown): PlanSpec {
   const input = parseInput('drsPlan', planInputSchema, raw);
   const waves: WavePlan[] = input.waves.map((wave, i) => ({
     ...wave,

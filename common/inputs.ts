@@ -1,8 +1,8 @@
 // Input schemas for the workflows, shared by the workflows (validated up front, before any DRS
-// call), drsctl (validated before starting anything) and the README examples. zod is
-// deterministic and bundles into the workflow sandbox (test/unit/inputs.test.ts checks the bundle).
+// call), drsctl (validated before starting anything) and the README examples. zod is deterministic
+// and bundles into the workflow sandbox (test/unit/drill-input.test.ts checks the bundle). The
+// schemas are the source of truth: the validated types (DrillPlan, …) are their z.output.
 import { z } from 'zod';
-import type { DrillPlan } from './types';
 
 /** DRS source server id: `s-` + 17 alphanumerics. */
 export const sourceServerIdSchema = z
@@ -14,13 +14,30 @@ export const regionSchema = z
   .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1');
 /** 12-digit AWS account id. */
 export const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-const recoverySnapshotIdSchema = z
+export const recoverySnapshotIdSchema = z
   .string()
   .regex(/^pit-[0-9a-zA-Z]{17}$/, 'must look like pit-1234567890abcdef0');
 
-const seconds = (max: number) => z.number().int().positive().max(max);
-const DAY = 24 * 60 * 60;
+/** A duration in whole seconds, at most `max`. */
+export const secondsUpTo = (max: number) => z.number().int().positive().max(max);
+export const DAY = 24 * 60 * 60;
 
+/** drsDrill and drsRecovery: a snapshot may only be named for a server being launched. */
+export function refuseStraySnapshots(
+  input: { sourceServerIds: string[]; recoverySnapshotIds: Record<string, string> },
+  ctx: z.RefinementCtx,
+): void {
+  for (const id of Object.keys(input.recoverySnapshotIds)) {
+    if (!input.sourceServerIds.includes(id))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recoverySnapshotIds', id],
+        message: 'names a server that is not in sourceServerIds',
+      });
+  }
+}
+
+/** HTTP or TCP check run against every launched drill instance during validation. */
 export const healthCheckSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('http'),
@@ -32,18 +49,22 @@ export const healthCheckSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('tcp'), port: z.number().int().min(1).max(65535) }),
 ]);
 
+/** What happens between launch and cleanup. */
 const validationSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('none') }),
-  z.strictObject({ mode: z.literal('hold'), holdSeconds: seconds(7 * DAY) }),
+  /** Keep the instances up for a while (an `abort` ends the hold early). */
+  z.strictObject({ mode: z.literal('hold'), holdSeconds: secondsUpTo(7 * DAY) }),
+  /** Wait for an `approve` or `abort` message; `onTimeout` decides when neither arrives. */
   z.strictObject({
     mode: z.literal('approval'),
-    timeoutSeconds: seconds(7 * DAY).default(DAY),
+    timeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     onTimeout: z.enum(['approve', 'abort']).default('abort'),
   }),
+  /** Probe every launched instance until all pass or `timeoutSeconds` elapses. */
   z.strictObject({
     mode: z.literal('healthChecks'),
     checks: z.array(healthCheckSchema).min(1).max(20),
-    timeoutSeconds: seconds(DAY).default(600),
+    timeoutSeconds: secondsUpTo(DAY).default(600),
     /** Address to probe per source server; default: the instance's primary IP as DRS reports it. */
     hosts: z.record(sourceServerIdSchema, z.string().min(1)).default({}),
   }),
@@ -57,30 +78,31 @@ export const drillInputSchema = z
       .max(100, 'at most 100 source servers in one DRS job')
       .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server'),
     region: regionSchema,
+    /** Staging account holding the source servers; unset = the worker's own account. */
     accountId: accountIdSchema.optional(),
+    /** Point in time per server: a recovery snapshot id; servers not listed use the latest data. */
     recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
-    maxReplicationLagSeconds: seconds(7 * DAY).default(300),
+    /** Preflight refuses a server whose replication lag is above this. */
+    maxReplicationLagSeconds: secondsUpTo(7 * DAY).default(300),
+    /** RetryDataReplication on STALLED/DISCONNECTED/STOPPED servers before refusing them. */
     repairReplication: z.boolean().default(false),
-    repairTimeoutSeconds: seconds(DAY).default(3600),
-    launchTimeoutSeconds: seconds(7 * DAY).default(DAY),
-    cleanupTimeoutSeconds: seconds(DAY).default(3 * 3600),
+    /** How long a repaired server may take to reach CONTINUOUS. */
+    repairTimeoutSeconds: secondsUpTo(DAY).default(3600),
+    /** Deadline for the launch job to finish (PENDING + STARTED). */
+    launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
+    /** Deadline for the terminate job to finish. */
+    cleanupTimeoutSeconds: secondsUpTo(DAY).default(3 * 3600),
     validation: validationSchema.default({ mode: 'none' }),
+    /** Tag the launch job with the workflow id and step (exact idempotency lookup). */
     tagJobs: z.boolean().default(true),
   })
-  .superRefine((input, ctx) => {
-    for (const id of Object.keys(input.recoverySnapshotIds)) {
-      if (!input.sourceServerIds.includes(id)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['recoverySnapshotIds', id],
-          message: 'names a server that is not in sourceServerIds',
-        });
-      }
-    }
-  });
+  .superRefine(refuseStraySnapshots);
 
 /** What a caller passes to `drsDrill` (optional fields take the defaults above). */
 export type DrillInput = z.input<typeof drillInputSchema>;
+/** A validated `drsDrill` input, every default filled in. */
+export type DrillPlan = z.output<typeof drillInputSchema>;
+export type HealthCheck = z.output<typeof healthCheckSchema>;
 
 /** Thrown for bad workflow input; the message names every bad field and the rule it broke. */
 export class InvalidInputError extends Error {

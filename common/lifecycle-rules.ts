@@ -5,7 +5,8 @@
 // Recovery Instance exists, StartFailbackLaunch only from FAILBACK_READY_FOR_LAUNCH, MGN
 // StartReplication for SNAPSHOT_SHIPPING agents. Deterministic: safe in workflow code.
 import { REPAIRABLE_REPLICATION_STATES } from './drill-rules';
-import type { FailbackInstance, ReplicationAction, ReplicationTarget } from './types-lifecycle';
+import type { ReplicationAction } from './inputs-lifecycle';
+import type { FailbackInstance, ReplicationTarget } from './types-lifecycle';
 
 /** What to do with one server: act on it, skip it (nothing to do), or refuse the whole request. */
 export type Disposition =

@@ -1,30 +1,13 @@
 // Types of the DR lifecycle beside drills: real failover (drsRecovery), failback (drsFailback) and
-// replication control (drsReplication). Validated plans, reports and progress snapshots. Plain data
-// only, safe in workflow code. Drill's types (common/types.ts) are reused where the shape is the same.
+// replication control (drsReplication). Reports and progress snapshots (the validated inputs are the
+// schemas' types, common/inputs-lifecycle.ts). Plain data only, safe in workflow code. Drill's types
+// (common/types.ts) are reused where the shape is the same.
 import type { CapacityWaitStatus } from './capacity';
-import type { DrillPhase, DrillReport, DrsTarget, JobStatus, Outcome } from './types';
+import type { ReplicationAction } from './inputs-lifecycle';
+import type { DrillPhase, DrillReport, JobStatus, Outcome } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // drsRecovery
-
-/** A validated `drsRecovery` input, every default filled in. */
-export interface RecoveryPlan extends DrsTarget {
-  sourceServerIds: string[];
-  recoverySnapshotIds: Record<string, string>;
-  /** `true` launches without waiting for an `approve` message. */
-  confirm: boolean;
-  /** Without `confirm`, how long to wait for `approve` before refusing. */
-  approvalTimeoutSeconds: number;
-  /**
-   * Refuse servers whose replication is not CONTINUOUS under `maxReplicationLagSeconds`. Off by
-   * default: in a real disaster the source is often unreachable (STALLED, lag growing) and the
-   * last snapshot is exactly what a failover is for.
-   */
-  requireHealthyReplication: boolean;
-  maxReplicationLagSeconds: number;
-  launchTimeoutSeconds: number;
-  tagJobs: boolean;
-}
 
 /** A recovery report has the drill report's shape; nothing is ever terminated. */
 export interface RecoveryReport extends Omit<DrillReport, 'operation' | 'terminateJobId'> {
@@ -51,16 +34,6 @@ export interface RecoveryProgress {
 
 // ---------------------------------------------------------------------------------------------
 // drsFailback
-
-/** A validated `drsFailback` input: named instances, or every instance a recovery job launched. */
-export interface FailbackPlan extends DrsTarget {
-  recoveryInstanceIds: string[];
-  recoveryJobId?: string;
-  /** Deadline for every instance to reach FAILBACK_READY_FOR_LAUNCH. */
-  readyTimeoutSeconds: number;
-  launchTimeoutSeconds: number;
-  tagJobs: boolean;
-}
 
 /** What the failback activities see of one recovery instance. */
 export interface FailbackInstance {
@@ -118,22 +91,6 @@ export interface FailbackProgress {
 
 // ---------------------------------------------------------------------------------------------
 // drsReplication
-
-export type ReplicationAction = 'repair' | 'stop' | 'start' | 'disconnect';
-
-/** A validated `drsReplication` input. */
-export interface ReplicationPlan extends DrsTarget {
-  action: ReplicationAction;
-  sourceServerIds: string[];
-  /** Required (true) for `stop` and `disconnect`. */
-  confirm: boolean;
-  /** repair / start: wait until CONTINUOUS with lag at most this. */
-  maxReplicationLagSeconds: number;
-  /** repair / start: deadline for catching up. */
-  timeoutSeconds: number;
-  /** repair / start: wait for CONTINUOUS (false: report right after the call). */
-  waitForContinuous: boolean;
-}
 
 /** What the replication activities see of one source server, in DRS or (for `start`) MGN. */
 export interface ReplicationTarget {

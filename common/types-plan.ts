@@ -1,39 +1,8 @@
 // Types of drsPlan, a recovery plan: waves of source servers, each run as drsDrill or drsRecovery
-// child workflows, ordered by dependencies. Validated plan (common/inputs-plan.ts), report and
-// progress. Plain data only, safe in workflow code.
-import type { DrsTarget, HealthCheck, LaunchStatus, Outcome } from './types';
-
-export type WaveAction = 'drill' | 'recovery';
-
-/** One wave after validation: servers by id, or a tag selector resolved when the plan starts. */
-export interface WavePlan {
-  name: string;
-  action: WaveAction;
-  sourceServerIds?: string[];
-  /** Every tag must match (DescribeSourceServers' tags); resolved once, before the first wave. */
-  tags?: Record<string, string>;
-  /** Waves that must SUCCEED before this one starts; default: the wave before it. */
-  dependsOn: string[];
-  /** Wait for an `approve` message before starting this wave. */
-  pauseBefore: boolean;
-  /** Servers per child workflow (one DRS job each). */
-  maxServersPerChild: number;
-  /** Child workflows of this wave running at once. */
-  maxChildrenAtOnce: number;
-  /** Extra child input fields (drsDrill or drsRecovery input, e.g. `validation`), checked by the child's schema. */
-  options: Record<string, unknown>;
-  /** Must pass before the wave launches anything (else the wave FAILS and its dependants are skipped). */
-  preChecks?: WaveChecks;
-  /** Must pass after the wave's children succeeded (else the wave FAILS). */
-  postChecks?: WaveChecks;
-}
-
-/** Every check against every host, retried until all pass or `timeoutSeconds` elapses. */
-export interface WaveChecks {
-  checks: HealthCheck[];
-  hosts: string[];
-  timeoutSeconds: number;
-}
+// child workflows, ordered by dependencies. Report and progress (the validated plan is the schema's
+// type, common/inputs-plan.ts). Plain data only, safe in workflow code.
+import type { WaveAction } from './inputs-plan';
+import type { LaunchStatus, Outcome } from './types';
 
 export interface WaveCheckResult {
   stage: 'pre' | 'post';
@@ -41,15 +10,6 @@ export interface WaveCheckResult {
   passed: boolean;
   /** The last failure when it did not pass. */
   error?: string;
-}
-
-/** A validated `drsPlan` input, every default filled in. */
-export interface RecoveryPlanInput extends DrsTarget {
-  waves: WavePlan[];
-  /** Required (true) when any wave is a recovery: children are started with `confirm: true`. */
-  confirm: boolean;
-  /** How long a `pauseBefore` gate waits for `approve`; then the plan ends ABORTED. */
-  approvalTimeoutSeconds: number;
 }
 
 export type WaveStatus =
@@ -125,6 +85,8 @@ export interface PlanReport {
    */
   servers: PlanServerReport[];
   approvedBy: string[];
+  /** Seconds per phase, in the order they ran. */
+  phaseDurations: Partial<Record<PlanPhase, number>>;
   abortReason?: string;
   startedAt: string;
   finishedAt: string;

@@ -1,5 +1,5 @@
-// Types shared by workflows, activities and the client: workflow inputs (after validation, see
-// common/inputs.ts), reports and the progress snapshot. Plain data only, safe in workflow code.
+// Types shared by workflows, activities and the client: reports and the progress snapshot (the
+// validated inputs are the schemas' types, common/inputs.ts). Plain data only, safe in workflow code.
 import type { CapacityWaitStatus } from './capacity';
 
 /** How an operation ended. Every report carries one. */
@@ -19,41 +19,6 @@ export interface DrsTarget {
 
 // ---------------------------------------------------------------------------------------------
 // drsDrill
-
-/** HTTP or TCP check run against every launched drill instance during validation. */
-export type HealthCheck =
-  | { type: 'http'; port: number; path: string; expectStatus: number; scheme: 'http' | 'https' }
-  | { type: 'tcp'; port: number };
-
-/** What happens between launch and cleanup. */
-export type DrillValidation =
-  | { mode: 'none' }
-  /** Keep the instances up for a while (an `abort` ends the hold early). */
-  | { mode: 'hold'; holdSeconds: number }
-  /** Wait for an `approve` or `abort` message; `onTimeout` decides when neither arrives. */
-  | { mode: 'approval'; timeoutSeconds: number; onTimeout: 'approve' | 'abort' }
-  /** Probe every launched instance until all pass or `timeoutSeconds` elapses. */
-  | { mode: 'healthChecks'; checks: HealthCheck[]; timeoutSeconds: number; hosts: Record<string, string> };
-
-/** A validated `drsDrill` input, every default filled in. */
-export interface DrillPlan extends DrsTarget {
-  sourceServerIds: string[];
-  /** Point in time per server: a recovery snapshot id; servers not listed use the latest data. */
-  recoverySnapshotIds: Record<string, string>;
-  /** Preflight refuses a server whose replication lag is above this. */
-  maxReplicationLagSeconds: number;
-  /** RetryDataReplication on STALLED/DISCONNECTED/STOPPED servers before refusing them. */
-  repairReplication: boolean;
-  /** How long a repaired server may take to reach CONTINUOUS. */
-  repairTimeoutSeconds: number;
-  /** Deadline for the launch job to finish (PENDING + STARTED). */
-  launchTimeoutSeconds: number;
-  /** Deadline for the terminate job to finish. */
-  cleanupTimeoutSeconds: number;
-  validation: DrillValidation;
-  /** Tag the launch job with the workflow id and step (exact idempotency lookup). */
-  tagJobs: boolean;
-}
 
 export type DrillPhase =
   | 'validating-input'

@@ -103,9 +103,9 @@ async function main(opts: DemoOptions): Promise<number> {
       drsClients.destroy();
     });
 
-    const drs = new DrsClient(emulatorClientConfig(emulator.url));
-    const sourceServerIds = await pickHealthyServers(drs, 3);
-    drs.destroy();
+    const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
+    const sourceServerIds = await pickHealthyServers(drsClient, 3);
+    drsClient.destroy();
     const input: DrillInput = {
       sourceServerIds,
       region: 'us-east-1',

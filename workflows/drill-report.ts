@@ -1,38 +1,39 @@
-// The drill's running record: per-server state, job ids, phase timings, and the report built from
-// it. Deterministic (workflow time only).
+// The running record of a launch, drsDrill's and drsRecovery's (the same per-server shape): per-server
+// state, job ids, phase timings, and the report built from it; and the launch both run through it.
+// Deterministic (workflow time only).
+import type { StartDrillJobInput } from '../activities/jobs';
 import type {
   DrillInstance,
   DrillPhase,
-  DrillPlan,
   DrillProgress,
   DrillReport,
   DrillServerReport,
   JobSummary,
   Outcome,
 } from '../common/types';
+import type { DrillPlan } from '../common/inputs';
 import type { SourceServerHealth } from '../common/drill-rules';
 import { CapacityWaiter } from './capacity';
-import { PhaseClock, seconds } from './operation-support';
+import { capacityPhases, resolveInstances, runJob, type JobRun, type JobSpec } from './launch';
+import { OperationRecord, seconds, targetOf, type drsActivities } from './operation-support';
 
-export class DrillRecord {
-  readonly startedAtMs = Date.now();
-  readonly phases = new PhaseClock<DrillPhase>('validating-input');
+/** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
+export type LaunchPlan = Pick<DrillPlan, 'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId'>;
+
+export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillReport> {
   /** This run's places in the account's capacity queue. */
   readonly capacity = new CapacityWaiter();
   readonly servers = new Map<string, DrillServerReport>();
-  readonly errors: string[] = [];
   launchJob?: JobSummary;
   launchRequestedAtMs?: number;
   terminateJobId?: string;
   approved = false;
-  abortReason?: string;
-  report?: DrillReport;
 
-  plan?: DrillPlan;
+  constructor(workflowId: string) {
+    super(workflowId, 'validating-input');
+  }
 
-  constructor(readonly workflowId: string) {}
-
-  start(plan: DrillPlan): void {
+  start(plan: LaunchPlan): void {
     this.plan = plan;
     for (const id of plan.sourceServerIds) {
       this.servers.set(id, {
@@ -118,16 +119,11 @@ export class DrillRecord {
       operation: 'drill',
       workflowId: this.workflowId,
       outcome: this.outcome(),
-      region: this.plan?.region ?? '',
-      ...(this.plan?.accountId ? { accountId: this.plan.accountId } : {}),
+      ...this.reportTarget(),
       servers: [...this.servers.values()],
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
-      phaseDurations: this.phases.durations,
-      startedAt: new Date(this.startedAtMs).toISOString(),
-      finishedAt: new Date().toISOString(),
-      summary,
-      errors: this.errors,
+      ...this.reportClosing(summary),
     };
     return this.report;
   }
@@ -151,4 +147,71 @@ export class DrillRecord {
       report: this.report,
     };
   }
+}
+
+/**
+ * Launches the plan's servers once through runJob: a drill (StartRecovery isDrill) or a real
+ * failover, as `start` calls it. The record follows the job; the time to launch counts from the
+ * request. Undefined when an abort came while waiting for capacity.
+ */
+export function launchServers(
+  record: DrillRecord,
+  plan: LaunchPlan & { launchTimeoutSeconds: number; tagJobs: boolean },
+  kind: 'drill' | 'recovery',
+  start: (request: StartDrillJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
+  options: Pick<JobSpec, 'followThroughCancellation'> = {},
+): Promise<JobRun | undefined> {
+  const step = kind === 'drill' ? 'launch' : 'recovery-launch';
+  return runJob({
+    ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+    target: targetOf(plan),
+    step,
+    sourceServerIds: plan.sourceServerIds,
+    lane: 'launch',
+    purpose: `${kind} launch of ${plan.sourceServerIds.length} server(s)`,
+    deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
+    capacity: record.capacity,
+    aborted: () => record.abortReason !== undefined,
+    start: (notBeforeMs, calls) => {
+      record.launchRequestedAtMs = notBeforeMs;
+      const request = {
+        ...targetOf(plan),
+        sourceServers: plan.sourceServerIds.map((id) => ({
+          sourceServerId: id,
+          recoverySnapshotId: plan.recoverySnapshotIds[id],
+        })),
+        workflowId: record.workflowId,
+        step,
+        tagJobs: plan.tagJobs,
+        notBeforeMs,
+      };
+      return start(request, calls);
+    },
+    onJob: (job) => record.noteLaunchJob(job),
+    ...options,
+  });
+}
+
+/**
+ * Notes why servers did not launch, then resolves and notes the launched servers' instances (DRS
+ * may list them late); undefined, resolving nothing, when none launched or `skip()` says so.
+ */
+export async function noteLaunched(
+  record: DrillRecord,
+  plan: LaunchPlan,
+  kind: 'drill' | 'recovery',
+  launch: JobRun,
+  skip: () => boolean = () => false,
+): Promise<DrillInstance[] | undefined> {
+  for (const [sourceServerId, lines] of Object.entries(launch.failures))
+    record.serverError(sourceServerId, lines.join('; '));
+  const launchedServerIds = record.launchedServerIds();
+  if (launchedServerIds.length === 0 || skip()) return undefined;
+  const instances = await resolveInstances(targetOf(plan), kind, {
+    launchJobId: launch.job?.jobId ?? '',
+    sourceServerIds: plan.sourceServerIds,
+    launchedServerIds,
+  });
+  record.noteInstances(instances);
+  return instances;
 }

@@ -20,18 +20,18 @@ import {
 import type { DrsActivities } from '../activities';
 import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
-import { parseDrillInput, type DrillInput } from '../common/inputs';
+import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
-import type { DrillInstance, DrillPlan, DrillReport } from '../common/types';
-import { DrillRecord } from './drill-report';
+import type { DrillInstance, DrillReport } from '../common/types';
+import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
-import { capacityPhases, recoveryLaunch, resolveInstances, runJob, type JobRun } from './launch';
-import { abortSignal, approveSignal, drillProgressQuery } from './messages';
+import { capacityPhases, runJob, type JobRun } from './launch';
+import { approveSignal, drillProgressQuery } from './messages';
 import {
-  drs,
+  drsActivities,
   errorMessage,
   markOutcome,
-  pollingCalls,
+  pollingActivities,
   probeUntil,
   targetOf,
   unlessAborted,
@@ -42,7 +42,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
   setHandler(drillProgressQuery, () => record.progress());
   setHandler(approveSignal, () => void (record.approved = true));
-  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+  record.acceptAbort();
 
   const plan = validated(parseDrillInput, input);
   record.start(plan);
@@ -64,29 +64,20 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
       return finish(record, `aborted before launch: ${record.abortReason}`);
 
     record.enterPhase('launching');
-    launch = await runJob({
-      ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
-      target: targetOf(plan),
-      step: 'launch',
-      sourceServerIds: plan.sourceServerIds,
-      lane: 'launch',
-      purpose: `drill launch of ${plan.sourceServerIds.length} server(s)`,
-      deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
-      capacity: record.capacity,
-      aborted: abortArrived(record),
-      start: (notBeforeMs, calls) => {
-        record.launchRequestedAtMs = notBeforeMs;
-        return calls.startDrillJob({
-          ...recoveryLaunch(plan, record.workflowId, 'launch', notBeforeMs),
+    launch = await launchServers(
+      record,
+      plan,
+      'drill',
+      (request, calls) =>
+        calls.startDrillJob({
+          ...request,
           // without tags, an earlier drill of the same servers minutes ago would look like ours
           previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
-        });
-      },
-      onJob: (job) => record.noteLaunchJob(job),
+        }),
       // DRS cannot stop a launch job and cleanup needs it ended: neither an abort nor a
       // cancellation interrupts this wait (both skip validation once the job has ended)
-      followThroughCancellation: true,
-    });
+      { followThroughCancellation: true },
+    );
     if (!launch) return finish(record, `aborted before launch: ${record.abortReason}`);
   } catch (err) {
     upsertSearchAttributes([{ key: DrsOutcome, value: isCancellation(err) ? 'ABORTED' : 'FAILED' }]);
@@ -120,18 +111,18 @@ const abortArrived = (record: DrillRecord) => () => record.abortReason !== undef
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
 async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceServerHealth[]> {
   const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
-  let health = await drs.inspectSourceServers(servers);
+  let health = await drsActivities.inspectSourceServers(servers);
   const toRepair = plan.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
   if (toRepair.length > 0) {
     record.enterPhase('repairing-replication');
     await Promise.all(
-      toRepair.map((id) => drs.retryDataReplication({ ...targetOf(plan), sourceServerId: id })),
+      toRepair.map((id) => drsActivities.retryDataReplication({ ...targetOf(plan), sourceServerId: id })),
     );
     const deadline = Date.now() + plan.repairTimeoutSeconds * 1000;
     try {
       await unlessAborted(abortArrived(record), () =>
         untilDeadline('replication did not catch up', deadline, (remainingMs) =>
-          pollingCalls(remainingMs).awaitReplicationHealthy({
+          pollingActivities(remainingMs).awaitReplicationHealthy({
             ...targetOf(plan),
             sourceServerIds: toRepair,
             maxLagSeconds: plan.maxReplicationLagSeconds,
@@ -142,7 +133,7 @@ async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceSe
       // Past the deadline the checks below name each server that is still unhealthy.
       if (!(err instanceof ApplicationFailure && err.type === DEADLINE_EXCEEDED)) throw err;
     }
-    health = await drs.inspectSourceServers(servers);
+    health = await drsActivities.inspectSourceServers(servers);
   }
   record.notePreflight(health);
   refuseUnhealthy(plan, record, health);
@@ -163,16 +154,8 @@ function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceSer
 
 /** Notes why servers failed to launch, resolves the launched servers' instances, validates them. */
 async function validateLaunched(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
-  for (const [sourceServerId, lines] of Object.entries(launch.failures))
-    record.serverError(sourceServerId, lines.join('; '));
-  const launchedServerIds = record.launchedServerIds();
-  if (launchedServerIds.length === 0 || abortArrived(record)()) return;
-  const instances = await resolveInstances(targetOf(plan), 'drill', {
-    launchJobId: launch.job?.jobId ?? '',
-    sourceServerIds: plan.sourceServerIds,
-    launchedServerIds,
-  });
-  record.noteInstances(instances);
+  const instances = await noteLaunched(record, plan, 'drill', launch, abortArrived(record));
+  if (!instances) return;
 
   record.enterPhase('validating');
   await validateLaunch(plan, record, instances);

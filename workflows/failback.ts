@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { parseFailbackInput, type FailbackInput } from '../common/inputs-lifecycle';
+import { parseFailbackInput, type FailbackInput, type FailbackPlan } from '../common/inputs-lifecycle';
 import { failbackDisposition, refusals } from '../common/lifecycle-rules';
 import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
@@ -18,39 +18,34 @@ import type {
   FailbackInstance,
   FailbackInstanceReport,
   FailbackPhase,
-  FailbackPlan,
   FailbackProgress,
   FailbackReport,
 } from '../common/types-lifecycle';
 import { CapacityWaiter } from './capacity';
 import { untilDeadline } from './job-waits';
 import { capacityPhases, runJob } from './launch';
-import { abortSignal, failbackProgressQuery } from './messages';
+import { failbackProgressQuery } from './messages';
 import {
-  PhaseClock,
-  drs,
+  OperationRecord,
+  drsActivities,
   errorMessage,
   markOutcome,
-  pollingCalls,
+  pollingActivities,
   seconds,
   targetOf,
   unlessAborted,
   validated,
 } from './operation-support';
 
-class FailbackRecord {
-  readonly startedAtMs = Date.now();
-  readonly phases = new PhaseClock<FailbackPhase>('validating-input');
+class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, FailbackReport> {
   readonly instances = new Map<string, FailbackInstanceReport>();
-  readonly errors: string[] = [];
   /** This run's place in the account's capacity queue for the failback job. */
   readonly capacity = new CapacityWaiter();
   failbackJobId?: string;
-  abortReason?: string;
-  report?: FailbackReport;
-  plan?: FailbackPlan;
 
-  constructor(readonly workflowId: string) {}
+  constructor(workflowId: string) {
+    super(workflowId, 'validating-input');
+  }
 
   note(instances: FailbackInstance[]): void {
     for (const i of instances)
@@ -77,16 +72,11 @@ class FailbackRecord {
       operation: 'failback',
       workflowId: this.workflowId,
       outcome: this.outcome(),
-      region: this.plan?.region ?? '',
-      ...(this.plan?.accountId ? { accountId: this.plan.accountId } : {}),
+      ...this.reportTarget(),
       ...(this.plan?.recoveryJobId ? { recoveryJobId: this.plan.recoveryJobId } : {}),
       failbackJobId: this.failbackJobId,
       servers: [...this.instances.values()],
-      phaseDurations: this.phases.durations,
-      startedAt: new Date(this.startedAtMs).toISOString(),
-      finishedAt: new Date().toISOString(),
-      summary,
-      errors: this.errors,
+      ...this.reportClosing(summary),
     };
     markOutcome(this.report.outcome);
     return this.report;
@@ -108,7 +98,7 @@ class FailbackRecord {
 export async function drsFailback(input: FailbackInput): Promise<FailbackReport> {
   const record = new FailbackRecord(workflowInfo().workflowId);
   setHandler(failbackProgressQuery, () => record.progress());
-  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+  record.acceptAbort();
 
   const plan = validated(parseFailbackInput, input);
   record.plan = plan;
@@ -122,7 +112,7 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
 
 async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {
   record.phases.enter('inspecting');
-  const instances = await drs.describeFailbackInstances({
+  const instances = await drsActivities.describeFailbackInstances({
     ...targetOf(plan),
     recoveryInstanceIds: plan.recoveryInstanceIds,
     recoveryJobId: plan.recoveryJobId,
@@ -183,7 +173,7 @@ async function awaitReadiness(
               `not FAILBACK_READY_FOR_LAUNCH within ${plan.readyTimeoutSeconds}s`,
               deadline,
               (remainingMs) =>
-                pollingCalls(remainingMs).awaitFailbackReady({
+                pollingActivities(remainingMs).awaitFailbackReady({
                   ...targetOf(plan),
                   recoveryInstanceId: instance.recoveryInstanceId,
                 }),
@@ -254,7 +244,7 @@ async function launch(plan: FailbackPlan, record: FailbackRecord, ready: Failbac
       }
     }
   }
-  const after = await drs.describeFailbackInstances({
+  const after = await drsActivities.describeFailbackInstances({
     ...targetOf(plan),
     recoveryInstanceIds: ready.map((i) => i.recoveryInstanceId),
   });

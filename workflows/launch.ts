@@ -4,13 +4,12 @@
 // by the caller (`resolveInstances`), since what counts as "ours" differs between drill and recovery.
 import { CancellationScope, patched, proxyActivities } from '@temporalio/workflow';
 import type { DrsActivities } from '../activities';
-import type { StartDrillJobInput } from '../activities/jobs';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
-import { DRS_CALL_OPTIONS, drs, pollingCalls, targetOf, type PhaseClock } from './operation-support';
+import { DRS_CALL_OPTIONS, drsActivities, pollingActivities, type PhaseClock } from './operation-support';
 
-type ActivityProxy = typeof drs;
+type ActivityProxy = typeof drsActivities;
 
 /**
  * Runs started before the capacity queue existed replay without it (their histories have no queue
@@ -96,7 +95,7 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   const failed = readFailures ? job.servers.filter((s) => s.launchStatus !== 'LAUNCHED') : [];
   try {
     if (failed.length > 0)
-      Object.assign(failures, await drs.describeJobFailures({ ...spec.target, jobId: job.jobId }));
+      Object.assign(failures, await drsActivities.describeJobFailures({ ...spec.target, jobId: job.jobId }));
   } catch (err) {
     return { job, error: err, failures, release };
   } finally {
@@ -117,30 +116,6 @@ export function capacityPhases<P extends string>(phases: PhaseClock<P>, waiting:
   };
 }
 
-/** StartRecovery's input for `plan`'s servers, each at its chosen point in time (drill or failover). */
-export function recoveryLaunch(
-  plan: DrsTarget & {
-    sourceServerIds: string[];
-    recoverySnapshotIds: Record<string, string>;
-    tagJobs: boolean;
-  },
-  workflowId: string,
-  step: string,
-  notBeforeMs: number,
-): StartDrillJobInput {
-  return {
-    ...targetOf(plan),
-    sourceServers: plan.sourceServerIds.map((id) => ({
-      sourceServerId: id,
-      recoverySnapshotId: plan.recoverySnapshotIds[id],
-    })),
-    workflowId,
-    step,
-    tagJobs: plan.tagJobs,
-    notBeforeMs,
-  };
-}
-
 /**
  * The instances a launch job created for `launchedServerIds`, waiting (retry-as-poll) while DRS has
  * not listed them yet: drill instances for a drill, recovery instances for a failover.
@@ -154,7 +129,7 @@ export function resolveInstances(
     'recovery instances not listed',
     Date.now() + INSTANCE_LISTING_GRACE_MS,
     (remainingMs) => {
-      const calls = pollingCalls(remainingMs);
+      const calls = pollingActivities(remainingMs);
       const input = { ...target, ...ids };
       return kind === 'drill' ? calls.resolveDrillInstances(input) : calls.resolveRecoveryInstances(input);
     },

@@ -1,6 +1,6 @@
-// Small pieces the lifecycle workflows (recovery, failback, replication) share: input validation
-// that fails the run (not the task), phase bookkeeping with the search attribute, an abort-aware
-// wait, and readable error text. Deterministic workflow code.
+// Small pieces the workflows share: the activity proxies, input validation that fails the run (not
+// the task), phase bookkeeping with the search attribute, the record every operation keeps, an
+// abort-aware wait, and readable error text. Deterministic workflow code.
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -8,15 +8,17 @@ import {
   condition,
   isCancellation,
   proxyActivities,
+  setHandler,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { DrsActivities } from '../activities';
 import { INVALID_INPUT } from '../common/failures';
-import { InvalidInputError } from '../common/inputs';
+import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
-import type { DrsTarget, HealthCheck, Outcome } from '../common/types';
+import type { DrsTarget, Outcome } from '../common/types';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
+import { abortSignal } from './messages';
 
 /** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */
 export const DRS_CALL_OPTIONS = {
@@ -24,10 +26,10 @@ export const DRS_CALL_OPTIONS = {
   scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } satisfies ActivityOptions;
-export const drs = proxyActivities<DrsActivities>(DRS_CALL_OPTIONS);
+export const drsActivities = proxyActivities<DrsActivities>(DRS_CALL_OPTIONS);
 
 /** Retry-as-poll calls: their schedule-to-close is what is left of the caller's deadline. */
-export const pollingCalls = (remainingMs: number) =>
+export const pollingActivities = (remainingMs: number) =>
   proxyActivities<DrsActivities>({
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: remainingMs,
@@ -67,6 +69,48 @@ export class PhaseClock<P extends string> {
     this.phase = phase;
     this.startedMs = now;
     if (upsert) upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
+  }
+}
+
+/**
+ * What every operation's record keeps (drill and recovery, failback, replication): phases with
+ * DrsPhase, drill-level errors, the abort, the validated plan and the report, and the fields that
+ * every report shares.
+ */
+export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
+  readonly startedAtMs = Date.now();
+  readonly phases: PhaseClock<P>;
+  readonly errors: string[] = [];
+  abortReason?: string;
+  plan?: Plan;
+  report?: Report;
+
+  constructor(
+    readonly workflowId: string,
+    firstPhase: P,
+  ) {
+    this.phases = new PhaseClock(firstPhase);
+  }
+
+  /** Takes `abort` messages; the first reason is the one kept. */
+  acceptAbort(): void {
+    setHandler(abortSignal, (args) => void (this.abortReason ??= args?.reason ?? 'aborted by operator'));
+  }
+
+  /** Where the operation ran, for its report. */
+  protected reportTarget(): DrsTarget {
+    return this.plan ? targetOf(this.plan) : { region: '' };
+  }
+
+  /** The fields every report ends with, as of now. */
+  protected reportClosing(summary: string) {
+    return {
+      phaseDurations: this.phases.durations,
+      startedAt: new Date(this.startedAtMs).toISOString(),
+      finishedAt: new Date().toISOString(),
+      summary,
+      errors: this.errors,
+    };
   }
 }
 
@@ -116,7 +160,7 @@ export async function probeUntil(
 ): Promise<string | undefined> {
   try {
     await untilDeadline(late, deadlineMs, (remainingMs) =>
-      pollingCalls(remainingMs).checkInstanceHealth({ sourceServerId: label, host, checks }),
+      pollingActivities(remainingMs).checkInstanceHealth({ sourceServerId: label, host, checks }),
     );
     return undefined;
   } catch (err) {

@@ -23,8 +23,14 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { parsePlanInput, type PlanInput } from '../common/inputs-plan';
-import { DrsOperation, DrsPhase, sourceServerAttributes } from '../common/search-attributes';
+import {
+  parsePlanInput,
+  type PlanInput,
+  type PlanSpec,
+  type WaveChecks,
+  type WavePlan,
+} from '../common/inputs-plan';
+import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
 import type { DrillReport, DrillServerReport, Outcome } from '../common/types';
 import type { RecoveryReport } from '../common/types-lifecycle';
 import type {
@@ -34,18 +40,16 @@ import type {
   PlanReport,
   PlanServerReport,
   PlanWaveReport,
-  RecoveryPlanInput,
   WaveCheckResult,
-  WaveChecks,
-  WavePlan,
   WaveStatus,
 } from '../common/types-plan';
 import type { drsDrill } from './drill';
 import { abortSignal, approveSignal, planProgressQuery } from './messages';
 import {
-  drs,
+  drsActivities,
   errorMessage,
   markOutcome,
+  PhaseClock,
   probeUntil,
   targetOf,
   unlessAborted,
@@ -64,7 +68,7 @@ const SETTLED: readonly WaveStatus[] = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPP
 type ChildWorkflow = typeof drsDrill | typeof drsRecovery;
 
 class PlanState {
-  phase: PlanPhase = 'validating-input';
+  readonly phases = new PhaseClock<PlanPhase>('validating-input');
   readonly startedAt = new Date().toISOString();
   readonly waves = new Map<string, PlanWaveReport>();
   readonly servers = new Map<string, PlanServerReport>();
@@ -76,11 +80,6 @@ class PlanState {
   report?: PlanReport;
 
   constructor(readonly workflowId: string) {}
-
-  enter(phase: PlanPhase): void {
-    this.phase = phase;
-    upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
-  }
 
   wave(name: string): PlanWaveReport {
     const wave = this.waves.get(name);
@@ -106,7 +105,7 @@ class PlanState {
     const waves = [...this.waves.values()];
     return {
       operation: 'plan',
-      phase: this.phase,
+      phase: this.phases.phase,
       waves,
       awaitingApproval: waves.filter((w) => w.status === 'AWAITING_APPROVAL').map((w) => w.name),
       abortReason: this.abortReason,
@@ -138,20 +137,20 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
       children: [],
     });
 
-  state.enter('resolving-servers');
+  state.phases.enter('resolving-servers');
   await resolveWaveServers(plan, state);
   upsertSearchAttributes(sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)));
 
-  state.enter('running-waves');
+  state.phases.enter('running-waves');
   await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
   return finish(state, plan);
 }
 
 /** Fills tag-selected waves' servers; refuses (before any launch) an empty selection or a server in two waves. */
-async function resolveWaveServers(plan: RecoveryPlanInput, state: PlanState): Promise<void> {
+async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<void> {
   const tagged = plan.waves.filter((w) => w.tags);
   if (tagged.length > 0) {
-    const resolved = await drs.resolveTaggedServers({
+    const resolved = await drsActivities.resolveTaggedServers({
       ...targetOf(plan),
       selectors: tagged.map((w) => w.tags ?? {}),
     });
@@ -183,7 +182,7 @@ async function resolveWaveServers(plan: RecoveryPlanInput, state: PlanState): Pr
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
 
-async function runWave(plan: RecoveryPlanInput, wave: WavePlan, state: PlanState): Promise<void> {
+async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanState): Promise<void> {
   const report = state.wave(wave.name);
   await condition(() => wave.dependsOn.every((dep) => SETTLED.includes(state.wave(dep).status)));
   const unmet = wave.dependsOn.find((dep) => state.wave(dep).status !== 'SUCCEEDED');
@@ -286,7 +285,7 @@ function chunked<T>(items: T[], size: number): T[][] {
 }
 
 async function runChild(
-  plan: RecoveryPlanInput,
+  plan: PlanSpec,
   wave: WavePlan,
   servers: string[],
   index: number,
@@ -395,7 +394,7 @@ function leanServer(server: PlanServerReport): PlanServerReport {
   };
 }
 
-function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): PlanReport {
+function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport {
   const waves = [...state.waves.values()];
   const servers = waves.flatMap((wave) =>
     wave.sourceServerIds.map(
@@ -403,6 +402,7 @@ function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): Pl
     ),
   );
   const outcome = refusal ? 'FAILED' : planOutcome(state);
+  state.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
   state.report = {
     operation: 'plan',
     workflowId: state.workflowId,
@@ -415,12 +415,12 @@ function finish(state: PlanState, plan: RecoveryPlanInput, refusal?: string): Pl
     })),
     servers: servers.map(leanServer),
     approvedBy: state.approvedBy,
+    phaseDurations: state.phases.durations,
     ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
     startedAt: state.startedAt,
     finishedAt: new Date().toISOString(),
     summary: refusal ?? waves.map((w) => `${w.name}: ${w.status}`).join(', '),
   };
-  state.phase = 'done';
   markOutcome(outcome);
   return state.report;
 }

@@ -14,25 +14,12 @@ import {
 } from '@temporalio/workflow';
 import { preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
-import { parseRecoveryInput, type RecoveryInput } from '../common/inputs-lifecycle';
+import { parseRecoveryInput, type RecoveryInput, type RecoveryPlan } from '../common/inputs-lifecycle';
 import { serverSearchAttributes } from '../common/search-attributes';
-import type { DrillPlan } from '../common/types';
-import type { RecoveryPlan, RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
-import { DrillRecord } from './drill-report';
-import { capacityPhases, recoveryLaunch, resolveInstances, runJob } from './launch';
-import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
-import { drs, errorMessage, markOutcome, targetOf, validated } from './operation-support';
-
-/** DrillRecord (per-server launch status, RTO/RPO, outcome) reads only the ids, snapshots and target. */
-function drillShaped(plan: RecoveryPlan): DrillPlan {
-  return {
-    ...plan,
-    repairReplication: false,
-    repairTimeoutSeconds: 1,
-    cleanupTimeoutSeconds: 1,
-    validation: { mode: 'none' },
-  };
-}
+import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
+import { DrillRecord, launchServers, noteLaunched } from './drill-report';
+import { approveSignal, recoveryProgressQuery } from './messages';
+import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 
 class RecoveryState {
   approvedBy?: string;
@@ -49,10 +36,10 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
     record.approved = true;
     state.approvedBy ??= args?.by ?? 'approve message';
   });
-  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+  record.acceptAbort();
 
   const plan = validated(parseRecoveryInput, input);
-  record.start(drillShaped(plan));
+  record.start(plan);
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
   try {
     return await recover(plan, record, state);
@@ -81,38 +68,15 @@ async function recover(
   }
 
   record.enterPhase('launching');
-  const launch = await runJob({
-    ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
-    target: targetOf(plan),
-    step: 'recovery-launch',
-    sourceServerIds: plan.sourceServerIds,
-    lane: 'launch',
-    purpose: `recovery launch of ${plan.sourceServerIds.length} server(s)`,
-    deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
-    capacity: record.capacity,
-    aborted: () => record.abortReason !== undefined,
-    start: (notBeforeMs, calls) => {
-      record.launchRequestedAtMs = notBeforeMs;
-      return calls.startRecoveryJob(recoveryLaunch(plan, record.workflowId, 'recovery-launch', notBeforeMs));
-    },
-    onJob: (job) => record.noteLaunchJob(job),
-  });
+  const launch = await launchServers(record, plan, 'recovery', (request, calls) =>
+    calls.startRecoveryJob(request),
+  );
   if (!launch)
     return finish(record, state, `aborted before launch: ${record.abortReason}; nothing was launched`);
 
   try {
     if (launch.error) throw launch.error;
-    for (const [sourceServerId, lines] of Object.entries(launch.failures))
-      record.serverError(sourceServerId, lines.join('; '));
-    const launchedServerIds = record.launchedServerIds();
-    if (launchedServerIds.length > 0)
-      record.noteInstances(
-        await resolveInstances(targetOf(plan), 'recovery', {
-          launchJobId: launch.job?.jobId ?? '',
-          sourceServerIds: plan.sourceServerIds,
-          launchedServerIds,
-        }),
-      );
+    await noteLaunched(record, plan, 'recovery', launch);
   } catch (err) {
     record.errors.push(errorMessage(err));
   }
@@ -125,7 +89,10 @@ async function recover(
  * the source is unreachable.
  */
 async function preflight(plan: RecoveryPlan, record: DrillRecord, state: RecoveryState): Promise<void> {
-  const health = await drs.inspectSourceServers({ ...targetOf(plan), sourceServerIds: plan.sourceServerIds });
+  const health = await drsActivities.inspectSourceServers({
+    ...targetOf(plan),
+    sourceServerIds: plan.sourceServerIds,
+  });
   record.notePreflight(health);
   const blocking: string[] = [];
   for (const h of health) {

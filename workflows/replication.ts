@@ -9,7 +9,11 @@
 // one refused server refuses the whole request and nothing is changed.
 import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { parseReplicationInput, type ReplicationInput } from '../common/inputs-lifecycle';
+import {
+  parseReplicationInput,
+  type ReplicationInput,
+  type ReplicationPlan,
+} from '../common/inputs-lifecycle';
 import {
   isCaughtUp,
   refusals,
@@ -20,37 +24,32 @@ import { serverSearchAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
 import type {
   ReplicationPhase,
-  ReplicationPlan,
   ReplicationProgress,
   ReplicationReport,
   ReplicationServerReport,
   ReplicationTarget,
 } from '../common/types-lifecycle';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
-import { abortSignal, replicationProgressQuery } from './messages';
+import { replicationProgressQuery } from './messages';
 import {
-  PhaseClock,
-  drs,
+  OperationRecord,
+  drsActivities,
   errorMessage,
   failureType,
   markOutcome,
-  pollingCalls,
+  pollingActivities,
   seconds,
   targetOf,
   unlessAborted,
   validated,
 } from './operation-support';
 
-class ReplicationRecord {
-  readonly startedAtMs = Date.now();
-  readonly phases = new PhaseClock<ReplicationPhase>('validating-input');
+class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationPlan, ReplicationReport> {
   readonly servers = new Map<string, ReplicationServerReport>();
-  readonly errors: string[] = [];
-  abortReason?: string;
-  report?: ReplicationReport;
-  plan?: ReplicationPlan;
 
-  constructor(readonly workflowId: string) {}
+  constructor(workflowId: string) {
+    super(workflowId, 'validating-input');
+  }
 
   noteInspection(targets: ReplicationTarget[]): void {
     for (const t of targets) {
@@ -97,14 +96,9 @@ class ReplicationRecord {
       action: this.plan?.action ?? 'repair',
       workflowId: this.workflowId,
       outcome: this.outcome(),
-      region: this.plan?.region ?? '',
-      ...(this.plan?.accountId ? { accountId: this.plan.accountId } : {}),
+      ...this.reportTarget(),
       servers: [...this.servers.values()],
-      phaseDurations: this.phases.durations,
-      startedAt: new Date(this.startedAtMs).toISOString(),
-      finishedAt: new Date().toISOString(),
-      summary,
-      errors: this.errors,
+      ...this.reportClosing(summary),
     };
     markOutcome(this.report.outcome);
     return this.report;
@@ -125,14 +119,14 @@ class ReplicationRecord {
 export async function drsReplication(input: ReplicationInput): Promise<ReplicationReport> {
   const record = new ReplicationRecord(workflowInfo().workflowId);
   setHandler(replicationProgressQuery, () => record.progress());
-  setHandler(abortSignal, (args) => void (record.abortReason ??= args?.reason ?? 'aborted by operator'));
+  record.acceptAbort();
 
   const plan = validated(parseReplicationInput, input);
   record.plan = plan;
   upsertSearchAttributes(serverSearchAttributes(`replication-${plan.action}`, plan.sourceServerIds));
 
   record.phases.enter('inspecting');
-  const targets = await drs.inspectReplicationTargets({
+  const targets = await drsActivities.inspectReplicationTargets({
     ...targetOf(plan),
     sourceServerIds: plan.sourceServerIds,
     includeMgn: plan.action === 'start',
@@ -213,13 +207,15 @@ async function callFor(
 ): Promise<{ replicationState?: string }> {
   switch (plan.action) {
     case 'repair':
-      return drs.retryDataReplication(call);
+      return drsActivities.retryDataReplication(call);
     case 'stop':
-      return drs.stopReplication(call);
+      return drsActivities.stopReplication(call);
     case 'start':
-      return t.service === 'mgn' ? drs.startMgnReplication(call) : drs.startReplication(call);
+      return t.service === 'mgn'
+        ? drsActivities.startMgnReplication(call)
+        : drsActivities.startReplication(call);
     case 'disconnect':
-      return drs.disconnectSourceServer(call);
+      return drsActivities.disconnectSourceServer(call);
   }
 }
 
@@ -244,7 +240,7 @@ async function waitUntilCaughtUp(
       async () => {
         while (waiting.length > 0) {
           const targets = await untilDeadline('replication did not catch up', deadline, (remainingMs) =>
-            pollingCalls(remainingMs).pollReplicationStates({
+            pollingActivities(remainingMs).pollReplicationStates({
               ...targetOf(plan),
               sourceServerIds: waiting,
               maxLagSeconds: plan.maxReplicationLagSeconds,
@@ -261,7 +257,10 @@ async function waitUntilCaughtUp(
   } catch (err) {
     if (failureType(err) !== DEADLINE_EXCEEDED) throw err;
     // Past the deadline: one last look, so the report shows where each server stands.
-    const last = await drs.inspectReplicationTargets({ ...targetOf(plan), sourceServerIds: waiting });
+    const last = await drsActivities.inspectReplicationTargets({
+      ...targetOf(plan),
+      sourceServerIds: waiting,
+    });
     record.noteStates(last, actedAtMs, plan.maxReplicationLagSeconds);
     waiting = last.filter((t) => !isCaughtUp(t, plan.maxReplicationLagSeconds)).map((t) => t.sourceServerId);
   }

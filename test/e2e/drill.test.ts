@@ -19,7 +19,7 @@ describe('drill end to end (dev server + worker + emulator)', function () {
     // a fifth of the demo durations: launch and terminate jobs take a few seconds each
     const emulator = await startEmulator({ timeScale: 0.2 });
     const drsClients = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: 'us-east-1' });
-    const drs = new DrsClient(emulatorClientConfig(emulator.url));
+    const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
     const taskQueue = `drill-e2e-${Date.now()}`;
     try {
       const worker = await Worker.create({
@@ -28,7 +28,7 @@ describe('drill end to end (dev server + worker + emulator)', function () {
         workflowsPath: require.resolve('../../workflows'),
         activities: createActivities({ drsClients }),
       });
-      const servers = await pickHealthyServers(drs, 3);
+      const servers = await pickHealthyServers(drsClient, 3);
       const workflowId = `drill-e2e-${Date.now()}`;
       const phases = new Set<string>();
       const report = await worker.runUntil(async () => {
@@ -78,7 +78,7 @@ describe('drill end to end (dev server + worker + emulator)', function () {
       assert.deepEqual(searchAttributes.DrsPhase, ['done']);
       assert.deepEqual(searchAttributes.DrsOperation, ['drill']);
     } finally {
-      drs.destroy();
+      drsClient.destroy();
       drsClients.destroy();
       await emulator.close();
     }

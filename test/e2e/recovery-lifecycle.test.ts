@@ -28,7 +28,7 @@ describe('recovery, failback and replication end to end (dev server + worker + e
     const env = await devServerEnv();
     const emulator = await startEmulator({ timeScale: 0.1 });
     const drsClients = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: 'us-east-1' });
-    const drs = new DrsClient(emulatorClientConfig(emulator.url));
+    const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
     const taskQueue = `lifecycle-e2e-${Date.now()}`;
     const id = (name: string) => `${name}-e2e-${Date.now()}`;
     const region = 'us-east-1';
@@ -59,7 +59,7 @@ describe('recovery, failback and replication end to end (dev server + worker + e
         assert.deepEqual((await attributes(repair)).DrsOperation, ['replication-repair']);
 
         // 2. fail two servers over, once approved
-        const servers = await pickHealthyServers(drs, 2);
+        const servers = await pickHealthyServers(drsClient, 2);
         await emulator.control.scenario({ type: 'failbackReadyAfter', seconds: 5 });
         const recovery = await env.client.workflow.start(drsRecovery, {
           args: [{ sourceServerIds: servers, region }],
@@ -108,7 +108,7 @@ describe('recovery, failback and replication end to end (dev server + worker + e
         assert.equal((await emulator.control.audit({ operation: 'TerminateRecoveryInstances' })).length, 0);
       });
     } finally {
-      drs.destroy();
+      drsClient.destroy();
       drsClients.destroy();
       await emulator.close();
     }

@@ -40,7 +40,7 @@ async function snapshots(
 ): Promise<RecoverySnapshot[]> {
   const all: RecoverySnapshot[] = [];
   for await (const page of paginateDescribeRecoverySnapshots(
-    { client: f.drs, pageSize: 7 },
+    { client: f.drsClient, pageSize: 7 },
     { sourceServerID, ...(order ? { order } : {}) },
   )) {
     all.push(...(page.items ?? []));
@@ -58,12 +58,12 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
   afterEach(() => f.close());
 
   it('keeps every resource per account: another account finds none of them', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { job } = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     await runJobToCompletion(f, job?.jobID as string);
-    const { items: [instance] = [] } = await f.drs.send(new DescribeRecoveryInstancesCommand({}));
+    const { items: [instance] = [] } = await f.drsClient.send(new DescribeRecoveryInstancesCommand({}));
     const recoveryInstanceID = instance.recoveryInstanceID as string;
     const bySource = { sourceServerID };
     for (const call of [
@@ -120,8 +120,8 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
   });
 
   it('lists snapshots by the PIT policy, pages them in either order and filters them by time', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { pitPolicy } = await f.drs.send(new GetReplicationConfigurationCommand({ sourceServerID }));
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { pitPolicy } = await f.drsClient.send(new GetReplicationConfigurationCommand({ sourceServerID }));
     assert.deepEqual(
       pitPolicy?.map((r) => [r.units, r.interval, r.retentionDuration]),
       [
@@ -154,7 +154,7 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
     );
     const from = new Date(now - 3 * 3600_000).toISOString();
     const to = new Date(now - 3600_000).toISOString();
-    const { items: window = [] } = await f.drs.send(
+    const { items: window = [] } = await f.drsClient.send(
       new DescribeRecoverySnapshotsCommand({
         sourceServerID,
         filters: { fromDateTime: from, toDateTime: to },
@@ -169,7 +169,7 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
 
   it('a snapshot is taken a few seconds after its slot, never later than now', async () => {
     await f.emulator.control.addServers({ count: 30 });
-    const { items = [] } = await f.drs.send(new DescribeSourceServersCommand({ maxResults: 100 }));
+    const { items = [] } = await f.drsClient.send(new DescribeSourceServersCommand({ maxResults: 100 }));
     const quick = items.find((s) => /^PT[1-3]S$/.test(s.dataReplicationInfo?.lagDuration ?? ''));
     assert.ok(quick, 'a server with a lag under 4 s');
     const sourceServerID = quick.sourceServerID as string;
@@ -200,23 +200,23 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
       [stalled[0].snapshotID],
       'past every retention, the newest snapshot is kept',
     );
-    const [healthy] = await pickHealthyServers(f.drs, 1);
+    const [healthy] = await pickHealthyServers(f.drsClient, 1);
     assert.ok((await snapshots(f, healthy)).length > 0);
-    await f.drs.send(new StopReplicationCommand({ sourceServerID: healthy }));
+    await f.drsClient.send(new StopReplicationCommand({ sourceServerID: healthy }));
     assert.deepEqual(await snapshots(f, healthy), []);
   });
 
   it('StartRecovery from a chosen snapshot launches that point in time', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
     const chosen = (await snapshots(f, sourceServerID, 'DESC'))[3];
-    const { job } = await f.drs.send(
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({
         isDrill: true,
         sourceServers: [{ sourceServerID, recoverySnapshotID: chosen.snapshotID }],
       }),
     );
     await runJobToCompletion(f, job?.jobID as string);
-    const { items = [] } = await f.drs.send(
+    const { items = [] } = await f.drsClient.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: [sourceServerID] } }),
     );
     assert.equal(items[0].pointInTimeSnapshotDateTime, chosen.expectedTimestamp);
@@ -231,7 +231,7 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
   });
 
   it('a launch without healthy replication uses the newest snapshot DescribeRecoverySnapshots lists', async () => {
-    const [stalled] = await pickHealthyServers(f.drs, 1);
+    const [stalled] = await pickHealthyServers(f.drsClient, 1);
     f.advance(7 * 60); // stalls between two 10-minute snapshots
     await f.emulator.control.scenario({
       type: 'replicationState',
@@ -240,19 +240,19 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
     });
     const [newest] = await snapshots(f, stalled, 'DESC');
     assert.equal(f.now() - Date.parse(newest.expectedTimestamp as string), 7 * 60_000);
-    const { job } = await f.drs.send(
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: stalled }] }),
     );
     await runJobToCompletion(f, job?.jobID as string);
-    const { items = [] } = await f.drs.send(
+    const { items = [] } = await f.drsClient.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: [stalled] } }),
     );
     assert.equal(items[0].pointInTimeSnapshotDateTime, newest.expectedTimestamp);
   });
 
   it('UpdateLaunchConfiguration changes what GetLaunchConfiguration returns and how instances launch', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const updated = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const updated = await f.drsClient.send(
       new UpdateLaunchConfigurationCommand({
         sourceServerID,
         launchDisposition: 'STOPPED',
@@ -261,9 +261,9 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
       }),
     );
     assert.equal(updated.launchDisposition, 'STOPPED');
-    const read = await f.drs.send(new GetLaunchConfigurationCommand({ sourceServerID }));
+    const read = await f.drsClient.send(new GetLaunchConfigurationCommand({ sourceServerID }));
     assert.deepEqual([read.launchDisposition, read.copyTags, read.name], ['STOPPED', false, 'dr']);
-    const { job } = await f.drs.send(
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     await rejectsWith(
@@ -272,7 +272,7 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
     );
     await runJobToCompletion(f, job?.jobID as string);
     f.advance(120);
-    const { items = [] } = await f.drs.send(
+    const { items = [] } = await f.drsClient.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: [sourceServerID] } }),
     );
     assert.equal(items[0].ec2InstanceState, 'STOPPED');
@@ -280,10 +280,10 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
   });
 
   it('DescribeLaunchConfigurationTemplates lists the account’s template and refuses an unknown id', async () => {
-    const { items = [] } = await f.drs.send(new DescribeLaunchConfigurationTemplatesCommand({}));
+    const { items = [] } = await f.drsClient.send(new DescribeLaunchConfigurationTemplatesCommand({}));
     assert.equal(items.length, 1);
     const id = items[0].launchConfigurationTemplateID as string;
-    const byId = await f.drs.send(
+    const byId = await f.drsClient.send(
       new DescribeLaunchConfigurationTemplatesCommand({ launchConfigurationTemplateIDs: [id] }),
     );
     assert.equal(byId.items?.[0]?.arn, items[0].arn);
@@ -300,12 +300,12 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
   });
 
   it('DeleteRecoveryInstance only deletes a disconnected instance outside an active job', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { job } = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     await runJobToCompletion(f, job?.jobID as string);
-    const { items: [instance] = [] } = await f.drs.send(
+    const { items: [instance] = [] } = await f.drsClient.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: [sourceServerID] } }),
     );
     const recoveryInstanceID = instance.recoveryInstanceID as string;
@@ -313,23 +313,23 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
       f.strict.send(new DeleteRecoveryInstanceCommand({ recoveryInstanceID })),
       ConflictException,
     );
-    await f.drs.send(new DisconnectRecoveryInstanceCommand({ recoveryInstanceID }));
-    await f.drs.send(new DeleteRecoveryInstanceCommand({ recoveryInstanceID }));
-    const { items = [] } = await f.drs.send(new DescribeRecoveryInstancesCommand({}));
+    await f.drsClient.send(new DisconnectRecoveryInstanceCommand({ recoveryInstanceID }));
+    await f.drsClient.send(new DeleteRecoveryInstanceCommand({ recoveryInstanceID }));
+    const { items = [] } = await f.drsClient.send(new DescribeRecoveryInstancesCommand({}));
     assert.deepEqual(
       items.map((i) => i.recoveryInstanceID),
       [],
     );
-    const { items: [server] = [] } = await f.drs.send(
+    const { items: [server] = [] } = await f.drsClient.send(
       new DescribeSourceServersCommand({ filters: { sourceServerIDs: [sourceServerID] } }),
     );
     assert.equal(server.recoveryInstanceId, undefined);
   });
 
   it('DisconnectSourceServer on an extended server disconnects it; its staging server keeps replicating', async () => {
-    const { items = [] } = await f.drs.send(new DescribeSourceServersCommand({}));
+    const { items = [] } = await f.drsClient.send(new DescribeSourceServersCommand({}));
     const extended = items.find((s) => s.stagingArea?.status === 'EXTENDED');
-    const disconnected = await f.drs.send(
+    const disconnected = await f.drsClient.send(
       new DisconnectSourceServerCommand({ sourceServerID: extended?.sourceServerID }),
     );
     const info = disconnected.dataReplicationInfo;
@@ -343,7 +343,7 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
   });
 
   it('accessDenied answers 403 AccessDeniedException as IAM does, to the named account only', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
     await f.emulator.control.accessDenied({ operations: ['StartRecovery'], accountId: DEFAULT_ACCOUNT });
     const err = await rejectsWith(
       f.strict.send(new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] })),
@@ -354,7 +354,7 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
       err.message,
       /^User: arn:aws:sts::111122223333:assumed-role\/\S+ is not authorized to perform: drs:StartRecovery on resource: /,
     );
-    await f.drs.send(new DescribeSourceServersCommand({}));
+    await f.drsClient.send(new DescribeSourceServersCommand({}));
     const { items = [] } = await staging.send(new DescribeSourceServersCommand({}));
     await staging.send(
       new StartRecoveryCommand({
@@ -371,7 +371,7 @@ describe('emulator: accounts, snapshots, launch settings and access', () => {
       ],
     );
     await f.emulator.control.clearScenarios();
-    await f.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }));
+    await f.drsClient.send(new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }));
   });
 
   it('MGN DescribeSourceServers honours every filter and accountID, and refuses maxResults 0', async () => {

@@ -20,8 +20,8 @@ describe('emulator: drill lifecycle', () => {
   afterEach(() => f.close());
 
   it('runs a whole drill: launch, poll to COMPLETED, find and terminate the drill instances', async () => {
-    const serverIds = await pickHealthyServers(f.drs, 3);
-    const started = await f.drs.send(
+    const serverIds = await pickHealthyServers(f.drsClient, 3);
+    const started = await f.drsClient.send(
       new StartRecoveryCommand({
         isDrill: true,
         sourceServers: serverIds.map((sourceServerID) => ({ sourceServerID })),
@@ -47,7 +47,7 @@ describe('emulator: drill lifecycle', () => {
       assert.match(p.recoveryInstanceID ?? '', /^i-[0-9a-f]{8,}$/);
     }
 
-    const { items: instances = [] } = await f.drs.send(
+    const { items: instances = [] } = await f.drsClient.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: serverIds } }),
     );
     assert.equal(instances.length, 3);
@@ -58,7 +58,7 @@ describe('emulator: drill lifecycle', () => {
       assert.ok(['PENDING', 'RUNNING'].includes(instance.ec2InstanceState as string));
       assert.ok(Date.parse(instance.pointInTimeSnapshotDateTime as string) <= Date.parse(done.endDateTime));
     }
-    const { items: servers = [] } = await f.drs.send(
+    const { items: servers = [] } = await f.drsClient.send(
       new DescribeSourceServersCommand({ filters: { sourceServerIDs: serverIds } }),
     );
     for (const s of servers) {
@@ -68,7 +68,7 @@ describe('emulator: drill lifecycle', () => {
       assert.ok(instances.some((i) => i.recoveryInstanceID === s.recoveryInstanceId));
     }
 
-    const terminate = await f.drs.send(
+    const terminate = await f.drsClient.send(
       new TerminateRecoveryInstancesCommand({
         recoveryInstanceIDs: instances.map((i) => i.recoveryInstanceID as string),
       }),
@@ -77,11 +77,11 @@ describe('emulator: drill lifecycle', () => {
     assert.equal(terminate.job?.initiatedBy, 'TERMINATE_RECOVERY_INSTANCES');
     const { job: terminated } = await runJobToCompletion(f, terminate.job?.jobID as string);
     assert.ok((terminated.participatingServers ?? []).every((p) => p.launchStatus === 'TERMINATED'));
-    const after = await f.drs.send(
+    const after = await f.drsClient.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: serverIds } }),
     );
     assert.deepEqual(after.items, []);
-    const { items: serversAfter = [] } = await f.drs.send(
+    const { items: serversAfter = [] } = await f.drsClient.send(
       new DescribeSourceServersCommand({ filters: { sourceServerIDs: serverIds } }),
     );
     assert.ok(serversAfter.every((s) => s.recoveryInstanceId === undefined));
@@ -89,19 +89,20 @@ describe('emulator: drill lifecycle', () => {
   });
 
   it('moves each participating server PENDING → IN_PROGRESS → LAUNCHED and logs the launch events in order', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { job } = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     const jobID = job?.jobID as string;
     const seen: string[] = [];
     for (let i = 0; i < 60; i++) {
-      const status = (await describeJob(f.drs, jobID)).participatingServers?.[0]?.launchStatus as string;
+      const status = (await describeJob(f.drsClient, jobID)).participatingServers?.[0]
+        ?.launchStatus as string;
       if (seen[seen.length - 1] !== status) seen.push(status);
       f.advance(1);
     }
     assert.deepEqual(seen, ['PENDING', 'IN_PROGRESS', 'LAUNCHED']);
-    const { items = [] } = await f.drs.send(new DescribeJobLogItemsCommand({ jobID }));
+    const { items = [] } = await f.drsClient.send(new DescribeJobLogItemsCommand({ jobID }));
     assert.deepEqual(
       items.map((i) => i.event),
       [
@@ -125,15 +126,15 @@ describe('emulator: drill lifecycle', () => {
   });
 
   it('lists jobs newest first, so a caller can find the job it started by servers and initiatedBy', async () => {
-    const [a, b] = await pickHealthyServers(f.drs, 2);
-    const first = await f.drs.send(
+    const [a, b] = await pickHealthyServers(f.drsClient, 2);
+    const first = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: a }] }),
     );
     f.advance(1);
-    const second = await f.drs.send(
+    const second = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: b }] }),
     );
-    const { items = [] } = await f.drs.send(new DescribeJobsCommand({}));
+    const { items = [] } = await f.drsClient.send(new DescribeJobsCommand({}));
     assert.deepEqual(
       items.map((j) => j.jobID),
       [second.job?.jobID, first.job?.jobID],
@@ -145,19 +146,21 @@ describe('emulator: drill lifecycle', () => {
   });
 
   it('a new drill replaces the previous drill instance of the server (CLEANUP_START / CLEANUP_END)', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const first = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const first = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     const { job: firstDone } = await runJobToCompletion(f, first.job?.jobID as string);
     const oldInstance = firstDone.participatingServers?.[0]?.recoveryInstanceID;
-    const second = await f.drs.send(
+    const second = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     const { job: secondDone } = await runJobToCompletion(f, second.job?.jobID as string);
-    const { items: log = [] } = await f.drs.send(new DescribeJobLogItemsCommand({ jobID: secondDone.jobID }));
+    const { items: log = [] } = await f.drsClient.send(
+      new DescribeJobLogItemsCommand({ jobID: secondDone.jobID }),
+    );
     assert.ok(log.some((l) => l.event === 'CLEANUP_START' && l.eventData?.targetInstanceID === oldInstance));
-    const { items = [] } = await f.drs.send(
+    const { items = [] } = await f.drsClient.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: [sourceServerID] } }),
     );
     assert.deepEqual(
@@ -169,8 +172,8 @@ describe('emulator: drill lifecycle', () => {
   it('realistic durations make a launch take minutes', async () => {
     await f.close();
     f = await fixture({ durations: 'realistic' });
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { job } = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     const { job: done } = await runJobToCompletion(f, job?.jobID as string, 30, 3 * 3600);

@@ -125,7 +125,7 @@ describe('emulator: errors and faults', () => {
   });
 
   it('dropResponses: StartRecovery takes effect, the caller sees a failure, and a retry finds the job instead of launching twice', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
     await f.emulator.control.faults({ operation: 'StartRecovery', dropResponses: 1 });
     await rejectsWith(
       f.strict.send(
@@ -137,7 +137,7 @@ describe('emulator: errors and faults', () => {
       ),
       InternalServerException,
     );
-    const { items = [] } = await f.drs.send(new DescribeJobsCommand({}));
+    const { items = [] } = await f.drsClient.send(new DescribeJobsCommand({}));
     assert.equal(items.length, 1, 'the job was created although the response was lost');
     assert.deepEqual(items[0].tags, { step: 'launch' });
     // a blind retry is refused: the server is already in an active job

@@ -36,7 +36,7 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
     assert.equal(added.length, 2500);
     const seen: string[] = [];
     let pages = 0;
-    for await (const page of paginateDescribeSourceServers({ client: f.drs, pageSize: 300 }, {})) {
+    for await (const page of paginateDescribeSourceServers({ client: f.drsClient, pageSize: 300 }, {})) {
       pages += 1;
       assert.ok((page.items ?? []).length <= 300);
       seen.push(...(page.items ?? []).map((s) => s.sourceServerID as string));
@@ -47,16 +47,16 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
   });
 
   it('filters source servers by id, staging account and hardware id', async () => {
-    const { items: all = [] } = await f.drs.send(new DescribeSourceServersCommand({}));
+    const { items: all = [] } = await f.drsClient.send(new DescribeSourceServersCommand({}));
     const [a, b] = all;
-    const byId = await f.drs.send(
+    const byId = await f.drsClient.send(
       new DescribeSourceServersCommand({ filters: { sourceServerIDs: [b.sourceServerID as string] } }),
     );
     assert.deepEqual(
       byId.items?.map((s) => s.sourceServerID),
       [b.sourceServerID],
     );
-    const staged = await f.drs.send(
+    const staged = await f.drsClient.send(
       new DescribeSourceServersCommand({ filters: { stagingAccountIDs: [STAGING_ACCOUNT] } }),
     );
     assert.ok((staged.items ?? []).length >= 1);
@@ -66,7 +66,9 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
       ),
     );
     const mac = a.sourceProperties?.networkInterfaces?.[0]?.macAddress as string;
-    const byHardware = await f.drs.send(new DescribeSourceServersCommand({ filters: { hardwareId: mac } }));
+    const byHardware = await f.drsClient.send(
+      new DescribeSourceServersCommand({ filters: { hardwareId: mac } }),
+    );
     assert.deepEqual(
       byHardware.items?.map((s) => s.sourceServerID),
       [a.sourceServerID],
@@ -74,28 +76,30 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
   });
 
   it('pages jobs newest first and filters them by id and creation date', async () => {
-    const ids = await pickHealthyServers(f.drs, 5);
+    const ids = await pickHealthyServers(f.drsClient, 5);
     const jobIds: string[] = [];
     for (const sourceServerID of ids) {
-      const { job } = await f.drs.send(
+      const { job } = await f.drsClient.send(
         new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
       );
       jobIds.push(job?.jobID as string);
       f.advance(60);
     }
     const listed: string[] = [];
-    for await (const page of paginateDescribeJobs({ client: f.drs, pageSize: 2 }, {})) {
+    for await (const page of paginateDescribeJobs({ client: f.drsClient, pageSize: 2 }, {})) {
       listed.push(...(page.items ?? []).map((j) => j.jobID as string));
     }
     assert.deepEqual(listed, [...jobIds].reverse());
-    const byId = await f.drs.send(new DescribeJobsCommand({ filters: { jobIDs: [jobIds[1]] } }));
+    const byId = await f.drsClient.send(new DescribeJobsCommand({ filters: { jobIDs: [jobIds[1]] } }));
     assert.deepEqual(
       byId.items?.map((j) => j.jobID),
       [jobIds[1]],
     );
     const from = new Date(Date.parse('2024-06-01T00:00:00Z') + 90_000).toISOString();
     const to = new Date(Date.parse('2024-06-01T00:00:00Z') + 150_000).toISOString();
-    const byDate = await f.drs.send(new DescribeJobsCommand({ filters: { fromDate: from, toDate: to } }));
+    const byDate = await f.drsClient.send(
+      new DescribeJobsCommand({ filters: { fromDate: from, toDate: to } }),
+    );
     assert.deepEqual(
       byDate.items?.map((j) => j.jobID),
       [jobIds[2]],
@@ -104,8 +108,8 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
   });
 
   it('tags jobs and source servers (ListTagsForResource, TagResource, UntagResource)', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { job } = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({
         isDrill: true,
         sourceServers: [{ sourceServerID }],
@@ -113,36 +117,36 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
       }),
     );
     const resourceArn = job?.arn as string;
-    assert.deepEqual((await f.drs.send(new ListTagsForResourceCommand({ resourceArn }))).tags, {
+    assert.deepEqual((await f.drsClient.send(new ListTagsForResourceCommand({ resourceArn }))).tags, {
       workflowId: 'wf-9',
     });
-    await f.drs.send(new TagResourceCommand({ resourceArn, tags: { step: 'launch', owner: 'dr' } }));
-    await f.drs.send(new UntagResourceCommand({ resourceArn, tagKeys: ['owner'] }));
-    assert.deepEqual((await f.drs.send(new ListTagsForResourceCommand({ resourceArn }))).tags, {
+    await f.drsClient.send(new TagResourceCommand({ resourceArn, tags: { step: 'launch', owner: 'dr' } }));
+    await f.drsClient.send(new UntagResourceCommand({ resourceArn, tagKeys: ['owner'] }));
+    assert.deepEqual((await f.drsClient.send(new ListTagsForResourceCommand({ resourceArn }))).tags, {
       workflowId: 'wf-9',
       step: 'launch',
     });
-    const { items = [] } = await f.drs.send(
+    const { items = [] } = await f.drsClient.send(
       new DescribeJobsCommand({ filters: { jobIDs: [job?.jobID as string] } }),
     );
     assert.deepEqual(items[0].tags, { workflowId: 'wf-9', step: 'launch' });
   });
 
   it('multi-account: staging accounts, extensible servers and CreateExtendedSourceServer', async () => {
-    const { accounts } = await f.drs.send(new ListStagingAccountsCommand({}));
+    const { accounts } = await f.drsClient.send(new ListStagingAccountsCommand({}));
     assert.deepEqual(accounts, [{ accountID: STAGING_ACCOUNT }]);
-    const { items: extensible = [] } = await f.drs.send(
+    const { items: extensible = [] } = await f.drsClient.send(
       new ListExtensibleSourceServersCommand({ stagingAccountID: STAGING_ACCOUNT }),
     );
     assert.equal(extensible.length, 2, 'stg-app-01 is already extended; the other two are extensible');
     const target = extensible[0];
-    const { sourceServer } = await f.drs.send(
+    const { sourceServer } = await f.drsClient.send(
       new CreateExtendedSourceServerCommand({ sourceServerArn: target.arn, tags: { extended: 'yes' } }),
     );
     assert.equal(sourceServer?.stagingArea?.status, 'EXTENDED');
     assert.equal(sourceServer?.stagingArea?.stagingSourceServerArn, target.arn);
     assert.equal(sourceServer?.tags?.extended, 'yes');
-    const again = await f.drs.send(
+    const again = await f.drsClient.send(
       new ListExtensibleSourceServersCommand({ stagingAccountID: STAGING_ACCOUNT }),
     );
     assert.equal(again.items?.length, 1);
@@ -161,8 +165,8 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
   });
 
   it('GetLaunchConfiguration returns the launch configuration of a source server', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const config = await f.drs.send(new GetLaunchConfigurationCommand({ sourceServerID }));
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const config = await f.drsClient.send(new GetLaunchConfigurationCommand({ sourceServerID }));
     assert.equal(config.sourceServerID, sourceServerID);
     assert.equal(config.launchDisposition, 'STARTED');
     assert.match(config.ec2LaunchTemplateID ?? '', /^lt-/);
@@ -222,8 +226,8 @@ describe('emulator: listings, tags, accounts, MGN and STS', () => {
   it('the same seed gives the same inventory and job ids; another seed does not', async () => {
     const run = async (seed: number) => {
       await f.emulator.control.reset({ seed });
-      const ids = await pickHealthyServers(f.drs, 2);
-      const { job } = await f.drs.send(
+      const ids = await pickHealthyServers(f.drsClient, 2);
+      const { job } = await f.drsClient.send(
         new StartRecoveryCommand({
           isDrill: true,
           sourceServers: ids.map((sourceServerID) => ({ sourceServerID })),

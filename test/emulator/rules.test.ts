@@ -19,7 +19,7 @@ import { pickHealthyServers } from '../../emulator';
 import { fixture, rejectsWith, runJobToCompletion, type Fixture } from './support';
 
 async function serverByHost(f: Fixture, hostname: string): Promise<SourceServer> {
-  const { items = [] } = await f.drs.send(new DescribeSourceServersCommand({}));
+  const { items = [] } = await f.drsClient.send(new DescribeSourceServersCommand({}));
   const server = items.find((s) => s.sourceProperties?.identificationHints?.hostname === hostname);
   if (!server) throw new Error(`no server ${hostname}`);
   return server;
@@ -29,7 +29,7 @@ async function replicationOf(
   f: Fixture,
   sourceServerID: string,
 ): Promise<SourceServer['dataReplicationInfo']> {
-  const { items = [] } = await f.drs.send(
+  const { items = [] } = await f.drsClient.send(
     new DescribeSourceServersCommand({ filters: { sourceServerIDs: [sourceServerID] } }),
   );
   return items[0]?.dataReplicationInfo;
@@ -43,7 +43,7 @@ describe('emulator: DRS rules', () => {
   afterEach(() => f.close());
 
   it('seeds a mixed inventory: healthy servers with small lag and one STALLED, DISCONNECTED, STOPPED, INITIAL_SYNC', async () => {
-    const { items = [] } = await f.drs.send(new DescribeSourceServersCommand({}));
+    const { items = [] } = await f.drsClient.send(new DescribeSourceServersCommand({}));
     const states = items.map((s) => s.dataReplicationInfo?.dataReplicationState);
     for (const state of ['STALLED', 'DISCONNECTED', 'STOPPED', 'INITIAL_SYNC'])
       assert.ok(states.includes(state as never), state);
@@ -58,7 +58,7 @@ describe('emulator: DRS rules', () => {
   });
 
   it('RetryDataReplication is refused unless the server is STALLED, DISCONNECTED or STOPPED', async () => {
-    const [healthy] = await pickHealthyServers(f.drs, 1);
+    const [healthy] = await pickHealthyServers(f.drsClient, 1);
     const err = await rejectsWith(
       f.strict.send(new RetryDataReplicationCommand({ sourceServerID: healthy })),
       ValidationException,
@@ -75,7 +75,7 @@ describe('emulator: DRS rules', () => {
   for (const hostname of ['batch-01', 'legacy-01', 'reports-01']) {
     it(`RetryDataReplication on ${hostname} restarts replication, which catches up to CONTINUOUS`, async () => {
       const server = await serverByHost(f, hostname);
-      const retried = await f.drs.send(
+      const retried = await f.drsClient.send(
         new RetryDataReplicationCommand({ sourceServerID: server.sourceServerID }),
       );
       assert.equal(retried.sourceServerID, server.sourceServerID, 'the response is the SourceServer itself');
@@ -94,29 +94,29 @@ describe('emulator: DRS rules', () => {
   }
 
   it('StopReplication makes the server unprotected: STOPPED, no lag, no snapshot left to launch from', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { sourceServer } = await f.drs.send(new StopReplicationCommand({ sourceServerID }));
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { sourceServer } = await f.drsClient.send(new StopReplicationCommand({ sourceServerID }));
     assert.equal(sourceServer?.dataReplicationInfo?.dataReplicationState, 'STOPPED');
     assert.equal(sourceServer?.dataReplicationInfo?.lagDuration, undefined);
     await rejectsWith(f.strict.send(new StopReplicationCommand({ sourceServerID })), ConflictException);
 
-    const { job } = await f.drs.send(
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     const { job: done } = await runJobToCompletion(f, job?.jobID as string);
     assert.equal(done.participatingServers?.[0]?.launchStatus, 'FAILED');
-    const { items = [] } = await f.drs.send(new DescribeJobLogItemsCommand({ jobID: done.jobID }));
+    const { items = [] } = await f.drsClient.send(new DescribeJobLogItemsCommand({ jobID: done.jobID }));
     assert.ok(items.some((i) => i.event === 'SNAPSHOT_FAIL'));
     assert.ok(items.some((i) => i.event === 'USING_PREVIOUS_SNAPSHOT_FAILED'));
 
-    const restarted = await f.drs.send(new StartReplicationCommand({ sourceServerID }));
+    const restarted = await f.drsClient.send(new StartReplicationCommand({ sourceServerID }));
     assert.equal(restarted.sourceServer?.dataReplicationInfo?.dataReplicationState, 'INITIATING');
     await rejectsWith(f.strict.send(new StartReplicationCommand({ sourceServerID })), ConflictException);
   });
 
   it('a STALLED server launches from its last snapshot (USING_PREVIOUS_SNAPSHOT) with an old point in time', async () => {
     const stalled = await serverByHost(f, 'batch-01');
-    const { job } = await f.drs.send(
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({
         isDrill: true,
         sourceServers: [{ sourceServerID: stalled.sourceServerID }],
@@ -124,7 +124,7 @@ describe('emulator: DRS rules', () => {
     );
     const { job: done } = await runJobToCompletion(f, job?.jobID as string);
     assert.equal(done.participatingServers?.[0]?.launchStatus, 'LAUNCHED');
-    const { items = [] } = await f.drs.send(new DescribeJobLogItemsCommand({ jobID: done.jobID }));
+    const { items = [] } = await f.drsClient.send(new DescribeJobLogItemsCommand({ jobID: done.jobID }));
     assert.ok(items.some((i) => i.event === 'USING_PREVIOUS_SNAPSHOT'));
     const conversion = items.find((i) => i.event === 'CONVERSION_END');
     const dataAge =
@@ -133,8 +133,8 @@ describe('emulator: DRS rules', () => {
   });
 
   it('DisconnectSourceServer is refused while the server has a recovery instance', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { job } = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID }] }),
     );
     await rejectsWith(
@@ -152,8 +152,8 @@ describe('emulator: DRS rules', () => {
   });
 
   it('DisconnectSourceServer otherwise sets DISCONNECTED, zeroes totalStorageBytes and nullifies lag', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const server = await f.drs.send(new DisconnectSourceServerCommand({ sourceServerID }));
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const server = await f.drsClient.send(new DisconnectSourceServerCommand({ sourceServerID }));
     const info = server.dataReplicationInfo;
     assert.equal(info?.dataReplicationState, 'DISCONNECTED');
     assert.ok((info?.replicatedDisks ?? []).length > 0);
@@ -163,8 +163,10 @@ describe('emulator: DRS rules', () => {
   });
 
   it('a source server is in at most one active job (ConflictException)', async () => {
-    const [a, b] = await pickHealthyServers(f.drs, 2);
-    await f.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: a }] }));
+    const [a, b] = await pickHealthyServers(f.drsClient, 2);
+    await f.drsClient.send(
+      new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: a }] }),
+    );
     const err = await rejectsWith(
       f.strict.send(
         new StartRecoveryCommand({
@@ -179,7 +181,7 @@ describe('emulator: DRS rules', () => {
 
   it('enforces the per-job server quota and the concurrent-job quota (ServiceQuotaExceededException)', async () => {
     await f.emulator.control.setConfig({ quotas: { maxServersPerJob: 2, maxConcurrentJobs: 2 } });
-    const ids = await pickHealthyServers(f.drs, 4);
+    const ids = await pickHealthyServers(f.drsClient, 4);
     const tooMany = await rejectsWith(
       f.strict.send(
         new StartRecoveryCommand({
@@ -191,10 +193,10 @@ describe('emulator: DRS rules', () => {
     assert.equal(tooMany.$metadata.httpStatusCode, 402);
     assert.equal(tooMany.serviceCode, 'drs');
     assert.ok(tooMany.quotaCode);
-    await f.drs.send(
+    await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: ids[0] }] }),
     );
-    await f.drs.send(
+    await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: ids[1] }] }),
     );
     await rejectsWith(
@@ -204,8 +206,8 @@ describe('emulator: DRS rules', () => {
   });
 
   it('a recovery (isDrill=false) instance blocks a new launch of that server until it is dealt with', async () => {
-    const [sourceServerID] = await pickHealthyServers(f.drs, 1);
-    const { job } = await f.drs.send(
+    const [sourceServerID] = await pickHealthyServers(f.drsClient, 1);
+    const { job } = await f.drsClient.send(
       new StartRecoveryCommand({ isDrill: false, sourceServers: [{ sourceServerID }] }),
     );
     assert.equal(job?.initiatedBy, 'START_RECOVERY');

@@ -16,7 +16,7 @@ export const START = Date.parse('2024-06-01T00:00:00Z');
 export interface Fixture {
   emulator: RunningEmulator;
   /** Retries like the SDK's default (3 attempts). */
-  drs: DrsClient;
+  drsClient: DrsClient;
   /** One attempt: tests that must see the error itself. */
   strict: DrsClient;
   /** Every response the fixture's clients received, each already checked against its model. */
@@ -47,7 +47,7 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
     checked(new DrsClient({ ...emulatorClientConfig(emulator.url, clientOptions), ...config }), 'drs');
   return {
     emulator,
-    drs: client(),
+    drsClient: client(),
     strict: client({ maxAttempts: 1 }),
     exchanges,
     client,
@@ -63,8 +63,8 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
   };
 }
 
-export async function describeJob(drs: DrsClient, jobID: string): Promise<Job> {
-  const { items } = await drs.send(new DescribeJobsCommand({ filters: { jobIDs: [jobID] } }));
+export async function describeJob(drsClient: DrsClient, jobID: string): Promise<Job> {
+  const { items } = await drsClient.send(new DescribeJobsCommand({ filters: { jobIDs: [jobID] } }));
   if (!items?.[0]) throw new Error(`job ${jobID} not listed`);
   return items[0];
 }
@@ -78,7 +78,7 @@ export async function runJobToCompletion(
 ): Promise<{ job: Job; statuses: string[] }> {
   const statuses: string[] = [];
   for (let elapsed = 0; elapsed <= maxSeconds; elapsed += stepSeconds) {
-    const job = await describeJob(f.drs, jobID);
+    const job = await describeJob(f.drsClient, jobID);
     if (statuses[statuses.length - 1] !== job.status) statuses.push(job.status as string);
     if (job.status === 'COMPLETED') return { job, statuses };
     f.advance(stepSeconds);

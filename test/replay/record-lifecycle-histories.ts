@@ -20,7 +20,7 @@ type Scenario = (h: DrillHarness, start: Start) => Promise<WorkflowHandle>;
 /** Launches outside any workflow and lets the job finish; the job id. */
 async function launchedJob(h: DrillHarness, isDrill: boolean, count: number): Promise<string> {
   const servers = await h.healthyServers(count);
-  const { job } = await h.drs.send(
+  const { job } = await h.drsClient.send(
     new StartRecoveryCommand({ isDrill, sourceServers: servers.map((id) => ({ sourceServerID: id })) }),
   );
   await h.sleep(180_000);

@@ -69,9 +69,9 @@ describe('worker process: graceful shutdown, restart and metrics', function () {
     const healthUrl = first.worker.logs.find((l) => l.msg === 'worker polling')?.health as string;
     assert.equal((await fetch(healthUrl)).status, 200);
 
-    const drs = new DrsClient(emulatorClientConfig(emulator.url));
-    const sourceServerIds = await pickHealthyServers(drs, 2);
-    drs.destroy();
+    const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
+    const sourceServerIds = await pickHealthyServers(drsClient, 2);
+    drsClient.destroy();
     const handle = await env.client.workflow.start('drsDrill', {
       taskQueue,
       workflowId,

@@ -135,7 +135,7 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
     const [outside, ours] = await h.healthyServers(2);
     await h.emulator.control.setConfig({ quotas: { maxConcurrentJobs: 1 } });
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [outside] });
-    await h.drs.send(
+    await h.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: outside }] }),
     );
 

@@ -28,7 +28,7 @@ export interface DrillHarness {
   emulator: RunningEmulator;
   taskQueue: string;
   /** A DRS client of the default account (test-side reads, seeding). */
-  drs: DrsClient;
+  drsClient: DrsClient;
   healthyServers(count?: number): Promise<string[]>;
   startDrill(
     input: DrillInput | Record<string, unknown>,
@@ -89,7 +89,7 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
     activities: clockedActivities,
   });
   const running = worker.run();
-  const drs = new DrsClient(emulatorClientConfig(emulator.url, { region: REGION, maxAttempts: 1 }));
+  const drsClient = new DrsClient(emulatorClientConfig(emulator.url, { region: REGION, maxAttempts: 1 }));
   const closing = new AbortController();
   setMaxListeners(100, closing.signal); // one listener per wait in progress; tests await many at once
   let stalled = false;
@@ -106,10 +106,10 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
     env,
     emulator,
     taskQueue,
-    drs,
+    drsClient,
     async healthyServers(count = 3) {
       await syncClock();
-      return pickHealthyServers(drs, count);
+      return pickHealthyServers(drsClient, count);
     },
     startDrill(input, workflowId = `drill-test-${++workflowCounter}`) {
       return env.client.workflow.start(drsDrill, { args: [input as DrillInput], taskQueue, workflowId });
@@ -156,7 +156,7 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
       closing.abort();
       worker.shutdown();
       await running;
-      drs.destroy();
+      drsClient.destroy();
       drsClients.destroy();
       await emulator.close();
       await env.teardown();

@@ -224,15 +224,17 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     // an earlier drill of the same servers, launched and terminated a few minutes before ours
     await h.syncClock();
     const sourceServers = servers.map((id) => ({ sourceServerID: id }));
-    await h.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers }));
+    await h.drsClient.send(new StartRecoveryCommand({ isDrill: true, sourceServers }));
     await h.sleep(60_000);
     await h.syncClock();
-    const { items } = await h.drs.send(
+    const { items } = await h.drsClient.send(
       new DescribeRecoveryInstancesCommand({ filters: { sourceServerIDs: servers } }),
     );
     const earlier = (items ?? []).map((i) => i.recoveryInstanceID ?? '');
     assert.equal(earlier.length, 2);
-    const { job } = await h.drs.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: earlier }));
+    const { job } = await h.drsClient.send(
+      new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: earlier }),
+    );
     await h.sleep(60_000);
     await h.emulator.control.clearAudit();
 
@@ -278,7 +280,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
   it('without tags, does not mistake an earlier drill of the same servers for its own launch', async () => {
     const servers = await h.healthyServers(2);
     await h.syncClock();
-    const { job: earlier } = await h.drs.send(
+    const { job: earlier } = await h.drsClient.send(
       new StartRecoveryCommand({
         isDrill: true,
         sourceServers: servers.map((id) => ({ sourceServerID: id })),
@@ -373,7 +375,9 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const [other, ...servers] = await h.healthyServers(3);
     // someone else's drill instance, launched before ours: cleanup must leave it alone
     await h.syncClock();
-    await h.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: other }] }));
+    await h.drsClient.send(
+      new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: other }] }),
+    );
     await h.sleep(10 * 60 * 1000);
     await h.syncClock();
     const before = await h.drillInstancesLeft();
@@ -402,7 +406,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const [busy, healthy] = await h.healthyServers(2);
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [busy] });
     await h.syncClock();
-    const { job } = await h.drs.send(
+    const { job } = await h.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: busy }] }),
     );
     await h.emulator.control.clearAudit();
@@ -420,7 +424,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
   it('launches from the chosen recovery snapshot', async () => {
     const servers = await h.healthyServers(2);
     // an older point in time than the latest, as an operator picks one from DescribeRecoverySnapshots
-    const { items } = await h.drs.send(
+    const { items } = await h.drsClient.send(
       new DescribeRecoverySnapshotsCommand({ sourceServerID: servers[0], order: 'DESC' }),
     );
     const snapshot = items?.[1]?.snapshotID ?? '';

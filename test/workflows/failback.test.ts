@@ -21,7 +21,7 @@ describe('drsFailback (time-skipping, emulator)', function () {
     sourceServerIds: string[],
     isDrill: boolean,
   ): Promise<{ jobId: string; instanceIds: string[] }> {
-    const { job } = await h.drs.send(
+    const { job } = await h.drsClient.send(
       new StartRecoveryCommand({
         isDrill,
         sourceServers: sourceServerIds.map((id) => ({ sourceServerID: id })),

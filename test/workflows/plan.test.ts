@@ -74,6 +74,8 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
     }
     // the app wave started only after the web wave finished
     assert.ok((report.waves[1].startedAt ?? '') >= (report.waves[0].finishedAt ?? '~'));
+    // the waves' drills (launch, cleanup) took workflow time, measured like any workflow's phases
+    assert.ok((report.phaseDurations['running-waves'] ?? 0) > 0, JSON.stringify(report.phaseDurations));
     const launches = await h.executed('StartRecovery');
     assert.equal(launches.length, 1 + app.length, 'one StartRecovery per child (1 web + 1 per app server)');
     assert.deepEqual(await h.drillInstancesLeft(), []);

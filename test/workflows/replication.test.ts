@@ -161,7 +161,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
   it('refuses to disconnect a server that has a Recovery Instance, before any call', async () => {
     const withInstance = await serverId(h, 'app-01');
     const other = await serverId(h, 'reports-01');
-    await h.drs.send(
+    await h.drsClient.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: withInstance }] }),
     );
     await h.sleep(120_000); // workflow time: the launch job finishes and the instance exists

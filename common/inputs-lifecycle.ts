@@ -3,6 +3,7 @@
 // (common/inputs.ts): sourceServerIds, region, accountId, confirm, recoveryInstanceIds.
 import { z } from 'zod';
 import { accountIdSchema, parseInput, regionSchema, sourceServerIdSchema } from './inputs';
+import { pointInTimeSchema, refusePointInTimeWithSnapshotIds } from './point-in-time';
 import type { FailbackPlan, RecoveryPlan, ReplicationPlan } from './types-lifecycle';
 
 const seconds = (max: number) => z.number().int().positive().max(max);
@@ -30,6 +31,7 @@ export const recoveryInputSchema = z
     region: regionSchema,
     accountId: accountIdSchema.optional(),
     recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
+    pointInTime: pointInTimeSchema.optional(),
     confirm: z.boolean().default(false),
     approvalTimeoutSeconds: seconds(7 * DAY).default(3600),
     requireHealthyReplication: z.boolean().default(false),
@@ -46,6 +48,7 @@ export const recoveryInputSchema = z
           message: 'names a server that is not in sourceServerIds',
         });
     }
+    refusePointInTimeWithSnapshotIds(input, ctx);
   });
 export type RecoveryInput = z.input<typeof recoveryInputSchema>;
 

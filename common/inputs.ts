@@ -2,6 +2,7 @@
 // call), drsctl (validated before starting anything) and the README examples. zod is
 // deterministic and bundles into the workflow sandbox (test/unit/inputs.test.ts checks the bundle).
 import { z } from 'zod';
+import { pointInTimeSchema, refusePointInTimeWithSnapshotIds } from './point-in-time';
 import type { DrillPlan } from './types';
 
 /** DRS source server id: `s-` + 17 alphanumerics. */
@@ -59,6 +60,7 @@ export const drillInputSchema = z
     region: regionSchema,
     accountId: accountIdSchema.optional(),
     recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
+    pointInTime: pointInTimeSchema.optional(),
     maxReplicationLagSeconds: seconds(7 * DAY).default(300),
     repairReplication: z.boolean().default(false),
     repairTimeoutSeconds: seconds(DAY).default(3600),
@@ -77,6 +79,7 @@ export const drillInputSchema = z
         });
       }
     }
+    refusePointInTimeWithSnapshotIds(input, ctx);
   });
 
 /** What a caller passes to `drsDrill` (optional fields take the defaults above). */

@@ -2,6 +2,7 @@
 // replication control (drsReplication). Validated plans, reports and progress snapshots. Plain data
 // only, safe in workflow code. Drill's types (common/types.ts) are reused where the shape is the same.
 import type { CapacityWaitStatus } from './capacity';
+import type { PointInTime } from './point-in-time';
 import type { DrillPhase, DrillReport, DrsTarget, JobStatus, Outcome } from './types';
 
 // ---------------------------------------------------------------------------------------------
@@ -11,6 +12,8 @@ import type { DrillPhase, DrillReport, DrsTarget, JobStatus, Outcome } from './t
 export interface RecoveryPlan extends DrsTarget {
   sourceServerIds: string[];
   recoverySnapshotIds: Record<string, string>;
+  /** Every server at the newest snapshot at or before this time (chosen in preflight). */
+  pointInTime?: PointInTime;
   /** `true` launches without waiting for an `approve` message. */
   confirm: boolean;
   /** Without `confirm`, how long to wait for `approve` before refusing. */

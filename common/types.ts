@@ -1,6 +1,7 @@
 // Types shared by workflows, activities and the client: workflow inputs (after validation, see
 // common/inputs.ts), reports and the progress snapshot. Plain data only, safe in workflow code.
 import type { CapacityWaitStatus } from './capacity';
+import type { PointInTime } from './point-in-time';
 
 /** How an operation ended. Every report carries one. */
 export type Outcome = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'ABORTED';
@@ -40,6 +41,8 @@ export interface DrillPlan extends DrsTarget {
   sourceServerIds: string[];
   /** Point in time per server: a recovery snapshot id; servers not listed use the latest data. */
   recoverySnapshotIds: Record<string, string>;
+  /** Every server at the newest snapshot at or before this time (chosen in preflight). */
+  pointInTime?: PointInTime;
   /** Preflight refuses a server whose replication lag is above this. */
   maxReplicationLagSeconds: number;
   /** RetryDataReplication on STALLED/DISCONNECTED/STOPPED servers before refusing them. */

@@ -21,6 +21,7 @@ import type { RecoveryPlan, RecoveryProgress, RecoveryReport } from '../common/t
 import { DrillRecord } from './drill-report';
 import { capacityPhases, recoveryLaunch, resolveInstances, runJob } from './launch';
 import { abortSignal, approveSignal, recoveryProgressQuery } from './messages';
+import { choosePointInTime } from './point-in-time';
 import { drs, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 
 /** DrillRecord (per-server launch status, RTO/RPO, outcome) reads only the ids, snapshots and target. */
@@ -136,6 +137,13 @@ async function preflight(plan: RecoveryPlan, record: DrillRecord, state: Recover
         record.serverError(h.sourceServerId, problem);
       } else state.warnings.push(line);
     }
+  }
+  if (plan.pointInTime) {
+    // the launch (recoveryLaunch) reads the chosen ids from the plan
+    const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
+    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
+    blocking.push(...choice.problems);
+    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
   }
   if (blocking.length === 0) return;
   const report = finish(record, state, `preflight failed, nothing was launched: ${blocking.join('; ')}`);

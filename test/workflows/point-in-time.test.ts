@@ -76,6 +76,29 @@ describe('pointInTime: the newest recovery snapshot at or before a time (time-sk
     assertLaunchedFrom(report, launches[0].request as { sourceServers: unknown[] }, expected);
   });
 
+  it('skips a snapshot planned before the time but taken after it', async () => {
+    const [server] = await h.healthyServers(1);
+    // DRS takes a snapshot a few seconds after its slot (expectedTimestamp < timestamp); a cutoff
+    // between the two is after the slot (toDateTime lists it) but before the snapshot existed
+    const snapshots = await allSnapshots(server);
+    const slot = snapshots.at(-3);
+    const planned = Date.parse(slot?.expectedTimestamp ?? '');
+    const taken = Date.parse(slot?.timestamp ?? '');
+    assert.ok(taken > planned + 1000, 'the emulator takes snapshots after their slot');
+    const cutoffMs = planned + 1000;
+    const expected = await expectedSnapshot(server, cutoffMs);
+    assert.notEqual(expected.snapshotID, slot?.snapshotID);
+    const { report } = await h.outcome(
+      await h.startDrill({
+        sourceServerIds: [server],
+        region: REGION,
+        pointInTime: { atOrBefore: new Date(cutoffMs).toISOString() },
+      }),
+    );
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    assert.equal(report?.servers[0].recoverySnapshotId, expected.snapshotID);
+  });
+
   it('fails preflight naming the server and the time when no snapshot is that old, launching nothing', async () => {
     const servers = await h.healthyServers(2);
     const snapshots = [...(await allSnapshots(servers[0])), ...(await allSnapshots(servers[1]))];

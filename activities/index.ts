@@ -11,6 +11,7 @@ import { createMgnActivities } from './mgn';
 import { createPlanActivities } from './plan';
 import { createRecoveryActivities } from './recovery';
 import { createReplicationControlActivities } from './replication-control';
+import { createSnapshotActivities } from './snapshots';
 
 export interface ActivityDeps {
   drsClients: DrsClientFactory;
@@ -30,6 +31,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecoveryActivities(deps.drsClients),
     ...createFailbackActivities(deps.drsClients),
     ...createPlanActivities(deps.drsClients),
+    ...createSnapshotActivities(deps.drsClients),
     ...createCapacityActivities(deps.capacityLimits),
   };
 }

@@ -106,6 +106,16 @@ const snapshotFlag: InputFlag = {
   },
 };
 
+/** The newest snapshot at or before a time, for every server (the schema checks the format). */
+const atOrBeforeFlag: InputFlag = {
+  flags: '--at-or-before <time>',
+  description: 'launch every server from its newest recovery snapshot at or before this UTC time (ISO-8601)',
+  field: 'pointInTime',
+  apply: (input, value) => {
+    input.pointInTime = { atOrBefore: value };
+  },
+};
+
 function regionFromEnv(env: NodeJS.ProcessEnv): Input {
   return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1' };
 }
@@ -125,6 +135,7 @@ export const drillOperation: Operation = {
       'retry data replication on STALLED/DISCONNECTED/STOPPED servers first',
     ),
     snapshotFlag,
+    atOrBeforeFlag,
     {
       flags: '--hold <seconds>',
       description: 'validation: keep the drill instances up this long before cleanup',
@@ -163,6 +174,7 @@ export const recoveryOperation: Operation = {
     regionFlag,
     accountFlag,
     snapshotFlag,
+    atOrBeforeFlag,
     confirmFlag,
     secondsFlag(
       'approval-timeout',

@@ -7,11 +7,12 @@ import {
   DAY,
   parseInput,
   recoverySnapshotIdSchema,
-  refuseStraySnapshots,
+  refuseSnapshotConflicts,
   regionSchema,
   secondsUpTo,
   sourceServerIdSchema,
 } from './inputs';
+import { pointInTimeSchema } from './point-in-time';
 /** DRS recovery instance id: `i-` + 8 or more hex digits. */
 export const recoveryInstanceIdSchema = z
   .string()
@@ -31,6 +32,8 @@ export const recoveryInputSchema = z
     region: regionSchema,
     accountId: accountIdSchema.optional(),
     recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
+    /** Every server at the newest snapshot taken at or before this time (chosen in preflight). */
+    pointInTime: pointInTimeSchema.optional(),
     /** `true` launches without waiting for an `approve` message. */
     confirm: z.boolean().default(false),
     /** Without `confirm`, how long to wait for `approve` before refusing. */
@@ -45,7 +48,7 @@ export const recoveryInputSchema = z
     launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     tagJobs: z.boolean().default(true),
   })
-  .superRefine(refuseStraySnapshots);
+  .superRefine(refuseSnapshotConflicts);
 export type RecoveryInput = z.input<typeof recoveryInputSchema>;
 /** A validated `drsRecovery` input, every default filled in. */
 export type RecoveryPlan = z.output<typeof recoveryInputSchema>;

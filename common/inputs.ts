@@ -3,6 +3,7 @@
 // and bundles into the workflow sandbox (test/unit/drill-input.test.ts checks the bundle). The
 // schemas are the source of truth: the validated types (DrillPlan, …) are their z.output.
 import { z } from 'zod';
+import { pointInTimeSchema, refusePointInTimeWithSnapshotIds, type PointInTime } from './point-in-time';
 
 /** DRS source server id: `s-` + 17 alphanumerics. */
 export const sourceServerIdSchema = z
@@ -23,8 +24,12 @@ export const secondsUpTo = (max: number) => z.number().int().positive().max(max)
 export const DAY = 24 * 60 * 60;
 
 /** drsDrill and drsRecovery: a snapshot may only be named for a server being launched. */
-export function refuseStraySnapshots(
-  input: { sourceServerIds: string[]; recoverySnapshotIds: Record<string, string> },
+export function refuseSnapshotConflicts(
+  input: {
+    sourceServerIds: string[];
+    recoverySnapshotIds: Record<string, string>;
+    pointInTime?: PointInTime;
+  },
   ctx: z.RefinementCtx,
 ): void {
   for (const id of Object.keys(input.recoverySnapshotIds)) {
@@ -35,6 +40,7 @@ export function refuseStraySnapshots(
         message: 'names a server that is not in sourceServerIds',
       });
   }
+  refusePointInTimeWithSnapshotIds(input, ctx);
 }
 
 /** HTTP or TCP check run against every launched drill instance during validation. */
@@ -82,6 +88,8 @@ export const drillInputSchema = z
     accountId: accountIdSchema.optional(),
     /** Point in time per server: a recovery snapshot id; servers not listed use the latest data. */
     recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
+    /** Every server at the newest snapshot taken at or before this time (chosen in preflight). */
+    pointInTime: pointInTimeSchema.optional(),
     /** Preflight refuses a server whose replication lag is above this. */
     maxReplicationLagSeconds: secondsUpTo(7 * DAY).default(300),
     /** RetryDataReplication on STALLED/DISCONNECTED/STOPPED servers before refusing them. */
@@ -96,7 +104,7 @@ export const drillInputSchema = z
     /** Tag the launch job with the workflow id and step (exact idempotency lookup). */
     tagJobs: z.boolean().default(true),
   })
-  .superRefine(refuseStraySnapshots);
+  .superRefine(refuseSnapshotConflicts);
 
 /** What a caller passes to `drsDrill` (optional fields take the defaults above). */
 export type DrillInput = z.input<typeof drillInputSchema>;

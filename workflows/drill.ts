@@ -27,6 +27,7 @@ import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, runJob, type JobRun } from './launch';
 import { approveSignal, drillProgressQuery } from './messages';
+import { choosePointInTime } from './point-in-time';
 import {
   drsActivities,
   errorMessage,
@@ -112,6 +113,13 @@ const abortArrived = (record: DrillRecord) => () => record.abortReason !== undef
 async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceServerHealth[]> {
   const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
   let health = await drsActivities.inspectSourceServers(servers);
+  if (plan.pointInTime) {
+    // before any repair (a mutating call); the launch (launchServers) reads the chosen ids from the plan
+    const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
+    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
+    if (choice.problems.length > 0) refuse(record, choice.problems);
+    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
+  }
   const toRepair = plan.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
   if (toRepair.length > 0) {
     record.enterPhase('repairing-replication');
@@ -147,7 +155,10 @@ function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceSer
       return `${h.sourceServerId}: ${p}`;
     }),
   );
-  if (problems.length === 0) return;
+  if (problems.length > 0) refuse(record, problems);
+}
+
+function refuse(record: DrillRecord, problems: string[]): never {
   const report = finish(record, `preflight failed: ${problems.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
 }

@@ -20,6 +20,7 @@ import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { approveSignal, recoveryProgressQuery } from './messages';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
+import { choosePointInTime } from './point-in-time';
 
 class RecoveryState {
   approvedBy?: string;
@@ -103,6 +104,20 @@ async function preflight(plan: RecoveryPlan, record: DrillRecord, state: Recover
         record.serverError(h.sourceServerId, problem);
       } else state.warnings.push(line);
     }
+  }
+  if (plan.pointInTime) {
+    // the launch (recoveryLaunch) reads the chosen ids from the plan
+    const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
+    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
+    blocking.push(...choice.problems);
+    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
+  }
+  if (plan.pointInTime) {
+    // the launch (launchServers) reads the chosen ids from the plan
+    const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
+    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
+    blocking.push(...choice.problems);
+    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
   }
   if (blocking.length === 0) return;
   const report = finish(record, state, `preflight failed, nothing was launched: ${blocking.join('; ')}`);

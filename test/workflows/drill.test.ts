@@ -82,7 +82,9 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const polls = (await h.emulator.control.audit({ operation: 'DescribeJobs' })).length;
     console.log(`      24 h PENDING: ${events} history events, ${polls} DescribeJobs polls`);
     assert.ok(polls > 1000, 'DRS was polled all day long');
-    assert.ok(events < 120, `history of a 24 h wait has ${events} events`);
+    // 109 measured on an idle machine: ~90 for the wait itself, ~20 for taking and giving back the
+    // launch's and the cleanup's capacity places; a busy machine adds a few polls that saw a change
+    assert.ok(events < 130, `history of a 24 h wait has ${events} events`);
     await assertExactlyOneLaunchAndTerminate();
   });
 

@@ -74,8 +74,8 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
   const told = new Map<string, number>(); // requestId → the position last sent
   for (;;) {
     if (changed) {
-      changed = false;
-      await grantAndTell(queue, told);
+      changed = false; // before the round: a signal handled while it sends sets it again
+      if (await grantAndTell(queue, told)) changed = true;
       continue;
     }
     const info = workflowInfo();
@@ -87,12 +87,16 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
     const woke = await condition(() => changed, idle ? IDLE_EXIT_MS : HOLDER_CHECK_MS);
     if (woke) continue;
     if (idle) return;
-    if (queue.state.waiting.length > 0) await reclaimFromClosedRuns(queue);
+    if (queue.state.waiting.length > 0 && (await reclaimFromClosedRuns(queue))) changed = true;
   }
 }
 
-/** Grants what fits and tells each run; a run that cannot be told (closed) loses its place. */
-async function grantAndTell(queue: CapacityQueue, told: Map<string, number>): Promise<void> {
+/**
+ * Grants what fits and tells each run; a run that cannot be told (closed) loses its place. True
+ * when that freed a place, so the caller grants again.
+ */
+async function grantAndTell(queue: CapacityQueue, told: Map<string, number>): Promise<boolean> {
+  let freed = false;
   const granted = queue.grant(new Date().toISOString());
   await Promise.all(
     granted.map(async (holder) => {
@@ -102,7 +106,7 @@ async function grantAndTell(queue: CapacityQueue, told: Map<string, number>): Pr
           requestId: holder.requestId,
         });
       } catch {
-        queue.release(holder.requestId);
+        freed = queue.release(holder.requestId) || freed;
       }
     }),
   );
@@ -124,18 +128,19 @@ async function grantAndTell(queue: CapacityQueue, told: Map<string, number>): Pr
   );
   // forget runs that are no longer waiting, so `told` stays as small as the queue
   for (const id of told.keys()) if (!queue.state.waiting.some((w) => w.requestId === id)) told.delete(id);
+  return freed;
 }
 
-async function reclaimFromClosedRuns(queue: CapacityQueue): Promise<void> {
+/** Takes back the places of holders whose run closed without giving them back; true if any. */
+async function reclaimFromClosedRuns(queue: CapacityQueue): Promise<boolean> {
   const holders = queue.state.holders.map(({ requestId, workflowId, runId }) => ({
     requestId,
     workflowId,
     runId,
   }));
-  if (holders.length === 0) return;
+  if (holders.length === 0) return false;
   const closed = await queueCalls.closedCapacityHolders({ holders });
-  for (const requestId of closed) queue.release(requestId);
-  if (closed.length > 0) await grantAndTell(queue, new Map());
+  return closed.map((requestId) => queue.release(requestId)).includes(true);
 }
 
 interface Wait {
@@ -167,8 +172,8 @@ export interface CapacityAsk {
 export class CapacityWaiter {
   private readonly waits = new Map<string, Wait>();
   private readonly held = new Map<string, string>(); // requestId → queue workflow id
-  waiting?: CapacityWaitStatus;
-  private waitingFor?: string;
+  /** The wait operators see: which request, and since when for what. */
+  private current?: { requestId: string; status: CapacityWaitStatus };
 
   constructor() {
     setHandler(capacityGrantedSignal, ({ requestId }) => {
@@ -183,11 +188,12 @@ export class CapacityWaiter {
 
   /** The current wait as shown to operators (its position follows the queue's updates). */
   status(): CapacityWaitStatus | undefined {
-    if (!this.waiting || !this.waitingFor) return undefined;
-    const p = this.waits.get(this.waitingFor)?.position;
+    if (!this.current) return undefined;
+    const { requestId, status } = this.current;
+    const p = this.waits.get(requestId)?.position;
     return p
-      ? { ...this.waiting, position: p.position, jobsInUse: p.jobsInUse, serversInUse: p.serversInUse }
-      : this.waiting;
+      ? { ...status, position: p.position, jobsInUse: p.jobsInUse, serversInUse: p.serversInUse }
+      : status;
   }
 
   /**
@@ -223,8 +229,7 @@ export class CapacityWaiter {
         if (place.granted) wait.granted = true;
         if (settled()) break;
         if (first) {
-          this.waiting = { purpose: ask.purpose, since: request.requestedAt };
-          this.waitingFor = requestId;
+          this.current = { requestId, status: { purpose: ask.purpose, since: request.requestedAt } };
           ask.onWait?.();
         }
         const remainingMs = ask.deadlineMs - Date.now();
@@ -243,7 +248,7 @@ export class CapacityWaiter {
       throw err;
     } finally {
       this.waits.delete(requestId);
-      if (this.waitingFor === requestId) this.waiting = this.waitingFor = undefined;
+      if (this.current?.requestId === requestId) this.current = undefined;
     }
   }
 

@@ -29,6 +29,7 @@ import { capacityPhases, runJob, type JobRun } from './launch';
 import { approveSignal, drillProgressQuery } from './messages';
 import { choosePointInTime } from './point-in-time';
 import {
+  DRS_CALL_OPTIONS,
   drsActivities,
   errorMessage,
   markOutcome,
@@ -231,18 +232,17 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
   record.enterPhase('cleaning-up');
   const deadline = Date.now() + plan.cleanupTimeoutSeconds * 1000;
   const calls = proxyActivities<DrsActivities>({
-    startToCloseTimeout: '1 minute',
+    ...DRS_CALL_OPTIONS,
     scheduleToCloseTimeout: plan.cleanupTimeoutSeconds * 1000,
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
   const drill = { ...targetOf(plan), launchJobId: launchJob.jobId, sourceServerIds: plan.sourceServerIds };
   try {
     if (launchJob.status !== 'COMPLETED')
       await followJob(targetOf(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
     await launch.release();
-    const knownRecoveryInstanceIds = [...record.servers.values()].flatMap((s) => s.recoveryInstanceId ?? []);
     const withInstances = [...record.servers.values()].filter((s) => s.recoveryInstanceId);
-    await runJob({
+    const knownRecoveryInstanceIds = withInstances.flatMap((s) => s.recoveryInstanceId ?? []);
+    const cleanup = await runJob({
       ...capacityPhases(record.phases, 'waiting-for-capacity', 'cleaning-up'),
       target: targetOf(plan),
       step: 'cleanup',
@@ -265,9 +265,8 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
           : undefined;
       },
       launches: false,
-    }).then((run) => {
-      if (run?.error) throw run.error;
     });
+    if (cleanup?.error) throw cleanup.error;
     const remaining = await calls.remainingDrillInstances(drill);
     for (const server of record.servers.values()) {
       if (server.recoveryInstanceId)

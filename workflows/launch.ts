@@ -89,21 +89,27 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
     return { job, error: err, failures: {}, release };
   }
   await release();
-  const failures: Record<string, string[]> = {};
   // a cancelled run reads no failure log: it only cleans up now
   const readFailures = spec.launches !== false && !CancellationScope.current().consideredCancelled;
   const failed = readFailures ? job.servers.filter((s) => s.launchStatus !== 'LAUNCHED') : [];
+  let logged: Record<string, string[]> = {};
+  let error: unknown;
   try {
     if (failed.length > 0)
-      Object.assign(failures, await drsActivities.describeJobFailures({ ...spec.target, jobId: job.jobId }));
+      logged = await drsActivities.describeJobFailures({ ...spec.target, jobId: job.jobId });
   } catch (err) {
-    return { job, error: err, failures, release };
-  } finally {
-    for (const s of failed)
-      if (!failures[s.sourceServerId]?.length)
-        failures[s.sourceServerId] = [`launch ended ${s.launchStatus ?? 'without a status'}`];
+    error = err;
   }
-  return { job, failures, release };
+  // a server the job log says nothing about still gets its launch status as the reason
+  const failures = Object.fromEntries(
+    failed.map((s) => [
+      s.sourceServerId,
+      logged[s.sourceServerId]?.length
+        ? logged[s.sourceServerId]
+        : [`launch ended ${s.launchStatus ?? 'without a status'}`],
+    ]),
+  );
+  return { job, failures, release, ...(error === undefined ? {} : { error }) };
 }
 
 /** A job's wait for capacity shows as its own phase; once granted the run is back in `back`. */

@@ -83,8 +83,11 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
     const [a, b, c, d, e] = await h.healthyServers(5);
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [a, b] });
     const holders = [await drill(a), await drill(b)];
-    await h.waitForProgress<DrillProgress>(holders[1], (p) => p.launchJobStatus === 'PENDING');
+    for (const handle of holders)
+      await h.waitForProgress<DrillProgress>(handle, (p) => p.launchJobStatus === 'PENDING');
+    // one after the other, so the queue order is theirs (drills started together may arrive either way)
     const aborted = await drill(c);
+    await h.waitForProgress<DrillProgress>(aborted, (p) => p.capacity?.position === 1, 1000);
     const cancelled = await drill(d);
     await h.waitForProgress<DrillProgress>(cancelled, (p) => p.capacity?.position === 2, 1000);
 
@@ -119,7 +122,9 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
     });
     const terminated = await drill(a, { launchTimeoutSeconds: 12 * HOUR });
     const holder = await drill(b, { launchTimeoutSeconds: 12 * HOUR });
-    await h.waitForProgress<DrillProgress>(holder, (p) => p.launchJobStatus === 'PENDING');
+    // both hold their places before the third asks (otherwise it may be first in the queue)
+    for (const handle of [terminated, holder])
+      await h.waitForProgress<DrillProgress>(handle, (p) => p.launchJobStatus === 'PENDING');
     const waiting = await drill(c);
     await h.waitForProgress<DrillProgress>(waiting, (p) => p.phase === 'waiting-for-capacity', 1000);
     const before = await h.env.currentTimeMs();

@@ -5,6 +5,8 @@ import { createCapacityActivities } from './capacity';
 import type { DrsClientFactory } from './drs-client';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
 import { createJobActivities } from './jobs';
+import { JobWatcher } from './job-watch';
+import type { JobPollPolicy } from '../common/job-poll';
 import { createReplicationActivities } from './replication';
 import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
@@ -19,12 +21,14 @@ export interface ActivityDeps {
   healthProber?: HealthProber;
   /** DRS's job quotas the capacity queue keeps to; default: DRS's published defaults. */
   capacityLimits?: CapacityLimits;
+  /** How job waits pick their next poll (DRS_JOB_POLL); default: adaptive (job-watch.ts). */
+  jobPoll?: JobPollPolicy;
 }
 
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createReplicationActivities(deps.drsClients),
-    ...createJobActivities(deps.drsClients),
+    ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll)),
     ...createHealthCheckActivities(deps.healthProber ?? networkProber),
     ...createReplicationControlActivities(deps.drsClients),
     ...createMgnActivities(deps.drsClients),

@@ -8,6 +8,7 @@ import {
   awsCredentialEnvSchema,
   awsEnvSchema,
   drsQuotaEnvSchema,
+  jobWaitEnvSchema,
   parseEnv,
   temporalEnvSchema,
   workerEnvSchema,
@@ -20,12 +21,14 @@ import {
 } from '../common/temporal-connection';
 import type { z } from 'zod';
 import type { CapacityLimits } from '../common/capacity';
+import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
 
 export const workerConfigSchema = temporalEnvSchema
   .extend(awsEnvSchema.shape)
   .extend(awsCredentialEnvSchema.shape)
   .extend(drsQuotaEnvSchema.shape)
+  .extend(jobWaitEnvSchema.shape)
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .superRefine((env, ctx) => {
@@ -52,6 +55,8 @@ export interface WorkerConfig {
   };
   /** DRS's job quotas, shared by every run of the namespace (common/capacity.ts). */
   capacity: CapacityLimits;
+  /** How job waits poll (DRS_JOB_POLL). */
+  jobPoll: JobPollPolicy;
   metricsAddress: string;
   healthAddress: string;
   logLevel: LogLevel;
@@ -91,6 +96,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       maxConcurrentJobs: e.DRS_MAX_CONCURRENT_JOBS,
       maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
+    jobPoll: parseJobPollPolicy(e.DRS_JOB_POLL) ?? ADAPTIVE_POLL,
     metricsAddress: e.WORKER_METRICS_ADDRESS,
     healthAddress: e.WORKER_HEALTH_ADDRESS,
     logLevel: e.LOG_LEVEL,

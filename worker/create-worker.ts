@@ -21,7 +21,7 @@ export async function createDrsWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ drsClients, capacityLimits: config.capacity }),
+    activities: createActivities({ drsClients, capacityLimits: config.capacity, jobPoll: config.jobPoll }),
     interceptors: { workflowModules: [require.resolve('./workflow-metrics')] },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

@@ -264,6 +264,7 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
           ? { jobId: terminate.jobId, status: 'PENDING', servers: [], tags: {} }
           : undefined;
       },
+      onJob: (j) => record.noteTerminateJob(j),
       launches: false,
     });
     if (cleanup?.error) throw cleanup.error;

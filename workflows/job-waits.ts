@@ -11,7 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { DrsActivities } from '../activities';
-import { jobFingerprint } from '../common/job-state';
+import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrsTarget, JobSummary } from '../common/types';
 
 /** Poll interval: 5 s growing to 1 min (also the resolution of the measured time to launch). */
@@ -62,6 +62,8 @@ export async function followJob(
   onChange: (job: JobSummary) => void = () => undefined,
 ): Promise<JobSummary> {
   let seen: string | undefined;
+  let seenSteps: string | undefined;
+  let seenAtMs: number | undefined;
   for (;;) {
     const job = await untilDeadline(`job ${jobId} did not complete in time`, deadlineMs, (remainingMs) => {
       const { pollJob } = proxyActivities<DrsActivities>({
@@ -69,10 +71,12 @@ export async function followJob(
         scheduleToCloseTimeout: remainingMs,
         retry: JOB_POLL_RETRY,
       });
-      return pollJob({ ...target, jobId, seen });
+      return pollJob({ ...target, jobId, seen, seenSteps, seenAtMs });
     });
     onChange(job);
     if (job.status === 'COMPLETED') return job;
     seen = jobFingerprint(job);
+    seenSteps = stepsFingerprint(job);
+    seenAtMs = Date.now();
   }
 }

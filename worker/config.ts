@@ -7,6 +7,7 @@ import {
   awsAccountRolesEnvSchema,
   awsCredentialEnvSchema,
   awsEnvSchema,
+  checkAwsEndpoints,
   drsQuotaEnvSchema,
   parseEnv,
   temporalEnvSchema,
@@ -29,6 +30,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .superRefine((env, ctx) => {
+    checkAwsEndpoints(env, ctx);
     if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
       ctx.addIssue({
         code: 'custom',
@@ -46,6 +48,10 @@ export interface WorkerConfig {
   aws: {
     region: string;
     drsEndpoint?: string;
+    /** STS for assumed roles; with the emulator, the emulator's own STS (DRS_ENDPOINT) by default. */
+    stsEndpoint?: string;
+    /** DRS_EMULATOR: sign with the emulator's keys instead of the AWS SDK's default chain. */
+    emulator: boolean;
     /** Role assumed per other account: explicit ARNs first, then the role name pattern. */
     accountRoleArns: Record<string, string>;
     accountRoleName?: string;
@@ -84,6 +90,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     aws: {
       region: e.AWS_REGION,
       drsEndpoint: e.DRS_ENDPOINT,
+      stsEndpoint: e.STS_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
+      emulator: e.DRS_EMULATOR,
       accountRoleArns: parseRoleArns(e.DRS_ACCOUNT_ROLE_ARNS),
       accountRoleName: e.DRS_ACCOUNT_ROLE_NAME,
     },
@@ -112,6 +120,9 @@ export function describeConfig(config: WorkerConfig): Record<string, unknown> {
   return {
     ...config,
     temporal: describeTemporalSettings(config.temporal),
-    aws: { ...config.aws, credentials: 'AWS SDK default chain' },
+    aws: {
+      ...config.aws,
+      credentials: config.aws.emulator ? "the emulator's built-in keys" : 'AWS SDK default chain',
+    },
   };
 }

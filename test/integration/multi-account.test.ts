@@ -4,8 +4,14 @@
 import assert from 'node:assert/strict';
 import { createActivities } from '../../activities';
 import { assumedRoleCredentials, roleInEachAccount } from '../../activities/credentials';
-import { DrsClientFactory, emulatorCredentials } from '../../activities/drs-client';
-import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
+import { DrsClientFactory } from '../../activities/drs-client';
+import {
+  DEFAULT_ACCOUNT,
+  emulatorCredentials,
+  STAGING_ACCOUNT,
+  startEmulator,
+  type RunningEmulator,
+} from '../../emulator';
 
 describe('multi-account: assumed roles and staging accounts (emulator)', () => {
   let emulator: RunningEmulator;

@@ -7,6 +7,7 @@ import {
   awsAccountRolesEnvSchema,
   awsCredentialEnvSchema,
   awsEnvSchema,
+  checkAwsEndpoints,
   drsQuotaEnvSchema,
   jobWaitEnvSchema,
   parseEnv,
@@ -32,6 +33,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .superRefine((env, ctx) => {
+    checkAwsEndpoints(env, ctx);
     if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
       ctx.addIssue({
         code: 'custom',
@@ -49,6 +51,10 @@ export interface WorkerConfig {
   aws: {
     region: string;
     drsEndpoint?: string;
+    /** STS for assumed roles; with the emulator, the emulator's own STS (DRS_ENDPOINT) by default. */
+    stsEndpoint?: string;
+    /** DRS_EMULATOR: sign with the emulator's keys instead of the AWS SDK's default chain. */
+    emulator: boolean;
     /** Role assumed per other account: explicit ARNs first, then the role name pattern. */
     accountRoleArns: Record<string, string>;
     accountRoleName?: string;
@@ -89,6 +95,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     aws: {
       region: e.AWS_REGION,
       drsEndpoint: e.DRS_ENDPOINT,
+      stsEndpoint: e.STS_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
+      emulator: e.DRS_EMULATOR,
       accountRoleArns: parseRoleArns(e.DRS_ACCOUNT_ROLE_ARNS),
       accountRoleName: e.DRS_ACCOUNT_ROLE_NAME,
     },
@@ -118,6 +126,9 @@ export function describeConfig(config: WorkerConfig): Record<string, unknown> {
   return {
     ...config,
     temporal: describeTemporalSettings(config.temporal),
-    aws: { ...config.aws, credentials: 'AWS SDK default chain' },
+    aws: {
+      ...config.aws,
+      credentials: config.aws.emulator ? "the emulator's built-in keys" : 'AWS SDK default chain',
+    },
   };
 }

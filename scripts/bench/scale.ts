@@ -14,12 +14,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { capacityWorkflowId, DRS_DEFAULT_LIMITS } from '../../common/capacity';
 import type { DrillReport } from '../../common/types';
 import type { PlanReport } from '../../common/types-plan';
-import {
-  emulatorClientConfig,
-  emulatorCredentials,
-  startEmulator,
-  type RunningEmulator,
-} from '../../emulator';
+import { emulatorClientConfig, startEmulator, type RunningEmulator } from '../../emulator';
 import { startDevServer } from '../lib/dev-server';
 import { freePort } from '../lib/ports';
 
@@ -54,14 +49,12 @@ class MeasuredWorker {
 
   /** Starts a worker and resolves once it logged that it is polling. */
   static async start(stack: Stack): Promise<MeasuredWorker> {
-    const { accessKeyId, secretAccessKey } = emulatorCredentials();
     const worker = new MeasuredWorker({
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: stack.temporalAddress,
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       DRS_ENDPOINT: stack.emulator.url,
-      AWS_ACCESS_KEY_ID: accessKeyId,
-      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      DRS_EMULATOR: 'true',
       LOG_LEVEL: 'info',
       WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
       WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,

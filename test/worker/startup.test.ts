@@ -16,6 +16,13 @@ describe('worker process start', () => {
     assert.match(worker.output, /LOG_LEVEL:/);
   });
 
+  it('refuses DRS_EMULATOR without the emulator address before connecting anywhere (exit 2)', async () => {
+    const worker = new WorkerProcess(await workerEnv({ DRS_EMULATOR: 'true' }));
+    const { code } = await worker.exited;
+    assert.equal(code, 2, worker.output);
+    assert.match(worker.output, /invalid environment: DRS_EMULATOR: needs DRS_ENDPOINT/);
+  });
+
   it('exits 3 when Temporal is unreachable, without ever printing a credential', async () => {
     const secrets = { TEMPORAL_API_KEY: 'tk-never-print-me', AWS_SECRET_ACCESS_KEY: 'aws-never-print-me' };
     const worker = new WorkerProcess(

@@ -3,6 +3,7 @@
 // Deterministic (workflow time only).
 import type { StartDrillJobInput } from '../activities/jobs';
 import type {
+  Approval,
   DrillInstance,
   DrillPhase,
   DrillProgress,
@@ -27,7 +28,9 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
   launchJob?: JobSummary;
   launchRequestedAtMs?: number;
   terminateJobId?: string;
-  approved = false;
+  /** The gate waiting for `approve` right now (drsDrill: `validation`, drsRecovery: `confirmation`). */
+  openGate?: string;
+  approval?: Approval;
 
   constructor(workflowId: string) {
     super(workflowId, 'validating-input');
@@ -123,6 +126,7 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       servers: [...this.servers.values()],
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
+      ...(this.approval ? { approval: this.approval } : {}),
       ...this.reportClosing(summary),
     };
     return this.report;
@@ -142,7 +146,7 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
         recoveryInstanceId: s.recoveryInstanceId,
       })),
       phaseDurations: { ...this.phases.durations },
-      approved: this.approved,
+      approved: this.approval !== undefined,
       abortReason: this.abortReason,
       report: this.report,
     };

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { REQUEST_REJECTED } from '../../common/failures';
 import type { PlanProgress, PlanReport } from '../../common/types-plan';
-import type { DrillProgress } from '../../common/types';
+import type { DrillProgress, DrillReport } from '../../common/types';
 import type {
   RecoveryProgress,
   RecoveryReport,
@@ -114,19 +114,19 @@ describe('approve and abort updates (time-skipping server + DRS emulator)', func
   });
 
   it('drsDrill: an abort before any launch answers that there is nothing to clean up', async () => {
-    const [server] = await h.healthyServers(1);
-    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR });
-    // a first drill holds the server's job, so the second waits for capacity (nothing launched yet)
-    const first = await h.startDrill({ sourceServerIds: [server], region: REGION });
-    await h.waitForProgress(first, (p) => p.launchJobStatus === 'PENDING');
-    const second = await h.startDrill({ sourceServerIds: [server], region: REGION });
-    await h.waitForProgress<DrillProgress>(second, (p) => p.phase === 'waiting-for-capacity');
-    const aborted = await abort(second, { by: 'alice', reason: 'duplicate' });
+    await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 10 * HOUR });
+    const stalled = await serverId(h, 'batch-01');
+    const handle = await h.startDrill({ sourceServerIds: [stalled], region: REGION, repairReplication: true });
+    await h.waitForProgress<DrillProgress>(handle, (p) => p.phase === 'repairing-replication', 60_000);
+    const aborted = await abort(handle, { by: 'alice', reason: 'not today' });
     assert.equal(aborted.cleanup, 'nothing launched yet: nothing to clean up');
-    const { report } = await h.outcome(second);
-    assert.equal(report?.outcome, 'ABORTED');
-    assert.equal(report?.abort?.by, 'alice');
-    await h.outcome(first);
+    // the server is still behind when the repair wait stops, so preflight refuses it; the report
+    // travels in the failure and records the abort
+    const { failure } = await resultOf<DrillReport>(h, handle);
+    const report = failure?.details?.[0] as DrillReport | undefined;
+    assert.equal(report?.abort?.by, 'alice', JSON.stringify(report));
+    assert.equal(report?.abort?.reason, 'not today');
+    assert.equal((await h.executed('StartRecovery')).length, 0);
   });
 
   it('drsRecovery: approve opens the confirmation gate once; after the launch abort is rejected', async () => {

@@ -146,13 +146,15 @@ function operatorActions(plan: DrillPlan, record: DrillRecord): OperatorActions 
 
 /** Cleanup has begun (its own wait for capacity comes after the launch job is known). */
 const cleaningUp = (record: DrillRecord) =>
-  record.phase === 'cleaning-up' || (record.phase === 'waiting-for-capacity' && record.launchJob !== undefined);
+  record.phase === 'cleaning-up' ||
+  (record.phase === 'waiting-for-capacity' && record.launchJob !== undefined);
 
 /** What cleanup will do as things stand, for the answer to `approve` and `abort`. */
 function cleanupAhead(record: DrillRecord): string {
   const job = record.launchJob;
   if (record.launchRequestedAtMs === undefined) return 'nothing launched yet: nothing to clean up';
-  if (!job) return 'the launch just requested is followed to its end, then its drill instances are terminated';
+  if (!job)
+    return 'the launch just requested is followed to its end, then its drill instances are terminated';
   if (job.status !== 'COMPLETED')
     return `the launch job ${job.jobId} is followed to its end, then its drill instances are terminated`;
   const launched = record.launchedServerIds().length;
@@ -242,7 +244,10 @@ async function validateLaunch(
       return;
     case 'approval': {
       record.openGate = 'validation';
-      const decided = await condition(() => record.approval !== undefined || aborted(), v.timeoutSeconds * 1000);
+      const decided = await condition(
+        () => record.approval !== undefined || aborted(),
+        v.timeoutSeconds * 1000,
+      );
       record.openGate = undefined;
       if (!decided && v.onTimeout === 'abort') record.abortReason = `no approval within ${v.timeoutSeconds}s`;
       return;

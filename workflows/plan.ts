@@ -92,7 +92,9 @@ class PlanState {
 
   /** Waves at their gate that no `approve` opened yet. */
   private waitingAtGate(): PlanWaveReport[] {
-    return [...this.waves.values()].filter((w) => w.status === 'AWAITING_APPROVAL' && !this.approved.has(w.name));
+    return [...this.waves.values()].filter(
+      (w) => w.status === 'AWAITING_APPROVAL' && !this.approved.has(w.name),
+    );
   }
 
   /** Why an approve would open nothing now; `gated` are the waves with `pauseBefore`. */
@@ -147,7 +149,9 @@ class PlanState {
 function forwardAbort(child: ChildWorkflowHandle<ChildWorkflow>, reason: string, by?: string): void {
   // a signal: workflow code cannot send updates. The child may have just finished: a failed
   // delivery changes nothing.
-  void child.signal(abortSignal, { reason: `plan aborted: ${reason}`, ...(by ? { by } : {}) }).catch(() => undefined);
+  void child
+    .signal(abortSignal, { reason: `plan aborted: ${reason}`, ...(by ? { by } : {}) })
+    .catch(() => undefined);
 }
 
 export async function drsPlan(input: PlanInput): Promise<PlanReport> {
@@ -159,7 +163,8 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   acceptOperatorMessages('drsPlan', {
     approve: { rejection: () => state.approveRejection(gated), act: (approval) => state.approve(approval) },
     abort: {
-      rejection: () => closedRejection(state.report, { reason: state.abortReason, request: state.abortRequest }),
+      rejection: () =>
+        closedRejection(state.report, { reason: state.abortReason, request: state.abortRequest }),
       act: (request) => state.abort(request.reason, request),
     },
   });

@@ -65,7 +65,10 @@ function operatorActions(plan: RecoveryPlan, record: DrillRecord): OperatorActio
       },
       act: (approval) => {
         record.approval = { ...approval, gate: 'confirmation' };
-        return { gate: 'confirmation', message: `opened the confirmation gate: the failover of ${servers} launches` };
+        return {
+          gate: 'confirmation',
+          message: `opened the confirmation gate: the failover of ${servers} launches`,
+        };
       },
     },
     abort: {
@@ -77,7 +80,10 @@ function operatorActions(plan: RecoveryPlan, record: DrillRecord): OperatorActio
       act: (request) => {
         record.abort(request);
         const cleanup = 'nothing launched: nothing to clean up';
-        return { cleanup, message: `aborting the failover of ${servers} in phase ${record.phase}; ${cleanup}` };
+        return {
+          cleanup,
+          message: `aborting the failover of ${servers} in phase ${record.phase}; ${cleanup}`,
+        };
       },
     },
   };

@@ -24,7 +24,8 @@ const { EventType } = temporal.api.enums.v1;
 
 const approve = (handle: WorkflowHandle, args: ApproveArgs) =>
   handle.executeUpdate(approveUpdate, { args: [args] });
-const abort = (handle: WorkflowHandle, args: AbortArgs) => handle.executeUpdate(abortUpdate, { args: [args] });
+const abort = (handle: WorkflowHandle, args: AbortArgs) =>
+  handle.executeUpdate(abortUpdate, { args: [args] });
 
 /** The update is rejected by its validator with a reason matching `reason`. */
 async function assertRejected(request: Promise<unknown>, reason: RegExp): Promise<void> {
@@ -109,14 +110,21 @@ describe('approve and abort updates (time-skipping server + DRS emulator)', func
       ['bob', 'wrong servers'],
       JSON.stringify(report?.abort),
     );
-    assert.ok(report?.servers.every((s) => s.terminated), 'the aborted drill still cleaned up');
+    assert.ok(
+      report?.servers.every((s) => s.terminated),
+      'the aborted drill still cleaned up',
+    );
     assert.equal(await acceptedUpdates(handle), 1);
   });
 
   it('drsDrill: an abort before any launch answers that there is nothing to clean up', async () => {
     await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 10 * HOUR });
     const stalled = await serverId(h, 'batch-01');
-    const handle = await h.startDrill({ sourceServerIds: [stalled], region: REGION, repairReplication: true });
+    const handle = await h.startDrill({
+      sourceServerIds: [stalled],
+      region: REGION,
+      repairReplication: true,
+    });
     await h.waitForProgress<DrillProgress>(handle, (p) => p.phase === 'repairing-replication', 60_000);
     const aborted = await abort(handle, { by: 'alice', reason: 'not today' });
     assert.equal(aborted.cleanup, 'nothing launched yet: nothing to clean up');
@@ -151,11 +159,19 @@ describe('approve and abort updates (time-skipping server + DRS emulator)', func
       region: REGION,
       confirm: true,
     });
-    const launching = await h.waitForProgress<RecoveryProgress>(confirmed, (p) => p.launchJobStatus === 'PENDING');
-    await assertRejected(approve(confirmed, { by: 'alice' }), /^already approved: the input has "confirm": true$/);
+    const launching = await h.waitForProgress<RecoveryProgress>(
+      confirmed,
+      (p) => p.launchJobStatus === 'PENDING',
+    );
+    await assertRejected(
+      approve(confirmed, { by: 'alice' }),
+      /^already approved: the input has "confirm": true$/,
+    );
     await assertRejected(
       abort(confirmed, { by: 'alice', reason: 'too late' }),
-      new RegExp(`^already finishing: the failover launch was requested \\(job ${launching.launchJobId}\\), and DRS cannot cancel a job$`),
+      new RegExp(
+        `^already finishing: the failover launch was requested \\(job ${launching.launchJobId}\\), and DRS cannot cancel a job$`,
+      ),
     );
     assert.equal((await resultOf<RecoveryReport>(h, confirmed)).result?.outcome, 'SUCCEEDED');
     assert.equal(await acceptedUpdates(confirmed), 0);
@@ -218,11 +234,17 @@ describe('approve and abort updates (time-skipping server + DRS emulator)', func
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR });
     const opened = await approve(handle, { by: 'alice', note: 'web tier verified' });
     assert.equal(opened.gate, 'wave "app"');
-    await assertRejected(approve(handle, { by: 'bob' }), /^already approved: every gate was passed \(wave "app" by alice\)$/);
+    await assertRejected(
+      approve(handle, { by: 'bob' }),
+      /^already approved: every gate was passed \(wave "app" by alice\)$/,
+    );
     const running = await h.waitForProgress<PlanProgress>(handle, (p) => p.waves[1].children.length > 0);
     const aborted = await abort(handle, { by: 'bob', reason: 'change freeze' });
     const child = running.waves[1].children.find((c) => c.outcome === undefined)?.workflowId ?? '';
-    assert.match(aborted.cleanup, /^the abort is passed to \d+ running child workflow\(s\) \(.*\): drill children terminate their drill instances$/);
+    assert.match(
+      aborted.cleanup,
+      /^the abort is passed to \d+ running child workflow\(s\) \(.*\): drill children terminate their drill instances$/,
+    );
     assert.ok(aborted.cleanup.includes(child), aborted.cleanup);
     const { result: report } = await resultOf<PlanReport>(h, handle);
     assert.equal(report?.outcome, 'ABORTED', report?.summary);

@@ -19,6 +19,31 @@ export interface DrsTarget {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Operators' `approve` and `abort`, as every report records them
+
+/** An accepted `approve`: who, when (workflow time, ISO-8601), their note and the gate it opened. */
+export interface Approval {
+  by: string;
+  at: string;
+  note?: string;
+  /** e.g. `validation`, `confirmation`, `wave "web"`. */
+  gate: string;
+}
+
+/** An accepted `abort`: who, when (workflow time, ISO-8601) and why. */
+export interface AbortRequest {
+  by: string;
+  at: string;
+  reason: string;
+}
+
+/** The report fields that record operators' messages (absent when none was accepted). */
+export interface OperatorRecord {
+  approval?: Approval;
+  abort?: AbortRequest;
+}
+
+// ---------------------------------------------------------------------------------------------
 // drsDrill
 
 export type DrillPhase =
@@ -63,7 +88,7 @@ export interface DrillServerReport {
   errors: string[];
 }
 
-export interface DrillReport {
+export interface DrillReport extends OperatorRecord {
   operation: 'drill';
   workflowId: string;
   outcome: Outcome;

@@ -3,6 +3,7 @@
 // Deterministic (workflow time only).
 import type { StartDrillJobInput } from '../activities/jobs';
 import type {
+  Approval,
   DrillInstance,
   DrillPhase,
   DrillProgress,
@@ -31,7 +32,9 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
   launchRequestedAtMs?: number;
   terminateJobId?: string;
   readonly jobTimes: { launch?: JobTimes; terminate?: JobTimes } = {};
-  approved = false;
+  /** The gate waiting for `approve` right now (drsDrill: `validation`, drsRecovery: `confirmation`). */
+  openGate?: string;
+  approval?: Approval;
 
   constructor(workflowId: string) {
     super(workflowId, 'validating-input');
@@ -150,6 +153,7 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
       ...(this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {}),
+      ...(this.approval ? { approval: this.approval } : {}),
       ...this.reportClosing(summary),
     };
     return this.report;
@@ -172,7 +176,7 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       })),
       ...(this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {}),
       phaseDurations: { ...this.phases.durations },
-      approved: this.approved,
+      approved: this.approval !== undefined,
       abortReason: this.abortReason,
       report: this.report,
     };

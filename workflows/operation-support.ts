@@ -8,7 +8,6 @@ import {
   condition,
   isCancellation,
   proxyActivities,
-  setHandler,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -16,9 +15,9 @@ import type { DrsActivities } from '../activities';
 import { INVALID_INPUT } from '../common/failures';
 import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
-import type { DrsTarget, Outcome } from '../common/types';
+import type { AbortRequest, DrsTarget, Outcome } from '../common/types';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
-import { abortSignal } from './messages';
+import { closedRejection } from './operator-messages';
 
 /** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */
 export const DRS_CALL_OPTIONS = {
@@ -77,11 +76,14 @@ export class PhaseClock<P extends string> {
  * DrsPhase, drill-level errors, the abort, the validated plan and the report, and the fields that
  * every report shares.
  */
-export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
+export class OperationRecord<P extends string, Plan extends DrsTarget, Report extends { outcome: Outcome }> {
   readonly startedAtMs = Date.now();
   readonly phases: PhaseClock<P>;
   readonly errors: string[] = [];
+  /** Why the run stops early: an operator's abort, or a timeout that aborts. */
   abortReason?: string;
+  /** The operator's accepted abort. */
+  abortRequest?: AbortRequest;
   plan?: Plan;
   report?: Report;
 
@@ -92,9 +94,18 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
     this.phases = new PhaseClock(firstPhase);
   }
 
-  /** Takes `abort` messages; the first reason is the one kept. */
-  acceptAbort(): void {
-    setHandler(abortSignal, (args) => void (this.abortReason ??= args?.reason ?? 'aborted by operator'));
+  /** Why an abort would do nothing now: the run finished or is aborting already. */
+  closedRejection(): string | undefined {
+    return closedRejection(this.report, {
+      reason: this.abortReason,
+      request: this.abortRequest,
+    });
+  }
+
+  /** The state change of an accepted abort (the checks are the workflow's). */
+  abort(request: AbortRequest): void {
+    this.abortReason = request.reason;
+    this.abortRequest = request;
   }
 
   /** Where the operation ran, for its report. */
@@ -110,6 +121,7 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
       finishedAt: new Date().toISOString(),
       summary,
       errors: this.errors,
+      ...(this.abortRequest ? { abort: this.abortRequest } : {}),
     };
   }
 }

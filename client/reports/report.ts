@@ -1,6 +1,6 @@
 // The report shape every workflow returns (DESIGN: `outcome` and `servers[]` with
 // `sourceServerId`), read generically so one set of writers serves every operation.
-import type { Outcome } from '../../common/types';
+import type { AbortRequest, Approval, Outcome } from '../../common/types';
 
 export interface ServerResult {
   sourceServerId: string;
@@ -84,4 +84,18 @@ export function formatValue(value: unknown, unit = ''): string {
   if (typeof value === 'number') return `${Math.round(value * 10) / 10}${unit}`;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   return String(value);
+}
+
+/** Who approved (every gate: a plan may have several) and who aborted, one line each, for text reports. */
+export function operatorLines(report: OperationReport): string[] {
+  const approvals = [
+    ...(Array.isArray(report.approvals) ? (report.approvals as Approval[]) : []),
+    ...(report.approval ? [report.approval as Approval] : []),
+  ];
+  const lines = approvals.map(
+    (a) => `Approved by ${a.by} at ${a.at} (${a.gate})${a.note ? `: ${a.note}` : ''}`,
+  );
+  const abort = report.abort as AbortRequest | undefined;
+  if (abort) lines.push(`Aborted by ${abort.by} at ${abort.at}: ${abort.reason}`);
+  return lines;
 }

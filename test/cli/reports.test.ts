@@ -116,6 +116,34 @@ describe('drsctl reports', () => {
     assert.match(md, /\| s-ccccccccccccccccc \| FAILED \| app \|  \| NOT_LAUNCHED \|/);
   });
 
+  it('Markdown and JUnit name who approved (each plan gate) and who aborted, when, and the note or reason', () => {
+    const acted: OperationReport = {
+      ...report,
+      approvals: [
+        { by: 'alice@ops-1', at: '2026-11-25T10:01:00.000Z', gate: 'wave "app"', note: 'web tier verified' },
+      ],
+      abort: { by: 'bob@ops-2', at: '2026-11-25T10:04:00.000Z', reason: 'change | freeze' },
+    };
+    const md = markdownReport(acted);
+    assert.match(
+      md,
+      /^- Approved by alice@ops-1 at 2026-11-25T10:01:00.000Z \(wave "app"\): web tier verified$/m,
+    );
+    assert.match(md, /^- Aborted by bob@ops-2 at 2026-11-25T10:04:00.000Z: change \| freeze$/m);
+    const drill = markdownReport({
+      ...report,
+      approval: { by: 'carol', at: '2026-11-25T10:02:00.000Z', gate: 'validation' },
+    });
+    assert.match(drill, /^- Approved by carol at 2026-11-25T10:02:00.000Z \(validation\)$/m);
+    const xml = junitReport(acted);
+    assert.match(
+      xml,
+      /<property name="operator" value="Approved by alice@ops-1 at [^"]+ \(wave &quot;app&quot;\): web tier verified"\/>/,
+    );
+    assert.match(xml, /<property name="operator" value="Aborted by bob@ops-2 at [^"]+: change \| freeze"\/>/);
+    assert.doesNotThrow(() => parseJunit(xml));
+  });
+
   it('writes the files asked for and appends Markdown to $GITHUB_STEP_SUMMARY only with --report-md', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'drsctl-reports-'));
     const summary = path.join(dir, 'summary.md');

@@ -2,17 +2,11 @@
 // policy is the poll loop (retry-as-poll). Temporal records an activity's retries as a single
 // scheduled/started/completed triple, so a job that stays PENDING for a day costs a few events,
 // and the retries' backoff is a server-side timer that the time-skipping test server skips.
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  TimeoutFailure,
-  proxyActivities,
-  type RetryPolicy,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure, type RetryPolicy } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
-import type { DrsActivities } from '../activities';
 import { jobFingerprint } from '../common/job-state';
 import type { DrsTarget, JobSummary } from '../common/types';
+import { summarizedActivities } from './activity-summaries';
 
 /** Poll interval: 5 s growing to 1 min (also the resolution of the measured time to launch). */
 export const JOB_POLL_RETRY: RetryPolicy = {
@@ -64,7 +58,7 @@ export async function followJob(
   let seen: string | undefined;
   for (;;) {
     const job = await untilDeadline(`job ${jobId} did not complete in time`, deadlineMs, (remainingMs) => {
-      const { pollJob } = proxyActivities<DrsActivities>({
+      const { pollJob } = summarizedActivities({
         startToCloseTimeout: '1 minute',
         scheduleToCloseTimeout: remainingMs,
         retry: JOB_POLL_RETRY,

@@ -7,16 +7,15 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { DrsActivities } from '../activities';
 import { INVALID_INPUT } from '../common/failures';
 import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
 import type { DrsTarget, Outcome } from '../common/types';
+import { summarizedActivities } from './activity-summaries';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
 import { abortSignal } from './messages';
 
@@ -26,11 +25,11 @@ export const DRS_CALL_OPTIONS = {
   scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } satisfies ActivityOptions;
-export const drsActivities = proxyActivities<DrsActivities>(DRS_CALL_OPTIONS);
+export const drsActivities = summarizedActivities(DRS_CALL_OPTIONS);
 
 /** Retry-as-poll calls: their schedule-to-close is what is left of the caller's deadline. */
 export const pollingActivities = (remainingMs: number) =>
-  proxyActivities<DrsActivities>({
+  summarizedActivities({
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: remainingMs,
     retry: JOB_POLL_RETRY,

@@ -7,6 +7,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   setHandler,
   upsertSearchAttributes,
   type ActivityOptions,
@@ -67,6 +68,7 @@ export class PhaseClock<P extends string> {
     this.durations[this.phase] = (this.durations[this.phase] ?? 0) + seconds(now - this.startedMs);
     this.phase = phase;
     this.startedMs = now;
+    log.info(`phase ${phase}`, { phase });
     if (upsert) upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
   }
 }
@@ -114,6 +116,7 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
 }
 
 export function markOutcome(outcome: Outcome): void {
+  log.info(`outcome ${outcome}`, { outcome });
   upsertSearchAttributes([
     { key: DrsPhase, value: 'done' },
     { key: DrsOutcome, value: outcome },

@@ -48,6 +48,8 @@ describe('static summary and details of started runs (real drsctl, dev server, e
     ])
       assert.ok(details.includes(line), `details hold "${line}":\n${details}`);
     assert.match(details, new RegExp(`\\*\\*Started by:\\*\\* drsctl as \\S+@${hostname()}`));
+    const status = await stack.drsctl(['status', workflowId]);
+    assert.ok(status.stdout.includes(`\n  ${summary}\n`), `drsctl status shows it too:\n${status.stdout}`);
   });
 
   it('a run started by a schedule names the schedule', async () => {

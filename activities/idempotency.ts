@@ -4,6 +4,7 @@
 // after a worker crash. The window starts at the step's first attempt (a time the workflow records
 // before scheduling it), widened by a margin for clock skew between the worker and DRS.
 import type { DrsClient, Job } from '@aws-sdk/client-drs';
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobSummary } from '../common/types';
 import { listJobs, summarizeJob } from './drs-reads';
@@ -81,12 +82,18 @@ export async function startStepJobOnce(
   start: () => Promise<{ job?: Job }>,
 ): Promise<JobSummary> {
   const existing = await findStepJob(client, match);
-  if (existing) return summarizeJob(existing);
+  if (existing) {
+    log.info(`${operation}: job ${existing.jobID} was created by an earlier attempt of this step`, {
+      jobId: existing.jobID,
+    });
+    return summarizeJob(existing);
+  }
   const { job } = await drsCall(operation, start);
   if (!job?.jobID)
     throw ApplicationFailure.create({
       message: `${operation}: response has no job`,
       type: 'InternalServerException',
     });
+  log.info(`${operation} created job ${job.jobID}`, { jobId: job.jobID });
   return summarizeJob(job);
 }

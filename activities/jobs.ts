@@ -6,6 +6,7 @@ import {
   type DrsClient,
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
+import { log } from '@temporalio/activity';
 import { stillWaiting } from './polling';
 import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
@@ -188,6 +189,12 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
     });
     if (existing) {
       const job = summarizeJob(existing);
+      log.info(
+        `TerminateRecoveryInstances: job ${job.jobId} was created by an earlier attempt of this step`,
+        {
+          jobId: job.jobId,
+        },
+      );
       return {
         jobId: job.jobId,
         recoveryInstanceIds: job.servers.map((s) => s.recoveryInstanceId ?? '').filter(Boolean),
@@ -200,6 +207,10 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
     const { job } = await drsCall('TerminateRecoveryInstances', () =>
       client.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: ids })),
     );
+    log.info(`TerminateRecoveryInstances created job ${job?.jobID} for ${ids.join(', ')}`, {
+      jobId: job?.jobID,
+      recoveryInstanceIds: ids,
+    });
     return { jobId: job?.jobID, recoveryInstanceIds: ids };
   }
 

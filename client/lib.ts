@@ -43,6 +43,7 @@ import { connect, type ConnectionSettings } from './connection';
 import { BadInputError, CliError, OperationFailedError, RejectedError, UnreachableError } from './errors';
 import type { Operation } from './operations';
 import { reportForFailedRun, type OperationReport } from './reports/report';
+import { localStarter } from './run-summaries';
 import { ScheduleManager } from './schedules';
 
 /** The `progress` query's answer, told apart by `operation`. */
@@ -157,13 +158,14 @@ export class DrsOperationsClient {
 
   /**
    * Starts `operation` with an already validated input. The id defaults to the operation's
-   * deterministic id; while a run with that id is open Temporal attaches the request to it
-   * (USE_EXISTING), once it has closed the id starts a fresh run (ALLOW_DUPLICATE).
+   * deterministic id; while a run with that id is open Temporal attaches the request to it (USE_EXISTING), once it has
+   * closed the id starts a fresh run (ALLOW_DUPLICATE). `startedBy` is named in the run's UI
+   * details (default: drsctl, the OS user and host).
    */
   async start(
     operation: Operation,
     input: Record<string, unknown>,
-    opts: { workflowId?: string } = {},
+    opts: { workflowId?: string; startedBy?: string } = {},
   ): Promise<StartedRun> {
     const workflowId = opts.workflowId ?? operation.workflowId(input);
     return guarded(`starting ${operation.workflowType} ${workflowId}`, async () => {
@@ -172,6 +174,7 @@ export class DrsOperationsClient {
         workflowId,
         taskQueue: this.settings.taskQueue,
         args: [input],
+        ...operation.summarize(input, opts.startedBy ?? localStarter()),
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         memo: { [START_REQUEST_MEMO]: startRequest },

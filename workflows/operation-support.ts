@@ -7,15 +7,15 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
+  log,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
-import type { DrsActivities } from '../activities';
 import { INVALID_INPUT } from '../common/failures';
 import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
 import type { AbortRequest, DrsTarget, Outcome } from '../common/types';
+import { summarizedActivities } from './activity-summaries';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
 import { closedRejection } from './operator-messages';
 
@@ -25,11 +25,11 @@ export const DRS_CALL_OPTIONS = {
   scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } satisfies ActivityOptions;
-export const drsActivities = proxyActivities<DrsActivities>(DRS_CALL_OPTIONS);
+export const drsActivities = summarizedActivities(DRS_CALL_OPTIONS);
 
 /** Retry-as-poll calls: their schedule-to-close is what is left of the caller's deadline. */
 export const pollingActivities = (remainingMs: number) =>
-  proxyActivities<DrsActivities>({
+  summarizedActivities({
     startToCloseTimeout: '1 minute',
     scheduleToCloseTimeout: remainingMs,
     retry: JOB_POLL_RETRY,
@@ -67,6 +67,7 @@ export class PhaseClock<P extends string> {
     this.durations[this.phase] = (this.durations[this.phase] ?? 0) + seconds(now - this.startedMs);
     this.phase = phase;
     this.startedMs = now;
+    log.info(`phase ${phase}`, { phase });
     if (upsert) upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
   }
 }
@@ -127,6 +128,7 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report ex
 }
 
 export function markOutcome(outcome: Outcome): void {
+  log.info(`outcome ${outcome}`, { outcome });
   upsertSearchAttributes([
     { key: DrsPhase, value: 'done' },
     { key: DrsOutcome, value: outcome },

@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { DescribeJobsCommand, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DrsClientFactory } from '../../activities/drs-client';
 import { CLOCK_SKEW_MS, jobMatchesStep, stepTags } from '../../activities/idempotency';
@@ -10,6 +11,11 @@ import { createJobActivities } from '../../activities/jobs';
 import type { JobSummary } from '../../common/types';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
+
+/** An activity environment whose activity logger writes into `lines`. */
+function activityEnvironment(lines: LogEntry[]): MockActivityEnvironment {
+  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('INFO', (e) => lines.push(e)) });
+}
 const A = 's-aaaaaaaaaaaaaaaaa';
 const B = 's-bbbbbbbbbbbbbbbbb';
 
@@ -71,7 +77,8 @@ describe('idempotency lookup', () => {
     mock.on(DescribeJobsCommand).resolves({ items: [launchJob()] });
     try {
       const { startDrillJob } = createJobActivities(clients);
-      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+      const logged: LogEntry[] = [];
+      const job: JobSummary = await activityEnvironment(logged).run(startDrillJob, {
         region: 'us-east-1',
         sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
         workflowId: 'wf-1',
@@ -82,6 +89,17 @@ describe('idempotency lookup', () => {
       });
       assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
       assert.equal(mock.commandCalls(StartRecoveryCommand).length, 0, 'no second StartRecovery');
+      assert.deepEqual(
+        logged.map((e) => [e.level, e.message, e.meta?.jobId]),
+        [
+          [
+            'INFO',
+            'StartRecovery: job drsjob-aaaaaaaaaaaaaaaaa was created by an earlier attempt of this step',
+            'drsjob-aaaaaaaaaaaaaaaaa',
+          ],
+        ],
+        'the activity logger says the job was found, not created',
+      );
       const [lookup] = mock.commandCalls(DescribeJobsCommand);
       assert.equal(lookup.args[0].input.filters?.fromDate, new Date(T0 - CLOCK_SKEW_MS).toISOString());
     } finally {
@@ -97,7 +115,8 @@ describe('idempotency lookup', () => {
     mock.on(StartRecoveryCommand).resolves({ job: launchJob({ jobID: 'drsjob-bbbbbbbbbbbbbbbbb' }) });
     try {
       const { startDrillJob } = createJobActivities(clients);
-      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+      const logged: LogEntry[] = [];
+      const job: JobSummary = await activityEnvironment(logged).run(startDrillJob, {
         region: 'us-east-1',
         sourceServers: [
           { sourceServerId: A, recoverySnapshotId: 'pit-aaaaaaaaaaaaaaaaa' },
@@ -110,6 +129,10 @@ describe('idempotency lookup', () => {
         previousJobIds: [],
       });
       assert.equal(job.jobId, 'drsjob-bbbbbbbbbbbbbbbbb');
+      assert.deepEqual(
+        logged.map((e) => e.message),
+        ['StartRecovery created job drsjob-bbbbbbbbbbbbbbbbb'],
+      );
       const [call] = mock.commandCalls(StartRecoveryCommand);
       assert.deepEqual(call.args[0].input, {
         isDrill: true,

@@ -74,6 +74,7 @@ export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] =
   { field: 'ec2InstanceId', title: 'EC2 instance' },
   { field: 'pointInTime', title: 'Point in time' },
   { field: 'timeToLaunchSeconds', title: 'Time to launch (RTO)', unit: 's' },
+  { field: 'steps', title: 'Steps (DRS job log)' },
   { field: 'dataAgeSeconds', title: 'Data age (RPO)', unit: 's' },
   { field: 'healthy', title: 'Healthy' },
   { field: 'terminated', title: 'Cleaned up' },
@@ -83,7 +84,15 @@ export function formatValue(value: unknown, unit = ''): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number') return `${Math.round(value * 10) / 10}${unit}`;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'object') return formatSteps(value as Record<string, { seconds?: number }>);
   return String(value);
+}
+
+/** A server's steps from the job log: "snapshot 37s, conversion 120s, launch 52s". */
+function formatSteps(steps: Record<string, { seconds?: number }>): string {
+  return Object.entries(steps)
+    .map(([step, t]) => (t.seconds === undefined ? `${step} …` : `${step} ${t.seconds}s`))
+    .join(', ');
 }
 
 /** Who approved (every gate: a plan may have several) and who aborted, one line each, for text reports. */

@@ -35,7 +35,7 @@ interface Stack {
 }
 
 /** The worker as production runs it (dist/worker/main.js), with its CPU and peak RSS read from /proc. */
-class MeasuredWorker {
+export class MeasuredWorker {
   private readonly child: ChildProcess;
   private output = '';
 
@@ -48,8 +48,12 @@ class MeasuredWorker {
   }
 
   /** Starts a worker and resolves once it logged that it is polling. */
-  static async start(stack: Stack): Promise<MeasuredWorker> {
+  static async start(
+    stack: Pick<Stack, 'temporalAddress' | 'taskQueue' | 'emulator'>,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<MeasuredWorker> {
     const worker = new MeasuredWorker({
+      ...env,
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: stack.temporalAddress,
       TEMPORAL_TASK_QUEUE: stack.taskQueue,

@@ -78,6 +78,20 @@ describe('drsctl reports', () => {
     assert.match(md, /\| s-bbbbbbbbbbbbbbbbb \| FAILED \| FAILED \|/);
   });
 
+  it("Markdown: each server's steps from the DRS job log", () => {
+    const step = (seconds?: number) => ({
+      startedAt: '2026-11-25T10:00:00.000Z',
+      ...(seconds === undefined ? {} : { seconds }),
+    });
+    const withSteps: OperationReport = {
+      ...report,
+      servers: [
+        { ...report.servers[0], steps: { snapshot: step(37), conversion: step(120), launch: step() } },
+      ],
+    };
+    assert.match(markdownReport(withSteps), /\| snapshot 37s, conversion 120s, launch … \|/);
+  });
+
   it('a plan report: servers grouped by wave, a server its wave never launched counts as failed', () => {
     const plan: OperationReport = {
       operation: 'plan',

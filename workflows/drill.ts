@@ -12,17 +12,16 @@ import {
   CancelledFailure,
   condition,
   isCancellation,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DrsActivities } from '../activities';
 import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
 import type { DrillInstance, DrillReport } from '../common/types';
+import { sizedActivities } from './activity-timeouts';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, runJob, type JobRun } from './launch';
@@ -231,7 +230,7 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
   if (!launchJob) return;
   record.enterPhase('cleaning-up');
   const deadline = Date.now() + plan.cleanupTimeoutSeconds * 1000;
-  const calls = proxyActivities<DrsActivities>({
+  const calls = sizedActivities({
     ...DRS_CALL_OPTIONS,
     scheduleToCloseTimeout: plan.cleanupTimeoutSeconds * 1000,
   });

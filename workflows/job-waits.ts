@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { DrsActivities } from '../activities';
+import { HEARTBEAT_TIMEOUT } from './activity-timeouts';
 import { jobFingerprint } from '../common/job-state';
 import type { DrsTarget, JobSummary } from '../common/types';
 
@@ -66,6 +67,7 @@ export async function followJob(
     const job = await untilDeadline(`job ${jobId} did not complete in time`, deadlineMs, (remainingMs) => {
       const { pollJob } = proxyActivities<DrsActivities>({
         startToCloseTimeout: '1 minute',
+        heartbeatTimeout: HEARTBEAT_TIMEOUT,
         scheduleToCloseTimeout: remainingMs,
         retry: JOB_POLL_RETRY,
       });

@@ -59,6 +59,8 @@ export async function runResumeBench(runsPerScenario: number): Promise<ResumeFig
       );
       figures.push({ label: scenario.label, runs });
       console.log(`resume: ${scenario.label}: ${runs.map((r) => r.seconds.toFixed(1)).join(', ')} s`);
+      for (const run of runs.filter((r) => r.report.outcome !== 'SUCCEEDED'))
+        console.log(`  ${run.report.outcome}: ${run.report.summary}`);
     }
   } finally {
     await connection.close();

@@ -4,7 +4,7 @@
 // side with the same faults, each on its own task queue with two worker processes (as a deployment
 // with two replicas): one undisturbed (the baseline), one whose worker running the call is killed
 // and replaced at once. With one worker the replacement's start would be measured too: bundling
-// the workflow code takes 8–17 s on a loaded 2-core machine (docs/benchmarks.md).
+// the workflow code takes 8–50 s on a loaded 2-core machine (docs/benchmarks.md).
 import { strict as assert } from 'node:assert';
 import { DrsClient } from '@aws-sdk/client-drs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';

@@ -62,6 +62,8 @@ export function jobMatchesStep(job: Job, match: StepJobMatch): boolean {
   return true;
 }
 
+const isConflict = (err: unknown) => err instanceof ApplicationFailure && err.type === 'ConflictException';
+
 /** The job this step already created, if any (the newest when several match). */
 export async function findStepJob(client: DrsClient, match: StepJobMatch): Promise<Job | undefined> {
   const fromDate = new Date(match.notBeforeMs - CLOCK_SKEW_MS).toISOString();
@@ -88,7 +90,14 @@ export async function startStepJobOnce(
     });
     return summarizeJob(existing);
   }
-  const { job } = await drsCall(operation, start);
+  const { job } = await drsCall(operation, start).catch(async (err: unknown) => {
+    // An attempt of this step that overlaps this one (its worker was taken for dead after a missed
+    // heartbeat, but was not) created the job since the lookup, and DRS refuses a second job for
+    // its servers: that job is the step's.
+    const created = isConflict(err) ? await findStepJob(client, match) : undefined;
+    if (created) return { job: created };
+    throw err;
+  });
   if (!job?.jobID)
     throw ApplicationFailure.create({
       message: `${operation}: response has no job`,

@@ -3,6 +3,7 @@
 import type { CapacityLimits } from '../common/capacity';
 import { createCapacityActivities } from './capacity';
 import type { DrsClientFactory } from './drs-client';
+import { withHeartbeats } from './heartbeats';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
 import { createJobActivities } from './jobs';
 import { JobWatcher } from './job-watch';
@@ -25,8 +26,9 @@ export interface ActivityDeps {
   jobPoll?: JobPollPolicy;
 }
 
+/** Every activity, heartbeating while it runs (activities/heartbeats.ts). */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withHeartbeats({
     ...createReplicationActivities(deps.drsClients),
     ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll)),
     ...createHealthCheckActivities(deps.healthProber ?? networkProber),
@@ -37,7 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps.drsClients),
     ...createSnapshotActivities(deps.drsClients),
     ...createCapacityActivities(deps.capacityLimits),
-  };
+  });
 }
 
 /** The activity functions' types, for `proxyActivities<DrsActivities>()` in workflow code. */

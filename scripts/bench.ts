@@ -1,4 +1,4 @@
-// `npm run bench`: two sets of figures, each next to a baseline measured in the same run.
+// `npm run bench`: three sets of figures, each next to a baseline measured in the same run.
 //  - emulator: request rate and latency of the DRS emulator driven by the real SDK client on
 //    127.0.0.1, next to a bare fastify server answering every call with the same bytes, so the ratio
 //    shows what the emulator itself costs;
@@ -7,6 +7,8 @@
 //  - waits: how soon drills notice a finished DRS job and how many polls they make, with three
 //    waits side by side (a fixed 3-s poller, the old backoff, the adaptive default;
 //    scripts/bench/job-waits.ts).
+//  - resume: what killing a worker (SIGKILL) mid-call or between calls costs a drill, next to
+//    undisturbed drills with the same slow DRS (scripts/bench/resume.ts).
 // Everything runs on loopback and stops by itself.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import Fastify from 'fastify';
@@ -20,18 +22,20 @@ import {
 } from '@aws-sdk/client-drs';
 import { emulatorClientConfig, startEmulator } from '../emulator';
 import { printJobWaitFigures, runJobWaitBench } from './bench/job-waits';
+import { printResumeFigures, runResumeBench } from './bench/resume';
 import { printScaleFigures, runScaleBench } from './bench/scale';
 
 interface Options {
   requests: number;
   concurrency: number;
   servers: number;
-  only?: 'emulator' | 'scale' | 'waits';
+  only?: 'emulator' | 'scale' | 'waits' | 'resume';
   waitLevels: number[];
   waitTimeScale: number;
   drills: number;
   plans: number[];
   waves: number;
+  resumeRuns: number;
 }
 
 type Call = { operation: string; send: (drs: DrsClient) => Promise<unknown> };
@@ -112,7 +116,9 @@ function sizes(value: string): number[] {
 async function main(): Promise<void> {
   const options = new Command('bench')
     .description('Emulator throughput and estate-scale figures on 127.0.0.1 (docs/benchmarks.md)')
-    .addOption(new Option('--only <set>', 'run one set of figures').choices(['emulator', 'scale', 'waits']))
+    .addOption(
+      new Option('--only <set>', 'run one set of figures').choices(['emulator', 'scale', 'waits', 'resume']),
+    )
     .option('--requests <n>', 'emulator: requests per measured run', positiveInt, 4000)
     .option('--concurrency <n>', 'emulator: requests in flight', positiveInt, 16)
     .option(
@@ -126,6 +132,7 @@ async function main(): Promise<void> {
     .option('--waves <n>', 'scale: waves per plan', positiveInt, 4)
     .option('--wait-levels <counts>', 'waits: concurrent drills per level, comma-separated', sizes, [5, 50])
     .option('--wait-time-scale <factor>', 'waits: emulator time scale of realistic job steps', Number, 0.1)
+    .option('--resume-runs <n>', 'resume: runs per scenario (side by side)', positiveInt, 2)
     .parse()
     .opts<Options>();
 
@@ -140,6 +147,7 @@ async function main(): Promise<void> {
       await runJobWaitBench({ levels: options.waitLevels, timeScale: options.waitTimeScale }),
       options.waitTimeScale,
     );
+  if (wanted('resume')) printResumeFigures(await runResumeBench(options.resumeRuns));
 }
 
 async function emulatorBench(options: Options): Promise<void> {

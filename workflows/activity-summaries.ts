@@ -3,8 +3,9 @@
 // drsjob-…"). One table, one entry per activity (the compiler asks for a new activity's line), so
 // call sites stay `calls.startDrillJob(input)`. The summary is user metadata on the command, not part
 // of its identity: histories recorded without summaries replay unchanged. Deterministic workflow code.
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { DrsActivities } from '../activities';
+import { attemptTimeouts, type AttemptOptions } from './activity-timeouts';
 import type { HealthCheck } from '../common/inputs';
 
 type Summaries = { [K in keyof DrsActivities]: (input: Parameters<DrsActivities[K]>[0]) => string };
@@ -64,14 +65,18 @@ const SUMMARIES: Summaries = {
 type AnyCall = (input: unknown) => Promise<unknown>;
 
 /** `proxyActivities` with `options`, each call summarised from its input. */
-export function summarizedActivities(options: ActivityOptions): DrsActivities {
+export function summarizedActivities(options: AttemptOptions): DrsActivities {
   return new Proxy({} as DrsActivities, {
     get: (_, name) => {
       // not an activity (e.g. `then` when a caller awaits the proxy)
       if (typeof name !== 'string' || !Object.hasOwn(SUMMARIES, name)) return undefined;
       const summarize = SUMMARIES[name as keyof DrsActivities] as (input: unknown) => string;
       return (input: unknown) =>
-        proxyActivities<Record<string, AnyCall>>({ ...options, summary: summarize(input) })[name](input);
+        proxyActivities<Record<string, AnyCall>>({
+          ...options,
+          ...attemptTimeouts(name as keyof DrsActivities),
+          summary: summarize(input),
+        })[name](input);
     },
   });
 }

@@ -52,7 +52,6 @@ const MAX_HISTORY_EVENTS = 5000;
 const REQUEST_REFRESH_MS = 10 * 60 * 1000;
 
 const queueCalls = summarizedActivities({
-  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -65,7 +65,6 @@ export async function followJob(
   for (;;) {
     const job = await untilDeadline(`job ${jobId} did not complete in time`, deadlineMs, (remainingMs) => {
       const { pollJob } = summarizedActivities({
-        startToCloseTimeout: '1 minute',
         scheduleToCloseTimeout: remainingMs,
         retry: JOB_POLL_RETRY,
       });

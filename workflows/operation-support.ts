@@ -9,31 +9,29 @@ import {
   isCancellation,
   log,
   upsertSearchAttributes,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import { INVALID_INPUT } from '../common/failures';
 import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
 import type { AbortRequest, DrsTarget, Outcome } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
+import type { AttemptOptions } from './activity-timeouts';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
 import { closedRejection } from './operator-messages';
 
-/** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */
+/**
+ * DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). Each
+ * attempt's start-to-close and heartbeat timeouts are the activity's own (workflows/activity-timeouts.ts).
+ */
 export const DRS_CALL_OPTIONS = {
-  startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} satisfies ActivityOptions;
+} satisfies AttemptOptions;
 export const drsActivities = summarizedActivities(DRS_CALL_OPTIONS);
 
 /** Retry-as-poll calls: their schedule-to-close is what is left of the caller's deadline. */
 export const pollingActivities = (remainingMs: number) =>
-  summarizedActivities({
-    startToCloseTimeout: '1 minute',
-    scheduleToCloseTimeout: remainingMs,
-    retry: JOB_POLL_RETRY,
-  });
+  summarizedActivities({ scheduleToCloseTimeout: remainingMs, retry: JOB_POLL_RETRY });
 
 /** Parses the input; bad input fails the run non-retryably (a plain Error would retry the task forever). */
 export function validated<T>(parse: (raw: unknown) => T, input: unknown): T {

@@ -1,7 +1,7 @@
 // The lookup that makes StartRecovery / TerminateRecoveryInstances exactly-once: which existing job
 // counts as "this step already started it".
 import { strict as assert } from 'node:assert';
-import { DescribeJobsCommand, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
+import { ConflictException, DescribeJobsCommand, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -142,6 +142,63 @@ describe('idempotency lookup', () => {
         ],
         tags: stepTags('wf-1', 'launch'),
       });
+    } finally {
+      mock.restore();
+      clients.destroy();
+    }
+  });
+
+  it('startDrillJob returns the job an overlapping attempt created when DRS refuses a second one (Conflict)', async () => {
+    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const mock = mockClient(clients.drsClient('us-east-1'));
+    // the first lookup sees nothing; the other attempt's job exists by the time DRS refuses ours
+    mock
+      .on(DescribeJobsCommand)
+      .resolvesOnce({ items: [] })
+      .resolves({ items: [launchJob()] });
+    mock
+      .on(StartRecoveryCommand)
+      .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
+    try {
+      const { startDrillJob } = createJobActivities(clients);
+      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+        region: 'us-east-1',
+        sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
+        workflowId: 'wf-1',
+        step: 'launch',
+        tagJobs: true,
+        notBeforeMs: T0,
+        previousJobIds: [],
+      });
+      assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
+      assert.equal(mock.commandCalls(StartRecoveryCommand).length, 1);
+    } finally {
+      mock.restore();
+      clients.destroy();
+    }
+  });
+
+  it('startDrillJob still fails on a Conflict when no job of the step exists', async () => {
+    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const mock = mockClient(clients.drsClient('us-east-1'));
+    mock.on(DescribeJobsCommand).resolves({ items: [] });
+    mock
+      .on(StartRecoveryCommand)
+      .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
+    try {
+      const { startDrillJob } = createJobActivities(clients);
+      await assert.rejects(
+        new MockActivityEnvironment().run(startDrillJob, {
+          region: 'us-east-1',
+          sourceServers: [{ sourceServerId: A }],
+          workflowId: 'wf-1',
+          step: 'launch',
+          tagJobs: true,
+          notBeforeMs: T0,
+          previousJobIds: [],
+        }),
+        (err: Error & { type?: string }) => err.type === 'ConflictException',
+      );
     } finally {
       mock.restore();
       clients.destroy();

@@ -19,7 +19,7 @@ const AWS_SECRET = 'aws-secret-never-logged';
 
 describe('worker process: graceful shutdown, restart and metrics', function () {
   // a task the dev server (1.29.1) hands to the stopping worker's last poll is lost until its
-  // 1-minute start-to-close timeout: room for that once or twice (docs/deployment.md)
+  // 5 s heartbeat timeout (docs/deployment.md); room for slow worker starts on a busy machine
   this.timeout(240_000);
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;

@@ -5,12 +5,15 @@
 //  - phase-aware: while the job log shows every server still PENDING, snapshotting or converting
 //    (most of a launch job's time) the wait asks rarely; once a server reached its launch step
 //    (the last), or for a job with no such steps (a terminate job), it asks every tick;
+//  - predicted: once near the end, the wait stays quiet until 80% of the shortest last step seen in
+//    this account's recent jobs (the launch step of a launch job, a terminate job as a whole, both
+//    from DRS's own record), then asks every tick;
 //  - aligned: the next poll is set for the next multiple of the interval on the clock, so waits
 //    started at different times land in the same tick and share its call.
 // The delay travels back to Temporal as the retry-as-poll failure's nextRetryDelay (polling.ts).
 import { Context } from '@temporalio/activity';
 import type { DrsClient, Job } from '@aws-sdk/client-drs';
-import { nearTheEnd, type JobTimeline } from '../common/job-log';
+import { endTimeline, lastLaunchStart, nearTheEnd, type JobTimeline } from '../common/job-log';
 import { ADAPTIVE_POLL, type JobPollPolicy } from '../common/job-poll';
 import { listJobs } from './drs-reads';
 
@@ -23,6 +26,10 @@ const BATCH_WINDOW_MS = 50;
 const RECENT_MS = 60_000;
 /** DescribeJobs takes at most this many ids in its jobIDs filter. */
 const MAX_IDS_PER_CALL = 1000;
+/** Recent jobs whose last step's duration predicts the next ones', per client and kind. */
+const SAMPLES = 20;
+/** The quiet part of a step: this share of the shortest one seen. */
+const QUIET_SHARE = 0.8;
 /** Jobs remembered between polls; far more than DRS lets run at once. */
 const MAX_WATCHED = 5000;
 /** A poll is never set closer than this (a tick that is about to pass is skipped). */
@@ -56,6 +63,8 @@ const attemptStarts = new WeakMap<Context, number>();
 export class JobWatcher {
   private readonly batches = new Map<DrsClient, Map<string, Waiter[]>>();
   private readonly watched = new Map<string, WatchState>();
+  /** Per client: durations (ms) of the last step of recent launch jobs and of recent other jobs. */
+  private readonly lastSteps = new Map<DrsClient, { launch: number[]; other: number[] }>();
   /** Per client, when each job was last asked about (local clock). */
   private readonly asked = new Map<DrsClient, Map<string, number>>();
 
@@ -137,18 +146,59 @@ export class JobWatcher {
     return this.watched.get(jobId)?.timeline;
   }
 
+  /**
+   * The timeline of a job that just completed: the one already read when every server had
+   * launched (the log adds nothing but the end, which the job carries), else undefined (read it).
+   * Either way the job's last step is learned for the predictions.
+   */
+  endedSteps(job: Job): JobTimeline | undefined {
+    const known = this.watched.get(job.jobID ?? '')?.timeline;
+    const allLaunched = (job.participatingServers ?? []).every((p) => p.launchStatus === 'LAUNCHED');
+    return known && allLaunched && lastLaunchStart(known) !== undefined
+      ? endTimeline(known, job.endDateTime)
+      : undefined;
+  }
+
+  /** Learns how long the job's last step took, from DRS's record. */
+  learn(client: DrsClient, job: Job, timeline: JobTimeline | undefined): void {
+    let samples = this.lastSteps.get(client);
+    if (!samples) this.lastSteps.set(client, (samples = { launch: [], other: [] }));
+    const created = Date.parse(job.creationDateTime ?? '');
+    const ended = Date.parse(job.endDateTime ?? '');
+    if (job.type === 'LAUNCH') {
+      const start = timeline && lastLaunchStart(timeline);
+      const end = timeline?.endedAfter;
+      if (start !== undefined && end !== undefined) push(samples.launch, (end - start) * 1000);
+    } else if (Number.isFinite(created) && Number.isFinite(ended)) {
+      push(samples.other, ended - created);
+    }
+  }
+
   /** Milliseconds until the next poll of a job that is not done. */
-  nextPollDelayMs(job: Job): number {
+  nextPollDelayMs(client: DrsClient, job: Job): number {
     const { policy } = this;
     if (policy.kind === 'fixed') return policy.intervalMs;
     if (policy.kind === 'backoff') {
       return Math.min(5000 * 1.5 ** (Context.current().info.attempt - 1), 60_000);
     }
-    const near = job.type !== 'LAUNCH' || this.watched.get(job.jobID ?? '')?.nearTheEnd === true;
-    const interval = near ? policy.nearMs : this.farMs();
-    let delay = interval - (serverNow() % interval);
-    if (delay < MIN_DELAY_MS) delay += interval;
-    return delay;
+    const now = serverNow();
+    const state = this.watched.get(job.jobID ?? '');
+    const near = job.type !== 'LAUNCH' || state?.nearTheEnd === true;
+    if (!near) return aligned(now, this.farMs());
+    const quietMs = this.quietUntil(client, job, state?.timeline) - now;
+    if (quietMs > policy.nearMs) return Math.min(quietMs, this.farMs());
+    return aligned(now, policy.nearMs);
+  }
+
+  /** Until when (server clock) the job's last step is unlikely to end: 0 when nothing predicts it. */
+  private quietUntil(client: DrsClient, job: Job, timeline: JobTimeline | undefined): number {
+    const samples = this.lastSteps.get(client);
+    const created = Date.parse(job.creationDateTime ?? '');
+    if (!samples || !Number.isFinite(created)) return 0;
+    const start = job.type === 'LAUNCH' ? timeline && lastLaunchStart(timeline) : 0;
+    const seen = job.type === 'LAUNCH' ? samples.launch : samples.other;
+    if (start === undefined || seen.length === 0) return 0;
+    return created + start * 1000 + QUIET_SHARE * Math.min(...seen);
   }
 
   /**
@@ -162,4 +212,16 @@ export class JobWatcher {
     const ms = Math.min(this.policy.farMaxMs, Math.max(this.policy.farMs, waitedMs / 10));
     return Math.round(ms / this.policy.farMs) * this.policy.farMs;
   }
+}
+
+/** Milliseconds to the next multiple of `interval` (never closer than MIN_DELAY_MS). */
+function aligned(now: number, interval: number): number {
+  const delay = interval - (now % interval);
+  return delay < MIN_DELAY_MS ? delay + interval : delay;
+}
+
+function push(samples: number[], ms: number): void {
+  if (!(ms > 0)) return;
+  samples.push(ms);
+  if (samples.length > SAMPLES) samples.shift();
 }

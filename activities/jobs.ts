@@ -129,15 +129,22 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
     const client = clients.drsClient(input.region, input.accountId);
     const job = await watcher.describe(client, input.jobId);
     if (job.status === 'COMPLETED') {
+      // a launch job's steps are read once more unless the log can add nothing; other jobs have none
+      const timeline =
+        watcher.endedSteps(job) ?? (job.type === 'LAUNCH' ? await readJobTimeline(client, job) : undefined);
+      watcher.learn(client, job, timeline);
       watcher.noteSteps(input.jobId, undefined);
-      return summarizeJob(job, await readJobTimeline(client, job));
+      return summarizeJob(job, timeline);
     }
     if (watcher.wantsSteps(job)) watcher.noteSteps(input.jobId, await readJobTimeline(client, job));
     const summary = summarizeJob(job, watcher.knownSteps(input.jobId));
     if (jobFingerprint(summary) !== input.seen) return summary;
     const stepsOld = now - (input.seenAtMs ?? 0) >= STEP_REPORT_INTERVAL_MS;
     if (stepsOld && summary.timeline && stepsFingerprint(summary) !== input.seenSteps) return summary;
-    throw stillWaiting(`job ${summary.jobId} is still ${summary.status}`, watcher.nextPollDelayMs(job));
+    throw stillWaiting(
+      `job ${summary.jobId} is still ${summary.status}`,
+      watcher.nextPollDelayMs(client, job),
+    );
   }
 
   /**

@@ -97,26 +97,44 @@ export function jobTimeline(
     }
     if (FINAL_EVENTS.has(item.event ?? '')) server.step = 'ended';
   }
-  timeline.endedAfter ??= offset(createdMs, endDateTime);
-  for (const server of servers.values()) {
-    if (timeline.endedAfter === undefined) continue;
-    if (server.launch && server.launch[1] === undefined)
-      server.launch = [server.launch[0], timeline.endedAfter];
-    server.step = 'ended';
-  }
   timeline.servers = [...servers.values()];
-  return timeline;
+  return endTimeline(timeline, endDateTime);
 }
 
 /**
- * True once the end of the job is near: a server is in its launch step (the last one) or done.
- * Until then (PENDING, snapshot, conversion: most of a launch job's time) a wait can ask rarely.
+ * The timeline once the job ended (`endDateTime`, unless the log had JOB_END): every server's step
+ * is over, and a launch with no LAUNCH_FAILED line ends with the job.
+ */
+export function endTimeline(timeline: JobTimeline, endDateTime?: string): JobTimeline {
+  const endedAfter = timeline.endedAfter ?? offset(Date.parse(timeline.createdAt), endDateTime);
+  if (endedAfter === undefined) return timeline;
+  return {
+    ...timeline,
+    endedAfter,
+    servers: timeline.servers.map((s) => ({
+      ...s,
+      step: 'ended',
+      ...(s.launch ? { launch: [s.launch[0], s.launch[1] ?? endedAfter] as StepSpan } : {}),
+    })),
+  };
+}
+
+/**
+ * True once the end of the job is near: every server reached its launch step (the last) or is
+ * done; the job ends with its slowest server. Until then (PENDING, snapshot, conversion: most of a
+ * launch job's time) a wait can ask rarely.
  */
 export function nearTheEnd(timeline: JobTimeline): boolean {
   return (
     timeline.endedAfter !== undefined ||
-    timeline.servers.some((s) => s.step === 'launch' || s.step === 'ended')
+    (timeline.servers.length > 0 && timeline.servers.every((s) => s.step === 'launch' || s.step === 'ended'))
   );
+}
+
+/** Seconds after creation when the job's last server started its launch step. */
+export function lastLaunchStart(timeline: JobTimeline): number | undefined {
+  const starts = timeline.servers.map((s) => s.launch?.[0]);
+  return starts.every((t) => t !== undefined) ? Math.max(...(starts as number[])) : undefined;
 }
 
 /** Whole seconds a span took, when it ended. */
@@ -151,6 +169,18 @@ export interface JobTimes {
   endedAt?: string;
   /** Creation to end. */
   seconds?: number;
+}
+
+/** A job's times from its timeline, or (a job whose log was not read) from its own timestamps. */
+export function jobTimesOf(job: {
+  jobId: string;
+  creationDateTime?: string;
+  endDateTime?: string;
+  timeline?: JobTimeline;
+}): JobTimes | undefined {
+  if (job.timeline) return jobTimes(job.jobId, job.timeline);
+  if (!job.creationDateTime) return undefined;
+  return jobTimes(job.jobId, endTimeline({ createdAt: job.creationDateTime, servers: [] }, job.endDateTime));
 }
 
 export function jobTimes(jobId: string, timeline: JobTimeline): JobTimes {

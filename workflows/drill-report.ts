@@ -13,7 +13,7 @@ import type {
   Outcome,
 } from '../common/types';
 import type { DrillPlan } from '../common/inputs';
-import { jobTimes, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
+import { jobTimes, jobTimesOf, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
 import type { SourceServerHealth } from '../common/drill-rules';
 import { CapacityWaiter } from './capacity';
 import { capacityPhases, resolveInstances, runJob, type JobRun, type JobSpec } from './launch';
@@ -101,8 +101,7 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
 
   /** Records the terminate job's own times once it ended. */
   noteTerminateJob(job: JobSummary): void {
-    if (job.status === 'COMPLETED' && job.timeline)
-      this.jobTimes.terminate = jobTimes(job.jobId, job.timeline);
+    if (job.status === 'COMPLETED') this.jobTimes.terminate = jobTimesOf(job);
   }
 
   noteInstances(instances: DrillInstance[]): void {

@@ -1,6 +1,6 @@
 // A job's timeline from its own log (common/job-log.ts) and the DRS_JOB_POLL setting's forms.
 import assert from 'node:assert/strict';
-import { jobTimeline, jobTimes, nearTheEnd, serverStepTimes } from '../../common/job-log';
+import { jobTimeline, jobTimes, lastLaunchStart, nearTheEnd, serverStepTimes } from '../../common/job-log';
 import { parseJobPollPolicy } from '../../common/job-poll';
 
 const CREATED = '2026-12-01T10:00:00.000Z';
@@ -33,8 +33,16 @@ describe('job timeline from DRS job log', () => {
       { sourceServerId: 's-a', step: 'launch', snapshot: [21, 80], conversion: [80, 400], launch: [400] },
       { sourceServerId: 's-b', step: 'conversion', snapshot: [21.5, 90], conversion: [90] },
     ]);
-    assert.equal(nearTheEnd(t), true, 'a server in its launch step: the end is near');
-    assert.equal(nearTheEnd(jobTimeline(CREATED, ['s-a', 's-b'], running.slice(0, 7))), false);
+    assert.equal(nearTheEnd(t), false, 's-b still converts: the job ends with its slowest server');
+    assert.equal(nearTheEnd(jobTimeline(CREATED, ['s-a'], running)), true, 'every server launching');
+    assert.equal(lastLaunchStart(t), undefined);
+    const bothLaunching = jobTimeline(
+      CREATED,
+      ['s-a', 's-b'],
+      [...running, line(410, 'LAUNCH_START', 's-b')],
+    );
+    assert.equal(lastLaunchStart(bothLaunching), 410);
+    assert.equal(nearTheEnd(bothLaunching), true);
   });
 
   it('ends a launched server at the job end and a failed one at its LAUNCH_FAILED line', () => {

@@ -106,6 +106,26 @@ describe('job waits: DRS record times, phase-aware and batched polls (time-skipp
       );
       const logReads = (await h.executed('DescribeJobLogItems')).length;
       assert.ok(logReads <= before.length + 3, `${logReads} job log reads`);
+
+      // The next drill's launch step is predicted from this one's (DRS's record): quiet for 80% of
+      // the shortest seen, then every tick.
+      const [other] = await h.healthyServers(1);
+      const next = await h.outcome(
+        await h.startDrill({ sourceServerIds: [other], region: REGION, launchTimeoutSeconds: 7200 }),
+      );
+      assert.equal(next.report?.outcome, 'SUCCEEDED', next.report?.summary);
+      const nextStart = Date.parse(next.report.servers[0].steps?.launch?.startedAt ?? '');
+      const nextEnd = Date.parse(next.report.jobTimes?.launch?.endedAt ?? '');
+      const nextPolls = (await pollsOf(h, next.report.launchJobId ?? '')).filter(
+        (e) => Date.parse(e.time) > nextStart,
+      );
+      const firstLaunchPolls = polls.filter((e) => Date.parse(e.time) > launchStart).length;
+      const noticed = nextPolls.find((e) => Date.parse(e.time) >= nextEnd);
+      console.log(
+        `      next drill: ${nextPolls.length} polls in its ${Math.round((nextEnd - nextStart) / 1000)} s launch step (first: ${firstLaunchPolls}), end noticed after ${(Date.parse(noticed?.time ?? '') - nextEnd) / 1000} s`,
+      );
+      assert.ok(nextPolls.length < firstLaunchPolls / 2, 'the predicted quiet part is not polled every tick');
+      assert.ok(noticed && Date.parse(noticed.time) - nextEnd <= 20_000, 'the end still seen soon');
     });
 
     it('polls every job waited on in the process with one DescribeJobs per tick', async () => {
@@ -118,10 +138,11 @@ describe('job waits: DRS record times, phase-aware and batched polls (time-skipp
         reports.map((r) => r?.outcome),
         ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'],
       );
-      const calls = await h.executed('DescribeJobs');
-      const idsPerCall = calls.map(
-        (e) => ((e.request as { filters?: { jobIDs?: string[] } }).filters?.jobIDs ?? []).length,
-      );
+      // the job waits' calls (preflight's listings of every job have no jobIDs filter)
+      const idsPerCall = (await h.executed('DescribeJobs'))
+        .map((e) => (e.request as { filters?: { jobIDs?: string[] } }).filters?.jobIDs?.length ?? 0)
+        .filter((n) => n > 0);
+      const calls = idsPerCall;
       const waits = idsPerCall.reduce((a, b) => a + b, 0);
       console.log(
         `      ${waits} job polls in ${calls.length} DescribeJobs calls (at most ${Math.max(...idsPerCall)} jobs in one)`,

@@ -10,7 +10,7 @@ import {
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
-import { workerConfigSchema } from './config';
+import { workerConfigSchema, workflowCodeEnvSchema } from './config';
 
 const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Temporal connection', temporalEnvSchema],
@@ -19,6 +19,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Other AWS accounts (assumed roles)', awsAccountRolesEnvSchema],
   ['DRS job quotas (shared by every run of the namespace)', drsQuotaEnvSchema],
   ['Worker operations', workerEnvSchema],
+  ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
 ];
 
 export const REFERENCE_BEGIN = '<!-- configuration-reference:begin -->';

@@ -43,7 +43,7 @@ const unsetIfEmpty = z
 
 export const workflowCodeEnvSchema = z.object({
   WORKER_WORKFLOW_BUNDLE: unsetIfEmpty.describe(
-    'path of a workflow bundle built ahead of time (`node dist/worker/workflow-bundle.js`); unset: `dist/workflow-bundle.js` when it is newer than the compiled workflows, otherwise the workflows are bundled from source at start (development; logged as a warning)',
+    'path of a workflow bundle built ahead of time (`npm run bundle`, i.e. `node dist/worker/workflow-code.js`); unset: `dist/workflow-bundle.js` when it is newer than the compiled workflows, otherwise the workflows are bundled from source at start (development; logged as a warning)',
   ),
   TEMPORAL_DEPLOYMENT_NAME: unsetIfEmpty
     .pipe(

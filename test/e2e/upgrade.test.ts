@@ -38,7 +38,9 @@ describe('upgrading the worker while a drill is in flight (Worker Versioning + p
   const deploymentName = `drs-upgrade-${stamp}`;
 
   /** A worker of the test's deployment; resolves with the build id it announced once it polls. */
-  async function startWorker(extra: NodeJS.ProcessEnv): Promise<{ worker: WorkerProcess; buildId: string }> {
+  async function startWorker(
+    extra: NodeJS.ProcessEnv,
+  ): Promise<{ worker: WorkerProcess; buildId: string; codeLine: string }> {
     const worker = new WorkerProcess(
       await workerEnv({
         TEMPORAL_ADDRESS: env.address,
@@ -55,7 +57,7 @@ describe('upgrading the worker while a drill is in flight (Worker Versioning + p
     await worker.waitForLog((l) => l.msg === 'worker polling');
     const versioning = code.versioning as { deploymentName: string; buildId: string };
     assert.equal(versioning.deploymentName, deploymentName);
-    return { worker, buildId: versioning.buildId };
+    return { worker, buildId: versioning.buildId, codeLine: code.msg };
   }
 
   /** What an operator does after deploying a build: make it the current version (once it polls). */
@@ -111,11 +113,12 @@ describe('upgrading the worker while a drill is in flight (Worker Versioning + p
     if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
   });
 
-  let next: { worker: WorkerProcess; buildId: string };
+  let next: { worker: WorkerProcess; buildId: string; codeLine: string };
 
   it('a drill waiting for approval on the released build finishes on the next build without the change, launching once', async () => {
     // the released build: the compiled workflows, bundled at start (no dist/workflow-bundle.js in tests)
     const released = await startWorker({});
+    assert.equal(released.codeLine, 'workflow code: bundled from source at start');
     await makeCurrent(released.buildId);
 
     const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
@@ -137,6 +140,7 @@ describe('upgrading the worker while a drill is in flight (Worker Versioning + p
     }
 
     next = await startWorker({ WORKER_WORKFLOW_BUNDLE: nextBundle });
+    assert.equal(next.codeLine, 'workflow code: prebuilt bundle');
     assert.notEqual(next.buildId, released.buildId, 'different workflow code, different build id');
     await makeCurrent(next.buildId);
     // the released build still runs: the version rules, not its absence, send the drill on

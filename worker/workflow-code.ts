@@ -73,8 +73,12 @@ function defaultBuildId(code: string): string {
 }
 
 /**
- * Worker Versioning on when a deployment name is configured. The default behaviour only covers a
- * workflow type that declares none: every product type declares its own (workflows/index.ts).
+ * Worker Versioning on when a deployment name is configured. Every workflow type is AUTO_UPGRADE
+ * (its next task runs on the current version, so changes go behind patched()): drills, failovers,
+ * failbacks and plans wait for days and the capacity queue never ends, and pinning them would keep
+ * old builds running that long. No type is annotated in its own code: the server refuses a
+ * versioning behaviour from a worker without deployment options, so an annotation would fail
+ * every task of an unversioned worker (docs/deployment.md).
  */
 export function deploymentOptions(
   config: WorkflowCodeConfig,

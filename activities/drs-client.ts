@@ -15,29 +15,18 @@ import { MgnClient } from '@aws-sdk/client-mgn';
 export type DrsCredentials = NonNullable<DrsClientConfig['credentials']>;
 
 export interface DrsClientFactoryOptions {
-  /** DRS endpoint override (DRS_ENDPOINT: the emulator). Unset = real AWS. */
+  /** DRS endpoint override (DRS_ENDPOINT: a VPC interface or FIPS endpoint, or the emulator). */
   endpoint?: string;
   /** Region when a call names none (AWS_REGION). */
   defaultRegion: string;
   /**
    * Credentials per account. `accountId` is undefined for the worker's own account. Return
-   * undefined to use the SDK's default credential chain. This is the seam for assumed-role
-   * credentials per staging account.
+   * undefined to use the SDK's default credential chain, whatever the endpoint. This is the seam
+   * for assumed-role credentials per staging account, and for the emulator's keys.
    */
   credentialsFor?: (accountId: string | undefined) => DrsCredentials | undefined;
   /** SDK attempts per call; keep 1 (see the note at the top) unless you know the call is idempotent. */
   maxAttempts?: number;
-}
-
-/** Account the emulator assumes for credentials that name none (its documented default). */
-export const EMULATOR_DEFAULT_ACCOUNT = '111122223333';
-
-/**
- * Dummy static credentials for the emulator: it accepts any signature and reads the calling
- * account from the access key id, so the id carries the account number.
- */
-export function emulatorCredentials(accountId: string | undefined): DrsCredentials {
-  return { accessKeyId: `AKIA${accountId ?? EMULATOR_DEFAULT_ACCOUNT}`, secretAccessKey: 'emulator' };
 }
 
 export class DrsClientFactory {
@@ -85,9 +74,7 @@ export class DrsClientFactory {
 
   private clientConfig(region: string | undefined, accountId: string | undefined) {
     const { endpoint, credentialsFor, maxAttempts } = this.options;
-    const credentials =
-      credentialsFor?.(accountId) ??
-      (endpoint && !hasAwsCredentialsInEnv() ? emulatorCredentials(accountId) : undefined);
+    const credentials = credentialsFor?.(accountId);
     return {
       region: region ?? this.options.defaultRegion,
       maxAttempts: maxAttempts ?? 1,
@@ -95,8 +82,4 @@ export class DrsClientFactory {
       ...(credentials ? { credentials } : {}),
     };
   }
-}
-
-function hasAwsCredentialsInEnv(): boolean {
-  return Boolean(process.env.AWS_ACCESS_KEY_ID || process.env.AWS_PROFILE);
 }

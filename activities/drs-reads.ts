@@ -8,13 +8,16 @@ import {
   paginateDescribeSourceServers,
   type DrsClient,
   type Job,
+  type JobLog,
   type RecoveryInstance,
   type SourceServer,
 } from '@aws-sdk/client-drs';
+import { jobTimeline, type JobTimeline } from '../common/job-log';
 import type { JobStatus, JobSummary, LaunchStatus } from '../common/types';
 import { drsCall } from './errors';
 
-export function summarizeJob(job: Job): JobSummary {
+/** The plain summary of a job; `timeline` when its log was read. */
+export function summarizeJob(job: Job, timeline?: JobTimeline): JobSummary {
   return {
     jobId: job.jobID ?? '',
     type: job.type,
@@ -28,6 +31,7 @@ export function summarizeJob(job: Job): JobSummary {
       recoveryInstanceId: s.recoveryInstanceID,
     })),
     tags: job.tags ?? {},
+    ...(timeline ? { timeline } : {}),
   };
 }
 
@@ -45,12 +49,6 @@ export function listJobs(
   filters: { jobIDs?: string[]; fromDate?: string },
 ): Promise<Job[]> {
   return allItems('DescribeJobs', () => paginateDescribeJobs({ client }, { filters }));
-}
-
-export async function describeJob(client: DrsClient, jobId: string): Promise<Job> {
-  const [job] = await listJobs(client, { jobIDs: [jobId] });
-  if (!job) throw new Error(`DescribeJobs: job ${jobId} not found`);
-  return job;
 }
 
 export function listSourceServers(client: DrsClient, sourceServerIds: string[]): Promise<SourceServer[]> {
@@ -82,21 +80,34 @@ export function listRecoveryInstances(
   );
 }
 
+/** Every log item of a job, oldest first as DRS pages them. */
+export function jobLogItems(client: DrsClient, jobId: string): Promise<JobLog[]> {
+  return allItems('DescribeJobLogItems', () => paginateDescribeJobLogItems({ client }, { jobID: jobId }));
+}
+
 /** LAUNCH_FAILED / CONVERSION_FAIL / … messages of a job, per source server. */
 export async function jobFailureMessages(client: DrsClient, jobId: string): Promise<Map<string, string[]>> {
-  return drsCall('DescribeJobLogItems', async () => {
-    const byServer = new Map<string, string[]>();
-    for await (const page of paginateDescribeJobLogItems({ client }, { jobID: jobId })) {
-      for (const item of page.items ?? []) {
-        const event = item.event ?? '';
-        if (!/FAIL/.test(event)) continue;
-        const serverId = item.eventData?.sourceServerID ?? '';
-        const text = item.eventData?.rawError ? `${event}: ${item.eventData.rawError}` : event;
-        byServer.set(serverId, [...(byServer.get(serverId) ?? []), text]);
-      }
-    }
-    return byServer;
-  });
+  const byServer = new Map<string, string[]>();
+  for (const item of await jobLogItems(client, jobId)) {
+    const event = item.event ?? '';
+    if (!/FAIL/.test(event)) continue;
+    const serverId = item.eventData?.sourceServerID ?? '';
+    const text = item.eventData?.rawError ? `${event}: ${item.eventData.rawError}` : event;
+    byServer.set(serverId, [...(byServer.get(serverId) ?? []), text]);
+  }
+  return byServer;
+}
+
+/** A job's timeline from DRS's own record (its log and timestamps). */
+export async function readJobTimeline(client: DrsClient, job: Job): Promise<JobTimeline | undefined> {
+  if (!job.creationDateTime) return undefined;
+  const servers = (job.participatingServers ?? []).map((p) => p.sourceServerID ?? '');
+  return jobTimeline(
+    job.creationDateTime,
+    servers,
+    await jobLogItems(client, job.jobID ?? ''),
+    job.endDateTime,
+  );
 }
 
 /** A DRS or MGN source server's replication state, lag and error, as the workflows see them. */

@@ -4,6 +4,7 @@
 // after a worker crash. The window starts at the step's first attempt (a time the workflow records
 // before scheduling it), widened by a margin for clock skew between the worker and DRS.
 import type { DrsClient, Job } from '@aws-sdk/client-drs';
+import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobSummary } from '../common/types';
 import { listJobs, summarizeJob } from './drs-reads';
@@ -61,6 +62,8 @@ export function jobMatchesStep(job: Job, match: StepJobMatch): boolean {
   return true;
 }
 
+const isConflict = (err: unknown) => err instanceof ApplicationFailure && err.type === 'ConflictException';
+
 /** The job this step already created, if any (the newest when several match). */
 export async function findStepJob(client: DrsClient, match: StepJobMatch): Promise<Job | undefined> {
   const fromDate = new Date(match.notBeforeMs - CLOCK_SKEW_MS).toISOString();
@@ -81,12 +84,25 @@ export async function startStepJobOnce(
   start: () => Promise<{ job?: Job }>,
 ): Promise<JobSummary> {
   const existing = await findStepJob(client, match);
-  if (existing) return summarizeJob(existing);
-  const { job } = await drsCall(operation, start);
+  if (existing) {
+    log.info(`${operation}: job ${existing.jobID} was created by an earlier attempt of this step`, {
+      jobId: existing.jobID,
+    });
+    return summarizeJob(existing);
+  }
+  const { job } = await drsCall(operation, start).catch(async (err: unknown) => {
+    // An attempt of this step that overlaps this one (its worker was taken for dead after a missed
+    // heartbeat, but was not) created the job since the lookup, and DRS refuses a second job for
+    // its servers: that job is the step's.
+    const created = isConflict(err) ? await findStepJob(client, match) : undefined;
+    if (created) return { job: created };
+    throw err;
+  });
   if (!job?.jobID)
     throw ApplicationFailure.create({
       message: `${operation}: response has no job`,
       type: 'InternalServerException',
     });
+  log.info(`${operation} created job ${job.jobID}`, { jobId: job.jobID });
   return summarizeJob(job);
 }

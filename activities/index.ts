@@ -3,8 +3,11 @@
 import type { CapacityLimits } from '../common/capacity';
 import { createCapacityActivities } from './capacity';
 import type { DrsClientFactory } from './drs-client';
+import { withHeartbeats } from './heartbeats';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
 import { createJobActivities } from './jobs';
+import { JobWatcher } from './job-watch';
+import type { JobPollPolicy } from '../common/job-poll';
 import { createReplicationActivities } from './replication';
 import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
@@ -19,12 +22,15 @@ export interface ActivityDeps {
   healthProber?: HealthProber;
   /** DRS's job quotas the capacity queue keeps to; default: DRS's published defaults. */
   capacityLimits?: CapacityLimits;
+  /** How job waits pick their next poll (DRS_JOB_POLL); default: adaptive (job-watch.ts). */
+  jobPoll?: JobPollPolicy;
 }
 
+/** Every activity, heartbeating while it runs (activities/heartbeats.ts). */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  return withHeartbeats({
     ...createReplicationActivities(deps.drsClients),
-    ...createJobActivities(deps.drsClients),
+    ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll)),
     ...createHealthCheckActivities(deps.healthProber ?? networkProber),
     ...createReplicationControlActivities(deps.drsClients),
     ...createMgnActivities(deps.drsClients),
@@ -33,7 +39,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps.drsClients),
     ...createSnapshotActivities(deps.drsClients),
     ...createCapacityActivities(deps.capacityLimits),
-  };
+  });
 }
 
 /** The activity functions' types, for `proxyActivities<DrsActivities>()` in workflow code. */

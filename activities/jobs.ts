@@ -6,12 +6,14 @@ import {
   type DrsClient,
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
+import { log } from '@temporalio/activity';
 import { stillWaiting } from './polling';
-import { jobFingerprint } from '../common/job-state';
+import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
-import { describeJob, jobFailureMessages, listRecoveryInstances, summarizeJob } from './drs-reads';
+import { jobFailureMessages, listRecoveryInstances, readJobTimeline, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
+import { JobWatcher, serverNow } from './job-watch';
 import { findStepJob, startStepJobOnce, stepTags } from './idempotency';
 
 export interface StartDrillJobInput extends DrsTarget {
@@ -30,7 +32,16 @@ export interface PollJobInput extends DrsTarget {
   jobId: string;
   /** Fingerprint of the job state the workflow already knows; the poll returns when it changes. */
   seen?: string;
+  /** The servers' steps the workflow knows, and when it learned them (workflow time). */
+  seenSteps?: string;
+  seenAtMs?: number;
 }
+
+/**
+ * A change of step alone (snapshot → conversion → launch) is reported at most this often, so
+ * history grows with the job's real progress, not with every line of its log.
+ */
+export const STEP_REPORT_INTERVAL_MS = 10 * 60 * 1000;
 
 export interface TerminateDrillInstancesInput extends DrsTarget {
   launchJobId: string;
@@ -102,22 +113,31 @@ export async function startRecoveryOnce(
   );
 }
 
-export function createJobActivities(clients: DrsClientFactory) {
+export function createJobActivities(clients: DrsClientFactory, watcher: JobWatcher = new JobWatcher()) {
   /** StartRecovery isDrill=true, exactly once per workflow step. */
   async function startDrillJob(input: StartDrillJobInput): Promise<JobSummary> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, true);
   }
 
   /**
-   * Retry-as-poll on a job: returns when the job is COMPLETED or its state differs from `seen`;
-   * otherwise fails with STILL_WAITING and the retry policy's backoff is the poll interval. A
-   * day-long PENDING job therefore costs a handful of history events, not one per poll.
+   * Retry-as-poll on a job: returns when the job is COMPLETED (with its timeline from the job log)
+   * or its state differs from `seen`; otherwise fails with STILL_WAITING and the time of the next
+   * poll (job-watch.ts). A day-long PENDING job therefore costs a handful of history events.
    */
   async function pollJob(input: PollJobInput): Promise<JobSummary> {
+    const now = serverNow(); // also notes when this attempt started, for the next poll's tick
     const client = clients.drsClient(input.region, input.accountId);
-    const job = summarizeJob(await drsCall('DescribeJobs', () => describeJob(client, input.jobId)));
-    if (job.status === 'COMPLETED' || jobFingerprint(job) !== input.seen) return job;
-    throw stillWaiting(`job ${job.jobId} is still ${job.status}`);
+    const job = await watcher.describe(client, input.jobId);
+    if (job.status === 'COMPLETED') {
+      watcher.noteSteps(input.jobId, undefined);
+      return summarizeJob(job, await readJobTimeline(client, job));
+    }
+    if (watcher.wantsSteps(job)) watcher.noteSteps(input.jobId, await readJobTimeline(client, job));
+    const summary = summarizeJob(job, watcher.knownSteps(input.jobId));
+    if (jobFingerprint(summary) !== input.seen) return summary;
+    const stepsOld = now - (input.seenAtMs ?? 0) >= STEP_REPORT_INTERVAL_MS;
+    if (stepsOld && summary.timeline && stepsFingerprint(summary) !== input.seenSteps) return summary;
+    throw stillWaiting(`job ${summary.jobId} is still ${summary.status}`, watcher.nextPollDelayMs(job));
   }
 
   /**
@@ -169,6 +189,12 @@ export function createJobActivities(clients: DrsClientFactory) {
     });
     if (existing) {
       const job = summarizeJob(existing);
+      log.info(
+        `TerminateRecoveryInstances: job ${job.jobId} was created by an earlier attempt of this step`,
+        {
+          jobId: job.jobId,
+        },
+      );
       return {
         jobId: job.jobId,
         recoveryInstanceIds: job.servers.map((s) => s.recoveryInstanceId ?? '').filter(Boolean),
@@ -181,6 +207,10 @@ export function createJobActivities(clients: DrsClientFactory) {
     const { job } = await drsCall('TerminateRecoveryInstances', () =>
       client.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: ids })),
     );
+    log.info(`TerminateRecoveryInstances created job ${job?.jobID} for ${ids.join(', ')}`, {
+      jobId: job?.jobID,
+      recoveryInstanceIds: ids,
+    });
     return { jobId: job?.jobID, recoveryInstanceIds: ids };
   }
 

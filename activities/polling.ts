@@ -5,10 +5,12 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { STILL_WAITING } from '../common/failures';
 
-export function stillWaiting(message: string): ApplicationFailure {
+/** `nextPollMs` overrides the retry policy's backoff for this one retry (job waits compute theirs). */
+export function stillWaiting(message: string, nextPollMs?: number): ApplicationFailure {
   return ApplicationFailure.create({
     message,
     type: STILL_WAITING,
     category: ApplicationFailureCategory.BENIGN,
+    ...(nextPollMs === undefined ? {} : { nextRetryDelay: nextPollMs }),
   });
 }

@@ -1,11 +1,13 @@
 // Exit codes are drsctl's contract with CI: a pipeline tells "the drill failed" (1) apart from
-// "the job definition is wrong" (2) and "Temporal could not be reached, retry later" (3).
+// "the job definition is wrong" (2), "Temporal could not be reached, retry later" (3) and "the run
+// refused the approve / abort: nothing to act on" (4).
 
 export const ExitCode = {
   SUCCEEDED: 0,
   OPERATION_FAILED: 1,
   BAD_INPUT: 2,
   UNREACHABLE: 3,
+  REJECTED: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -38,5 +40,12 @@ export class UnreachableError extends CliError {
 export class OperationFailedError extends CliError {
   constructor(message: string) {
     super(message, ExitCode.OPERATION_FAILED);
+  }
+}
+
+/** The run refused an `approve` or `abort` (no gate open, already approved, already finished…); nothing changed. */
+export class RejectedError extends CliError {
+  constructor(message: string) {
+    super(message, ExitCode.REJECTED);
   }
 }

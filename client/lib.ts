@@ -5,10 +5,13 @@
 //   const client = await DrsOperationsClient.connect(resolveConnectionSettings({}));
 //   const run = await client.start(drillOperation, { sourceServerIds: ['s-…'], region: 'us-east-1' });
 //   const result = await client.waitForResult(run.workflowId, { onProgress: (p) => console.log(p.phase) });
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import {
   Client,
   WorkflowFailedError,
   WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
   isGrpcServiceError,
   type Connection,
   type WorkflowExecutionDescription,
@@ -26,18 +29,21 @@ import type { DrillProgress, Outcome } from '../common/types';
 import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
 import type { PlanProgress } from '../common/types-plan';
 import {
-  abortSignal,
-  approveSignal,
+  abortUpdate,
+  approveUpdate,
   drillProgressQuery,
   failbackProgressQuery,
   planProgressQuery,
   recoveryProgressQuery,
   replicationProgressQuery,
+  type AbortResult,
+  type ApproveResult,
 } from '../workflows/messages';
 import { connect, type ConnectionSettings } from './connection';
-import { BadInputError, CliError, OperationFailedError, UnreachableError } from './errors';
+import { BadInputError, CliError, OperationFailedError, RejectedError, UnreachableError } from './errors';
 import type { Operation } from './operations';
 import { reportForFailedRun, type OperationReport } from './reports/report';
+import { localStarter } from './run-summaries';
 import { ScheduleManager } from './schedules';
 
 /** The `progress` query's answer, told apart by `operation`. */
@@ -106,6 +112,23 @@ async function guarded<T>(what: string, call: () => Promise<T>): Promise<T> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Who drsctl acts as (the Temporal client identity, and `by` of approve / abort): user@host. */
+export function clientIdentity(): string {
+  let user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers): the environment's name stays
+  }
+  return `${user}@${hostname()}`;
+}
+
+/**
+ * Memo key of the start request that created a run: a retry (USE_EXISTING) finds another value in
+ * the run it attached to, so `attached` needs no look before the start.
+ */
+const START_REQUEST_MEMO = 'drsctlStartRequest';
+
 /** The Temporal-side client for DRS operations (not the AWS SDK's DrsClient). */
 export class DrsOperationsClient {
   readonly schedules: ScheduleManager;
@@ -120,7 +143,13 @@ export class DrsOperationsClient {
   /** Connects to Temporal; throws UnreachableError (exit 3) when the frontend does not answer. */
   static async connect(settings: ConnectionSettings): Promise<DrsOperationsClient> {
     const connection: Connection = await connect(settings);
-    return new DrsOperationsClient(new Client({ connection, namespace: settings.namespace }), settings);
+    const client = new Client({ connection, namespace: settings.namespace, identity: clientIdentity() });
+    return new DrsOperationsClient(client, settings);
+  }
+
+  /** The Temporal client identity (user@host): recorded in history, and `by` unless told otherwise. */
+  get identity(): string {
+    return this.client.options.identity;
   }
 
   async close(): Promise<void> {
@@ -129,27 +158,30 @@ export class DrsOperationsClient {
 
   /**
    * Starts `operation` with an already validated input. The id defaults to the operation's
-   * deterministic id; while a run with that id is open we attach to it (USE_EXISTING), once it has
-   * closed the id starts a fresh run (ALLOW_DUPLICATE).
+   * deterministic id; while a run with that id is open Temporal attaches the request to it (USE_EXISTING), once it has
+   * closed the id starts a fresh run (ALLOW_DUPLICATE). `startedBy` is named in the run's UI
+   * details (default: drsctl, the OS user and host).
    */
   async start(
     operation: Operation,
     input: Record<string, unknown>,
-    opts: { workflowId?: string } = {},
+    opts: { workflowId?: string; startedBy?: string } = {},
   ): Promise<StartedRun> {
     const workflowId = opts.workflowId ?? operation.workflowId(input);
     return guarded(`starting ${operation.workflowType} ${workflowId}`, async () => {
-      const before = await this.describe(workflowId).catch(() => undefined);
+      const startRequest = randomUUID();
       const handle = await this.client.workflow.start(operation.workflowType, {
         workflowId,
         taskQueue: this.settings.taskQueue,
         args: [input],
+        ...operation.summarize(input, opts.startedBy ?? localStarter()),
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        memo: { [START_REQUEST_MEMO]: startRequest },
       });
-      const runId = handle.firstExecutionRunId;
-      const attached = before?.status.name === 'RUNNING' && before.runId === runId;
-      return { workflowId, runId, attached };
+      const { memo } = await handle.describe();
+      const attached = memo?.[START_REQUEST_MEMO] !== startRequest;
+      return { workflowId, runId: handle.firstExecutionRunId, attached };
     });
   }
 
@@ -185,16 +217,44 @@ export class DrsOperationsClient {
     }
   }
 
-  approve(workflowId: string): Promise<void> {
-    return guarded(`approving ${workflowId}`, () =>
-      this.client.workflow.getHandle(workflowId).signal(approveSignal, { by: 'drsctl' }),
+  /** Opens the gate the run waits at; RejectedError (exit 4) with the run's reason when there is none. */
+  approve(workflowId: string, args: { by?: string; note?: string } = {}): Promise<ApproveResult> {
+    const by = args.by ?? this.identity;
+    return this.operatorUpdate(`approving ${workflowId}`, workflowId, () =>
+      this.client.workflow
+        .getHandle(workflowId)
+        .executeUpdate(approveUpdate, { args: [{ by, ...(args.note ? { note: args.note } : {}) }] }),
     );
   }
 
-  abort(workflowId: string, reason: string): Promise<void> {
-    return guarded(`aborting ${workflowId}`, () =>
-      this.client.workflow.getHandle(workflowId).signal(abortSignal, { reason }),
+  /** Aborts the run; the answer says what it still cleans up. RejectedError (exit 4) when there is nothing to stop. */
+  abort(workflowId: string, args: { by?: string; reason: string }): Promise<AbortResult> {
+    const by = args.by ?? this.identity;
+    return this.operatorUpdate(`aborting ${workflowId}`, workflowId, () =>
+      this.client.workflow
+        .getHandle(workflowId)
+        .executeUpdate(abortUpdate, { args: [{ by, reason: args.reason }] }),
     );
+  }
+
+  /**
+   * Runs an approve / abort update. The validator's rejection (or the SDK's, for a workflow without
+   * the update) becomes RejectedError; so does a run that has closed, which cannot take updates.
+   */
+  private async operatorUpdate<T>(what: string, workflowId: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError)
+        throw new RejectedError(`${what}: rejected: ${err.cause?.message ?? err.message}`);
+      const translated = translateTemporalError(err, what);
+      if (translated instanceof OperationFailedError) {
+        const description = await this.describe(workflowId).catch(() => undefined);
+        if (description && description.status.name !== 'RUNNING')
+          throw new RejectedError(`${what}: rejected: already finished (${description.status.name})`);
+      }
+      throw translated;
+    }
   }
 
   /** Cancels the run: a drill still terminates what it launched (non-cancellable cleanup). */

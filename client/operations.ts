@@ -3,6 +3,14 @@
 import { parseDrillInput } from '../common/inputs';
 import { parseFailbackInput, parseRecoveryInput, parseReplicationInput } from '../common/inputs-lifecycle';
 import { parsePlanInput } from '../common/inputs-plan';
+import {
+  drillSummary,
+  failbackSummary,
+  planSummary,
+  recoverySummary,
+  replicationSummary,
+  type RunSummary,
+} from './run-summaries';
 import { defaultWorkflowId, type IdSubject } from './workflow-ids';
 
 type Input = Record<string, unknown>;
@@ -30,6 +38,8 @@ export interface Operation {
   /** Fields filled from the environment when neither the file nor a flag sets them. */
   environmentDefaults(env: NodeJS.ProcessEnv): Input;
   workflowId(input: Input): string;
+  /** What the Temporal UI shows on the run (client/run-summaries.ts), from the validated input. */
+  summarize(input: Input, startedBy: string): RunSummary;
 }
 
 /** A number when the text is one; otherwise the text itself, so the schema names the field. */
@@ -163,6 +173,7 @@ export const drillOperation: Operation = {
   validate: parseDrillInput,
   environmentDefaults: regionFromEnv,
   workflowId: (input) => defaultWorkflowId('drill', input as IdSubject),
+  summarize: (input, startedBy) => drillSummary(parseDrillInput(input), startedBy),
 };
 
 export const recoveryOperation: Operation = {
@@ -193,6 +204,7 @@ export const recoveryOperation: Operation = {
   validate: parseRecoveryInput,
   environmentDefaults: regionFromEnv,
   workflowId: (input) => defaultWorkflowId('recovery', input as IdSubject),
+  summarize: (input, startedBy) => recoverySummary(parseRecoveryInput(input), startedBy),
 };
 
 export const failbackOperation: Operation = {
@@ -227,6 +239,7 @@ export const failbackOperation: Operation = {
   environmentDefaults: regionFromEnv,
   workflowId: (input) =>
     defaultWorkflowId('failback', input as IdSubject, [String(input.recoveryJobId ?? '')]),
+  summarize: (input, startedBy) => failbackSummary(parseFailbackInput(input), startedBy),
 };
 
 export const replicationOperation: Operation = {
@@ -260,6 +273,7 @@ export const replicationOperation: Operation = {
   environmentDefaults: regionFromEnv,
   // the action is part of the id: a repair and a stop on the same servers are different operations
   workflowId: (input) => defaultWorkflowId('replication', input as IdSubject, [String(input.action ?? '')]),
+  summarize: (input, startedBy) => replicationSummary(parseReplicationInput(input), startedBy),
 };
 
 export const planOperation: Operation = {
@@ -272,6 +286,7 @@ export const planOperation: Operation = {
   environmentDefaults: regionFromEnv,
   // the waves are the plan: the same waves on the same target attach to the running plan
   workflowId: (input) => defaultWorkflowId('plan', input as IdSubject, [JSON.stringify(input.waves ?? [])]),
+  summarize: (input, startedBy) => planSummary(parsePlanInput(input), startedBy),
 };
 
 export const OPERATIONS: readonly Operation[] = [

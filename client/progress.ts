@@ -22,7 +22,14 @@ function serverStates(p: Progress): { sourceServerId: string; state: string }[] 
   switch (p.operation) {
     case 'drill':
     case 'recovery':
-      return p.servers.map((s) => ({ sourceServerId: s.sourceServerId, state: s.launchStatus ?? '-' }));
+      // while launching, the step the job log showed at the last change (snapshot, conversion, launch)
+      return p.servers.map((s) => ({
+        sourceServerId: s.sourceServerId,
+        state:
+          'step' in s && s.step && s.launchStatus === 'IN_PROGRESS'
+            ? `IN_PROGRESS (${s.step})`
+            : (s.launchStatus ?? '-'),
+      }));
     case 'failback':
     case 'replication':
       return p.servers.map((s) => ({ sourceServerId: s.sourceServerId, state: s.result }));

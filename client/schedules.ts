@@ -14,6 +14,7 @@ import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import type { ConnectionSettings } from './connection';
 import { BadInputError, OperationFailedError } from './errors';
 import type { Operation } from './operations';
+import { localStarter } from './run-summaries';
 
 export type OverlapPolicy = NonNullable<ScheduleOverlapPolicy>;
 export const OVERLAP_POLICIES: string[] = Object.values(ScheduleOverlapPolicy).filter(
@@ -113,6 +114,8 @@ export class ScheduleManager {
         workflowId: scheduleId,
         taskQueue: this.settings.taskQueue,
         args: [input],
+        // every run it starts shows this in the UI; the creator is who set the schedule up
+        ...operation.summarize(input, `schedule ${scheduleId} (created by ${localStarter()})`),
       },
       policies: { overlap: timing.overlap ?? 'SKIP' },
       state: { note: timing.note, paused: timing.paused },

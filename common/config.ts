@@ -4,6 +4,7 @@
 // (common/temporal-connection.ts), and AWS_REGION / AWS_DEFAULT_REGION, CI and
 // GITHUB_STEP_SUMMARY, documented in docs/cli.md.
 import { z } from 'zod';
+import { parseJobPollPolicy } from './job-poll';
 
 export const DEFAULT_TASK_QUEUE = 'drs-orchestrator';
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
@@ -57,10 +58,64 @@ export const temporalEnvSchema = z.object({
   ),
 });
 
+/** An http(s) URL, e.g. a VPC interface or FIPS endpoint. */
+const endpointUrl = optionalString.pipe(
+  z
+    .string()
+    .refine(isHttpUrl, 'expected an http(s) URL, e.g. https://drs-fips.us-east-1.amazonaws.com')
+    .optional(),
+);
+
 export const awsEnvSchema = z.object({
   AWS_REGION: z.string().default('us-east-1').describe('default AWS region when the input names none'),
-  DRS_ENDPOINT: optionalString.describe('DRS endpoint override (the emulator); unset = real AWS'),
+  DRS_ENDPOINT: endpointUrl.describe(
+    "DRS endpoint override: a VPC interface or FIPS endpoint, or the emulator's address (with DRS_EMULATOR); unset = the region's public endpoint",
+  ),
+  STS_ENDPOINT: endpointUrl.describe(
+    'STS endpoint override for assuming roles in other accounts (a VPC interface or FIPS endpoint); unset = STS in AWS_REGION, or DRS_ENDPOINT with DRS_EMULATOR',
+  ),
+  DRS_EMULATOR: z
+    .enum(['', 'true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe(
+      '`true`: DRS_ENDPOINT is the emulator; calls are signed with its built-in keys and AWS credentials are not read. Never inferred from an endpoint',
+    ),
 });
+
+// Hosts of AWS's own endpoints (public, FIPS, dual-stack, China, VPC interface): never the emulator.
+const AWS_ENDPOINT_HOST = /(^|\.)(amazonaws\.com|amazonaws\.com\.cn|api\.aws)$/i;
+
+function isHttpUrl(text: string): boolean {
+  return URL.canParse(text) && /^https?:$/.test(new URL(text).protocol);
+}
+
+/**
+ * The endpoint settings that only make sense together: the emulator needs its address, and an
+ * address of AWS itself is never the emulator (DRS_EMULATOR left on from a local run: every call
+ * would be signed with the emulator's keys).
+ */
+export function checkAwsEndpoints(env: z.infer<typeof awsEnvSchema>, ctx: z.RefinementCtx): void {
+  if (!env.DRS_EMULATOR) return;
+  if (!env.DRS_ENDPOINT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DRS_EMULATOR'],
+      message: "needs DRS_ENDPOINT, the emulator's address",
+    });
+  }
+  for (const name of ['DRS_ENDPOINT', 'STS_ENDPOINT'] as const) {
+    const url = env[name];
+    const host = url && URL.canParse(url) ? new URL(url).hostname : '';
+    if (AWS_ENDPOINT_HOST.test(host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DRS_EMULATOR'],
+        message: `${name} ${host} is an AWS endpoint, not the emulator`,
+      });
+    }
+  }
+}
 
 // DRS's job quotas per account and region, which every run of the namespace shares through the
 // capacity queue; set them to the account's values in Service Quotas when they were raised.
@@ -81,12 +136,24 @@ export const drsQuotaEnvSchema = z.object({
     ),
 });
 
+export const jobWaitEnvSchema = z.object({
+  DRS_JOB_POLL: z
+    .string()
+    .default('adaptive')
+    .refine((v) => parseJobPollPolicy(v) !== undefined, {
+      message: 'must be "adaptive", "backoff" or "fixed:<seconds>" (at least 0.5)',
+    })
+    .describe(
+      'how waits on DRS jobs poll: adaptive (batched per account and region, rare while the job log shows snapshot or conversion, every 2 s once a server is launching), or the baselines fixed:<seconds> and backoff (5 s to 1 min)',
+    ),
+});
+
 // Read by the AWS SDK's default credential chain, never by our code; declared so that the
 // configuration reference and docker-compose.yml cover them. Unset = the rest of the chain
 // (shared config file, container or instance role).
 export const awsCredentialEnvSchema = z.object({
   AWS_ACCESS_KEY_ID: optionalString.describe(
-    'static access key id (AWS SDK credential chain); with the emulator any value works',
+    'static access key id (AWS SDK credential chain); not read with DRS_EMULATOR',
   ),
   AWS_SECRET_ACCESS_KEY: optionalString.describe(
     'static secret access key (AWS SDK credential chain); never logged',
@@ -100,7 +167,7 @@ export const awsCredentialEnvSchema = z.object({
 // Servers in other (staging) accounts: the worker assumes a role there (STS AssumeRole).
 export const awsAccountRolesEnvSchema = z.object({
   DRS_ACCOUNT_ROLE_NAME: optionalString.describe(
-    'role name the worker assumes in another account, arn:aws:iam::ACCOUNT:role/NAME, when an input names accountId; ignored with DRS_ENDPOINT',
+    'role name the worker assumes in another account, arn:aws:iam::ACCOUNT:role/NAME, when an input names accountId (through STS_ENDPOINT when set)',
   ),
   DRS_ACCOUNT_ROLE_ARNS: optionalString
     .pipe(

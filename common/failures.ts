@@ -22,3 +22,5 @@ export const PREFLIGHT_FAILED = 'PreflightFailed';
 export const REFUSED = 'Refused';
 /** drsRecovery: no `confirm: true` and no `approve` message before the deadline; nothing was launched. */
 export const CONFIRMATION_REQUIRED = 'ConfirmationRequired';
+/** An `approve` or `abort` update with nothing to act on, refused by its validator (nothing is recorded). */
+export const REQUEST_REJECTED = 'RequestRejected';

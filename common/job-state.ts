@@ -7,3 +7,11 @@ export function jobFingerprint(job: JobSummary): string {
   const servers = job.servers.map((s) => `${s.sourceServerId}=${s.launchStatus ?? '-'}`).sort();
   return [job.status, ...servers].join(' ');
 }
+
+/** Each server's step by the job log ('' when the log was not read). */
+export function stepsFingerprint(job: JobSummary): string {
+  return (job.timeline?.servers ?? [])
+    .map((s) => `${s.sourceServerId}=${s.step}`)
+    .sort()
+    .join(' ');
+}

@@ -4,7 +4,7 @@
 // (common/types.ts) are reused where the shape is the same.
 import type { CapacityWaitStatus } from './capacity';
 import type { ReplicationAction } from './inputs-lifecycle';
-import type { DrillPhase, DrillReport, JobStatus, Outcome } from './types';
+import type { DrillPhase, DrillReport, JobStatus, OperatorRecord, Outcome } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // drsRecovery
@@ -12,7 +12,7 @@ import type { DrillPhase, DrillReport, JobStatus, Outcome } from './types';
 /** A recovery report has the drill report's shape; nothing is ever terminated. */
 export interface RecoveryReport extends Omit<DrillReport, 'operation' | 'terminateJobId'> {
   operation: 'recovery';
-  /** Who let the launch proceed: `input.confirm` or the `approve` message's `by`. */
+  /** Who let the launch proceed: `input confirm`, or the accepted `approve`'s `by` (details in `approval`). */
   approvedBy?: string;
   /** Replication problems seen in preflight that did not block the failover. */
   warnings: string[];
@@ -62,7 +62,7 @@ export interface FailbackInstanceReport {
   errors: string[];
 }
 
-export interface FailbackReport {
+export interface FailbackReport extends Omit<OperatorRecord, 'approval'> {
   operation: 'failback';
   workflowId: string;
   outcome: Outcome;
@@ -130,7 +130,7 @@ export interface ReplicationServerReport {
 
 export type ReplicationPhase = 'validating-input' | 'inspecting' | 'acting' | 'waiting' | 'done';
 
-export interface ReplicationReport {
+export interface ReplicationReport extends Omit<OperatorRecord, 'approval'> {
   operation: 'replication';
   action: ReplicationAction;
   workflowId: string;

@@ -2,7 +2,7 @@
 // child workflows, ordered by dependencies. Report and progress (the validated plan is the schema's
 // type, common/inputs-plan.ts). Plain data only, safe in workflow code.
 import type { WaveAction } from './inputs-plan';
-import type { LaunchStatus, Outcome } from './types';
+import type { AbortRequest, Approval, LaunchStatus, Outcome } from './types';
 
 export interface WaveCheckResult {
   stage: 'pre' | 'post';
@@ -84,7 +84,9 @@ export interface PlanReport {
    * instance ids once a drill terminated the instance (its child's report still has them).
    */
   servers: PlanServerReport[];
-  approvedBy: string[];
+  /** Every accepted `approve`, in order; one may open several waves waiting at once. */
+  approvals: Approval[];
+  abort?: AbortRequest;
   /** Seconds per phase, in the order they ran. */
   phaseDurations: Partial<Record<PlanPhase, number>>;
   abortReason?: string;

@@ -1,6 +1,7 @@
 // Types shared by workflows, activities and the client: reports and the progress snapshot (the
 // validated inputs are the schemas' types, common/inputs.ts). Plain data only, safe in workflow code.
 import type { CapacityWaitStatus } from './capacity';
+import type { JobStep, JobTimeline, JobTimes, ServerStepTimes } from './job-log';
 
 /** How an operation ended. Every report carries one. */
 export type Outcome = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'ABORTED';
@@ -15,6 +16,31 @@ export interface DrsTarget {
   region: string;
   /** Staging account holding the source servers; unset = the worker's own account. */
   accountId?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operators' `approve` and `abort`, as every report records them
+
+/** An accepted `approve`: who, when (workflow time, ISO-8601), their note and the gate it opened. */
+export interface Approval {
+  by: string;
+  at: string;
+  note?: string;
+  /** e.g. `validation`, `confirmation`, `wave "web"`. */
+  gate: string;
+}
+
+/** An accepted `abort`: who, when (workflow time, ISO-8601) and why. */
+export interface AbortRequest {
+  by: string;
+  at: string;
+  reason: string;
+}
+
+/** The report fields that record operators' messages (absent when none was accepted). */
+export interface OperatorRecord {
+  approval?: Approval;
+  abort?: AbortRequest;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -43,8 +69,14 @@ export interface DrillServerReport {
   pointInTime?: string;
   /** Snapshot requested in the input, if any. */
   recoverySnapshotId?: string;
-  /** Measured time to launch (RTO): from the StartRecovery request (after any wait for capacity) until a poll saw LAUNCHED (poll interval ≤ 1 min). */
+  /**
+   * Time to launch (RTO), from DRS's own record: the launch job's creation (the StartRecovery
+   * request, after any wait for capacity) to the end of this server's launch (the job's end: DRS
+   * logs no per-server end). Runs started before job logs were read: when a poll saw LAUNCHED.
+   */
   timeToLaunchSeconds?: number;
+  /** The server's snapshot, conversion and launch steps, from the launch job's log. */
+  steps?: ServerStepTimes;
   /** Data age at launch (RPO): when the launch job finished minus the snapshot's point in time. */
   dataAgeSeconds?: number;
   /** Replication lag seen in preflight. */
@@ -56,7 +88,7 @@ export interface DrillServerReport {
   errors: string[];
 }
 
-export interface DrillReport {
+export interface DrillReport extends OperatorRecord {
   operation: 'drill';
   workflowId: string;
   outcome: Outcome;
@@ -65,6 +97,8 @@ export interface DrillReport {
   servers: DrillServerReport[];
   launchJobId?: string;
   terminateJobId?: string;
+  /** The launch and terminate jobs' own times (DRS's record). */
+  jobTimes?: { launch?: JobTimes; terminate?: JobTimes };
   /** Seconds per phase, in the order they ran. */
   phaseDurations: Partial<Record<DrillPhase, number>>;
   startedAt: string;
@@ -83,7 +117,16 @@ export interface DrillProgress {
   launchJobId?: string;
   launchJobStatus?: JobStatus;
   terminateJobId?: string;
-  servers: { sourceServerId: string; launchStatus?: string; recoveryInstanceId?: string }[];
+  servers: {
+    sourceServerId: string;
+    launchStatus?: string;
+    recoveryInstanceId?: string;
+    /** Where the server is in the launch job, by the job log (when read). */
+    step?: JobStep;
+    timeToLaunchSeconds?: number;
+  }[];
+  /** The launch job's times once it ended; the terminate job's once cleanup ended. */
+  jobTimes?: { launch?: JobTimes; terminate?: JobTimes };
   phaseDurations: Partial<Record<DrillPhase, number>>;
   approved: boolean;
   abortReason?: string;
@@ -103,6 +146,8 @@ export interface JobSummary {
   endDateTime?: string;
   servers: { sourceServerId: string; launchStatus?: LaunchStatus; recoveryInstanceId?: string }[];
   tags: Record<string, string>;
+  /** Each server's steps from the job's log, when the poll read it (always once COMPLETED). */
+  timeline?: JobTimeline;
 }
 
 /** A drill's recovery instance, as DescribeRecoveryInstances lists it. */

@@ -7,6 +7,7 @@ import type {
   EmulatorConfigUpdate,
   EmulatorStateSnapshot,
   FaultSpec,
+  InFlightCall,
   InventoryKind,
   JobUsage,
   Scenario,
@@ -65,6 +66,11 @@ export class EmulatorControl {
   audit(filter: { operation?: string } = {}): Promise<AuditEntry[]> {
     const query = filter.operation ? `?operation=${encodeURIComponent(filter.operation)}` : '';
     return this.call('GET', `audit${query}`);
+  }
+
+  /** Calls received and not answered yet (a latency fault holds them), oldest first. */
+  inFlight(): Promise<InFlightCall[]> {
+    return this.call('GET', 'in-flight');
   }
 
   async clearAudit(): Promise<void> {

@@ -210,6 +210,7 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
     return { ok: true };
   });
   route('GET', 'audit', (_body, query) => emulator.audit.list({ operation: query.operation }));
+  route('GET', 'in-flight', () => emulator.audit.inFlight());
   route('DELETE', 'audit', () => {
     emulator.audit.clear();
     return { ok: true };

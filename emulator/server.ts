@@ -82,10 +82,18 @@ async function handleAws(emulator: Emulator, req: FastifyRequest, reply: Fastify
       ...(dropped ? { dropped } : {}),
       request,
     });
+  let answered: (() => void) | undefined;
   try {
     if (!op) throw drsErrors.unknownOperation(req.method, path);
     const body: Body = parseJsonBody(rawBody);
     if (req.method === 'POST') request = body;
+    answered = emulator.audit.begin({
+      time: receivedAt,
+      operation,
+      region: identity.region,
+      accountId: identity.accountId,
+      request,
+    });
     // IAM decides before the operation (and any fault) runs
     const denied = deniedBy(emulator, op.name, identity);
     if (denied) throw denied;
@@ -117,6 +125,8 @@ async function handleAws(emulator: Emulator, req: FastifyRequest, reply: Fastify
     if (!(err instanceof DrsError)) req.log.error({ err }, 'emulator handler failed');
     audit(error.statusCode, error.type);
     return sendError(reply, error);
+  } finally {
+    answered?.();
   }
 }
 

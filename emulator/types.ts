@@ -64,6 +64,9 @@ export interface FaultSpec {
   dropResponses?: number;
 }
 
+/** A call received and not answered yet (e.g. held by a latency fault). */
+export type InFlightCall = Pick<AuditEntry, 'time' | 'operation' | 'region' | 'accountId' | 'request'>;
+
 export interface AuditEntry {
   seq: number;
   /** Emulator-clock time the call was received (ISO-8601). */

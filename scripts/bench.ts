@@ -1,9 +1,14 @@
-// `npm run bench`: two sets of figures, each next to a baseline measured in the same run.
+// `npm run bench`: three sets of figures, each next to a baseline measured in the same run.
 //  - emulator: request rate and latency of the DRS emulator driven by the real SDK client on
 //    127.0.0.1, next to a bare fastify server answering every call with the same bytes, so the ratio
 //    shows what the emulator itself costs;
 //  - scale: drills and plans at estate size on the whole local stack (scripts/bench/scale.ts),
-//    next to the ideal schedule built from the emulator's own job times.
+//    next to the ideal schedule built from the emulator's own job times;
+//  - waits: how soon drills notice a finished DRS job and how many polls they make, with three
+//    waits side by side (a fixed 3-s poller, the old backoff, the adaptive default;
+//    scripts/bench/job-waits.ts).
+//  - resume: what killing a worker (SIGKILL) mid-call or between calls costs a drill, next to
+//    undisturbed drills with the same slow DRS (scripts/bench/resume.ts).
 // Everything runs on loopback and stops by itself.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import Fastify from 'fastify';
@@ -16,16 +21,21 @@ import {
   StartRecoveryCommand,
 } from '@aws-sdk/client-drs';
 import { emulatorClientConfig, startEmulator } from '../emulator';
+import { printJobWaitFigures, runJobWaitBench } from './bench/job-waits';
+import { printResumeFigures, runResumeBench } from './bench/resume';
 import { printScaleFigures, runScaleBench } from './bench/scale';
 
 interface Options {
   requests: number;
   concurrency: number;
   servers: number;
-  only?: 'emulator' | 'scale';
+  only?: 'emulator' | 'scale' | 'waits' | 'resume';
+  waitLevels: number[];
+  waitTimeScale: number;
   drills: number;
   plans: number[];
   waves: number;
+  resumeRuns: number;
 }
 
 type Call = { operation: string; send: (drs: DrsClient) => Promise<unknown> };
@@ -106,7 +116,9 @@ function sizes(value: string): number[] {
 async function main(): Promise<void> {
   const options = new Command('bench')
     .description('Emulator throughput and estate-scale figures on 127.0.0.1 (docs/benchmarks.md)')
-    .addOption(new Option('--only <set>', 'run one set of figures').choices(['emulator', 'scale']))
+    .addOption(
+      new Option('--only <set>', 'run one set of figures').choices(['emulator', 'scale', 'waits', 'resume']),
+    )
     .option('--requests <n>', 'emulator: requests per measured run', positiveInt, 4000)
     .option('--concurrency <n>', 'emulator: requests in flight', positiveInt, 16)
     .option(
@@ -118,14 +130,24 @@ async function main(): Promise<void> {
     .option('--drills <n>', 'scale: one-server drills started at once', positiveInt, 100)
     .option('--plans <sizes>', 'scale: plan sizes in servers, comma-separated', sizes, [1000, 4000])
     .option('--waves <n>', 'scale: waves per plan', positiveInt, 4)
+    .option('--wait-levels <counts>', 'waits: concurrent drills per level, comma-separated', sizes, [5, 50])
+    .option('--wait-time-scale <factor>', 'waits: emulator time scale of realistic job steps', Number, 0.1)
+    .option('--resume-runs <n>', 'resume: runs per scenario (side by side)', positiveInt, 2)
     .parse()
     .opts<Options>();
 
-  if (options.only !== 'scale') await emulatorBench(options);
-  if (options.only !== 'emulator')
+  const wanted = (set: NonNullable<Options['only']>) => options.only === undefined || options.only === set;
+  if (wanted('emulator')) await emulatorBench(options);
+  if (wanted('scale'))
     printScaleFigures(
       await runScaleBench({ drills: options.drills, planSizes: options.plans, wavesPerPlan: options.waves }),
     );
+  if (wanted('waits'))
+    printJobWaitFigures(
+      await runJobWaitBench({ levels: options.waitLevels, timeScale: options.waitTimeScale }),
+      options.waitTimeScale,
+    );
+  if (wanted('resume')) printResumeFigures(await runResumeBench(options.resumeRuns));
 }
 
 async function emulatorBench(options: Options): Promise<void> {

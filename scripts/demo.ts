@@ -12,7 +12,7 @@ import { DrsClientFactory } from '../activities/drs-client';
 import { DEFAULT_TASK_QUEUE } from '../common/config';
 import type { DrillInput } from '../common/inputs';
 import type { DrillProgress, DrillReport } from '../common/types';
-import { emulatorClientConfig, pickHealthyServers, startEmulator } from '../emulator';
+import { emulatorClientConfig, emulatorCredentials, pickHealthyServers, startEmulator } from '../emulator';
 import { drsDrill } from '../workflows';
 import { drillProgressQuery } from '../workflows/messages';
 import { startDevServer } from './lib/dev-server';
@@ -87,7 +87,11 @@ async function main(opts: DemoOptions): Promise<number> {
     stack.push(() => emulator.close());
     say(`Temporal ${devServer.address}, Web UI ${devServer.uiUrl}, DRS emulator ${emulator.url}`);
 
-    const drsClients = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: 'us-east-1' });
+    const drsClients = new DrsClientFactory({
+      endpoint: emulator.url,
+      defaultRegion: 'us-east-1',
+      credentialsFor: emulatorCredentials,
+    });
     const workerConnection = await NativeConnection.connect({ address: devServer.address });
     const worker = await Worker.create({
       connection: workerConnection,

@@ -7,6 +7,7 @@ import {
   awsCredentialEnvSchema,
   awsEnvSchema,
   drsQuotaEnvSchema,
+  jobWaitEnvSchema,
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
@@ -18,6 +19,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ["AWS credentials (read by the AWS SDK's default chain)", awsCredentialEnvSchema],
   ['Other AWS accounts (assumed roles)', awsAccountRolesEnvSchema],
   ['DRS job quotas (shared by every run of the namespace)', drsQuotaEnvSchema],
+  ['Waiting on DRS jobs', jobWaitEnvSchema],
   ['Worker operations', workerEnvSchema],
   ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
 ];

@@ -7,7 +7,9 @@ import {
   awsAccountRolesEnvSchema,
   awsCredentialEnvSchema,
   awsEnvSchema,
+  checkAwsEndpoints,
   drsQuotaEnvSchema,
+  jobWaitEnvSchema,
   parseEnv,
   temporalEnvSchema,
   workerEnvSchema,
@@ -20,6 +22,7 @@ import {
 } from '../common/temporal-connection';
 import { z } from 'zod';
 import type { CapacityLimits } from '../common/capacity';
+import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
 
 // ---- Workflow code and Worker Versioning --------------------------------------------------------
@@ -73,10 +76,12 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(awsEnvSchema.shape)
   .extend(awsCredentialEnvSchema.shape)
   .extend(drsQuotaEnvSchema.shape)
+  .extend(jobWaitEnvSchema.shape)
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .extend(workflowCodeEnvSchema.shape)
   .superRefine((env, ctx) => {
+    checkAwsEndpoints(env, ctx);
     if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
       ctx.addIssue({
         code: 'custom',
@@ -94,12 +99,18 @@ export interface WorkerConfig {
   aws: {
     region: string;
     drsEndpoint?: string;
+    /** STS for assumed roles; with the emulator, the emulator's own STS (DRS_ENDPOINT) by default. */
+    stsEndpoint?: string;
+    /** DRS_EMULATOR: sign with the emulator's keys instead of the AWS SDK's default chain. */
+    emulator: boolean;
     /** Role assumed per other account: explicit ARNs first, then the role name pattern. */
     accountRoleArns: Record<string, string>;
     accountRoleName?: string;
   };
   /** DRS's job quotas, shared by every run of the namespace (common/capacity.ts). */
   capacity: CapacityLimits;
+  /** How job waits poll (DRS_JOB_POLL). */
+  jobPoll: JobPollPolicy;
   metricsAddress: string;
   healthAddress: string;
   logLevel: LogLevel;
@@ -133,6 +144,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     aws: {
       region: e.AWS_REGION,
       drsEndpoint: e.DRS_ENDPOINT,
+      stsEndpoint: e.STS_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
+      emulator: e.DRS_EMULATOR,
       accountRoleArns: parseRoleArns(e.DRS_ACCOUNT_ROLE_ARNS),
       accountRoleName: e.DRS_ACCOUNT_ROLE_NAME,
     },
@@ -140,6 +153,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       maxConcurrentJobs: e.DRS_MAX_CONCURRENT_JOBS,
       maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
+    jobPoll: parseJobPollPolicy(e.DRS_JOB_POLL) ?? ADAPTIVE_POLL,
     metricsAddress: e.WORKER_METRICS_ADDRESS,
     healthAddress: e.WORKER_HEALTH_ADDRESS,
     logLevel: e.LOG_LEVEL,
@@ -166,6 +180,9 @@ export function describeConfig(config: WorkerConfig): Record<string, unknown> {
   return {
     ...config,
     temporal: describeTemporalSettings(config.temporal),
-    aws: { ...config.aws, credentials: 'AWS SDK default chain' },
+    aws: {
+      ...config.aws,
+      credentials: config.aws.emulator ? "the emulator's built-in keys" : 'AWS SDK default chain',
+    },
   };
 }

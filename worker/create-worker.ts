@@ -1,11 +1,24 @@
 // The Temporal Worker for the product's task queue: every workflow (workflows/index.ts, as the
 // bundle worker/workflow-code.ts chose) and every activity (activities/index.ts, DRS clients from
 // the worker's configuration).
-import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { WorkerConfig } from './config';
 import { createDrsClientFactory } from './drs-clients';
 import { deploymentOptions, type WorkflowCode } from './workflow-code';
+
+/**
+ * What a worker killed without warning (kill -9, a lost host) costs its runs (docs/deployment.md).
+ * Heartbeats: every one activities/heartbeats.ts records is sent (the SDK would hold them to 80% of
+ * the 5 s heartbeat timeout, leaving a late send 1 s), so the server sees a beat a second.
+ * Sticky queue: a run's next workflow task goes to the worker that cached it; a dead one never
+ * takes it, and the server moves it to the shared queue after this (default 10 s). A live worker
+ * busier than this replays the run's history elsewhere instead: milliseconds for these histories.
+ */
+const RESUME_OPTIONS = {
+  maxHeartbeatThrottleInterval: '1 second',
+  stickyQueueScheduleToStartTimeout: '3 seconds',
+} satisfies Partial<WorkerOptions>;
 
 export interface DrsWorker {
   worker: Worker;
@@ -26,11 +39,12 @@ export async function createDrsWorker(
     // the workflow interceptors (workflow-metrics.ts) are bundled in
     workflowBundle: { code: workflowCode.code },
     workerDeploymentOptions: deploymentOptions(config.workflowCode, workflowCode),
-    activities: createActivities({ drsClients, capacityLimits: config.capacity }),
+    activities: createActivities({ drsClients, capacityLimits: config.capacity, jobPoll: config.jobPoll }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
     // after this, in-flight activities are cancelled: their attempt fails and is retried elsewhere
     shutdownGraceTime: config.shutdownGraceSeconds * 1000,
+    ...RESUME_OPTIONS,
   });
   return { worker, dispose: () => drsClients.destroy() };
 }

@@ -6,6 +6,7 @@ import type { MetricMeter } from '@temporalio/common';
 import { assumedRoleCredentials, roleInEachAccount } from '../activities/credentials';
 import { DrsClientFactory, type DrsCredentials } from '../activities/drs-client';
 import { recordDrsCall, type DrsCallResult } from '../common/metrics';
+import { emulatorCredentials } from '../emulator/credentials';
 import type { WorkerConfig } from './config';
 
 /** The role to assume for calls in `accountId`: listed ARN first, then the name pattern. */
@@ -17,19 +18,23 @@ export function roleArnFor(aws: WorkerConfig['aws'], accountId: string): string 
 }
 
 /**
- * Credentials for a call in `accountId`: an assumed role when one is configured for it, else
- * undefined (the SDK's default chain: the worker's own account).
+ * Credentials for a call in `accountId`: an assumed role when one is configured for it (through
+ * STS_ENDPOINT when set), else the worker's own: the AWS SDK's default chain, whatever DRS_ENDPOINT
+ * says, or with DRS_EMULATOR the emulator's keys. The emulator's STS stands in for AWS's then, so
+ * other accounts are reached by AssumeRole exactly as in AWS.
  */
 export function accountCredentials(
   aws: WorkerConfig['aws'],
 ): (accountId: string | undefined) => DrsCredentials | undefined {
-  // the emulator reads the account from the access key id; never call real STS for it
-  if (aws.drsEndpoint) return () => undefined;
-  return assumedRoleCredentials({
+  const own = aws.emulator ? emulatorCredentials() : undefined;
+  const assumed = assumedRoleCredentials({
     roleArnFor: (accountId) => roleArnFor(aws, accountId),
     region: aws.region,
+    ...(own ? { masterCredentials: own } : {}),
+    stsEndpoint: aws.stsEndpoint,
     sessionName: 'temporal-drs-worker',
   });
+  return (accountId) => assumed(accountId) ?? own;
 }
 
 function callResult(err: unknown): DrsCallResult {

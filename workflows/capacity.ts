@@ -14,12 +14,10 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DrsActivities } from '../activities';
 import {
   CapacityQueue,
   capacityWorkflowId,
@@ -31,6 +29,7 @@ import {
 } from '../common/capacity';
 import { DrsOperation } from '../common/search-attributes';
 import type { DrsTarget } from '../common/types';
+import { summarizedActivities } from './activity-summaries';
 import { DEADLINE_EXCEEDED } from './job-waits';
 import {
   capacityGrantedSignal,
@@ -52,8 +51,7 @@ const MAX_HISTORY_EVENTS = 5000;
 /** A waiting run asks again this often, so a queue that was terminated and restarted still has it. */
 const REQUEST_REFRESH_MS = 10 * 60 * 1000;
 
-const queueCalls = proxyActivities<DrsActivities>({
-  startToCloseTimeout: '1 minute',
+const queueCalls = summarizedActivities({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 

@@ -3,6 +3,7 @@
 // Deterministic (workflow time only).
 import type { StartDrillJobInput } from '../activities/jobs';
 import type {
+  Approval,
   DrillInstance,
   DrillPhase,
   DrillProgress,
@@ -12,6 +13,7 @@ import type {
   Outcome,
 } from '../common/types';
 import type { DrillPlan } from '../common/inputs';
+import { jobTimes, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
 import type { SourceServerHealth } from '../common/drill-rules';
 import { CapacityWaiter } from './capacity';
 import { capacityPhases, resolveInstances, runJob, type JobRun, type JobSpec } from './launch';
@@ -24,10 +26,15 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
   /** This run's places in the account's capacity queue. */
   readonly capacity = new CapacityWaiter();
   readonly servers = new Map<string, DrillServerReport>();
+  /** Each server's step in the launch job, by its log. */
+  private readonly steps = new Map<string, JobStep>();
   launchJob?: JobSummary;
   launchRequestedAtMs?: number;
   terminateJobId?: string;
-  approved = false;
+  readonly jobTimes: { launch?: JobTimes; terminate?: JobTimes } = {};
+  /** The gate waiting for `approve` right now (drsDrill: `validation`, drsRecovery: `confirmation`). */
+  openGate?: string;
+  approval?: Approval;
 
   constructor(workflowId: string) {
     super(workflowId, 'validating-input');
@@ -61,7 +68,11 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
     }
   }
 
-  /** Records a launch job state; the first time a server shows LAUNCHED is its measured launch time. */
+  /**
+   * Records a launch job state. Times come from the job's own record once it has ended (its log
+   * read with the COMPLETED state); until then, and for histories from before logs were read, the
+   * first poll that saw a server LAUNCHED stands in.
+   */
   noteLaunchJob(job: JobSummary): void {
     this.launchJob = job;
     const requested = this.launchRequestedAtMs ?? this.startedAtMs;
@@ -74,6 +85,24 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       server.launchStatus = s.launchStatus;
       if (s.recoveryInstanceId) server.recoveryInstanceId ??= s.recoveryInstanceId;
     }
+    const { timeline } = job;
+    if (!timeline) return;
+    for (const steps of timeline.servers) {
+      const server = this.servers.get(steps.sourceServerId);
+      if (!server) continue;
+      this.steps.set(steps.sourceServerId, steps.step);
+      server.steps = serverStepTimes(timeline, steps);
+      const launchEnd = steps.launch?.[1];
+      if (server.launchStatus === 'LAUNCHED' && launchEnd !== undefined)
+        server.timeToLaunchSeconds = Math.round(launchEnd);
+    }
+    if (job.status === 'COMPLETED') this.jobTimes.launch = jobTimes(job.jobId, timeline);
+  }
+
+  /** Records the terminate job's own times once it ended. */
+  noteTerminateJob(job: JobSummary): void {
+    if (job.status === 'COMPLETED' && job.timeline)
+      this.jobTimes.terminate = jobTimes(job.jobId, job.timeline);
   }
 
   noteInstances(instances: DrillInstance[]): void {
@@ -123,6 +152,8 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       servers: [...this.servers.values()],
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
+      ...(this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {}),
+      ...(this.approval ? { approval: this.approval } : {}),
       ...this.reportClosing(summary),
     };
     return this.report;
@@ -140,9 +171,12 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
         sourceServerId: s.sourceServerId,
         launchStatus: s.launchStatus,
         recoveryInstanceId: s.recoveryInstanceId,
+        ...(this.steps.has(s.sourceServerId) ? { step: this.steps.get(s.sourceServerId) } : {}),
+        ...(s.timeToLaunchSeconds === undefined ? {} : { timeToLaunchSeconds: s.timeToLaunchSeconds }),
       })),
+      ...(this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {}),
       phaseDurations: { ...this.phases.durations },
-      approved: this.approved,
+      approved: this.approval !== undefined,
       abortReason: this.abortReason,
       report: this.report,
     };

@@ -12,21 +12,21 @@ import {
   CancelledFailure,
   condition,
   isCancellation,
-  proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DrsActivities } from '../activities';
 import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
 import type { DrillInstance, DrillReport } from '../common/types';
+import { summarizedActivities } from './activity-summaries';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, runJob, type JobRun } from './launch';
-import { approveSignal, drillProgressQuery } from './messages';
+import { drillProgressQuery } from './messages';
+import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { choosePointInTime } from './point-in-time';
 import {
   DRS_CALL_OPTIONS,
@@ -43,11 +43,10 @@ import {
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
   setHandler(drillProgressQuery, () => record.progress());
-  setHandler(approveSignal, () => void (record.approved = true));
-  record.acceptAbort();
 
   const plan = validated(parseDrillInput, input);
   record.start(plan);
+  acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
 
   try {
@@ -105,6 +104,62 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
   const report = finish(record, summarize(record));
   if (cancellation) throw cancellation;
   return report;
+}
+
+/**
+ * `approve` opens the gate of validation mode `approval` while it waits; `abort` stops the drill at
+ * any step before cleanup, and cleanup still runs.
+ */
+function operatorActions(plan: DrillPlan, record: DrillRecord): OperatorActions {
+  return {
+    approve: {
+      rejection: () => {
+        const closed = record.closedRejection();
+        if (closed) return closed;
+        if (record.approval) return `already approved by ${record.approval.by} at ${record.approval.at}`;
+        if (plan.validation.mode !== 'approval')
+          return `not a drill that takes approvals: its validation mode is "${plan.validation.mode}"`;
+        if (record.openGate) return undefined;
+        if (cleaningUp(record) || record.phase === 'done') return `already finishing (${record.phase})`;
+        return `no gate open: the approval gate opens once the drill instances are up (now ${record.phase})`;
+      },
+      act: (approval) => {
+        record.approval = { ...approval, gate: 'validation' };
+        return { gate: 'validation', message: `opened the validation gate; next: ${cleanupAhead(record)}` };
+      },
+    },
+    abort: {
+      rejection: () =>
+        record.closedRejection() ??
+        (cleaningUp(record)
+          ? `already finishing: cleaning up${record.terminateJobId ? ` (terminate job ${record.terminateJobId})` : ''}`
+          : undefined),
+      act: (request) => {
+        record.abort(request);
+        const cleanup = cleanupAhead(record);
+        return { cleanup, message: `aborting in phase ${record.phase}; ${cleanup}` };
+      },
+    },
+  };
+}
+
+/** Cleanup has begun (its own wait for capacity comes after the launch job is known). */
+const cleaningUp = (record: DrillRecord) =>
+  record.phase === 'cleaning-up' ||
+  (record.phase === 'waiting-for-capacity' && record.launchJob !== undefined);
+
+/** What cleanup will do as things stand, for the answer to `approve` and `abort`. */
+function cleanupAhead(record: DrillRecord): string {
+  const job = record.launchJob;
+  if (record.launchRequestedAtMs === undefined) return 'nothing launched yet: nothing to clean up';
+  if (!job)
+    return 'the launch just requested is followed to its end, then its drill instances are terminated';
+  if (job.status !== 'COMPLETED')
+    return `the launch job ${job.jobId} is followed to its end, then its drill instances are terminated`;
+  const launched = record.launchedServerIds().length;
+  return launched === 0
+    ? `the launch job ${job.jobId} launched nothing: nothing to terminate`
+    : `terminating ${launched} drill instance(s) of job ${job.jobId}`;
 }
 
 /** The watch for unlessAborted: true once an `abort` arrived. */
@@ -187,7 +242,12 @@ async function validateLaunch(
       await condition(aborted, v.holdSeconds * 1000);
       return;
     case 'approval': {
-      const decided = await condition(() => record.approved || aborted(), v.timeoutSeconds * 1000);
+      record.openGate = 'validation';
+      const decided = await condition(
+        () => record.approval !== undefined || aborted(),
+        v.timeoutSeconds * 1000,
+      );
+      record.openGate = undefined;
       if (!decided && v.onTimeout === 'abort') record.abortReason = `no approval within ${v.timeoutSeconds}s`;
       return;
     }
@@ -231,7 +291,7 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
   if (!launchJob) return;
   record.enterPhase('cleaning-up');
   const deadline = Date.now() + plan.cleanupTimeoutSeconds * 1000;
-  const calls = proxyActivities<DrsActivities>({
+  const calls = summarizedActivities({
     ...DRS_CALL_OPTIONS,
     scheduleToCloseTimeout: plan.cleanupTimeoutSeconds * 1000,
   });
@@ -264,6 +324,7 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
           ? { jobId: terminate.jobId, status: 'PENDING', servers: [], tags: {} }
           : undefined;
       },
+      onJob: (j) => record.noteTerminateJob(j),
       launches: false,
     });
     if (cleanup?.error) throw cleanup.error;

@@ -25,6 +25,7 @@ import { CapacityWaiter } from './capacity';
 import { untilDeadline } from './job-waits';
 import { capacityPhases, runJob } from './launch';
 import { failbackProgressQuery } from './messages';
+import { acceptOperatorMessages } from './operator-messages';
 import {
   OperationRecord,
   drsActivities,
@@ -42,9 +43,19 @@ class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, Failba
   /** This run's place in the account's capacity queue for the failback job. */
   readonly capacity = new CapacityWaiter();
   failbackJobId?: string;
+  /** StartFailbackLaunch was called: from here on an abort cannot stop anything. */
+  launchRequested = false;
 
   constructor(workflowId: string) {
     super(workflowId, 'validating-input');
+  }
+
+  /** `abort` stops the failback until its launch is requested (DRS cannot cancel a job). */
+  abortRejection(): string | undefined {
+    const closed = this.closedRejection();
+    if (closed || !this.launchRequested) return closed;
+    const job = this.failbackJobId ? ` (job ${this.failbackJobId})` : '';
+    return `already finishing: the failback launch was requested${job}, and DRS cannot cancel a job`;
   }
 
   note(instances: FailbackInstance[]): void {
@@ -98,10 +109,19 @@ class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, Failba
 export async function drsFailback(input: FailbackInput): Promise<FailbackReport> {
   const record = new FailbackRecord(workflowInfo().workflowId);
   setHandler(failbackProgressQuery, () => record.progress());
-  record.acceptAbort();
 
   const plan = validated(parseFailbackInput, input);
   record.plan = plan;
+  acceptOperatorMessages('drsFailback', {
+    abort: {
+      rejection: () => record.abortRejection(),
+      act: (request) => {
+        record.abort(request);
+        const cleanup = 'nothing launched: nothing to clean up';
+        return { cleanup, message: `aborting the failback in phase ${record.phases.phase}; ${cleanup}` };
+      },
+    },
+  });
   upsertSearchAttributes([{ key: DrsOperation, value: 'failback' }]);
   try {
     return await failback(plan, record);
@@ -208,8 +228,9 @@ async function launch(plan: FailbackPlan, record: FailbackRecord, ready: Failbac
       deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
       capacity: record.capacity,
       aborted: () => record.abortReason !== undefined,
-      start: (notBeforeMs, calls) =>
-        calls.startFailbackLaunch({
+      start: (notBeforeMs, calls) => {
+        record.launchRequested = true;
+        return calls.startFailbackLaunch({
           ...targetOf(plan),
           recoveryInstanceIds: ready.map((i) => i.recoveryInstanceId),
           sourceServerIds: ready.map((i) => i.sourceServerId),
@@ -217,7 +238,8 @@ async function launch(plan: FailbackPlan, record: FailbackRecord, ready: Failbac
           step: 'failback-launch',
           tagJobs: plan.tagJobs,
           notBeforeMs,
-        }),
+        });
+      },
       onJob: (job) => {
         record.failbackJobId = job.jobId;
         for (const s of job.servers) {

@@ -1,20 +1,18 @@
 // Waiting on DRS from workflow code, with bounded history: each wait is ONE activity whose retry
 // policy is the poll loop (retry-as-poll). Temporal records an activity's retries as a single
 // scheduled/started/completed triple, so a job that stays PENDING for a day costs a few events,
-// and the retries' backoff is a server-side timer that the time-skipping test server skips.
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  TimeoutFailure,
-  proxyActivities,
-  type RetryPolicy,
-} from '@temporalio/workflow';
+// and the retries' backoff is a server-side timer that the time-skipping test server skips. The job
+// wait sets each retry's delay itself (activities/job-watch.ts: phase-aware, aligned ticks).
+import { ActivityFailure, ApplicationFailure, TimeoutFailure, type RetryPolicy } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
-import type { DrsActivities } from '../activities';
-import { jobFingerprint } from '../common/job-state';
+import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrsTarget, JobSummary } from '../common/types';
+import { summarizedActivities } from './activity-summaries';
 
-/** Poll interval: 5 s growing to 1 min (also the resolution of the measured time to launch). */
+/**
+ * Retry-as-poll backoff: 5 s growing to 1 min. The job wait overrides it per retry
+ * (nextRetryDelay); it stays the interval of the other waits and of a server that ignores that.
+ */
 export const JOB_POLL_RETRY: RetryPolicy = {
   initialInterval: '5s',
   backoffCoefficient: 1.5,
@@ -62,17 +60,20 @@ export async function followJob(
   onChange: (job: JobSummary) => void = () => undefined,
 ): Promise<JobSummary> {
   let seen: string | undefined;
+  let seenSteps: string | undefined;
+  let seenAtMs: number | undefined;
   for (;;) {
     const job = await untilDeadline(`job ${jobId} did not complete in time`, deadlineMs, (remainingMs) => {
-      const { pollJob } = proxyActivities<DrsActivities>({
-        startToCloseTimeout: '1 minute',
+      const { pollJob } = summarizedActivities({
         scheduleToCloseTimeout: remainingMs,
         retry: JOB_POLL_RETRY,
       });
-      return pollJob({ ...target, jobId, seen });
+      return pollJob({ ...target, jobId, seen, seenSteps, seenAtMs });
     });
     onChange(job);
     if (job.status === 'COMPLETED') return job;
     seen = jobFingerprint(job);
+    seenSteps = stepsFingerprint(job);
+    seenAtMs = Date.now();
   }
 }

@@ -2,9 +2,9 @@
 // drsFailback: take a place in the account's capacity queue, create the job exactly once, follow it
 // to COMPLETED, give the place back, and read why any server did not launch. Instances are resolved
 // by the caller (`resolveInstances`), since what counts as "ours" differs between drill and recovery.
-import { CancellationScope, patched, proxyActivities } from '@temporalio/workflow';
-import type { DrsActivities } from '../activities';
+import { CancellationScope, patched } from '@temporalio/workflow';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
+import { summarizedActivities } from './activity-summaries';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
 import { DRS_CALL_OPTIONS, drsActivities, pollingActivities, type PhaseClock } from './operation-support';
@@ -64,7 +64,7 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   let job: JobSummary | undefined;
   try {
     // Non-cancellable: once the call is sent DRS may have created the job, and the run needs its id.
-    const calls = proxyActivities<DrsActivities>({
+    const calls = summarizedActivities({
       ...DRS_CALL_OPTIONS,
       scheduleToCloseTimeout: Math.max(spec.deadlineMs - Date.now(), 60_000),
     });

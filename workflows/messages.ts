@@ -1,7 +1,7 @@
-// Every signal and query the workflows handle, named by role. The names on the wire (`approve`,
-// `abort`, `progress`) are the same for every workflow, so drsctl and the UI address any of them
-// the same way; the `progress` answer differs per workflow type, so each type has its own query.
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+// Every update, signal and query the workflows handle, named by role. The names on the wire
+// (`approve`, `abort`, `progress`) are the same for every workflow, so drsctl and the UI address any
+// of them the same way; the `progress` answer differs per workflow type, so each type has its own query.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import {
   CAPACITY_PLACE_QUERY,
   CAPACITY_REQUEST_SIGNAL,
@@ -17,16 +17,41 @@ import type { PlanProgress } from '../common/types-plan';
 export interface ApproveArgs {
   /** Who approved (recorded in the report). */
   by?: string;
+  note?: string;
 }
 
 export interface AbortArgs {
+  /** Who aborted (recorded in the report). */
+  by?: string;
   /** Why (recorded in the report). */
   reason?: string;
 }
 
-/** Lets a gate proceed (a drill's approval-mode validation, a plan's pause between waves). */
+/** What an accepted `approve` did. */
+export interface ApproveResult {
+  /** The gate it opened, as the report names it (`validation`, `confirmation`, `wave "web"`). */
+  gate: string;
+  message: string;
+}
+
+/** What an accepted `abort` did, and what the run still cleans up before it ends. */
+export interface AbortResult {
+  cleanup: string;
+  message: string;
+}
+
+/**
+ * Lets a gate proceed (a drill's approval-mode validation, a failover's confirmation, a plan's
+ * pause between waves). The validator rejects a request with nothing to act on, with the reason.
+ */
+export const approveUpdate = defineUpdate<ApproveResult, [ApproveArgs]>('approve');
+/** Ends the operation early; whatever a drill launched is still cleaned up. Rejected when there is nothing left to stop. */
+export const abortUpdate = defineUpdate<AbortResult, [AbortArgs]>('abort');
+
+// The same two as signals, which cannot answer: one with nothing to act on is dropped. A plan
+// forwards its abort to its children this way (workflow code cannot send updates), and runs and
+// histories from before the updates carry them.
 export const approveSignal = defineSignal<[ApproveArgs?]>('approve');
-/** Ends the operation early; whatever was launched by a drill is still cleaned up. */
 export const abortSignal = defineSignal<[AbortArgs?]>('abort');
 
 /** Current phase, per-server state, job ids and timings; the report once known. */

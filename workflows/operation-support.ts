@@ -7,34 +7,31 @@ import {
   CancellationScope,
   condition,
   isCancellation,
-  proxyActivities,
-  setHandler,
+  log,
   upsertSearchAttributes,
-  type ActivityOptions,
 } from '@temporalio/workflow';
-import type { DrsActivities } from '../activities';
 import { INVALID_INPUT } from '../common/failures';
 import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
-import type { DrsTarget, Outcome } from '../common/types';
+import type { AbortRequest, DrsTarget, Outcome } from '../common/types';
+import { summarizedActivities } from './activity-summaries';
+import type { AttemptOptions } from './activity-timeouts';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
-import { abortSignal } from './messages';
+import { closedRejection } from './operator-messages';
 
-/** Short DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). */
+/**
+ * DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). Each
+ * attempt's start-to-close and heartbeat timeouts are the activity's own (workflows/activity-timeouts.ts).
+ */
 export const DRS_CALL_OPTIONS = {
-  startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '30 minutes',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} satisfies ActivityOptions;
-export const drsActivities = proxyActivities<DrsActivities>(DRS_CALL_OPTIONS);
+} satisfies AttemptOptions;
+export const drsActivities = summarizedActivities(DRS_CALL_OPTIONS);
 
 /** Retry-as-poll calls: their schedule-to-close is what is left of the caller's deadline. */
 export const pollingActivities = (remainingMs: number) =>
-  proxyActivities<DrsActivities>({
-    startToCloseTimeout: '1 minute',
-    scheduleToCloseTimeout: remainingMs,
-    retry: JOB_POLL_RETRY,
-  });
+  summarizedActivities({ scheduleToCloseTimeout: remainingMs, retry: JOB_POLL_RETRY });
 
 /** Parses the input; bad input fails the run non-retryably (a plain Error would retry the task forever). */
 export function validated<T>(parse: (raw: unknown) => T, input: unknown): T {
@@ -68,6 +65,7 @@ export class PhaseClock<P extends string> {
     this.durations[this.phase] = (this.durations[this.phase] ?? 0) + seconds(now - this.startedMs);
     this.phase = phase;
     this.startedMs = now;
+    log.info(`phase ${phase}`, { phase });
     if (upsert) upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
   }
 }
@@ -77,11 +75,14 @@ export class PhaseClock<P extends string> {
  * DrsPhase, drill-level errors, the abort, the validated plan and the report, and the fields that
  * every report shares.
  */
-export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
+export class OperationRecord<P extends string, Plan extends DrsTarget, Report extends { outcome: Outcome }> {
   readonly startedAtMs = Date.now();
   readonly phases: PhaseClock<P>;
   readonly errors: string[] = [];
+  /** Why the run stops early: an operator's abort, or a timeout that aborts. */
   abortReason?: string;
+  /** The operator's accepted abort. */
+  abortRequest?: AbortRequest;
   plan?: Plan;
   report?: Report;
 
@@ -92,9 +93,18 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
     this.phases = new PhaseClock(firstPhase);
   }
 
-  /** Takes `abort` messages; the first reason is the one kept. */
-  acceptAbort(): void {
-    setHandler(abortSignal, (args) => void (this.abortReason ??= args?.reason ?? 'aborted by operator'));
+  /** Why an abort would do nothing now: the run finished or is aborting already. */
+  closedRejection(): string | undefined {
+    return closedRejection(this.report, {
+      reason: this.abortReason,
+      request: this.abortRequest,
+    });
+  }
+
+  /** The state change of an accepted abort (the checks are the workflow's). */
+  abort(request: AbortRequest): void {
+    this.abortReason = request.reason;
+    this.abortRequest = request;
   }
 
   /** Where the operation ran, for its report. */
@@ -110,11 +120,13 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report> {
       finishedAt: new Date().toISOString(),
       summary,
       errors: this.errors,
+      ...(this.abortRequest ? { abort: this.abortRequest } : {}),
     };
   }
 }
 
 export function markOutcome(outcome: Outcome): void {
+  log.info(`outcome ${outcome}`, { outcome });
   upsertSearchAttributes([
     { key: DrsPhase, value: 'done' },
     { key: DrsOutcome, value: outcome },

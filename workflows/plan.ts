@@ -31,7 +31,7 @@ import {
   type WavePlan,
 } from '../common/inputs-plan';
 import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
-import type { DrillReport, DrillServerReport, Outcome } from '../common/types';
+import type { AbortRequest, Approval, DrillReport, DrillServerReport, Outcome } from '../common/types';
 import type { RecoveryReport } from '../common/types-lifecycle';
 import type {
   PlanChildReport,
@@ -44,7 +44,8 @@ import type {
   WaveStatus,
 } from '../common/types-plan';
 import type { drsDrill } from './drill';
-import { abortSignal, approveSignal, planProgressQuery } from './messages';
+import { abortSignal, planProgressQuery, type AbortResult, type ApproveResult } from './messages';
+import { acceptOperatorMessages, closedRejection } from './operator-messages';
 import {
   drsActivities,
   errorMessage,
@@ -74,9 +75,11 @@ class PlanState {
   readonly servers = new Map<string, PlanServerReport>();
   /** Waves whose gate was opened by `approve`. */
   readonly approved = new Set<string>();
-  readonly approvedBy: string[] = [];
+  readonly approvals: Approval[] = [];
   readonly running = new Set<ChildWorkflowHandle<ChildWorkflow>>();
+  /** Why nothing new starts: an operator's abort, or a gate's approval timeout. */
   abortReason?: string;
+  abortRequest?: AbortRequest;
   report?: PlanReport;
 
   constructor(readonly workflowId: string) {}
@@ -87,18 +90,47 @@ class PlanState {
     return wave;
   }
 
-  /** Opens every gate waiting right now (an approve sent before a gate opens does not pre-approve it). */
-  approve(by: string): void {
-    const waiting = [...this.waves.values()].filter((w) => w.status === 'AWAITING_APPROVAL');
-    for (const wave of waiting) this.approved.add(wave.name);
-    if (waiting.length > 0) this.approvedBy.push(`${by} (${waiting.map((w) => w.name).join(', ')})`);
+  /** Waves at their gate that no `approve` opened yet. */
+  private waitingAtGate(): PlanWaveReport[] {
+    return [...this.waves.values()].filter(
+      (w) => w.status === 'AWAITING_APPROVAL' && !this.approved.has(w.name),
+    );
   }
 
-  /** Nothing new starts; running children get the abort too. */
-  abort(reason: string): void {
-    if (this.abortReason !== undefined) return;
-    this.abortReason = reason;
-    for (const child of this.running) forwardAbort(child, reason);
+  /** Why an approve would open nothing now; `gated` are the waves with `pauseBefore`. */
+  approveRejection(gated: string[]): string | undefined {
+    const closed = closedRejection(this.report, { reason: this.abortReason, request: this.abortRequest });
+    if (closed) return closed;
+    if (gated.length === 0) return 'not a plan that takes approvals: no wave has pauseBefore';
+    if (this.waitingAtGate().length > 0) return undefined;
+    const ahead = gated.filter((name) => this.wave(name).status === 'PENDING');
+    if (ahead.length > 0)
+      return `no gate open: ${ahead.map((name) => `wave "${name}"`).join(', ')} waits for approval once its dependencies are done`;
+    return `already approved: every gate was passed (${this.approvals.map((a) => `${a.gate} by ${a.by}`).join('; ')})`;
+  }
+
+  /** Opens every gate waiting right now (an approve sent before a gate opens does not pre-approve it). */
+  approve(approval: Omit<Approval, 'gate'>): ApproveResult {
+    const waiting = this.waitingAtGate();
+    for (const wave of waiting) this.approved.add(wave.name);
+    const gate = waiting.map((w) => `wave "${w.name}"`).join(', ');
+    this.approvals.push({ ...approval, gate });
+    return { gate, message: `opened ${gate}: its child workflows start` };
+  }
+
+  /** Nothing new starts; running children get the abort too (`request`: an operator's). */
+  abort(reason: string, request?: AbortRequest): AbortResult {
+    const children = [...this.running];
+    if (this.abortReason === undefined) {
+      this.abortReason = reason;
+      this.abortRequest = request;
+      for (const child of children) forwardAbort(child, reason, request?.by);
+    }
+    const cleanup =
+      children.length === 0
+        ? 'no child workflow is running: nothing to clean up'
+        : `the abort is passed to ${children.length} running child workflow(s) (${children.map((c) => c.workflowId).join(', ')}): drill children terminate their drill instances`;
+    return { cleanup, message: `no new wave starts; ${cleanup}` };
   }
 
   progress(): PlanProgress {
@@ -114,18 +146,28 @@ class PlanState {
   }
 }
 
-function forwardAbort(child: ChildWorkflowHandle<ChildWorkflow>, reason: string): void {
-  // the child may have just finished: a failed delivery changes nothing
-  void child.signal(abortSignal, { reason: `plan aborted: ${reason}` }).catch(() => undefined);
+function forwardAbort(child: ChildWorkflowHandle<ChildWorkflow>, reason: string, by?: string): void {
+  // a signal: workflow code cannot send updates. The child may have just finished: a failed
+  // delivery changes nothing.
+  void child
+    .signal(abortSignal, { reason: `plan aborted: ${reason}`, ...(by ? { by } : {}) })
+    .catch(() => undefined);
 }
 
 export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   const state = new PlanState(workflowInfo().workflowId);
   setHandler(planProgressQuery, () => state.progress());
-  setHandler(approveSignal, (args) => state.approve(args?.by ?? 'approve message'));
-  setHandler(abortSignal, (args) => state.abort(args?.reason ?? 'aborted by operator'));
 
   const plan = validated(parsePlanInput, input);
+  const gated = plan.waves.filter((w) => w.pauseBefore).map((w) => w.name);
+  acceptOperatorMessages('drsPlan', {
+    approve: { rejection: () => state.approveRejection(gated), act: (approval) => state.approve(approval) },
+    abort: {
+      rejection: () =>
+        closedRejection(state.report, { reason: state.abortReason, request: state.abortRequest }),
+      act: (request) => state.abort(request.reason, request),
+    },
+  });
   upsertSearchAttributes([{ key: DrsOperation, value: 'plan' }]);
   for (const wave of plan.waves)
     state.waves.set(wave.name, {
@@ -310,7 +352,7 @@ async function runChild(
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
   });
   state.running.add(handle);
-  if (state.abortReason !== undefined) forwardAbort(handle, state.abortReason);
+  if (state.abortReason !== undefined) forwardAbort(handle, state.abortReason, state.abortRequest?.by);
   try {
     const report = await handle.result();
     noteChildReport(state, wave, child, report);
@@ -414,7 +456,8 @@ function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport 
       children: children.map(({ sourceServerIds: _ids, ...child }) => child),
     })),
     servers: servers.map(leanServer),
-    approvedBy: state.approvedBy,
+    approvals: state.approvals,
+    ...(state.abortRequest ? { abort: state.abortRequest } : {}),
     phaseDurations: state.phases.durations,
     ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
     startedAt: state.startedAt,

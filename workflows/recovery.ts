@@ -18,13 +18,14 @@ import { parseRecoveryInput, type RecoveryInput, type RecoveryPlan } from '../co
 import { serverSearchAttributes } from '../common/search-attributes';
 import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
-import { approveSignal, recoveryProgressQuery } from './messages';
+import { recoveryProgressQuery } from './messages';
+import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 import { choosePointInTime } from './point-in-time';
 
 class RecoveryState {
-  approvedBy?: string;
-  awaitingApproval = false;
+  /** The gate was passed by `confirm: true` in the input. */
+  confirmedByInput = false;
   readonly warnings: string[] = [];
   report?: RecoveryReport;
 }
@@ -33,20 +34,59 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   const record = new DrillRecord(workflowInfo().workflowId);
   const state = new RecoveryState();
   setHandler(recoveryProgressQuery, () => progress(record, state));
-  setHandler(approveSignal, (args) => {
-    record.approved = true;
-    state.approvedBy ??= args?.by ?? 'approve message';
-  });
-  record.acceptAbort();
 
   const plan = validated(parseRecoveryInput, input);
   record.start(plan);
+  acceptOperatorMessages('drsRecovery', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
   try {
     return await recover(plan, record, state);
   } finally {
     await record.capacity.releaseAll();
   }
+}
+
+/**
+ * `approve` opens the confirmation gate (no `confirm: true`) while it waits after preflight; `abort`
+ * stops the failover until its launch is requested (DRS cannot cancel a job).
+ */
+function operatorActions(plan: RecoveryPlan, record: DrillRecord): OperatorActions {
+  const servers = `${plan.sourceServerIds.length} server(s)`;
+  return {
+    approve: {
+      rejection: () => {
+        const closed = record.closedRejection();
+        if (closed) return closed;
+        if (plan.confirm) return 'already approved: the input has "confirm": true';
+        if (record.approval) return `already approved by ${record.approval.by} at ${record.approval.at}`;
+        if (record.openGate) return undefined;
+        if (record.phase === 'done') return 'already finishing (done)';
+        return `no gate open: the confirmation gate opens after preflight (now ${record.phase})`;
+      },
+      act: (approval) => {
+        record.approval = { ...approval, gate: 'confirmation' };
+        return {
+          gate: 'confirmation',
+          message: `opened the confirmation gate: the failover of ${servers} launches`,
+        };
+      },
+    },
+    abort: {
+      rejection: () =>
+        record.closedRejection() ??
+        (record.launchRequestedAtMs !== undefined
+          ? `already finishing: the failover launch was requested${record.launchJob ? ` (job ${record.launchJob.jobId})` : ''}, and DRS cannot cancel a job`
+          : undefined),
+      act: (request) => {
+        record.abort(request);
+        const cleanup = 'nothing launched: nothing to clean up';
+        return {
+          cleanup,
+          message: `aborting the failover of ${servers} in phase ${record.phase}; ${cleanup}`,
+        };
+      },
+    },
+  };
 }
 
 async function recover(
@@ -131,26 +171,24 @@ function blocksRecovery(h: SourceServerHealth, plan: RecoveryPlan): boolean {
 /** True once confirmed by input or by `approve`; false on abort or when the approval deadline passes. */
 async function confirmed(plan: RecoveryPlan, record: DrillRecord, state: RecoveryState): Promise<boolean> {
   if (record.abortReason !== undefined) return false;
-  if (plan.confirm) {
-    state.approvedBy = 'input confirm';
-    return true;
-  }
+  if (plan.confirm) return (state.confirmedByInput = true);
   record.enterPhase('awaiting-approval');
-  state.awaitingApproval = true;
+  record.openGate = 'confirmation';
   await condition(
-    () => record.approved || record.abortReason !== undefined,
+    () => record.approval !== undefined || record.abortReason !== undefined,
     plan.approvalTimeoutSeconds * 1000,
   );
-  state.awaitingApproval = false;
-  return record.approved && record.abortReason === undefined;
+  record.openGate = undefined;
+  return record.approval !== undefined && record.abortReason === undefined;
 }
 
 function finish(record: DrillRecord, state: RecoveryState, summary: string): RecoveryReport {
   const { operation: _drill, terminateJobId: _none, ...report } = record.finish(summary);
+  const approvedBy = record.approval?.by ?? (state.confirmedByInput ? 'input confirm' : undefined);
   state.report = {
     ...report,
     operation: 'recovery',
-    ...(state.approvedBy ? { approvedBy: state.approvedBy } : {}),
+    ...(approvedBy ? { approvedBy } : {}),
     warnings: state.warnings,
   };
   markOutcome(state.report.outcome);
@@ -166,7 +204,7 @@ function progress(record: DrillRecord, state: RecoveryState): RecoveryProgress {
     launchJobId: p.launchJobId,
     launchJobStatus: p.launchJobStatus,
     servers: p.servers,
-    awaitingApproval: state.awaitingApproval,
+    awaitingApproval: record.openGate !== undefined,
     approved: p.approved,
     abortReason: p.abortReason,
     report: state.report,

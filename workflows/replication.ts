@@ -31,6 +31,7 @@ import type {
 } from '../common/types-lifecycle';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { replicationProgressQuery } from './messages';
+import { acceptOperatorMessages } from './operator-messages';
 import {
   OperationRecord,
   drsActivities,
@@ -81,6 +82,26 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationPla
     }
   }
 
+  /**
+   * `abort` stops a run before its calls, or its wait for CONTINUOUS; a stop or disconnect whose
+   * calls are being made has nothing left to stop.
+   */
+  abortRejection(plan: ReplicationPlan): string | undefined {
+    const closed = this.closedRejection();
+    if (closed) return closed;
+    const waits = plan.action === 'repair' || plan.action === 'start';
+    if (this.phases.phase === 'acting' && !waits)
+      return `already finishing: the ${plan.action} calls are being made and cannot be taken back`;
+    return undefined;
+  }
+
+  /** What an abort leaves behind now (replication calls are not undone). */
+  abortEffect(plan: ReplicationPlan): string {
+    const phase = this.phases.phase;
+    if (phase === 'validating-input' || phase === 'inspecting') return 'no change made yet: nothing to undo';
+    return `the ${plan.action} calls already made stay made; the wait for CONTINUOUS stops`;
+  }
+
   outcome(): Outcome {
     if (this.abortReason !== undefined) return 'ABORTED';
     const servers = [...this.servers.values()];
@@ -119,10 +140,19 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationPla
 export async function drsReplication(input: ReplicationInput): Promise<ReplicationReport> {
   const record = new ReplicationRecord(workflowInfo().workflowId);
   setHandler(replicationProgressQuery, () => record.progress());
-  record.acceptAbort();
 
   const plan = validated(parseReplicationInput, input);
   record.plan = plan;
+  acceptOperatorMessages('drsReplication', {
+    abort: {
+      rejection: () => record.abortRejection(plan),
+      act: (request) => {
+        const cleanup = record.abortEffect(plan);
+        record.abort(request);
+        return { cleanup, message: `aborting ${plan.action} in phase ${record.phases.phase}; ${cleanup}` };
+      },
+    },
+  });
   upsertSearchAttributes(serverSearchAttributes(`replication-${plan.action}`, plan.sourceServerIds));
 
   record.phases.enter('inspecting');

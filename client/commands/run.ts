@@ -82,6 +82,8 @@ export function statusCommand(): Command {
     process.exitCode = await withClient(cmd, async (client) => {
       const description = await client.describe(workflowId);
       const running = description.status.name === 'RUNNING';
+      // what the Temporal UI shows on the run (set by drsctl and schedules)
+      const summary = await description.staticSummary();
       const progress = await client.progress({
         workflowId,
         runId: description.runId,
@@ -94,6 +96,7 @@ export function statusCommand(): Command {
               workflowId,
               runId: description.runId,
               type: description.type,
+              summary,
               status: description.status.name,
               startTime: description.startTime,
               closeTime: description.closeTime,
@@ -107,6 +110,7 @@ export function statusCommand(): Command {
         console.log(
           `${description.type} ${workflowId} (run ${description.runId}): ${description.status.name}, started ${description.startTime.toISOString()}`,
         );
+        if (summary) console.log(`  ${summary}`);
         if (progress) console.log(`  ${describeProgress(progress)}`);
       }
       if (running && !flags.wait) return ExitCode.SUCCEEDED;

@@ -3,6 +3,7 @@
 // (testsuites > testsuite > testcase > failure | system-out).
 import {
   formatValue,
+  operatorLines,
   reportSeconds,
   SERVER_COLUMNS,
   serverFailure,
@@ -70,6 +71,7 @@ export function junitReport(report: OperationReport): string {
     '    <properties>',
     `      <property${attrs({ name: 'workflowId', value: report.workflowId })}/>`,
     `      <property${attrs({ name: 'outcome', value: report.outcome })}/>`,
+    ...operatorLines(report).map((line) => `      <property${attrs({ name: 'operator', value: line })}/>`),
     '    </properties>',
   ];
   for (const c of cases) {

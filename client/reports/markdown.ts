@@ -1,5 +1,5 @@
 // A Markdown report: the GitHub Actions job summary ($GITHUB_STEP_SUMMARY) or a merge request note.
-import { formatValue, SERVER_COLUMNS, serverFailure, type OperationReport } from './report';
+import { formatValue, operatorLines, SERVER_COLUMNS, serverFailure, type OperationReport } from './report';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
@@ -17,6 +17,8 @@ export function markdownReport(report: OperationReport): string {
   });
   const lines = [`### DRS ${report.operation} \`${report.workflowId}\`: ${report.outcome}`, ''];
   if (report.summary) lines.push(report.summary, '');
+  const operators = operatorLines(report);
+  if (operators.length) lines.push(...operators.map((line) => `- ${line.replace(/\r?\n/g, ' ')}`), '');
   lines.push(`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
   for (const row of rows) lines.push(`| ${row.map(cell).join(' | ')} |`);
   const extras = [

@@ -1,6 +1,6 @@
 // The report shape every workflow returns (DESIGN: `outcome` and `servers[]` with
 // `sourceServerId`), read generically so one set of writers serves every operation.
-import type { Outcome } from '../../common/types';
+import type { AbortRequest, Approval, Outcome } from '../../common/types';
 
 export interface ServerResult {
   sourceServerId: string;
@@ -74,6 +74,7 @@ export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] =
   { field: 'ec2InstanceId', title: 'EC2 instance' },
   { field: 'pointInTime', title: 'Point in time' },
   { field: 'timeToLaunchSeconds', title: 'Time to launch (RTO)', unit: 's' },
+  { field: 'steps', title: 'Steps (DRS job log)' },
   { field: 'dataAgeSeconds', title: 'Data age (RPO)', unit: 's' },
   { field: 'healthy', title: 'Healthy' },
   { field: 'terminated', title: 'Cleaned up' },
@@ -83,5 +84,27 @@ export function formatValue(value: unknown, unit = ''): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number') return `${Math.round(value * 10) / 10}${unit}`;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'object') return formatSteps(value as Record<string, { seconds?: number }>);
   return String(value);
+}
+
+/** A server's steps from the job log: "snapshot 37s, conversion 120s, launch 52s". */
+function formatSteps(steps: Record<string, { seconds?: number }>): string {
+  return Object.entries(steps)
+    .map(([step, t]) => (t.seconds === undefined ? `${step} …` : `${step} ${t.seconds}s`))
+    .join(', ');
+}
+
+/** Who approved (every gate: a plan may have several) and who aborted, one line each, for text reports. */
+export function operatorLines(report: OperationReport): string[] {
+  const approvals = [
+    ...(Array.isArray(report.approvals) ? (report.approvals as Approval[]) : []),
+    ...(report.approval ? [report.approval as Approval] : []),
+  ];
+  const lines = approvals.map(
+    (a) => `Approved by ${a.by} at ${a.at} (${a.gate})${a.note ? `: ${a.note}` : ''}`,
+  );
+  const abort = report.abort as AbortRequest | undefined;
+  if (abort) lines.push(`Aborted by ${abort.by} at ${abort.at}: ${abort.reason}`);
+  return lines;
 }

@@ -14,12 +14,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { capacityWorkflowId, DRS_DEFAULT_LIMITS } from '../../common/capacity';
 import type { DrillReport } from '../../common/types';
 import type { PlanReport } from '../../common/types-plan';
-import {
-  emulatorClientConfig,
-  emulatorCredentials,
-  startEmulator,
-  type RunningEmulator,
-} from '../../emulator';
+import { emulatorClientConfig, startEmulator, type RunningEmulator } from '../../emulator';
 import { startDevServer } from '../lib/dev-server';
 import { freePort } from '../lib/ports';
 
@@ -40,7 +35,7 @@ interface Stack {
 }
 
 /** The worker as production runs it (dist/worker/main.js), with its CPU and peak RSS read from /proc. */
-class MeasuredWorker {
+export class MeasuredWorker {
   private readonly child: ChildProcess;
   private output = '';
 
@@ -53,15 +48,17 @@ class MeasuredWorker {
   }
 
   /** Starts a worker and resolves once it logged that it is polling. */
-  static async start(stack: Stack): Promise<MeasuredWorker> {
-    const { accessKeyId, secretAccessKey } = emulatorCredentials();
+  static async start(
+    stack: Pick<Stack, 'temporalAddress' | 'taskQueue' | 'emulator'>,
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<MeasuredWorker> {
     const worker = new MeasuredWorker({
+      ...env,
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: stack.temporalAddress,
       TEMPORAL_TASK_QUEUE: stack.taskQueue,
       DRS_ENDPOINT: stack.emulator.url,
-      AWS_ACCESS_KEY_ID: accessKeyId,
-      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      DRS_EMULATOR: 'true',
       LOG_LEVEL: 'info',
       WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
       WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,

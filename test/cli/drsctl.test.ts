@@ -1,8 +1,8 @@
 // The real drsctl binary (bin/drsctl.js as a child process) against the shared Temporal dev server,
-// a real Worker and the DRS emulator: exit codes, reports, attaching on retry, signals.
+// a real Worker and the DRS emulator: exit codes, reports, attaching on retry, approve and abort.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { defaultWorkflowId } from '../../client/workflow-ids';
@@ -135,9 +135,12 @@ describe('drsctl (real binary, dev server, emulator)', function () {
     }
   });
 
-  /** Starts a drill that waits for approval and returns its id once it sits at the gate. */
-  async function drillAtApprovalGate(server: string): Promise<string> {
-    const started = await stack.drsctl(['drill', '--source-server', server, '--approval-timeout', '600']);
+  /** Starts a drill (`validation` flags: its gate) and returns its id once it is validating. */
+  async function drillAtValidation(
+    server: string,
+    validation = ['--approval-timeout', '600'],
+  ): Promise<string> {
+    const started = await stack.drsctl(['drill', '--source-server', server, ...validation]);
     assert.equal(started.code, 0, started.stderr);
     const workflowId = started.stdout.trim();
     for (let i = 0; ; i++) {
@@ -149,17 +152,76 @@ describe('drsctl (real binary, dev server, emulator)', function () {
     }
   }
 
-  it('approve lets a drill waiting at its gate finish: status --wait exits 0', async () => {
-    const workflowId = await drillAtApprovalGate(servers[0]);
-    const approve = await stack.drsctl(['approve', workflowId]);
+  it('approve lets a drill waiting at its gate finish; its JSON and Markdown reports name the approver and the note', async () => {
+    const workflowId = await drillAtValidation(servers[0]);
+    const approve = await stack.drsctl(['approve', workflowId, '--note', 'smoke tests green']);
     assert.equal(approve.code, 0, approve.stderr);
-    const done = await stack.drsctl(['status', workflowId, '--wait']);
+    assert.match(
+      approve.stdout,
+      new RegExp(
+        `^approved ${workflowId}: opened the validation gate; next: terminating 1 drill instance\\(s\\) of job drsjob-`,
+      ),
+    );
+    const json = path.join(dir, 'approved.json');
+    const md = path.join(dir, 'approved.md');
+    const done = await stack.drsctl([
+      'status',
+      workflowId,
+      '--wait',
+      '--report-json',
+      json,
+      '--report-md',
+      md,
+    ]);
     assert.equal(done.code, 0, `${done.stdout}\n${done.stderr}`);
     assert.match(done.stdout, /SUCCEEDED/);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    // by defaults to drsctl's client identity, user@host
+    assert.equal(report.approval.by, `${userInfo().username}@${hostname()}`);
+    assert.equal(report.approval.note, 'smoke tests green');
+    assert.match(
+      readFileSync(md, 'utf8'),
+      new RegExp(
+        `^- Approved by ${report.approval.by} at ${report.approval.at} \\(validation\\): smoke tests green$`,
+        'm',
+      ),
+    );
+  });
+
+  it('approve on a run without an open gate exits 4 with the reason; abort answers what it cleans up; a finished run rejects both', async () => {
+    const workflowId = await drillAtValidation(servers[3], ['--hold', '600']);
+    const approve = await stack.drsctl(['approve', workflowId]);
+    assert.equal(approve.code, 4, `${approve.stdout}\n${approve.stderr}`);
+    assert.match(
+      approve.stderr,
+      new RegExp(
+        `approving ${workflowId}: rejected: not a drill that takes approvals: its validation mode is "hold"`,
+      ),
+    );
+    const abort = await stack.drsctl(['abort', workflowId, '--by', 'ci-bot', '--reason', 'hold not needed']);
+    assert.equal(abort.code, 0, abort.stderr);
+    assert.match(
+      abort.stdout,
+      /^abort accepted by .*: aborting in phase validating; terminating 1 drill instance\(s\) of job drsjob-/,
+    );
+    const json = path.join(dir, 'hold-aborted.json');
+    const done = await stack.drsctl(['status', workflowId, '--wait', '--report-json', json]);
+    assert.equal(done.code, 1, `${done.stdout}\n${done.stderr}`);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    assert.deepEqual(
+      [report.outcome, report.abort.by, report.abort.reason],
+      ['ABORTED', 'ci-bot', 'hold not needed'],
+    );
+
+    for (const command of ['approve', 'abort']) {
+      const late = await stack.drsctl([command, workflowId]);
+      assert.equal(late.code, 4, `${command}: ${late.stderr}`);
+      assert.match(late.stderr, /rejected: already finished \(COMPLETED\)/);
+    }
   });
 
   it('abort ends a drill waiting at its gate: ABORTED, cleaned up, exit 1; unknown ids exit 1', async () => {
-    const workflowId = await drillAtApprovalGate(servers[4]);
+    const workflowId = await drillAtValidation(servers[4]);
     const abort = await stack.drsctl(['abort', workflowId, '--reason', 'test abort']);
     assert.equal(abort.code, 0, abort.stderr);
 
@@ -168,6 +230,7 @@ describe('drsctl (real binary, dev server, emulator)', function () {
     assert.equal(done.code, 1, `${done.stdout}\n${done.stderr}`);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     assert.equal(report.outcome, 'ABORTED');
+    assert.equal(report.abort.reason, 'test abort');
     assert.equal(
       report.servers[0].terminated,
       true,

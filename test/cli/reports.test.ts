@@ -78,6 +78,20 @@ describe('drsctl reports', () => {
     assert.match(md, /\| s-bbbbbbbbbbbbbbbbb \| FAILED \| FAILED \|/);
   });
 
+  it("Markdown: each server's steps from the DRS job log", () => {
+    const step = (seconds?: number) => ({
+      startedAt: '2026-11-25T10:00:00.000Z',
+      ...(seconds === undefined ? {} : { seconds }),
+    });
+    const withSteps: OperationReport = {
+      ...report,
+      servers: [
+        { ...report.servers[0], steps: { snapshot: step(37), conversion: step(120), launch: step() } },
+      ],
+    };
+    assert.match(markdownReport(withSteps), /\| snapshot 37s, conversion 120s, launch … \|/);
+  });
+
   it('a plan report: servers grouped by wave, a server its wave never launched counts as failed', () => {
     const plan: OperationReport = {
       operation: 'plan',
@@ -114,6 +128,34 @@ describe('drsctl reports', () => {
     assert.match(md, /\| Source server \| Result \| Wave \| Child workflow \| Launch \|/);
     assert.match(md, /\| s-aaaaaaaaaaaaaaaaa \| passed \| web \| plan-quarterly-web-1 \| LAUNCHED \|/);
     assert.match(md, /\| s-ccccccccccccccccc \| FAILED \| app \|  \| NOT_LAUNCHED \|/);
+  });
+
+  it('Markdown and JUnit name who approved (each plan gate) and who aborted, when, and the note or reason', () => {
+    const acted: OperationReport = {
+      ...report,
+      approvals: [
+        { by: 'alice@ops-1', at: '2026-11-25T10:01:00.000Z', gate: 'wave "app"', note: 'web tier verified' },
+      ],
+      abort: { by: 'bob@ops-2', at: '2026-11-25T10:04:00.000Z', reason: 'change | freeze' },
+    };
+    const md = markdownReport(acted);
+    assert.match(
+      md,
+      /^- Approved by alice@ops-1 at 2026-11-25T10:01:00.000Z \(wave "app"\): web tier verified$/m,
+    );
+    assert.match(md, /^- Aborted by bob@ops-2 at 2026-11-25T10:04:00.000Z: change \| freeze$/m);
+    const drill = markdownReport({
+      ...report,
+      approval: { by: 'carol', at: '2026-11-25T10:02:00.000Z', gate: 'validation' },
+    });
+    assert.match(drill, /^- Approved by carol at 2026-11-25T10:02:00.000Z \(validation\)$/m);
+    const xml = junitReport(acted);
+    assert.match(
+      xml,
+      /<property name="operator" value="Approved by alice@ops-1 at [^"]+ \(wave &quot;app&quot;\): web tier verified"\/>/,
+    );
+    assert.match(xml, /<property name="operator" value="Aborted by bob@ops-2 at [^"]+: change \| freeze"\/>/);
+    assert.doesNotThrow(() => parseJunit(xml));
   });
 
   it('writes the files asked for and appends Markdown to $GITHUB_STEP_SUMMARY only with --report-md', () => {

@@ -6,9 +6,8 @@ import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, DrsClientFactory } from '../../activities';
-import { emulatorCredentials } from '../../activities/drs-client';
 import { repoRoot } from '../../common/paths';
-import { startEmulator, type RunningEmulator } from '../../emulator';
+import { emulatorCredentials, startEmulator, type RunningEmulator } from '../../emulator';
 import { pickHealthyServers } from '../../emulator/inventory';
 import { devServerEnv } from '../helpers/temporal';
 

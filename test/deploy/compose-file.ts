@@ -26,8 +26,9 @@ export function readRepoFile(relative: string): string {
   return readFileSync(path.join(repoRoot(), relative), 'utf8');
 }
 
+/** With `<<` merge keys resolved, as compose does: the two worker services share one definition. */
 export function loadCompose(): ComposeFile {
-  return parse(readRepoFile('docker-compose.yml')) as ComposeFile;
+  return parse(readRepoFile('docker-compose.yml'), { merge: true }) as ComposeFile;
 }
 
 /** `${NAME:-default}` → its default; a literal value → itself. */

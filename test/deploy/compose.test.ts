@@ -5,12 +5,13 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../common/paths';
 import { devServerSearchAttributeArgs } from '../../common/search-attributes';
-import { WORKER_ENV_VARS, workerConfigSchema } from '../../worker/config';
+import { loadWorkerConfig, WORKER_ENV_VARS, workerConfigSchema } from '../../worker/config';
 import { BUILT_BUNDLE_PATH } from '../../worker/workflow-code';
 import { splitHostPort } from '../../worker/health';
 import {
   composeDefault,
   containerPorts,
+  type ComposeService,
   envDrift,
   isPinned,
   loadCompose,
@@ -22,11 +23,16 @@ import { sourceFoldersReachedFrom } from './import-graph';
 const compose = loadCompose();
 const services = compose.services;
 const worker = services.worker;
+const emulatorWorker = services['worker-emulator'];
 const schemaDefaults = workerConfigSchema.parse({}) as Record<string, unknown>;
-const workerEnv = (name: string) => composeDefault(worker.environment?.[name] ?? '');
+const envOf = (service: ComposeService, name: string) => composeDefault(service.environment?.[name] ?? '');
+const workerEnv = (name: string) => envOf(worker, name);
+/** What the service's worker reads when the shell sets nothing. */
+const defaultEnv = (service: ComposeService) =>
+  Object.fromEntries(WORKER_ENV_VARS.map((name) => [name, envOf(service, name)]));
 
 describe('docker-compose.yml', () => {
-  it('has the deployment shape: Temporal on PostgreSQL, UI, setup jobs, worker, emulator', () => {
+  it('has the deployment shape: Temporal on PostgreSQL, UI, setup jobs, a worker per profile, emulator', () => {
     assert.deepEqual(Object.keys(services).sort(), [
       'emulator',
       'postgresql',
@@ -35,6 +41,7 @@ describe('docker-compose.yml', () => {
       'temporal-setup',
       'temporal-ui',
       'worker',
+      'worker-emulator',
     ]);
   });
 
@@ -48,8 +55,9 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(worker.build, { context: '.', dockerfile: 'Dockerfile' });
   });
 
-  it("gives the worker exactly the variables of the worker's configuration schema", () => {
+  it("gives both workers exactly the variables of the worker's configuration schema", () => {
     assert.deepEqual(envDrift(WORKER_ENV_VARS, worker), { missingInCompose: [], unknownToCode: [] });
+    assert.deepEqual(envDrift(WORKER_ENV_VARS, emulatorWorker), { missingInCompose: [], unknownToCode: [] });
   });
 
   it('notices a variable added to the schema that the compose file does not know, and vice versa', () => {
@@ -73,8 +81,26 @@ describe('docker-compose.yml', () => {
       assert.equal(workerEnv(name), expected, `${name} in docker-compose.yml`);
     }
     // the values the compose file sets pass the worker's own validation
-    const env = Object.fromEntries(WORKER_ENV_VARS.map((name) => [name, workerEnv(name)]));
-    assert.ok(workerConfigSchema.safeParse(env).success);
+    assert.ok(workerConfigSchema.safeParse(defaultEnv(worker)).success);
+  });
+
+  it("runs the real-AWS worker on the default chain and the emulator's worker with DRS_EMULATOR", () => {
+    const real = loadWorkerConfig(defaultEnv(worker)).aws;
+    assert.equal(real.emulator, false);
+    assert.equal(worker.environment?.DRS_EMULATOR, 'false', 'not even the shell can turn it on');
+    const emulated = loadWorkerConfig(defaultEnv(emulatorWorker)).aws;
+    assert.equal(emulated.emulator, true);
+    const { host, port } = splitHostPort(new URL(emulated.drsEndpoint ?? '').host);
+    assert.equal(host, 'emulator');
+    assert.deepEqual(containerPorts(services.emulator), [port]);
+    assert.equal(emulated.stsEndpoint, emulated.drsEndpoint, "roles assumed at the emulator's STS");
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+      assert.equal(emulatorWorker.environment?.[name], '', `${name}: no keys from the shell`);
+    // the rest is the same worker
+    for (const name of ['TEMPORAL_ADDRESS', 'WORKER_METRICS_ADDRESS', 'WORKER_HEALTH_ADDRESS'])
+      assert.equal(envOf(emulatorWorker, name), workerEnv(name), name);
+    assert.equal(emulatorWorker.image, worker.image);
+    assert.deepEqual(emulatorWorker.healthcheck, worker.healthcheck);
   });
 
   it('points the worker at the temporal service, publishes its metrics port and probes its health port', () => {
@@ -115,6 +141,8 @@ describe('docker-compose.yml', () => {
     assert.equal(condition('temporal-setup', 'temporal'), 'service_healthy');
     assert.equal(condition('temporal-ui', 'temporal'), 'service_healthy');
     assert.equal(condition('worker', 'temporal-setup'), 'service_completed_successfully');
+    assert.equal(condition('worker-emulator', 'temporal-setup'), 'service_completed_successfully');
+    assert.equal(condition('worker-emulator', 'emulator'), 'service_healthy');
     for (const [name, service] of Object.entries(services)) {
       for (const [target, dep] of Object.entries(service.depends_on ?? {})) {
         if (dep.condition === 'service_healthy')
@@ -132,9 +160,14 @@ describe('docker-compose.yml', () => {
     assert.ok(existsSync(path.join(repoRoot(), 'deploy/temporal/setup-schema.sh')));
   });
 
-  it('keeps the emulator behind the opt-in profile, serving the port it publishes', () => {
+  it('runs a worker only in a profile (aws or emulator), the emulator only in its own', () => {
+    const profiles: Record<string, string[]> = {
+      worker: ['aws'],
+      'worker-emulator': ['emulator'],
+      emulator: ['emulator'],
+    };
     for (const [name, service] of Object.entries(services)) {
-      assert.deepEqual(service.profiles, name === 'emulator' ? ['emulator'] : undefined, name);
+      assert.deepEqual(service.profiles, profiles[name], name);
     }
     const command = services.emulator.command ?? [];
     assert.deepEqual(command.slice(0, 2), ['node', 'dist/emulator/main.js']);

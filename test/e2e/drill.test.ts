@@ -6,7 +6,7 @@ import { DrsClient } from '@aws-sdk/client-drs';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { DrsClientFactory } from '../../activities/drs-client';
-import { emulatorClientConfig, pickHealthyServers, startEmulator } from '../../emulator';
+import { emulatorClientConfig, emulatorCredentials, pickHealthyServers, startEmulator } from '../../emulator';
 import { drsDrill } from '../../workflows';
 import { drillProgressQuery } from '../../workflows/messages';
 import { devServerEnv } from '../helpers/temporal';
@@ -18,7 +18,11 @@ describe('drill end to end (dev server + worker + emulator)', function () {
     const env = await devServerEnv();
     // a fifth of the demo durations: launch and terminate jobs take a few seconds each
     const emulator = await startEmulator({ timeScale: 0.2 });
-    const drsClients = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: 'us-east-1' });
+    const drsClients = new DrsClientFactory({
+      endpoint: emulator.url,
+      defaultRegion: 'us-east-1',
+      credentialsFor: emulatorCredentials,
+    });
     const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
     const taskQueue = `drill-e2e-${Date.now()}`;
     try {

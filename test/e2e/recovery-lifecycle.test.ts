@@ -16,7 +16,7 @@ import type {
   RecoveryReport,
   ReplicationReport,
 } from '../../common/types-lifecycle';
-import { emulatorClientConfig, pickHealthyServers, startEmulator } from '../../emulator';
+import { emulatorClientConfig, emulatorCredentials, pickHealthyServers, startEmulator } from '../../emulator';
 import { drsFailback, drsRecovery, drsReplication } from '../../workflows';
 import { recoveryProgressQuery } from '../../workflows/messages';
 import { devServerEnv } from '../helpers/temporal';
@@ -27,7 +27,11 @@ describe('recovery, failback and replication end to end (dev server + worker + e
   it('repairs, fails over on approval, refuses a disconnect, fails back', async () => {
     const env = await devServerEnv();
     const emulator = await startEmulator({ timeScale: 0.1 });
-    const drsClients = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: 'us-east-1' });
+    const drsClients = new DrsClientFactory({
+      endpoint: emulator.url,
+      defaultRegion: 'us-east-1',
+      credentialsFor: emulatorCredentials,
+    });
     const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
     const taskQueue = `lifecycle-e2e-${Date.now()}`;
     const id = (name: string) => `${name}-e2e-${Date.now()}`;

@@ -162,6 +162,26 @@ describe('emulator: errors and faults', () => {
     assert.ok(Date.now() - started >= 280);
   });
 
+  it('lists a call held by latencyMs as in flight until it is answered', async () => {
+    await f.emulator.control.faults({ operation: 'DescribeJobs', latencyMs: 1000 });
+    const call = f.strict.send(
+      new DescribeJobsCommand({ filters: { jobIDs: ['drsjob-1234567890abcdefg'] } }),
+    );
+    let inFlight = await f.emulator.control.inFlight();
+    for (let i = 0; i < 50 && inFlight.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      inFlight = await f.emulator.control.inFlight();
+    }
+    assert.deepEqual(
+      inFlight.map((c) => [c.operation, c.region, c.accountId, c.request]),
+      [['DescribeJobs', 'us-east-1', '111122223333', { filters: { jobIDs: ['drsjob-1234567890abcdefg'] } }]],
+    );
+    assert.deepEqual(await f.emulator.control.audit(), [], 'audited once answered');
+    await call;
+    assert.deepEqual(await f.emulator.control.inFlight(), []);
+    assert.equal((await f.emulator.control.audit()).length, 1);
+  });
+
   it('records every call in the audit log with operation, region, account and status', async () => {
     const west = f.client({ region: 'eu-west-1', accountId: '444455556666' });
     try {

@@ -4,8 +4,14 @@
 import assert from 'node:assert/strict';
 import { createActivities } from '../../activities';
 import { assumedRoleCredentials, roleInEachAccount } from '../../activities/credentials';
-import { DrsClientFactory, emulatorCredentials } from '../../activities/drs-client';
-import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
+import { DrsClientFactory } from '../../activities/drs-client';
+import {
+  DEFAULT_ACCOUNT,
+  emulatorCredentials,
+  STAGING_ACCOUNT,
+  startEmulator,
+  type RunningEmulator,
+} from '../../emulator';
 
 describe('multi-account: assumed roles and staging accounts (emulator)', () => {
   let emulator: RunningEmulator;
@@ -14,16 +20,18 @@ describe('multi-account: assumed roles and staging accounts (emulator)', () => {
 
   before(async () => {
     emulator = await startEmulator({ quiet: true });
+    const assumed = assumedRoleCredentials({
+      roleArnFor: roleInEachAccount('DrsOrchestrator'),
+      region: 'us-east-1',
+      masterCredentials: emulatorCredentials(DEFAULT_ACCOUNT),
+      stsEndpoint: emulator.url,
+      sessionName: 'temporal-drs-test',
+    });
     clients = new DrsClientFactory({
       endpoint: emulator.url,
       defaultRegion: 'us-east-1',
-      credentialsFor: assumedRoleCredentials({
-        roleArnFor: roleInEachAccount('DrsOrchestrator'),
-        region: 'us-east-1',
-        masterCredentials: emulatorCredentials(DEFAULT_ACCOUNT),
-        stsEndpoint: emulator.url,
-        sessionName: 'temporal-drs-test',
-      }),
+      // the own account with the same keys that call AssumeRole
+      credentialsFor: (accountId) => assumed(accountId) ?? emulatorCredentials(DEFAULT_ACCOUNT),
     });
     activities = createActivities({ drsClients: clients });
   });

@@ -5,7 +5,7 @@ import { DescribeJobsCommand } from '@aws-sdk/client-drs';
 import { ApplicationFailure } from '@temporalio/common';
 import { DrsClientFactory } from '../../activities/drs-client';
 import { drsCall } from '../../activities/errors';
-import { startEmulator, type RunningEmulator } from '../../emulator';
+import { emulatorCredentials, startEmulator, type RunningEmulator } from '../../emulator';
 
 describe('one SDK attempt per DRS call (emulator)', () => {
   let emulator: RunningEmulator;
@@ -35,7 +35,11 @@ describe('one SDK attempt per DRS call (emulator)', () => {
   }
 
   it("the factory's client makes one attempt and leaves retrying to Temporal", async () => {
-    const factory = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: 'us-east-1' });
+    const factory = new DrsClientFactory({
+      endpoint: emulator.url,
+      defaultRegion: 'us-east-1',
+      credentialsFor: emulatorCredentials,
+    });
     assert.equal(await attemptsOfOneCall(factory), 1);
   });
 
@@ -43,6 +47,7 @@ describe('one SDK attempt per DRS call (emulator)', () => {
     const factory = new DrsClientFactory({
       endpoint: emulator.url,
       defaultRegion: 'us-east-1',
+      credentialsFor: emulatorCredentials,
       maxAttempts: 3,
     });
     assert.equal(await attemptsOfOneCall(factory), 3);

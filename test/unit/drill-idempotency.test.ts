@@ -1,8 +1,9 @@
 // The lookup that makes StartRecovery / TerminateRecoveryInstances exactly-once: which existing job
 // counts as "this step already started it".
 import { strict as assert } from 'node:assert';
-import { DescribeJobsCommand, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
+import { ConflictException, DescribeJobsCommand, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DrsClientFactory } from '../../activities/drs-client';
 import { CLOCK_SKEW_MS, jobMatchesStep, stepTags } from '../../activities/idempotency';
@@ -10,6 +11,11 @@ import { createJobActivities } from '../../activities/jobs';
 import type { JobSummary } from '../../common/types';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
+
+/** An activity environment whose activity logger writes into `lines`. */
+function activityEnvironment(lines: LogEntry[]): MockActivityEnvironment {
+  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('INFO', (e) => lines.push(e)) });
+}
 const A = 's-aaaaaaaaaaaaaaaaa';
 const B = 's-bbbbbbbbbbbbbbbbb';
 
@@ -71,7 +77,8 @@ describe('idempotency lookup', () => {
     mock.on(DescribeJobsCommand).resolves({ items: [launchJob()] });
     try {
       const { startDrillJob } = createJobActivities(clients);
-      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+      const logged: LogEntry[] = [];
+      const job: JobSummary = await activityEnvironment(logged).run(startDrillJob, {
         region: 'us-east-1',
         sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
         workflowId: 'wf-1',
@@ -82,6 +89,17 @@ describe('idempotency lookup', () => {
       });
       assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
       assert.equal(mock.commandCalls(StartRecoveryCommand).length, 0, 'no second StartRecovery');
+      assert.deepEqual(
+        logged.map((e) => [e.level, e.message, e.meta?.jobId]),
+        [
+          [
+            'INFO',
+            'StartRecovery: job drsjob-aaaaaaaaaaaaaaaaa was created by an earlier attempt of this step',
+            'drsjob-aaaaaaaaaaaaaaaaa',
+          ],
+        ],
+        'the activity logger says the job was found, not created',
+      );
       const [lookup] = mock.commandCalls(DescribeJobsCommand);
       assert.equal(lookup.args[0].input.filters?.fromDate, new Date(T0 - CLOCK_SKEW_MS).toISOString());
     } finally {
@@ -97,7 +115,8 @@ describe('idempotency lookup', () => {
     mock.on(StartRecoveryCommand).resolves({ job: launchJob({ jobID: 'drsjob-bbbbbbbbbbbbbbbbb' }) });
     try {
       const { startDrillJob } = createJobActivities(clients);
-      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+      const logged: LogEntry[] = [];
+      const job: JobSummary = await activityEnvironment(logged).run(startDrillJob, {
         region: 'us-east-1',
         sourceServers: [
           { sourceServerId: A, recoverySnapshotId: 'pit-aaaaaaaaaaaaaaaaa' },
@@ -110,6 +129,10 @@ describe('idempotency lookup', () => {
         previousJobIds: [],
       });
       assert.equal(job.jobId, 'drsjob-bbbbbbbbbbbbbbbbb');
+      assert.deepEqual(
+        logged.map((e) => e.message),
+        ['StartRecovery created job drsjob-bbbbbbbbbbbbbbbbb'],
+      );
       const [call] = mock.commandCalls(StartRecoveryCommand);
       assert.deepEqual(call.args[0].input, {
         isDrill: true,
@@ -119,6 +142,63 @@ describe('idempotency lookup', () => {
         ],
         tags: stepTags('wf-1', 'launch'),
       });
+    } finally {
+      mock.restore();
+      clients.destroy();
+    }
+  });
+
+  it('startDrillJob returns the job an overlapping attempt created when DRS refuses a second one (Conflict)', async () => {
+    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const mock = mockClient(clients.drsClient('us-east-1'));
+    // the first lookup sees nothing; the other attempt's job exists by the time DRS refuses ours
+    mock
+      .on(DescribeJobsCommand)
+      .resolvesOnce({ items: [] })
+      .resolves({ items: [launchJob()] });
+    mock
+      .on(StartRecoveryCommand)
+      .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
+    try {
+      const { startDrillJob } = createJobActivities(clients);
+      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+        region: 'us-east-1',
+        sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
+        workflowId: 'wf-1',
+        step: 'launch',
+        tagJobs: true,
+        notBeforeMs: T0,
+        previousJobIds: [],
+      });
+      assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
+      assert.equal(mock.commandCalls(StartRecoveryCommand).length, 1);
+    } finally {
+      mock.restore();
+      clients.destroy();
+    }
+  });
+
+  it('startDrillJob still fails on a Conflict when no job of the step exists', async () => {
+    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const mock = mockClient(clients.drsClient('us-east-1'));
+    mock.on(DescribeJobsCommand).resolves({ items: [] });
+    mock
+      .on(StartRecoveryCommand)
+      .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
+    try {
+      const { startDrillJob } = createJobActivities(clients);
+      await assert.rejects(
+        new MockActivityEnvironment().run(startDrillJob, {
+          region: 'us-east-1',
+          sourceServers: [{ sourceServerId: A }],
+          workflowId: 'wf-1',
+          step: 'launch',
+          tagJobs: true,
+          notBeforeMs: T0,
+          previousJobIds: [],
+        }),
+        (err: Error & { type?: string }) => err.type === 'ConflictException',
+      );
     } finally {
       mock.restore();
       clients.destroy();

@@ -1,4 +1,7 @@
 import { strict as assert } from 'node:assert';
+import { DescribeSourceServersCommand } from '@aws-sdk/client-drs';
+import { DrsClientFactory } from '../../activities/drs-client';
+import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
 import { loadWorkerConfig } from '../../worker/config';
 import { accountCredentials, roleArnFor } from '../../worker/drs-clients';
 
@@ -15,14 +18,54 @@ describe('per-account roles', () => {
     assert.equal(roleArnFor(loadWorkerConfig({}).aws, '777788889999'), undefined);
   });
 
-  it('assumes a role only for another account, once per account, and never against the emulator', () => {
-    const credentialsFor = accountCredentials(aws);
-    assert.equal(credentialsFor(undefined), undefined, "the worker's own account: default chain");
-    const provider = credentialsFor('444455556666');
-    assert.equal(typeof provider, 'function');
-    assert.equal(credentialsFor('444455556666'), provider, 'cached: one STS session per account');
-    assert.notEqual(credentialsFor('777788889999'), provider);
-    const emulated = accountCredentials({ ...aws, drsEndpoint: 'http://127.0.0.1:4566' });
-    assert.equal(emulated('444455556666'), undefined);
+  it('assumes a role only for another account, once per account, with or without an endpoint override', () => {
+    for (const config of [aws, { ...aws, drsEndpoint: 'https://drs-fips.us-east-1.amazonaws.com' }]) {
+      const credentialsFor = accountCredentials(config);
+      assert.equal(credentialsFor(undefined), undefined, "the worker's own account: default chain");
+      const provider = credentialsFor('444455556666');
+      assert.equal(typeof provider, 'function', 'an assumed role');
+      assert.equal(credentialsFor('444455556666'), provider, 'cached: one STS session per account');
+      assert.notEqual(credentialsFor('777788889999'), provider);
+    }
+  });
+
+  describe('with DRS_EMULATOR (through the emulator)', () => {
+    let emulator: RunningEmulator;
+    let clients: DrsClientFactory;
+
+    before(async () => {
+      emulator = await startEmulator({ quiet: true });
+      const config = loadWorkerConfig({
+        DRS_EMULATOR: 'true',
+        DRS_ENDPOINT: emulator.url,
+        DRS_ACCOUNT_ROLE_NAME: 'temporal-drs',
+      }).aws;
+      clients = new DrsClientFactory({
+        endpoint: config.drsEndpoint,
+        defaultRegion: config.region,
+        credentialsFor: accountCredentials(config),
+      });
+    });
+    after(async () => {
+      clients.destroy();
+      await emulator.close();
+    });
+
+    it("signs with the emulator's keys and reaches other accounts by AssumeRole at its STS", async () => {
+      await clients.drsClient('us-east-1').send(new DescribeSourceServersCommand({}));
+      await clients.drsClient('us-east-1', STAGING_ACCOUNT).send(new DescribeSourceServersCommand({}));
+      const audit = await emulator.control.audit();
+      assert.deepEqual(
+        audit.map((e) => [e.operation, e.accountId]),
+        [
+          ['DescribeSourceServers', DEFAULT_ACCOUNT],
+          ['sts:AssumeRole', DEFAULT_ACCOUNT],
+          ['DescribeSourceServers', STAGING_ACCOUNT],
+        ],
+      );
+      const assumed = audit[1].request as { RoleArn: string; RoleSessionName: string };
+      assert.equal(assumed.RoleArn, `arn:aws:iam::${STAGING_ACCOUNT}:role/temporal-drs`);
+      assert.equal(assumed.RoleSessionName, 'temporal-drs-worker');
+    });
   });
 });

@@ -78,6 +78,45 @@ describe('worker configuration', () => {
     );
   });
 
+  it('uses the emulator only when DRS_EMULATOR says so, never because an endpoint is set', () => {
+    const endpoint = 'https://vpce-0a1b2c3d-drs.drs.us-east-1.vpce.amazonaws.com';
+    const real = loadWorkerConfig({ DRS_ENDPOINT: endpoint }).aws;
+    assert.deepEqual([real.emulator, real.drsEndpoint, real.stsEndpoint], [false, endpoint, undefined]);
+    const sts = 'https://sts-fips.us-east-1.amazonaws.com';
+    assert.equal(loadWorkerConfig({ DRS_ENDPOINT: endpoint, STS_ENDPOINT: sts }).aws.stsEndpoint, sts);
+
+    const emulated = loadWorkerConfig({ DRS_EMULATOR: 'true', DRS_ENDPOINT: 'http://emulator:4566' }).aws;
+    assert.equal(emulated.emulator, true);
+    assert.equal(emulated.stsEndpoint, 'http://emulator:4566', "the emulator's STS, on its port");
+    assert.match(
+      JSON.stringify(describeConfig(loadWorkerConfig({ DRS_ENDPOINT: endpoint }))),
+      /default chain/,
+    );
+  });
+
+  it('refuses an emulator setting without its address or pointed at AWS, and malformed endpoints', () => {
+    assert.match(configError({ DRS_EMULATOR: 'true' }).message, /DRS_EMULATOR: needs DRS_ENDPOINT/);
+    assert.match(
+      configError({ DRS_EMULATOR: 'true', DRS_ENDPOINT: 'https://drs-fips.us-east-1.amazonaws.com' }).message,
+      /DRS_EMULATOR: DRS_ENDPOINT drs-fips\.us-east-1\.amazonaws\.com is an AWS endpoint, not the emulator/,
+    );
+    assert.match(
+      configError({
+        DRS_EMULATOR: 'true',
+        DRS_ENDPOINT: 'http://127.0.0.1:4566',
+        STS_ENDPOINT: 'https://sts.us-east-1.amazonaws.com',
+      }).message,
+      /DRS_EMULATOR: STS_ENDPOINT sts\.us-east-1\.amazonaws\.com is an AWS endpoint/,
+    );
+    const malformed = configError({
+      DRS_EMULATOR: 'yes',
+      DRS_ENDPOINT: 'drs.internal:443',
+      STS_ENDPOINT: 'ftp://sts.internal',
+    }).message;
+    for (const name of ['DRS_EMULATOR', 'DRS_ENDPOINT', 'STS_ENDPOINT'])
+      assert.match(malformed, new RegExp(`${name}:`), `${name} named in: ${malformed}`);
+  });
+
   it('shows the API key only as "set" in the startup summary', () => {
     const summary = JSON.stringify(describeConfig(loadWorkerConfig({ TEMPORAL_API_KEY: 'tk-very-secret' })));
     assert.doesNotMatch(summary, /tk-very-secret/);

@@ -47,7 +47,15 @@ describe('DRS call metrics', () => {
   it('counts each request by operation and result, and throttles separately', async () => {
     const { server, url } = await stubDrs();
     const { meter, count } = recordingMeter();
-    const factory = new InstrumentedDrsClientFactory({ endpoint: url, defaultRegion: 'us-east-1' }, meter);
+    const factory = new InstrumentedDrsClientFactory(
+      {
+        endpoint: url,
+        defaultRegion: 'us-east-1',
+        // the stub checks no signature; static keys keep the SDK's default chain out of it
+        credentialsFor: () => ({ accessKeyId: 'AKIASTUB', secretAccessKey: 'stub' }),
+      },
+      meter,
+    );
     try {
       // the factory hands out the cached client again: it must not be instrumented twice
       await factory.drsClient(undefined).send(new DescribeSourceServersCommand({}));

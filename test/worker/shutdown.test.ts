@@ -19,7 +19,7 @@ const AWS_SECRET = 'aws-secret-never-logged';
 
 describe('worker process: graceful shutdown, restart and metrics', function () {
   // a task the dev server (1.29.1) hands to the stopping worker's last poll is lost until its
-  // 1-minute start-to-close timeout: room for that once or twice (docs/deployment.md)
+  // 5 s heartbeat timeout (docs/deployment.md); room for slow worker starts on a busy machine
   this.timeout(240_000);
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;
@@ -134,6 +134,29 @@ describe('worker process: graceful shutdown, restart and metrics', function () {
       (l: LogLine) => l.workflowId === workflowId && typeof l.activityType === 'string',
     );
     assert.ok(activityLine, `an activity log line with workflowId ${workflowId}:\n${worker.output}`);
+    // the workflow's own lines (workflow logger) carry the run's ids; replayed ones are not repeated
+    const [first] = workers;
+    const launching = first.logs.find((l) => l.msg === 'phase launching');
+    assert.deepEqual(
+      [launching?.workflowId, launching?.workflowType, launching?.level],
+      [workflowId, 'drsDrill', 'info'],
+      `the first worker logged the launch phase:\n${first.output}`,
+    );
+    assert.ok(typeof launching?.runId === 'string', 'with the run id');
+    assert.ok(!worker.logs.some((l) => l.msg === 'phase launching'), 'not logged again on replay');
+    const outcome = worker.logs.find((l) => l.msg === 'outcome SUCCEEDED');
+    assert.equal(
+      outcome?.workflowId,
+      workflowId,
+      `the restarted worker logged the outcome:\n${worker.output}`,
+    );
+    // the activity logger's lines carry the activity and its workflow
+    const terminate = worker.logs.find((l) => l.msg.startsWith('TerminateRecoveryInstances created job'));
+    assert.deepEqual(
+      [terminate?.workflowId, terminate?.activityType],
+      [workflowId, 'terminateDrillInstances'],
+      `the cleanup's DRS call was logged:\n${worker.output}`,
+    );
     for (const w of workers) assert.ok(!w.output.includes(AWS_SECRET), 'AWS secret printed');
   });
 });

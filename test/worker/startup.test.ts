@@ -16,6 +16,13 @@ describe('worker process start', () => {
     assert.match(worker.output, /LOG_LEVEL:/);
   });
 
+  it('refuses DRS_EMULATOR without the emulator address before connecting anywhere (exit 2)', async () => {
+    const worker = new WorkerProcess(await workerEnv({ DRS_EMULATOR: 'true' }));
+    const { code } = await worker.exited;
+    assert.equal(code, 2, worker.output);
+    assert.match(worker.output, /invalid environment: DRS_EMULATOR: needs DRS_ENDPOINT/);
+  });
+
   it('exits 2 when the configured workflow bundle is not there, or the deployment name has a dot', async () => {
     const missing = new WorkerProcess(await workerEnv({ WORKER_WORKFLOW_BUNDLE: '/nonexistent/bundle.js' }));
     assert.equal((await missing.exited).code, 2, missing.output);

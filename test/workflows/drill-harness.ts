@@ -12,6 +12,7 @@ import type { DrillInput } from '../../common/inputs';
 import type { DrillProgress, DrillReport } from '../../common/types';
 import {
   emulatorClientConfig,
+  emulatorCredentials,
   pickHealthyServers,
   startEmulator,
   type AuditEntry,
@@ -67,7 +68,11 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
     now = await env.currentTimeMs();
   };
   const emulator = await startEmulator({ clock: () => now, quiet: true });
-  const drsClients = new DrsClientFactory({ endpoint: emulator.url, defaultRegion: REGION });
+  const drsClients = new DrsClientFactory({
+    endpoint: emulator.url,
+    defaultRegion: REGION,
+    credentialsFor: emulatorCredentials,
+  });
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = createActivities({
     drsClients,
     ...extraDeps,

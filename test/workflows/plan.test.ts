@@ -89,7 +89,10 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
     await handle.signal(approveSignal, { by: 'alice' });
     const { result: report } = await resultOf<PlanReport>(h, handle);
     assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
-    assert.deepEqual(report?.approvedBy, ['alice (app)']);
+    assert.deepEqual(
+      report?.approvals.map((a) => [a.by, a.gate]),
+      [['alice', 'wave "app"']],
+    );
     assert.equal((await h.executed('StartRecovery')).length, 1 + (report?.waves[1].children.length ?? 0));
     assert.deepEqual(await h.drillInstancesLeft(), []);
   });

@@ -1,0 +1,191 @@
+// What the Temporal UI shows on a run drsctl or a schedule started, before anyone opens its input:
+// a one-line summary ("drill of 3 servers in us-east-1 (validation: hold 10m)") and Markdown
+// details (servers, account, region, deadlines, who started it). Temporal keeps them as the run's
+// user metadata (`staticSummary` / `staticDetails`, fixed at start). One function per workflow
+// type, each from the validated input.
+import { hostname, userInfo } from 'node:os';
+import type { DrillPlan } from '../common/inputs';
+import type { FailbackPlan, RecoveryPlan, ReplicationPlan } from '../common/inputs-lifecycle';
+import type { PlanSpec } from '../common/inputs-plan';
+import type { PointInTime } from '../common/point-in-time';
+
+/** The start options Temporal stores as the run's user metadata. */
+export interface RunSummary {
+  staticSummary: string;
+  staticDetails: string;
+}
+
+/** Ids listed in the details; the rest are counted (every id is in the run's input). */
+const LISTED_IDS = 25;
+
+/** `90` → `90s`, `600` → `10m`, `86400` → `24h`, `5400` → `1h30m`. */
+export function briefDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  const parts = [h ? `${h}h` : '', m ? `${m}m` : '', s ? `${s}s` : ''].filter(Boolean);
+  return parts.join('') || '0s';
+}
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+function where(target: { region: string; accountId?: string }): string {
+  return target.accountId ? `${target.region}, account ${target.accountId}` : target.region;
+}
+
+function idList(ids: readonly string[]): string {
+  const shown = ids.slice(0, LISTED_IDS).map((id) => `\`${id}\``);
+  const more = ids.length - shown.length;
+  return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
+}
+
+/** Markdown: a bold label per line, in the order given; undefined lines are left out. */
+function details(lines: [label: string, value: string | undefined][]): string {
+  return lines
+    .filter((line): line is [string, string] => line[1] !== undefined)
+    .map(([label, value]) => `**${label}:** ${value}  `)
+    .join('\n');
+}
+
+function targetLines(target: { region: string; accountId?: string }): [string, string][] {
+  return [
+    ['Region', target.region],
+    ['Account', target.accountId ?? "the worker's own"],
+  ];
+}
+
+function pointInTime(plan: { pointInTime?: PointInTime; recoverySnapshotIds: Record<string, string> }) {
+  if (plan.pointInTime)
+    return 'atOrBefore' in plan.pointInTime
+      ? `newest snapshot at or before ${plan.pointInTime.atOrBefore}`
+      : `newest snapshot at least ${briefDuration(plan.pointInTime.secondsAgo)} old`;
+  const named = Object.keys(plan.recoverySnapshotIds).length;
+  return named > 0
+    ? `a named snapshot for ${count(named, 'server')}, latest data for the rest`
+    : 'latest data';
+}
+
+function validation(v: DrillPlan['validation']): string {
+  switch (v.mode) {
+    case 'none':
+      return 'none';
+    case 'hold':
+      return `hold ${briefDuration(v.holdSeconds)}`;
+    case 'approval':
+      return `approval within ${briefDuration(v.timeoutSeconds)}, else ${v.onTimeout}`;
+    case 'healthChecks':
+      return `${count(v.checks.length, 'health check')} within ${briefDuration(v.timeoutSeconds)}`;
+  }
+}
+
+export function drillSummary(plan: DrillPlan, startedBy: string): RunSummary {
+  return {
+    staticSummary: `drill of ${count(plan.sourceServerIds.length, 'server')} in ${where(plan)} (validation: ${validation(plan.validation)})`,
+    staticDetails: details([
+      [`Servers (${plan.sourceServerIds.length})`, idList(plan.sourceServerIds)],
+      ...targetLines(plan),
+      ['Point in time', pointInTime(plan)],
+      ['Validation', validation(plan.validation)],
+      [
+        'Deadlines',
+        `launch ${briefDuration(plan.launchTimeoutSeconds)}, cleanup ${briefDuration(plan.cleanupTimeoutSeconds)}` +
+          (plan.repairReplication ? `, replication repair ${briefDuration(plan.repairTimeoutSeconds)}` : ''),
+      ],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+export function recoverySummary(plan: RecoveryPlan, startedBy: string): RunSummary {
+  const approval = plan.confirm
+    ? 'confirmed at start'
+    : `approve within ${briefDuration(plan.approvalTimeoutSeconds)}`;
+  return {
+    staticSummary: `FAILOVER of ${count(plan.sourceServerIds.length, 'server')} in ${where(plan)} (approval: ${approval})`,
+    staticDetails: details([
+      [`Servers (${plan.sourceServerIds.length})`, idList(plan.sourceServerIds)],
+      ...targetLines(plan),
+      ['Point in time', pointInTime(plan)],
+      ['Approval', approval],
+      ['Replication', plan.requireHealthyReplication ? 'must be healthy' : 'problems are warnings'],
+      ['Deadlines', `launch ${briefDuration(plan.launchTimeoutSeconds)}`],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+export function failbackSummary(plan: FailbackPlan, startedBy: string): RunSummary {
+  const what = plan.recoveryJobId
+    ? `the recovery instances of job ${plan.recoveryJobId}`
+    : count(plan.recoveryInstanceIds.length, 'recovery instance');
+  return {
+    staticSummary: `failback of ${what} in ${where(plan)}`,
+    staticDetails: details([
+      plan.recoveryJobId
+        ? ['Recovery job', `\`${plan.recoveryJobId}\``]
+        : [`Recovery instances (${plan.recoveryInstanceIds.length})`, idList(plan.recoveryInstanceIds)],
+      ...targetLines(plan),
+      [
+        'Deadlines',
+        `ready for failback ${briefDuration(plan.readyTimeoutSeconds)}, launch ${briefDuration(plan.launchTimeoutSeconds)}`,
+      ],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+export function replicationSummary(plan: ReplicationPlan, startedBy: string): RunSummary {
+  const waits = (plan.action === 'repair' || plan.action === 'start') && plan.waitForContinuous;
+  return {
+    staticSummary: `replication ${plan.action} of ${count(plan.sourceServerIds.length, 'server')} in ${where(plan)}${plan.confirm ? ' (confirmed)' : ''}`,
+    staticDetails: details([
+      [`Servers (${plan.sourceServerIds.length})`, idList(plan.sourceServerIds)],
+      ...targetLines(plan),
+      ['Action', plan.action],
+      [
+        'Deadlines',
+        waits
+          ? `CONTINUOUS with lag ≤ ${briefDuration(plan.maxReplicationLagSeconds)} within ${briefDuration(plan.timeoutSeconds)}`
+          : undefined,
+      ],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+export function planSummary(plan: PlanSpec, startedBy: string): RunSummary {
+  const recoveries = plan.waves.filter((w) => w.action === 'recovery').length;
+  const waveLine = (w: PlanSpec['waves'][number]) => {
+    const servers = w.sourceServerIds
+      ? count(w.sourceServerIds.length, 'server')
+      : `servers tagged ${Object.entries(w.tags ?? {})
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`;
+    const after = w.dependsOn.length > 0 ? `, after ${w.dependsOn.join(', ')}` : '';
+    return `${w.name} (${w.action}, ${servers}${after}${w.pauseBefore ? ', approval first' : ''})`;
+  };
+  return {
+    staticSummary: `plan of ${count(plan.waves.length, 'wave')} in ${where(plan)}: ${plan.waves.map((w) => w.name).join(' → ')}${recoveries > 0 ? ` (${count(recoveries, 'FAILOVER wave')})` : ''}`,
+    staticDetails: details([
+      [`Waves (${plan.waves.length})`, plan.waves.map(waveLine).join('; ')],
+      ...targetLines(plan),
+      ['Deadlines', `approval gates ${briefDuration(plan.approvalTimeoutSeconds)}`],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+/** Who is starting a run from this process: the OS user and host, and the CI job when there is one. */
+export function localStarter(env: NodeJS.ProcessEnv = process.env): string {
+  let user = env.USER ?? env.USERNAME ?? 'unknown user';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (some containers): the environment's name stands
+  }
+  const ci =
+    env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY && env.GITHUB_RUN_ID
+      ? `, GitHub Actions ${env.GITHUB_REPOSITORY} run ${env.GITHUB_RUN_ID}${env.GITHUB_ACTOR ? ` by ${env.GITHUB_ACTOR}` : ''}`
+      : '';
+  return `drsctl as ${user}@${hostname()}${ci}`;
+}

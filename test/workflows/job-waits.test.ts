@@ -1,0 +1,133 @@
+// Waits on DRS jobs (activities/job-watch.ts) on the time-skipping server against the emulator:
+// times come from the job's own record whatever the poll interval, the wait asks rarely while the
+// log shows snapshot or conversion and every tick once a server is launching, and jobs waited on
+// in one worker process share each tick's DescribeJobs call.
+import { strict as assert } from 'node:assert';
+import { DescribeJobsCommand } from '@aws-sdk/client-drs';
+import type { AuditEntry } from '../../emulator';
+import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+
+/** Seconds between the emulator-clock times of consecutive entries. */
+function gaps(entries: AuditEntry[]): number[] {
+  const times = entries.map((e) => Date.parse(e.time));
+  return times.slice(1).map((t, i) => (t - times[i]) / 1000);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** DescribeJobs calls whose jobIDs filter names `jobId`. */
+async function pollsOf(h: DrillHarness, jobId: string): Promise<AuditEntry[]> {
+  return (await h.executed('DescribeJobs')).filter((e) =>
+    ((e.request as { filters?: { jobIDs?: string[] } }).filters?.jobIDs ?? []).includes(jobId),
+  );
+}
+
+describe('job waits: DRS record times, phase-aware and batched polls (time-skipping, emulator)', function () {
+  this.timeout(180_000);
+
+  describe('polling once a minute', () => {
+    let h: DrillHarness;
+    useDrillHarness((harness) => (h = harness), { jobPoll: { kind: 'fixed', intervalMs: 60_000 } });
+
+    it('measures time to launch and each step from the job log, not from when a poll looked', async () => {
+      const [server] = await h.healthyServers(1);
+      const handle = await h.startDrill({ sourceServerIds: [server], region: REGION });
+      const { report, error } = await h.outcome(handle);
+      assert.ifError(error);
+      assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+      const { items: jobs = [] } = await h.drsClient.send(
+        new DescribeJobsCommand({ filters: { jobIDs: [report.launchJobId ?? ''] } }),
+      );
+      const job = jobs[0];
+      const exact = (Date.parse(job?.endDateTime ?? '') - Date.parse(job?.creationDateTime ?? '')) / 1000;
+      const row = report.servers[0];
+      assert.equal(
+        row.timeToLaunchSeconds,
+        Math.round(exact),
+        'time to launch = the job’s creation to its end',
+      );
+      // a poll once a minute noticed the end much later than it happened
+      assert.ok(
+        (report.phaseDurations.launching ?? 0) >= exact + 20,
+        `noticed after ${report.phaseDurations.launching}s`,
+      );
+      assert.equal(report.jobTimes?.launch?.createdAt, job?.creationDateTime);
+      // the timeline keeps tenths of a second
+      assert.ok(
+        Math.abs(Date.parse(report.jobTimes?.launch?.endedAt ?? '') - Date.parse(job?.endDateTime ?? '')) <=
+          100,
+      );
+      const steps = row.steps;
+      assert.ok(
+        steps?.snapshot?.seconds !== undefined && steps.conversion?.seconds !== undefined,
+        'steps measured',
+      );
+      assert.ok(
+        steps.launch?.startedAt &&
+          Date.parse(steps.launch.startedAt) > Date.parse(steps.conversion.startedAt),
+      );
+      assert.ok(report.jobTimes?.terminate?.seconds !== undefined, 'the terminate job’s own time');
+    });
+  });
+
+  describe('adaptive (the default)', () => {
+    let h: DrillHarness;
+    useDrillHarness((harness) => (h = harness));
+
+    it('asks rarely while the job converts and every 2 s once the server is launching', async () => {
+      await h.emulator.control.setConfig({ durations: 'realistic', timeScale: 1 });
+      const [server] = await h.healthyServers(1);
+      const handle = await h.startDrill({
+        sourceServerIds: [server],
+        region: REGION,
+        launchTimeoutSeconds: 7200,
+      });
+      const { report, error } = await h.outcome(handle);
+      assert.ifError(error);
+      assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+      const launchStart = Date.parse(report.servers[0].steps?.launch?.startedAt ?? '');
+      const launchEnd = Date.parse(report.jobTimes?.launch?.endedAt ?? '');
+      const polls = await pollsOf(h, report.launchJobId ?? '');
+      const before = polls.filter((e) => Date.parse(e.time) < launchStart);
+      const during = polls.filter((e) => Date.parse(e.time) > launchStart + 20_000);
+      const firstAfterEnd = polls.find((e) => Date.parse(e.time) >= launchEnd);
+      console.log(
+        `      ${before.length} polls in ${Math.round((launchStart - Date.parse(report.jobTimes?.launch?.createdAt ?? '')) / 1000)} s before the launch step, ` +
+          `${during.length} in its last ${Math.round((launchEnd - launchStart) / 1000 - 20)} s; end noticed after ${(Date.parse(firstAfterEnd?.time ?? '') - launchEnd) / 1000} s`,
+      );
+      // The Java test server applies each retry's nextRetryDelay one retry late, so gaps here are
+      // the delays asked one poll earlier (a real server keeps them aligned on 20-s ticks).
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      assert.ok(mean(gaps(before)) >= 10, `polls before the launch step every ${mean(gaps(before))} s`);
+      assert.ok(median(gaps(during)) <= 2.5, `polls in the launch step every ${median(gaps(during))} s`);
+      assert.ok(
+        firstAfterEnd && Date.parse(firstAfterEnd.time) - launchEnd <= 2500,
+        'the end seen within a tick',
+      );
+      const logReads = (await h.executed('DescribeJobLogItems')).length;
+      assert.ok(logReads <= before.length + 3, `${logReads} job log reads`);
+    });
+
+    it('polls every job waited on in the process with one DescribeJobs per tick', async () => {
+      const servers = await h.healthyServers(3);
+      const handles = [];
+      for (const id of servers) handles.push(await h.startDrill({ sourceServerIds: [id], region: REGION }));
+      const reports = [];
+      for (const handle of handles) reports.push((await h.outcome(handle)).report);
+      assert.deepEqual(
+        reports.map((r) => r?.outcome),
+        ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'],
+      );
+      const calls = await h.executed('DescribeJobs');
+      const idsPerCall = calls.map(
+        (e) => ((e.request as { filters?: { jobIDs?: string[] } }).filters?.jobIDs ?? []).length,
+      );
+      const waits = idsPerCall.reduce((a, b) => a + b, 0);
+      console.log(
+        `      ${waits} job polls in ${calls.length} DescribeJobs calls (at most ${Math.max(...idsPerCall)} jobs in one)`,
+      );
+      assert.ok(Math.max(...idsPerCall) >= 2, 'jobs of different runs were read by one call');
+      assert.ok(calls.length < waits, 'fewer calls than job polls');
+    });
+  });
+});

@@ -1,0 +1,82 @@
+// Activity proxies whose every call carries a one-line summary, derived from the call's input, that
+// the Temporal UI shows next to the activity ("StartRecovery (drill) for 3 servers", "wait for job
+// drsjob-…"). One table, one entry per activity (the compiler asks for a new activity's line), so
+// call sites stay `calls.startDrillJob(input)`. The summary is user metadata on the command, not part
+// of its identity: histories recorded without summaries replay unchanged. Deterministic workflow code.
+import { proxyActivities } from '@temporalio/workflow';
+import type { DrsActivities } from '../activities';
+import { attemptTimeouts, type AttemptOptions } from './activity-timeouts';
+import type { HealthCheck } from '../common/inputs';
+
+type Summaries = { [K in keyof DrsActivities]: (input: Parameters<DrsActivities[K]>[0]) => string };
+
+/** `s-1, s-2` for one or two servers, else `5 servers`: short enough for one line. */
+function servers(ids: readonly string[]): string {
+  return ids.length <= 2 ? ids.join(', ') : `${ids.length} servers`;
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+const check = (c: HealthCheck) => (c.type === 'tcp' ? `tcp:${c.port}` : `${c.scheme}:${c.port}${c.path}`);
+
+/** The state a poll waits to change from: the first word of the fingerprint the workflow passes back. */
+const fromState = (seen: string | undefined) => (seen ? ` (was ${seen.split(' ')[0]})` : '');
+
+const SUMMARIES: Summaries = {
+  inspectSourceServers: (i) => `inspect ${servers(i.sourceServerIds)}: replication, lag, active jobs`,
+  retryDataReplication: (i) => `RetryDataReplication for ${i.sourceServerId}`,
+  awaitReplicationHealthy: (i) =>
+    `wait until ${servers(i.sourceServerIds)} replicate CONTINUOUS with lag ≤ ${i.maxLagSeconds}s`,
+  chooseRecoverySnapshots: (i) =>
+    `choose the newest snapshot at or before ${i.atOrBefore} for ${servers(i.sourceServerIds)}`,
+  startDrillJob: (i) => `StartRecovery (drill) for ${servers(i.sourceServers.map((s) => s.sourceServerId))}`,
+  startRecoveryJob: (i) =>
+    `StartRecovery (failover) for ${servers(i.sourceServers.map((s) => s.sourceServerId))}`,
+  pollJob: (i) => `wait for job ${i.jobId}${fromState(i.seen)}`,
+  describeJobFailures: (i) => `read why servers did not launch in job ${i.jobId}`,
+  resolveDrillInstances: (i) => `find the drill instances of launch job ${i.launchJobId}`,
+  resolveRecoveryInstances: (i) => `find the recovery instances of launch job ${i.launchJobId}`,
+  checkInstanceHealth: (i) =>
+    `health checks ${i.checks.map(check).join(', ')} against ${i.host} (${i.sourceServerId})`,
+  terminateDrillInstances: (i) =>
+    i.knownRecoveryInstanceIds.length > 0
+      ? `terminate ${plural(i.knownRecoveryInstanceIds.length, 'drill instance')} of launch job ${i.launchJobId}`
+      : `terminate the drill instances of launch job ${i.launchJobId}`,
+  remainingDrillInstances: (i) => `check that no drill instance of launch job ${i.launchJobId} is left`,
+  describeFailbackInstances: (i) =>
+    i.recoveryJobId
+      ? `read the recovery instances of job ${i.recoveryJobId}`
+      : `read ${plural(i.recoveryInstanceIds.length, 'recovery instance')}`,
+  awaitFailbackReady: (i) => `wait until ${i.recoveryInstanceId} is FAILBACK_READY_FOR_LAUNCH`,
+  startFailbackLaunch: (i) =>
+    `StartFailbackLaunch for ${plural(i.recoveryInstanceIds.length, 'recovery instance')}`,
+  inspectReplicationTargets: (i) => `inspect replication of ${servers(i.sourceServerIds)}`,
+  stopReplication: (i) => `StopReplication for ${i.sourceServerId}`,
+  startReplication: (i) => `StartReplication for ${i.sourceServerId}`,
+  startMgnReplication: (i) => `MGN StartReplication for ${i.sourceServerId}`,
+  disconnectSourceServer: (i) => `DisconnectSourceServer for ${i.sourceServerId}`,
+  pollReplicationStates: (i) =>
+    `wait until ${servers(i.sourceServerIds)} replicate CONTINUOUS with lag ≤ ${i.maxLagSeconds}s`,
+  resolveTaggedServers: (i) => `find the servers of ${plural(i.selectors.length, 'tag selector')}`,
+  requestCapacity: (i) => `ask the capacity queue for a place: ${i.request.purpose}`,
+  closedCapacityHolders: (i) => `check which of ${plural(i.holders.length, 'capacity holder')} have closed`,
+};
+
+type AnyCall = (input: unknown) => Promise<unknown>;
+
+/** `proxyActivities` with `options`, each call summarised from its input. */
+export function summarizedActivities(options: AttemptOptions): DrsActivities {
+  return new Proxy({} as DrsActivities, {
+    get: (_, name) => {
+      // not an activity (e.g. `then` when a caller awaits the proxy)
+      if (typeof name !== 'string' || !Object.hasOwn(SUMMARIES, name)) return undefined;
+      const summarize = SUMMARIES[name as keyof DrsActivities] as (input: unknown) => string;
+      return (input: unknown) =>
+        proxyActivities<Record<string, AnyCall>>({
+          ...options,
+          ...attemptTimeouts(name as keyof DrsActivities),
+          summary: summarize(input),
+        })[name](input);
+    },
+  });
+}

@@ -1,0 +1,71 @@
+// How long one attempt of each activity may run, sized by what it does, and the heartbeat timeout
+// they all share. Every activity heartbeats while it runs (activities/heartbeats.ts), so a worker
+// killed mid-call is noticed within HEARTBEAT_TIMEOUT and the attempt is retried on another worker;
+// start-to-close is left to bound an attempt that hangs (the AWS SDK sets no request timeout).
+// Deterministic workflow code: timeouts are not part of replay, so changing them needs no patch.
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { DrsActivities } from '../activities';
+
+/**
+ * A worker silent this long is taken for dead. An attempt killed mid-call is retried after this plus
+ * its retry backoff, so it is what a kill costs (docs/deployment.md). Heartbeats go out once a
+ * second, so a live worker misses it only when its event loop stalls for 4 s.
+ */
+export const HEARTBEAT_TIMEOUT = '5 seconds';
+
+/** What one attempt does, which bounds how long it may take. */
+type AttemptSize = 'filtered' | 'account' | 'probe' | 'queue';
+
+const START_TO_CLOSE = {
+  // reads filtered to the named ids (at most 100: a page or two) and one call; DRS answers in about a second
+  filtered: '30 seconds',
+  // pages through the account's jobs, servers or a job's log, or one request per server (up to 100)
+  account: '5 minutes',
+  // HTTP/TCP checks run side by side, each given up after 5 s (activities/health-checks.ts)
+  probe: '20 seconds',
+  // the worker's Temporal client: signal-with-start and up to 2 s of queries (activities/capacity.ts)
+  queue: '30 seconds',
+} satisfies Record<AttemptSize, Duration>;
+
+/** Every activity's size; a new activity does not compile until it is given one. */
+const SIZE_OF = {
+  // each inspection also lists every job of the account, for the servers' active jobs
+  inspectSourceServers: 'account',
+  retryDataReplication: 'account',
+  awaitReplicationHealthy: 'account',
+  inspectReplicationTargets: 'account',
+  stopReplication: 'account',
+  startReplication: 'account',
+  disconnectSourceServer: 'account',
+  pollReplicationStates: 'account',
+  // creating a job first looks for the one the step may have created (jobs since the step began)
+  startDrillJob: 'account',
+  startRecoveryJob: 'account',
+  startFailbackLaunch: 'account',
+  terminateDrillInstances: 'account',
+  describeJobFailures: 'account',
+  chooseRecoverySnapshots: 'account',
+  resolveTaggedServers: 'account',
+  // by recovery job: every recovery instance of the account
+  describeFailbackInstances: 'account',
+  pollJob: 'filtered',
+  resolveDrillInstances: 'filtered',
+  resolveRecoveryInstances: 'filtered',
+  remainingDrillInstances: 'filtered',
+  awaitFailbackReady: 'filtered',
+  startMgnReplication: 'filtered',
+  checkInstanceHealth: 'probe',
+  requestCapacity: 'queue',
+  closedCapacityHolders: 'queue',
+} satisfies Record<keyof DrsActivities, AttemptSize>;
+
+/** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */
+export type AttemptOptions = Omit<ActivityOptions, 'startToCloseTimeout' | 'heartbeatTimeout'>;
+
+/** Start-to-close and heartbeat timeout of one attempt of `name` (workflows/activity-summaries.ts applies them). */
+export function attemptTimeouts(
+  name: keyof DrsActivities,
+): Pick<ActivityOptions, 'startToCloseTimeout' | 'heartbeatTimeout'> {
+  return { startToCloseTimeout: START_TO_CLOSE[SIZE_OF[name]], heartbeatTimeout: HEARTBEAT_TIMEOUT };
+}

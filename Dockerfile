@@ -12,6 +12,9 @@ COPY workflows ./workflows
 COPY worker ./worker
 COPY emulator ./emulator
 RUN npx tsc -p tsconfig.json
+# the workflow bundle, built once here: the worker loads dist/workflow-bundle.js instead of running
+# webpack at every start (worker/workflow-code.ts)
+RUN node dist/worker/workflow-code.js
 
 FROM node:20.19.5-bookworm-slim AS runtime
 ENV NODE_ENV=production

@@ -11,7 +11,7 @@ import {
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
-import { workerConfigSchema } from './config';
+import { workerConfigSchema, workflowCodeEnvSchema } from './config';
 
 const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Temporal connection', temporalEnvSchema],
@@ -21,6 +21,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['DRS job quotas (shared by every run of the namespace)', drsQuotaEnvSchema],
   ['Waiting on DRS jobs', jobWaitEnvSchema],
   ['Worker operations', workerEnvSchema],
+  ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
 ];
 
 export const REFERENCE_BEGIN = '<!-- configuration-reference:begin -->';

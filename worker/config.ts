@@ -20,10 +20,57 @@ import {
   TemporalSettingsError,
   type TemporalSettings,
 } from '../common/temporal-connection';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { CapacityLimits } from '../common/capacity';
 import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
+
+// ---- Workflow code and Worker Versioning --------------------------------------------------------
+// Which workflow code the worker runs and how a new build takes over running workflows
+// (worker/workflow-code.ts; the upgrade procedure is in docs/deployment.md). The two TEMPORAL_
+// names are the ones the Temporal Worker Controller sets on the pods it runs.
+
+export interface WorkflowCodeConfig {
+  /** A prebuilt workflow bundle; unset: the build's own bundle if it is current, else from source. */
+  bundlePath?: string;
+  /** Worker Versioning is on exactly when a deployment name is set. */
+  deploymentName?: string;
+  /** Unset: derived from the package version and the bundle's content. */
+  buildId?: string;
+}
+
+const unsetIfEmpty = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+export const workflowCodeEnvSchema = z.object({
+  WORKER_WORKFLOW_BUNDLE: unsetIfEmpty.describe(
+    'path of a workflow bundle built ahead of time (`npm run bundle`, i.e. `node dist/worker/workflow-code.js`); unset: `dist/workflow-bundle.js` when it is newer than the compiled workflows, otherwise the workflows are bundled from source at start (development; logged as a warning)',
+  ),
+  TEMPORAL_DEPLOYMENT_NAME: unsetIfEmpty
+    .pipe(
+      z
+        .string()
+        .regex(/^[^.]{1,255}$/, "at most 255 characters, without '.'")
+        .optional(),
+    )
+    .describe(
+      'Worker Deployment this worker belongs to; set: Worker Versioning on (a new build takes new runs once it is made the current version); unset: off, every worker takes every task',
+    ),
+  TEMPORAL_WORKER_BUILD_ID: unsetIfEmpty
+    .pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9][\w+.-]{0,254}$/, 'letters, digits and _+.- only')
+        .optional(),
+    )
+    .describe(
+      "this worker's build within the deployment; unset: `<package version>-<first 12 hex digits of the bundle's SHA-256>`",
+    ),
+});
+
+// ---- end of workflow code and Worker Versioning -------------------------------------------------
 
 export const workerConfigSchema = temporalEnvSchema
   .extend(awsEnvSchema.shape)
@@ -32,6 +79,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(jobWaitEnvSchema.shape)
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(workerEnvSchema.shape)
+  .extend(workflowCodeEnvSchema.shape)
   .superRefine((env, ctx) => {
     checkAwsEndpoints(env, ctx);
     if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
@@ -70,6 +118,7 @@ export interface WorkerConfig {
   shutdownForceSeconds: number;
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks: number;
+  workflowCode: WorkflowCodeConfig;
 }
 
 /** A configuration the worker cannot start with; the message names the variable. */
@@ -112,6 +161,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     shutdownForceSeconds: e.WORKER_SHUTDOWN_FORCE_SECONDS,
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTasks: e.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    workflowCode: {
+      bundlePath: e.WORKER_WORKFLOW_BUNDLE,
+      deploymentName: e.TEMPORAL_DEPLOYMENT_NAME,
+      buildId: e.TEMPORAL_WORKER_BUILD_ID,
+    },
   };
 }
 

@@ -1,9 +1,11 @@
-// The Temporal Worker for the product's task queue: every workflow (workflows/index.ts) and every
-// activity (activities/index.ts, DRS clients from the worker's configuration).
+// The Temporal Worker for the product's task queue: every workflow (workflows/index.ts, as the
+// bundle worker/workflow-code.ts chose) and every activity (activities/index.ts, DRS clients from
+// the worker's configuration).
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { WorkerConfig } from './config';
 import { createDrsClientFactory } from './drs-clients';
+import { deploymentOptions, type WorkflowCode } from './workflow-code';
 
 /**
  * What a worker killed without warning (kill -9, a lost host) costs its runs (docs/deployment.md).
@@ -27,15 +29,17 @@ export interface DrsWorker {
 export async function createDrsWorker(
   connection: NativeConnection,
   config: WorkerConfig,
+  workflowCode: WorkflowCode,
 ): Promise<DrsWorker> {
   const drsClients = createDrsClientFactory(config.aws, Runtime.instance().metricMeter);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    // the workflow interceptors (workflow-metrics.ts) are bundled in
+    workflowBundle: { code: workflowCode.code },
+    workerDeploymentOptions: deploymentOptions(config.workflowCode, workflowCode),
     activities: createActivities({ drsClients, capacityLimits: config.capacity, jobPoll: config.jobPoll }),
-    interceptors: { workflowModules: [require.resolve('./workflow-metrics')] },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
     // after this, in-flight activities are cancelled: their attempt fails and is retried elsewhere

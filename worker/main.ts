@@ -9,6 +9,7 @@ import { startHealthServer } from './health';
 import { createLogger, PinoTemporalLogger } from './logging';
 import { prometheusExporter } from './metrics';
 import { handleShutdownSignals } from './shutdown';
+import { describeWorkflowCode, loadWorkflowCode } from './workflow-code';
 
 async function main(): Promise<number> {
   const config = loadWorkerConfig();
@@ -31,8 +32,13 @@ async function main(): Promise<number> {
     drain: () => (started.worker ? started.worker.shutdown() : process.exit(0)),
     forceAfterMs: config.shutdownForceSeconds * 1000,
   });
+  const workflowCode = await loadWorkflowCode(config.workflowCode, Runtime.instance().logger);
+  const shown = describeWorkflowCode(config.workflowCode, workflowCode);
+  if (workflowCode.source === 'bundle') logger.info(shown, 'workflow code: prebuilt bundle');
+  // production images run a prebuilt bundle; bundling here costs seconds and memory at every start
+  else logger.warn(shown, 'workflow code: bundled from source at start');
   const connection = await connectToTemporal(config.temporal);
-  const drsWorker = await createDrsWorker(connection, config);
+  const drsWorker = await createDrsWorker(connection, config, workflowCode);
   const worker = (started.worker = drsWorker.worker);
   const running = worker.run();
   const health = await startHealthServer(config.healthAddress, () => ({

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { repoRoot } from '../../common/paths';
 import { devServerSearchAttributeArgs } from '../../common/search-attributes';
 import { loadWorkerConfig, WORKER_ENV_VARS, workerConfigSchema } from '../../worker/config';
+import { BUILT_BUNDLE_PATH } from '../../worker/workflow-code';
 import { splitHostPort } from '../../worker/health';
 import {
   composeDefault,
@@ -187,6 +188,15 @@ describe('Dockerfile', () => {
     assert.match(dockerfile, /npm ci --omit=dev/);
     assert.match(dockerfile, /^USER node$/m);
     assert.match(dockerfile, /^CMD \["node", "dist\/worker\/main\.js"\]$/m);
+  });
+
+  it('builds the workflow bundle the worker loads at start, after compiling', () => {
+    const steps = [...dockerfile.matchAll(/^RUN (.*)$/gm)].map((m) => m[1]);
+    const compile = steps.indexOf('npx tsc -p tsconfig.json');
+    const bundle = steps.indexOf('node dist/worker/workflow-code.js');
+    assert.ok(compile >= 0 && bundle > compile, `RUN steps: ${steps.join(' | ')}`);
+    // the default of worker/workflow-code.ts: dist/workflow-bundle.js beside the compiled folders
+    assert.equal(path.relative(path.join(__dirname, '..', '..'), BUILT_BUNDLE_PATH), 'workflow-bundle.js');
   });
 
   it('copies every source folder the worker, its workflows and the emulator import', () => {

@@ -1,14 +1,18 @@
 // Determinism guard: every recorded history (test/histories/<workflowType>-<scenario>.json, written
 // by record-drill-histories.ts and record-lifecycle-histories.ts) must replay against today's
-// workflow code without a nondeterminism error. A change that reorders commands (activities,
-// timers, child workflows, search attribute upserts) fails here, as the negative case shows.
+// workflow code without a nondeterminism error. A change that adds or reorders commands
+// (activities, timers, child workflows, search attribute or memo upserts) fails here unless it is
+// behind patched(): the last two cases show both.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { repoRoot } from '../../common/paths';
 import { historyFromFile } from './history-files';
+
+// webpack's report of each fixture bundle would bury the test output
+const quietLogger = new DefaultLogger('WARN');
 
 const historiesDir = path.join(repoRoot(), 'test', 'histories');
 
@@ -71,15 +75,30 @@ describe('replay over recorded histories', function () {
     });
   }
 
-  it('fails with a determinism violation when drsDrill issues different commands', async () => {
-    const [recorded] = recordedHistories('drsDrill');
-    await assert.rejects(
-      Worker.runReplayHistory(
-        { workflowsPath: require.resolve('../fixtures/altered-drill') },
-        recorded.history,
-        recorded.workflowId,
-      ),
-      DeterminismViolationError,
-    );
+  describe('a change to drsDrill (test/fixtures/drill-change.ts) against every recorded drsDrill history', () => {
+    const drillHistories = () => [...recordedHistories('drsDrill')];
+    const bundleFixture = (name: string) =>
+      bundleWorkflowCode({ workflowsPath: require.resolve(`../fixtures/${name}`), logger: quietLogger });
+
+    it('made without patched(), fails replay with a determinism violation', async () => {
+      const workflowBundle = await bundleFixture('drill-change-unguarded');
+      for (const { history, workflowId } of drillHistories()) {
+        await assert.rejects(
+          Worker.runReplayHistory({ workflowBundle }, history, workflowId),
+          DeterminismViolationError,
+          workflowId,
+        );
+      }
+    });
+
+    it('made behind patched(), replays every one (old runs keep their old path)', async () => {
+      const workflowBundle = await bundleFixture('drill-change-patched');
+      let replayed = 0;
+      for await (const result of Worker.runReplayHistories({ workflowBundle }, drillHistories())) {
+        assert.ifError(result.error);
+        replayed++;
+      }
+      assert.equal(replayed, drillHistories().length);
+    });
   });
 });

@@ -23,6 +23,15 @@ describe('worker process start', () => {
     assert.match(worker.output, /invalid environment: DRS_EMULATOR: needs DRS_ENDPOINT/);
   });
 
+  it('exits 2 when the configured workflow bundle is not there, or the deployment name has a dot', async () => {
+    const missing = new WorkerProcess(await workerEnv({ WORKER_WORKFLOW_BUNDLE: '/nonexistent/bundle.js' }));
+    assert.equal((await missing.exited).code, 2, missing.output);
+    assert.match(missing.output, /WORKER_WORKFLOW_BUNDLE: no file at \/nonexistent\/bundle\.js/);
+    const dotted = new WorkerProcess(await workerEnv({ TEMPORAL_DEPLOYMENT_NAME: 'temporal.drs' }));
+    assert.equal((await dotted.exited).code, 2, dotted.output);
+    assert.match(dotted.output, /TEMPORAL_DEPLOYMENT_NAME: at most 255 characters, without '\.'/);
+  });
+
   it('exits 3 when Temporal is unreachable, without ever printing a credential', async () => {
     const secrets = { TEMPORAL_API_KEY: 'tk-never-print-me', AWS_SECRET_ACCESS_KEY: 'aws-never-print-me' };
     const worker = new WorkerProcess(

@@ -34,7 +34,12 @@ export async function createDrsWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ drsClients, capacityLimits: config.capacity, jobPoll: config.jobPoll }),
+    activities: createActivities({
+      drsClients,
+      capacityLimits: config.capacity,
+      jobPoll: config.jobPoll,
+      notifications: config.notifications,
+    }),
     interceptors: { workflowModules: [require.resolve('./workflow-metrics')] },
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

@@ -45,7 +45,8 @@ export function createNotificationActivities(targets: NotificationTargets = {}) 
       .map((r, i) => (r.status === 'rejected' ? `${sends[i][0]}: ${(r.reason as Error).message}` : ''))
       .filter(Boolean);
     // fetch's own message ("fetch failed", a timeout) names no address; the receiver is named by kind
-    if (failed.length) throw ApplicationFailure.retryable(`not delivered to ${failed.join('; ')}`, 'NotDelivered');
+    if (failed.length)
+      throw ApplicationFailure.retryable(`not delivered to ${failed.join('; ')}`, 'NotDelivered');
     return { sent: sends.map(([kind]) => kind) };
   }
 

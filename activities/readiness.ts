@@ -112,7 +112,8 @@ export function createReadinessActivities(
       let seen = 0;
       for await (const run of client.workflow.list({ query, pageSize: 10 })) {
         const closedAt = run.closeTime?.toISOString();
-        if (closedAt && (!latest || closedAt > latest.closedAt)) latest = { workflowId: run.workflowId, closedAt };
+        if (closedAt && (!latest || closedAt > latest.closedAt))
+          latest = { workflowId: run.workflowId, closedAt };
         if (++seen >= 10) break;
       }
       found[id] = latest;
@@ -122,4 +123,3 @@ export function createReadinessActivities(
 
   return { checkAccountAccess, readRecoveryReadiness, readQuotaUsage, lastSucceededDrills };
 }
-

@@ -297,7 +297,9 @@ export class DrsOperationsClient {
     const operation = type.replace(/^drs/, '').toLowerCase();
     // a plan's progress lists waves, not servers (as before: its failure report names none)
     const serverIds = () =>
-      !last || last.operation === 'plan' || last.operation === 'readiness' ? [] : last.servers.map((s) => s.sourceServerId);
+      !last || last.operation === 'plan' || last.operation === 'readiness'
+        ? []
+        : last.servers.map((s) => s.sourceServerId);
     try {
       const report = (await guarded(`waiting for ${workflowId}`, () => handle.result())) as OperationReport;
       return { workflowId, runId, report };

@@ -176,9 +176,7 @@ export function assessServer(facts: ServerFacts, t: ReadinessThresholds, nowMs: 
       errors.push(`launch configuration not usable: ${facts.launchConfigurationProblem}`);
     if (snapshotAgeSeconds === undefined) warnings.push('no recovery snapshot yet');
     else if (snapshotAgeSeconds > t.maxSnapshotAgeSeconds)
-      warnings.push(
-        `newest point in time is ${snapshotAgeSeconds}s old (limit ${t.maxSnapshotAgeSeconds}s)`,
-      );
+      warnings.push(`newest point in time is ${snapshotAgeSeconds}s old (limit ${t.maxSnapshotAgeSeconds}s)`);
     if (facts.activeJobId) warnings.push(`already takes part in active job ${facts.activeJobId}`);
   }
   if (daysSinceDrill === undefined)

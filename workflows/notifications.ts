@@ -71,7 +71,12 @@ export async function notifyingEnd<R extends Reported>(operation: string, run: (
     report = await run();
   } catch (err) {
     const outcome = isCancellation(err) ? 'CANCELLED' : 'FAILED';
-    await notify({ kind: 'run-ended', title: `${operation} ${outcome}`, outcome, summary: (err as Error).message });
+    await notify({
+      kind: 'run-ended',
+      title: `${operation} ${outcome}`,
+      outcome,
+      summary: (err as Error).message,
+    });
     throw err;
   }
   await notify({

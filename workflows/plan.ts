@@ -183,7 +183,9 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   return notifyingEnd('plan', async () => {
     state.phases.enter('resolving-servers');
     await resolveWaveServers(plan, state);
-    upsertSearchAttributes(sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)));
+    upsertSearchAttributes(
+      sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)),
+    );
 
     state.phases.enter('running-waves');
     await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));

@@ -162,7 +162,10 @@ describe('drsReadiness and notifications (dev server, worker, emulator)', functi
     assert.equal(report.headroom?.jobsNeededAtOnce, 1);
     assert.equal(report.headroom?.short.length, 0);
 
-    assert.match(readFileSync(junit, 'utf8'), new RegExp(`<testcase[^>]*name="${stalled}"[^>]*>\\s*<failure`));
+    assert.match(
+      readFileSync(junit, 'utf8'),
+      new RegExp(`<testcase[^>]*name="${stalled}"[^>]*>\\s*<failure`),
+    );
     assert.match(readFileSync(md, 'utf8'), /### DRS readiness .*: NOT_READY/);
 
     // the UI's list of NOT_READY runs

@@ -11,7 +11,9 @@ import type { JobPollPolicy } from '../common/job-poll';
 import { createReplicationActivities } from './replication';
 import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
+import { createNotificationActivities, type NotificationTargets } from './notifications';
 import { createPlanActivities } from './plan';
+import { createReadinessActivities } from './readiness';
 import { createRecoveryActivities } from './recovery';
 import { createReplicationControlActivities } from './replication-control';
 import { createSnapshotActivities } from './snapshots';
@@ -24,6 +26,8 @@ export interface ActivityDeps {
   capacityLimits?: CapacityLimits;
   /** How job waits pick their next poll (DRS_JOB_POLL); default: adaptive (job-watch.ts). */
   jobPoll?: JobPollPolicy;
+  /** Webhook receivers (NOTIFY_WEBHOOK_URL, NOTIFY_SLACK_WEBHOOK_URL); default: none. */
+  notifications?: NotificationTargets;
 }
 
 /** Every activity, heartbeating while it runs (activities/heartbeats.ts). */
@@ -39,6 +43,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps.drsClients),
     ...createSnapshotActivities(deps.drsClients),
     ...createCapacityActivities(deps.capacityLimits),
+    ...createReadinessActivities(deps.drsClients, deps.capacityLimits),
+    ...createNotificationActivities(deps.notifications),
   });
 }
 

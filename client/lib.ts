@@ -28,12 +28,14 @@ import { INVALID_INPUT } from '../common/failures';
 import type { DrillProgress, Outcome } from '../common/types';
 import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
 import type { PlanProgress } from '../common/types-plan';
+import type { ReadinessProgress } from '../common/readiness';
 import {
   abortUpdate,
   approveUpdate,
   drillProgressQuery,
   failbackProgressQuery,
   planProgressQuery,
+  readinessProgressQuery,
   recoveryProgressQuery,
   replicationProgressQuery,
   type AbortResult,
@@ -48,7 +50,12 @@ import { ScheduleManager } from './schedules';
 
 /** The `progress` query's answer, told apart by `operation`. */
 export type Progress =
-  DrillProgress | RecoveryProgress | FailbackProgress | ReplicationProgress | PlanProgress;
+  | DrillProgress
+  | RecoveryProgress
+  | FailbackProgress
+  | ReplicationProgress
+  | PlanProgress
+  | ReadinessProgress;
 
 /** A run whose progress to ask: its workflow type picks the typed query. */
 export interface RunRef {
@@ -207,6 +214,8 @@ export class DrsOperationsClient {
           return await handle.query(replicationProgressQuery);
         case 'drsPlan':
           return await handle.query(planProgressQuery);
+        case 'drsReadiness':
+          return await handle.query(readinessProgressQuery);
         default:
           return undefined;
       }
@@ -288,7 +297,9 @@ export class DrsOperationsClient {
     const operation = type.replace(/^drs/, '').toLowerCase();
     // a plan's progress lists waves, not servers (as before: its failure report names none)
     const serverIds = () =>
-      !last || last.operation === 'plan' ? [] : last.servers.map((s) => s.sourceServerId);
+      !last || last.operation === 'plan' || last.operation === 'readiness'
+        ? []
+        : last.servers.map((s) => s.sourceServerId);
     try {
       const report = (await guarded(`waiting for ${workflowId}`, () => handle.result())) as OperationReport;
       return { workflowId, runId, report };

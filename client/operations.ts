@@ -3,10 +3,12 @@
 import { parseDrillInput } from '../common/inputs';
 import { parseFailbackInput, parseRecoveryInput, parseReplicationInput } from '../common/inputs-lifecycle';
 import { parsePlanInput } from '../common/inputs-plan';
+import { parseReadinessInput } from '../common/readiness';
 import {
   drillSummary,
   failbackSummary,
   planSummary,
+  readinessSummary,
   recoverySummary,
   replicationSummary,
   type RunSummary,
@@ -289,12 +291,43 @@ export const planOperation: Operation = {
   summarize: (input, startedBy) => planSummary(parsePlanInput(input), startedBy),
 };
 
+export const readinessOperation: Operation = {
+  name: 'readiness',
+  workflowType: 'drsReadiness',
+  description:
+    'read-only readiness check of servers or a plan (--input plan.json): replication, RPO, snapshots, launch configuration, drills, quotas',
+  flags: [
+    sourceServerFlag,
+    regionFlag,
+    accountFlag,
+    secondsFlag('rpo', 'rpoSeconds', 'RPO target: replication lag above it is AT_RISK (default 300)'),
+    secondsFlag(
+      'max-snapshot-age',
+      'maxSnapshotAgeSeconds',
+      'newest point in time older than this is AT_RISK (default 3600)',
+    ),
+    {
+      flags: '--max-days-since-drill <days>',
+      description: 'no SUCCEEDED drill within this many days is AT_RISK (default 30)',
+      field: 'maxDaysSinceDrill',
+      apply: set('maxDaysSinceDrill', toNumber),
+    },
+  ],
+  validate: parseReadinessInput,
+  environmentDefaults: regionFromEnv,
+  // the same servers or waves on the same target attach to the running check
+  workflowId: (input) =>
+    defaultWorkflowId('readiness', input as IdSubject, [JSON.stringify(input.waves ?? [])]),
+  summarize: (input, startedBy) => readinessSummary(parseReadinessInput(input), startedBy),
+};
+
 export const OPERATIONS: readonly Operation[] = [
   drillOperation,
   recoveryOperation,
   failbackOperation,
   replicationOperation,
   planOperation,
+  readinessOperation,
 ];
 
 export function operationByWorkflowType(workflowType: string): Operation | undefined {

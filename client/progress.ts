@@ -34,6 +34,7 @@ function serverStates(p: Progress): { sourceServerId: string; state: string }[] 
     case 'replication':
       return p.servers.map((s) => ({ sourceServerId: s.sourceServerId, state: s.result }));
     case 'plan':
+    case 'readiness':
       return [];
   }
 }

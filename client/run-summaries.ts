@@ -6,6 +6,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { DrillPlan } from '../common/inputs';
 import type { FailbackPlan, RecoveryPlan, ReplicationPlan } from '../common/inputs-lifecycle';
+import type { ReadinessSpec } from '../common/readiness';
 import type { PlanSpec } from '../common/inputs-plan';
 import type { PointInTime } from '../common/point-in-time';
 
@@ -170,6 +171,25 @@ export function planSummary(plan: PlanSpec, startedBy: string): RunSummary {
       [`Waves (${plan.waves.length})`, plan.waves.map(waveLine).join('; ')],
       ...targetLines(plan),
       ['Deadlines', `approval gates ${briefDuration(plan.approvalTimeoutSeconds)}`],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+export function readinessSummary(spec: ReadinessSpec, startedBy: string): RunSummary {
+  const what = spec.plan
+    ? count(spec.plan.waves.length, 'plan wave')
+    : count(spec.sourceServerIds?.length ?? 0, 'server');
+  return {
+    staticSummary: `readiness check of ${what} in ${where(spec)} (read-only)`,
+    staticDetails: details([
+      ['Servers', spec.sourceServerIds ? idList(spec.sourceServerIds) : undefined],
+      ['Waves', spec.plan?.waves.map((w) => w.name).join(', ')],
+      ...targetLines(spec),
+      [
+        'Thresholds',
+        `RPO ${briefDuration(spec.rpoSeconds)}, newest point in time ≤ ${briefDuration(spec.maxSnapshotAgeSeconds)} old, a SUCCEEDED drill within ${spec.maxDaysSinceDrill} days`,
+      ],
       ['Started by', startedBy],
     ]),
   };

@@ -182,6 +182,17 @@ export const awsAccountRolesEnvSchema = z.object({
     .describe('per-account role ARNs, accountId=roleArn[,…]; take precedence over DRS_ACCOUNT_ROLE_NAME'),
 });
 
+// Webhook receivers for run events (activities/notifications.ts). Secrets: kept in the worker's
+// configuration only, never in workflow input, history, reports or logs (the startup log says "set").
+export const notifyEnvSchema = z.object({
+  NOTIFY_WEBHOOK_URL: endpointUrl.describe(
+    'generic JSON webhook: POSTed an event when a run ends, waits for approval, readiness is AT_RISK/NOT_READY, or a drill is stale; never logged',
+  ),
+  NOTIFY_SLACK_WEBHOOK_URL: endpointUrl.describe(
+    'Slack incoming webhook (or compatible): the same events as { text, blocks }; never logged',
+  ),
+});
+
 const hostPort = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 0.0.0.0:9464');

@@ -8,6 +8,7 @@ import {
   awsEnvSchema,
   drsQuotaEnvSchema,
   jobWaitEnvSchema,
+  notifyEnvSchema,
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
@@ -20,6 +21,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Other AWS accounts (assumed roles)', awsAccountRolesEnvSchema],
   ['DRS job quotas (shared by every run of the namespace)', drsQuotaEnvSchema],
   ['Waiting on DRS jobs', jobWaitEnvSchema],
+  ['Notifications (webhooks)', notifyEnvSchema],
   ['Worker operations', workerEnvSchema],
   ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
 ];

@@ -5,6 +5,7 @@
 // message naming each variable.
 import {
   awsAccountRolesEnvSchema,
+  notifyEnvSchema,
   awsCredentialEnvSchema,
   awsEnvSchema,
   checkAwsEndpoints,
@@ -21,6 +22,7 @@ import {
   type TemporalSettings,
 } from '../common/temporal-connection';
 import { z } from 'zod';
+import type { NotificationTargets } from '../activities/notifications';
 import type { CapacityLimits } from '../common/capacity';
 import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
@@ -78,6 +80,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(drsQuotaEnvSchema.shape)
   .extend(jobWaitEnvSchema.shape)
   .extend(awsAccountRolesEnvSchema.shape)
+  .extend(notifyEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .extend(workflowCodeEnvSchema.shape)
   .superRefine((env, ctx) => {
@@ -109,6 +112,8 @@ export interface WorkerConfig {
   };
   /** DRS's job quotas, shared by every run of the namespace (common/capacity.ts). */
   capacity: CapacityLimits;
+  /** Webhook receivers (secrets: describeConfig shows them as "set"). */
+  notifications: NotificationTargets;
   /** How job waits poll (DRS_JOB_POLL). */
   jobPoll: JobPollPolicy;
   metricsAddress: string;
@@ -153,6 +158,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       maxConcurrentJobs: e.DRS_MAX_CONCURRENT_JOBS,
       maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
+    notifications: { webhookUrl: e.NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.NOTIFY_SLACK_WEBHOOK_URL },
     jobPoll: parseJobPollPolicy(e.DRS_JOB_POLL) ?? ADAPTIVE_POLL,
     metricsAddress: e.WORKER_METRICS_ADDRESS,
     healthAddress: e.WORKER_HEALTH_ADDRESS,
@@ -183,6 +189,10 @@ export function describeConfig(config: WorkerConfig): Record<string, unknown> {
     aws: {
       ...config.aws,
       credentials: config.aws.emulator ? "the emulator's built-in keys" : 'AWS SDK default chain',
+    },
+    notifications: {
+      webhook: config.notifications.webhookUrl ? 'set' : 'unset',
+      slack: config.notifications.slackWebhookUrl ? 'set' : 'unset',
     },
   };
 }

@@ -39,7 +39,12 @@ export async function createDrsWorker(
     // the workflow interceptors (workflow-metrics.ts) are bundled in
     workflowBundle: { code: workflowCode.code },
     workerDeploymentOptions: deploymentOptions(config.workflowCode, workflowCode),
-    activities: createActivities({ drsClients, capacityLimits: config.capacity, jobPoll: config.jobPoll }),
+    activities: createActivities({
+      drsClients,
+      capacityLimits: config.capacity,
+      jobPoll: config.jobPoll,
+      notifications: config.notifications,
+    }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,
     // after this, in-flight activities are cancelled: their attempt fails and is retried elsewhere

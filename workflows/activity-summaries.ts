@@ -60,6 +60,12 @@ const SUMMARIES: Summaries = {
   resolveTaggedServers: (i) => `find the servers of ${plural(i.selectors.length, 'tag selector')}`,
   requestCapacity: (i) => `ask the capacity queue for a place: ${i.request.purpose}`,
   closedCapacityHolders: (i) => `check which of ${plural(i.holders.length, 'capacity holder')} have closed`,
+  checkAccountAccess: (i) => `check that account ${i.accountId ?? '(own)'} answers in ${i.region}`,
+  readRecoveryReadiness: (i) =>
+    `read the newest snapshot and launch configuration of ${servers(i.sourceServerIds)}`,
+  readQuotaUsage: (i) => `read DRS job quota usage in ${i.region}`,
+  lastSucceededDrills: (i) => `find the last SUCCEEDED drill of ${servers(i.sourceServerIds)}`,
+  sendNotification: (i) => `notify webhooks: ${i.title}`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

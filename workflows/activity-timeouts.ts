@@ -15,7 +15,7 @@ import type { DrsActivities } from '../activities';
 export const HEARTBEAT_TIMEOUT = '5 seconds';
 
 /** What one attempt does, which bounds how long it may take. */
-type AttemptSize = 'filtered' | 'account' | 'probe' | 'queue';
+type AttemptSize = 'filtered' | 'account' | 'probe' | 'queue' | 'notify';
 
 const START_TO_CLOSE = {
   // reads filtered to the named ids (at most 100: a page or two) and one call; DRS answers in about a second
@@ -26,6 +26,8 @@ const START_TO_CLOSE = {
   probe: '20 seconds',
   // the worker's Temporal client: signal-with-start and up to 2 s of queries (activities/capacity.ts)
   queue: '30 seconds',
+  // webhook POSTs side by side, each given up after 3 s (activities/notifications.ts)
+  notify: '5 seconds',
 } satisfies Record<AttemptSize, Duration>;
 
 /** Every activity's size; a new activity does not compile until it is given one. */
@@ -58,6 +60,13 @@ const SIZE_OF = {
   checkInstanceHealth: 'probe',
   requestCapacity: 'queue',
   closedCapacityHolders: 'queue',
+  checkAccountAccess: 'filtered',
+  // one snapshot read and one launch configuration read per server
+  readRecoveryReadiness: 'account',
+  readQuotaUsage: 'account',
+  // one visibility listing per server
+  lastSucceededDrills: 'account',
+  sendNotification: 'notify',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

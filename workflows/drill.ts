@@ -39,6 +39,7 @@ import {
   unlessAborted,
   validated,
 } from './operation-support';
+import { awaitingApproval, notify, notifyingEnd } from './notifications';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
@@ -49,11 +50,13 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
 
-  try {
-    return await drill(plan, record);
-  } finally {
-    await record.capacity.releaseAll();
-  }
+  return notifyingEnd('drill', async () => {
+    try {
+      return await drill(plan, record);
+    } finally {
+      await record.capacity.releaseAll();
+    }
+  });
 }
 
 async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport> {
@@ -243,11 +246,14 @@ async function validateLaunch(
       return;
     case 'approval': {
       record.openGate = 'validation';
+      // sent beside the wait, so a slow receiver does not shorten the time left to approve
+      const notified = notify(awaitingApproval('validation', plan.sourceServerIds));
       const decided = await condition(
         () => record.approval !== undefined || aborted(),
         v.timeoutSeconds * 1000,
       );
       record.openGate = undefined;
+      await notified;
       if (!decided && v.onTimeout === 'abort') record.abortReason = `no approval within ${v.timeoutSeconds}s`;
       return;
     }

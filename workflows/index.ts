@@ -6,3 +6,4 @@ export { drsFailback } from './failback';
 export { drsReplication } from './replication';
 export { drsPlan } from './plan';
 export { drsCapacity } from './capacity';
+export { drsReadiness } from './readiness';

@@ -13,6 +13,7 @@ import {
 import type { DrillProgress } from '../common/types';
 import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
 import type { PlanProgress } from '../common/types-plan';
+import type { ReadinessProgress } from '../common/readiness';
 
 export interface ApproveArgs {
   /** Who approved (recorded in the report). */
@@ -60,6 +61,7 @@ export const recoveryProgressQuery = defineQuery<RecoveryProgress>('progress');
 export const failbackProgressQuery = defineQuery<FailbackProgress>('progress');
 export const replicationProgressQuery = defineQuery<ReplicationProgress>('progress');
 export const planProgressQuery = defineQuery<PlanProgress>('progress');
+export const readinessProgressQuery = defineQuery<ReadinessProgress>('progress');
 
 // The capacity queue (workflows/capacity.ts) and the runs waiting in it. Runs ask through an
 // activity (signal-with-start: the queue may not be running yet) and hear back by signal.

@@ -56,6 +56,7 @@ import {
   unlessAborted,
   validated,
 } from './operation-support';
+import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import type { drsRecovery } from './recovery';
 
 /**
@@ -179,13 +180,17 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
       children: [],
     });
 
-  state.phases.enter('resolving-servers');
-  await resolveWaveServers(plan, state);
-  upsertSearchAttributes(sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)));
+  return notifyingEnd('plan', async () => {
+    state.phases.enter('resolving-servers');
+    await resolveWaveServers(plan, state);
+    upsertSearchAttributes(
+      sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)),
+    );
 
-  state.phases.enter('running-waves');
-  await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
-  return finish(state, plan);
+    state.phases.enter('running-waves');
+    await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
+    return finish(state, plan);
+  });
 }
 
 /** Fills tag-selected waves' servers; refuses (before any launch) an empty selection or a server in two waves. */
@@ -234,10 +239,12 @@ async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanState): Promis
 
   if (wave.pauseBefore) {
     report.status = 'AWAITING_APPROVAL';
+    const notified = notify(awaitingApproval(`wave "${wave.name}"`, wave.sourceServerIds ?? []));
     const decided = await condition(
       () => state.approved.has(wave.name) || state.abortReason !== undefined,
       plan.approvalTimeoutSeconds * 1000,
     );
+    await notified;
     if (!decided) state.abort(`no approve for wave "${wave.name}" within ${plan.approvalTimeoutSeconds}s`);
     if (state.abortReason !== undefined)
       return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);

@@ -21,6 +21,7 @@ import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { recoveryProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
+import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { choosePointInTime } from './point-in-time';
 
 class RecoveryState {
@@ -39,11 +40,13 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   record.start(plan);
   acceptOperatorMessages('drsRecovery', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
-  try {
-    return await recover(plan, record, state);
-  } finally {
-    await record.capacity.releaseAll();
-  }
+  return notifyingEnd('recovery', async () => {
+    try {
+      return await recover(plan, record, state);
+    } finally {
+      await record.capacity.releaseAll();
+    }
+  });
 }
 
 /**
@@ -174,11 +177,13 @@ async function confirmed(plan: RecoveryPlan, record: DrillRecord, state: Recover
   if (plan.confirm) return (state.confirmedByInput = true);
   record.enterPhase('awaiting-approval');
   record.openGate = 'confirmation';
+  const notified = notify(awaitingApproval('confirmation', plan.sourceServerIds));
   await condition(
     () => record.approval !== undefined || record.abortReason !== undefined,
     plan.approvalTimeoutSeconds * 1000,
   );
   record.openGate = undefined;
+  await notified;
   return record.approval !== undefined && record.abortReason === undefined;
 }
 

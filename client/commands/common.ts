@@ -5,7 +5,7 @@ import { BadInputError, ExitCode } from '../errors';
 import { DrsOperationsClient, type RunResult } from '../lib';
 import { createProgressRenderer } from '../progress';
 import { writeReports, type ReportTargets } from '../reports';
-import { serverFailure } from '../reports/report';
+import { PASSING_OUTCOMES, serverFailure } from '../reports/report';
 import { parseDuration } from '../schedules';
 
 /**
@@ -112,7 +112,7 @@ export function reportResult(result: RunResult, flags: ReportTargets): ExitCode 
     console.log(`  ${server.sourceServerId}: ${failure ? `FAILED (${failure})` : 'passed'}`);
   }
   if (result.invalidInput) return ExitCode.BAD_INPUT;
-  return report.outcome === 'SUCCEEDED' ? ExitCode.SUCCEEDED : ExitCode.OPERATION_FAILED;
+  return PASSING_OUTCOMES.includes(report.outcome) ? ExitCode.SUCCEEDED : ExitCode.OPERATION_FAILED;
 }
 
 /** Collects a repeatable flag; comma-separated values count as several. */

@@ -1,5 +1,6 @@
 // The report shape every workflow returns (DESIGN: `outcome` and `servers[]` with
 // `sourceServerId`), read generically so one set of writers serves every operation.
+import type { ReadinessOutcome } from '../../common/readiness';
 import type { AbortRequest, Approval, Outcome } from '../../common/types';
 
 export interface ServerResult {
@@ -11,7 +12,7 @@ export interface ServerResult {
 export interface OperationReport {
   operation: string;
   workflowId: string;
-  outcome: Outcome;
+  outcome: Outcome | ReadinessOutcome;
   servers: ServerResult[];
   summary?: string;
   errors?: string[];
@@ -19,6 +20,9 @@ export interface OperationReport {
   finishedAt?: string;
   [field: string]: unknown;
 }
+
+/** The outcomes that pass (exit code 0, no failed JUnit case): a drill's and a readiness check's. */
+export const PASSING_OUTCOMES: readonly string[] = ['SUCCEEDED', 'READY'];
 
 /** Statuses a launch ends in when it worked (a drill instance is TERMINATED after cleanup). */
 const GOOD_LAUNCH = new Set(['LAUNCHED', 'TERMINATED']);
@@ -76,6 +80,14 @@ export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] =
   { field: 'timeToLaunchSeconds', title: 'Time to launch (RTO)', unit: 's' },
   { field: 'steps', title: 'Steps (DRS job log)' },
   { field: 'dataAgeSeconds', title: 'Data age (RPO)', unit: 's' },
+  // drsReadiness
+  { field: 'replicationState', title: 'Replication' },
+  { field: 'lagSeconds', title: 'Lag', unit: 's' },
+  { field: 'snapshotAgeSeconds', title: 'Newest point in time age', unit: 's' },
+  { field: 'launchConfiguration', title: 'Launch configuration' },
+  { field: 'activeJobId', title: 'Active job' },
+  { field: 'daysSinceDrill', title: 'Days since SUCCEEDED drill' },
+  { field: 'warnings', title: 'Warnings' },
   { field: 'healthy', title: 'Healthy' },
   { field: 'terminated', title: 'Cleaned up' },
 ];
@@ -84,6 +96,7 @@ export function formatValue(value: unknown, unit = ''): string {
   if (value === undefined || value === null) return '';
   if (typeof value === 'number') return `${Math.round(value * 10) / 10}${unit}`;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.join('; ');
   if (typeof value === 'object') return formatSteps(value as Record<string, { seconds?: number }>);
   return String(value);
 }

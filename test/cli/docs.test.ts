@@ -18,6 +18,7 @@ describe('documented inputs and CI examples', () => {
       'drsDrill',
       'drsFailback',
       'drsPlan',
+      'drsReadiness',
       'drsRecovery',
       'drsReplication',
     ]);

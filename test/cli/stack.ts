@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, DrsClientFactory } from '../../activities';
+import type { NotificationTargets } from '../../activities/notifications';
 import { repoRoot } from '../../common/paths';
 import { emulatorCredentials, startEmulator, type RunningEmulator } from '../../emulator';
 import { pickHealthyServers } from '../../emulator/inventory';
@@ -61,7 +62,11 @@ export interface CliStack {
 /** Emulator durations x0.1: a launch job takes ~1-3 s instead of 10-30 s (the workflow polls every 5 s+). */
 const TIME_SCALE = 0.1;
 
-export async function startCliStack(name: string): Promise<CliStack> {
+/** `notifications`: webhook receivers the worker delivers to (a loopback server in the test). */
+export async function startCliStack(
+  name: string,
+  options: { notifications?: NotificationTargets } = {},
+): Promise<CliStack> {
   const env = await devServerEnv();
   const emulator = await startEmulator({ quiet: true, timeScale: TIME_SCALE });
   const drsClients = new DrsClientFactory({
@@ -74,7 +79,7 @@ export async function startCliStack(name: string): Promise<CliStack> {
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: require.resolve('../../workflows'),
-    activities: createActivities({ drsClients }),
+    activities: createActivities({ drsClients, notifications: options.notifications }),
   });
   const running = worker.run();
   const cliEnv = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, AWS_REGION: 'us-east-1' };

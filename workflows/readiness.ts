@@ -1,0 +1,160 @@
+// drsReadiness: "if the region failed now, would this plan recover within its targets?" It reads,
+// and changes nothing in DRS: the account answers (through the worker's assumed role), each server's
+// replication, lag, newest point in time, launch configuration and active job, its last SUCCEEDED
+// drill (Temporal visibility), and the plan's quota headroom. The rule is common/readiness.ts.
+// Outcome in DrsOutcome (READY, AT_RISK, NOT_READY) with DrsOperation "readiness", so the UI lists
+// the latest NOT_READY runs; AT_RISK and NOT_READY notify, and so do stale drills.
+import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  assessServer,
+  drillIsStale,
+  parseReadinessInput,
+  quotaHeadroom,
+  readinessOutcome,
+  type LaunchGroup,
+  type ReadinessInput,
+  type ReadinessProgress,
+  type ReadinessReport,
+  type ReadinessSpec,
+  type ServerFacts,
+} from '../common/readiness';
+import { DrsOutcome, DrsPhase, serverSearchAttributes } from '../common/search-attributes';
+import { readinessProgressQuery } from './messages';
+import { notify } from './notifications';
+import { drsActivities, targetOf, validated } from './operation-support';
+
+/** A server of the run, with the wave it belongs to when the input is a plan. */
+interface Target {
+  sourceServerId: string;
+  wave?: string;
+}
+
+export async function drsReadiness(input: ReadinessInput): Promise<ReadinessReport> {
+  const state: Omit<ReadinessProgress, 'operation'> = { phase: 'reading', servers: [] };
+  setHandler(readinessProgressQuery, (): ReadinessProgress => ({ operation: 'readiness', ...state }));
+  const startedAt = new Date().toISOString();
+  const spec = validated(parseReadinessInput, input);
+  const targets = await serversOf(spec);
+  const ids = targets.map((t) => t.sourceServerId);
+  upsertSearchAttributes([...serverSearchAttributes('readiness', ids), { key: DrsPhase, value: 'reading' }]);
+
+  const account = await drsActivities.checkAccountAccess(targetOf(spec));
+  const facts = account.reachable ? await readFacts(spec, targets) : targets.map(unread);
+  const usage = account.reachable ? await drsActivities.readQuotaUsage(targetOf(spec)) : undefined;
+  const headroom = usage ? quotaHeadroom(launchGroups(spec, targets), usage.limits, usage) : undefined;
+
+  const now = Date.now();
+  const servers = facts.map((f) => assessServer(f, spec, now));
+  const outcome = readinessOutcome(servers, account.reachable, headroom);
+  const staleDrills = servers.filter((s) => drillIsStale(s, spec)).map((s) => s.sourceServerId);
+  const report: ReadinessReport = {
+    operation: 'readiness',
+    workflowId: workflowInfo().workflowId,
+    outcome,
+    region: spec.region,
+    ...(spec.accountId ? { accountId: spec.accountId } : {}),
+    thresholds: {
+      rpoSeconds: spec.rpoSeconds,
+      maxSnapshotAgeSeconds: spec.maxSnapshotAgeSeconds,
+      maxDaysSinceDrill: spec.maxDaysSinceDrill,
+    },
+    account,
+    ...(headroom ? { headroom } : {}),
+    servers,
+    staleDrills,
+    summary: summarize(outcome, servers, account, headroom?.short ?? []),
+    errors: account.reachable ? [] : [`account ${spec.accountId ?? '(own)'} not reachable: ${account.error}`],
+    startedAt,
+    finishedAt: new Date().toISOString(),
+  };
+  upsertSearchAttributes([
+    { key: DrsPhase, value: 'done' },
+    { key: DrsOutcome, value: outcome },
+  ]);
+  state.phase = 'done';
+  state.servers = servers.map((s) => ({ sourceServerId: s.sourceServerId }));
+  state.report = report;
+
+  if (outcome !== 'READY')
+    await notify({ kind: 'readiness', title: `readiness ${outcome}`, outcome, summary: report.summary });
+  if (staleDrills.length > 0)
+    await notify({
+      kind: 'drill-stale',
+      title: `no SUCCEEDED drill within ${spec.maxDaysSinceDrill} days`,
+      summary: `${staleDrills.length} server(s): ${staleDrills.slice(0, 10).join(', ')}`,
+      sourceServerIds: staleDrills.slice(0, 100),
+    });
+  return report;
+}
+
+/** The input's servers: the list, or every wave's (tag selectors resolved, read-only). */
+async function serversOf(spec: ReadinessSpec): Promise<Target[]> {
+  if (!spec.plan) return (spec.sourceServerIds ?? []).map((sourceServerId) => ({ sourceServerId }));
+  const tagged = spec.plan.waves.filter((w) => w.tags);
+  const resolved = tagged.length
+    ? await drsActivities.resolveTaggedServers({
+        ...targetOf(spec),
+        selectors: tagged.map((w) => w.tags ?? {}),
+      })
+    : [];
+  return spec.plan.waves.flatMap((wave) => {
+    const ids = wave.sourceServerIds ?? resolved[tagged.indexOf(wave)] ?? [];
+    return ids.map((sourceServerId) => ({ sourceServerId, wave: wave.name }));
+  });
+}
+
+async function readFacts(spec: ReadinessSpec, targets: Target[]): Promise<ServerFacts[]> {
+  const sourceServerIds = targets.map((t) => t.sourceServerId);
+  const health = await drsActivities.inspectSourceServers({ ...targetOf(spec), sourceServerIds });
+  const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
+  const recovery = found.length
+    ? await drsActivities.readRecoveryReadiness({ ...targetOf(spec), sourceServerIds: found })
+    : [];
+  const drills = await drsActivities.lastSucceededDrills({ sourceServerIds });
+  return targets.map((t, i) => {
+    const h = health[i];
+    const r = recovery.find((x) => x.sourceServerId === t.sourceServerId);
+    const drill = drills[t.sourceServerId];
+    return {
+      ...t,
+      found: h.found,
+      replicationState: h.replicationState,
+      lagSeconds: h.lagSeconds,
+      replicationError: h.replicationError,
+      activeJobId: h.activeJobId,
+      latestSnapshotAt: r?.latestSnapshotAt,
+      launchConfigurationProblem: r?.launchConfigurationProblem,
+      ...(drill ? { lastSucceededDrill: drill } : {}),
+    };
+  });
+}
+
+/** A server of an account that could not be reached: nothing is known about it. */
+const unread = (t: Target): ServerFacts => ({ ...t, found: false });
+
+/** How the run would launch: the plan's waves, or the list as drills of up to 100 servers. */
+function launchGroups(spec: ReadinessSpec, targets: Target[]): LaunchGroup[] {
+  if (!spec.plan)
+    return [{ servers: targets.length, maxServersPerChild: 100, maxChildrenAtOnce: 1, drill: true }];
+  return spec.plan.waves.map((w) => ({
+    servers: targets.filter((t) => t.wave === w.name).length,
+    maxServersPerChild: w.maxServersPerChild,
+    maxChildrenAtOnce: w.maxChildrenAtOnce,
+    drill: w.action === 'drill',
+  }));
+}
+
+function summarize(
+  outcome: string,
+  servers: ReadinessReport['servers'],
+  account: ReadinessReport['account'],
+  short: string[],
+): string {
+  if (!account.reachable) return `NOT_READY: account not reachable (${account.error})`;
+  const count = (status: string) => servers.filter((s) => s.status === status).length;
+  const parts = [`${count('READY')} ready, ${count('AT_RISK')} at risk, ${count('NOT_READY')} not ready`];
+  const first = servers.find((s) => s.errors.length || s.warnings.length);
+  if (first) parts.push(`${first.sourceServerId}: ${[...first.errors, ...first.warnings][0]}`);
+  if (short.length) parts.push(`quota headroom short: ${short.join('; ')}`);
+  return `${outcome}: ${parts.join('; ')}`;
+}

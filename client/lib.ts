@@ -317,6 +317,27 @@ export class DrsOperationsClient {
       await poller;
     }
   }
+
+  /**
+   * The report of a run (waiting until it closes) without asking `progress`: a closed run's report
+   * needs no worker. A run that failed without one gets one made from the failure.
+   */
+  async reportOf(workflowId: string, runId?: string): Promise<RunResult> {
+    const handle = this.client.workflow.getHandle(workflowId, runId);
+    const description = await this.describe(workflowId);
+    try {
+      const report = (await guarded(`reading ${workflowId}`, () => handle.result())) as OperationReport;
+      return { workflowId, runId: description.runId, report };
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      const { message, outcome, invalidInput, details } = describeFailure(err);
+      const operation = description.type.replace(/^drs/, '').toLowerCase();
+      const report = isReport(details)
+        ? details
+        : reportForFailedRun(operation, workflowId, [], message, outcome);
+      return { workflowId, runId: description.runId, report, invalidInput };
+    }
+  }
 }
 
 interface FailureSummary {

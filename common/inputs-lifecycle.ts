@@ -11,6 +11,7 @@ import {
   regionSchema,
   secondsUpTo,
   sourceServerIdSchema,
+  targetFieldsSchema,
 } from './inputs';
 import { pointInTimeSchema } from './point-in-time';
 /** DRS recovery instance id: `i-` + 8 or more hex digits. */
@@ -47,6 +48,7 @@ export const recoveryInputSchema = z
     maxReplicationLagSeconds: secondsUpTo(7 * DAY).default(300),
     launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     tagJobs: z.boolean().default(true),
+    ...targetFieldsSchema,
   })
   .superRefine(refuseSnapshotConflicts);
 export type RecoveryInput = z.input<typeof recoveryInputSchema>;

@@ -12,12 +12,17 @@ import {
   parseInput,
   regionSchema,
   secondsUpTo,
+  serverTargetsSchema,
   sourceServerIdSchema,
 } from './inputs';
 import { recoveryInputSchema } from './inputs-lifecycle';
+import { recoveryTargetsSchema } from './targets';
 
-/** Fields the plan sets on every child; a wave's `options` must not set them. */
-const PLAN_OWNED_FIELDS = ['sourceServerIds', 'region', 'accountId', 'confirm'];
+/**
+ * Fields the plan sets on every child; a wave's `options` must not set them (targets come from the
+ * plan's `targets` and `serverTargets` and the wave's `targets`).
+ */
+const PLAN_OWNED_FIELDS = ['sourceServerIds', 'region', 'accountId', 'confirm', 'targets', 'serverTargets'];
 
 /**
  * HTTP/TCP checks against named hosts (e.g. the recovered database's endpoint) before or after a
@@ -66,6 +71,8 @@ const waveSchema = z.strictObject({
   preChecks: waveChecksSchema.optional(),
   /** Must pass after the wave's children succeeded (else the wave FAILS). */
   postChecks: waveChecksSchema.optional(),
+  /** RTO/RPO targets of this wave's servers; each field wins over the plan's `targets`. */
+  targets: recoveryTargetsSchema.optional(),
 });
 
 type ParsedWave = z.output<typeof waveSchema>;
@@ -112,6 +119,10 @@ export const planInputSchema = z
     /** How long a `pauseBefore` gate waits for `approve`; then the plan ends ABORTED. */
     approvalTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     waves: z.array(waveSchema).min(1).max(50),
+    /** RTO/RPO targets of every server (common/targets.ts). */
+    targets: recoveryTargetsSchema.optional(),
+    /** Per server; each field wins over its wave's and the plan's `targets`. */
+    serverTargets: serverTargetsSchema.optional(),
   })
   .superRefine((input, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -141,6 +152,10 @@ export const planInputSchema = z
     });
     const cycle = findCycle(deps);
     if (cycle) issue(['waves'], `dependency cycle: ${cycle.join(' → ')}`);
+    // servers of tag waves are known only once resolved: drsPlan checks those ids then
+    if (input.waves.every((w) => w.sourceServerIds))
+      for (const id of Object.keys(input.serverTargets ?? {}))
+        if (!owner.has(id)) issue(['serverTargets', id], 'names a server that is in no wave');
   });
 
 /** A wave's `options` must make a valid child input (checked with a placeholder when servers come from tags). */

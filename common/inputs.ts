@@ -4,6 +4,7 @@
 // schemas are the source of truth: the validated types (DrillPlan, …) are their z.output.
 import { z } from 'zod';
 import { pointInTimeSchema, refusePointInTimeWithSnapshotIds, type PointInTime } from './point-in-time';
+import { recoveryTargetsSchema, refuseUnknownServerTargets } from './targets';
 
 /** DRS source server id: `s-` + 17 alphanumerics. */
 export const sourceServerIdSchema = z
@@ -23,12 +24,25 @@ export const recoverySnapshotIdSchema = z
 export const secondsUpTo = (max: number) => z.number().int().positive().max(max);
 export const DAY = 24 * 60 * 60;
 
-/** drsDrill and drsRecovery: a snapshot may only be named for a server being launched. */
+/** Per-server recovery-time targets (common/targets.ts); each field wins over `targets`'. */
+export const serverTargetsSchema = z.record(sourceServerIdSchema, recoveryTargetsSchema);
+
+/** drsDrill and drsRecovery: RTO/RPO targets for every server, and per server. */
+export const targetFieldsSchema = {
+  targets: recoveryTargetsSchema.optional(),
+  serverTargets: serverTargetsSchema.optional(),
+};
+
+/**
+ * drsDrill and drsRecovery: a snapshot or a per-server target may only be named for a server being
+ * launched.
+ */
 export function refuseSnapshotConflicts(
   input: {
     sourceServerIds: string[];
     recoverySnapshotIds: Record<string, string>;
     pointInTime?: PointInTime;
+    serverTargets?: Record<string, unknown>;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -41,6 +55,7 @@ export function refuseSnapshotConflicts(
       });
   }
   refusePointInTimeWithSnapshotIds(input, ctx);
+  refuseUnknownServerTargets(input, ctx);
 }
 
 /** HTTP or TCP check run against every launched drill instance during validation. */
@@ -103,6 +118,7 @@ export const drillInputSchema = z
     validation: validationSchema.default({ mode: 'none' }),
     /** Tag the launch job with the workflow id and step (exact idempotency lookup). */
     tagJobs: z.boolean().default(true),
+    ...targetFieldsSchema,
   })
   .superRefine(refuseSnapshotConflicts);
 

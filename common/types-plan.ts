@@ -2,6 +2,7 @@
 // child workflows, ordered by dependencies. Report and progress (the validated plan is the schema's
 // type, common/inputs-plan.ts). Plain data only, safe in workflow code.
 import type { WaveAction } from './inputs-plan';
+import type { TargetResults } from './targets';
 import type { AbortRequest, Approval, LaunchStatus, Outcome } from './types';
 
 export interface WaveCheckResult {
@@ -61,6 +62,8 @@ export interface PlanServerReport {
   dataAgeSeconds?: number;
   /** Drill waves: the drill instance was terminated by its child. */
   terminated?: boolean;
+  /** The RTO/RPO targets that applied (plan, wave, server), each against its measured figure. */
+  targets?: TargetResults;
   errors?: string[];
 }
 
@@ -89,6 +92,8 @@ export interface PlanReport {
   abort?: AbortRequest;
   /** Seconds per phase, in the order they ran. */
   phaseDurations: Partial<Record<PlanPhase, number>>;
+  /** With targets: false when a server missed one (whatever the outcome says), else true. */
+  targetsMet?: boolean;
   abortReason?: string;
   startedAt: string;
   finishedAt: string;

@@ -2,6 +2,7 @@
 // validated inputs are the schemas' types, common/inputs.ts). Plain data only, safe in workflow code.
 import type { CapacityWaitStatus } from './capacity';
 import type { JobStep, JobTimeline, JobTimes, ServerStepTimes } from './job-log';
+import type { TargetResults } from './targets';
 
 /** How an operation ended. Every report carries one. */
 export type Outcome = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'ABORTED';
@@ -85,6 +86,8 @@ export interface DrillServerReport {
   healthy?: boolean;
   /** True when cleanup terminated this server's drill instance. */
   terminated?: boolean;
+  /** The RTO/RPO targets that applied to this server, each against its measured figure. */
+  targets?: TargetResults;
   errors: string[];
 }
 
@@ -101,6 +104,8 @@ export interface DrillReport extends OperatorRecord {
   jobTimes?: { launch?: JobTimes; terminate?: JobTimes };
   /** Seconds per phase, in the order they ran. */
   phaseDurations: Partial<Record<DrillPhase, number>>;
+  /** With targets: false when a server missed one (whatever the outcome says), else true. */
+  targetsMet?: boolean;
   startedAt: string;
   finishedAt: string;
   /** Why the drill ended as it did (abort reason, first error). */

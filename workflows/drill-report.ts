@@ -15,12 +15,16 @@ import type {
 import type { DrillPlan } from '../common/inputs';
 import { jobTimes, jobTimesOf, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
 import type { SourceServerHealth } from '../common/drill-rules';
+import { applyTargets, mergeTargets } from '../common/targets';
 import { CapacityWaiter } from './capacity';
 import { capacityPhases, resolveInstances, runJob, type JobRun, type JobSpec } from './launch';
 import { OperationRecord, seconds, targetOf, type drsActivities } from './operation-support';
 
 /** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
-export type LaunchPlan = Pick<DrillPlan, 'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId'>;
+export type LaunchPlan = Pick<
+  DrillPlan,
+  'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId' | 'targets' | 'serverTargets'
+>;
 
 export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillReport> {
   /** This run's places in the account's capacity queue. */
@@ -143,16 +147,20 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
 
   finish(summary: string): DrillReport {
     this.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
+    const servers = [...this.servers.values()];
+    const { targets, serverTargets = {} } = this.plan ?? {};
+    const targetsMet = applyTargets(servers, (s) => mergeTargets(targets, serverTargets[s.sourceServerId]));
     this.report = {
       operation: 'drill',
       workflowId: this.workflowId,
       outcome: this.outcome(),
       ...this.reportTarget(),
-      servers: [...this.servers.values()],
+      servers,
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
       ...(this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {}),
       ...(this.approval ? { approval: this.approval } : {}),
+      ...(targetsMet === undefined ? {} : { targetsMet }),
       ...this.reportClosing(summary),
     };
     return this.report;

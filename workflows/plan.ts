@@ -23,6 +23,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
+import { applyTargets, mergeTargets, type TargetFields } from '../common/targets';
 import {
   parsePlanInput,
   type PlanInput,
@@ -220,6 +221,8 @@ async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<voi
     (n, w) => n + Math.ceil(state.wave(w.name).sourceServerIds.length / w.maxServersPerChild),
     0,
   );
+  for (const id of Object.keys(plan.serverTargets ?? {}))
+    if (!owner.has(id)) problems.push(`serverTargets.${id}: names a server that is in no wave`);
   if (children > MAX_PLAN_CHILDREN)
     problems.push(
       `the plan needs ${children} child workflows, more than ${MAX_PLAN_CHILDREN} (each adds to the plan's history): raise waves[].maxServersPerChild (up to 100)`,
@@ -352,6 +355,7 @@ async function runChild(
     sourceServerIds: servers,
     ...targetOf(plan),
     ...(wave.action === 'recovery' ? { confirm: true } : {}),
+    ...childTargets(plan, wave, servers),
   };
   const handle = await startChild<ChildWorkflow>(workflowType, {
     workflowId: child.workflowId,
@@ -380,6 +384,18 @@ async function runChild(
   } finally {
     state.running.delete(handle);
   }
+}
+
+/** The child's own `targets` and `serverTargets`, so its report judges them as the plan does. */
+function childTargets(plan: PlanSpec, wave: WavePlan, servers: string[]): TargetFields {
+  const targets = mergeTargets(plan.targets, wave.targets);
+  const serverTargets = Object.fromEntries(
+    servers.flatMap((id) => (plan.serverTargets?.[id] ? [[id, plan.serverTargets[id]]] : [])),
+  );
+  return {
+    ...(targets ? { targets } : {}),
+    ...(Object.keys(serverTargets).length ? { serverTargets } : {}),
+  };
 }
 
 function noteChildReport(
@@ -451,6 +467,11 @@ function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport 
     ),
   );
   const outcome = refusal ? 'FAILED' : planOutcome(state);
+  const rows = servers.map(leanServer);
+  const waveTargets = new Map(plan.waves.map((w) => [w.name, w.targets]));
+  const targetsMet = applyTargets(rows, (row) =>
+    mergeTargets(plan.targets, waveTargets.get(row.wave), plan.serverTargets?.[row.sourceServerId]),
+  );
   state.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
   state.report = {
     operation: 'plan',
@@ -462,10 +483,11 @@ function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport 
       ...wave,
       children: children.map(({ sourceServerIds: _ids, ...child }) => child),
     })),
-    servers: servers.map(leanServer),
+    servers: rows,
     approvals: state.approvals,
     ...(state.abortRequest ? { abort: state.abortRequest } : {}),
     phaseDurations: state.phases.durations,
+    ...(targetsMet === undefined ? {} : { targetsMet }),
     ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
     startedAt: state.startedAt,
     finishedAt: new Date().toISOString(),

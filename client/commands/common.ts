@@ -2,10 +2,11 @@
 import { Command, Option } from 'commander';
 import { resolveConnectionSettings, type ConnectionFlags } from '../connection';
 import { BadInputError, ExitCode } from '../errors';
+import { gatherEvidence } from '../evidence';
 import { DrsOperationsClient, type RunResult } from '../lib';
 import { createProgressRenderer } from '../progress';
-import { writeReports, type ReportTargets } from '../reports';
-import { PASSING_OUTCOMES, serverFailure } from '../reports/report';
+import { writeReports, type Evidence, type ReportTargets } from '../reports';
+import { PASSING_OUTCOMES, serverFailure, targetMisses } from '../reports/report';
 import { parseDuration } from '../schedules';
 
 /**
@@ -77,6 +78,10 @@ export function addReportOptions(command: Command): Command {
       '--report-md [file]',
       'write the report as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)',
     )
+    .option(
+      '--report-html <file>',
+      'write the evidence report: one self-contained HTML page with the timeline (see drsctl report)',
+    )
     .option('--poll-interval <duration>', 'how often to read progress while waiting', '2s');
 }
 
@@ -98,21 +103,35 @@ export async function waitAndReport(
   } finally {
     renderer.finish();
   }
-  return reportResult(result, flags);
+  const evidence = flags.reportHtml ? await gatherEvidence(client, result) : undefined;
+  return reportResult(result, flags, evidence);
 }
 
-export function reportResult(result: RunResult, flags: ReportTargets): ExitCode {
+export function reportResult(result: RunResult, flags: ReportTargets, evidence?: Evidence): ExitCode {
   const { report } = result;
-  for (const path of writeReports(report, flags)) console.error(`report written: ${path}`);
+  for (const path of writeReports(report, flags, process.env, evidence))
+    console.error(`report written: ${path}`);
   console.log(
     `${report.operation} ${result.workflowId}: ${report.outcome}${report.summary ? ` - ${report.summary}` : ''}`,
   );
   for (const server of report.servers) {
     const failure = serverFailure(server);
-    console.log(`  ${server.sourceServerId}: ${failure ? `FAILED (${failure})` : 'passed'}`);
+    const misses = targetMisses(server);
+    console.log(
+      `  ${server.sourceServerId}: ${failure ? `FAILED (${failure})` : 'passed'}${misses.length ? `; target missed: ${misses.join(', ')}` : ''}`,
+    );
   }
+  if (report.targetsMet === false) console.log('recovery-time targets missed');
+  return outcomeExitCode(result);
+}
+
+/** 0 only for a SUCCEEDED run that met its targets: a missed target fails the job whatever the launch did. */
+export function outcomeExitCode(result: RunResult): ExitCode {
   if (result.invalidInput) return ExitCode.BAD_INPUT;
-  return PASSING_OUTCOMES.includes(report.outcome) ? ExitCode.SUCCEEDED : ExitCode.OPERATION_FAILED;
+  const { outcome, targetsMet } = result.report;
+  return PASSING_OUTCOMES.includes(outcome) && targetsMet !== false
+    ? ExitCode.SUCCEEDED
+    : ExitCode.OPERATION_FAILED;
 }
 
 /** Collects a repeatable flag; comma-separated values count as several. */

@@ -2,8 +2,9 @@
 // Actions job summary when $GITHUB_STEP_SUMMARY is set (so `--report-md` alone is enough there).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { htmlReport, type Evidence } from './html';
 import { junitReport } from './junit';
-import { markdownReport } from './markdown';
+import { markdownEvidence, markdownReport } from './markdown';
 import type { OperationReport } from './report';
 
 export interface ReportTargets {
@@ -11,6 +12,8 @@ export interface ReportTargets {
   reportJunit?: string;
   /** A file, or `true` for the job summary only. */
   reportMd?: string | true;
+  /** The evidence report: one self-contained HTML page. */
+  reportHtml?: string;
 }
 
 function write(path: string, text: string): void {
@@ -18,11 +21,15 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-/** Writes every requested report; returns the paths written (for the log). */
+/**
+ * Writes every requested report; returns the paths written (for the log). With `evidence` (what
+ * Temporal knows of the run, client/evidence.ts) the Markdown is the evidence report's.
+ */
 export function writeReports(
   report: OperationReport,
   targets: ReportTargets,
   env: NodeJS.ProcessEnv = process.env,
+  evidence?: Evidence,
 ): string[] {
   const written: string[] = [];
   if (targets.reportJson) {
@@ -33,8 +40,12 @@ export function writeReports(
     write(targets.reportJunit, junitReport(report));
     written.push(targets.reportJunit);
   }
+  if (targets.reportHtml) {
+    write(targets.reportHtml, htmlReport(evidence ?? { report, generatedAt: new Date().toISOString() }));
+    written.push(targets.reportHtml);
+  }
   if (targets.reportMd) {
-    const md = markdownReport(report);
+    const md = evidence ? markdownEvidence(evidence) : markdownReport(report);
     const summaryFile = env.GITHUB_STEP_SUMMARY;
     if (typeof targets.reportMd === 'string') {
       write(targets.reportMd, md);
@@ -48,4 +59,5 @@ export function writeReports(
   return written;
 }
 
+export type { Evidence } from './html';
 export type { OperationReport } from './report';

@@ -9,6 +9,8 @@ import {
   SERVER_COLUMNS,
   serverFailure,
   serverSeconds,
+  serverTargets,
+  describeTarget,
   type OperationReport,
 } from './report';
 
@@ -42,15 +44,25 @@ export function junitReport(report: OperationReport): string {
   // a plan's servers group by wave (drs.plan.web, drs.plan.app) in CI test views
   const classnameOf = (server: OperationReport['servers'][number]) =>
     typeof server.wave === 'string' ? `drs.${report.operation}.${server.wave}` : `drs.${report.operation}`;
-  const cases: TestCase[] = report.servers.map((server) => ({
-    classname: classnameOf(server),
-    name: server.sourceServerId,
-    seconds: serverSeconds(server),
-    failure: serverFailure(server),
-    details: SERVER_COLUMNS.filter((c) => server[c.field] !== undefined)
-      .map((c) => `${c.title}: ${formatValue(server[c.field], c.unit)}`)
-      .join('\n'),
-  }));
+  const cases: TestCase[] = report.servers.flatMap((server) => [
+    {
+      classname: classnameOf(server),
+      name: server.sourceServerId,
+      seconds: serverSeconds(server),
+      failure: serverFailure(server),
+      details: SERVER_COLUMNS.filter((c) => server[c.field] !== undefined)
+        .map((c) => `${c.title}: ${formatValue(server[c.field], c.unit)}`)
+        .join('\n'),
+    },
+    // each target is a case of its own, so a missed RTO is a red test whatever the launch did
+    ...serverTargets(server).map(([name, t]) => ({
+      classname: classnameOf(server),
+      name: `${server.sourceServerId} ${name} target`,
+      seconds: t.measuredSeconds ?? 0,
+      failure: t.met ? undefined : describeTarget(name, t),
+      details: describeTarget(name, t),
+    })),
+  ]);
   // An operation can fail while every server looks fine (cleanup failed, aborted after launch):
   // one more case keeps the CI run red.
   if (!PASSING_OUTCOMES.includes(report.outcome) && cases.every((c) => !c.failure)) {

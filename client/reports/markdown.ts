@@ -1,5 +1,7 @@
 // A Markdown report: the GitHub Actions job summary ($GITHUB_STEP_SUMMARY) or a merge request note.
+import type { Evidence } from './html';
 import { formatValue, operatorLines, SERVER_COLUMNS, serverFailure, type OperationReport } from './report';
+import { formatDuration, serverTimelines, TIMELINE_PHASES } from './timeline';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
@@ -15,7 +17,8 @@ export function markdownReport(report: OperationReport): string {
       (server.errors ?? []).join('; '),
     ];
   });
-  const lines = [`### DRS ${report.operation} \`${report.workflowId}\`: ${report.outcome}`, ''];
+  const verdict = report.targetsMet === false ? ', targets MISSED' : report.targetsMet ? ', targets met' : '';
+  const lines = [`### DRS ${report.operation} \`${report.workflowId}\`: ${report.outcome}${verdict}`, ''];
   if (report.summary) lines.push(report.summary, '');
   const operators = operatorLines(report);
   if (operators.length) lines.push(...operators.map((line) => `- ${line.replace(/\r?\n/g, ' ')}`), '');
@@ -31,4 +34,39 @@ export function markdownReport(report: OperationReport): string {
   if (report.errors?.length) lines.push('', '**Errors**', '', ...report.errors.map((e) => `- ${e}`));
   lines.push('');
   return lines.join('\n');
+}
+
+/** Seconds per timeline phase of each server: the evidence report's timeline as a table. */
+function phaseTable(report: OperationReport): string[] {
+  const rows = serverTimelines(report).filter((r) => r.segments.length > 0);
+  if (rows.length === 0) return [];
+  const header = ['Source server', ...TIMELINE_PHASES];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const took = (phase: string) => {
+      const s = row.segments.find((seg) => seg.phase === phase);
+      return s ? formatDuration((s.endMs - s.startMs) / 1000) : '';
+    };
+    lines.push(`| ${[row.label, ...TIMELINE_PHASES.map(took)].map(cell).join(' | ')} |`);
+  }
+  return ['', '**Timeline (seconds per phase, from the DRS job log)**', '', ...lines, ''];
+}
+
+/** The evidence report in Markdown: the report, who started it, and each server's phases; a plan's children too. */
+export function markdownEvidence(evidence: Evidence): string {
+  const { report, run } = evidence;
+  const lines = [`## DR evidence: ${report.operation} \`${report.workflowId}\``, ''];
+  const facts: [string, string | undefined][] = [
+    ['Workflow type', run?.workflowType],
+    ['Run', run?.runId],
+    ['Summary', run?.summary],
+    ['Started by', run?.startedBy],
+    ['Targets', report.targetsMet === undefined ? undefined : report.targetsMet ? 'met' : 'MISSED'],
+    ['Generated', evidence.generatedAt],
+  ];
+  for (const [label, value] of facts) if (value) lines.push(`- ${label}: ${cell(value)}`);
+  lines.push('', markdownReport(report), ...phaseTable(report));
+  for (const child of Object.values(evidence.children ?? {}))
+    lines.push(markdownReport(child).replace(/^### /, '#### '), ...phaseTable(child));
+  return `${lines.join('\n')}\n`;
 }

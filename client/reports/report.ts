@@ -1,6 +1,7 @@
 // The report shape every workflow returns (DESIGN: `outcome` and `servers[]` with
 // `sourceServerId`), read generically so one set of writers serves every operation.
 import type { ReadinessOutcome } from '../../common/readiness';
+import type { TargetResult, TargetResults } from '../../common/targets';
 import type { AbortRequest, Approval, Outcome } from '../../common/types';
 
 export interface ServerResult {
@@ -68,6 +69,30 @@ export function reportForFailedRun(
   };
 }
 
+/** One target as text reports show it: "RTO 412s > 300s: MISSED". */
+export function describeTarget(name: 'RTO' | 'RPO', t: TargetResult): string {
+  const measured = t.measuredSeconds === undefined ? 'not measured' : `${t.measuredSeconds}s`;
+  return t.met
+    ? `${name} ${measured} ≤ ${t.targetSeconds}s: met`
+    : `${name} ${measured} ${t.measuredSeconds === undefined ? 'vs' : '>'} ${t.targetSeconds}s: MISSED`;
+}
+
+/** The server's targets by name (RTO, RPO), those it has. */
+export function serverTargets(server: ServerResult): [name: 'RTO' | 'RPO', result: TargetResult][] {
+  const targets = server.targets as TargetResults | undefined;
+  return [
+    ...(targets?.rto ? [['RTO', targets.rto] as ['RTO', TargetResult]] : []),
+    ...(targets?.rpo ? [['RPO', targets.rpo] as ['RPO', TargetResult]] : []),
+  ];
+}
+
+/** The targets this server missed, described; empty when it met them or had none. */
+export function targetMisses(server: ServerResult): string[] {
+  return serverTargets(server)
+    .filter(([, t]) => !t.met)
+    .map(([name, t]) => describeTarget(name, t));
+}
+
 /** Per-server fields shown in text reports, in this order, when any server has them. */
 export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] = [
   { field: 'wave', title: 'Wave' },
@@ -90,6 +115,7 @@ export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] =
   { field: 'warnings', title: 'Warnings' },
   { field: 'healthy', title: 'Healthy' },
   { field: 'terminated', title: 'Cleaned up' },
+  { field: 'targets', title: 'Targets' },
 ];
 
 export function formatValue(value: unknown, unit = ''): string {
@@ -97,8 +123,20 @@ export function formatValue(value: unknown, unit = ''): string {
   if (typeof value === 'number') return `${Math.round(value * 10) / 10}${unit}`;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return value.join('; ');
+  if (typeof value === 'object' && isTargets(value)) return formatTargets(value);
   if (typeof value === 'object') return formatSteps(value as Record<string, { seconds?: number }>);
   return String(value);
+}
+
+function isTargets(value: object): value is TargetResults {
+  return Object.values(value).some((v) => typeof (v as TargetResult)?.met === 'boolean');
+}
+
+/** "RTO 120s ≤ 300s: met, RPO 400s > 60s: MISSED". */
+function formatTargets(targets: TargetResults): string {
+  return serverTargets({ sourceServerId: '', targets })
+    .map(([name, t]) => describeTarget(name, t))
+    .join(', ');
 }
 
 /** A server's steps from the job log: "snapshot 37s, conversion 120s, launch 52s". */

@@ -6,6 +6,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
+import { XMLParser } from 'fast-xml-parser';
+import { junitReport } from '../../client/reports/junit';
+import type { OperationReport } from '../../client/reports/report';
 import type { PlanInput } from '../../common/inputs-plan';
 import type { PlanProgress, PlanReport } from '../../common/types-plan';
 import { abortSignal, approveSignal } from '../../workflows/messages';
@@ -79,6 +82,37 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
     const launches = await h.executed('StartRecovery');
     assert.equal(launches.length, 1 + app.length, 'one StartRecovery per child (1 web + 1 per app server)');
     assert.deepEqual(await h.drillInstancesLeft(), []);
+  });
+
+  it('targets per plan, wave and server: a missed RTO leaves the plan SUCCEEDED, targetsMet false, a failed JUnit case', async () => {
+    const web01 = await serverId(h, 'web-01');
+    const handle = await startPlan({
+      ...twoTierPlan({ targets: { rtoSeconds: 1 } }),
+      targets: { rtoSeconds: 86400 },
+      serverTargets: { [web01]: { rpoSeconds: 7 * 86400 } },
+    });
+    const { result: report, failure } = await resultOf<PlanReport>(h, handle);
+    assert.ifError(failure);
+    assert.ok(report);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    assert.equal(report.targetsMet, false);
+    for (const s of report.servers) {
+      const rto = s.targets?.rto;
+      assert.ok(rto && rto.measuredSeconds === s.timeToLaunchSeconds, s.sourceServerId);
+      // the app wave's 1-s target wins over the plan's day; a launch takes the emulator longer
+      assert.deepEqual([rto.targetSeconds, rto.met], s.wave === 'app' ? [1, false] : [86400, true]);
+      assert.equal(s.targets?.rpo?.met, s.sourceServerId === web01 ? true : undefined);
+    }
+    // the children judged their own servers the same way
+    const appChild = report.waves[1].children[0].workflowId;
+    const childReport = await h.env.client.workflow.getHandle(appChild).result();
+    assert.equal(childReport.targetsMet, false);
+    const cases = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      junitReport(report as unknown as OperationReport),
+    ).testsuites.testsuite.testcase as { name: string; failure?: { message: string } }[];
+    const failed = cases.filter((c) => c.failure).map((c) => c.name);
+    const app = report.servers.filter((s) => s.wave === 'app').map((s) => `${s.sourceServerId} RTO target`);
+    assert.deepEqual(failed.sort(), app.sort());
   });
 
   it('pauses before a gated wave until approve, then runs it', async () => {

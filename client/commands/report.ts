@@ -1,0 +1,30 @@
+// `drsctl report <workflow-id>`: the evidence report of a run, from its record in Temporal (like
+// `drsctl status`): one self-contained HTML page (--report-html) and its Markdown version.
+import { Command } from 'commander';
+import { gatherEvidence } from '../evidence';
+import type { ReportTargets } from '../reports';
+import { markdownEvidence } from '../reports/markdown';
+import { outcomeExitCode, reportResult, withClient } from './common';
+
+export function reportCommand(): Command {
+  return new Command('report')
+    .description(
+      "the evidence report of a run (waits until it closes): what ran, who started and approved it, the outcome, each server's timeline, RTO/RPO against the targets, jobs and cleanup; Markdown on stdout unless a file is named",
+    )
+    .argument('<workflow-id>')
+    .option('--report-html <file>', 'write the evidence report as one self-contained HTML page')
+    .option('--report-md [file]', 'write it as Markdown (also appended to $GITHUB_STEP_SUMMARY when set)')
+    .option('--report-json <file>', "write the run's report as JSON")
+    .option('--report-junit <file>', 'write the report as JUnit XML')
+    .action(async (workflowId: string, _opts, cmd: Command) => {
+      const flags = cmd.opts<ReportTargets>();
+      process.exitCode = await withClient(cmd, async (client) => {
+        const result = await client.reportOf(workflowId);
+        const evidence = await gatherEvidence(client, result);
+        if (flags.reportHtml || flags.reportMd || flags.reportJson || flags.reportJunit)
+          return reportResult(result, flags, evidence);
+        process.stdout.write(markdownEvidence(evidence));
+        return outcomeExitCode(result);
+      });
+    });
+}

@@ -1,0 +1,270 @@
+// The evidence report: one self-contained HTML page an auditor can sign. What was run, who started,
+// approved or aborted it and when, the outcome, a timeline of each server's phases (inline SVG),
+// RTO/RPO against the targets, job ids, health checks and proof of cleanup; for a plan, per wave.
+// No script, no external font or style: it renders offline. Every value is escaped.
+import type { JobTimes } from '../../common/job-log';
+import type { PlanWaveSummary } from '../../common/types-plan';
+import { escapeHtml as esc } from './escape';
+import { describeTarget, operatorLines, serverFailure, serverTargets, type OperationReport } from './report';
+import { formatDuration, PHASE_COLOURS, serverTimelines, TIMELINE_PHASES, timelineSvg } from './timeline';
+
+/** What Temporal knows about the run beside its report (describe and the start event). */
+export interface RunDetails {
+  workflowType: string;
+  runId: string;
+  status: string;
+  /** Who started it: the run's details (drsctl, a schedule), else the start request's identity. */
+  startedBy?: string;
+  summary?: string;
+  input?: unknown;
+  startTime?: string;
+  closeTime?: string;
+}
+
+export interface Evidence {
+  report: OperationReport;
+  run?: RunDetails;
+  /** A plan's child reports (drills, recoveries), by child workflow id. */
+  children?: Record<string, OperationReport>;
+  /** When the page was made (ISO-8601). */
+  generatedAt: string;
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#24292f;margin:24px auto;max-width:1000px;padding:0 16px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;border-bottom:1px solid #d0d7de;padding-bottom:4px;margin-top:28px}h3{font-size:15px}
+table{border-collapse:collapse;width:100%;margin:8px 0}th,td{border:1px solid #d0d7de;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f6f8fa}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}pre{background:#f6f8fa;padding:8px;overflow:auto;max-height:320px}
+.badge{display:inline-block;padding:2px 8px;border-radius:10px;font-weight:600;color:#fff}
+.SUCCEEDED,.met{background:#1a7f37}.PARTIAL{background:#bf8700}.FAILED,.ABORTED,.missed{background:#cf222e}
+td.met,td.missed{color:#fff}.legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
+.muted{color:#57606a}`;
+
+const badge = (text: string, cls: string) => `<span class="badge ${esc(cls)}">${esc(text)}</span>`;
+
+function table(header: string[], rows: string[][]): string {
+  if (rows.length === 0) return '<p class="muted">none</p>';
+  return [
+    '<table><thead><tr>',
+    ...header.map((h) => `<th>${esc(h)}</th>`),
+    '</tr></thead><tbody>',
+    ...rows.map((cells) => `<tr>${cells.join('')}</tr>`),
+    '</tbody></table>',
+  ].join('');
+}
+
+const td = (value: unknown) => `<td>${esc(value === undefined ? '' : value)}</td>`;
+const seconds = (value: unknown) => (typeof value === 'number' ? formatDuration(value) : undefined);
+
+function definitionRows(rows: [string, unknown][]): string {
+  return table(
+    ['', ''],
+    rows.filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [`<th>${esc(k)}</th>`, td(v)]),
+  ).replace('<thead><tr><th></th><th></th></tr></thead>', '');
+}
+
+function legend(): string {
+  return `<p class="legend">${TIMELINE_PHASES.map((p) => `<span><i style="background:${PHASE_COLOURS[p]}"></i>${p}</span>`).join('')}</p>`;
+}
+
+function targetCell(server: OperationReport['servers'][number], name: 'RTO' | 'RPO'): string {
+  const found = serverTargets(server).find(([n]) => n === name);
+  if (!found) return td(seconds(name === 'RTO' ? server.timeToLaunchSeconds : server.dataAgeSeconds));
+  const [, t] = found;
+  return `<td class="${t.met ? 'met' : 'missed'}">${esc(describeTarget(name, t))}</td>`;
+}
+
+function serverTable(report: OperationReport): string {
+  return table(
+    [
+      'Source server',
+      'Result',
+      'Launch',
+      'Recovery instance',
+      'EC2 instance',
+      'Point in time',
+      'RTO (time to launch)',
+      'RPO (data age)',
+      'Healthy',
+      'Cleaned up',
+      'Errors',
+    ],
+    report.servers.map((s) => [
+      `<td><code>${esc(s.sourceServerId)}</code></td>`,
+      td(serverFailure(s) ? 'FAILED' : 'passed'),
+      td(s.launchStatus),
+      td(s.recoveryInstanceId),
+      td(s.ec2InstanceId),
+      td(s.pointInTime),
+      targetCell(s, 'RTO'),
+      targetCell(s, 'RPO'),
+      td(s.healthy === undefined ? '' : s.healthy ? 'yes' : 'no'),
+      td(s.terminated === undefined ? '' : s.terminated ? 'yes' : 'no'),
+      td((s.errors ?? []).join('; ')),
+    ]),
+  );
+}
+
+function jobLine(name: string, jobId: unknown, times: JobTimes | undefined): string[] {
+  return [
+    td(name),
+    `<td><code>${esc(jobId ?? times?.jobId ?? '')}</code></td>`,
+    td(times?.createdAt),
+    td(times?.startedAt),
+    td(times?.endedAt),
+    td(seconds(times?.seconds)),
+  ];
+}
+
+/** Job ids and times, and what cleanup proves: each launched drill instance terminated, none left. */
+function jobsAndCleanup(report: OperationReport): string {
+  const jobs = (report.jobTimes ?? {}) as { launch?: JobTimes; terminate?: JobTimes };
+  const rows = [];
+  if (report.launchJobId || jobs.launch) rows.push(jobLine('launch', report.launchJobId, jobs.launch));
+  if (report.terminateJobId || jobs.terminate)
+    rows.push(jobLine('terminate (cleanup)', report.terminateJobId, jobs.terminate));
+  const parts = [table(['Job', 'Id', 'Created', 'Started', 'Ended', 'Took'], rows)];
+  if (report.operation === 'drill') {
+    const launched = report.servers.filter((s) => s.recoveryInstanceId || s.terminated);
+    const terminated = launched.filter((s) => s.terminated === true);
+    const left = launched.filter((s) => s.terminated !== true);
+    parts.push(
+      `<p>Drill instances terminated: <b>${terminated.length}</b> of ${launched.length} launched${report.terminateJobId ? ` by terminate job <code>${esc(report.terminateJobId)}</code>` : ''}.</p>`,
+      left.length === 0
+        ? `<p>${badge('no drill instance left', 'met')}</p>`
+        : `<p>${badge(`${left.length} drill instance(s) left`, 'missed')} ${left.map((s) => `<code>${esc(s.recoveryInstanceId ?? s.sourceServerId)}</code>`).join(' ')}</p>`,
+    );
+  } else if (report.operation === 'recovery') {
+    parts.push('<p>A failover leaves its recovery instances running: nothing is terminated.</p>');
+  }
+  return parts.join('');
+}
+
+function healthChecks(report: OperationReport): string {
+  const checked = report.servers.filter((s) => s.healthy !== undefined);
+  if (checked.length === 0) return '<p class="muted">no health checks in this run</p>';
+  return table(
+    ['Source server', 'Healthy', 'Detail'],
+    checked.map((s) => [
+      `<td><code>${esc(s.sourceServerId)}</code></td>`,
+      `<td class="${s.healthy ? 'met' : 'missed'}">${s.healthy ? 'passed' : 'failed'}</td>`,
+      td((s.errors ?? []).join('; ')),
+    ]),
+  );
+}
+
+/** The timeline, servers, health checks and jobs of one drill or recovery report. */
+function launchSections(report: OperationReport, level: 'h2' | 'h3'): string {
+  return [
+    `<${level}>Timeline</${level}>`,
+    legend(),
+    `<div class="chart">${timelineSvg(serverTimelines(report))}</div>`,
+    `<${level}>Servers: RTO and RPO against the targets</${level}>`,
+    serverTable(report),
+    `<${level}>Health checks</${level}>`,
+    healthChecks(report),
+    `<${level}>Jobs and cleanup</${level}>`,
+    jobsAndCleanup(report),
+  ].join('\n');
+}
+
+function planSections(evidence: Evidence): string {
+  const { report } = evidence;
+  const waves = (report.waves ?? []) as PlanWaveSummary[];
+  const parts = ['<h2>Waves</h2>'];
+  parts.push(
+    table(
+      ['Wave', 'Action', 'Status', 'Depends on', 'Started', 'Finished', 'Reason', 'Checks'],
+      waves.map((w) => [
+        td(w.name),
+        td(w.action),
+        td(w.status),
+        td(w.dependsOn.join(', ')),
+        td(w.startedAt),
+        td(w.finishedAt),
+        td(w.reason),
+        td(
+          (w.checks ?? [])
+            .map((c) => `${c.stage} ${c.host}: ${c.passed ? 'passed' : `failed (${c.error ?? ''})`}`)
+            .join('; '),
+        ),
+      ]),
+    ),
+    '<h2>Servers: RTO and RPO against the targets</h2>',
+    serverTable(report),
+  );
+  for (const wave of waves) {
+    parts.push(`<h2>Wave ${esc(wave.name)}: ${badge(wave.status, wave.status)}</h2>`);
+    for (const child of wave.children) {
+      const childReport = evidence.children?.[child.workflowId];
+      parts.push(
+        `<h3>${esc(child.workflowType)} <code>${esc(child.workflowId)}</code>: ${esc(child.outcome ?? 'not run')}</h3>`,
+      );
+      parts.push(
+        childReport
+          ? launchSections(childReport, 'h3')
+          : `<p class="muted">${esc(child.summary ?? 'no report')}</p>`,
+      );
+    }
+  }
+  return parts.join('\n');
+}
+
+export function htmlReport(evidence: Evidence): string {
+  const { report, run } = evidence;
+  const verdict =
+    report.targetsMet === undefined
+      ? ''
+      : report.targetsMet
+        ? badge('targets met', 'met')
+        : badge('targets MISSED', 'missed');
+  const operators = operatorLines(report);
+  const title = `DR evidence: ${report.operation} ${report.workflowId}`;
+  const body = [
+    `<h1>${esc(title)}</h1>`,
+    `<p>${badge(report.outcome, report.outcome)} ${verdict} <span class="muted">${esc(report.summary ?? '')}</span></p>`,
+    '<h2>What was run</h2>',
+    definitionRows([
+      ['Workflow type', run?.workflowType],
+      ['Workflow id', report.workflowId],
+      ['Run id', run?.runId],
+      ['Summary', run?.summary],
+      ['Region', report.region],
+      ['Account', report.accountId ?? (report.region ? "the worker's own" : undefined)],
+      ['Servers', report.servers.length],
+    ]),
+    run?.input === undefined
+      ? ''
+      : `<details><summary>Input</summary><pre>${esc(JSON.stringify(run.input, null, 2))}</pre></details>`,
+    '<h2>Who and when</h2>',
+    definitionRows([
+      ['Started by', run?.startedBy],
+      ['Started', report.startedAt ?? run?.startTime],
+      ['Finished', report.finishedAt ?? run?.closeTime],
+      ['Temporal status', run?.status],
+    ]),
+    operators.length
+      ? `<ul>${operators.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
+      : '<p class="muted">no approval or abort</p>',
+    '<h2>Outcome</h2>',
+    `<p>${badge(report.outcome, report.outcome)} ${verdict}</p>`,
+    report.summary ? `<p>${esc(report.summary)}</p>` : '',
+    report.errors?.length ? `<ul>${report.errors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : '',
+    report.targetsMet === false
+      ? '<p>A missed recovery-time target does not change the outcome of the launch; it fails the report (drsctl exit 1, a failed JUnit case).</p>'
+      : '',
+    report.operation === 'plan' ? planSections(evidence) : launchSections(report, 'h2'),
+    `<p class="muted">Generated by drsctl at ${esc(evidence.generatedAt)} from the run's record in Temporal and DRS's job log.</p>`,
+  ];
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head><body>',
+    ...body.filter(Boolean),
+    '</body></html>',
+    '',
+  ].join('\n');
+}

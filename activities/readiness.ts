@@ -98,15 +98,16 @@ export function createReadinessActivities(
   /**
    * Each server's latest SUCCEEDED drsDrill (a plan's drill children count), from the namespace's
    * visibility: DrsSourceServers holds a run's first 93 servers, so a server further down a larger
-   * drill is not found there.
+   * drill is not found there. Only drills of this task queue count: another deployment sharing the
+   * namespace (another estate, a test stack) may drill servers with the same ids elsewhere.
    */
   async function lastSucceededDrills(input: {
     sourceServerIds: string[];
   }): Promise<Record<string, { workflowId: string; closedAt: string } | undefined>> {
-    const { client } = Context.current();
+    const { client, info } = Context.current();
     const found: Record<string, { workflowId: string; closedAt: string } | undefined> = {};
     for (const id of input.sourceServerIds) {
-      const query = `WorkflowType = 'drsDrill' AND ExecutionStatus = 'Completed' AND ${DrsSourceServers.name} = '${id}' AND ${DrsOutcome.name} = 'SUCCEEDED'`;
+      const query = `WorkflowType = 'drsDrill' AND TaskQueue = '${info.taskQueue}' AND ExecutionStatus = 'Completed' AND ${DrsSourceServers.name} = '${id}' AND ${DrsOutcome.name} = 'SUCCEEDED'`;
       let latest: { workflowId: string; closedAt: string } | undefined;
       // newest first; a few more in case close times tie across pages
       let seen = 0;

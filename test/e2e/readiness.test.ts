@@ -151,7 +151,7 @@ describe('drsReadiness and notifications (dev server, worker, emulator)', functi
     assert.match(stalledServer?.errors.join() ?? '', /replication is STALLED, not CONTINUOUS/);
 
     const undrilledServer = byId.get(undrilled);
-    assert.notEqual(undrilledServer?.status, 'READY');
+    assert.notEqual(undrilledServer?.status, 'READY', JSON.stringify(undrilledServer));
     assert.match(undrilledServer?.warnings.join() ?? '', /no SUCCEEDED drill found within 7 days/);
     assert.equal(undrilledServer?.launchConfiguration, 'usable');
 

@@ -5,9 +5,10 @@
 //  - phase-aware: while the job log shows every server still PENDING, snapshotting or converting
 //    (most of a launch job's time) the wait asks rarely; once a server reached its launch step
 //    (the last), or for a job with no such steps (a terminate job), it asks every tick;
-//  - predicted: once near the end, the wait stays quiet until 80% of the shortest last step seen in
-//    this account's recent jobs (the launch step of a launch job, a terminate job as a whole, both
-//    from DRS's own record), then asks every tick;
+//  - predicted: steps are timed by DRS's own record of the account's recent jobs (the shortest
+//    snapshot, conversion and launch step, and terminate job seen in this process): the wait reads
+//    the log no sooner than the slowest server could be launching, and once near the end stays
+//    quiet until 80% of the shortest last step, then asks every tick;
 //  - aligned: the next poll is set for the next multiple of the interval on the clock, so waits
 //    started at different times land in the same tick and share its call.
 // The delay travels back to Temporal as the retry-as-poll failure's nextRetryDelay (polling.ts).
@@ -64,7 +65,7 @@ export class JobWatcher {
   private readonly batches = new Map<DrsClient, Map<string, Waiter[]>>();
   private readonly watched = new Map<string, WatchState>();
   /** Per client: durations (ms) of the last step of recent launch jobs and of recent other jobs. */
-  private readonly lastSteps = new Map<DrsClient, { launch: number[]; other: number[] }>();
+  private readonly lastSteps = new Map<DrsClient, StepSamples>();
   /** Per client, when each job was last asked about (local clock). */
   private readonly asked = new Map<DrsClient, Map<string, number>>();
 
@@ -126,11 +127,17 @@ export class JobWatcher {
    * Whether this poll should read the job log to learn the servers' steps: only adaptive waits
    * use steps, only for launch jobs, and only until the end is near, at most once per far tick.
    */
-  wantsSteps(job: Job): boolean {
+  wantsSteps(client: DrsClient, job: Job): boolean {
     // a PENDING job has no steps yet: its log is read once it started
     if (this.policy.kind !== 'adaptive' || job.type !== 'LAUNCH' || job.status !== 'STARTED') return false;
     const state = this.watched.get(job.jobID ?? '');
-    return !state || (!state.nearTheEnd && serverNow() - state.logReadAtMs >= this.farMs() - MIN_DELAY_MS);
+    if (!state) return true;
+    const now = serverNow();
+    return (
+      !state.nearTheEnd &&
+      now - state.logReadAtMs >= this.farMs() - MIN_DELAY_MS &&
+      now >= this.launchingNotBefore(client, job, state.timeline) - MIN_DELAY_MS
+    );
   }
 
   /** Notes what the job log said (or that the job is done with: `undefined`). */
@@ -161,14 +168,19 @@ export class JobWatcher {
 
   /** Learns how long the job's last step took, from DRS's record. */
   learn(client: DrsClient, job: Job, timeline: JobTimeline | undefined): void {
-    let samples = this.lastSteps.get(client);
-    if (!samples) this.lastSteps.set(client, (samples = { launch: [], other: [] }));
+    const samples = this.samplesOf(client);
     const created = Date.parse(job.creationDateTime ?? '');
     const ended = Date.parse(job.endDateTime ?? '');
     if (job.type === 'LAUNCH') {
       const start = timeline && lastLaunchStart(timeline);
       const end = timeline?.endedAfter;
       if (start !== undefined && end !== undefined) push(samples.launch, (end - start) * 1000);
+      for (const server of timeline?.servers ?? []) {
+        for (const step of ['snapshot', 'conversion'] as const) {
+          const span = server[step];
+          if (span?.[1] !== undefined) push(samples[step], (span[1] - span[0]) * 1000);
+        }
+      }
     } else if (Number.isFinite(created) && Number.isFinite(ended)) {
       push(samples.other, ended - created);
     }
@@ -184,10 +196,44 @@ export class JobWatcher {
     const now = serverNow();
     const state = this.watched.get(job.jobID ?? '');
     const near = job.type !== 'LAUNCH' || state?.nearTheEnd === true;
-    if (!near) return aligned(now, this.farMs());
+    if (!near) {
+      // no server can be launching before this: nothing to ask DRS until then
+      const quietMs = this.launchingNotBefore(client, job, state?.timeline) - now;
+      return quietMs > this.farMs() ? Math.min(quietMs, policy.farMaxMs) : aligned(now, this.farMs());
+    }
     const quietMs = this.quietUntil(client, job, state?.timeline) - now;
     if (quietMs > policy.nearMs) return Math.min(quietMs, this.farMs());
     return aligned(now, policy.nearMs);
+  }
+
+  private samplesOf(client: DrsClient): StepSamples {
+    let samples = this.lastSteps.get(client);
+    if (!samples)
+      this.lastSteps.set(client, (samples = { snapshot: [], conversion: [], launch: [], other: [] }));
+    return samples;
+  }
+
+  /**
+   * Before when (server clock) the job's slowest server is unlikely to reach its launch step: the
+   * start of its current step plus 80% of the shortest snapshot and conversion seen; 0 when
+   * nothing predicts it (no samples yet, a server still PENDING).
+   */
+  private launchingNotBefore(client: DrsClient, job: Job, timeline: JobTimeline | undefined): number {
+    const samples = this.lastSteps.get(client);
+    const created = Date.parse(job.creationDateTime ?? '');
+    if (!samples || !timeline || !Number.isFinite(created)) return 0;
+    const shortest = (xs: number[]) => (xs.length > 0 ? QUIET_SHARE * Math.min(...xs) : 0);
+    let latest = 0;
+    for (const server of timeline.servers) {
+      const ahead =
+        server.step === 'snapshot'
+          ? { from: server.snapshot?.[0], ms: shortest(samples.snapshot) + shortest(samples.conversion) }
+          : server.step === 'conversion'
+            ? { from: server.conversion?.[0], ms: shortest(samples.conversion) }
+            : undefined;
+      if (ahead?.from !== undefined) latest = Math.max(latest, created + ahead.from * 1000 + ahead.ms);
+    }
+    return latest;
   }
 
   /** Until when (server clock) the job's last step is unlikely to end: 0 when nothing predicts it. */
@@ -218,6 +264,14 @@ export class JobWatcher {
 function aligned(now: number, interval: number): number {
   const delay = interval - (now % interval);
   return delay < MIN_DELAY_MS ? delay + interval : delay;
+}
+
+/** Durations (ms) of recent jobs' steps: snapshot and conversion per server, a launch job's last launch step, other jobs whole. */
+interface StepSamples {
+  snapshot: number[];
+  conversion: number[];
+  launch: number[];
+  other: number[];
 }
 
 function push(samples: number[], ms: number): void {

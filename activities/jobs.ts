@@ -136,7 +136,7 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
       watcher.noteSteps(input.jobId, undefined);
       return summarizeJob(job, timeline);
     }
-    if (watcher.wantsSteps(job)) watcher.noteSteps(input.jobId, await readJobTimeline(client, job));
+    if (watcher.wantsSteps(client, job)) watcher.noteSteps(input.jobId, await readJobTimeline(client, job));
     const summary = summarizeJob(job, watcher.knownSteps(input.jobId));
     if (jobFingerprint(summary) !== input.seen) return summary;
     const stepsOld = now - (input.seenAtMs ?? 0) >= STEP_REPORT_INTERVAL_MS;

@@ -125,6 +125,16 @@ describe('job waits: DRS record times, phase-aware and batched polls (time-skipp
         `      next drill: ${nextPolls.length} polls in its ${Math.round((nextEnd - nextStart) / 1000)} s launch step (first: ${firstLaunchPolls}), end noticed after ${(Date.parse(noticed?.time ?? '') - nextEnd) / 1000} s`,
       );
       assert.ok(nextPolls.length < firstLaunchPolls / 2, 'the predicted quiet part is not polled every tick');
+      const logReadsOf = async (jobId: string) =>
+        (await h.executed('DescribeJobLogItems')).filter(
+          (e) => (e.request as { jobID?: string }).jobID === jobId,
+        ).length;
+      const [firstReads, nextReads] = [
+        await logReadsOf(report.launchJobId ?? ''),
+        await logReadsOf(next.report.launchJobId ?? ''),
+      ];
+      console.log(`      job log reads: ${firstReads} for the first drill, ${nextReads} for the next`);
+      assert.ok(nextReads < firstReads, 'the next drill reads its log only once it could be launching');
       assert.ok(noticed && Date.parse(noticed.time) - nextEnd <= 20_000, 'the end still seen soon');
     });
 

@@ -1,12 +1,17 @@
 // Gathers what the evidence report shows beside the run's report, from Temporal: the run's
 // description and static summary, who started it (the details drsctl and schedules write, else the
-// start request's identity), its input (the start event), and for a plan each child's report.
+// start request's identity), its input (the start event), for a plan each child's report, and the
+// trend of the last closed runs of the same schedule or workflow id.
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, fromPayloadsAtIndex } from '@temporalio/common';
 import type { PlanWaveSummary } from '../common/types-plan';
 import type { DrsOperationsClient, RunResult } from './lib';
 import type { Evidence, RunDetails } from './reports/html';
 import type { OperationReport } from './reports/report';
+import { median, type TrendPoint } from './reports/trend';
+
+/** Runs the trend goes back over. */
+const TREND_RUNS = 10;
 
 /** `**Started by:** drsctl as ci@runner` in the run's static details (client/run-summaries.ts). */
 function startedByFrom(details: string | undefined): string | undefined {
@@ -28,7 +33,9 @@ async function runDetails(
   });
   const started = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
   const converter = temporal.options.loadedDataConverter.payloadConverter;
+  const scheduledBy = description.searchAttributes?.TemporalScheduledById?.[0];
   return {
+    ...(typeof scheduledBy === 'string' ? { scheduleId: scheduledBy } : {}),
     workflowType: description.type,
     runId,
     status: description.status.name,
@@ -54,6 +61,50 @@ async function childReport(
   }
 }
 
+/**
+ * The last closed runs of the same schedule (a scheduled run) or of the same workflow id (drsctl's
+ * ids name the operation and its servers), oldest first, with each run's median time to launch.
+ * Undefined when this is the only one.
+ */
+async function trendOf(
+  client: DrsOperationsClient,
+  workflowId: string,
+  run: RunDetails,
+): Promise<TrendPoint[] | undefined> {
+  const escaped = (v: string) => v.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+  const which = run.scheduleId
+    ? `TemporalScheduledById = '${escaped(run.scheduleId)}'`
+    : `WorkflowId = '${escaped(workflowId)}'`;
+  const points: TrendPoint[] = [];
+  const listing = client.client.workflow.list({
+    query: `${which} AND ExecutionStatus != 'Running'`,
+    pageSize: TREND_RUNS,
+  });
+  for await (const closed of listing) {
+    const report = await client.client.workflow
+      .getHandle(closed.workflowId, closed.runId)
+      .result()
+      .then(
+        (r) => r as OperationReport,
+        () => undefined,
+      );
+    if (!report?.servers) continue;
+    const times = report.servers.flatMap((s) =>
+      typeof s.timeToLaunchSeconds === 'number' ? [s.timeToLaunchSeconds] : [],
+    );
+    points.push({
+      workflowId: closed.workflowId,
+      runId: closed.runId,
+      closedAt: (closed.closeTime ?? closed.startTime).toISOString(),
+      outcome: report.outcome,
+      medianTimeToLaunchSeconds: median(times),
+      ...(typeof report.targetsMet === 'boolean' ? { targetsMet: report.targetsMet } : {}),
+    });
+    if (points.length >= TREND_RUNS) break;
+  }
+  return points.length > 1 ? points.reverse() : undefined;
+}
+
 export async function gatherEvidence(client: DrsOperationsClient, result: RunResult): Promise<Evidence> {
   const { report } = result;
   const run = await runDetails(client, result.workflowId, result.runId);
@@ -66,10 +117,12 @@ export async function gatherEvidence(client: DrsOperationsClient, result: RunRes
         if (found) children[child.workflowId] = found;
       }
   }
+  const trend = await trendOf(client, result.workflowId, run);
   return {
     report,
     run,
     ...(Object.keys(children).length ? { children } : {}),
+    ...(trend ? { trend } : {}),
     generatedAt: new Date().toISOString(),
   };
 }

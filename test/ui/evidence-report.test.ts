@@ -94,6 +94,10 @@ describe('evidence report: a real drill rendered in chromium', function () {
     );
     assert.ok(existsSync(path.join(dir, 'run.html')));
 
+    // the same drill again (the same workflow id): the page shows the trend of both runs
+    const again = await stack.drsctl(['drill', '--input', input, '--workflow-id', workflowId, '--wait']);
+    assert.equal(again.code, 1, again.stdout + again.stderr);
+
     const html = path.join(dir, 'evidence.html');
     const md = path.join(dir, 'evidence.md');
     const report = await stack.drsctl(['report', workflowId, '--report-html', html, '--report-md', md]);
@@ -127,6 +131,7 @@ describe('evidence report: a real drill rendered in chromium', function () {
     assert.match(await page.locator('td.met').first().innerText(), /^RTO \d+s ≤ 600s: met$/);
     assert.match(await page.locator('body').innerText(), /no drill instance left/);
     assert.match(await page.locator('body').innerText(), /Started by\s+drsctl as /);
+    assert.equal(await page.locator('svg.trend g.bar').count(), 2, 'one bar per run of this drill');
 
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });

@@ -8,6 +8,7 @@ import { junitReport } from '../../client/reports/junit';
 import { markdownEvidence } from '../../client/reports/markdown';
 import type { OperationReport } from '../../client/reports/report';
 import { serverTimelines, timelineSvg } from '../../client/reports/timeline';
+import { median } from '../../client/reports/trend';
 
 const A = 's-aaaaaaaaaaaaaaaaa';
 const B = 's-bbbbbbbbbbbbbbbbb';
@@ -150,5 +151,27 @@ describe('evidence report', () => {
     assert.match(md, /: SUCCEEDED, targets MISSED/);
     assert.match(md, /RPO 400s > 60s: MISSED/);
     assert.ok(md.includes(`| ${A} | 10s | 20s | 40s | 30s | 50s | 30s |`), md);
+  });
+
+  it('trend: a bar per recent run by its median time to launch, values escaped', () => {
+    assert.equal(median([30, 10, 20]), 20);
+    assert.equal(median([10, 20]), 15);
+    assert.equal(median([]), undefined);
+    const point = (runId: string, outcome: string, medianTimeToLaunchSeconds?: number) => ({
+      workflowId: 'drill-x',
+      runId,
+      closedAt: '2026-11-25T10:00:00.000Z',
+      outcome,
+      ...(medianTimeToLaunchSeconds === undefined ? {} : { medianTimeToLaunchSeconds }),
+    });
+    const html = htmlReport({
+      report: { operation: 'drill', workflowId: 'drill-x', outcome: 'SUCCEEDED', servers: [] },
+      trend: [point('r-<1>', 'FAILED'), point('r-2', 'SUCCEEDED', 95)],
+      generatedAt: '2026-11-25T10:10:00.000Z',
+    });
+    assert.equal(html.match(/<g class="bar"/g)?.length, 2);
+    assert.ok(html.includes('data-run="r-&lt;1&gt;"') && !html.includes('r-<1>'));
+    assert.match(html, /<h2>Recent runs<\/h2>/);
+    assert.match(html, /none launched/);
   });
 });

@@ -199,7 +199,10 @@ export class JobWatcher {
     if (!near) {
       // no server can be launching before this: nothing to ask DRS until then
       const quietMs = this.launchingNotBefore(client, job, state?.timeline) - now;
-      return quietMs > this.farMs() ? Math.min(quietMs, policy.farMaxMs) : aligned(now, this.farMs());
+      const far = this.farMs();
+      if (quietMs > far) return Math.min(quietMs, policy.farMaxMs);
+      // a job PENDING for long is asked about once a minute, on its own time: ticks are for sharing calls
+      return far > policy.farMs ? far : aligned(now, far);
     }
     const quietMs = this.quietUntil(client, job, state?.timeline) - now;
     if (quietMs > policy.nearMs) return Math.min(quietMs, this.farMs());

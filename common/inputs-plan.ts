@@ -37,16 +37,18 @@ const waveChecksSchema = z.strictObject({
   timeoutSeconds: secondsUpTo(DAY).default(600),
 });
 
+/** A wave's (or a readiness check's) servers by id: 1 to 500, none repeated. */
+export const planServerIdsSchema = z
+  .array(sourceServerIdSchema)
+  .min(1, 'must not be empty')
+  .max(500)
+  .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server');
+
 /** One wave: servers by id, or a tag selector resolved when the plan starts. */
 const waveSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be 1-40 letters, digits, _ . -'),
   action: z.enum(['drill', 'recovery']).default('drill'),
-  sourceServerIds: z
-    .array(sourceServerIdSchema)
-    .min(1, 'must not be empty')
-    .max(500)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server')
-    .optional(),
+  sourceServerIds: planServerIdsSchema.optional(),
   /** Every tag must match (DescribeSourceServers' tags); resolved once, before the first wave. */
   tags: z
     .record(z.string().min(1), z.string())

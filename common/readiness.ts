@@ -3,16 +3,8 @@
 // NOT_READY. Pure and deterministic: the workflow decides with it, tests check it without Temporal.
 import { z } from 'zod';
 import type { CapacityLimits } from './capacity';
-import {
-  accountIdSchema,
-  DAY,
-  describeIssues,
-  parseInput,
-  regionSchema,
-  secondsUpTo,
-  sourceServerIdSchema,
-} from './inputs';
-import { planInputSchema, parsePlanInput, type PlanSpec } from './inputs-plan';
+import { accountIdSchema, DAY, describeIssues, parseInput, regionSchema, secondsUpTo } from './inputs';
+import { planInputSchema, planServerIdsSchema, parsePlanInput, type PlanSpec } from './inputs-plan';
 
 /** READY: would recover now within its targets. AT_RISK: would recover, but a target or habit slips. */
 export type ReadinessOutcome = 'READY' | 'AT_RISK' | 'NOT_READY';
@@ -21,12 +13,7 @@ export const readinessInputSchema = z
   .strictObject({
     region: regionSchema,
     accountId: accountIdSchema.optional(),
-    sourceServerIds: z
-      .array(sourceServerIdSchema)
-      .min(1, 'must not be empty')
-      .max(500)
-      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server')
-      .optional(),
+    sourceServerIds: planServerIdsSchema.optional(),
     /** A plan's waves (the plan file itself); checked by drsPlan's own schema. */
     waves: z.array(z.unknown()).optional(),
     // the rest of a plan file, accepted so the same file serves both; readiness launches nothing

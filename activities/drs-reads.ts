@@ -44,11 +44,13 @@ export function allItems<T>(operation: string, pages: () => AsyncIterable<{ item
   });
 }
 
+/** Jobs by filter; `pageSize` (up to 1,000) to read a known number of ids in one call. */
 export function listJobs(
   client: DrsClient,
   filters: { jobIDs?: string[]; fromDate?: string },
+  pageSize?: number,
 ): Promise<Job[]> {
-  return allItems('DescribeJobs', () => paginateDescribeJobs({ client }, { filters }));
+  return allItems('DescribeJobs', () => paginateDescribeJobs({ client, pageSize }, { filters }));
 }
 
 export function listSourceServers(client: DrsClient, sourceServerIds: string[]): Promise<SourceServer[]> {

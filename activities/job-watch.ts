@@ -1,7 +1,9 @@
 // Waiting on DRS jobs from one worker process. DRS sends no completion event, so jobs are polled;
 // this makes the polls cheap and timely:
 //  - batched: every job being waited on in the same account and region is read by ONE
-//    DescribeJobs call (the jobIDs filter) per tick, however many runs wait;
+//    DescribeJobs call (the jobIDs filter) per tick, however many runs wait; each call also reads
+//    every other job of that client waited on lately, and its answer serves their polls for a
+//    second, so waits whose ticks differ still share calls;
 //  - phase-aware: while the job log shows every server still PENDING, snapshotting or converting
 //    (most of a launch job's time) the wait asks rarely; once a server reached its launch step
 //    (the last), or for a job with no such steps (a terminate job), it asks every tick;
@@ -25,6 +27,8 @@ import { listJobs } from './drs-reads';
 const BATCH_WINDOW_MS = 50;
 /** "Lately": a minute, the longest interval between two polls of a job. */
 const RECENT_MS = 60_000;
+/** A DescribeJobs answer this young (by both clocks) serves another poll of the same job. */
+const SHARED_FRESH_MS = 1000;
 /** DescribeJobs takes at most this many ids in its jobIDs filter. */
 const MAX_IDS_PER_CALL = 1000;
 /** Recent jobs whose last step's duration predicts the next ones', per client and kind. */
@@ -39,6 +43,13 @@ const MIN_DELAY_MS = 300;
 interface Waiter {
   resolve: (job: Job) => void;
   reject: (err: unknown) => void;
+}
+
+/** A job as a DescribeJobs call listed it, and when (local and server clock). */
+interface JobRead {
+  job: Job;
+  localMs: number;
+  serverMs: number;
 }
 
 /** What the process knows of a job between polls (a retry may land on another worker: then it re-reads). */
@@ -66,49 +77,67 @@ export class JobWatcher {
   private readonly watched = new Map<string, WatchState>();
   /** Per client: durations (ms) of the last step of recent launch jobs and of recent other jobs. */
   private readonly lastSteps = new Map<DrsClient, StepSamples>();
-  /** Per client, when each job was last asked about (local clock). */
+  /** Per client, when each job was last asked about (local clock), oldest first. */
   private readonly asked = new Map<DrsClient, Map<string, number>>();
+  /** Per client, the latest answer for each job (adaptive waits share them). */
+  private readonly reads = new Map<DrsClient, Map<string, JobRead>>();
 
   constructor(readonly policy: JobPollPolicy = ADAPTIVE_POLL) {}
 
-  /** The job as DescribeJobs lists it, read together with every other job asked for in the same window. */
+  /**
+   * The job as DescribeJobs lists it: read together with every other job asked for in the same
+   * window, or (adaptive waits) taken from another poll's call of the last second.
+   */
   describe(client: DrsClient, jobId: string): Promise<Job> {
+    const serverMs = serverNow();
+    const others = this.noteAsked(client, jobId);
+    const read = this.policy.kind === 'adaptive' ? this.reads.get(client)?.get(jobId) : undefined;
+    if (
+      read &&
+      Date.now() - read.localMs <= SHARED_FRESH_MS &&
+      Math.abs(serverMs - read.serverMs) <= SHARED_FRESH_MS
+    ) {
+      return Promise.resolve(read.job);
+    }
     return new Promise((resolve, reject) => {
       let batch = this.batches.get(client);
       if (!batch) {
         batch = new Map();
         this.batches.set(client, batch);
-        setTimeout(
-          () => void this.flush(client),
-          this.othersAskedLately(client, jobId) ? BATCH_WINDOW_MS : 0,
-        );
+        setTimeout(() => void this.flush(client, serverMs), others ? BATCH_WINDOW_MS : 0);
       }
       batch.set(jobId, [...(batch.get(jobId) ?? []), { resolve, reject }]);
     });
   }
 
-  private othersAskedLately(client: DrsClient, jobId: string): boolean {
+  /** Notes the ask and forgets asks older than a minute; whether other jobs of the client were asked about lately. */
+  private noteAsked(client: DrsClient, jobId: string): boolean {
     let asked = this.asked.get(client);
     if (!asked) this.asked.set(client, (asked = new Map()));
     const now = Date.now();
-    asked.set(jobId, now);
-    let others = false;
+    asked.delete(jobId); // re-inserted last: the map stays ordered by last ask
     for (const [id, at] of asked) {
-      if (now - at > RECENT_MS) asked.delete(id);
-      else if (id !== jobId) others = true;
+      if (now - at <= RECENT_MS) break;
+      asked.delete(id);
+      this.reads.get(client)?.delete(id);
     }
-    return others;
+    asked.set(jobId, now);
+    return asked.size > 1;
   }
 
-  private async flush(client: DrsClient): Promise<void> {
+  private async flush(client: DrsClient, serverMs: number): Promise<void> {
     const batch = this.batches.get(client);
     this.batches.delete(client);
     if (!batch) return;
     const ids = [...batch.keys()];
+    if (this.policy.kind === 'adaptive') ids.push(...this.othersWatched(client, batch));
+    const reads = this.readsOf(client);
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_CALL) {
       const chunk = ids.slice(i, i + MAX_IDS_PER_CALL);
       try {
-        const jobs = await listJobs(client, { jobIDs: chunk });
+        const jobs = await listJobs(client, { jobIDs: chunk }, chunk.length);
+        const localMs = Date.now();
+        for (const job of jobs) reads.set(job.jobID ?? '', { job, localMs, serverMs });
         const byId = new Map(jobs.map((j) => [j.jobID ?? '', j]));
         for (const id of chunk) {
           const job = byId.get(id);
@@ -121,6 +150,22 @@ export class JobWatcher {
         for (const id of chunk) for (const w of batch.get(id) ?? []) w.reject(err);
       }
     }
+  }
+
+  /** Jobs of the client asked about lately, not in this batch and not seen completed. */
+  private othersWatched(client: DrsClient, batch: Map<string, Waiter[]>): string[] {
+    const reads = this.reads.get(client);
+    const ids: string[] = [];
+    for (const id of this.asked.get(client)?.keys() ?? []) {
+      if (!batch.has(id) && reads?.get(id)?.job.status !== 'COMPLETED') ids.push(id);
+    }
+    return ids;
+  }
+
+  private readsOf(client: DrsClient): Map<string, JobRead> {
+    let reads = this.reads.get(client);
+    if (!reads) this.reads.set(client, (reads = new Map()));
+    return reads;
   }
 
   /**

@@ -32,6 +32,7 @@ interface Options {
   only?: 'emulator' | 'scale' | 'waits' | 'resume';
   waitLevels: number[];
   waitTimeScale: number;
+  waitKinds: string[];
   drills: number;
   plans: number[];
   waves: number;
@@ -132,6 +133,12 @@ async function main(): Promise<void> {
     .option('--waves <n>', 'scale: waves per plan', positiveInt, 4)
     .option('--wait-levels <counts>', 'waits: concurrent drills per level, comma-separated', sizes, [5, 50])
     .option('--wait-time-scale <factor>', 'waits: emulator time scale of realistic job steps', Number, 0.1)
+    .option(
+      '--wait-kinds <names>',
+      'waits: which to run, comma-separated (fixed, backoff, adaptive)',
+      (v: string) => v.split(','),
+      ['fixed', 'backoff', 'adaptive'],
+    )
     .option('--resume-runs <n>', 'resume: runs per scenario (side by side)', positiveInt, 2)
     .parse()
     .opts<Options>();
@@ -144,7 +151,11 @@ async function main(): Promise<void> {
     );
   if (wanted('waits'))
     printJobWaitFigures(
-      await runJobWaitBench({ levels: options.waitLevels, timeScale: options.waitTimeScale }),
+      await runJobWaitBench({
+        levels: options.waitLevels,
+        timeScale: options.waitTimeScale,
+        kinds: options.waitKinds,
+      }),
       options.waitTimeScale,
     );
   if (wanted('resume')) printResumeFigures(await runResumeBench(options.resumeRuns));

@@ -1,0 +1,72 @@
+// Adaptive job waits in one worker process share DescribeJobs calls even when their polls do not
+// land in the same batch window: each call also reads the other jobs waited on lately, and its
+// answer serves their polls for a second. Real JobWatcher, real SDK client, the emulator's wire
+// log; the activity context (server clock) comes from Temporal's MockActivityEnvironment.
+import { strict as assert } from 'node:assert';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DrsClient, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { JobWatcher } from '../../activities/job-watch';
+import type { JobPollPolicy } from '../../common/job-poll';
+import {
+  emulatorClientConfig,
+  pickHealthyServers,
+  startEmulator,
+  type RunningEmulator,
+} from '../../emulator';
+
+describe('job waits in one process share DescribeJobs calls (emulator)', () => {
+  let emulator: RunningEmulator;
+  let drs: DrsClient;
+  let jobIds: string[];
+
+  before(async () => {
+    emulator = await startEmulator({ quiet: true });
+    drs = new DrsClient(emulatorClientConfig(emulator.url));
+    jobIds = [];
+    for (const id of await pickHealthyServers(drs, 2)) {
+      const { job } = await drs.send(
+        new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: id }] }),
+      );
+      jobIds.push(job?.jobID ?? '');
+    }
+  });
+  after(async () => {
+    drs.destroy();
+    await emulator.close();
+  });
+  beforeEach(() => emulator.control.clearAudit());
+
+  /** Polls each job in turn, 300 ms apart (past the 50-ms batch window), as separate activity attempts. */
+  async function pollInTurn(policy: JobPollPolicy, rounds: number): Promise<number> {
+    const watcher = new JobWatcher(policy);
+    const attempt = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: Date.now() });
+    for (let round = 0; round < rounds; round++) {
+      for (const jobId of jobIds) {
+        const job = (await attempt.run(() => watcher.describe(drs, jobId))) as Job;
+        assert.equal(job.jobID, jobId);
+        await sleep(300);
+      }
+    }
+    return (await emulator.control.audit({ operation: 'DescribeJobs' })).length;
+  }
+
+  it("adaptive: a poll 300 ms after another job's call is answered by it", async () => {
+    // round 1: job A's call reads A; job B's poll (new) calls and reads B and A; A's next poll,
+    // 300 ms later, is answered by that call; B's, 600 ms after it, too
+    assert.equal(await pollInTurn({ kind: 'adaptive', nearMs: 2000, farMs: 20_000, farMaxMs: 60_000 }, 2), 2);
+  });
+
+  it('fixed: every poll outside a batch window is its own call', async () => {
+    assert.equal(await pollInTurn({ kind: 'fixed', intervalMs: 3000 }, 2), 4);
+  });
+
+  it('adaptive: an answer older than a second is not reused', async () => {
+    const watcher = new JobWatcher();
+    const attempt = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: Date.now() });
+    await attempt.run(() => watcher.describe(drs, jobIds[0]));
+    await sleep(1200);
+    await attempt.run(() => watcher.describe(drs, jobIds[0]));
+    assert.equal((await emulator.control.audit({ operation: 'DescribeJobs' })).length, 2);
+  });
+});

@@ -11,6 +11,7 @@ import { repoRoot } from '../../common/paths';
 import { emulatorCredentials, startEmulator, type RunningEmulator } from '../../emulator';
 import { pickHealthyServers } from '../../emulator/inventory';
 import { devServerEnv } from '../helpers/temporal';
+import { productWorkflowBundle } from '../helpers/workflow-code';
 
 export interface CliResult {
   code: number | null;
@@ -78,7 +79,7 @@ export async function startCliStack(
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
+    workflowBundle: await productWorkflowBundle(),
     activities: createActivities({ drsClients, notifications: options.notifications }),
   });
   const running = worker.run();

@@ -10,6 +10,7 @@ import { emulatorClientConfig, emulatorCredentials, pickHealthyServers, startEmu
 import { drsDrill } from '../../workflows';
 import { drillProgressQuery } from '../../workflows/messages';
 import { devServerEnv } from '../helpers/temporal';
+import { productWorkflowBundle } from '../helpers/workflow-code';
 
 describe('drill end to end (dev server + worker + emulator)', function () {
   this.timeout(180_000);
@@ -29,7 +30,7 @@ describe('drill end to end (dev server + worker + emulator)', function () {
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
-        workflowsPath: require.resolve('../../workflows'),
+        workflowBundle: await productWorkflowBundle(),
         activities: createActivities({ drsClients }),
       });
       const servers = await pickHealthyServers(drsClient, 3);

@@ -20,6 +20,7 @@ import { emulatorClientConfig, emulatorCredentials, pickHealthyServers, startEmu
 import { drsFailback, drsRecovery, drsReplication } from '../../workflows';
 import { recoveryProgressQuery } from '../../workflows/messages';
 import { devServerEnv } from '../helpers/temporal';
+import { productWorkflowBundle } from '../helpers/workflow-code';
 
 describe('recovery, failback and replication end to end (dev server + worker + emulator)', function () {
   this.timeout(240_000);
@@ -41,7 +42,7 @@ describe('recovery, failback and replication end to end (dev server + worker + e
       const worker = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
-        workflowsPath: require.resolve('../../workflows'),
+        workflowBundle: await productWorkflowBundle(),
         activities: createActivities({ drsClients }),
       });
       await worker.runUntil(async () => {

@@ -1,6 +1,7 @@
-// Root hooks loaded by mocha (.mocharc.json): shared servers live for the whole run.
+// Loaded by mocha (.mocharc.json) in the main process and in each parallel worker process: the
+// worker runtime's settings, and the run's one dev server as global fixtures (main process only).
 import { DefaultLogger, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { stopDevServer } from './temporal';
+import { startDevServer, stopDevServer } from './temporal';
 
 // Worker logs at ERROR: many tests fail workflows on purpose, and each would log a WARN with a stack
 // that buries real failures (those fail their test anyway). No shutdownSignals: the worker's
@@ -14,8 +15,10 @@ Runtime.install({
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
 });
 
-export const mochaHooks = {
-  async afterAll(): Promise<void> {
-    await stopDevServer();
-  },
-};
+export async function mochaGlobalSetup(): Promise<void> {
+  await startDevServer();
+}
+
+export async function mochaGlobalTeardown(): Promise<void> {
+  await stopDevServer();
+}

@@ -10,6 +10,7 @@ import { DefaultLogger, Worker, bundleWorkflowCode, type WorkflowBundle } from '
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { repoRoot } from '../../common/paths';
 import { historyFromFile } from './history-files';
+import { productWorkflowBundle } from '../helpers/workflow-code';
 
 // webpack's report of each fixture bundle would bury the test output
 const quietLogger = new DefaultLogger('WARN');
@@ -46,8 +47,8 @@ describe('replay over recorded histories', function () {
   let workflowBundle: WorkflowBundle;
 
   before(async () => {
-    // one bundle of the real workflows for every type's replay
-    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows') });
+    // the workflow code a worker runs, for every type's replay
+    workflowBundle = await productWorkflowBundle();
   });
 
   it('every history file belongs to a workflow type replayed here', () => {

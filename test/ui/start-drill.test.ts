@@ -69,7 +69,7 @@ describe('Temporal UI: start a drill from the Start Workflow form', function () 
   }
 
   it('starts drsDrill with JSON input, the run completes and the page shows the report', async () => {
-    const ui = await devServerUiUrl();
+    const ui = devServerUiUrl();
     const [server] = await stack.healthyServers(1);
     const workflowId = `ui-drill-${Date.now()}`;
     const page = browser!.pages()[0] ?? (await browser!.newPage());

@@ -21,6 +21,7 @@ import {
 import { drsDrill } from '../../workflows';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { TimeSkippingStalled, skippingResult, timeSkips, whileTimeSkips } from '../helpers/time-skipping';
+import { productWorkflowBundle } from '../helpers/workflow-code';
 
 export const REGION = 'us-east-1';
 
@@ -90,7 +91,7 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
+    workflowBundle: await productWorkflowBundle(),
     activities: clockedActivities,
   });
   const running = worker.run();

@@ -5,7 +5,8 @@
 //    every other job of that client waited on lately, and its answer serves their polls for a
 //    second, so waits whose ticks differ still share calls;
 //  - phase-aware: while the job log shows every server still PENDING, snapshotting or converting
-//    (most of a launch job's time) the wait asks rarely; once a server reached its launch step
+//    (most of a launch job's time) the wait asks rarely, and a tick that reads the log asks
+//    DescribeJobs nothing unless the log shows the end; once every server reached its launch step
 //    (the last), or for a job with no such steps (a terminate job), it asks every tick;
 //  - predicted: steps are timed by DRS's own record of the account's recent jobs (the shortest
 //    snapshot, conversion and launch step, and terminate job seen in this process): the wait reads
@@ -152,6 +153,12 @@ export class JobWatcher {
     }
   }
 
+  /** The job as this process's DescribeJobs calls of the last minute last listed it (adaptive waits only). */
+  lastSeen(client: DrsClient, jobId: string): Job | undefined {
+    const read = this.policy.kind === 'adaptive' ? this.reads.get(client)?.get(jobId) : undefined;
+    return read && serverNow() - read.serverMs <= RECENT_MS ? read.job : undefined;
+  }
+
   /** Jobs of the client asked about lately, not in this batch and not seen completed. */
   private othersWatched(client: DrsClient, batch: Map<string, Waiter[]>): string[] {
     const reads = this.reads.get(client);
@@ -199,16 +206,17 @@ export class JobWatcher {
   }
 
   /**
-   * The timeline of a job that just completed: the one already read when every server had
-   * launched (the log adds nothing but the end, which the job carries), else undefined (read it).
+   * The timeline of a job that just completed: the one already read when it logged the job's end
+   * or every server had launched (the log adds nothing but the end, which the job carries), else
+   * undefined (read it).
    * Either way the job's last step is learned for the predictions.
    */
   endedSteps(job: Job): JobTimeline | undefined {
     const known = this.watched.get(job.jobID ?? '')?.timeline;
+    if (!known) return undefined;
     const allLaunched = (job.participatingServers ?? []).every((p) => p.launchStatus === 'LAUNCHED');
-    return known && allLaunched && lastLaunchStart(known) !== undefined
-      ? endTimeline(known, job.endDateTime)
-      : undefined;
+    const complete = known.endedAfter !== undefined || (allLaunched && lastLaunchStart(known) !== undefined);
+    return complete ? endTimeline(known, job.endDateTime) : undefined;
   }
 
   /** Learns how long the job's last step took, from DRS's record. */

@@ -4,6 +4,7 @@ import {
   StartRecoveryCommand,
   TerminateRecoveryInstancesCommand,
   type DrsClient,
+  type Job,
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
 import { log } from '@temporalio/activity';
@@ -120,6 +121,24 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
   }
 
   /**
+   * The job for this poll, its log read when the wait wants its steps (job-watch.ts). A far tick
+   * that reads the log asks DescribeJobs nothing unless the log shows the job ended: until then
+   * the record seen last in this process says what the wait needs.
+   */
+  async function describeOrReadLog(client: DrsClient, jobId: string): Promise<Job> {
+    const seen = watcher.lastSeen(client, jobId);
+    if (seen && watcher.wantsSteps(client, seen)) {
+      const timeline = await readJobTimeline(client, seen);
+      watcher.noteSteps(jobId, timeline);
+      if (timeline?.endedAfter === undefined) return seen;
+      return watcher.describe(client, jobId);
+    }
+    const job = await watcher.describe(client, jobId);
+    if (watcher.wantsSteps(client, job)) watcher.noteSteps(jobId, await readJobTimeline(client, job));
+    return job;
+  }
+
+  /**
    * Retry-as-poll on a job: returns when the job is COMPLETED (with its timeline from the job log)
    * or its state differs from `seen`; otherwise fails with STILL_WAITING and the time of the next
    * poll (job-watch.ts). A day-long PENDING job therefore costs a handful of history events.
@@ -127,7 +146,7 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
   async function pollJob(input: PollJobInput): Promise<JobSummary> {
     const now = serverNow(); // also notes when this attempt started, for the next poll's tick
     const client = clients.drsClient(input.region, input.accountId);
-    const job = await watcher.describe(client, input.jobId);
+    const job = await describeOrReadLog(client, input.jobId);
     if (job.status === 'COMPLETED') {
       // a launch job's steps are read once more unless the log can add nothing; other jobs have none
       const timeline =
@@ -136,7 +155,6 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
       watcher.noteSteps(input.jobId, undefined);
       return summarizeJob(job, timeline);
     }
-    if (watcher.wantsSteps(client, job)) watcher.noteSteps(input.jobId, await readJobTimeline(client, job));
     const summary = summarizeJob(job, watcher.knownSteps(input.jobId));
     if (jobFingerprint(summary) !== input.seen) return summary;
     const stepsOld = now - (input.seenAtMs ?? 0) >= STEP_REPORT_INTERVAL_MS;

@@ -111,7 +111,7 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
   const record = new FailbackRecord(workflowInfo().workflowId);
   setHandler(failbackProgressQuery, () => record.progress());
 
-  const plan = validated(parseFailbackInput, input);
+  const plan = await validated('failback', parseFailbackInput, input);
   record.plan = plan;
   acceptOperatorMessages('drsFailback', {
     abort: {

@@ -1,4 +1,4 @@
-// Notifications from workflow code: the run ended, it waits for
+// Notifications from workflow code: the run ended (or was refused for bad input), it waits for
 // approval, readiness slipped. Delivery is an activity (activities/notifications.ts) with a short,
 // bounded retry whose failure is caught and logged: a receiver that is down costs the run about a
 // second (refused connections fail at once), one that hangs at most DELIVERY's schedule-to-close,

@@ -33,7 +33,7 @@ export async function drsReadiness(input: ReadinessInput): Promise<ReadinessRepo
   const state: Omit<ReadinessProgress, 'operation'> = { phase: 'reading', servers: [] };
   setHandler(readinessProgressQuery, (): ReadinessProgress => ({ operation: 'readiness', ...state }));
   const startedAt = new Date().toISOString();
-  const spec = validated(parseReadinessInput, input);
+  const spec = await validated('readiness', parseReadinessInput, input);
   const targets = await serversOf(spec);
   const ids = targets.map((t) => t.sourceServerId);
   upsertSearchAttributes([...serverSearchAttributes('readiness', ids), { key: DrsPhase, value: 'reading' }]);

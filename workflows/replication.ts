@@ -142,7 +142,7 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
   const record = new ReplicationRecord(workflowInfo().workflowId);
   setHandler(replicationProgressQuery, () => record.progress());
 
-  const plan = validated(parseReplicationInput, input);
+  const plan = await validated('replication', parseReplicationInput, input);
   record.plan = plan;
   acceptOperatorMessages('drsReplication', {
     abort: {

@@ -1,6 +1,6 @@
 // Notifications on the time-skipping server, sent by the real delivery activity to a webhook
-// receiver on 127.0.0.1: the end of a failback and of a replication run, a drill waiting at its
-// approval gate. The receiver's URL is in no history.
+// receiver on 127.0.0.1: the end of a failback and of a replication run, a run refused for bad
+// input, a drill waiting at its approval gate. The receiver's URL is in no history.
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { NotificationTargets } from '../../activities/notifications';
@@ -11,7 +11,7 @@ import { drsFailback, drsReplication } from '../../workflows';
 import { approveUpdate } from '../../workflows/messages';
 import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
-import { launchedOutside, resultOf, startOn } from './lifecycle-support';
+import { launchedOutside, mutatingCalls, resultOf, startOn } from './lifecycle-support';
 
 describe('notifications (time-skipping, emulator, loopback receiver)', function () {
   this.timeout(300_000);
@@ -82,6 +82,22 @@ describe('notifications (time-skipping, emulator, loopback receiver)', function 
     assert.equal(ended.workflowType, 'drsReplication');
     assert.match(ended.summary ?? '', /^stop: 2 done/);
     assert.deepEqual(ended.sourceServerIds, servers);
+    await assertUrlNotInHistory(handle);
+  });
+
+  it('a run refused for bad input says so, naming the bad fields, and calls DRS not at all', async () => {
+    const handle = await h.startDrill({ sourceServerIds: ['not-a-server'], region: REGION, hold: 5 });
+    const { failure } = await resultOf<DrillReport>(h, handle);
+    assert.equal(failure?.type, 'InvalidInput');
+    const [refused, ...more] = eventsOf(handle, 'run-ended');
+    assert.deepEqual(more, [], 'one notification');
+    assert.equal(refused?.title, 'drill refused: invalid input');
+    assert.equal(refused.outcome, 'FAILED');
+    assert.equal(refused.summary, failure?.message);
+    assert.match(refused.summary ?? '', /sourceServerIds\.0/);
+    assert.match(refused.summary ?? '', /hold/);
+    assert.deepEqual(await h.emulator.control.audit(), [], 'no DRS call');
+    assert.deepEqual(await mutatingCalls(h), []);
     await assertUrlNotInHistory(handle);
   });
 

@@ -13,7 +13,7 @@ import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
 import { createNotificationActivities, type NotificationTargets } from './notifications';
 import { createPlanActivities } from './plan';
-import { createReadinessActivities } from './readiness';
+import { createReadinessActivities, type ListRuns } from './readiness';
 import { createRecoveryActivities } from './recovery';
 import { createReplicationControlActivities } from './replication-control';
 import { createSnapshotActivities } from './snapshots';
@@ -26,6 +26,8 @@ export interface ActivityDeps {
   capacityLimits?: CapacityLimits;
   /** How job waits pick their next poll (DRS_JOB_POLL); default: adaptive (job-watch.ts). */
   jobPoll?: JobPollPolicy;
+  /** Visibility for readiness's last drills; default: the worker's Temporal client (a test server without visibility passes its own). */
+  listRuns?: ListRuns;
   /** Webhook receivers (NOTIFY_WEBHOOK_URL, NOTIFY_SLACK_WEBHOOK_URL); default: none. */
   notifications?: NotificationTargets;
 }
@@ -43,7 +45,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps.drsClients),
     ...createSnapshotActivities(deps.drsClients),
     ...createCapacityActivities(deps.capacityLimits),
-    ...createReadinessActivities(deps.drsClients, deps.capacityLimits),
+    ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns),
     ...createNotificationActivities(deps.notifications),
   });
 }

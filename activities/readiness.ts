@@ -28,9 +28,22 @@ function launchConfigurationProblem(config: LaunchConfiguration): string | undef
   return undefined;
 }
 
+/** A closed run as visibility lists it. */
+export interface ListedRun {
+  workflowId: string;
+  closeTime?: Date;
+}
+
+/** Runs matching a visibility query, newest first. */
+export type ListRuns = (query: string) => AsyncIterable<ListedRun>;
+
+/** The namespace's visibility through the worker's own Temporal client. */
+const workerVisibility: ListRuns = (query) => Context.current().client.workflow.list({ query, pageSize: 10 });
+
 export function createReadinessActivities(
   clients: DrsClientFactory,
   limits: CapacityLimits = DRS_DEFAULT_LIMITS,
+  listRuns: ListRuns = workerVisibility,
 ) {
   /**
    * One cheap call in the account (DescribeSourceServers, one item): for a staging account it goes
@@ -104,14 +117,14 @@ export function createReadinessActivities(
   async function lastSucceededDrills(input: {
     sourceServerIds: string[];
   }): Promise<Record<string, { workflowId: string; closedAt: string } | undefined>> {
-    const { client, info } = Context.current();
+    const { taskQueue } = Context.current().info;
     const found: Record<string, { workflowId: string; closedAt: string } | undefined> = {};
     for (const id of input.sourceServerIds) {
-      const query = `WorkflowType = 'drsDrill' AND TaskQueue = '${info.taskQueue}' AND ExecutionStatus = 'Completed' AND ${DrsSourceServers.name} = '${id}' AND ${DrsOutcome.name} = 'SUCCEEDED'`;
+      const query = `WorkflowType = 'drsDrill' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Completed' AND ${DrsSourceServers.name} = '${id}' AND ${DrsOutcome.name} = 'SUCCEEDED'`;
       let latest: { workflowId: string; closedAt: string } | undefined;
       // newest first; a few more in case close times tie across pages
       let seen = 0;
-      for await (const run of client.workflow.list({ query, pageSize: 10 })) {
+      for await (const run of listRuns(query)) {
         const closedAt = run.closeTime?.toISOString();
         if (closedAt && (!latest || closedAt > latest.closedAt))
           latest = { workflowId: run.workflowId, closedAt };

@@ -67,10 +67,11 @@ export function buildInput(
 /** `sourceServerIds.0: …` → `sourceServerIds.0 (--source-server): …`, so both spellings are named. */
 function withFlagNames(operation: Operation, problems: string[]): string[] {
   return problems.map((problem) => {
-    const field = problem.split(/[.:]/, 1)[0];
-    const flag = operation.flags.find((f) => f.field === field);
-    if (!flag) return problem;
     const at = problem.indexOf(':');
-    return `${problem.slice(0, at)} (${flag.flags.split(' ')[0]})${problem.slice(at)}`;
+    const path = problem.slice(0, Math.max(at, 0));
+    // the flag of the field itself or of a field holding it (`--source-server` for sourceServerIds.0)
+    const flag = operation.flags.find((f) => path === f.field || path.startsWith(`${f.field}.`));
+    if (!flag) return problem;
+    return `${path} (${flag.flags.split(' ')[0]})${problem.slice(at)}`;
   });
 }

@@ -4,6 +4,8 @@ import { parseDrillInput } from '../common/inputs';
 import { parseFailbackInput, parseRecoveryInput, parseReplicationInput } from '../common/inputs-lifecycle';
 import { parsePlanInput } from '../common/inputs-plan';
 import { parseReadinessInput } from '../common/readiness';
+import { MAX_TARGET_SECONDS } from '../common/targets';
+import { BadInputError } from './errors';
 import {
   drillSummary,
   failbackSummary,
@@ -13,6 +15,7 @@ import {
   replicationSummary,
   type RunSummary,
 } from './run-summaries';
+import { parseDuration } from './schedules';
 import { defaultWorkflowId, type IdSubject } from './workflow-ids';
 
 type Input = Record<string, unknown>;
@@ -22,7 +25,7 @@ export interface InputFlag {
   /** commander flag syntax, e.g. `--source-server <id>` */
   flags: string;
   description: string;
-  /** The top-level input field it sets (named in validation errors next to the flag). */
+  /** The input field it sets, dotted when nested (named in validation errors next to the flag). */
   field: string;
   /** Repeatable flag: values are collected into an array (comma-separated values are split). */
   repeatable?: boolean;
@@ -128,6 +131,32 @@ const atOrBeforeFlag: InputFlag = {
   },
 };
 
+/** A target flag's duration in whole seconds, within the targets' range (the flag named on refusal). */
+function targetSeconds(text: string, flag: string): number {
+  const ms = parseDuration(text, flag);
+  if (ms % 1000 !== 0)
+    throw new BadInputError(`${flag}: "${text}" is not whole seconds (targets are in seconds)`);
+  if (ms / 1000 > MAX_TARGET_SECONDS)
+    throw new BadInputError(`${flag}: "${text}" is more than 30d, the longest target`);
+  return ms / 1000;
+}
+
+/** `--rto-target 15m`, `--rpo-target 5m`: one field of `targets`; the file's other field stays. */
+function targetFlag(name: 'rto' | 'rpo', measure: string): InputFlag {
+  const flag = `--${name}-target`;
+  const field = `${name}Seconds`;
+  return {
+    flags: `${flag} <duration>`,
+    description: `${name.toUpperCase()} target for every server, e.g. 15m or 1h30m (whole seconds, up to 30d): ${measure} above it misses the target (exit 1)`,
+    field: `targets.${field}`,
+    apply: (input, value) => {
+      const targets = typeof input.targets === 'object' && input.targets !== null ? input.targets : {};
+      input.targets = { ...targets, [field]: targetSeconds(String(value), flag) };
+    },
+  };
+}
+const targetFlags = [targetFlag('rto', 'a time to launch'), targetFlag('rpo', 'a data age at launch')];
+
 function regionFromEnv(env: NodeJS.ProcessEnv): Input {
   return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1' };
 }
@@ -171,6 +200,7 @@ export const drillOperation: Operation = {
       'deadline for the terminate job (default 3 hours)',
     ),
     noTagJobsFlag,
+    ...targetFlags,
   ],
   validate: parseDrillInput,
   environmentDefaults: regionFromEnv,
@@ -202,6 +232,7 @@ export const recoveryOperation: Operation = {
     maxLagFlag,
     launchTimeoutFlag,
     noTagJobsFlag,
+    ...targetFlags,
   ],
   validate: parseRecoveryInput,
   environmentDefaults: regionFromEnv,
@@ -283,7 +314,7 @@ export const planOperation: Operation = {
   workflowType: 'drsPlan',
   description:
     'recovery plan: waves of servers run as drills or recoveries in order (waves come from --input)',
-  flags: [regionFlag, accountFlag, confirmFlag],
+  flags: [regionFlag, accountFlag, confirmFlag, ...targetFlags],
   validate: parsePlanInput,
   environmentDefaults: regionFromEnv,
   // the waves are the plan: the same waves on the same target attach to the running plan

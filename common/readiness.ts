@@ -58,6 +58,8 @@ export interface ServerFacts {
   sourceServerId: string;
   wave?: string;
   found: boolean;
+  /** Why nothing could be read about it (its account did not answer); `found` is false then. */
+  notRead?: string;
   replicationState?: string;
   lagSeconds?: number;
   replicationError?: string;
@@ -137,7 +139,7 @@ export interface ReadinessProgress {
 const DAY_MS = DAY * 1000;
 
 /**
- * The rule, per server. NOT_READY: not found, replication not CONTINUOUS (STALLED, DISCONNECTED, …),
+ * The rule, per server. NOT_READY: not read (its account did not answer), not found, replication not CONTINUOUS (STALLED, DISCONNECTED, …),
  * no usable launch configuration. AT_RISK: lag above the RPO target, newest point in time older than
  * maxSnapshotAgeSeconds (or none), no SUCCEEDED drill within maxDaysSinceDrill, already in an
  * active job (a recovery now would be refused until it ends). Otherwise READY.
@@ -152,7 +154,8 @@ export function assessServer(facts: ServerFacts, t: ReadinessThresholds, nowMs: 
   const daysSinceDrill = drill
     ? Math.floor(((nowMs - Date.parse(drill.closedAt)) / DAY_MS) * 10) / 10
     : undefined;
-  if (!facts.found) errors.push('source server not found');
+  if (facts.notRead) errors.push(`not read: ${facts.notRead}`);
+  else if (!facts.found) errors.push('source server not found');
   else {
     if (facts.replicationState !== 'CONTINUOUS') {
       const why = facts.replicationError ? ` (${facts.replicationError})` : '';

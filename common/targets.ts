@@ -5,7 +5,7 @@
 import { z } from 'zod';
 
 /** 30 days: longer than any launch deadline or snapshot DRS keeps. */
-const MAX_TARGET_SECONDS = 30 * 24 * 60 * 60;
+export const MAX_TARGET_SECONDS = 30 * 24 * 60 * 60;
 const targetSeconds = z.number().int().positive().max(MAX_TARGET_SECONDS);
 
 export const recoveryTargetsSchema = z

@@ -158,12 +158,17 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       servers,
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
-      ...(this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {}),
+      ...this.jobTimesField(),
       ...(this.approval ? { approval: this.approval } : {}),
       ...(targetsMet === undefined ? {} : { targetsMet }),
       ...this.reportClosing(summary),
     };
     return this.report;
+  }
+
+  /** The jobs' own times, once a job ended: one field shared by the report and `progress`. */
+  private jobTimesField(): Pick<DrillReport, 'jobTimes'> {
+    return this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {};
   }
 
   progress(): DrillProgress {
@@ -181,7 +186,7 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
         ...(this.steps.has(s.sourceServerId) ? { step: this.steps.get(s.sourceServerId) } : {}),
         ...(s.timeToLaunchSeconds === undefined ? {} : { timeToLaunchSeconds: s.timeToLaunchSeconds }),
       })),
-      ...(this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {}),
+      ...this.jobTimesField(),
       phaseDurations: { ...this.phases.durations },
       approved: this.approval !== undefined,
       abortReason: this.abortReason,

@@ -45,7 +45,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
   setHandler(drillProgressQuery, () => record.progress());
 
-  const plan = validated(parseDrillInput, input);
+  const plan = await validated('drill', parseDrillInput, input);
   record.start(plan);
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));

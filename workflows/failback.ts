@@ -25,6 +25,7 @@ import { CapacityWaiter } from './capacity';
 import { untilDeadline } from './job-waits';
 import { capacityPhases, runJob } from './launch';
 import { failbackProgressQuery } from './messages';
+import { notifyingEnd } from './notifications';
 import { acceptOperatorMessages } from './operator-messages';
 import {
   OperationRecord,
@@ -110,7 +111,7 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
   const record = new FailbackRecord(workflowInfo().workflowId);
   setHandler(failbackProgressQuery, () => record.progress());
 
-  const plan = validated(parseFailbackInput, input);
+  const plan = await validated('failback', parseFailbackInput, input);
   record.plan = plan;
   acceptOperatorMessages('drsFailback', {
     abort: {
@@ -123,11 +124,13 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
     },
   });
   upsertSearchAttributes([{ key: DrsOperation, value: 'failback' }]);
-  try {
-    return await failback(plan, record);
-  } finally {
-    await record.capacity.releaseAll();
-  }
+  return notifyingEnd('failback', async () => {
+    try {
+      return await failback(plan, record);
+    } finally {
+      await record.capacity.releaseAll();
+    }
+  });
 }
 
 async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {

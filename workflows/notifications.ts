@@ -1,9 +1,10 @@
-// Notifications from workflow code: the run ended, it waits for approval, readiness slipped. Delivery
-// is an activity (activities/notifications.ts) with a short, bounded retry whose failure is caught and
-// logged: a receiver that is down costs the run about a second (refused connections fail at once),
-// one that hangs at most DELIVERY's schedule-to-close, and never the run's outcome. A child workflow
-// with ParentClosePolicy ABANDON would not delay at all, but every run would then start a second
-// workflow, even with no receiver configured; a late notification is worth less than that.
+// Notifications from workflow code: the run ended (or was refused for bad input), it waits for
+// approval, readiness slipped. Delivery is an activity (activities/notifications.ts) with a short,
+// bounded retry whose failure is caught and logged: a receiver that is down costs the run about a
+// second (refused connections fail at once), one that hangs at most DELIVERY's schedule-to-close,
+// and never the run's outcome. A child workflow with ParentClosePolicy ABANDON would not delay at
+// all, but every run would then start a second workflow, even with no receiver configured; a late
+// notification is worth less than that.
 // Behind patched('notifications'): runs recorded before it replay without the activity calls.
 import { CancellationScope, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
 import type { NotificationEvent, NotificationKind } from '../common/notifications';

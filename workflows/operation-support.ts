@@ -1,5 +1,5 @@
 // Small pieces the workflows share: the activity proxies, input validation that fails the run (not
-// the task), phase bookkeeping with the search attribute, the record every operation keeps, an
+// the task) and notifies, phase bookkeeping with the search attribute, the record every operation keeps, an
 // abort-aware wait, and readable error text. Deterministic workflow code.
 import {
   ActivityFailure,
@@ -17,6 +17,7 @@ import type { AbortRequest, DrsTarget, Outcome } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import type { AttemptOptions } from './activity-timeouts';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
+import { notify } from './notifications';
 import { closedRejection } from './operator-messages';
 
 /**
@@ -33,14 +34,26 @@ export const drsActivities = summarizedActivities(DRS_CALL_OPTIONS);
 export const pollingActivities = (remainingMs: number) =>
   summarizedActivities({ scheduleToCloseTimeout: remainingMs, retry: JOB_POLL_RETRY });
 
-/** Parses the input; bad input fails the run non-retryably (a plain Error would retry the task forever). */
-export function validated<T>(parse: (raw: unknown) => T, input: unknown): T {
+/**
+ * Parses the input; bad input fails the run non-retryably (a plain Error would retry the task
+ * forever), and the webhooks hear that `operation` was refused and why (every bad field named).
+ */
+export async function validated<T>(
+  operation: string,
+  parse: (raw: unknown) => T,
+  input: unknown,
+): Promise<T> {
   try {
     return parse(input);
   } catch (err) {
-    if (err instanceof InvalidInputError)
-      throw ApplicationFailure.nonRetryable(err.message, INVALID_INPUT, { problems: err.problems });
-    throw err;
+    if (!(err instanceof InvalidInputError)) throw err;
+    await notify({
+      kind: 'run-ended',
+      title: `${operation} refused: invalid input`,
+      outcome: 'FAILED',
+      summary: err.message,
+    });
+    throw ApplicationFailure.nonRetryable(err.message, INVALID_INPUT, { problems: err.problems });
   }
 }
 

@@ -160,7 +160,7 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   const state = new PlanState(workflowInfo().workflowId);
   setHandler(planProgressQuery, () => state.progress());
 
-  const plan = validated(parsePlanInput, input);
+  const plan = await validated('plan', parsePlanInput, input);
   const gated = plan.waves.filter((w) => w.pauseBefore).map((w) => w.name);
   acceptOperatorMessages('drsPlan', {
     approve: { rejection: () => state.approveRejection(gated), act: (approval) => state.approve(approval) },

@@ -33,13 +33,14 @@ export async function drsReadiness(input: ReadinessInput): Promise<ReadinessRepo
   const state: Omit<ReadinessProgress, 'operation'> = { phase: 'reading', servers: [] };
   setHandler(readinessProgressQuery, (): ReadinessProgress => ({ operation: 'readiness', ...state }));
   const startedAt = new Date().toISOString();
-  const spec = validated(parseReadinessInput, input);
+  const spec = await validated('readiness', parseReadinessInput, input);
   const targets = await serversOf(spec);
   const ids = targets.map((t) => t.sourceServerId);
   upsertSearchAttributes([...serverSearchAttributes('readiness', ids), { key: DrsPhase, value: 'reading' }]);
 
   const account = await drsActivities.checkAccountAccess(targetOf(spec));
-  const facts = account.reachable ? await readFacts(spec, targets) : targets.map(unread);
+  const unreachable = account.reachable ? undefined : `account ${spec.accountId ?? '(own)'} not reachable`;
+  const facts = unreachable ? targets.map((t) => unread(t, unreachable)) : await readFacts(spec, targets);
   const usage = account.reachable ? await drsActivities.readQuotaUsage(targetOf(spec)) : undefined;
   const headroom = usage ? quotaHeadroom(launchGroups(spec, targets), usage.limits, usage) : undefined;
 
@@ -63,7 +64,7 @@ export async function drsReadiness(input: ReadinessInput): Promise<ReadinessRepo
     servers,
     staleDrills,
     summary: summarize(outcome, servers, account, headroom?.short ?? []),
-    errors: account.reachable ? [] : [`account ${spec.accountId ?? '(own)'} not reachable: ${account.error}`],
+    errors: unreachable ? [`${unreachable}: ${account.error}`] : [],
     startedAt,
     finishedAt: new Date().toISOString(),
   };
@@ -129,8 +130,8 @@ async function readFacts(spec: ReadinessSpec, targets: Target[]): Promise<Server
   });
 }
 
-/** A server of an account that could not be reached: nothing is known about it. */
-const unread = (t: Target): ServerFacts => ({ ...t, found: false });
+/** A server of an account that could not be reached: nothing is known about it, and why. */
+const unread = (t: Target, notRead: string): ServerFacts => ({ ...t, found: false, notRead });
 
 /** How the run would launch: the plan's waves, or the list as drills of up to 100 servers. */
 function launchGroups(spec: ReadinessSpec, targets: Target[]): LaunchGroup[] {

@@ -36,7 +36,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   const state = new RecoveryState();
   setHandler(recoveryProgressQuery, () => progress(record, state));
 
-  const plan = validated(parseRecoveryInput, input);
+  const plan = await validated('recovery', parseRecoveryInput, input);
   record.start(plan);
   acceptOperatorMessages('drsRecovery', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));

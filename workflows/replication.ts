@@ -31,6 +31,7 @@ import type {
 } from '../common/types-lifecycle';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { replicationProgressQuery } from './messages';
+import { notifyingEnd } from './notifications';
 import { acceptOperatorMessages } from './operator-messages';
 import {
   OperationRecord,
@@ -141,7 +142,7 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
   const record = new ReplicationRecord(workflowInfo().workflowId);
   setHandler(replicationProgressQuery, () => record.progress());
 
-  const plan = validated(parseReplicationInput, input);
+  const plan = await validated('replication', parseReplicationInput, input);
   record.plan = plan;
   acceptOperatorMessages('drsReplication', {
     abort: {
@@ -154,7 +155,10 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
     },
   });
   upsertSearchAttributes(serverSearchAttributes(`replication-${plan.action}`, plan.sourceServerIds));
+  return notifyingEnd('replication', () => replicate(plan, record));
+}
 
+async function replicate(plan: ReplicationPlan, record: ReplicationRecord): Promise<ReplicationReport> {
   record.phases.enter('inspecting');
   const targets = await drsActivities.inspectReplicationTargets({
     ...targetOf(plan),

@@ -115,7 +115,8 @@ function jobLine(name: string, jobId: unknown, times: JobTimes | undefined): str
     td(name),
     `<td><code>${esc(jobId ?? times?.jobId ?? '')}</code></td>`,
     td(times?.createdAt),
-    td(times?.startedAt),
+    // a job whose log was not read (the terminate job: its own timestamps only) has no start of work
+    td(times && !times.startedAt ? 'not logged' : times?.startedAt),
     td(times?.endedAt),
     td(seconds(times?.seconds)),
   ];

@@ -29,10 +29,10 @@ export function handleSts(
       request: Object.fromEntries(params),
     });
   const requestId = `emu-sts-${Date.now().toString(16)}`;
-  const fail = (code: string, message: string) => {
-    audit(400, code);
+  const fail = (code: string, message: string, statusCode = 400) => {
+    audit(statusCode, code);
     reply
-      .code(400)
+      .code(statusCode)
       .header('content-type', 'text/xml')
       .send(
         `<ErrorResponse xmlns="${NS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${xml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
@@ -65,6 +65,19 @@ export function handleSts(
     return fail('ValidationError', 'DurationSeconds must be between 900 and 43200');
   }
   const [, account, roleName] = match;
+  // the accessDenied scenario with `sts:AssumeRole`: the role's trust policy or the caller's policy refuses
+  const denied = emulator.store.scenarios.some(
+    (s) =>
+      s.type === 'accessDenied' &&
+      (s.operations.includes('*') || s.operations.includes('sts:AssumeRole')) &&
+      (!s.accountIds || s.accountIds.includes(identity.accountId)),
+  );
+  if (denied)
+    return fail(
+      'AccessDenied',
+      `User: arn:aws:iam::${identity.accountId}:user/emulator is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      403,
+    );
   const rng = emulator.store.rng;
   audit(200);
   reply

@@ -7,13 +7,26 @@ import * as path from 'node:path';
 import { resolveConnectionSettings } from '../../client/connection';
 import { BadInputError } from '../../client/errors';
 import { buildInput, type FlagValues } from '../../client/input';
-import { drillOperation, replicationOperation, type InputFlag } from '../../client/operations';
+import {
+  drillOperation,
+  planOperation,
+  recoveryOperation,
+  replicationOperation,
+  type InputFlag,
+  type Operation,
+} from '../../client/operations';
 import { defaultWorkflowId } from '../../client/workflow-ids';
+import { freePort } from '../helpers/temporal';
+import { runDrsctl } from './stack';
 
 const A = 's-aaaaaaaaaaaaaaaaa';
 const B = 's-bbbbbbbbbbbbbbbbb';
 const flag = (field: string, first = true) =>
   drillOperation.flags.filter((f) => f.field === field)[first ? 0 : 1];
+
+/** The operation's flag spelled `name` (`--rto-target`, `--confirm`). */
+const flagOf = (operation: Operation, name: string) =>
+  operation.flags.find((f) => f.flags.split(' ')[0] === name) as InputFlag;
 
 function tempFile(name: string, text: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'drsctl-input-')), name);
@@ -64,23 +77,92 @@ describe('drsctl input', () => {
   });
 
   it("applies each workflow's own rules: a destructive replication action needs --confirm", () => {
-    const flagOf = (name: string) =>
-      replicationOperation.flags.find((f) => f.flags.startsWith(name)) as InputFlag;
     const stop: FlagValues = new Map<InputFlag, unknown>([
-      [flagOf('--action'), 'stop'],
-      [flagOf('--source-server'), [A]],
+      [flagOf(replicationOperation, '--action'), 'stop'],
+      [flagOf(replicationOperation, '--source-server'), [A]],
     ]);
     assert.throws(
       () => buildInput(replicationOperation, { flags: stop, env: {} }),
       /confirm \(--confirm\): must be true for action "stop"/,
     );
-    stop.set(flagOf('--confirm'), true);
+    stop.set(flagOf(replicationOperation, '--confirm'), true);
     const { input } = buildInput(replicationOperation, { flags: stop, env: {} });
     assert.deepEqual(input, { region: 'us-east-1', action: 'stop', sourceServerIds: [A], confirm: true });
     assert.notEqual(
       replicationOperation.workflowId(input),
       replicationOperation.workflowId({ ...input, action: 'repair' }),
     );
+  });
+
+  it('--rto-target / --rpo-target set targets in seconds from durations, on drills, recoveries and plans', () => {
+    const servers = JSON.stringify({ sourceServerIds: [A] });
+    const inputs: [Operation, string][] = [
+      [drillOperation, servers],
+      [recoveryOperation, servers],
+      [planOperation, JSON.stringify({ waves: [{ name: 'web', sourceServerIds: [A] }] })],
+    ];
+    for (const [operation, json] of inputs) {
+      const flags: FlagValues = new Map<InputFlag, unknown>([
+        [flagOf(operation, '--rto-target'), '15m'],
+        [flagOf(operation, '--rpo-target'), '1h30m'],
+      ]);
+      const { input } = buildInput(operation, { inputFile: tempFile('in.json', json), flags, env: {} });
+      assert.deepEqual(input.targets, { rtoSeconds: 900, rpoSeconds: 5400 }, operation.name);
+    }
+    // the flag sets its field; the file's other target stays
+    const file = tempFile(
+      'drill.yaml',
+      `sourceServerIds: [${A}]\ntargets: { rtoSeconds: 60, rpoSeconds: 120 }\n`,
+    );
+    const flags: FlagValues = new Map([[flagOf(drillOperation, '--rto-target'), '2m30s']]);
+    const { plan } = buildInput(drillOperation, { inputFile: file, flags, env: {} });
+    assert.deepEqual((plan as { targets: unknown }).targets, { rtoSeconds: 150, rpoSeconds: 120 });
+  });
+
+  it('refuses a target that is no duration, not whole seconds, zero or over 30 days, naming the flag and the rule', () => {
+    const cases: [string, string, RegExp][] = [
+      ['--rto-target', 'soon', /^--rto-target: "soon" is not a duration such as 7d, 12h, 1h30m, 90s$/],
+      ['--rpo-target', '300', /^--rpo-target: "300" is not a duration/],
+      ['--rpo-target', '1500ms', /^--rpo-target: "1500ms" is not whole seconds \(targets are in seconds\)$/],
+      ['--rto-target', '0s', /^--rto-target: must be longer than 0$/],
+      ['--rto-target', '31d', /^--rto-target: "31d" is more than 30d, the longest target$/],
+    ];
+    for (const [name, value, message] of cases) {
+      const flags: FlagValues = new Map<InputFlag, unknown>([
+        [flag('sourceServerIds'), [A]],
+        [flagOf(drillOperation, name), value],
+      ]);
+      assert.throws(
+        () => buildInput(drillOperation, { flags, env: {} }),
+        (err: Error) => err instanceof BadInputError && err.exitCode === 2 && message.test(err.message),
+        `${name} ${value}`,
+      );
+    }
+    // a bad target from the file is named with the flag of its field
+    const file = tempFile(
+      'drill.json',
+      JSON.stringify({ sourceServerIds: [A], targets: { rpoSeconds: 0.5 } }),
+    );
+    assert.throws(
+      () => buildInput(drillOperation, { inputFile: file, flags: new Map(), env: {} }),
+      /targets\.rpoSeconds \(--rpo-target\): /,
+    );
+  });
+
+  it('drsctl refuses a bad target before connecting (exit 2, not 3) and lists the flags in --help', async function () {
+    this.timeout(30_000); // four runs of the real binary
+    const closed = await freePort();
+    const r = await runDrsctl(
+      ['drill', '--source-server', A, '--rpo-target', '5', '--address', `127.0.0.1:${closed}`],
+      {},
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--rpo-target: "5" is not a duration such as/);
+    for (const command of ['drill', 'recovery', 'plan']) {
+      const help = await runDrsctl([command, '--help'], {});
+      assert.match(help.stdout, /--rto-target <duration>\s+RTO target for every server/, command);
+      assert.match(help.stdout, /--rpo-target <duration>\s+RPO target for every server/, command);
+    }
   });
 
   it('rejects an unreadable or non-object input file with exit code 2', () => {

@@ -6,33 +6,12 @@
 // a second and not its outcome.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { NotificationEvent } from '../../common/notifications';
 import type { ReadinessReport } from '../../common/readiness';
 import { startCliStack, type CliStack } from '../cli/stack';
-
-interface Received {
-  path: string;
-  body: Record<string, unknown>;
-}
-
-/** An HTTP receiver on 127.0.0.1 that keeps every POST body. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; server: Server }> {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', body: JSON.parse(body) });
-      res.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received, server };
-}
+import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,7 +27,7 @@ async function until<T>(what: string, read: () => T | undefined | Promise<T | un
 describe('drsReadiness and notifications (dev server, worker, emulator)', function () {
   this.timeout(180_000);
   let stack: CliStack;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: WebhookReceiver;
   let servers: string[];
   const scheduleId = `readiness-${Date.now()}`;
   const tmp = mkdtempSync(path.join(tmpdir(), 'drsctl-readiness-'));

@@ -1,14 +1,17 @@
-// Records drsRecovery, drsFailback, drsReplication and drsPlan histories for the replay test (the
-// drsDrill ones come from record-drill-histories.ts): a few scenarios each on the time-skipping
-// server against the emulator, written to test/histories/<workflowType>-<scenario>.json. Run it
-// after changing a workflow's shape on purpose (and commit the new files):
+// Records drsRecovery, drsFailback, drsReplication, drsPlan and drsReadiness histories for the
+// replay test (the drsDrill ones come from record-drill-histories.ts): a few scenarios each on the
+// time-skipping server against the emulator, written to test/histories/<workflowType>-<scenario>.json.
+// Run it after changing a workflow's shape on purpose (and commit the new files):
 //   npx tsc -p tsconfig.json && node dist/test/replay/record-lifecycle-histories.js [scenario ...]
 import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { abortSignal, approveSignal } from '../../workflows/messages';
 import { REGION, type DrillHarness } from '../workflows/drill-harness';
 import { serverId } from '../workflows/lifecycle-support';
+import { declaredDrills } from '../workflows/visibility';
 import { main } from './recorder';
+
+const visibility = declaredDrills();
 
 type Start = (
   h: DrillHarness,
@@ -62,6 +65,9 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       const ids = state.recoveryInstances.filter((i) => i.jobID === jobId).map((i) => i.recoveryInstanceID);
       return start(h, 'drsFailback', { recoveryInstanceIds: ids, region: REGION });
     },
+    // since failbacks notify: the run-end notice of a refusal
+    'unknown-job-refused': (h, start) =>
+      start(h, 'drsFailback', { recoveryJobId: 'drsjob-00000000000000000', region: REGION }),
   },
   drsReplication: {
     repair: async (h, start) =>
@@ -76,6 +82,20 @@ const scenarios: Record<string, Record<string, Scenario>> = {
         sourceServerIds: await h.healthyServers(1),
         region: REGION,
         confirm: true,
+      }),
+    // since replication runs notify: the run-end notice, and the notice of a run refused for bad input
+    'disconnect-confirmed': async (h, start) =>
+      start(h, 'drsReplication', {
+        action: 'disconnect',
+        sourceServerIds: await h.healthyServers(1),
+        region: REGION,
+        confirm: true,
+      }),
+    'stop-unconfirmed': async (h, start) =>
+      start(h, 'drsReplication', {
+        action: 'stop',
+        sourceServerIds: await h.healthyServers(1),
+        region: REGION,
       }),
     'bad-input': (h, start) =>
       start(h, 'drsReplication', {
@@ -129,6 +149,21 @@ const scenarios: Record<string, Record<string, Scenario>> = {
         ],
       }),
   },
+  drsReadiness: {
+    // a plan file: a tagged wave (web-01, web-02) drilled a day ago, and a wave with a STALLED server
+    'not-ready-plan': async (h, start) => {
+      const web = await Promise.all(['web-01', 'web-02'].map((host) => serverId(h, host)));
+      const closeTime = new Date((await h.env.currentTimeMs()) - 24 * 3600 * 1000);
+      for (const id of web) visibility.declare(id, { workflowId: `drill-of-${id}`, closeTime });
+      return start(h, 'drsReadiness', {
+        region: REGION,
+        waves: [
+          { name: 'web', tags: { Wave: '1' } },
+          { name: 'batch', sourceServerIds: [await serverId(h, 'batch-01')] },
+        ],
+      });
+    },
+  },
 };
 
 // the file name is the workflow id: the replay test replays under it (drsPlan's child ids derive from it)
@@ -147,4 +182,5 @@ main(
         ),
     })),
   ),
+  { listRuns: visibility.listRuns },
 );

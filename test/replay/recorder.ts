@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities';
 import { repoRoot } from '../../common/paths';
 import { startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
 import { historyToFile } from './history-files';
@@ -16,11 +17,14 @@ export interface Recording {
   run(h: DrillHarness): Promise<WorkflowHandle>;
 }
 
-/** Records every scenario, or only those named as arguments (the other files stay as they are). */
-export async function record(recordings: Recording[]): Promise<void> {
+/**
+ * Records every scenario, or only those named as arguments (the other files stay as they are).
+ * `deps`: activity dependencies of the harness's worker (e.g. visibility the test server lacks).
+ */
+export async function record(recordings: Recording[], deps: Partial<ActivityDeps> = {}): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const only = process.argv.slice(2);
-  const h = await startDrillHarness();
+  const h = await startDrillHarness(deps);
   try {
     for (const recording of recordings) {
       if (only.length > 0 && !only.includes(recording.name)) continue;
@@ -41,8 +45,8 @@ export async function record(recordings: Recording[]): Promise<void> {
   }
 }
 
-export function main(recordings: Recording[]): void {
-  record(recordings).catch((err) => {
+export function main(recordings: Recording[], deps: Partial<ActivityDeps> = {}): void {
+  record(recordings, deps).catch((err) => {
     console.error(err);
     process.exit(1);
   });

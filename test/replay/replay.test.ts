@@ -21,9 +21,10 @@ const historiesDir = path.join(repoRoot(), 'test', 'histories');
 const MINIMUM_HISTORIES: Record<string, number> = {
   drsDrill: 8,
   drsRecovery: 3,
-  drsFailback: 2,
-  drsReplication: 3,
+  drsFailback: 3,
+  drsReplication: 5,
   drsPlan: 4,
+  drsReadiness: 1,
 };
 
 const historyFiles = () =>

@@ -12,19 +12,9 @@ import { XMLParser } from 'fast-xml-parser';
 import { chromium, type Browser } from 'playwright-core';
 import { repoRoot } from '../../common/paths';
 import { startCliStack, type CliStack } from '../cli/stack';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join(repoRoot(), 'test-artifacts', 'evidence-drill.png');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('evidence report: a real drill rendered in chromium', function () {
   this.timeout(240_000);
@@ -33,10 +23,7 @@ describe('evidence report: a real drill rendered in chromium', function () {
   let dir: string;
 
   before(async () => {
-    assert.ok(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} is missing: run 'bash scripts/install-tools.sh --with-browser' (apt-get install chromium)`,
-    );
+    requireChromium();
     stack = await startCliStack('evidence');
     // a launch job of 4-6 s: the 2-s target below is missed every time, the 10-minute one met
     await stack.emulator.control.setConfig({ timeScale: 0.3 });

@@ -3,7 +3,7 @@
 // Workflow" form with the JSON input documented in docs/ui.md, wait on the workflow page until it
 // shows the completed drill, and save a screenshot under test-artifacts/.
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -11,21 +11,9 @@ import { repoRoot } from '../../common/paths';
 import { DrsOutcome } from '../../common/search-attributes';
 import { startCliStack, type CliStack } from '../cli/stack';
 import { devServerUiUrl } from '../helpers/temporal';
+import { CHROMIUM, CHROMIUM_ARGS, requireChromium } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = path.join(repoRoot(), 'test-artifacts', 'ui-drill-completed.png');
-
-// Chromium on a closed network hangs on its background connections unless told not to make them.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,11 +24,7 @@ describe('Temporal UI: start a drill from the Start Workflow form', function () 
   let profileDir: string;
 
   before(async () => {
-    // installed by `npm test` (scripts/install-tools.sh --with-browser); a missing browser is a failure, not a skip
-    assert.ok(
-      existsSync(CHROMIUM),
-      `${CHROMIUM} is missing: run 'bash scripts/install-tools.sh --with-browser' (apt-get install chromium)`,
-    );
+    requireChromium();
     stack = await startCliStack('ui');
     profileDir = mkdtempSync(path.join(tmpdir(), 'drs-ui-chromium-'));
     browser = await chromium.launchPersistentContext(profileDir, {

@@ -133,6 +133,17 @@ describe('evidence report', () => {
     assert.match(html, /targets MISSED/);
     assert.match(html, /no drill instance left/);
     assert.match(html, /drsjob-22222222222222222/);
+    // the job table: the launch job's start from its log, the terminate job's log is not read
+    assert.ok(
+      html.includes(
+        `<td>launch</td><td><code>drsjob-11111111111111111</code></td><td>${at(0)}</td><td>${at(5)}</td>`,
+      ),
+    );
+    assert.ok(
+      html.includes(
+        `<td>terminate (cleanup)</td><td><code>drsjob-22222222222222222</code></td><td>${at(160)}</td><td>not logged</td><td>${at(190)}</td>`,
+      ),
+    );
   });
 
   it('JUnit: each target is a case, a missed one fails though the drill SUCCEEDED', () => {

@@ -39,6 +39,16 @@ describe('readiness rules', () => {
       assert.equal(assessServer(facts, T, NOW).status, 'NOT_READY', JSON.stringify(facts));
   });
 
+  it('a server of an account that did not answer is NOT_READY for that reason, not as missing', () => {
+    const s = assessServer(
+      { sourceServerId: healthy.sourceServerId, found: false, notRead: 'account 444455556666 not reachable' },
+      T,
+      NOW,
+    );
+    assert.equal(s.status, 'NOT_READY');
+    assert.deepEqual(s.errors, ['not read: account 444455556666 not reachable']);
+  });
+
   it('lag over the RPO, a stale snapshot, an old or missing drill, an active job are AT_RISK', () => {
     const cases: [Partial<ServerFacts>, RegExp][] = [
       [{ lagSeconds: 301 }, /lag 301s is above the RPO target of 300s/],

@@ -18,6 +18,7 @@ import {
   type AuditEntry,
   type RunningEmulator,
 } from '../../emulator';
+import { accountCredentials } from '../../worker/drs-clients';
 import { drsDrill } from '../../workflows';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { TimeSkippingStalled, skippingResult, timeSkips, whileTimeSkips } from '../helpers/time-skipping';
@@ -58,9 +59,20 @@ export interface DrillHarness {
   close(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /**
+   * Reach other accounts as the worker does with DRS_EMULATOR and DRS_ACCOUNT_ROLE_NAME: AssumeRole
+   * of this role at the emulator's STS. Default: each account's emulator keys, no STS.
+   */
+  accountRoleName?: string;
+}
+
 let workflowCounter = 0;
 
-export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): Promise<DrillHarness> {
+export async function startDrillHarness(
+  extraDeps: Partial<ActivityDeps> = {},
+  options: HarnessOptions = {},
+): Promise<DrillHarness> {
   const env = await timeSkippingEnv();
   // The emulator computes job progress from its clock when a request arrives, so pinning the clock
   // to the test server's time before every activity makes "PENDING for 3 hours" workflow time.
@@ -72,7 +84,16 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
   const drsClients = new DrsClientFactory({
     endpoint: emulator.url,
     defaultRegion: REGION,
-    credentialsFor: emulatorCredentials,
+    credentialsFor: options.accountRoleName
+      ? accountCredentials({
+          region: REGION,
+          drsEndpoint: emulator.url,
+          stsEndpoint: emulator.url,
+          emulator: true,
+          accountRoleArns: {},
+          accountRoleName: options.accountRoleName,
+        })
+      : emulatorCredentials,
   });
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = createActivities({
     drsClients,
@@ -176,14 +197,18 @@ export async function startDrillHarness(extraDeps: Partial<ActivityDeps> = {}): 
  * longer skips time (a leaked time lock, helpers/time-skipping.ts) is replaced first, so one leak
  * fails one test, not the rest of the suite. `use` receives each harness once it is running.
  */
-export function useDrillHarness(use: (h: DrillHarness) => void, deps: Partial<ActivityDeps> = {}): void {
+export function useDrillHarness(
+  use: (h: DrillHarness) => void,
+  deps: Partial<ActivityDeps> = {},
+  options: HarnessOptions = {},
+): void {
   let harness: DrillHarness | undefined;
   const running = (): DrillHarness => {
     if (!harness) throw new Error('the drill harness did not start');
     return harness;
   };
   before(async () => {
-    harness = await startDrillHarness(deps);
+    harness = await startDrillHarness(deps, options);
     use(harness);
   });
   after(async () => {
@@ -195,7 +220,7 @@ export function useDrillHarness(use: (h: DrillHarness) => void, deps: Partial<Ac
       console.warn('      (time stopped skipping on the test server: starting a fresh one)');
       await running().close();
       harness = undefined; // a failed restart fails each later test with "did not start"
-      harness = await startDrillHarness(deps);
+      harness = await startDrillHarness(deps, options);
       use(harness);
     }
     await running().emulator.control.reset();

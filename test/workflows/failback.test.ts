@@ -2,12 +2,11 @@
 // readiness over hours, the readiness deadline, refusals of drill instances and unknown ids (no
 // mutating call in the audit), a lost StartFailbackLaunch response, and input rules.
 import assert from 'node:assert/strict';
-import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { FailbackInput } from '../../common/inputs-lifecycle';
 import type { FailbackReport } from '../../common/types-lifecycle';
 import { drsFailback } from '../../workflows';
 import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
-import { mutatingCalls, resultOf, startOn } from './lifecycle-support';
+import { launchedOutside, mutatingCalls, resultOf, startOn } from './lifecycle-support';
 
 describe('drsFailback (time-skipping, emulator)', function () {
   this.timeout(300_000);
@@ -16,30 +15,9 @@ describe('drsFailback (time-skipping, emulator)', function () {
 
   const run = (input: FailbackInput | Record<string, unknown>) => startOn(h, drsFailback, 'failback', input);
 
-  /** Launches (outside any workflow) and lets the job finish; returns the job id and instance ids. */
-  async function launch(
-    sourceServerIds: string[],
-    isDrill: boolean,
-  ): Promise<{ jobId: string; instanceIds: string[] }> {
-    const { job } = await h.drsClient.send(
-      new StartRecoveryCommand({
-        isDrill,
-        sourceServers: sourceServerIds.map((id) => ({ sourceServerID: id })),
-      }),
-    );
-    await h.sleep(180_000); // workflow time: the launch job completes
-    await h.syncClock();
-    const state = await h.emulator.control.state();
-    const instanceIds = state.recoveryInstances
-      .filter((i) => i.jobID === job?.jobID)
-      .map((i) => i.recoveryInstanceID);
-    assert.equal(instanceIds.length, sourceServerIds.length, 'every server launched');
-    return { jobId: job?.jobID ?? '', instanceIds };
-  }
-
   it('waits hours for FAILBACK_READY_FOR_LAUNCH, then fails back every instance of a recovery job once', async () => {
     await h.emulator.control.scenario({ type: 'failbackReadyAfter', seconds: 4 * 3600 });
-    const { jobId, instanceIds } = await launch(await h.healthyServers(2), false);
+    const { jobId, instanceIds } = await launchedOutside(h, await h.healthyServers(2), false);
     await h.emulator.control.clearAudit();
 
     const handle = await run({ recoveryJobId: jobId, region: REGION });
@@ -63,7 +41,7 @@ describe('drsFailback (time-skipping, emulator)', function () {
 
   it('reports NOT_READY and launches nothing when readiness misses the deadline', async () => {
     await h.emulator.control.scenario({ type: 'failbackReadyAfter', seconds: 10 * 3600 });
-    const { instanceIds } = await launch(await h.healthyServers(1), false);
+    const { instanceIds } = await launchedOutside(h, await h.healthyServers(1), false);
     const { result } = await resultOf<FailbackReport>(
       h,
       await run({ recoveryInstanceIds: instanceIds, region: REGION, readyTimeoutSeconds: 3600 }),
@@ -77,8 +55,8 @@ describe('drsFailback (time-skipping, emulator)', function () {
   it('refuses drill instances and unknown ids before any mutating call', async () => {
     await h.emulator.control.scenario({ type: 'failbackReadyAfter', seconds: 60 });
     const [drillServer, recoveryServer] = await h.healthyServers(2);
-    const drill = await launch([drillServer], true);
-    const recovery = await launch([recoveryServer], false);
+    const drill = await launchedOutside(h, [drillServer], true);
+    const recovery = await launchedOutside(h, [recoveryServer], false);
     await h.emulator.control.clearAudit();
     const { failure } = await resultOf(
       h,
@@ -95,7 +73,7 @@ describe('drsFailback (time-skipping, emulator)', function () {
 
   it('launches exactly once when the StartFailbackLaunch response is lost, and skips it on a rerun', async () => {
     await h.emulator.control.scenario({ type: 'failbackReadyAfter', seconds: 600 });
-    const { instanceIds } = await launch(await h.healthyServers(1), false);
+    const { instanceIds } = await launchedOutside(h, await h.healthyServers(1), false);
     await h.emulator.control.faults({ operation: 'StartFailbackLaunch', dropResponses: 1 });
     const first = await resultOf<FailbackReport>(
       h,

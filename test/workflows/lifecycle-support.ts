@@ -1,5 +1,7 @@
 // Helpers for the recovery / failback / replication workflow suites, on top of drill's harness
 // (time-skipping server, emulator on the test server's clock, real worker and SDK clients).
+import assert from 'node:assert/strict';
+import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -74,4 +76,26 @@ export function startOn<I, R>(
     taskQueue: h.taskQueue,
     workflowId: workflowId(prefix),
   });
+}
+
+/** Launches (outside any workflow) and lets the job finish; returns the job id and instance ids. */
+export async function launchedOutside(
+  h: DrillHarness,
+  sourceServerIds: string[],
+  isDrill: boolean,
+): Promise<{ jobId: string; instanceIds: string[] }> {
+  const { job } = await h.drsClient.send(
+    new StartRecoveryCommand({
+      isDrill,
+      sourceServers: sourceServerIds.map((id) => ({ sourceServerID: id })),
+    }),
+  );
+  await h.sleep(180_000); // workflow time: the launch job completes
+  await h.syncClock();
+  const state = await h.emulator.control.state();
+  const instanceIds = state.recoveryInstances
+    .filter((i) => i.jobID === job?.jobID)
+    .map((i) => i.recoveryInstanceID);
+  assert.equal(instanceIds.length, sourceServerIds.length, 'every server launched');
+  return { jobId: job?.jobID ?? '', instanceIds };
 }

@@ -1,0 +1,127 @@
+// drsReadiness on the time-skipping server against the emulator through the real SDK clients, other
+// accounts reached by AssumeRole at the emulator's STS as the worker does: READY (healthy, drilled
+// two days ago), AT_RISK (never drilled, lag over the RPO target), NOT_READY (STALLED replication),
+// and NOT_READY for a staging account whose role cannot be assumed, with the reason. Nothing is
+// changed in DRS. Past drills come from declaredDrills(): the test server has no visibility.
+import assert from 'node:assert/strict';
+import type { ReadinessInput, ReadinessReport } from '../../common/readiness';
+import { STAGING_ACCOUNT } from '../../emulator';
+import { drsReadiness } from '../../workflows';
+import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { mutatingCalls, resultOf, serverId, startOn } from './lifecycle-support';
+import { declaredDrills } from './visibility';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+describe('drsReadiness (time-skipping, emulator)', function () {
+  this.timeout(300_000);
+  let h: DrillHarness;
+  const visibility = declaredDrills();
+  useDrillHarness(
+    (harness) => (h = harness),
+    { listRuns: visibility.listRuns },
+    { accountRoleName: 'DrsOrchestrator' },
+  );
+  beforeEach(() => visibility.clear());
+
+  async function readiness(input: ReadinessInput): Promise<ReadinessReport> {
+    const { result, failure } = await resultOf<ReadinessReport>(
+      h,
+      await startOn(h, drsReadiness, 'readiness', input),
+    );
+    assert.ifError(failure);
+    assert.ok(result, 'a readiness run returns its report');
+    assert.deepEqual(await mutatingCalls(h), [], 'readiness changes nothing in DRS');
+    return result;
+  }
+
+  const drilledDaysAgo = async (sourceServerId: string, days: number) =>
+    visibility.declare(sourceServerId, {
+      workflowId: `drill-of-${sourceServerId}`,
+      closeTime: new Date((await h.env.currentTimeMs()) - days * DAY_MS),
+    });
+
+  it('READY: replicating, a fresh point in time, a usable launch configuration, drilled two days ago', async () => {
+    const servers = await h.healthyServers(2);
+    for (const id of servers) await drilledDaysAgo(id, 2);
+    const report = await readiness({ sourceServerIds: servers, region: REGION });
+    assert.equal(report.outcome, 'READY', report.summary);
+    for (const s of report.servers) {
+      assert.deepEqual([s.status, s.errors, s.warnings], ['READY', [], []], s.sourceServerId);
+      assert.equal(s.daysSinceDrill, 2);
+      assert.equal(s.lastSucceededDrillWorkflowId, `drill-of-${s.sourceServerId}`);
+    }
+    assert.deepEqual(report.staleDrills, []);
+    assert.equal(report.headroom?.short.length, 0);
+    // only this task queue's SUCCEEDED drills of the server count
+    assert.equal(visibility.queries.length, 2);
+    for (const query of visibility.queries) {
+      assert.match(query, new RegExp(`TaskQueue = '${h.taskQueue}'`));
+      assert.match(query, /WorkflowType = 'drsDrill' .*DrsOutcome = 'SUCCEEDED'/);
+    }
+  });
+
+  it('AT_RISK: a server never drilled, and one lagging over the RPO target', async () => {
+    const [undrilled, lagging] = await h.healthyServers(2);
+    await drilledDaysAgo(lagging, 1);
+    const report = await readiness({ sourceServerIds: [undrilled, lagging], region: REGION, rpoSeconds: 1 });
+    assert.equal(report.outcome, 'AT_RISK', report.summary);
+    const byId = new Map(report.servers.map((s) => [s.sourceServerId, s]));
+    assert.equal(byId.get(undrilled)?.status, 'AT_RISK');
+    assert.match(byId.get(undrilled)?.warnings.join() ?? '', /no SUCCEEDED drill found within 30 days/);
+    assert.deepEqual(report.staleDrills, [undrilled]);
+    const lag = byId.get(lagging);
+    assert.equal(lag?.status, 'AT_RISK', JSON.stringify(lag));
+    assert.match(lag?.warnings.join() ?? '', /replication lag \d+s is above the RPO target of 1s/);
+  });
+
+  it('NOT_READY: STALLED replication, named with its error, beside a READY server', async () => {
+    const [healthy] = await h.healthyServers(1);
+    const stalled = await serverId(h, 'batch-01'); // seeded STALLED
+    for (const id of [healthy, stalled]) await drilledDaysAgo(id, 1);
+    const report = await readiness({ sourceServerIds: [healthy, stalled], region: REGION });
+    assert.equal(report.outcome, 'NOT_READY', report.summary);
+    const byId = new Map(report.servers.map((s) => [s.sourceServerId, s]));
+    assert.equal(byId.get(healthy)?.status, 'READY');
+    assert.equal(byId.get(stalled)?.status, 'NOT_READY');
+    assert.match(byId.get(stalled)?.errors.join() ?? '', /replication is STALLED, not CONTINUOUS/);
+    assert.match(
+      report.summary,
+      new RegExp(`^NOT_READY: 1 ready, 0 at risk, 1 not ready; ${stalled}: replication is STALLED`),
+    );
+  });
+
+  it('NOT_READY: a staging account whose role cannot be assumed, with the reason, and no call in it', async () => {
+    await h.emulator.control.scenario({ type: 'accessDenied', operations: ['sts:AssumeRole'] });
+    const state = await h.emulator.control.state();
+    const staged = state.servers
+      .filter((s) => s.accountId === STAGING_ACCOUNT && s.hostname === 'stg-db-01')
+      .map((s) => s.sourceServerID);
+    const report = await readiness({ sourceServerIds: staged, region: REGION, accountId: STAGING_ACCOUNT });
+    assert.equal(report.outcome, 'NOT_READY');
+    const role = `arn:aws:iam::${STAGING_ACCOUNT}:role/DrsOrchestrator`;
+    assert.equal(report.account.reachable, false);
+    assert.match(report.account.error ?? '', /AccessDenied/);
+    assert.ok(
+      report.account.error?.includes(`not authorized to perform: sts:AssumeRole on resource: ${role}`),
+      report.account.error,
+    );
+    assert.match(report.summary, /^NOT_READY: account not reachable \(.*sts:AssumeRole/);
+    assert.deepEqual(report.errors, [`account ${STAGING_ACCOUNT} not reachable: ${report.account.error}`]);
+    assert.deepEqual(report.servers[0]?.errors, [`not read: account ${STAGING_ACCOUNT} not reachable`]);
+    assert.equal(report.headroom, undefined, 'no quota read in an account that did not answer');
+
+    const audit = await h.emulator.control.audit();
+    const assumed = audit.filter((e) => e.operation === 'sts:AssumeRole');
+    assert.ok(assumed.length >= 1, 'the worker tried to assume the role');
+    for (const e of assumed) {
+      assert.equal(e.statusCode, 403);
+      assert.equal((e.request as { RoleArn: string }).RoleArn, role);
+    }
+    assert.deepEqual(
+      audit.filter((e) => e.accountId === STAGING_ACCOUNT),
+      [],
+      'no call reached the staging account',
+    );
+  });
+});

@@ -113,8 +113,7 @@ export class JobWatcher {
 
   /** Notes the ask and forgets asks older than a minute; whether other jobs of the client were asked about lately. */
   private noteAsked(client: DrsClient, jobId: string): boolean {
-    let asked = this.asked.get(client);
-    if (!asked) this.asked.set(client, (asked = new Map()));
+    const asked = entryOf(this.asked, client, () => new Map<string, number>());
     const now = Date.now();
     asked.delete(jobId); // re-inserted last: the map stays ordered by last ask
     for (const [id, at] of asked) {
@@ -132,13 +131,14 @@ export class JobWatcher {
     if (!batch) return;
     const ids = [...batch.keys()];
     if (this.policy.kind === 'adaptive') ids.push(...this.othersWatched(client, batch));
-    const reads = this.readsOf(client);
+    // only adaptive waits share answers: the baselines keep none
+    const reads = this.policy.kind === 'adaptive' ? entryOf(this.reads, client, () => new Map()) : undefined;
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_CALL) {
       const chunk = ids.slice(i, i + MAX_IDS_PER_CALL);
       try {
         const jobs = await listJobs(client, { jobIDs: chunk }, chunk.length);
         const localMs = Date.now();
-        for (const job of jobs) reads.set(job.jobID ?? '', { job, localMs, serverMs });
+        for (const job of jobs) reads?.set(job.jobID ?? '', { job, localMs, serverMs });
         const byId = new Map(jobs.map((j) => [j.jobID ?? '', j]));
         for (const id of chunk) {
           const job = byId.get(id);
@@ -167,12 +167,6 @@ export class JobWatcher {
       if (!batch.has(id) && reads?.get(id)?.job.status !== 'COMPLETED') ids.push(id);
     }
     return ids;
-  }
-
-  private readsOf(client: DrsClient): Map<string, JobRead> {
-    let reads = this.reads.get(client);
-    if (!reads) this.reads.set(client, (reads = new Map()));
-    return reads;
   }
 
   /**
@@ -221,7 +215,12 @@ export class JobWatcher {
 
   /** Learns how long the job's last step took, from DRS's record. */
   learn(client: DrsClient, job: Job, timeline: JobTimeline | undefined): void {
-    const samples = this.samplesOf(client);
+    const samples = entryOf(this.lastSteps, client, () => ({
+      snapshot: [],
+      conversion: [],
+      launch: [],
+      other: [],
+    }));
     const created = Date.parse(job.creationDateTime ?? '');
     const ended = Date.parse(job.endDateTime ?? '');
     if (job.type === 'LAUNCH') {
@@ -260,13 +259,6 @@ export class JobWatcher {
     const quietMs = this.quietUntil(client, job, state?.timeline) - now;
     if (quietMs > policy.nearMs) return Math.min(quietMs, this.farMs());
     return aligned(now, policy.nearMs);
-  }
-
-  private samplesOf(client: DrsClient): StepSamples {
-    let samples = this.lastSteps.get(client);
-    if (!samples)
-      this.lastSteps.set(client, (samples = { snapshot: [], conversion: [], launch: [], other: [] }));
-    return samples;
   }
 
   /**
@@ -334,4 +326,11 @@ function push(samples: number[], ms: number): void {
   if (!(ms > 0)) return;
   samples.push(ms);
   if (samples.length > SAMPLES) samples.shift();
+}
+
+/** The map's value for `key`, set from `init` the first time. */
+function entryOf<K, V>(map: Map<K, V>, key: K, init: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) map.set(key, (value = init()));
+  return value;
 }

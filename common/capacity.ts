@@ -120,6 +120,19 @@ export class CapacityQueue {
     );
   }
 
+  /**
+   * Moves a run's place from one of its jobs to its next (`from` → `request`) in one step, so no
+   * waiting run takes it in between. The new job holds a place even when `from` is not held any
+   * more (a queue restarted by hand): the run goes on regardless, and the count has to show it.
+   * False when the request is already known.
+   */
+  handOver(from: string, request: CapacityRequest, now: string): boolean {
+    if (this.isKnown(request.requestId)) return false;
+    this.release(from);
+    this.state.holders.push({ ...request, grantedAt: now });
+    return true;
+  }
+
   /** Gives a place back, or leaves the queue; true when it changed anything. */
   release(requestId: string): boolean {
     const { holders, waiting, finished } = this.state;

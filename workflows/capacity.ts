@@ -25,6 +25,7 @@ import {
   type CapacityLane,
   type CapacityPosition,
   type CapacityQueueState,
+  type CapacityRequest,
   type CapacityWaitStatus,
 } from '../common/capacity';
 import { DrsOperation } from '../common/search-attributes';
@@ -33,6 +34,7 @@ import { summarizedActivities } from './activity-summaries';
 import { DEADLINE_EXCEEDED } from './job-waits';
 import {
   capacityGrantedSignal,
+  capacityHandOverSignal,
   capacityPositionSignal,
   capacityPlaceQuery,
   capacityQuery,
@@ -64,6 +66,9 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
   });
   setHandler(capacityReleaseSignal, ({ requestId }) => {
     changed = queue.release(requestId) || changed;
+  });
+  setHandler(capacityHandOverSignal, ({ from, request }) => {
+    changed = queue.handOver(from, request, new Date().toISOString()) || changed;
   });
   setHandler(capacityQuery, () => queue.state);
   setHandler(capacityPlaceQuery, (requestId) => queue.place(requestId));
@@ -199,22 +204,12 @@ export class CapacityWaiter {
    * Cancellation and the deadline give the place up (the deadline fails with DeadlineExceeded).
    */
   async acquire(ask: CapacityAsk): Promise<string | undefined> {
-    const info = workflowInfo();
-    const requestId = `${info.workflowId}/${info.runId}/${ask.step}`;
-    const queueId = capacityWorkflowId(info.taskQueue, ask.target.region, ask.target.accountId);
+    const { request, queueId } = requestOf(ask);
+    const { requestId } = request;
     const wait: Wait = { granted: false };
     this.waits.set(requestId, wait);
     this.held.set(requestId, queueId);
     const aborted = ask.aborted ?? (() => false);
-    const request = {
-      requestId,
-      workflowId: info.workflowId,
-      runId: info.runId,
-      sourceServerIds: ask.sourceServerIds,
-      lane: ask.lane,
-      purpose: ask.purpose,
-      requestedAt: new Date().toISOString(),
-    };
     try {
       const settled = () => wait.granted || aborted();
       for (let first = true; ; first = false) {
@@ -250,6 +245,27 @@ export class CapacityWaiter {
     }
   }
 
+  /**
+   * Moves the place `from` (held by this run) to the job `ask` describes, and returns its request
+   * id. Given back and asked for again, the place would go to the next run in the queue and this
+   * job would wait for another one to end. The signal is not awaited: the place is this run's
+   * already, so the job is started in the same workflow task. A place no longer held is asked
+   * for as usual.
+   */
+  async handOver(from: string, ask: CapacityAsk): Promise<string | undefined> {
+    const queueId = this.held.get(from);
+    if (!queueId) return this.acquire(ask);
+    const { request } = requestOf(ask);
+    this.held.delete(from);
+    this.held.set(request.requestId, queueId);
+    void CancellationScope.nonCancellable(() =>
+      getExternalWorkflowHandle(queueId)
+        .signal(capacityHandOverSignal, { from, request })
+        .catch(() => undefined),
+    );
+    return request.requestId;
+  }
+
   /** Gives a place back (or leaves the queue); safe to call twice. */
   async release(requestId: string): Promise<void> {
     const queueId = this.held.get(requestId);
@@ -267,4 +283,19 @@ export class CapacityWaiter {
   async releaseAll(): Promise<void> {
     for (const requestId of [...this.held.keys()]) await this.release(requestId);
   }
+}
+
+/** The queue request for `ask` from this run, and the queue's workflow id. */
+function requestOf(ask: CapacityAsk): { request: CapacityRequest; queueId: string } {
+  const info = workflowInfo();
+  const request: CapacityRequest = {
+    requestId: `${info.workflowId}/${info.runId}/${ask.step}`,
+    workflowId: info.workflowId,
+    runId: info.runId,
+    sourceServerIds: ask.sourceServerIds,
+    lane: ask.lane,
+    purpose: ask.purpose,
+    requestedAt: new Date().toISOString(),
+  };
+  return { request, queueId: capacityWorkflowId(info.taskQueue, ask.target.region, ask.target.accountId) };
 }

@@ -205,7 +205,7 @@ export function launchServers(
   plan: LaunchPlan & { launchTimeoutSeconds: number; tagJobs: boolean },
   kind: 'drill' | 'recovery',
   start: (request: StartDrillJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
-  options: Pick<JobSpec, 'followThroughCancellation'> = {},
+  options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace'> = {},
 ): Promise<JobRun | undefined> {
   const step = kind === 'drill' ? 'launch' : 'recovery-launch';
   return runJob({

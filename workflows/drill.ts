@@ -12,6 +12,7 @@ import {
   CancelledFailure,
   condition,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -24,7 +25,7 @@ import type { DrillInstance, DrillReport } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
-import { capacityPhases, runJob, type JobRun } from './launch';
+import { CAPACITY_HANDOVER_PATCH, capacityPhases, runJob, type JobRun } from './launch';
 import { drillProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { choosePointInTime } from './point-in-time';
@@ -68,6 +69,10 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
       return finish(record, `aborted before launch: ${record.abortReason}`);
 
     record.enterPhase('launching');
+    // With no validation to wait through, the launch job's capacity place goes straight to the
+    // cleanup's terminate job: given back, it would go to the next queued launch, and the drill
+    // instances would run on until another job ended.
+    const handOver = plan.validation.mode === 'none' && patched(CAPACITY_HANDOVER_PATCH);
     launch = await launchServers(
       record,
       plan,
@@ -80,7 +85,7 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
         }),
       // DRS cannot stop a launch job and cleanup needs it ended: neither an abort nor a
       // cancellation interrupts this wait (both skip validation once the job has ended)
-      { followThroughCancellation: true },
+      { followThroughCancellation: true, keepPlace: handOver },
     );
     if (!launch) return finish(record, `aborted before launch: ${record.abortReason}`);
   } catch (err) {
@@ -305,7 +310,7 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
   try {
     if (launchJob.status !== 'COMPLETED')
       await followJob(targetOf(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
-    await launch.release();
+    if (!launch.place) await launch.release();
     const withInstances = [...record.servers.values()].filter((s) => s.recoveryInstanceId);
     const knownRecoveryInstanceIds = withInstances.flatMap((s) => s.recoveryInstanceId ?? []);
     const cleanup = await runJob({
@@ -319,6 +324,7 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
       purpose: `drill cleanup of ${plan.sourceServerIds.length} server(s)`,
       deadlineMs: deadline,
       capacity: record.capacity,
+      takesOver: launch.place,
       start: async (notBeforeMs, startCalls) => {
         const terminate = await startCalls.terminateDrillInstances({
           ...drill,

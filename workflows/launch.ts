@@ -17,6 +17,12 @@ type ActivityProxy = typeof drsActivities;
  */
 export const CAPACITY_PATCH = 'capacity-queue';
 
+/**
+ * Runs started before hand-overs (a drill's launch place going straight to its cleanup) give the
+ * place back and queue again, as their histories show.
+ */
+export const CAPACITY_HANDOVER_PATCH = 'capacity-hand-over';
+
 /** DRS may list a LAUNCHED server's recovery instance a little later. */
 const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
 
@@ -39,6 +45,13 @@ export interface JobSpec extends CapacityAsk {
    * cleanup needs it ended); otherwise a cancellation stops the wait.
    */
   followThroughCancellation?: boolean;
+  /**
+   * Keep the place once the job completes, for the run's next job to take over (`takesOver`):
+   * JobRun.place names it, and JobRun.release still gives it back.
+   */
+  keepPlace?: boolean;
+  /** A place this run kept (JobRun.place) that this job takes over instead of queueing. */
+  takesOver?: string;
 }
 
 export interface JobRun {
@@ -48,18 +61,24 @@ export interface JobRun {
   error?: unknown;
   /** Failure log lines per server that did not launch. */
   failures: Record<string, string[]>;
-  /** Gives the capacity place back; done already when the job completed. */
+  /** Gives the capacity place back; done already when the job completed (unless kept). */
   release(): Promise<void>;
+  /** The place kept for the run's next job (`keepPlace`). */
+  place?: string;
 }
 
 /** Runs one DRS job start to end; undefined when an abort came while it waited for capacity. */
 export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   let requestId: string | undefined;
   if (patched(CAPACITY_PATCH)) {
-    requestId = await spec.capacity.acquire(spec);
+    requestId =
+      spec.takesOver !== undefined
+        ? await spec.capacity.handOver(spec.takesOver, spec)
+        : await spec.capacity.acquire(spec);
     if (requestId === undefined) return undefined;
   }
   const release = () => (requestId ? spec.capacity.release(requestId) : Promise.resolve());
+  const place = spec.keepPlace ? requestId : undefined;
   spec.onGranted?.();
   let job: JobSummary | undefined;
   try {
@@ -86,9 +105,9 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
     // cancelled: the run is ending, so the place goes back; a deadline: the job may still be
     // running and holds its place until the caller is done with it
     if (CancellationScope.current().consideredCancelled) await release();
-    return { job, error: err, failures: {}, release };
+    return { job, error: err, failures: {}, release, place };
   }
-  await release();
+  if (!place) await release();
   // a cancelled run reads no failure log: it only cleans up now
   const readFailures = spec.launches !== false && !CancellationScope.current().consideredCancelled;
   const failed = readFailures ? job.servers.filter((s) => s.launchStatus !== 'LAUNCHED') : [];
@@ -109,7 +128,7 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
         : [`launch ended ${s.launchStatus ?? 'without a status'}`],
     ]),
   );
-  return { job, failures, release, ...(error === undefined ? {} : { error }) };
+  return { job, failures, release, place, ...(error === undefined ? {} : { error }) };
 }
 
 /** A job's wait for capacity shows as its own phase; once granted the run is back in `back`. */

@@ -8,6 +8,7 @@ import {
   type CapacityPlace,
   type CapacityPosition,
   type CapacityQueueState,
+  type CapacityRequest,
   type CapacityRequestArgs,
 } from '../common/capacity';
 import type { DrillProgress } from '../common/types';
@@ -69,6 +70,9 @@ export const readinessProgressQuery = defineQuery<ReadinessProgress>('progress')
 export const capacityRequestSignal = defineSignal<[CapacityRequestArgs]>(CAPACITY_REQUEST_SIGNAL);
 /** Gives a place back, or leaves the queue. */
 export const capacityReleaseSignal = defineSignal<[{ requestId: string }]>('capacityRelease');
+/** Moves a place the run holds (`from`) to its next job, in one step (CapacityQueue.handOver). */
+export const capacityHandOverSignal =
+  defineSignal<[{ from: string; request: CapacityRequest }]>('capacityHandOver');
 /** To a waiting run: its place was granted. */
 export const capacityGrantedSignal = defineSignal<[{ requestId: string }]>('capacityGranted');
 /** To a waiting run: its place in the queue changed. */

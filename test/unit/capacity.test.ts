@@ -94,6 +94,27 @@ describe('capacity queue rules', () => {
     assert.deepEqual(grantedIds(queue), [cleanup.workflowId]);
   });
 
+  it("hands a run's place to its next job in one step: a launch waiting at the front does not take it", () => {
+    const queue = new CapacityQueue(
+      emptyCapacityState({ maxConcurrentJobs: 1, maxServersInActiveJobs: 500 }),
+    );
+    const holder = ask(['s-a']);
+    const waiting = ask(1);
+    queue.request(holder);
+    grantedIds(queue);
+    queue.request(waiting);
+    const cleanup = { ...holder, requestId: `${holder.workflowId}/run/cleanup`, lane: 'cleanup' as const };
+    assert.equal(queue.handOver(holder.requestId, cleanup, 'now'), true);
+    assert.deepEqual(grantedIds(queue), [], 'still one job in use');
+    assert.deepEqual(
+      queue.state.holders.map((h) => h.requestId),
+      [cleanup.requestId],
+    );
+    assert.equal(queue.handOver(holder.requestId, cleanup, 'now'), false, 'a repeat changes nothing');
+    queue.release(cleanup.requestId);
+    assert.deepEqual(grantedIds(queue), [waiting.workflowId]);
+  });
+
   it('ignores a repeated request, also after its place was given back, and leaving the queue frees nothing twice', () => {
     const queue = new CapacityQueue(
       emptyCapacityState({ maxConcurrentJobs: 1, maxServersInActiveJobs: 500 }),

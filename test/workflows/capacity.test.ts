@@ -113,6 +113,35 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
     assert.deepEqual(launched.sort(), [a, b, e].sort(), 'no launch for the aborted or the cancelled drill');
   });
 
+  it("hands a drill's launch place to its cleanup: the terminate job does not wait behind a queued launch", async () => {
+    const [a, b, c] = await h.healthyServers(3);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [b] });
+    const first = await drill(a);
+    const holder = await drill(b);
+    for (const handle of [first, holder])
+      await h.waitForProgress<DrillProgress>(handle, (p) => p.launchJobStatus !== undefined);
+    const queued = await drill(c);
+    await h.waitForProgress<DrillProgress>(queued, (p) => p.capacity?.position === 1, 1000);
+    const report = await h.result<DrillReport>(first);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    assert.equal(report.phaseDurations['waiting-for-capacity'], undefined, 'the cleanup never queued');
+    assert.deepEqual(
+      (await resultsOf([queued])).map((r) => r.outcome),
+      ['SUCCEEDED'],
+    );
+    const mutations = (await h.emulator.control.audit())
+      .filter((e) => e.operation === 'StartRecovery' || e.operation === 'TerminateRecoveryInstances')
+      .map((e) => `${e.operation} ${JSON.stringify(e.request).includes(c) ? 'queued' : ''}`.trim());
+    assert.deepEqual(
+      mutations.slice(0, 4),
+      ['StartRecovery', 'StartRecovery', 'TerminateRecoveryInstances', 'StartRecovery queued'],
+      'the queued drill launched after the first drill terminated its instances',
+    );
+    const [usage] = (await h.emulator.control.usage()).filter((u) => u.region === REGION);
+    assert.equal(usage.peak.activeJobs, JOBS, 'never over the quota');
+    await holder.terminate('test over');
+  });
+
   it('takes back the place of a drill that was terminated while it held one', async () => {
     const [a, b, c] = await h.healthyServers(3);
     await h.emulator.control.scenario({

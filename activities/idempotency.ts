@@ -1,10 +1,10 @@
 // Exactly-once for DRS calls that are not idempotent (StartRecovery, TerminateRecoveryInstances).
-// Before an activity (re)issues one, it looks for the job its step may already have created: a
-// retried attempt whose first try created the job but lost the response, or an activity replayed
-// after a worker crash. The window starts at the step's first attempt (a time the workflow records
-// before scheduling it), widened by a margin for clock skew between the worker and DRS.
+// Before a retried attempt reissues one, it looks for the job its step may already have created:
+// an earlier try created the job but lost the response, or its worker crashed mid-call. The window
+// starts at the step's first attempt (a time the workflow records before scheduling it), widened by
+// a margin for clock skew between the worker and DRS.
 import type { DrsClient, Job } from '@aws-sdk/client-drs';
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobSummary } from '../common/types';
 import { listJobs, summarizeJob } from './drs-reads';
@@ -64,6 +64,16 @@ export function jobMatchesStep(job: Job, match: StepJobMatch): boolean {
 
 const isConflict = (err: unknown) => err instanceof ApplicationFailure && err.type === 'ConflictException';
 
+/**
+ * Whether an earlier attempt of this activity may have created the step's job: on any attempt but
+ * the first. Each step calls its activity once (a workflow replayed after a crash does not schedule
+ * it again), so the first attempt is the step's first call and skips the lookup, a DescribeJobs
+ * listing of every job since the step began.
+ */
+export function mayHaveRunBefore(): boolean {
+  return Context.current().info.attempt > 1;
+}
+
 /** The job this step already created, if any (the newest when several match). */
 export async function findStepJob(client: DrsClient, match: StepJobMatch): Promise<Job | undefined> {
   const fromDate = new Date(match.notBeforeMs - CLOCK_SKEW_MS).toISOString();
@@ -83,7 +93,7 @@ export async function startStepJobOnce(
   operation: string,
   start: () => Promise<{ job?: Job }>,
 ): Promise<JobSummary> {
-  const existing = await findStepJob(client, match);
+  const existing = mayHaveRunBefore() ? await findStepJob(client, match) : undefined;
   if (existing) {
     log.info(`${operation}: job ${existing.jobID} was created by an earlier attempt of this step`, {
       jobId: existing.jobID,

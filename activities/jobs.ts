@@ -15,7 +15,7 @@ import type { DrsClientFactory } from './drs-client';
 import { jobFailureMessages, listRecoveryInstances, readJobTimeline, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
 import { JobWatcher, serverNow } from './job-watch';
-import { findStepJob, startStepJobOnce, stepTags } from './idempotency';
+import { findStepJob, mayHaveRunBefore, startStepJobOnce, stepTags } from './idempotency';
 
 export interface StartDrillJobInput extends DrsTarget {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
@@ -206,12 +206,14 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
     const ours = [
       ...new Set([...input.knownRecoveryInstanceIds, ...instances.map((i) => i.recoveryInstanceID ?? '')]),
     ];
-    const existing = await findStepJob(client, {
-      type: 'TERMINATE',
-      initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
-      notBeforeMs: input.notBeforeMs,
-      recoveryInstancesAmong: ours,
-    });
+    const existing = mayHaveRunBefore()
+      ? await findStepJob(client, {
+          type: 'TERMINATE',
+          initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
+          notBeforeMs: input.notBeforeMs,
+          recoveryInstancesAmong: ours,
+        })
+      : undefined;
     if (existing) {
       const job = summarizeJob(existing);
       log.info(

@@ -9,9 +9,10 @@
 //    DescribeJobs nothing unless the log shows the end; once every server reached its launch step
 //    (the last), or for a job with no such steps (a terminate job), it asks every tick;
 //  - predicted: steps are timed by DRS's own record of the account's recent jobs (the shortest
-//    snapshot, conversion and launch step, and terminate job seen in this process): the wait reads
-//    the log no sooner than the slowest server could be launching, and once near the end stays
-//    quiet until 80% of the shortest last step, then asks every tick;
+//    snapshot, conversion and launch step, and terminate job seen in this process; a snapshot or
+//    conversion counts as soon as any job's log shows it ended): the wait reads the log no sooner
+//    than the slowest server could be launching, and once near the end stays quiet until 80% of
+//    the shortest last step, then asks every tick;
 //  - aligned: the next poll is set for the next multiple of the interval on the clock, so waits
 //    started at different times land in the same tick and share its call.
 // The delay travels back to Temporal as the retry-as-poll failure's nextRetryDelay (polling.ts).
@@ -58,6 +59,8 @@ interface WatchState {
   timeline: JobTimeline;
   nearTheEnd: boolean;
   logReadAtMs: number;
+  /** Steps of this job already learned from (`<server> <step>`), so a span counts once. */
+  learned: Set<string>;
 }
 
 /**
@@ -186,10 +189,24 @@ export class JobWatcher {
     );
   }
 
-  /** Notes what the job log said (or that the job is done with: `undefined`). */
-  noteSteps(jobId: string, timeline: JobTimeline | undefined): void {
-    if (timeline === undefined) this.watched.delete(jobId);
-    else this.watched.set(jobId, { timeline, nearTheEnd: nearTheEnd(timeline), logReadAtMs: serverNow() });
+  /**
+   * Notes what the job log said (or that the job is done with: `undefined`). Each snapshot and
+   * conversion that ended is learned at once, so jobs waited on at the same time predict from each
+   * other (the first drills of a worker have no finished job to learn from).
+   */
+  noteSteps(client: DrsClient, jobId: string, timeline: JobTimeline | undefined): void {
+    if (timeline === undefined) {
+      this.watched.delete(jobId);
+      return;
+    }
+    const learned = this.watched.get(jobId)?.learned ?? new Set<string>();
+    this.learnSteps(client, timeline, learned);
+    this.watched.set(jobId, {
+      timeline,
+      nearTheEnd: nearTheEnd(timeline),
+      logReadAtMs: serverNow(),
+      learned,
+    });
     // a wait that ended without its job completing (a deadline) leaves an entry: keep the newest
     if (this.watched.size > MAX_WATCHED) this.watched.delete(this.watched.keys().next().value ?? '');
   }
@@ -213,29 +230,38 @@ export class JobWatcher {
     return complete ? endTimeline(known, job.endDateTime) : undefined;
   }
 
-  /** Learns how long the job's last step took, from DRS's record. */
+  /** Learns how long the completed job's steps took (those not learned yet), from DRS's record. */
   learn(client: DrsClient, job: Job, timeline: JobTimeline | undefined): void {
-    const samples = entryOf(this.lastSteps, client, () => ({
-      snapshot: [],
-      conversion: [],
-      launch: [],
-      other: [],
-    }));
+    const samples = this.samplesOf(client);
     const created = Date.parse(job.creationDateTime ?? '');
     const ended = Date.parse(job.endDateTime ?? '');
     if (job.type === 'LAUNCH') {
       const start = timeline && lastLaunchStart(timeline);
       const end = timeline?.endedAfter;
       if (start !== undefined && end !== undefined) push(samples.launch, (end - start) * 1000);
-      for (const server of timeline?.servers ?? []) {
-        for (const step of ['snapshot', 'conversion'] as const) {
-          const span = server[step];
-          if (span?.[1] !== undefined) push(samples[step], (span[1] - span[0]) * 1000);
-        }
-      }
+      if (timeline)
+        this.learnSteps(client, timeline, this.watched.get(job.jobID ?? '')?.learned ?? new Set());
     } else if (Number.isFinite(created) && Number.isFinite(ended)) {
       push(samples.other, ended - created);
     }
+  }
+
+  /** Learns each snapshot and conversion of `timeline` that ended and is not in `learned`. */
+  private learnSteps(client: DrsClient, timeline: JobTimeline, learned: Set<string>): void {
+    const samples = this.samplesOf(client);
+    for (const server of timeline.servers) {
+      for (const step of ['snapshot', 'conversion'] as const) {
+        const span = server[step];
+        const key = `${server.sourceServerId} ${step}`;
+        if (span?.[1] === undefined || learned.has(key)) continue;
+        learned.add(key);
+        push(samples[step], (span[1] - span[0]) * 1000);
+      }
+    }
+  }
+
+  private samplesOf(client: DrsClient): StepSamples {
+    return entryOf(this.lastSteps, client, () => ({ snapshot: [], conversion: [], launch: [], other: [] }));
   }
 
   /** Milliseconds until the next poll of a job that is not done. */

@@ -129,12 +129,12 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
     const seen = watcher.lastSeen(client, jobId);
     if (seen && watcher.wantsSteps(client, seen)) {
       const timeline = await readJobTimeline(client, seen);
-      watcher.noteSteps(jobId, timeline);
+      watcher.noteSteps(client, jobId, timeline);
       if (timeline?.endedAfter === undefined) return seen;
       return watcher.describe(client, jobId);
     }
     const job = await watcher.describe(client, jobId);
-    if (watcher.wantsSteps(client, job)) watcher.noteSteps(jobId, await readJobTimeline(client, job));
+    if (watcher.wantsSteps(client, job)) watcher.noteSteps(client, jobId, await readJobTimeline(client, job));
     return job;
   }
 
@@ -152,7 +152,7 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
       const timeline =
         watcher.endedSteps(job) ?? (job.type === 'LAUNCH' ? await readJobTimeline(client, job) : undefined);
       watcher.learn(client, job, timeline);
-      watcher.noteSteps(input.jobId, undefined);
+      watcher.noteSteps(client, input.jobId, undefined);
       return summarizeJob(job, timeline);
     }
     const summary = summarizeJob(job, watcher.knownSteps(input.jobId));

@@ -1,0 +1,58 @@
+// Predictions of adaptive job waits (activities/job-watch.ts): a step that ended in one job's log
+// times the same step of the other jobs waited on in the process, before any job has completed, so
+// the first drills of a worker (nothing finished to learn from yet) still ask rarely. The activity
+// context (server clock) comes from Temporal's MockActivityEnvironment; no call is made.
+import { strict as assert } from 'node:assert';
+import { DrsClient, type Job } from '@aws-sdk/client-drs';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { JobWatcher } from '../../activities/job-watch';
+import type { JobTimeline } from '../../common/job-log';
+
+const FAR_MS = 20_000;
+
+describe('adaptive job waits predict from the jobs waited on with them', () => {
+  const client = new DrsClient({ region: 'us-east-1' });
+  after(() => client.destroy());
+
+  const now = Date.now();
+  const createdAt = new Date(now - 30_000).toISOString();
+  const converting: Job = { jobID: 'job-b', type: 'LAUNCH', status: 'STARTED', creationDateTime: createdAt };
+  // job B's server began converting 8 s after the job was created, 22 s ago
+  const convertingSteps: JobTimeline = {
+    createdAt,
+    startedAfter: 1,
+    servers: [{ sourceServerId: 's-b', step: 'conversion', snapshot: [2, 8], conversion: [8] }],
+  };
+  // job A (created with B) has finished converting: 60 s, and is launching
+  const launchingSteps: JobTimeline = {
+    createdAt,
+    startedAfter: 1,
+    servers: [{ sourceServerId: 's-a', step: 'launch', snapshot: [2, 6], conversion: [6, 66], launch: [66] }],
+  };
+
+  const attempt = () =>
+    new MockActivityEnvironment({
+      currentAttemptScheduledTimestampMs: now,
+      scheduledTimestampMs: now - 30_000,
+    });
+
+  it("job A's finished conversion keeps job B quiet until B could be launching", async () => {
+    const watcher = new JobWatcher();
+    const delay = (await attempt().run(async () => {
+      watcher.noteSteps(client, 'job-a', launchingSteps);
+      watcher.noteSteps(client, 'job-b', convertingSteps);
+      return watcher.nextPollDelayMs(client, converting);
+    })) as number;
+    // 8 s + 80% of the 60-s conversion after creation = 26 s from now, past the 20-s far tick
+    assert.ok(Math.abs(delay - 26_000) <= 1000, `next poll in ${delay} ms`);
+  });
+
+  it('with nothing learned, job B is asked on the next far tick', async () => {
+    const watcher = new JobWatcher();
+    const delay = (await attempt().run(async () => {
+      watcher.noteSteps(client, 'job-b', convertingSteps);
+      return watcher.nextPollDelayMs(client, converting);
+    })) as number;
+    assert.ok(delay <= FAR_MS, `next poll in ${delay} ms`);
+  });
+});

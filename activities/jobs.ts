@@ -7,7 +7,7 @@ import {
   type Job,
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
-import { log } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { stillWaiting } from './polling';
 import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
@@ -36,6 +36,11 @@ export interface PollJobInput extends DrsTarget {
   /** The servers' steps the workflow knows, and when it learned them (workflow time). */
   seenSteps?: string;
   seenAtMs?: number;
+  /**
+   * The run has just created the job (its type, and creation time when known): it is PENDING, so
+   * the first attempt waits for the first tick instead of asking (adaptive waits).
+   */
+  created?: { type: string; creationDateTime?: string };
 }
 
 /**
@@ -146,6 +151,11 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
   async function pollJob(input: PollJobInput): Promise<JobSummary> {
     const now = serverNow(); // also notes when this attempt started, for the next poll's tick
     const client = clients.drsClient(input.region, input.accountId);
+    if (input.created && watcher.policy.kind === 'adaptive' && Context.current().info.attempt === 1) {
+      const { type, creationDateTime = new Date(now).toISOString() } = input.created;
+      const job: Job = { jobID: input.jobId, type: type as Job['type'], status: 'PENDING', creationDateTime };
+      throw stillWaiting(`job ${input.jobId} was just created`, watcher.nextPollDelayMs(client, job));
+    }
     const job = await describeOrReadLog(client, input.jobId);
     if (job.status === 'COMPLETED') {
       // a launch job's steps are read once more unless the log can add nothing; other jobs have none

@@ -333,7 +333,7 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
         });
         record.terminateJobId = terminate.jobId;
         return terminate.jobId
-          ? { jobId: terminate.jobId, status: 'PENDING', servers: [], tags: {} }
+          ? { jobId: terminate.jobId, type: 'TERMINATE', status: 'PENDING', servers: [], tags: {} }
           : undefined;
       },
       onJob: (j) => record.noteTerminateJob(j),

@@ -3,7 +3,13 @@
 // scheduled/started/completed triple, so a job that stays PENDING for a day costs a few events,
 // and the retries' backoff is a server-side timer that the time-skipping test server skips. The job
 // wait sets each retry's delay itself (activities/job-watch.ts: phase-aware, aligned ticks).
-import { ActivityFailure, ApplicationFailure, TimeoutFailure, type RetryPolicy } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  patched,
+  type RetryPolicy,
+} from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrsTarget, JobSummary } from '../common/types';
@@ -18,6 +24,9 @@ export const JOB_POLL_RETRY: RetryPolicy = {
   backoffCoefficient: 1.5,
   maximumInterval: '60s',
 };
+
+/** Runs started before job waits began from the created job poll at once, as their histories show. */
+export const JOB_WAIT_FROM_CREATED_PATCH = 'job-wait-from-created';
 
 /** Raised when a wait's deadline passes; non-retryable. */
 export const DEADLINE_EXCEEDED = 'DeadlineExceeded';
@@ -58,17 +67,31 @@ export async function followJob(
   jobId: string,
   deadlineMs: number,
   onChange: (job: JobSummary) => void = () => undefined,
+  created?: JobSummary,
 ): Promise<JobSummary> {
-  let seen: string | undefined;
+  // A job the run has just created is PENDING: the wait starts from that state, and its first look
+  // waits for its first tick instead of reading what the create call already said.
+  const fresh =
+    created?.status === 'PENDING' && created.type !== undefined && patched(JOB_WAIT_FROM_CREATED_PATCH)
+      ? { type: created.type, creationDateTime: created.creationDateTime }
+      : undefined;
+  let seen = fresh && created ? jobFingerprint(created) : undefined;
   let seenSteps: string | undefined;
-  let seenAtMs: number | undefined;
-  for (;;) {
+  let seenAtMs: number | undefined = fresh ? Date.now() : undefined;
+  for (let first = true; ; first = false) {
     const job = await untilDeadline(`job ${jobId} did not complete in time`, deadlineMs, (remainingMs) => {
       const { pollJob } = summarizedActivities({
         scheduleToCloseTimeout: remainingMs,
         retry: JOB_POLL_RETRY,
       });
-      return pollJob({ ...target, jobId, seen, seenSteps, seenAtMs });
+      return pollJob({
+        ...target,
+        jobId,
+        seen,
+        seenSteps,
+        seenAtMs,
+        ...(first && fresh ? { created: fresh } : {}),
+      });
     });
     onChange(job);
     if (job.status === 'COMPLETED') return job;

@@ -98,7 +98,9 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   }
   spec.onJob?.(job);
   const jobId = job.jobId;
-  const follow = () => followJob(spec.target, jobId, spec.deadlineMs, (j) => spec.onJob?.((job = j)));
+  const created = job;
+  const follow = () =>
+    followJob(spec.target, jobId, spec.deadlineMs, (j) => spec.onJob?.((job = j)), created);
   try {
     job = await (spec.followThroughCancellation ? CancellationScope.nonCancellable(follow) : follow());
   } catch (err) {

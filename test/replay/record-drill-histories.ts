@@ -14,6 +14,9 @@ const scenarios: Record<string, (h: DrillHarness) => Promise<WorkflowHandle>> = 
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * HOUR });
     return h.startDrill({ sourceServerIds: await h.healthyServers(3), region: REGION });
   },
+  // the launch's capacity place goes to the cleanup, and each wait starts from the created job
+  'hand-over-to-cleanup': async (h) =>
+    h.startDrill({ sourceServerIds: await h.healthyServers(2), region: REGION }),
   'launch-failure': async (h) => {
     const servers = await h.healthyServers(3);
     await h.emulator.control.scenario({ type: 'launchFailure', sourceServerIds: [servers[1]] });

@@ -148,6 +148,25 @@ describe('job waits: DRS record times, phase-aware and batched polls (time-skipp
       assert.ok(noticed && Date.parse(noticed.time) - nextEnd <= 20_000, 'the end still seen soon');
     });
 
+    it('first looks at a job the drill just created on the first tick, not right after creating it', async () => {
+      const [server] = await h.healthyServers(1);
+      const { report, error } = await h.outcome(
+        await h.startDrill({ sourceServerIds: [server], region: REGION }),
+      );
+      assert.ifError(error);
+      assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+      const created = async (operation: string) => Date.parse((await h.executed(operation))[0]?.time ?? '');
+      for (const [jobId, createdAt] of [
+        [report.launchJobId ?? '', await created('StartRecovery')],
+        [report.terminateJobId ?? '', await created('TerminateRecoveryInstances')],
+      ] as const) {
+        const [first] = await pollsOf(h, jobId);
+        const afterMs = Date.parse(first?.time ?? '') - createdAt;
+        // the create call said PENDING; a tick is never set closer than 300 ms
+        assert.ok(afterMs >= 300, `job ${jobId} first polled ${afterMs} ms after it was created`);
+      }
+    });
+
     it('polls every job waited on in the process with one DescribeJobs per tick', async () => {
       const servers = await h.healthyServers(3);
       const handles = [];

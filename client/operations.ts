@@ -131,13 +131,15 @@ const atOrBeforeFlag: InputFlag = {
   },
 };
 
+const LONGEST_TARGET = `${MAX_TARGET_SECONDS / 86_400}d`;
+
 /** A target flag's duration in whole seconds, within the targets' range (the flag named on refusal). */
 function targetSeconds(text: string, flag: string): number {
   const ms = parseDuration(text, flag);
   if (ms % 1000 !== 0)
     throw new BadInputError(`${flag}: "${text}" is not whole seconds (targets are in seconds)`);
   if (ms / 1000 > MAX_TARGET_SECONDS)
-    throw new BadInputError(`${flag}: "${text}" is more than 30d, the longest target`);
+    throw new BadInputError(`${flag}: "${text}" is more than ${LONGEST_TARGET}, the longest target`);
   return ms / 1000;
 }
 
@@ -147,7 +149,7 @@ function targetFlag(name: 'rto' | 'rpo', measure: string): InputFlag {
   const field = `${name}Seconds`;
   return {
     flags: `${flag} <duration>`,
-    description: `${name.toUpperCase()} target for every server, e.g. 15m or 1h30m (whole seconds, up to 30d): ${measure} above it misses the target (exit 1)`,
+    description: `${name.toUpperCase()} target for every server, e.g. 15m or 1h30m (whole seconds, up to ${LONGEST_TARGET}): ${measure} above it misses the target (exit 1)`,
     field: `targets.${field}`,
     apply: (input, value) => {
       const targets = typeof input.targets === 'object' && input.targets !== null ? input.targets : {};

@@ -89,13 +89,19 @@ export class JobWatcher {
   constructor(readonly policy: JobPollPolicy = ADAPTIVE_POLL) {}
 
   /**
-   * The job as DescribeJobs lists it: read together with every other job asked for in the same
-   * window, or (adaptive waits) taken from another poll's call of the last second.
+   * The job as DescribeJobs lists it. Adaptive waits read it together with every other job asked
+   * for in the same window, or take it from another poll's call of the last second.
    */
   describe(client: DrsClient, jobId: string): Promise<Job> {
     const serverMs = serverNow();
+    if (this.policy.kind !== 'adaptive') {
+      // the baselines poll each job on its own, as these waits did before batching and most tools do
+      return new Promise(
+        (resolve, reject) => void this.send(client, new Map([[jobId, [{ resolve, reject }]]])),
+      );
+    }
     const others = this.noteAsked(client, jobId);
-    const read = this.policy.kind === 'adaptive' ? this.reads.get(client)?.get(jobId) : undefined;
+    const read = this.reads.get(client)?.get(jobId);
     if (
       read &&
       Date.now() - read.localMs <= SHARED_FRESH_MS &&
@@ -132,16 +138,26 @@ export class JobWatcher {
     const batch = this.batches.get(client);
     this.batches.delete(client);
     if (!batch) return;
-    const ids = [...batch.keys()];
-    if (this.policy.kind === 'adaptive') ids.push(...this.othersWatched(client, batch));
-    // only adaptive waits share answers: the baselines keep none
-    const reads = this.policy.kind === 'adaptive' ? entryOf(this.reads, client, () => new Map()) : undefined;
+    const reads = entryOf(this.reads, client, () => new Map());
+    const ids = [...batch.keys(), ...this.othersWatched(client, batch)];
+    await this.send(client, batch, ids, (job, localMs) =>
+      reads.set(job.jobID ?? '', { job, localMs, serverMs }),
+    );
+  }
+
+  /** One DescribeJobs per 1,000 of `ids` (the batch's, by default); each waiter gets its job. */
+  private async send(
+    client: DrsClient,
+    batch: Map<string, Waiter[]>,
+    ids = [...batch.keys()],
+    onRead: (job: Job, localMs: number) => void = () => undefined,
+  ): Promise<void> {
     for (let i = 0; i < ids.length; i += MAX_IDS_PER_CALL) {
       const chunk = ids.slice(i, i + MAX_IDS_PER_CALL);
       try {
         const jobs = await listJobs(client, { jobIDs: chunk }, chunk.length);
         const localMs = Date.now();
-        for (const job of jobs) reads?.set(job.jobID ?? '', { job, localMs, serverMs });
+        for (const job of jobs) onRead(job, localMs);
         const byId = new Map(jobs.map((j) => [j.jobID ?? '', j]));
         for (const id of chunk) {
           const job = byId.get(id);
@@ -158,7 +174,7 @@ export class JobWatcher {
 
   /** The job as this process's DescribeJobs calls of the last minute last listed it (adaptive waits only). */
   lastSeen(client: DrsClient, jobId: string): Job | undefined {
-    const read = this.policy.kind === 'adaptive' ? this.reads.get(client)?.get(jobId) : undefined;
+    const read = this.reads.get(client)?.get(jobId);
     return read && serverNow() - read.serverMs <= RECENT_MS ? read.job : undefined;
   }
 

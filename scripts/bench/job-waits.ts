@@ -156,7 +156,11 @@ export async function runJobWaitBench(options: JobWaitOptions): Promise<JobWaitF
       for (const [i, wait] of WAITS.entries()) {
         if (options.kinds && !options.kinds.some((kind) => wait.poll.startsWith(kind))) continue;
         console.log(`  job waits: ${drills} drills at once, ${wait.name}…`);
-        figures.push(await runWait(dev.address, emulators[i], wait, drills));
+        const f = await runWait(dev.address, emulators[i], wait, drills);
+        figures.push(f);
+        console.log(
+          `    detection ${f.medianDetectionSeconds} s / ${f.worstDetectionSeconds} s, cleanup ${f.medianCleanupDetectionSeconds} s / ${f.worstCleanupDetectionSeconds} s, ${f.jobPollCalls} calls, ${f.failures} failures, ${f.wallSeconds} s`,
+        );
       }
     }
   } finally {

@@ -61,6 +61,23 @@ describe('job waits in one process share DescribeJobs calls (emulator)', () => {
     assert.equal(await pollInTurn({ kind: 'fixed', intervalMs: 3000 }, 2), 4);
   });
 
+  /** DescribeJobs calls for polls of both jobs made at the same moment. */
+  async function pollTogether(policy: JobPollPolicy): Promise<number> {
+    const watcher = new JobWatcher(policy);
+    const attempt = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: Date.now() });
+    // one poll first, so the others are "asked lately" and wait for the batch window
+    await attempt.run(() => watcher.describe(drs, jobIds[0]));
+    await sleep(1200);
+    await emulator.control.clearAudit();
+    await Promise.all(jobIds.map((jobId) => attempt.run(() => watcher.describe(drs, jobId))));
+    return (await emulator.control.audit({ operation: 'DescribeJobs' })).length;
+  }
+
+  it('adaptive: polls of two jobs at the same moment are one call; the fixed baseline makes one per job', async () => {
+    assert.equal(await pollTogether({ kind: 'adaptive', nearMs: 2000, farMs: 20_000, farMaxMs: 60_000 }), 1);
+    assert.equal(await pollTogether({ kind: 'fixed', intervalMs: 3000 }), 2);
+  });
+
   it('adaptive: an answer older than a second is not reused', async () => {
     const watcher = new JobWatcher();
     const attempt = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: Date.now() });

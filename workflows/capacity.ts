@@ -14,6 +14,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -42,6 +43,12 @@ import {
   capacityRequestSignal,
 } from './messages';
 
+/**
+ * Hand-overs (a drill's launch place moved straight to its cleanup): runs started before them give
+ * the place back and queue again, and a queue history from before them ignores the signal.
+ */
+export const CAPACITY_HANDOVER_PATCH = 'capacity-hand-over';
+
 /** An idle queue (nothing held, nobody waiting) ends after this; the next request starts it again. */
 const IDLE_EXIT_MS = 10 * 60 * 1000;
 /** While runs wait, how often the queue checks whether a holder's run has closed without releasing. */
@@ -68,6 +75,8 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
     changed = queue.release(requestId) || changed;
   });
   setHandler(capacityHandOverSignal, ({ from, request }) => {
+    // a queue task run by a build without this handler ignored the signal: so does its replay
+    if (!patched(CAPACITY_HANDOVER_PATCH)) return;
     changed = queue.handOver(from, request, new Date().toISOString()) || changed;
   });
   setHandler(capacityQuery, () => queue.state);

@@ -17,12 +17,6 @@ type ActivityProxy = typeof drsActivities;
  */
 export const CAPACITY_PATCH = 'capacity-queue';
 
-/**
- * Runs started before hand-overs (a drill's launch place going straight to its cleanup) give the
- * place back and queue again, as their histories show.
- */
-export const CAPACITY_HANDOVER_PATCH = 'capacity-hand-over';
-
 /** DRS may list a LAUNCHED server's recovery instance a little later. */
 const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
 

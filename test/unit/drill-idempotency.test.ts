@@ -12,9 +12,12 @@ import type { JobSummary } from '../../common/types';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
 
-/** An activity environment whose activity logger writes into `lines`. */
-function activityEnvironment(lines: LogEntry[]): MockActivityEnvironment {
-  return new MockActivityEnvironment(undefined, { logger: new DefaultLogger('INFO', (e) => lines.push(e)) });
+/** An activity environment whose activity logger writes into `lines` (a first attempt by default). */
+function activityEnvironment(lines: LogEntry[], attempt = 1): MockActivityEnvironment {
+  return new MockActivityEnvironment(
+    { attempt },
+    { logger: new DefaultLogger('INFO', (e) => lines.push(e)) },
+  );
 }
 const A = 's-aaaaaaaaaaaaaaaaa';
 const B = 's-bbbbbbbbbbbbbbbbb';
@@ -78,7 +81,8 @@ describe('idempotency lookup', () => {
     try {
       const { startDrillJob } = createJobActivities(clients);
       const logged: LogEntry[] = [];
-      const job: JobSummary = await activityEnvironment(logged).run(startDrillJob, {
+      // a retry: the first attempt may have created the job
+      const job: JobSummary = await activityEnvironment(logged, 2).run(startDrillJob, {
         region: 'us-east-1',
         sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
         workflowId: 'wf-1',
@@ -151,7 +155,8 @@ describe('idempotency lookup', () => {
   it('startDrillJob returns the job an overlapping attempt created when DRS refuses a second one (Conflict)', async () => {
     const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
     const mock = mockClient(clients.drsClient('us-east-1'));
-    // the first lookup sees nothing; the other attempt's job exists by the time DRS refuses ours
+    // a retry whose first attempt is still running: this attempt's lookup sees nothing, the other
+    // attempt's job exists by the time DRS refuses ours
     mock
       .on(DescribeJobsCommand)
       .resolvesOnce({ items: [] })
@@ -161,7 +166,7 @@ describe('idempotency lookup', () => {
       .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
     try {
       const { startDrillJob } = createJobActivities(clients);
-      const job: JobSummary = await new MockActivityEnvironment().run(startDrillJob, {
+      const job: JobSummary = await new MockActivityEnvironment({ attempt: 2 }).run(startDrillJob, {
         region: 'us-east-1',
         sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
         workflowId: 'wf-1',

@@ -124,7 +124,6 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
     await h.waitForProgress<DrillProgress>(queued, (p) => p.capacity?.position === 1, 1000);
     const report = await h.result<DrillReport>(first);
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
-    assert.equal(report.phaseDurations['waiting-for-capacity'], undefined, 'the cleanup never queued');
     assert.deepEqual(
       (await resultsOf([queued])).map((r) => r.outcome),
       ['SUCCEEDED'],

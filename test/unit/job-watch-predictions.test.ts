@@ -53,6 +53,7 @@ describe('adaptive job waits predict from the jobs waited on with them', () => {
       watcher.noteSteps(client, 'job-b', convertingSteps);
       return watcher.nextPollDelayMs(client, converting);
     })) as number;
-    assert.ok(delay <= FAR_MS, `next poll in ${delay} ms`);
+    // the next 20-s tick of the clock, or the one after when it is under 300 ms away
+    assert.ok(delay <= FAR_MS + 300, `next poll in ${delay} ms`);
   });
 });

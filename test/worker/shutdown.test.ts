@@ -99,6 +99,11 @@ describe('worker process: graceful shutdown, restart and metrics', function () {
     secondWorker = await startWorker({ LOG_LEVEL: 'debug' });
     report = await handle.result();
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    // the workflow logger's lines reach the worker's stdout after its task completes, so the
+    // result can arrive first on a busy machine
+    await secondWorker.worker
+      .waitForLog((l) => l.msg === `outcome ${report.outcome}`, 10_000)
+      .catch(() => undefined); // the log test below names what is missing
     assert.equal(await calls('StartRecovery'), 1, 'exactly one StartRecovery across both workers');
     assert.equal(await calls('TerminateRecoveryInstances'), 1);
     assert.ok(report.servers.every((s) => s.launchStatus === 'LAUNCHED' && s.terminated));

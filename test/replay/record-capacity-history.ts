@@ -10,13 +10,40 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { CAPACITY_REQUEST_SIGNAL, type CapacityLane, type CapacityQueueState } from '../../common/capacity';
+import type { CapacityLane } from '../../common/capacity';
 import { repoRoot } from '../../common/paths';
+import {
+  capacityHandOverSignal,
+  capacityQuery,
+  capacityReleaseSignal,
+  capacityRequestSignal,
+} from '../../workflows/messages';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { historyToFile } from './history-files';
 
 const NAME = 'drsCapacity-hand-over-on-old-build';
+
+/**
+ * Waits until the queue has taken every signal sent so far in a completed task (a query answers
+ * from the last task, and the release must land in a later task than the hand-over).
+ */
+async function settled(handle: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    let lastDone = -1;
+    events.forEach((e, index) => {
+      if (e.workflowTaskCompletedEventAttributes) lastDone = index;
+    });
+    const waiting = events
+      .slice(lastDone + 1)
+      .some((e) => e.workflowExecutionSignaledEventAttributes || e.workflowTaskScheduledEventAttributes);
+    if (lastDone >= 0 && !waiting) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the queue did not take its signals within 5 s');
+}
 
 async function recordOldBuildHandOver(bundlePath: string): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -50,13 +77,14 @@ async function recordOldBuildHandOver(bundlePath: string): Promise<void> {
       // two servers in active jobs at most: the launch of s-1 and s-2 fills it, s-3 waits
       const limits = { maxConcurrentJobs: 2, maxServersInActiveJobs: 2 };
       const launch = request('launch', ['s-1', 's-2'], 'launch');
-      await handle.signal(CAPACITY_REQUEST_SIGNAL, { request: launch, limits });
-      await handle.signal(CAPACITY_REQUEST_SIGNAL, { request: request('queued', ['s-3'], 'launch'), limits });
-      await handle.signal('capacityHandOver', {
+      await handle.signal(capacityRequestSignal, { request: launch, limits });
+      await handle.signal(capacityRequestSignal, { request: request('queued', ['s-3'], 'launch'), limits });
+      await handle.signal(capacityHandOverSignal, {
         from: launch.requestId,
         request: request('cleanup', ['s-1'], 'cleanup'),
       });
-      const state = await handle.query<CapacityQueueState>('capacity');
+      await settled(handle);
+      const state = await handle.query(capacityQuery);
       assert.deepEqual(
         [state.holders.map((h) => h.requestId), state.waiting.map((w) => w.requestId)],
         [[launch.requestId], [`${workflowId}/${runId}/queued`]],
@@ -64,8 +92,9 @@ async function recordOldBuildHandOver(bundlePath: string): Promise<void> {
       );
       // the old build's way: the launch's place given back, the queued request granted in a later
       // task (a replay that handled the hand-over would have granted it one task earlier)
-      await handle.signal('capacityRelease', { requestId: launch.requestId });
-      const after = await handle.query<CapacityQueueState>('capacity');
+      await handle.signal(capacityReleaseSignal, { requestId: launch.requestId });
+      await settled(handle);
+      const after = await handle.query(capacityQuery);
       assert.deepEqual(
         after.holders.map((h) => h.requestId),
         [`${workflowId}/${runId}/queued`],

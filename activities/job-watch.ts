@@ -93,13 +93,13 @@ export class JobWatcher {
    * for in the same window, or take it from another poll's call of the last second.
    */
   describe(client: DrsClient, jobId: string): Promise<Job> {
-    const serverMs = serverNow();
     if (this.policy.kind !== 'adaptive') {
       // the baselines poll each job on its own, as these waits did before batching and most tools do
       return new Promise(
         (resolve, reject) => void this.send(client, new Map([[jobId, [{ resolve, reject }]]])),
       );
     }
+    const serverMs = serverNow();
     const others = this.noteAsked(client, jobId);
     const read = this.reads.get(client)?.get(jobId);
     if (

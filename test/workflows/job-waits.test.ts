@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { DescribeJobsCommand } from '@aws-sdk/client-drs';
 import type { AuditEntry } from '../../emulator';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 /** Seconds between the emulator-clock times of consecutive entries. */
 function gaps(entries: AuditEntry[]): number[] {

@@ -20,9 +20,9 @@ import {
 } from '../../emulator';
 import { accountCredentials } from '../../worker/drs-clients';
 import { drsDrill } from '../../workflows';
-import { timeSkippingEnv } from '../helpers/temporal';
-import { TimeSkippingStalled, skippingResult, timeSkips, whileTimeSkips } from '../helpers/time-skipping';
-import { productWorkflowBundle } from '../helpers/workflow-code';
+import { timeSkippingEnv } from './temporal';
+import { TimeSkippingStalled, skippingResult, timeSkips, whileTimeSkips } from './time-skipping';
+import { productWorkflowBundle } from './workflow-code';
 
 export const REGION = 'us-east-1';
 

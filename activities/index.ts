@@ -26,6 +26,12 @@ export interface ActivityDeps {
   capacityLimits?: CapacityLimits;
   /** How job waits pick their next poll (DRS_JOB_POLL); default: adaptive (job-watch.ts). */
   jobPoll?: JobPollPolicy;
+  /**
+   * Now by the Temporal server's clock, for job waits' ticks; default: from each attempt's scheduled
+   * time (job-watch.ts serverNow). The time-skipping test server passes its own clock, since its
+   * retry attempts carry when they were decided, not when they were due.
+   */
+  serverClock?: () => number;
   /** Visibility for readiness's last drills; default: the worker's Temporal client (a test server without visibility passes its own). */
   listRuns?: ListRuns;
   /** Webhook receivers (NOTIFY_WEBHOOK_URL, NOTIFY_SLACK_WEBHOOK_URL); default: none. */
@@ -36,7 +42,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return withHeartbeats({
     ...createReplicationActivities(deps.drsClients),
-    ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll)),
+    ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll, deps.serverClock)),
     ...createHealthCheckActivities(deps.healthProber ?? networkProber),
     ...createReplicationControlActivities(deps.drsClients),
     ...createMgnActivities(deps.drsClients),

@@ -41,6 +41,12 @@ const QUIET_SHARE = 0.8;
 const MAX_WATCHED = 5000;
 /** A poll is never set closer than this (a tick that is about to pass is skipped). */
 const MIN_DELAY_MS = 300;
+/**
+ * How far apart two polls of one tick can read the clock: a retry starts a little after its tick,
+ * later on a loaded worker. Ages that should be whole ticks are compared with this much slack, so
+ * the same tick decides the same way however late its polls run.
+ */
+const TICK_SLACK_MS = 1000;
 
 interface Waiter {
   resolve: (job: Job) => void;
@@ -66,7 +72,9 @@ interface WatchState {
 /**
  * Now by the Temporal server's clock: when this attempt was scheduled plus the time it has run.
  * Ticks are aligned on it, so every worker agrees on them (a retry is scheduled exactly at its
- * tick), and it follows skipped time in tests.
+ * tick). A server sets a retry's scheduled time to when it is due; the Java time-skipping test
+ * server sets it to when the retry was decided (the previous attempt's end), which puts this a
+ * whole poll delay behind: tests on it pass their server's clock to JobWatcher instead.
  */
 export function serverNow(): number {
   const context = Context.current();
@@ -86,7 +94,11 @@ export class JobWatcher {
   /** Per client, the latest answer for each job (adaptive waits share them). */
   private readonly reads = new Map<DrsClient, Map<string, JobRead>>();
 
-  constructor(readonly policy: JobPollPolicy = ADAPTIVE_POLL) {}
+  /** `now`: the Temporal server's clock (serverNow) that ticks are aligned on and waits are aged by. */
+  constructor(
+    readonly policy: JobPollPolicy = ADAPTIVE_POLL,
+    readonly now: () => number = serverNow,
+  ) {}
 
   /**
    * The job as DescribeJobs lists it. Adaptive waits read it together with every other job asked
@@ -99,7 +111,7 @@ export class JobWatcher {
         (resolve, reject) => void this.send(client, new Map([[jobId, [{ resolve, reject }]]])),
       );
     }
-    const serverMs = serverNow();
+    const serverMs = this.now();
     const others = this.noteAsked(client, jobId);
     const read = this.reads.get(client)?.get(jobId);
     if (
@@ -175,7 +187,7 @@ export class JobWatcher {
   /** The job as this process's DescribeJobs calls of the last minute last listed it (adaptive waits only). */
   lastSeen(client: DrsClient, jobId: string): Job | undefined {
     const read = this.reads.get(client)?.get(jobId);
-    return read && serverNow() - read.serverMs <= RECENT_MS ? read.job : undefined;
+    return read && this.now() - read.serverMs <= RECENT_MS + TICK_SLACK_MS ? read.job : undefined;
   }
 
   /** Jobs of the client asked about lately, not in this batch and not seen completed. */
@@ -197,10 +209,10 @@ export class JobWatcher {
     if (this.policy.kind !== 'adaptive' || job.type !== 'LAUNCH' || job.status !== 'STARTED') return false;
     const state = this.watched.get(job.jobID ?? '');
     if (!state) return true;
-    const now = serverNow();
+    const now = this.now();
     return (
       !state.nearTheEnd &&
-      now - state.logReadAtMs >= this.farMs() - MIN_DELAY_MS &&
+      now - state.logReadAtMs >= this.farMs() - TICK_SLACK_MS &&
       now >= this.launchingNotBefore(client, job, state.timeline) - MIN_DELAY_MS
     );
   }
@@ -220,7 +232,7 @@ export class JobWatcher {
     this.watched.set(jobId, {
       timeline,
       nearTheEnd: nearTheEnd(timeline),
-      logReadAtMs: serverNow(),
+      logReadAtMs: this.now(),
       learned,
     });
     // a wait that ended without its job completing (a deadline) leaves an entry: keep the newest
@@ -287,7 +299,7 @@ export class JobWatcher {
     if (policy.kind === 'backoff') {
       return Math.min(5000 * 1.5 ** (Context.current().info.attempt - 1), 60_000);
     }
-    const now = serverNow();
+    const now = this.now();
     const state = this.watched.get(job.jobID ?? '');
     const near = job.type !== 'LAUNCH' || state?.nearTheEnd === true;
     if (!near) {
@@ -339,12 +351,12 @@ export class JobWatcher {
 
   /**
    * The far interval grows with the wait: a job still PENDING after hours is asked about once a
-   * minute. The wait's age is the server's (scheduled times), so it follows skipped time in tests.
+   * minute. The wait's age is by the server's clock (since its first attempt was scheduled), so it
+   * follows skipped time in tests.
    */
   private farMs(): number {
     if (this.policy.kind !== 'adaptive') return 0;
-    const { info } = Context.current();
-    const waitedMs = Math.max(0, info.currentAttemptScheduledTimestampMs - info.scheduledTimestampMs);
+    const waitedMs = Math.max(0, this.now() - Context.current().info.scheduledTimestampMs);
     const ms = Math.min(this.policy.farMaxMs, Math.max(this.policy.farMs, waitedMs / 10));
     return Math.round(ms / this.policy.farMs) * this.policy.farMs;
   }

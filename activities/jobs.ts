@@ -14,7 +14,7 @@ import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../c
 import type { DrsClientFactory } from './drs-client';
 import { jobFailureMessages, listRecoveryInstances, readJobTimeline, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
-import { JobWatcher, serverNow } from './job-watch';
+import { JobWatcher } from './job-watch';
 import { findStepJob, mayHaveRunBefore, startStepJobOnce, stepTags } from './idempotency';
 
 export interface StartDrillJobInput extends DrsTarget {
@@ -149,7 +149,7 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
    * poll (job-watch.ts). A day-long PENDING job therefore costs a handful of history events.
    */
   async function pollJob(input: PollJobInput): Promise<JobSummary> {
-    const now = serverNow(); // also notes when this attempt started, for the next poll's tick
+    const now = watcher.now(); // (serverNow, the default, also notes when this attempt started)
     const client = clients.drsClient(input.region, input.accountId);
     if (input.created && watcher.policy.kind === 'adaptive' && Context.current().info.attempt === 1) {
       const { type, creationDateTime = new Date(now).toISOString() } = input.created;

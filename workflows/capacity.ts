@@ -42,12 +42,7 @@ import {
   capacityReleaseSignal,
   capacityRequestSignal,
 } from './messages';
-
-/**
- * Hand-overs (a drill's launch place moved straight to its cleanup): runs started before them give
- * the place back and queue again, and a queue history from before them ignores the signal.
- */
-export const CAPACITY_HANDOVER_PATCH = 'capacity-hand-over';
+import { PATCHES } from './patches';
 
 /** An idle queue (nothing held, nobody waiting) ends after this; the next request starts it again. */
 const IDLE_EXIT_MS = 10 * 60 * 1000;
@@ -76,7 +71,7 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
   });
   setHandler(capacityHandOverSignal, ({ from, request }) => {
     // a queue task run by a build without this handler ignored the signal: so does its replay
-    if (!patched(CAPACITY_HANDOVER_PATCH)) return;
+    if (!patched(PATCHES.capacityHandOver.id)) return;
     changed = queue.handOver(from, request, new Date().toISOString()) || changed;
   });
   setHandler(capacityQuery, () => queue.state);

@@ -25,7 +25,6 @@ import type { DrillInstance, DrillReport } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
-import { CAPACITY_HANDOVER_PATCH } from './capacity';
 import { capacityPhases, runJob, type JobRun } from './launch';
 import { drillProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
@@ -42,6 +41,7 @@ import {
   validated,
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
+import { PATCHES } from './patches';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
@@ -73,7 +73,7 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
     // With no validation to wait through, the launch job's capacity place goes straight to the
     // cleanup's terminate job: given back, it would go to the next queued launch, and the drill
     // instances would run on until another job ended.
-    const handOver = plan.validation.mode === 'none' && patched(CAPACITY_HANDOVER_PATCH);
+    const handOver = plan.validation.mode === 'none' && patched(PATCHES.capacityHandOver.id);
     launch = await launchServers(
       record,
       plan,

@@ -14,6 +14,7 @@ import { RetryState } from '@temporalio/common';
 import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrsTarget, JobSummary } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
+import { PATCHES } from './patches';
 
 /**
  * Retry-as-poll backoff: 5 s growing to 1 min. The job wait overrides it per retry
@@ -24,9 +25,6 @@ export const JOB_POLL_RETRY: RetryPolicy = {
   backoffCoefficient: 1.5,
   maximumInterval: '60s',
 };
-
-/** Runs started before job waits began from the created job poll at once, as their histories show. */
-export const JOB_WAIT_FROM_CREATED_PATCH = 'job-wait-from-created';
 
 /** Raised when a wait's deadline passes; non-retryable. */
 export const DEADLINE_EXCEEDED = 'DeadlineExceeded';
@@ -72,7 +70,7 @@ export async function followJob(
   // A job the run has just created is PENDING: the wait starts from that state, and its first look
   // waits for its first tick instead of reading what the create call already said.
   const fresh =
-    created?.status === 'PENDING' && created.type !== undefined && patched(JOB_WAIT_FROM_CREATED_PATCH)
+    created?.status === 'PENDING' && created.type !== undefined && patched(PATCHES.jobWaitFromCreated.id)
       ? { type: created.type, creationDateTime: created.creationDateTime }
       : undefined;
   let seen = fresh && created ? jobFingerprint(created) : undefined;

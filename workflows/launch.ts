@@ -8,14 +8,9 @@ import { summarizedActivities } from './activity-summaries';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
 import { DRS_CALL_OPTIONS, drsActivities, pollingActivities, type PhaseClock } from './operation-support';
+import { PATCHES } from './patches';
 
 type ActivityProxy = typeof drsActivities;
-
-/**
- * Runs started before the capacity queue existed replay without it (their histories have no queue
- * calls); every new run takes places.
- */
-export const CAPACITY_PATCH = 'capacity-queue';
 
 /** DRS may list a LAUNCHED server's recovery instance a little later. */
 const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
@@ -64,7 +59,7 @@ export interface JobRun {
 /** Runs one DRS job start to end; undefined when an abort came while it waited for capacity. */
 export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   let requestId: string | undefined;
-  if (patched(CAPACITY_PATCH)) {
+  if (patched(PATCHES.capacityQueue.id)) {
     requestId =
       spec.takesOver !== undefined
         ? await spec.capacity.handOver(spec.takesOver, spec)

@@ -5,10 +5,11 @@
 // and never the run's outcome. A child workflow with ParentClosePolicy ABANDON would not delay at
 // all, but every run would then start a second workflow, even with no receiver configured; a late
 // notification is worth less than that.
-// Behind patched('notifications'): runs recorded before it replay without the activity calls.
+// Behind the notifications patch (workflows/patches.ts): runs recorded before it replay without the activity calls.
 import { CancellationScope, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
 import type { NotificationEvent, NotificationKind } from '../common/notifications';
 import { summarizedActivities } from './activity-summaries';
+import { PATCHES } from './patches';
 
 const DELIVERY = summarizedActivities({
   scheduleToCloseTimeout: '10 seconds',
@@ -25,7 +26,7 @@ export interface Notice {
 
 /** Sends `notice` to the worker's webhooks; never throws, and goes through even while the run is cancelled. */
 export async function notify(notice: Notice): Promise<void> {
-  if (!patched('notifications')) return;
+  if (!patched(PATCHES.notifications.id)) return;
   const info = workflowInfo();
   const event: NotificationEvent = {
     ...notice,

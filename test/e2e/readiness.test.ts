@@ -185,14 +185,16 @@ describe('notifications to a receiver that is down (dev server, worker, emulator
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotification',
     );
     assert.ok(scheduled >= 0, 'the delivery was tried');
-    assert.ok(
-      all.some((e) => e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes),
-      'the delivery failed',
-    );
+    // Why it costs about a second: each attempt's connection is refused at once (the delivery
+    // fails with fetch's error) instead of waiting out a timeout, and the attempts are few. Asserted
+    // as such, not as a wall-clock bound, which a loaded machine breaks.
+    const failed = all.find((e) => e.activityTaskFailedEventAttributes);
+    assert.match(failed?.activityTaskFailedEventAttributes?.failure?.message ?? '', /fetch failed/);
+    assert.ok(!all.some((e) => e.activityTaskTimedOutEventAttributes), 'no attempt waited out a timeout');
     const ms = (e: (typeof all)[number]) =>
       Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6);
-    const delayMs = ms(all[all.length - 1]) - ms(all[scheduled]);
-    console.log(`      a down receiver delayed the drill's end by ${delayMs} ms`);
-    assert.ok(delayMs < 5000, `delivery attempts took ${delayMs} ms`);
+    console.log(
+      `      a down receiver delayed the drill's end by ${ms(all[all.length - 1]) - ms(all[scheduled])} ms`,
+    );
   });
 });

@@ -3,12 +3,14 @@ import { Worker } from '@temporalio/worker';
 import { timeSkippingEnv, devServerEnv } from '../helpers/temporal';
 import { TimeSkippingStalled, skippingResult, timeSkips } from '../helpers/time-skipping';
 import { cancelUnstartedActivityThenSleep, sleepFor } from '../fixtures/workflows';
-import { useDrillHarness, type DrillHarness } from '../workflows/drill-harness';
+import { useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 const workflowsPath = require.resolve('../fixtures/workflows');
 const SIX_HOURS = 6 * 60 * 60 * 1000;
 
 describe('test harness', () => {
+  // No wall-clock bounds here: a loaded machine stretches any of them. Skipping is checked as the
+  // helpers check it, by the server clock outrunning wall time (helpers/time-skipping.ts).
   it('skips time: a workflow sleeping 6 hours finishes in seconds on the time-skipping server', async () => {
     const env = await timeSkippingEnv();
     try {
@@ -17,17 +19,16 @@ describe('test harness', () => {
         taskQueue: 'harness',
         workflowsPath,
       });
-      const started = Date.now();
-      const result = await worker.runUntil(
-        env.client.workflow.execute(sleepFor, {
+      const result = await worker.runUntil(async () => {
+        const handle = await env.client.workflow.start(sleepFor, {
           args: [SIX_HOURS],
           workflowId: 'sleep-6h',
           taskQueue: 'harness',
-        }),
-      );
-      const wallMs = Date.now() - started;
+        });
+        // rejects with TimeSkippingStalled if the server clock stops outrunning wall time
+        return skippingResult<string>(env, handle);
+      });
       assert.equal(result, `slept ${SIX_HOURS}ms`);
-      assert.ok(wallMs < 30_000, `6 h of workflow time took ${wallMs} ms of wall time`);
     } finally {
       await env.teardown();
     }
@@ -48,10 +49,9 @@ describe('test harness', () => {
           workflowId: 'leak',
           taskQueue: 'harness-leak',
         });
-        const started = Date.now();
+        // (reported after the 3-s window instead of the 6-h sleep in real time: mocha's timeout
+        // is the bound, since any wall-clock bound of our own breaks on a loaded machine)
         await assert.rejects(skippingResult(env, handle, undefined, 3_000), TimeSkippingStalled);
-        const wallMs = Date.now() - started;
-        assert.ok(wallMs < 15_000, `the stall was reported after ${wallMs} ms`);
         assert.equal(await timeSkips(env, 2_000), false, 'the leaked lock keeps time from skipping');
       });
     } finally {

@@ -1,9 +1,11 @@
 // Adaptive job waits in one worker process share DescribeJobs calls even when their polls do not
 // land in the same batch window: each call also reads the other jobs waited on lately, and its
 // answer serves their polls for a second. Real JobWatcher, real SDK client, the emulator's wire
-// log; the activity context (server clock) comes from Temporal's MockActivityEnvironment.
+// log; the activity context (server clock) comes from Temporal's MockActivityEnvironment. Time
+// between polls passes on Node's mock Date, not in real sleeps: the shares are decided by a second's
+// freshness, which a loaded machine's late timers would otherwise decide instead.
 import { strict as assert } from 'node:assert';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { mock } from 'node:test';
 import { DrsClient, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { JobWatcher } from '../../activities/job-watch';
@@ -35,7 +37,13 @@ describe('job waits in one process share DescribeJobs calls (emulator)', () => {
     drs.destroy();
     await emulator.close();
   });
-  beforeEach(() => emulator.control.clearAudit());
+  beforeEach(async () => {
+    await emulator.control.clearAudit();
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
+  });
+  afterEach(() => mock.timers.reset());
+  /** Lets `ms` pass for the watcher's clocks (Date.now, both local and, through it, the server's). */
+  const pass = (ms: number) => mock.timers.tick(ms);
 
   /** Polls each job in turn, 300 ms apart (past the 50-ms batch window), as separate activity attempts. */
   async function pollInTurn(policy: JobPollPolicy, rounds: number): Promise<number> {
@@ -45,7 +53,7 @@ describe('job waits in one process share DescribeJobs calls (emulator)', () => {
       for (const jobId of jobIds) {
         const job = (await attempt.run(() => watcher.describe(drs, jobId))) as Job;
         assert.equal(job.jobID, jobId);
-        await sleep(300);
+        pass(300);
       }
     }
     return (await emulator.control.audit({ operation: 'DescribeJobs' })).length;
@@ -67,7 +75,7 @@ describe('job waits in one process share DescribeJobs calls (emulator)', () => {
     const attempt = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: Date.now() });
     // one poll first, so the others are "asked lately" and wait for the batch window
     await attempt.run(() => watcher.describe(drs, jobIds[0]));
-    await sleep(1200);
+    pass(1200);
     await emulator.control.clearAudit();
     await Promise.all(jobIds.map((jobId) => attempt.run(() => watcher.describe(drs, jobId))));
     return (await emulator.control.audit({ operation: 'DescribeJobs' })).length;
@@ -82,7 +90,7 @@ describe('job waits in one process share DescribeJobs calls (emulator)', () => {
     const watcher = new JobWatcher();
     const attempt = new MockActivityEnvironment({ currentAttemptScheduledTimestampMs: Date.now() });
     await attempt.run(() => watcher.describe(drs, jobIds[0]));
-    await sleep(1200);
+    pass(1200);
     await attempt.run(() => watcher.describe(drs, jobIds[0]));
     assert.equal((await emulator.control.audit({ operation: 'DescribeJobs' })).length, 2);
   });

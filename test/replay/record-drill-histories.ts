@@ -4,7 +4,7 @@
 //   npx tsc -p tsconfig.json && node dist/test/replay/record-drill-histories.js [scenario ...]
 import type { WorkflowHandle } from '@temporalio/client';
 import { abortSignal } from '../../workflows/messages';
-import { REGION, type DrillHarness } from '../workflows/drill-harness';
+import { REGION, type DrillHarness } from '../helpers/drill-harness';
 import { main } from './recorder';
 
 const HOUR = 3600;

@@ -6,7 +6,7 @@
 import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { abortSignal, approveSignal } from '../../workflows/messages';
-import { REGION, type DrillHarness } from '../workflows/drill-harness';
+import { REGION, type DrillHarness } from '../helpers/drill-harness';
 import { serverId } from '../workflows/lifecycle-support';
 import { declaredDrills } from '../workflows/visibility';
 import { main } from './recorder';

@@ -6,7 +6,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities';
 import { repoRoot } from '../../common/paths';
-import { startDrillHarness, type DrillHarness } from '../workflows/drill-harness';
+import { startDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { historyToFile } from './history-files';
 
 export interface Recording {

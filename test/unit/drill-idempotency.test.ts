@@ -1,13 +1,19 @@
 // The lookup that makes StartRecovery / TerminateRecoveryInstances exactly-once: which existing job
 // counts as "this step already started it".
 import { strict as assert } from 'node:assert';
-import { ConflictException, DescribeJobsCommand, StartRecoveryCommand, type Job } from '@aws-sdk/client-drs';
+import {
+  ConflictException,
+  DescribeJobsCommand,
+  StartRecoveryCommand,
+  type DrsClient,
+  type Job,
+} from '@aws-sdk/client-drs';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
-import { mockClient } from 'aws-sdk-client-mock';
+import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { DrsClientFactory } from '../../activities/drs-client';
 import { CLOCK_SKEW_MS, jobMatchesStep, stepTags } from '../../activities/idempotency';
-import { createJobActivities } from '../../activities/jobs';
+import { createJobActivities, type StartDrillJobInput } from '../../activities/jobs';
 import type { JobSummary } from '../../common/types';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
@@ -74,23 +80,37 @@ describe('idempotency lookup', () => {
     );
   });
 
-  it('startDrillJob returns the job an earlier attempt created instead of launching again', async () => {
-    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
-    const mock = mockClient(clients.drsClient('us-east-1'));
-    mock.on(DescribeJobsCommand).resolves({ items: [launchJob()] });
-    try {
-      const { startDrillJob } = createJobActivities(clients);
+  describe('startDrillJob', () => {
+    // one factory, its client's DescribeJobs / StartRecovery answered by the mock, per test
+    let clients: DrsClientFactory;
+    let mock: AwsClientStub<DrsClient>;
+    let startDrillJob: ReturnType<typeof createJobActivities>['startDrillJob'];
+    beforeEach(() => {
+      clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+      mock = mockClient(clients.drsClient('us-east-1'));
+      ({ startDrillJob } = createJobActivities(clients));
+    });
+    afterEach(() => {
+      mock.restore();
+      clients.destroy();
+    });
+    /** The launch step of wf-1 for servers A and B (first asked at T0), with `overrides`. */
+    const input = (overrides: Partial<StartDrillJobInput> = {}): StartDrillJobInput => ({
+      region: 'us-east-1',
+      sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
+      workflowId: 'wf-1',
+      step: 'launch',
+      tagJobs: true,
+      notBeforeMs: T0,
+      previousJobIds: [],
+      ...overrides,
+    });
+
+    it('returns the job an earlier attempt created instead of launching again', async () => {
+      mock.on(DescribeJobsCommand).resolves({ items: [launchJob()] });
       const logged: LogEntry[] = [];
       // a retry: the first attempt may have created the job
-      const job: JobSummary = await activityEnvironment(logged, 2).run(startDrillJob, {
-        region: 'us-east-1',
-        sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
-        workflowId: 'wf-1',
-        step: 'launch',
-        tagJobs: true,
-        notBeforeMs: T0,
-        previousJobIds: [],
-      });
+      const job: JobSummary = await activityEnvironment(logged, 2).run(startDrillJob, input());
       assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
       assert.equal(mock.commandCalls(StartRecoveryCommand).length, 0, 'no second StartRecovery');
       assert.deepEqual(
@@ -106,32 +126,21 @@ describe('idempotency lookup', () => {
       );
       const [lookup] = mock.commandCalls(DescribeJobsCommand);
       assert.equal(lookup.args[0].input.filters?.fromDate, new Date(T0 - CLOCK_SKEW_MS).toISOString());
-    } finally {
-      mock.restore();
-      clients.destroy();
-    }
-  });
+    });
 
-  it('startDrillJob launches with isDrill, the snapshot and the step tags when nothing matches', async () => {
-    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
-    const mock = mockClient(clients.drsClient('us-east-1'));
-    mock.on(DescribeJobsCommand).resolves({ items: [launchJob({ tags: stepTags('wf-other', 'launch') })] });
-    mock.on(StartRecoveryCommand).resolves({ job: launchJob({ jobID: 'drsjob-bbbbbbbbbbbbbbbbb' }) });
-    try {
-      const { startDrillJob } = createJobActivities(clients);
+    it('launches with isDrill, the snapshot and the step tags when nothing matches', async () => {
+      mock.on(DescribeJobsCommand).resolves({ items: [launchJob({ tags: stepTags('wf-other', 'launch') })] });
+      mock.on(StartRecoveryCommand).resolves({ job: launchJob({ jobID: 'drsjob-bbbbbbbbbbbbbbbbb' }) });
       const logged: LogEntry[] = [];
-      const job: JobSummary = await activityEnvironment(logged).run(startDrillJob, {
-        region: 'us-east-1',
-        sourceServers: [
-          { sourceServerId: A, recoverySnapshotId: 'pit-aaaaaaaaaaaaaaaaa' },
-          { sourceServerId: B },
-        ],
-        workflowId: 'wf-1',
-        step: 'launch',
-        tagJobs: true,
-        notBeforeMs: T0,
-        previousJobIds: [],
-      });
+      const job: JobSummary = await activityEnvironment(logged).run(
+        startDrillJob,
+        input({
+          sourceServers: [
+            { sourceServerId: A, recoverySnapshotId: 'pit-aaaaaaaaaaaaaaaaa' },
+            { sourceServerId: B },
+          ],
+        }),
+      );
       assert.equal(job.jobId, 'drsjob-bbbbbbbbbbbbbbbbb');
       assert.deepEqual(
         logged.map((e) => e.message),
@@ -146,67 +155,32 @@ describe('idempotency lookup', () => {
         ],
         tags: stepTags('wf-1', 'launch'),
       });
-    } finally {
-      mock.restore();
-      clients.destroy();
-    }
-  });
+    });
 
-  it('startDrillJob returns the job an overlapping attempt created when DRS refuses a second one (Conflict)', async () => {
-    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
-    const mock = mockClient(clients.drsClient('us-east-1'));
-    // a retry whose first attempt is still running: this attempt's lookup sees nothing, the other
-    // attempt's job exists by the time DRS refuses ours
-    mock
-      .on(DescribeJobsCommand)
-      .resolvesOnce({ items: [] })
-      .resolves({ items: [launchJob()] });
-    mock
-      .on(StartRecoveryCommand)
-      .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
-    try {
-      const { startDrillJob } = createJobActivities(clients);
-      const job: JobSummary = await new MockActivityEnvironment({ attempt: 2 }).run(startDrillJob, {
-        region: 'us-east-1',
-        sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
-        workflowId: 'wf-1',
-        step: 'launch',
-        tagJobs: true,
-        notBeforeMs: T0,
-        previousJobIds: [],
-      });
+    it('returns the job an overlapping attempt created when DRS refuses a second one (Conflict)', async () => {
+      // a retry whose first attempt is still running: this attempt's lookup sees nothing, the other
+      // attempt's job exists by the time DRS refuses ours
+      mock
+        .on(DescribeJobsCommand)
+        .resolvesOnce({ items: [] })
+        .resolves({ items: [launchJob()] });
+      mock
+        .on(StartRecoveryCommand)
+        .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
+      const job: JobSummary = await new MockActivityEnvironment({ attempt: 2 }).run(startDrillJob, input());
       assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
       assert.equal(mock.commandCalls(StartRecoveryCommand).length, 1);
-    } finally {
-      mock.restore();
-      clients.destroy();
-    }
-  });
+    });
 
-  it('startDrillJob still fails on a Conflict when no job of the step exists', async () => {
-    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
-    const mock = mockClient(clients.drsClient('us-east-1'));
-    mock.on(DescribeJobsCommand).resolves({ items: [] });
-    mock
-      .on(StartRecoveryCommand)
-      .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
-    try {
-      const { startDrillJob } = createJobActivities(clients);
+    it('still fails on a Conflict when no job of the step exists', async () => {
+      mock.on(DescribeJobsCommand).resolves({ items: [] });
+      mock
+        .on(StartRecoveryCommand)
+        .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
       await assert.rejects(
-        new MockActivityEnvironment().run(startDrillJob, {
-          region: 'us-east-1',
-          sourceServers: [{ sourceServerId: A }],
-          workflowId: 'wf-1',
-          step: 'launch',
-          tagJobs: true,
-          notBeforeMs: T0,
-          previousJobIds: [],
-        }),
+        new MockActivityEnvironment().run(startDrillJob, input({ sourceServers: [{ sourceServerId: A }] })),
         (err: Error & { type?: string }) => err.type === 'ConflictException',
       );
-    } finally {
-      mock.restore();
-      clients.destroy();
-    }
+    });
   });
 });

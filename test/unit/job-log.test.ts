@@ -1,7 +1,6 @@
-// A job's timeline from its own log (common/job-log.ts) and the DRS_JOB_POLL setting's forms.
+// A job's timeline from its own log (common/job-log.ts).
 import assert from 'node:assert/strict';
 import { jobTimeline, jobTimes, lastLaunchStart, nearTheEnd, serverStepTimes } from '../../common/job-log';
-import { parseJobPollPolicy } from '../../common/job-poll';
 
 const CREATED = '2026-12-01T10:00:00.000Z';
 const at = (seconds: number) => new Date(Date.parse(CREATED) + seconds * 1000).toISOString();
@@ -75,15 +74,5 @@ describe('job timeline from DRS job log', () => {
     const t = jobTimeline(CREATED, ['s-a'], running, at(600));
     assert.equal(t.endedAfter, 600);
     assert.deepEqual(t.servers[0].launch, [400, 600]);
-  });
-});
-
-describe('DRS_JOB_POLL', () => {
-  it('accepts adaptive, backoff and fixed:<seconds>, and nothing else', () => {
-    assert.equal(parseJobPollPolicy('adaptive')?.kind, 'adaptive');
-    assert.deepEqual(parseJobPollPolicy('backoff'), { kind: 'backoff' });
-    assert.deepEqual(parseJobPollPolicy('fixed:3'), { kind: 'fixed', intervalMs: 3000 });
-    for (const bad of ['fixed', 'fixed:0.1', 'fixed:x', 'fast', ''])
-      assert.equal(parseJobPollPolicy(bad), undefined, bad);
   });
 });

@@ -1,20 +1,21 @@
 // Predictions of adaptive job waits (activities/job-watch.ts): a step that ended in one job's log
 // times the same step of the other jobs waited on in the process, before any job has completed, so
 // the first drills of a worker (nothing finished to learn from yet) still ask rarely. The activity
-// context (server clock) comes from Temporal's MockActivityEnvironment; no call is made.
+// context comes from Temporal's MockActivityEnvironment and the server clock is held still, so each
+// delay is exact; no call is made.
 import { strict as assert } from 'node:assert';
 import { DrsClient, type Job } from '@aws-sdk/client-drs';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { JobWatcher } from '../../activities/job-watch';
+import { ADAPTIVE_POLL } from '../../common/job-poll';
 import type { JobTimeline } from '../../common/job-log';
-
-const FAR_MS = 20_000;
 
 describe('adaptive job waits predict from the jobs waited on with them', () => {
   const client = new DrsClient({ region: 'us-east-1' });
   after(() => client.destroy());
 
-  const now = Date.now();
+  // the server clock, 5 s past a 20-s tick
+  const now = 1_764_800_005_000;
   const createdAt = new Date(now - 30_000).toISOString();
   const converting: Job = { jobID: 'job-b', type: 'LAUNCH', status: 'STARTED', creationDateTime: createdAt };
   // job B's server began converting 8 s after the job was created, 22 s ago
@@ -37,23 +38,23 @@ describe('adaptive job waits predict from the jobs waited on with them', () => {
     });
 
   it("job A's finished conversion keeps job B quiet until B could be launching", async () => {
-    const watcher = new JobWatcher();
+    const watcher = new JobWatcher(ADAPTIVE_POLL, () => now);
     const delay = (await attempt().run(async () => {
       watcher.noteSteps(client, 'job-a', launchingSteps);
       watcher.noteSteps(client, 'job-b', convertingSteps);
       return watcher.nextPollDelayMs(client, converting);
     })) as number;
     // 8 s + 80% of the 60-s conversion after creation = 26 s from now, past the 20-s far tick
-    assert.ok(Math.abs(delay - 26_000) <= 1000, `next poll in ${delay} ms`);
+    assert.equal(delay, 26_000);
   });
 
   it('with nothing learned, job B is asked on the next far tick', async () => {
-    const watcher = new JobWatcher();
+    const watcher = new JobWatcher(ADAPTIVE_POLL, () => now);
     const delay = (await attempt().run(async () => {
       watcher.noteSteps(client, 'job-b', convertingSteps);
       return watcher.nextPollDelayMs(client, converting);
     })) as number;
-    // the next 20-s tick of the clock, or the one after when it is under 300 ms away
-    assert.ok(delay <= FAR_MS + 300, `next poll in ${delay} ms`);
+    // the next 20-s tick of the server clock, 15 s away (not sooner, and not B's launch prediction)
+    assert.equal(delay, 15_000);
   });
 });

@@ -83,12 +83,12 @@ describe('worker process: graceful shutdown, restart and metrics', function () {
       assert.ok(i < 600, 'StartRecovery within 60 s');
       await new Promise((r) => setTimeout(r, 100));
     }
-    const signalledAt = Date.now();
     first.worker.signal('SIGTERM');
     const { code, signal } = await first.worker.exited;
-    const exitSeconds = (Date.now() - signalledAt) / 1000;
+    // exit code 0 and no bound line: the drain finished before the force bound (which exits 1),
+    // checked without timing the exit (a loaded machine stretches any wall-clock bound)
     assert.equal(code, 0, `clean exit, got code ${code} signal ${signal}:\n${first.worker.output}`);
-    assert.ok(exitSeconds < FORCE_SECONDS, `exited after ${exitSeconds}s, bound ${FORCE_SECONDS}s`);
+    assert.ok(!first.worker.logs.some((l) => l.msg.startsWith('shutdown bound reached')));
     assert.ok(
       first.worker.logs.some((l) => l.msg.startsWith('shutdown requested') && l.signal === 'SIGTERM'),
     );

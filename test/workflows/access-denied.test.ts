@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { readRepoFile } from '../deploy/compose-file';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 /** Every action deploy/iam-policy.json grants. */
 function grantedActions(): string[] {

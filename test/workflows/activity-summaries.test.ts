@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 /** [activity type, summary] for every activity the run scheduled, in order. */
 async function scheduledActivities(handle: WorkflowHandle): Promise<[string, string | undefined][]> {

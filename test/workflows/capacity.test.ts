@@ -7,7 +7,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { capacityWorkflowId } from '../../common/capacity';
 import type { DrillProgress, DrillReport } from '../../common/types';
 import { abortSignal, capacityQuery } from '../../workflows/messages';
-import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, historyLength, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 const HOUR = 3600;
 /** The worker's limit in these tests (DRS's default is 20 jobs in progress). */

@@ -14,7 +14,7 @@ import {
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { DrillReport } from '../../common/types';
 import { abortSignal, approveSignal } from '../../workflows/messages';
-import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, historyLength, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 const HOUR = 3600;
 

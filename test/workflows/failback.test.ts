@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { FailbackInput } from '../../common/inputs-lifecycle';
 import type { FailbackReport } from '../../common/types-lifecycle';
 import { drsFailback } from '../../workflows';
-import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, historyLength, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { launchedOutside, mutatingCalls, resultOf, startOn } from './lifecycle-support';
 
 describe('drsFailback (time-skipping, emulator)', function () {

@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { DescribeJobsCommand } from '@aws-sdk/client-drs';
 import type { AuditEntry } from '../../emulator';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 /** Seconds between the emulator-clock times of consecutive entries. */
 function gaps(entries: AuditEntry[]): number[] {
@@ -95,8 +95,7 @@ describe('job waits: DRS record times, phase-aware and batched polls (time-skipp
         `      ${before.length} polls in ${Math.round((launchStart - Date.parse(report.jobTimes?.launch?.createdAt ?? '')) / 1000)} s before the launch step, ` +
           `${during.length} in its last ${Math.round((launchEnd - launchStart) / 1000 - 20)} s; end noticed after ${(Date.parse(firstAfterEnd?.time ?? '') - launchEnd) / 1000} s`,
       );
-      // The Java test server applies each retry's nextRetryDelay one retry late, so gaps here are
-      // the delays asked one poll earlier (a real server keeps them aligned on 20-s ticks).
+      // (the harness gives job waits the test server's clock: see serverClock in drill-harness.ts)
       const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       assert.ok(mean(gaps(before)) >= 10, `polls before the launch step every ${mean(gaps(before))} s`);
       assert.ok(median(gaps(during)) <= 2.5, `polls in the launch step every ${median(gaps(during))} s`);

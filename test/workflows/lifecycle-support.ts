@@ -6,7 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AuditEntry } from '../../emulator';
-import type { DrillHarness } from './drill-harness';
+import type { DrillHarness } from '../helpers/drill-harness';
 
 /** DRS operations that change something (the audit must show none of them for refused input). */
 export const MUTATING_OPERATIONS = [

@@ -10,7 +10,7 @@ import type { FailbackReport, ReplicationReport } from '../../common/types-lifec
 import { drsFailback, drsReplication } from '../../workflows';
 import { approveUpdate } from '../../workflows/messages';
 import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { launchedOutside, mutatingCalls, resultOf, startOn } from './lifecycle-support';
 
 describe('notifications (time-skipping, emulator, loopback receiver)', function () {

@@ -16,7 +16,7 @@ import type {
 } from '../../common/types-lifecycle';
 import { drsRecovery, drsReplication } from '../../workflows';
 import { abortUpdate, approveUpdate, type AbortArgs, type ApproveArgs } from '../../workflows/messages';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { resultOf, serverId, startOn, workflowId } from './lifecycle-support';
 
 const HOUR = 3600;

@@ -13,7 +13,7 @@ import type { PlanInput } from '../../common/inputs-plan';
 import type { PlanProgress, PlanReport } from '../../common/types-plan';
 import { abortSignal, approveSignal } from '../../workflows/messages';
 import { freePort } from '../helpers/temporal';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { resultOf, serverId, workflowId } from './lifecycle-support';
 
 describe('drsPlan (time-skipping server + DRS emulator)', function () {

@@ -8,7 +8,7 @@ import { DescribeRecoverySnapshotsCommand, type RecoverySnapshot } from '@aws-sd
 import type { DrillReport } from '../../common/types';
 import type { RecoveryReport } from '../../common/types-lifecycle';
 import { drsRecovery } from '../../workflows';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { resultOf, startOn } from './lifecycle-support';
 
 const MINUTE = 60_000;

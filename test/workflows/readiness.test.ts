@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { ReadinessInput, ReadinessReport } from '../../common/readiness';
 import { STAGING_ACCOUNT } from '../../emulator';
 import { drsReadiness } from '../../workflows';
-import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { mutatingCalls, resultOf, serverId, startOn } from './lifecycle-support';
 import { declaredDrills } from './visibility';
 

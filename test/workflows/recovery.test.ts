@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { RecoveryInput } from '../../common/inputs-lifecycle';
 import type { RecoveryProgress, RecoveryReport } from '../../common/types-lifecycle';
 import { drsRecovery } from '../../workflows';
-import { REGION, historyLength, useDrillHarness, type DrillHarness } from './drill-harness';
+import { REGION, historyLength, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { mutatingCalls, resultOf, serverId, startOn } from './lifecycle-support';
 
 describe('drsRecovery (time-skipping, emulator)', function () {

@@ -7,7 +7,7 @@ import type { ReplicationInput } from '../../common/inputs-lifecycle';
 import type { ReplicationProgress, ReplicationReport } from '../../common/types-lifecycle';
 import { STAGING_ACCOUNT } from '../../emulator';
 import { drsReplication } from '../../workflows';
-import { REGION, useDrillHarness, historyLength, type DrillHarness } from './drill-harness';
+import { REGION, useDrillHarness, historyLength, type DrillHarness } from '../helpers/drill-harness';
 import { mgnServerId, mutatingCalls, resultOf, serverId, startOn } from './lifecycle-support';
 
 describe('drsReplication (time-skipping, emulator)', function () {

@@ -20,9 +20,9 @@ import {
 } from '../../emulator';
 import { accountCredentials } from '../../worker/drs-clients';
 import { drsDrill } from '../../workflows';
-import { timeSkippingEnv } from '../helpers/temporal';
-import { TimeSkippingStalled, skippingResult, timeSkips, whileTimeSkips } from '../helpers/time-skipping';
-import { productWorkflowBundle } from '../helpers/workflow-code';
+import { timeSkippingEnv } from './temporal';
+import { TimeSkippingStalled, skippingResult, timeSkips, whileTimeSkips } from './time-skipping';
+import { productWorkflowBundle } from './workflow-code';
 
 export const REGION = 'us-east-1';
 
@@ -77,8 +77,10 @@ export async function startDrillHarness(
   // The emulator computes job progress from its clock when a request arrives, so pinning the clock
   // to the test server's time before every activity makes "PENDING for 3 hours" workflow time.
   let now = await env.currentTimeMs();
+  let syncedAt = Date.now();
   const syncClock = async () => {
     now = await env.currentTimeMs();
+    syncedAt = Date.now();
   };
   const emulator = await startEmulator({ clock: () => now, quiet: true });
   const drsClients = new DrsClientFactory({
@@ -97,6 +99,11 @@ export async function startDrillHarness(
   });
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = createActivities({
     drsClients,
+    // The test server gives a retry attempt the time it was decided as its scheduled time, so job
+    // waits would align their ticks a whole poll delay late (job-watch.ts serverNow); they read its
+    // clock instead: the time synced when the activity started plus the real time since (the
+    // server does not skip time while an activity runs).
+    serverClock: () => now + (Date.now() - syncedAt),
     ...extraDeps,
   });
   const clockedActivities = Object.fromEntries(

@@ -1,0 +1,55 @@
+// Every patch id workflow code passes to patched() / deprecatePatch(), in one place. A patch id is
+// written into a run's history (a marker), so an id must never change once released, and an entry
+// leaves this register only after its deprecatePatch() step has itself outlived every run that
+// recorded the marker. Workflow code uses `PATCHES.<name>.id`, never a bare string.
+//
+// `since` is the release whose builds first record the marker; `deprecateWhen` is the condition
+// under which patched(id) can become deprecatePatch(id) (the old branch deleted): no open run, and
+// no history kept for replay (test/histories, a namespace's retention), predates that release.
+//
+// One block per branch that adds patches, so concurrent additions merge without conflicts.
+
+export interface PatchEntry {
+  /** The marker id recorded in histories: never edit a released one. */
+  readonly id: string;
+  /** The release that introduced the patch. */
+  readonly since: string;
+  /** When `patched(id)` may become `deprecatePatch(id)` and the old branch be removed. */
+  readonly deprecateWhen: string;
+}
+
+export const PATCHES = {
+  // --- 0.1.0 (patches that predate this register) ---
+
+  /** Runs started before the capacity queue existed replay without queue calls (workflows/launch.ts). */
+  capacityQueue: {
+    id: 'capacity-queue',
+    since: '0.1.0',
+    deprecateWhen:
+      'no open drill, recovery or failback run started by a build before 0.1.0, and no such history in test/histories',
+  },
+  /**
+   * A drill with no validation wait hands its launch place straight to its cleanup; a queue task run
+   * by a build without the hand-over handler ignored the signal (workflows/capacity.ts, drill.ts).
+   */
+  capacityHandOver: {
+    id: 'capacity-hand-over',
+    since: '0.1.0',
+    deprecateWhen:
+      'no open drsDrill and no open drsCapacity run (a queue continues-as-new, so check its current run) started before 0.1.0',
+  },
+  /** Job waits start from the created job instead of polling at once (workflows/job-waits.ts). */
+  jobWaitFromCreated: {
+    id: 'job-wait-from-created',
+    since: '0.1.0',
+    deprecateWhen:
+      'no open run that follows a DRS job started before 0.1.0, and no such history in test/histories',
+  },
+  /** Notification activities; runs recorded before them replay without the calls (workflows/notifications.ts). */
+  notifications: {
+    id: 'notifications',
+    since: '0.1.0',
+    deprecateWhen:
+      'no open run of any workflow type started before 0.1.0, and no such history in test/histories',
+  },
+} as const satisfies Record<string, PatchEntry>;

@@ -6,7 +6,7 @@ import { gatherEvidence } from '../evidence';
 import { DrsOperationsClient, type RunResult } from '../lib';
 import { createProgressRenderer } from '../progress';
 import { writeReports, type Evidence, type ReportTargets } from '../reports';
-import { PASSING_OUTCOMES, serverFailure, targetMisses } from '../reports/report';
+import { PASSING_OUTCOMES, serverFailure, targetMisses } from '../../common/reports/report';
 import { parseDuration } from '../schedules';
 
 /**

@@ -3,7 +3,7 @@
 import { Command } from 'commander';
 import { gatherEvidence } from '../evidence';
 import type { ReportTargets } from '../reports';
-import { markdownEvidence } from '../reports/markdown';
+import { markdownEvidence } from '../../common/reports/markdown';
 import { outcomeExitCode, reportResult, withClient } from './common';
 
 export function reportCommand(): Command {

@@ -1,8 +1,8 @@
 // The report shape every workflow returns (DESIGN: `outcome` and `servers[]` with
 // `sourceServerId`), read generically so one set of writers serves every operation.
-import type { ReadinessOutcome } from '../../common/readiness';
-import type { TargetResult, TargetResults } from '../../common/targets';
-import type { AbortRequest, Approval, Outcome } from '../../common/types';
+import type { ReadinessOutcome } from '../readiness';
+import type { TargetResult, TargetResults } from '../targets';
+import type { AbortRequest, Approval, Outcome } from '../types';
 
 export interface ServerResult {
   sourceServerId: string;

@@ -6,9 +6,17 @@
 // all, but every run would then start a second workflow, even with no receiver configured; a late
 // notification is worth less than that.
 // Behind patched('notifications'): runs recorded before it replay without the activity calls.
-import { CancellationScope, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { NotificationEvent, NotificationKind } from '../common/notifications';
 import { summarizedActivities } from './activity-summaries';
+import { recordEvidence } from './evidence';
 
 const DELIVERY = summarizedActivities({
   scheduleToCloseTimeout: '10 seconds',
@@ -63,14 +71,18 @@ interface Reported {
 }
 
 /**
- * Runs the workflow body and notifies when it ends: with its report's outcome, or with the failure
- * that ended it (rethrown unchanged).
+ * Runs the workflow body, stores its evidence (workflows/evidence.ts) and notifies when it ends:
+ * with its report's outcome, or with the failure that ended it (rethrown unchanged).
  */
 export async function notifyingEnd<R extends Reported>(operation: string, run: () => Promise<R>): Promise<R> {
   let report: R;
   try {
     report = await run();
   } catch (err) {
+    // a run refused with its report (a drill's preflight) keeps that report's evidence too
+    const refused =
+      err instanceof ApplicationFailure ? (err.details?.[0] as Reported | undefined) : undefined;
+    if (refused?.servers) await recordEvidence(refused, 'FAILED');
     const outcome = isCancellation(err) ? 'CANCELLED' : 'FAILED';
     await notify({
       kind: 'run-ended',
@@ -80,6 +92,7 @@ export async function notifyingEnd<R extends Reported>(operation: string, run: (
     });
     throw err;
   }
+  await recordEvidence(report, 'COMPLETED');
   await notify({
     kind: 'run-ended',
     title: `${report.operation} ${report.outcome}`,

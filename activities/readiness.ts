@@ -127,9 +127,12 @@ export function createReadinessActivities(
     const { taskQueue } = Context.current().info;
     const found: Record<string, { workflowId: string; closedAt: string } | undefined> = {};
     for (const id of input.sourceServerIds) {
+      // a store that cannot be read (down, or a role without the read) leaves visibility to answer
       const stored =
         evidence && input.region
-          ? await lastSucceededDrill(evidence, input.accountId ?? OWN_ACCOUNT, input.region, id)
+          ? await lastSucceededDrill(evidence, input.accountId ?? OWN_ACCOUNT, input.region, id).catch(
+              () => undefined,
+            )
           : undefined;
       if (stored) {
         found[id] = { workflowId: stored.workflowId, closedAt: stored.closedAt };

@@ -26,7 +26,7 @@ export const evidenceEnvSchema = z.object({
   DRS_EVIDENCE_URL: evidenceUrl.describe(
     "where every run's evidence is written (and drsctl evidence reads): `file:///absolute/path` or `s3://bucket/prefix`; unset: `file://` the project's `.data/evidence` folder",
   ),
-  DRS_EVIDENCE_S3_ENDPOINT: optionalString
+  DRS_EVIDENCE_ENDPOINT: optionalString
     .pipe(z.string().url('expected an http(s) URL').optional())
     .describe(
       'S3 endpoint override (a VPC interface endpoint, or a local S3-compatible server); path-style addressing',
@@ -68,7 +68,7 @@ export const defaultEvidenceUrl = (): string => pathToFileURL(path.join(dataDir(
 export function evidenceStoreConfig(env: EvidenceEnv): EvidenceStoreConfig {
   return {
     url: env.DRS_EVIDENCE_URL ?? defaultEvidenceUrl(),
-    ...(env.DRS_EVIDENCE_S3_ENDPOINT ? { s3Endpoint: env.DRS_EVIDENCE_S3_ENDPOINT } : {}),
+    ...(env.DRS_EVIDENCE_ENDPOINT ? { s3Endpoint: env.DRS_EVIDENCE_ENDPOINT } : {}),
     ...(env.DRS_EVIDENCE_KMS_KEY_ID ? { kmsKeyId: env.DRS_EVIDENCE_KMS_KEY_ID } : {}),
     ...(env.DRS_EVIDENCE_RETENTION_MODE
       ? { retention: { mode: env.DRS_EVIDENCE_RETENTION_MODE, days: env.DRS_EVIDENCE_RETENTION_DAYS } }

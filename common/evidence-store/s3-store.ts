@@ -95,7 +95,10 @@ export class S3EvidenceStore implements EvidenceStore {
     return keys.sort();
   }
 
-  /** Versioning and Object Lock, which make stored evidence immutable; a missing one is a warning. */
+  /**
+   * Versioning and Object Lock, which make stored evidence immutable; a missing one is a warning. The
+   * worker's policy grants no bucket reads (deploy/iam-policy.json), so a denied read says what to check.
+   */
   async settingsWarnings(): Promise<string[]> {
     const warnings: string[] = [];
     const Bucket = this.options.bucket;
@@ -104,7 +107,9 @@ export class S3EvidenceStore implements EvidenceStore {
       if (versioning.Status !== 'Enabled')
         warnings.push(`bucket ${Bucket} has no versioning: an overwritten evidence object is lost`);
     } catch (err) {
-      warnings.push(`bucket ${Bucket}: versioning not readable (${(err as Error).name})`);
+      warnings.push(
+        `bucket ${Bucket}: versioning not readable (${(err as Error).name}): check it is Enabled`,
+      );
     }
     try {
       const lock = await this.client.send(new GetObjectLockConfigurationCommand({ Bucket }));
@@ -115,7 +120,7 @@ export class S3EvidenceStore implements EvidenceStore {
       warnings.push(
         name === 'ObjectLockConfigurationNotFoundError'
           ? `bucket ${Bucket} has no Object Lock: evidence can be changed or deleted`
-          : `bucket ${Bucket}: Object Lock not readable (${name})`,
+          : `bucket ${Bucket}: Object Lock not readable (${name}): check it is Enabled, with a default retention`,
       );
     }
     return warnings;

@@ -17,7 +17,7 @@ export interface StoreEvidenceInput {
     workflowId: string;
     runId: string;
     workflowType: string;
-    /** COMPLETED, or FAILED for a run refused with its report (preflight). */
+    /** COMPLETED, FAILED for a run refused with its report (preflight), CANCELLED after cleanup. */
     status: string;
     startTime: string;
     scheduleId?: string;

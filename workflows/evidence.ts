@@ -36,9 +36,13 @@ export const EVIDENCE_MEMO = 'evidenceManifestSha256';
 
 /**
  * Stores `report`'s evidence and adds the record to it as `report.evidence`. `status` is how the
- * run ends: COMPLETED with its report, or FAILED when it is refused with the report in the failure.
+ * run ends: COMPLETED with its report, FAILED when it is refused with the report in the failure,
+ * CANCELLED when it cleaned up after a cancellation.
  */
-export async function recordEvidence(report: object, status: 'COMPLETED' | 'FAILED'): Promise<void> {
+export async function recordEvidence(
+  report: object,
+  status: 'COMPLETED' | 'FAILED' | 'CANCELLED',
+): Promise<void> {
   if (!patched(PATCHES.evidenceStore.id)) return;
   const info = workflowInfo();
   const scheduledBy = info.searchAttributes?.TemporalScheduledById?.[0];

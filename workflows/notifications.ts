@@ -74,15 +74,22 @@ interface Reported {
  * Runs the workflow body, stores its evidence (workflows/evidence.ts) and notifies when it ends:
  * with its report's outcome, or with the failure that ended it (rethrown unchanged).
  */
-export async function notifyingEnd<R extends Reported>(operation: string, run: () => Promise<R>): Promise<R> {
+export async function notifyingEnd<R extends Reported>(
+  operation: string,
+  run: () => Promise<R>,
+  /** The report a cancelled run finished before it rethrew the cancellation (a drill's, after cleanup). */
+  cancelledReport?: () => R | undefined,
+): Promise<R> {
   let report: R;
   try {
     report = await run();
   } catch (err) {
-    // a run refused with its report (a drill's preflight) keeps that report's evidence too
+    // a run refused with its report (a drill's preflight) or cancelled after its cleanup keeps its evidence too
     const refused =
       err instanceof ApplicationFailure ? (err.details?.[0] as Reported | undefined) : undefined;
+    const cancelled = isCancellation(err) ? cancelledReport?.() : undefined;
     if (refused?.servers) await recordEvidence(refused, 'FAILED');
+    else if (cancelled) await recordEvidence(cancelled, 'CANCELLED');
     const outcome = isCancellation(err) ? 'CANCELLED' : 'FAILED';
     await notify({
       kind: 'run-ended',

@@ -3,6 +3,8 @@
 // store that stays down costs the run its evidence but not its outcome (the report says so and a
 // notification tells), and readiness finds the last drill in the store with no visibility at all.
 import assert from 'node:assert/strict';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationTargets } from '../../activities/notifications';
 import { sha256, verifyRun, type EvidenceManifest } from '../../common/evidence-store/manifest';
 import { runFoldersOf } from '../../common/evidence-store/runs';
@@ -17,6 +19,8 @@ import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
 import { resultOf, startOn } from './lifecycle-support';
 
 type WithEvidence<R> = R & { evidence?: EvidenceRecord };
+
+const handleMemo = async (handle: WorkflowHandle) => (await handle.describe()).memo ?? {};
 
 /** A store whose every call fails, as an unreachable bucket does. */
 const downStore: EvidenceStore = {
@@ -81,6 +85,42 @@ describe('evidence (time-skipping, emulator)', function () {
           `${file.name} holds the webhook URL`,
         );
       }
+    });
+
+    it('a drill refused in preflight and a drill cancelled during its hold store their evidence too', async () => {
+      const [healthy, stalled, held] = await h.healthyServers(3);
+      await h.emulator.control.scenario({
+        type: 'replicationState',
+        sourceServerIds: [stalled],
+        state: 'STALLED',
+      });
+      const refused = await h.startDrill({ sourceServerIds: [healthy, stalled], region: REGION });
+      const { error } = await h.outcome(refused);
+      assert.ok(error instanceof WorkflowFailedError && error.cause instanceof ApplicationFailure);
+      const refusedReport = error.cause.details?.[0] as WithEvidence<DrillReport>;
+      assert.equal(refusedReport.outcome, 'FAILED');
+      assert.ok(refusedReport.evidence?.stored, 'the report in the failure names its evidence');
+      assert.deepEqual(await verifyRun(h.evidenceStore, refusedReport.evidence.folder), []);
+
+      const cancelled = await h.startDrill({
+        sourceServerIds: [held],
+        region: REGION,
+        validation: { mode: 'hold', holdSeconds: 3600 },
+      });
+      await h.waitForProgress(cancelled, (p) => p.phase === 'validating');
+      await cancelled.cancel();
+      const ended = await h.outcome(cancelled);
+      assert.ok(ended.error, 'the drill ends cancelled');
+      const [folder] = await runFoldersOf(h.evidenceStore, cancelled.workflowId);
+      const stored = JSON.parse(
+        ((await h.evidenceStore.get(`${folder}report.json`)) as Buffer).toString(),
+      ) as DrillReport;
+      assert.equal(stored.outcome, 'ABORTED');
+      assert.equal(stored.servers[0].terminated, true, 'the evidence shows the cleanup');
+      assert.equal(
+        (await handleMemo(cancelled)).evidenceManifestSha256,
+        sha256((await h.evidenceStore.get(`${folder}manifest.json`)) as Buffer),
+      );
     });
 
     it('readiness finds the last SUCCEEDED drill in the store, with visibility empty', async () => {

@@ -12,7 +12,9 @@ import type { EvidenceStore } from '../../common/evidence-store/store';
 import type { NotificationEvent } from '../../common/notifications';
 import type { ReadinessReport } from '../../common/readiness';
 import type { DrillReport } from '../../common/types';
-import { drsReadiness } from '../../workflows';
+import type { ReplicationReport } from '../../common/types-lifecycle';
+import type { PlanReport } from '../../common/types-plan';
+import { drsPlan, drsReadiness, drsReplication } from '../../workflows';
 import type { EvidenceRecord } from '../../workflows/evidence';
 import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
@@ -121,6 +123,33 @@ describe('evidence (time-skipping, emulator)', function () {
         (await handleMemo(cancelled)).evidenceManifestSha256,
         sha256((await h.evidenceStore.get(`${folder}manifest.json`)) as Buffer),
       );
+    });
+
+    it('a replication run and a plan store theirs, the plan naming its drill children', async () => {
+      const [stopped, drilled] = await h.healthyServers(2);
+      const replication = await startOn(h, drsReplication, 'replication', {
+        action: 'stop',
+        sourceServerIds: [stopped],
+        region: REGION,
+        confirm: true,
+      });
+      const { result: stoppedReport } = await resultOf<WithEvidence<ReplicationReport>>(h, replication);
+      assert.ok(stoppedReport?.evidence?.stored, JSON.stringify(stoppedReport?.evidence));
+      assert.match(stoppedReport.evidence.folder, /^self\/us-east-1\/replication\//);
+
+      const plan = await startOn(h, drsPlan, 'plan', {
+        region: REGION,
+        waves: [{ name: 'web', sourceServerIds: [drilled] }],
+      });
+      const { result: planReport } = await resultOf<WithEvidence<PlanReport>>(h, plan);
+      assert.equal(planReport?.outcome, 'SUCCEEDED', planReport?.summary);
+      assert.ok(planReport.evidence?.stored);
+      const child = planReport.waves[0].children[0].workflowId;
+      const [childFolder] = await runFoldersOf(h.evidenceStore, child);
+      const manifest = JSON.parse(
+        ((await h.evidenceStore.get(`${childFolder}manifest.json`)) as Buffer).toString(),
+      ) as EvidenceManifest;
+      assert.equal(manifest.parentWorkflowId, plan.workflowId, 'the child names its plan (its application)');
     });
 
     it('readiness finds the last SUCCEEDED drill in the store, with visibility empty', async () => {

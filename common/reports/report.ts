@@ -112,6 +112,8 @@ export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] =
   { field: 'launchConfiguration', title: 'Launch configuration' },
   { field: 'activeJobId', title: 'Active job' },
   { field: 'daysSinceDrill', title: 'Days since SUCCEEDED drill' },
+  { field: 'lastSucceededDrillWorkflowId', title: 'Last SUCCEEDED drill' },
+  { field: 'lastSucceededDrillAt', title: 'Drill closed' },
   { field: 'warnings', title: 'Warnings' },
   { field: 'healthy', title: 'Healthy' },
   { field: 'terminated', title: 'Cleaned up' },

@@ -32,12 +32,20 @@ export interface EvidenceReceipt {
   manifestSha256: string;
 }
 
-/** Job ids the report names: the run's own jobs (launch, terminate, failback, per server). */
+/**
+ * Fields naming a job the run created and followed (reading its log): not a server's `activeJobId`
+ * (another run's job, seen by readiness) nor a failback's `recoveryJobId` (its input).
+ */
+const OWN_JOB_FIELDS = ['launchJobId', 'terminateJobId', 'failbackJobId', 'jobId'];
+
+/** The ids of the jobs the run created, from its report (top level and per server). */
 export function jobIdsOf(report: OperationReport): string[] {
   const ids = new Set<string>();
   const collect = (row: Record<string, unknown>) => {
-    for (const [field, value] of Object.entries(row))
-      if (/jobId$/i.test(field) && typeof value === 'string' && value.startsWith('drsjob-')) ids.add(value);
+    for (const field of OWN_JOB_FIELDS) {
+      const value = row[field];
+      if (typeof value === 'string' && value.startsWith('drsjob-')) ids.add(value);
+    }
   };
   collect(report);
   for (const server of report.servers ?? []) collect(server);

@@ -1,6 +1,7 @@
 // The evidence store's key layout and scrubbing, without a store: one layout for both backends, a
 // workflow id that cannot climb out of its folder, and secrets that never reach a stored file.
 import { strict as assert } from 'node:assert';
+import { jobIdsOf } from '../../activities/evidence';
 import { lastDrillKey, parseRunKey, runFolder, segment } from '../../common/evidence-store/layout';
 import { REDACTED, scrubText, scrubValue } from '../../common/evidence-store/scrub';
 
@@ -78,5 +79,27 @@ describe('evidence scrubbing', () => {
       servers: [{ sourceServerId: 's-1', apiKey: REDACTED, webhookUrl: REDACTED }],
       input: { password: REDACTED, nested: { sessionToken: REDACTED }, port: 443 },
     });
+  });
+});
+
+describe('evidence job logs', () => {
+  it("reads the logs of the run's own jobs, not another run's active job nor a failback's input job", () => {
+    const ids = jobIdsOf({
+      operation: 'drill',
+      workflowId: 'w',
+      outcome: 'SUCCEEDED',
+      launchJobId: 'drsjob-aaaaaaaaaaaaaaaaa',
+      terminateJobId: 'drsjob-bbbbbbbbbbbbbbbbb',
+      recoveryJobId: 'drsjob-ccccccccccccccccc',
+      servers: [
+        { sourceServerId: 's-1', activeJobId: 'drsjob-ddddddddddddddddd' },
+        { sourceServerId: 's-2', jobId: 'drsjob-eeeeeeeeeeeeeeeee' },
+      ],
+    });
+    assert.deepEqual(ids, [
+      'drsjob-aaaaaaaaaaaaaaaaa',
+      'drsjob-bbbbbbbbbbbbbbbbb',
+      'drsjob-eeeeeeeeeeeeeeeee',
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { evidenceEnvSchema, evidenceStoreConfig } from '../../common/evidence-store/config';
 import { MANIFEST } from '../../common/evidence-store/layout';
 import { verifyRun, type VerifyProblem } from '../../common/evidence-store/manifest';
-import { runFoldersOf, storedRuns, type StoredRun } from '../../common/evidence-store/runs';
+import { runFolders, storedRuns, type StoredRun } from '../../common/evidence-store/runs';
 import { openEvidenceStore, type EvidenceStore } from '../../common/evidence-store/store';
 import { parseEnv } from '../../common/config';
 import { BadInputError, ExitCode, OperationFailedError } from '../errors';
@@ -71,7 +71,7 @@ function runLine({ manifest: m }: StoredRun): string {
 
 /** The folders of a workflow id, or an error naming it when the store has none. */
 async function foldersOf(store: EvidenceStore, workflowId: string): Promise<string[]> {
-  const folders = await runFoldersOf(store, workflowId);
+  const folders = await runFolders(store, workflowId);
   if (!folders.length) throw new OperationFailedError(`no evidence of ${workflowId} in ${store.location}`);
   return folders;
 }
@@ -163,15 +163,7 @@ export function evidenceCommand(): Command {
     .action(async (workflowId: string | undefined, flags: { all?: boolean }, cmd: Command) => {
       const store = storeOf(cmd);
       if (!workflowId && !flags.all) throw new BadInputError('verify: name a workflow id, or --all');
-      const folders = flags.all
-        ? [
-            ...new Set(
-              (await store.list('')).flatMap((k) =>
-                k.split('/').length === 9 ? [k.split('/').slice(0, 8).join('/') + '/'] : [],
-              ),
-            ),
-          ]
-        : await foldersOf(store, workflowId as string);
+      const folders = flags.all ? await runFolders(store) : await foldersOf(store, workflowId as string);
       process.exitCode = (await verifyFolders(store, folders))
         ? ExitCode.SUCCEEDED
         : ExitCode.OPERATION_FAILED;

@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { verifyRun } from '../../common/evidence-store/manifest';
-import { runFoldersOf } from '../../common/evidence-store/runs';
+import { runFolders } from '../../common/evidence-store/runs';
 import type { EvidenceStore } from '../../common/evidence-store/store';
 import type { OperationReport } from '../../common/reports/report';
 import { ExitCode, OperationFailedError } from '../errors';
@@ -22,7 +22,7 @@ export async function reportFromStore(
   workflowId: string,
   targets: ReportTargets,
 ): Promise<ExitCode> {
-  const folder = (await runFoldersOf(store, workflowId)).at(-1);
+  const folder = (await runFolders(store, workflowId)).at(-1);
   if (!folder)
     throw new OperationFailedError(
       `reading ${workflowId}: workflow not found, and no evidence in ${store.location}`,

@@ -118,8 +118,17 @@ describe('drsctl evidence (a file:// store, no Temporal)', function () {
     const older = await drsctl(['evidence', 'list', '--json', '--until', '30d']);
     const [oldFolder] = (JSON.parse(older.stdout) as { folder: string }[]).map((r) => r.folder);
     unlinkSync(path.join(dir, 'store', ...oldFolder.split('/'), 'report.html'));
+    const failedRun = (
+      JSON.parse((await drsctl(['evidence', 'list', '--json', '--outcome', 'FAILED'])).stdout) as {
+        folder: string;
+      }[]
+    )[0].folder;
+    writeFileSync(path.join(dir, 'store', ...failedRun.split('/'), 'manifest.json'), '{ not json');
+    const listed = await drsctl(['evidence', 'list']);
+    assert.match(listed.stdout, /UNREADABLE +drill-db/);
     const dirty = await drsctl(['evidence', 'verify', '--all']);
     assert.equal(dirty.code, 1, out(dirty));
+    assert.match(dirty.stderr, /CHANGED: manifest\.json \(.*drill-db/);
     assert.match(dirty.stderr, /CHANGED: report\.md \(.*repair-db/);
     assert.match(dirty.stderr, /MISSING: report\.html \(.*drill-old/);
 

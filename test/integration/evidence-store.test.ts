@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { lastDrillKey, runFolder } from '../../common/evidence-store/layout';
 import { sha256, verifyRun, type EvidenceManifest } from '../../common/evidence-store/manifest';
-import { lastSucceededDrill, runFoldersOf, storedRuns } from '../../common/evidence-store/runs';
+import { lastSucceededDrill, runFolders, storedRuns } from '../../common/evidence-store/runs';
 import { openEvidenceStore, type EvidenceStore } from '../../common/evidence-store/store';
 import { FileEvidenceStore } from '../../common/evidence-store/file-store';
 import { writeEvidence, type RunEvidence } from '../../common/evidence-store/write';
@@ -88,7 +88,7 @@ function behaves(open: () => EvidenceStore) {
     assert.equal(manifest.rtoTargetSeconds, 900);
     assert.deepEqual(await verifyRun(store, stored.folder), []);
     assert.match(((await store.get(`${stored.folder}report.html`)) as Buffer).toString(), /SUCCEEDED/);
-    assert.deepEqual(await runFoldersOf(store, 'drill-a/b'), [stored.folder]);
+    assert.deepEqual(await runFolders(store, 'drill-a/b'), [stored.folder]);
     assert.deepEqual(
       (await storedRuns(store)).map((r) => r.manifest.workflowId),
       ['drill-a/b'],

@@ -7,7 +7,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { NotificationTargets } from '../../activities/notifications';
 import { sha256, verifyRun, type EvidenceManifest } from '../../common/evidence-store/manifest';
-import { runFoldersOf } from '../../common/evidence-store/runs';
+import { runFolders } from '../../common/evidence-store/runs';
 import type { EvidenceStore } from '../../common/evidence-store/store';
 import type { NotificationEvent } from '../../common/notifications';
 import type { ReadinessReport } from '../../common/readiness';
@@ -60,7 +60,7 @@ describe('evidence (time-skipping, emulator)', function () {
       const evidence = (report as WithEvidence<DrillReport>).evidence;
       assert.ok(evidence?.stored, JSON.stringify(evidence));
 
-      const [folder] = await runFoldersOf(h.evidenceStore, handle.workflowId);
+      const [folder] = await runFolders(h.evidenceStore, handle.workflowId);
       assert.equal(folder, evidence.folder);
       const manifestBytes = (await h.evidenceStore.get(`${folder}manifest.json`)) as Buffer;
       assert.equal(sha256(manifestBytes), evidence.manifestSha256);
@@ -113,7 +113,7 @@ describe('evidence (time-skipping, emulator)', function () {
       await cancelled.cancel();
       const ended = await h.outcome(cancelled);
       assert.ok(ended.error, 'the drill ends cancelled');
-      const [folder] = await runFoldersOf(h.evidenceStore, cancelled.workflowId);
+      const [folder] = await runFolders(h.evidenceStore, cancelled.workflowId);
       const stored = JSON.parse(
         ((await h.evidenceStore.get(`${folder}report.json`)) as Buffer).toString(),
       ) as DrillReport;
@@ -145,7 +145,7 @@ describe('evidence (time-skipping, emulator)', function () {
       assert.equal(planReport?.outcome, 'SUCCEEDED', planReport?.summary);
       assert.ok(planReport.evidence?.stored);
       const child = planReport.waves[0].children[0].workflowId;
-      const [childFolder] = await runFoldersOf(h.evidenceStore, child);
+      const [childFolder] = await runFolders(h.evidenceStore, child);
       const manifest = JSON.parse(
         ((await h.evidenceStore.get(`${childFolder}manifest.json`)) as Buffer).toString(),
       ) as EvidenceManifest;

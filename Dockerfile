@@ -22,6 +22,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# the default evidence store (DRS_EVIDENCE_URL unset), a volume in docker-compose.yml
+RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 # WORKER_METRICS_ADDRESS, WORKER_HEALTH_ADDRESS (set to 0.0.0.0:… in a container); emulator
 EXPOSE 9464 8080 4566

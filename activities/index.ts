@@ -2,6 +2,9 @@
 // (the emulator or real AWS behind the client factory, a fake prober for health checks).
 import type { CapacityLimits } from '../common/capacity';
 import { createCapacityActivities } from './capacity';
+import { defaultEvidenceUrl } from '../common/evidence-store/config';
+import { openEvidenceStore, type EvidenceStore } from '../common/evidence-store/store';
+import { createEvidenceActivities } from './evidence';
 import type { DrsClientFactory } from './drs-client';
 import { withHeartbeats } from './heartbeats';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
@@ -36,10 +39,13 @@ export interface ActivityDeps {
   listRuns?: ListRuns;
   /** Webhook receivers (NOTIFY_WEBHOOK_URL, NOTIFY_SLACK_WEBHOOK_URL); default: none. */
   notifications?: NotificationTargets;
+  /** Where each run's evidence goes (DRS_EVIDENCE_URL); default: the project's `.data/evidence` folder. */
+  evidenceStore?: EvidenceStore;
 }
 
 /** Every activity, heartbeating while it runs (activities/heartbeats.ts). */
 export function createActivities(deps: ActivityDeps) {
+  const evidenceStore = deps.evidenceStore ?? openEvidenceStore({ url: defaultEvidenceUrl() });
   return withHeartbeats({
     ...createReplicationActivities(deps.drsClients),
     ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll, deps.serverClock)),
@@ -51,8 +57,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlanActivities(deps.drsClients),
     ...createSnapshotActivities(deps.drsClients),
     ...createCapacityActivities(deps.capacityLimits),
-    ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns),
+    ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns, evidenceStore),
     ...createNotificationActivities(deps.notifications),
+    ...createEvidenceActivities(
+      evidenceStore,
+      deps.drsClients,
+      Object.values(deps.notifications ?? {}).filter((url): url is string => typeof url === 'string'),
+    ),
   });
 }
 

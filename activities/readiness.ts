@@ -1,6 +1,6 @@
 // drsReadiness's reads. Nothing here changes DRS: DescribeSourceServers, DescribeRecoverySnapshots,
-// GetLaunchConfiguration and DescribeJobs only, and a Temporal visibility listing for past drills
-// (the worker's own Temporal client, as in activities/capacity.ts).
+// GetLaunchConfiguration and DescribeJobs only; past drills from the evidence store, else a Temporal
+// visibility listing (the worker's own Temporal client, as in activities/capacity.ts).
 import {
   DescribeSourceServersCommand,
   GetLaunchConfigurationCommand,
@@ -14,6 +14,9 @@ import type { DrsTarget } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
 import { classifyDrsError, drsCall } from './errors';
 import { listJobs } from './drs-reads';
+import { OWN_ACCOUNT } from '../common/evidence-store/layout';
+import { lastSucceededDrill } from '../common/evidence-store/runs';
+import type { EvidenceStore } from '../common/evidence-store/store';
 
 export interface RecoveryReadiness {
   sourceServerId: string;
@@ -44,6 +47,8 @@ export function createReadinessActivities(
   clients: DrsClientFactory,
   limits: CapacityLimits = DRS_DEFAULT_LIMITS,
   listRuns: ListRuns = workerVisibility,
+  /** The evidence store, read first for the last drills. */
+  evidence?: EvidenceStore,
 ) {
   /**
    * One cheap call in the account (DescribeSourceServers, one item): for a staging account it goes
@@ -109,17 +114,30 @@ export function createReadinessActivities(
   }
 
   /**
-   * Each server's latest SUCCEEDED drsDrill (a plan's drill children count), from the namespace's
-   * visibility: DrsSourceServers holds a run's first 93 servers, so a server further down a larger
-   * drill is not found there. Only drills of this task queue count: another deployment sharing the
-   * namespace (another estate, a test stack) may drill servers with the same ids elsewhere.
+   * Each server's latest SUCCEEDED drsDrill (a plan's drill children count): from the evidence
+   * store, which every drill writes and which outlives the namespace's retention; for a server the
+   * store has none of (drills from before the store), from the namespace's visibility. There,
+   * DrsSourceServers holds a run's first 93 servers, so a server further down a larger drill is not
+   * found, and only drills of this task queue count: another deployment sharing the namespace (another
+   * estate, a test stack) may drill servers with the same ids elsewhere.
    */
-  async function lastSucceededDrills(input: {
-    sourceServerIds: string[];
-  }): Promise<Record<string, { workflowId: string; closedAt: string } | undefined>> {
+  async function lastSucceededDrills(
+    input: Partial<DrsTarget> & { sourceServerIds: string[] },
+  ): Promise<Record<string, { workflowId: string; closedAt: string } | undefined>> {
     const { taskQueue } = Context.current().info;
     const found: Record<string, { workflowId: string; closedAt: string } | undefined> = {};
     for (const id of input.sourceServerIds) {
+      // a store that cannot be read (down, or a role without the read) leaves visibility to answer
+      const stored =
+        evidence && input.region
+          ? await lastSucceededDrill(evidence, input.accountId ?? OWN_ACCOUNT, input.region, id).catch(
+              () => undefined,
+            )
+          : undefined;
+      if (stored) {
+        found[id] = { workflowId: stored.workflowId, closedAt: stored.closedAt };
+        continue;
+      }
       const query = `WorkflowType = 'drsDrill' AND TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Completed' AND ${DrsSourceServers.name} = '${id}' AND ${DrsOutcome.name} = 'SUCCEEDED'`;
       let latest: { workflowId: string; closedAt: string } | undefined;
       // newest first; a few more in case close times tie across pages

@@ -6,9 +6,9 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, fromPayloadsAtIndex } from '@temporalio/common';
 import type { PlanWaveSummary } from '../common/types-plan';
 import type { DrsOperationsClient, RunResult } from './lib';
-import type { Evidence, RunDetails } from './reports/html';
-import type { OperationReport } from './reports/report';
-import { median, type TrendPoint } from './reports/trend';
+import type { Evidence, RunDetails } from '../common/reports/html';
+import type { OperationReport } from '../common/reports/report';
+import { median, type TrendPoint } from '../common/reports/trend';
 
 /** Runs the trend goes back over. */
 const TREND_RUNS = 10;

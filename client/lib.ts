@@ -44,7 +44,7 @@ import {
 import { connect, type ConnectionSettings } from './connection';
 import { BadInputError, CliError, OperationFailedError, RejectedError, UnreachableError } from './errors';
 import type { Operation } from './operations';
-import { reportForFailedRun, type OperationReport } from './reports/report';
+import { reportForFailedRun, type OperationReport } from '../common/reports/report';
 import { localStarter } from './run-summaries';
 import { ScheduleManager } from './schedules';
 

@@ -5,6 +5,7 @@ import { CliError, ExitCode } from './errors';
 import { OPERATIONS } from './operations';
 import { controlCommands } from './commands/control';
 import { addConnectionOptions } from './commands/common';
+import { evidenceCommand } from './commands/evidence';
 import { reportCommand } from './commands/report';
 import { operationCommand, statusCommand } from './commands/run';
 import { scheduleCommand } from './commands/schedule';
@@ -16,7 +17,13 @@ export function buildProgram(): Command {
     .exitOverride();
   addConnectionOptions(program);
   for (const op of OPERATIONS) program.addCommand(operationCommand(op));
-  for (const command of [statusCommand(), reportCommand(), ...controlCommands(), scheduleCommand()]) {
+  for (const command of [
+    statusCommand(),
+    reportCommand(),
+    ...controlCommands(),
+    scheduleCommand(),
+    evidenceCommand(),
+  ]) {
     program.addCommand(command);
   }
   // subcommands inherit the exit override so a usage error is exit code 2, not commander's 1

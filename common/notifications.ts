@@ -10,7 +10,9 @@ export type NotificationKind =
   /** A readiness run found the plan AT_RISK or NOT_READY. */
   | 'readiness'
   /** A readiness run found servers with no SUCCEEDED drill within the window. */
-  | 'drill-stale';
+  | 'drill-stale'
+  /** A run's evidence could not be written to the evidence store (the run's outcome stands). */
+  | 'evidence-not-stored';
 
 export interface NotificationEvent {
   kind: NotificationKind;

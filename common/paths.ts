@@ -29,3 +29,8 @@ function tool(name: string): string {
 export const temporalCliPath = (): string => tool('temporal');
 /** Wrapper around the Java time-skipping test server: `<port> [--enable-time-skipping]`. */
 export const testServerPath = (): string => tool('temporal-test-server');
+
+/** Where the local stack keeps what it writes (the default evidence store): git-ignored `.data/`. */
+export function dataDir(): string {
+  return process.env.TEMPORAL_DRS_DATA ?? path.join(repoRoot(), '.data');
+}

@@ -16,6 +16,7 @@ import { emulatorClientConfig, emulatorCredentials, pickHealthyServers, startEmu
 import { drsDrill } from '../workflows';
 import { drillProgressQuery } from '../workflows/messages';
 import { startDevServer } from './lib/dev-server';
+import type { EvidenceRecord } from '../workflows/evidence';
 
 interface DemoOptions {
   keepRunning: boolean;
@@ -72,6 +73,9 @@ function printReport(report: DrillReport): void {
   for (const e of report.errors) say(`  error: ${e}`);
   const phases = Object.entries(report.phaseDurations).map(([phase, d]) => `${phase} ${seconds(d)}`);
   say(`  phases: ${phases.join(', ')}`);
+  const evidence = (report as DrillReport & { evidence?: EvidenceRecord }).evidence;
+  if (evidence?.stored) say(`  evidence: ${evidence.location.replace(/\/?$/, '/')}${evidence.folder}`);
+  else if (evidence) say(`  evidence NOT stored: ${evidence.error}`);
 }
 
 async function main(opts: DemoOptions): Promise<number> {

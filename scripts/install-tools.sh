@@ -7,6 +7,8 @@
 #                           wrapper around io.temporal:temporal-test-server, resolved by Maven
 #   .tools/service-models   the official DRS and MGN service models (botocore from PyPI, pinned),
 #                           which test/emulator/model-conformance.test.ts checks the emulator against
+#   .tools/bin/moto-server  moto's S3-compatible server (PyPI, pinned), for the evidence store's
+#                           s3:// backend tests (test/helpers/moto.ts)
 #   /usr/bin/chromium       Debian's chromium, only with --with-browser (the UI test)
 # Go module/build caches and a copy of the built CLI live in the user's cache, so a fresh
 # clone on the same machine reuses them and a second run takes seconds.
@@ -17,6 +19,7 @@ GO_FALLBACK_CLI_VERSION=v1.5.1   # newest CLI tag `go install` can build (later 
 TEST_SERVER_VERSION=1.38.0       # io.temporal:temporal-test-server on Maven Central
 SLF4J_VERSION=1.7.36             # the SLF4J API that test server version uses
 BOTOCORE_VERSION=1.44.8          # PyPI botocore whose data/ holds the DRS and MGN service models
+MOTO_VERSION=5.2.5               # PyPI moto, whose server is the S3 the evidence store's tests write to
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${TEMPORAL_DRS_TOOLS:-$root/.tools}
@@ -26,7 +29,7 @@ for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
     --with-browser) browser=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "install-tools: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -135,6 +138,29 @@ if [ "$(readlink "$models_link" 2>/dev/null)" != "botocore-$BOTOCORE_VERSION/bot
   rm -rf "$models_link"
   ln -s "botocore-$BOTOCORE_VERSION/botocore/data" "$models_link"
   say "service models ready: $models_link (botocore $BOTOCORE_VERSION)"
+fi
+
+# --- moto's S3 server (PyPI), for the evidence store's s3:// tests -------------------------------
+# Installed with its dependencies into its own folder (not the system's site-packages); the wrapper
+# runs it with that folder on PYTHONPATH: `moto-server -H 127.0.0.1 -p <port>`.
+moto_dir="$tools/moto-$MOTO_VERSION"
+moto_bin="$tools/bin/moto-server"
+if [ ! -f "$moto_dir/.complete" ] || ! grep -q "moto-$MOTO_VERSION" "$moto_bin" 2>/dev/null; then
+  need python3 "Python 3 with pip, to install moto's S3 server from PyPI"
+  say "installing moto[server] $MOTO_VERSION with pip"
+  rm -rf "$moto_dir.partial"
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --no-compile \
+    --target "$moto_dir.partial" "moto[server]==$MOTO_VERSION"
+  rm -rf "$moto_dir"
+  mv "$moto_dir.partial" "$moto_dir"
+  touch "$moto_dir/.complete"
+  cat > "$moto_bin" <<WRAP
+#!/usr/bin/env bash
+# Usage: moto-server -H 127.0.0.1 -p <port>
+PYTHONPATH="$moto_dir" exec python3 -m moto.server "\$@"
+WRAP
+  chmod +x "$moto_bin"
+  say "moto server ready: $moto_bin"
 fi
 
 # --- Chromium for the UI test (Debian package) ----------------------------------------------

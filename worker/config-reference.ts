@@ -12,6 +12,7 @@ import {
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
+import { evidenceEnvSchema } from '../common/evidence-store/config';
 import { workerConfigSchema, workflowCodeEnvSchema } from './config';
 
 const SECTIONS: [title: string, schema: z.ZodObject][] = [
@@ -22,6 +23,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['DRS job quotas (shared by every run of the namespace)', drsQuotaEnvSchema],
   ['Waiting on DRS jobs', jobWaitEnvSchema],
   ['Notifications (webhooks)', notifyEnvSchema],
+  ['Evidence store (every run writes its evidence; drsctl evidence reads it)', evidenceEnvSchema],
   ['Worker operations', workerEnvSchema],
   ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
 ];

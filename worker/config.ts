@@ -22,6 +22,11 @@ import {
   type TemporalSettings,
 } from '../common/temporal-connection';
 import { z } from 'zod';
+import {
+  evidenceEnvSchema,
+  evidenceStoreConfig,
+  type EvidenceStoreConfig,
+} from '../common/evidence-store/config';
 import type { NotificationTargets } from '../activities/notifications';
 import type { CapacityLimits } from '../common/capacity';
 import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
@@ -83,6 +88,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(notifyEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .extend(workflowCodeEnvSchema.shape)
+  .extend(evidenceEnvSchema.shape)
   .superRefine((env, ctx) => {
     checkAwsEndpoints(env, ctx);
     if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
@@ -124,6 +130,8 @@ export interface WorkerConfig {
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks: number;
   workflowCode: WorkflowCodeConfig;
+  /** Where every run's evidence is written (DRS_EVIDENCE_*). */
+  evidence: EvidenceStoreConfig;
 }
 
 /** A configuration the worker cannot start with; the message names the variable. */
@@ -172,6 +180,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       deploymentName: e.TEMPORAL_DEPLOYMENT_NAME,
       buildId: e.TEMPORAL_WORKER_BUILD_ID,
     },
+    evidence: evidenceStoreConfig(e),
   };
 }
 

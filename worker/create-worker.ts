@@ -3,6 +3,7 @@
 // the worker's configuration).
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { EvidenceStore } from '../common/evidence-store/store';
 import type { WorkerConfig } from './config';
 import { createDrsClientFactory } from './drs-clients';
 import { deploymentOptions, type WorkflowCode } from './workflow-code';
@@ -30,6 +31,7 @@ export async function createDrsWorker(
   connection: NativeConnection,
   config: WorkerConfig,
   workflowCode: WorkflowCode,
+  evidenceStore: EvidenceStore,
 ): Promise<DrsWorker> {
   const drsClients = createDrsClientFactory(config.aws, Runtime.instance().metricMeter);
   const worker = await Worker.create({
@@ -44,6 +46,7 @@ export async function createDrsWorker(
       capacityLimits: config.capacity,
       jobPoll: config.jobPoll,
       notifications: config.notifications,
+      evidenceStore,
     }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

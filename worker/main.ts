@@ -5,6 +5,7 @@ import { makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/wor
 import { ConfigError, describeConfig, loadWorkerConfig } from './config';
 import { connectToTemporal, TemporalUnreachableError } from './connection';
 import { createDrsWorker } from './create-worker';
+import { openEvidenceStore } from '../common/evidence-store/store';
 import { startHealthServer } from './health';
 import { createLogger, PinoTemporalLogger } from './logging';
 import { prometheusExporter } from './metrics';
@@ -38,7 +39,11 @@ async function main(): Promise<number> {
   // production images run a prebuilt bundle; bundling here costs seconds and memory at every start
   else logger.warn(shown, 'workflow code: bundled from source at start');
   const connection = await connectToTemporal(config.temporal);
-  const drsWorker = await createDrsWorker(connection, config, workflowCode);
+  const evidenceStore = openEvidenceStore(config.evidence);
+  // an auditor's requirements, not the worker's: a bucket that lacks them is a warning, not a stop
+  for (const warning of await evidenceStore.settingsWarnings())
+    logger.warn({ evidenceStore: evidenceStore.location }, `evidence store: ${warning}`);
+  const drsWorker = await createDrsWorker(connection, config, workflowCode, evidenceStore);
   const worker = (started.worker = drsWorker.worker);
   const running = worker.run();
   const health = await startHealthServer(config.healthAddress, () => ({

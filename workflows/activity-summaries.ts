@@ -66,6 +66,7 @@ const SUMMARIES: Summaries = {
   readQuotaUsage: (i) => `read DRS job quota usage in ${i.region}`,
   lastSucceededDrills: (i) => `find the last SUCCEEDED drill of ${servers(i.sourceServerIds)}`,
   sendNotification: (i) => `notify webhooks: ${i.title}`,
+  storeEvidence: (i) => `store the evidence of ${i.report.operation} ${i.report.outcome}`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

@@ -15,7 +15,7 @@ import type { DrsActivities } from '../activities';
 export const HEARTBEAT_TIMEOUT = '5 seconds';
 
 /** What one attempt does, which bounds how long it may take. */
-type AttemptSize = 'filtered' | 'account' | 'probe' | 'queue' | 'notify';
+type AttemptSize = 'filtered' | 'account' | 'probe' | 'queue' | 'notify' | 'evidence';
 
 const START_TO_CLOSE = {
   // reads filtered to the named ids (at most 100: a page or two) and one call; DRS answers in about a second
@@ -28,6 +28,8 @@ const START_TO_CLOSE = {
   queue: '30 seconds',
   // webhook POSTs side by side, each given up after 3 s (activities/notifications.ts)
   notify: '5 seconds',
+  // a few small objects to the store, and the job logs of the run's jobs (a page or two each)
+  evidence: '1 minute',
 } satisfies Record<AttemptSize, Duration>;
 
 /** Every activity's size; a new activity does not compile until it is given one. */
@@ -67,6 +69,7 @@ const SIZE_OF = {
   // one visibility listing per server
   lastSucceededDrills: 'account',
   sendNotification: 'notify',
+  storeEvidence: 'evidence',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

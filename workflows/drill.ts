@@ -52,13 +52,17 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
 
-  return notifyingEnd('drill', async () => {
-    try {
-      return await drill(plan, record);
-    } finally {
-      await record.capacity.releaseAll();
-    }
-  });
+  return notifyingEnd(
+    'drill',
+    async () => {
+      try {
+        return await drill(plan, record);
+      } finally {
+        await record.capacity.releaseAll();
+      }
+    },
+    () => record.report,
+  );
 }
 
 async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport> {

@@ -6,9 +6,17 @@
 // all, but every run would then start a second workflow, even with no receiver configured; a late
 // notification is worth less than that.
 // Behind the notifications patch (workflows/patches.ts): runs recorded before it replay without the activity calls.
-import { CancellationScope, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  log,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { NotificationEvent, NotificationKind } from '../common/notifications';
 import { summarizedActivities } from './activity-summaries';
+import { recordEvidence } from './evidence';
 import { PATCHES } from './patches';
 
 const DELIVERY = summarizedActivities({
@@ -64,14 +72,25 @@ interface Reported {
 }
 
 /**
- * Runs the workflow body and notifies when it ends: with its report's outcome, or with the failure
- * that ended it (rethrown unchanged).
+ * Runs the workflow body, stores its evidence (workflows/evidence.ts) and notifies when it ends:
+ * with its report's outcome, or with the failure that ended it (rethrown unchanged).
  */
-export async function notifyingEnd<R extends Reported>(operation: string, run: () => Promise<R>): Promise<R> {
+export async function notifyingEnd<R extends Reported>(
+  operation: string,
+  run: () => Promise<R>,
+  /** The report a cancelled run finished before it rethrew the cancellation (a drill's, after cleanup). */
+  cancelledReport?: () => R | undefined,
+): Promise<R> {
   let report: R;
   try {
     report = await run();
   } catch (err) {
+    // a run refused with its report (a drill's preflight) or cancelled after its cleanup keeps its evidence too
+    const refused =
+      err instanceof ApplicationFailure ? (err.details?.[0] as Reported | undefined) : undefined;
+    const cancelled = isCancellation(err) ? cancelledReport?.() : undefined;
+    if (refused?.servers) await recordEvidence(refused, 'FAILED');
+    else if (cancelled) await recordEvidence(cancelled, 'CANCELLED');
     const outcome = isCancellation(err) ? 'CANCELLED' : 'FAILED';
     await notify({
       kind: 'run-ended',
@@ -81,6 +100,7 @@ export async function notifyingEnd<R extends Reported>(operation: string, run: (
     });
     throw err;
   }
+  await recordEvidence(report, 'COMPLETED');
   await notify({
     kind: 'run-ended',
     title: `${report.operation} ${report.outcome}`,

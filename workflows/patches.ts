@@ -52,4 +52,12 @@ export const PATCHES = {
     deprecateWhen:
       'no open run of any workflow type started before 0.1.0, and no such history in test/histories',
   },
+  // ---- i23: evidence that outlives Temporal ----
+  /** Every run stores its evidence (workflows/evidence.ts) before it closes. */
+  evidenceStore: {
+    id: 'evidence-store',
+    since: '0.2.0',
+    deprecateWhen: 'no open run started before 0.2.0',
+  },
+  // ---- end i23 ----
 } as const satisfies Record<string, PatchEntry>;

@@ -1,7 +1,7 @@
 // drsReadiness: "if the region failed now, would this plan recover within its targets?" It reads,
 // and changes nothing in DRS: the account answers (through the worker's assumed role), each server's
 // replication, lag, newest point in time, launch configuration and active job, its last SUCCEEDED
-// drill (Temporal visibility), and the plan's quota headroom. The rule is common/readiness.ts.
+// drill (the evidence store, else Temporal visibility), and the plan's quota headroom. The rule is common/readiness.ts.
 // Outcome in DrsOutcome (READY, AT_RISK, NOT_READY) with DrsOperation "readiness", so the UI lists
 // the latest NOT_READY runs; AT_RISK and NOT_READY notify, and so do stale drills.
 import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
@@ -20,6 +20,7 @@ import {
 } from '../common/readiness';
 import { DrsOutcome, DrsPhase, serverSearchAttributes } from '../common/search-attributes';
 import { readinessProgressQuery } from './messages';
+import { recordEvidence } from './evidence';
 import { notify } from './notifications';
 import { drsActivities, targetOf, validated } from './operation-support';
 
@@ -85,6 +86,7 @@ export async function drsReadiness(input: ReadinessInput): Promise<ReadinessRepo
       summary: `${staleDrills.length} server(s): ${staleDrills.slice(0, 10).join(', ')}`,
       sourceServerIds: staleDrills.slice(0, 100),
     });
+  await recordEvidence(report, 'COMPLETED');
   return report;
 }
 
@@ -111,7 +113,7 @@ async function readFacts(spec: ReadinessSpec, targets: Target[]): Promise<Server
   const recovery = found.length
     ? await drsActivities.readRecoveryReadiness({ ...targetOf(spec), sourceServerIds: found })
     : [];
-  const drills = await drsActivities.lastSucceededDrills({ sourceServerIds });
+  const drills = await drsActivities.lastSucceededDrills({ ...targetOf(spec), sourceServerIds });
   return targets.map((t, i) => {
     const h = health[i];
     const r = recovery.find((x) => x.sourceServerId === t.sourceServerId);

@@ -6,8 +6,9 @@ import { gatherEvidence } from '../evidence';
 import { DrsOperationsClient, type RunResult } from '../lib';
 import { createProgressRenderer } from '../progress';
 import { writeReports, type Evidence, type ReportTargets } from '../reports';
-import { PASSING_OUTCOMES, serverFailure, targetMisses } from '../reports/report';
+import { PASSING_OUTCOMES, serverFailure, targetMisses } from '../../common/reports/report';
 import { parseDuration } from '../schedules';
+import type { EvidenceRecord } from '../../workflows/evidence';
 
 /**
  * Connection flags with the Temporal CLI's names. Each overrides its variable (named in the help)
@@ -122,6 +123,10 @@ export function reportResult(result: RunResult, flags: ReportTargets, evidence?:
     );
   }
   if (report.targetsMet === false) console.log('recovery-time targets missed');
+  const stored = report.evidence as EvidenceRecord | undefined;
+  if (stored?.stored)
+    console.error(`evidence stored: ${stored.folder} (manifest SHA-256 ${stored.manifestSha256})`);
+  else if (stored) console.error(`evidence NOT stored: ${stored.error}`);
   return outcomeExitCode(result);
 }
 

@@ -2,10 +2,10 @@
 // Actions job summary when $GITHUB_STEP_SUMMARY is set (so `--report-md` alone is enough there).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { htmlReport, type Evidence } from './html';
+import { htmlReport, type Evidence } from '../../common/reports/html';
 import { junitReport } from './junit';
-import { markdownEvidence, markdownReport } from './markdown';
-import type { OperationReport } from './report';
+import { markdownEvidence, markdownReport } from '../../common/reports/markdown';
+import type { OperationReport } from '../../common/reports/report';
 
 export interface ReportTargets {
   reportJson?: string;
@@ -59,5 +59,5 @@ export function writeReports(
   return written;
 }
 
-export type { Evidence } from './html';
-export type { OperationReport } from './report';
+export type { Evidence } from '../../common/reports/html';
+export type { OperationReport } from '../../common/reports/report';

@@ -12,7 +12,7 @@ import {
   serverTargets,
   describeTarget,
   type OperationReport,
-} from './report';
+} from '../../common/reports/report';
 
 function escapeXml(text: string): string {
   return (

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeReports } from '../../client/reports';
 import { junitReport } from '../../client/reports/junit';
-import { markdownReport } from '../../client/reports/markdown';
-import type { OperationReport } from '../../client/reports/report';
+import { markdownReport } from '../../common/reports/markdown';
+import type { OperationReport } from '../../common/reports/report';
 import { parseJunit } from './junit';
 
 const report: OperationReport = {

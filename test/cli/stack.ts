@@ -2,11 +2,15 @@
 // Worker with the product's workflows and activities on a task queue of its own, and a runner
 // that executes bin/drsctl.js as a child process, as a CI job would.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, DrsClientFactory } from '../../activities';
 import type { NotificationTargets } from '../../activities/notifications';
+import { openEvidenceStore } from '../../common/evidence-store/store';
 import { repoRoot } from '../../common/paths';
 import { emulatorCredentials, startEmulator, type RunningEmulator } from '../../emulator';
 import { pickHealthyServers } from '../../emulator/inventory';
@@ -76,14 +80,27 @@ export async function startCliStack(
     credentialsFor: emulatorCredentials,
   });
   const taskQueue = `${name}-${Date.now()}`;
+  // the stack's own evidence store, which drsctl reads too: the emulator's server ids repeat across
+  // runs, so a shared store would show one test the drills of another
+  const evidenceRoot = mkdtempSync(path.join(tmpdir(), `${name}-evidence-`));
+  const evidenceUrl = pathToFileURL(evidenceRoot).href;
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await productWorkflowBundle(),
-    activities: createActivities({ drsClients, notifications: options.notifications }),
+    activities: createActivities({
+      drsClients,
+      notifications: options.notifications,
+      evidenceStore: openEvidenceStore({ url: evidenceUrl }),
+    }),
   });
   const running = worker.run();
-  const cliEnv = { TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, AWS_REGION: 'us-east-1' };
+  const cliEnv = {
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    AWS_REGION: 'us-east-1',
+    DRS_EVIDENCE_URL: evidenceUrl,
+  };
   return {
     env,
     emulator,
@@ -96,6 +113,7 @@ export async function startCliStack(
       await running;
       drsClients.destroy();
       await emulator.close();
+      rmSync(evidenceRoot, { recursive: true, force: true });
     },
   };
 }

@@ -11,7 +11,28 @@ import { readRepoFile } from './compose-file';
 const PERMISSION_ONLY_ACTIONS = new Set(['drs:CreateRecoveryInstanceForDrs']);
 
 interface Statement {
+  Sid?: string;
   Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
+
+/** S3 actions (`s3:PutObject`) of the commands a file imports from @aws-sdk/client-s3. */
+function s3ActionsCalledBy(file: string): string[] {
+  const names = /import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-s3'/.exec(readRepoFile(file))?.[1] ?? '';
+  // the IAM action of an operation, where its name differs
+  const iamName: Record<string, string> = {
+    ListObjectsV2: 'ListBucket',
+    GetObjectLockConfiguration: 'GetBucketObjectLockConfiguration',
+  };
+  return names
+    .split(',')
+    .flatMap((raw) => /^(\w+)Command$/.exec(raw.trim())?.[1] ?? /^paginate(\w+)$/.exec(raw.trim())?.[1] ?? [])
+    .map((op) => `s3:${iamName[op] ?? op}`)
+    .sort();
 }
 
 /** `drs:Operation` / `mgn:Operation` for every command class and paginator the activities import. */
@@ -50,6 +71,44 @@ describe('IAM policy for real AWS', () => {
       return (service === 'drs' || service === 'mgn') && !loadServiceModel(service).operations[operation];
     });
     assert.deepEqual(unknown, []);
+  });
+
+  it('lets the worker only put evidence under the prefix, and read only the last-drill notes readiness uses', () => {
+    const s3 = policy.Statement.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+    assert.deepEqual(
+      s3.map((s) => [actionsOf(s), resourcesOf(s)]),
+      [
+        [['s3:PutObject'], ['arn:aws:s3:::EVIDENCE-BUCKET/EVIDENCE-PREFIX/*']],
+        [['s3:GetObject'], ['arn:aws:s3:::EVIDENCE-BUCKET/EVIDENCE-PREFIX/*/*/last-succeeded-drill/*']],
+      ],
+    );
+    // the writes and the read the worker makes (the bucket-settings check at start is a warning when denied)
+    const called = s3ActionsCalledBy('common/evidence-store/s3-store.ts');
+    for (const action of ['s3:PutObject', 's3:GetObject']) assert.ok(called.includes(action), action);
+    assert.ok(!allowed.some((a) => /^s3:(Delete|PutBucket|PutObjectRetention|BypassGovernance|\*)/.test(a)));
+  });
+
+  it("gives drsctl's evidence reader role only GetObject and ListBucket, on the prefix", () => {
+    const reader = JSON.parse(readRepoFile('deploy/iam-policy-evidence-reader.json')) as {
+      Statement: Statement[];
+    };
+    const read = reader.Statement.flatMap(actionsOf).sort();
+    assert.deepEqual(read, ['s3:GetObject', 's3:ListBucket']);
+    for (const statement of reader.Statement) {
+      if (actionsOf(statement).includes('s3:GetObject'))
+        assert.deepEqual(resourcesOf(statement), ['arn:aws:s3:::EVIDENCE-BUCKET/EVIDENCE-PREFIX/*']);
+      else assert.deepEqual(statement.Condition?.StringLike?.['s3:prefix'], ['EVIDENCE-PREFIX/*']);
+    }
+    // every read the store makes for drsctl is one of them
+    const reads = s3ActionsCalledBy('common/evidence-store/s3-store.ts').filter(
+      (a) => a === 's3:GetObject' || a === 's3:ListBucket',
+    );
+    assert.deepEqual(reads, read);
+    const guide = readRepoFile('docs/deployment.md');
+    const shown = /```json\n([\s\S]*?)\n```/.exec(
+      guide.slice(guide.indexOf('### Evidence reader role')),
+    )?.[1];
+    assert.deepEqual(JSON.parse(shown ?? 'null'), reader);
   });
 
   it('is the policy the deployment guide shows', () => {

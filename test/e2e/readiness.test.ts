@@ -1,6 +1,7 @@
 // drsReadiness on the local stack (dev server, a real worker, the emulator) through drsctl: a
 // scheduled, triggered readiness run flags a STALLED server (NOT_READY) and a server with no drill in
-// the window (AT_RISK, drill stale), and finds the SUCCEEDED drill of a third in Temporal visibility.
+// the window (AT_RISK, drill stale), and finds the SUCCEEDED drill of a third (in the stack's
+// evidence store, where the drill noted itself).
 // Notifications go to a loopback receiver: a drill's outcome arrives, the Slack one has Slack's
 // shape, the receiver's URL is nowhere in the history; a receiver that is down costs the run about
 // a second and not its outcome.

@@ -2,6 +2,10 @@
 // process following the test server's clock, and a real Worker running drsDrill with the real
 // activities talking to the emulator through @aws-sdk/client-drs.
 import { setMaxListeners } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DrsClient } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -9,6 +13,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { DrsClientFactory } from '../../activities/drs-client';
 import type { DrillInput } from '../../common/inputs';
+import { openEvidenceStore, type EvidenceStore } from '../../common/evidence-store/store';
 import type { DrillProgress, DrillReport } from '../../common/types';
 import {
   emulatorClientConfig,
@@ -54,6 +59,8 @@ export interface DrillHarness {
   /** Drill recovery instances the emulator still holds. */
   drillInstancesLeft(): Promise<string[]>;
   syncClock(): Promise<void>;
+  /** Where the runs' evidence goes: a temporary folder of this harness, unless the deps name a store. */
+  evidenceStore: EvidenceStore;
   /** True once a wait saw time stop skipping: the server is to be replaced. */
   readonly stalled: boolean;
   close(): Promise<void>;
@@ -97,6 +104,9 @@ export async function startDrillHarness(
         })
       : emulatorCredentials,
   });
+  const evidenceRoot = mkdtempSync(path.join(tmpdir(), 'drill-evidence-'));
+  const evidenceStore =
+    extraDeps.evidenceStore ?? openEvidenceStore({ url: pathToFileURL(evidenceRoot).href });
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = createActivities({
     drsClients,
     // The test server gives a retry attempt the time it was decided as its scheduled time, so job
@@ -105,6 +115,7 @@ export async function startDrillHarness(
     // server does not skip time while an activity runs).
     serverClock: () => now + (Date.now() - syncedAt),
     ...extraDeps,
+    evidenceStore,
   });
   const clockedActivities = Object.fromEntries(
     Object.entries(activities).map(([name, fn]) => [
@@ -183,6 +194,7 @@ export async function startDrillHarness(
         .map((i) => i.recoveryInstanceID);
     },
     syncClock,
+    evidenceStore,
     get stalled() {
       return stalled;
     },
@@ -194,6 +206,7 @@ export async function startDrillHarness(
       drsClients.destroy();
       await emulator.close();
       await env.teardown();
+      rmSync(evidenceRoot, { recursive: true, force: true });
     },
   };
 }

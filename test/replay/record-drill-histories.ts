@@ -17,6 +17,9 @@ const scenarios: Record<string, (h: DrillHarness) => Promise<WorkflowHandle>> = 
   // the launch's capacity place goes to the cleanup, and each wait starts from the created job
   'hand-over-to-cleanup': async (h) =>
     h.startDrill({ sourceServerIds: await h.healthyServers(2), region: REGION }),
+  // the run's evidence stored by its last activity, the manifest's hash in the memo (PATCHES.evidenceStore)
+  'evidence-stored': async (h) =>
+    h.startDrill({ sourceServerIds: await h.healthyServers(2), region: REGION }),
   'launch-failure': async (h) => {
     const servers = await h.healthyServers(3);
     await h.emulator.control.scenario({ type: 'launchFailure', sourceServerIds: [servers[1]] });

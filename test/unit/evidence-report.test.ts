@@ -3,12 +3,12 @@
 // missed target and the Markdown verdict.
 import { strict as assert } from 'node:assert';
 import { XMLParser } from 'fast-xml-parser';
-import { htmlReport } from '../../client/reports/html';
+import { htmlReport } from '../../common/reports/html';
 import { junitReport } from '../../client/reports/junit';
-import { markdownEvidence } from '../../client/reports/markdown';
-import type { OperationReport } from '../../client/reports/report';
-import { serverTimelines, timelineSvg } from '../../client/reports/timeline';
-import { median } from '../../client/reports/trend';
+import { markdownEvidence } from '../../common/reports/markdown';
+import type { OperationReport } from '../../common/reports/report';
+import { serverTimelines, timelineSvg } from '../../common/reports/timeline';
+import { median } from '../../common/reports/trend';
 
 const A = 's-aaaaaaaaaaaaaaaaa';
 const B = 's-bbbbbbbbbbbbbbbbb';

@@ -1,6 +1,8 @@
 // The real worker process (compiled worker/main.js) for end-to-end tests: started with its own
 // environment, its JSON log lines collected, stopped by signal.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { freePort } from '../helpers/temporal';
 
@@ -71,6 +73,8 @@ export async function workerEnv(overrides: NodeJS.ProcessEnv): Promise<NodeJS.Pr
   );
   return {
     ...inherited,
+    // the default evidence store lives under the data folder: one of the test's own, not the project's
+    TEMPORAL_DRS_DATA: mkdtempSync(path.join(tmpdir(), 'worker-data-')),
     WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
     WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,
     ...overrides,

@@ -8,7 +8,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { XMLParser } from 'fast-xml-parser';
 import { junitReport } from '../../client/reports/junit';
-import type { OperationReport } from '../../client/reports/report';
+import type { OperationReport } from '../../common/reports/report';
 import type { PlanInput } from '../../common/inputs-plan';
 import type { PlanProgress, PlanReport } from '../../common/types-plan';
 import { abortSignal, approveSignal } from '../../workflows/messages';

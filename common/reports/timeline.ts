@@ -1,7 +1,7 @@
 // The timeline of a drill or failover: per server its phases from DRS's own job record (pending,
 // snapshot, conversion, launch), then validation and cleanup, drawn as an inline SVG. Generated here
 // rather than by a charting library: no dependency, and the page renders with no network.
-import type { JobTimes, ServerStepTimes } from '../../common/job-log';
+import type { JobTimes, ServerStepTimes } from '../job-log';
 import { escapeHtml } from './escape';
 import type { OperationReport, ServerResult } from './report';
 

@@ -2,8 +2,8 @@
 // approved or aborted it and when, the outcome, a timeline of each server's phases (inline SVG),
 // RTO/RPO against the targets, job ids, health checks and proof of cleanup; for a plan, per wave.
 // No script, no external font or style: it renders offline. Every value is escaped.
-import type { JobTimes } from '../../common/job-log';
-import type { PlanWaveSummary } from '../../common/types-plan';
+import type { JobTimes } from '../job-log';
+import type { PlanWaveSummary } from '../types-plan';
 import { escapeHtml as esc } from './escape';
 import { describeTarget, operatorLines, serverFailure, serverTargets, type OperationReport } from './report';
 import { formatDuration, PHASE_COLOURS, serverTimelines, TIMELINE_PHASES, timelineSvg } from './timeline';

@@ -1,8 +1,8 @@
 // The report shape every workflow returns (DESIGN: `outcome` and `servers[]` with
 // `sourceServerId`), read generically so one set of writers serves every operation.
-import type { ReadinessOutcome } from '../../common/readiness';
-import type { TargetResult, TargetResults } from '../../common/targets';
-import type { AbortRequest, Approval, Outcome } from '../../common/types';
+import type { ReadinessOutcome } from '../readiness';
+import type { TargetResult, TargetResults } from '../targets';
+import type { AbortRequest, Approval, Outcome } from '../types';
 
 export interface ServerResult {
   sourceServerId: string;
@@ -112,6 +112,8 @@ export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] =
   { field: 'launchConfiguration', title: 'Launch configuration' },
   { field: 'activeJobId', title: 'Active job' },
   { field: 'daysSinceDrill', title: 'Days since SUCCEEDED drill' },
+  { field: 'lastSucceededDrillWorkflowId', title: 'Last SUCCEEDED drill' },
+  { field: 'lastSucceededDrillAt', title: 'Drill closed' },
   { field: 'warnings', title: 'Warnings' },
   { field: 'healthy', title: 'Healthy' },
   { field: 'terminated', title: 'Cleaned up' },

@@ -5,6 +5,7 @@ import { createCapacityActivities } from './capacity';
 import type { DrsClientFactory } from './drs-client';
 import { withHeartbeats } from './heartbeats';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
+import { OWN_INSTANCES_ONLY, type ProbePolicy } from './probe-targets';
 import { createJobActivities } from './jobs';
 import { JobWatcher } from './job-watch';
 import type { JobPollPolicy } from '../common/job-poll';
@@ -22,6 +23,8 @@ export interface ActivityDeps {
   drsClients: DrsClientFactory;
   /** HTTP/TCP probes for drill validation; default: real network probes. */
   healthProber?: HealthProber;
+  /** Which hosts checks may probe (DRS_PROBE_*); default: only the run's own recovery instances. */
+  probePolicy?: ProbePolicy;
   /** DRS's job quotas the capacity queue keeps to; default: DRS's published defaults. */
   capacityLimits?: CapacityLimits;
   /** How job waits pick their next poll (DRS_JOB_POLL); default: adaptive (job-watch.ts). */
@@ -37,7 +40,10 @@ export function createActivities(deps: ActivityDeps) {
   return withHeartbeats({
     ...createReplicationActivities(deps.drsClients),
     ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll)),
-    ...createHealthCheckActivities(deps.healthProber ?? networkProber),
+    ...createHealthCheckActivities(
+      deps.healthProber ?? networkProber,
+      deps.probePolicy ?? OWN_INSTANCES_ONLY,
+    ),
     ...createReplicationControlActivities(deps.drsClients),
     ...createMgnActivities(deps.drsClients),
     ...createRecoveryActivities(deps.drsClients),
@@ -54,3 +60,4 @@ export function createActivities(deps: ActivityDeps) {
 export type DrsActivities = ReturnType<typeof createActivities>;
 
 export { DrsClientFactory, type DrsClientFactoryOptions } from './drs-client';
+export type { ProbePolicy } from './probe-targets';

@@ -12,7 +12,7 @@ import {
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
-import { workerConfigSchema, workflowCodeEnvSchema } from './config';
+import { accessEnvSchema, workerConfigSchema, workflowCodeEnvSchema } from './config';
 
 const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Temporal connection', temporalEnvSchema],
@@ -24,6 +24,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Notifications (webhooks)', notifyEnvSchema],
   ['Worker operations', workerEnvSchema],
   ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
+  ['Least authority: probes, operations, approvals (docs/deployment.md)', accessEnvSchema],
 ];
 
 export const REFERENCE_BEGIN = '<!-- configuration-reference:begin -->';

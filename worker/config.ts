@@ -23,6 +23,7 @@ import {
 } from '../common/temporal-connection';
 import { z } from 'zod';
 import type { NotificationTargets } from '../activities/notifications';
+import { cidrProblem, type ProbePolicy } from '../activities/probe-targets';
 import type { CapacityLimits } from '../common/capacity';
 import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
@@ -74,6 +75,33 @@ export const workflowCodeEnvSchema = z.object({
 
 // ---- end of workflow code and Worker Versioning -------------------------------------------------
 
+// ---- What the worker may probe and which operations it serves --------------------------------
+// Inputs are untrusted: these settings bound what a run started by anyone who reaches Temporal can
+// make the worker do (activities/probe-targets.ts).
+
+const booleanFlag = z
+  .enum(['', 'true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
+
+export const accessEnvSchema = z.object({
+  DRS_PROBE_ALLOWED_CIDRS: unsetIfEmpty
+    .superRefine((list, ctx) => {
+      for (const cidr of list?.split(',') ?? []) {
+        const problem = cidrProblem(cidr.trim());
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    })
+    .describe(
+      "CIDRs (comma-separated) that hosts named in health checks and plan pre/post checks may be in; unset: only the run's own recovery instances are probed. Link-local (metadata) and unspecified addresses are never probed",
+    ),
+  DRS_PROBE_ALLOW_LOOPBACK: booleanFlag.describe(
+    '`true`: loopback (127.0.0.0/8, ::1) may be probed; for the local stack, whose stand-in instances listen there. Default false',
+  ),
+});
+
+// ---- end of probes and operations -------------------------------------------------------------
+
 export const workerConfigSchema = temporalEnvSchema
   .extend(awsEnvSchema.shape)
   .extend(awsCredentialEnvSchema.shape)
@@ -83,6 +111,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(notifyEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .extend(workflowCodeEnvSchema.shape)
+  .extend(accessEnvSchema.shape)
   .superRefine((env, ctx) => {
     checkAwsEndpoints(env, ctx);
     if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
@@ -124,6 +153,8 @@ export interface WorkerConfig {
   maxConcurrentActivities: number;
   maxConcurrentWorkflowTasks: number;
   workflowCode: WorkflowCodeConfig;
+  /** Which hosts health checks and plan checks may probe. */
+  probes: ProbePolicy;
 }
 
 /** A configuration the worker cannot start with; the message names the variable. */
@@ -171,6 +202,10 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       bundlePath: e.WORKER_WORKFLOW_BUNDLE,
       deploymentName: e.TEMPORAL_DEPLOYMENT_NAME,
       buildId: e.TEMPORAL_WORKER_BUILD_ID,
+    },
+    probes: {
+      allowedCidrs: e.DRS_PROBE_ALLOWED_CIDRS?.split(',').map((c) => c.trim()) ?? [],
+      allowLoopback: e.DRS_PROBE_ALLOW_LOOPBACK,
     },
   };
 }

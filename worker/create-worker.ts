@@ -44,6 +44,7 @@ export async function createDrsWorker(
       capacityLimits: config.capacity,
       jobPoll: config.jobPoll,
       notifications: config.notifications,
+      probePolicy: config.probes,
     }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

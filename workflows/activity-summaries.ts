@@ -38,6 +38,7 @@ const SUMMARIES: Summaries = {
   resolveRecoveryInstances: (i) => `find the recovery instances of launch job ${i.launchJobId}`,
   checkInstanceHealth: (i) =>
     `health checks ${i.checks.map(check).join(', ')} against ${i.host} (${i.sourceServerId})`,
+  checkProbeTargets: (i) => `check that ${plural(i.targets.length, 'named host')} may be probed`,
   terminateDrillInstances: (i) =>
     i.knownRecoveryInstanceIds.length > 0
       ? `terminate ${plural(i.knownRecoveryInstanceIds.length, 'drill instance')} of launch job ${i.launchJobId}`

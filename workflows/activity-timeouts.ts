@@ -58,6 +58,8 @@ const SIZE_OF = {
   awaitFailbackReady: 'filtered',
   startMgnReplication: 'filtered',
   checkInstanceHealth: 'probe',
+  // name resolution only
+  checkProbeTargets: 'probe',
   requestCapacity: 'queue',
   closedCapacityHolders: 'queue',
   checkAccountAccess: 'filtered',

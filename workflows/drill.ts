@@ -31,6 +31,7 @@ import { drillProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { choosePointInTime } from './point-in-time';
 import {
+  checkProbeTargets,
   DRS_CALL_OPTIONS,
   drsActivities,
   errorMessage,
@@ -48,6 +49,12 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   setHandler(drillProgressQuery, () => record.progress());
 
   const plan = await validated('drill', parseDrillInput, input);
+  if (plan.validation.mode === 'healthChecks')
+    await checkProbeTargets(
+      'drill',
+      'drsDrill',
+      Object.entries(plan.validation.hosts).map(([id, host]) => ({ field: `validation.hosts.${id}`, host })),
+    );
   record.start(plan);
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
@@ -269,7 +276,8 @@ async function validateLaunch(
         Promise.all(
           instances.map(async (instance) => {
             const server = record.servers.get(instance.sourceServerId);
-            const host = v.hosts[instance.sourceServerId] ?? instance.primaryIp;
+            const named = v.hosts[instance.sourceServerId];
+            const host = named ?? instance.primaryIp;
             if (!server) return;
             if (!host) {
               server.healthy = false;
@@ -282,6 +290,7 @@ async function validateLaunch(
               v.checks,
               deadline,
               'health checks did not pass in time',
+              named === undefined,
             );
             server.healthy = problem === undefined;
             if (problem) server.errors.push(problem);

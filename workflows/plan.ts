@@ -48,6 +48,7 @@ import type { drsDrill } from './drill';
 import { abortSignal, planProgressQuery, type AbortResult, type ApproveResult } from './messages';
 import { acceptOperatorMessages, closedRejection } from './operator-messages';
 import {
+  checkProbeTargets,
   drsActivities,
   errorMessage,
   markOutcome,
@@ -161,6 +162,16 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   setHandler(planProgressQuery, () => state.progress());
 
   const plan = await validated('plan', parsePlanInput, input);
+  await checkProbeTargets(
+    'plan',
+    'drsPlan',
+    plan.waves.flatMap((wave, w) =>
+      (['preChecks', 'postChecks'] as const).flatMap(
+        (stage) =>
+          wave[stage]?.hosts.map((host, i) => ({ field: `waves.${w}.${stage}.hosts.${i}`, host })) ?? [],
+      ),
+    ),
+  );
   const gated = plan.waves.filter((w) => w.pauseBefore).map((w) => w.name);
   acceptOperatorMessages('drsPlan', {
     approve: { rejection: () => state.approveRejection(gated), act: (approval) => state.approve(approval) },

@@ -78,6 +78,21 @@ describe('worker configuration', () => {
     );
   });
 
+  it('probes only own instances by default; reads allowed CIDRs and loopback, refusing a bad CIDR', () => {
+    assert.deepEqual(loadWorkerConfig({}).probes, { allowedCidrs: [], allowLoopback: false });
+    assert.deepEqual(
+      loadWorkerConfig({
+        DRS_PROBE_ALLOWED_CIDRS: '10.20.0.0/16, fd12::/64',
+        DRS_PROBE_ALLOW_LOOPBACK: 'true',
+      }).probes,
+      { allowedCidrs: ['10.20.0.0/16', 'fd12::/64'], allowLoopback: true },
+    );
+    assert.match(
+      configError({ DRS_PROBE_ALLOWED_CIDRS: '10.0.0.0/8,db.internal' }).message,
+      /DRS_PROBE_ALLOWED_CIDRS: "db.internal" is not a CIDR/,
+    );
+  });
+
   it('uses the emulator only when DRS_EMULATOR says so, never because an endpoint is set', () => {
     const endpoint = 'https://vpce-0a1b2c3d-drs.drs.us-east-1.vpce.amazonaws.com';
     const real = loadWorkerConfig({ DRS_ENDPOINT: endpoint }).aws;

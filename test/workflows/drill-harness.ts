@@ -97,6 +97,8 @@ export async function startDrillHarness(
   });
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = createActivities({
     drsClients,
+    // the local stack's worker configuration: checks probe stand-in services on loopback
+    probePolicy: { allowedCidrs: [], allowLoopback: true },
     ...extraDeps,
   });
   const clockedActivities = Object.fromEntries(

@@ -1,0 +1,13 @@
+// Every patch id the workflows pass to patched(): runs recorded before a change replay on the old
+// path, new runs take the new one. One entry per patch; `deprecateWhen` says when the old path can
+// go (deprecatePatch, then removal). Deterministic workflow code.
+export const PATCHES = {
+  // ---- i24: safe to run against production ----
+  /** Hosts an input names for probes are checked against the worker's probe rule before any launch. */
+  probeTargets: {
+    id: 'probe-targets',
+    since: '0.2.0',
+    deprecateWhen: 'no open run started before 0.2.0 names probe hosts',
+  },
+  // ---- end i24 ----
+} as const;

@@ -4,6 +4,8 @@ import type { CapacityLimits } from '../common/capacity';
 import { createCapacityActivities } from './capacity';
 import type { DrsClientFactory } from './drs-client';
 import { withHeartbeats } from './heartbeats';
+import { withOperationGate } from './operation-gate';
+import type { OperationName } from '../common/operations';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
 import { OWN_INSTANCES_ONLY, type ProbePolicy } from './probe-targets';
 import { createJobActivities } from './jobs';
@@ -33,27 +35,35 @@ export interface ActivityDeps {
   listRuns?: ListRuns;
   /** Webhook receivers (NOTIFY_WEBHOOK_URL, NOTIFY_SLACK_WEBHOOK_URL); default: none. */
   notifications?: NotificationTargets;
+  /** The operations this worker serves (DRS_ALLOWED_OPERATIONS); default: every one. */
+  allowedOperations?: readonly OperationName[];
 }
 
-/** Every activity, heartbeating while it runs (activities/heartbeats.ts). */
+/**
+ * Every activity, heartbeating while it runs (activities/heartbeats.ts), refused for a run of an
+ * operation the worker does not serve (activities/operation-gate.ts).
+ */
 export function createActivities(deps: ActivityDeps) {
-  return withHeartbeats({
-    ...createReplicationActivities(deps.drsClients),
-    ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll)),
-    ...createHealthCheckActivities(
-      deps.healthProber ?? networkProber,
-      deps.probePolicy ?? OWN_INSTANCES_ONLY,
-    ),
-    ...createReplicationControlActivities(deps.drsClients),
-    ...createMgnActivities(deps.drsClients),
-    ...createRecoveryActivities(deps.drsClients),
-    ...createFailbackActivities(deps.drsClients),
-    ...createPlanActivities(deps.drsClients),
-    ...createSnapshotActivities(deps.drsClients),
-    ...createCapacityActivities(deps.capacityLimits),
-    ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns),
-    ...createNotificationActivities(deps.notifications),
-  });
+  return withOperationGate(
+    withHeartbeats({
+      ...createReplicationActivities(deps.drsClients),
+      ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll)),
+      ...createHealthCheckActivities(
+        deps.healthProber ?? networkProber,
+        deps.probePolicy ?? OWN_INSTANCES_ONLY,
+      ),
+      ...createReplicationControlActivities(deps.drsClients),
+      ...createMgnActivities(deps.drsClients),
+      ...createRecoveryActivities(deps.drsClients),
+      ...createFailbackActivities(deps.drsClients),
+      ...createPlanActivities(deps.drsClients),
+      ...createSnapshotActivities(deps.drsClients),
+      ...createCapacityActivities(deps.capacityLimits),
+      ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns),
+      ...createNotificationActivities(deps.notifications),
+    }),
+    deps.allowedOperations,
+  );
 }
 
 /** The activity functions' types, for `proxyActivities<DrsActivities>()` in workflow code. */

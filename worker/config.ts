@@ -24,6 +24,7 @@ import {
 import { z } from 'zod';
 import type { NotificationTargets } from '../activities/notifications';
 import { cidrProblem, type ProbePolicy } from '../activities/probe-targets';
+import { OPERATIONS, type OperationName } from '../common/operations';
 import type { CapacityLimits } from '../common/capacity';
 import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
@@ -75,7 +76,7 @@ export const workflowCodeEnvSchema = z.object({
 
 // ---- end of workflow code and Worker Versioning -------------------------------------------------
 
-// ---- What the worker may probe and which operations it serves --------------------------------
+// ---- Least authority: what the worker may probe, which operations it serves --------------------------------
 // Inputs are untrusted: these settings bound what a run started by anyone who reaches Temporal can
 // make the worker do (activities/probe-targets.ts).
 
@@ -94,6 +95,16 @@ export const accessEnvSchema = z.object({
     })
     .describe(
       "CIDRs (comma-separated) that hosts named in health checks and plan pre/post checks may be in; unset: only the run's own recovery instances are probed. Link-local (metadata) and unspecified addresses are never probed",
+    ),
+  DRS_ALLOWED_OPERATIONS: unsetIfEmpty
+    .superRefine((list, ctx) => {
+      for (const name of list?.split(',') ?? []) {
+        if (!(OPERATIONS as readonly string[]).includes(name.trim()))
+          ctx.addIssue({ code: 'custom', message: `"${name}" is not one of ${OPERATIONS.join(', ')}` });
+      }
+    })
+    .describe(
+      `operations this worker runs (comma-separated: ${OPERATIONS.join(', ')}); a run of another one is refused before any AWS call. Unset: every operation`,
     ),
   DRS_PROBE_ALLOW_LOOPBACK: booleanFlag.describe(
     '`true`: loopback (127.0.0.0/8, ::1) may be probed; for the local stack, whose stand-in instances listen there. Default false',
@@ -155,6 +166,8 @@ export interface WorkerConfig {
   workflowCode: WorkflowCodeConfig;
   /** Which hosts health checks and plan checks may probe. */
   probes: ProbePolicy;
+  /** The operations this worker runs (DRS_ALLOWED_OPERATIONS). */
+  allowedOperations: readonly OperationName[];
 }
 
 /** A configuration the worker cannot start with; the message names the variable. */
@@ -207,6 +220,9 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       allowedCidrs: e.DRS_PROBE_ALLOWED_CIDRS?.split(',').map((c) => c.trim()) ?? [],
       allowLoopback: e.DRS_PROBE_ALLOW_LOOPBACK,
     },
+    allowedOperations: e.DRS_ALLOWED_OPERATIONS
+      ? (e.DRS_ALLOWED_OPERATIONS.split(',').map((o) => o.trim()) as OperationName[])
+      : OPERATIONS,
   };
 }
 

@@ -45,6 +45,7 @@ export async function createDrsWorker(
       jobPoll: config.jobPoll,
       notifications: config.notifications,
       probePolicy: config.probes,
+      allowedOperations: config.allowedOperations,
     }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

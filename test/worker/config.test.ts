@@ -93,6 +93,25 @@ describe('worker configuration', () => {
     );
   });
 
+  it('serves every operation by default; reads DRS_ALLOWED_OPERATIONS, refusing an unknown name', () => {
+    assert.deepEqual(loadWorkerConfig({}).allowedOperations, [
+      'drill',
+      'recovery',
+      'failback',
+      'replication',
+      'plan',
+      'readiness',
+    ]);
+    assert.deepEqual(loadWorkerConfig({ DRS_ALLOWED_OPERATIONS: 'drill, readiness' }).allowedOperations, [
+      'drill',
+      'readiness',
+    ]);
+    assert.match(
+      configError({ DRS_ALLOWED_OPERATIONS: 'drill,failover' }).message,
+      /DRS_ALLOWED_OPERATIONS: "failover" is not one of drill, recovery/,
+    );
+  });
+
   it('uses the emulator only when DRS_EMULATOR says so, never because an endpoint is set', () => {
     const endpoint = 'https://vpce-0a1b2c3d-drs.drs.us-east-1.vpce.amazonaws.com';
     const real = loadWorkerConfig({ DRS_ENDPOINT: endpoint }).aws;

@@ -1,6 +1,7 @@
 // All activities, built by one factory so the worker and tests inject their own dependencies
 // (the emulator or real AWS behind the client factory, a fake prober for health checks).
 import type { CapacityLimits } from '../common/capacity';
+import { createApprovalActivities, type ApproverLists } from './approvals';
 import { createCapacityActivities } from './capacity';
 import type { DrsClientFactory } from './drs-client';
 import { withHeartbeats } from './heartbeats';
@@ -37,6 +38,8 @@ export interface ActivityDeps {
   notifications?: NotificationTargets;
   /** The operations this worker serves (DRS_ALLOWED_OPERATIONS); default: every one. */
   allowedOperations?: readonly OperationName[];
+  /** Approver identities per operation (DRS_APPROVERS_*); default: anyone may approve. */
+  approvers?: ApproverLists;
 }
 
 /**
@@ -61,6 +64,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createCapacityActivities(deps.capacityLimits),
       ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns),
       ...createNotificationActivities(deps.notifications),
+      ...createApprovalActivities(deps.approvers ?? {}),
     }),
     deps.allowedOperations,
   );

@@ -24,6 +24,7 @@ import {
 import { z } from 'zod';
 import type { NotificationTargets } from '../activities/notifications';
 import { cidrProblem, type ProbePolicy } from '../activities/probe-targets';
+import type { ApproverLists } from '../activities/approvals';
 import { OPERATIONS, type OperationName } from '../common/operations';
 import type { CapacityLimits } from '../common/capacity';
 import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
@@ -85,6 +86,18 @@ const booleanFlag = z
   .optional()
   .transform((v) => v === 'true');
 
+const identityList = unsetIfEmpty.transform((v) =>
+  v
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean),
+);
+
+const approvers = (gate: string) =>
+  identityList.describe(
+    `identities (comma-separated, as \`approve\` names them: drsctl's user@host or --by) that may approve ${gate}; unset: anyone`,
+  );
+
 export const accessEnvSchema = z.object({
   DRS_PROBE_ALLOWED_CIDRS: unsetIfEmpty
     .superRefine((list, ctx) => {
@@ -106,6 +119,11 @@ export const accessEnvSchema = z.object({
     .describe(
       `operations this worker runs (comma-separated: ${OPERATIONS.join(', ')}); a run of another one is refused before any AWS call. Unset: every operation`,
     ),
+  DRS_APPROVERS_DRILL: approvers("a drill's approval-mode validation"),
+  DRS_APPROVERS_RECOVERY: approvers("a failover's confirmation (never the identity that started the run)"),
+  DRS_APPROVERS_PLAN: approvers(
+    "a plan's pauseBefore gates (before a recovery wave, never the identity that started the plan)",
+  ),
   DRS_PROBE_ALLOW_LOOPBACK: booleanFlag.describe(
     '`true`: loopback (127.0.0.0/8, ::1) may be probed; for the local stack, whose stand-in instances listen there. Default false',
   ),
@@ -168,6 +186,8 @@ export interface WorkerConfig {
   probes: ProbePolicy;
   /** The operations this worker runs (DRS_ALLOWED_OPERATIONS). */
   allowedOperations: readonly OperationName[];
+  /** Approver identities per operation (DRS_APPROVERS_*). */
+  approvers: ApproverLists;
 }
 
 /** A configuration the worker cannot start with; the message names the variable. */
@@ -223,6 +243,11 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     allowedOperations: e.DRS_ALLOWED_OPERATIONS
       ? (e.DRS_ALLOWED_OPERATIONS.split(',').map((o) => o.trim()) as OperationName[])
       : OPERATIONS,
+    approvers: {
+      ...(e.DRS_APPROVERS_DRILL ? { drill: e.DRS_APPROVERS_DRILL } : {}),
+      ...(e.DRS_APPROVERS_RECOVERY ? { recovery: e.DRS_APPROVERS_RECOVERY } : {}),
+      ...(e.DRS_APPROVERS_PLAN ? { plan: e.DRS_APPROVERS_PLAN } : {}),
+    },
   };
 }
 

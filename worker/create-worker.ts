@@ -46,6 +46,7 @@ export async function createDrsWorker(
       notifications: config.notifications,
       probePolicy: config.probes,
       allowedOperations: config.allowedOperations,
+      approvers: config.approvers,
     }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

@@ -67,6 +67,7 @@ const SUMMARIES: Summaries = {
   readQuotaUsage: (i) => `read DRS job quota usage in ${i.region}`,
   lastSucceededDrills: (i) => `find the last SUCCEEDED drill of ${servers(i.sourceServerIds)}`,
   sendNotification: (i) => `notify webhooks: ${i.title}`,
+  approvalPolicy: (i) => `read who may approve this ${i.operation} run`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

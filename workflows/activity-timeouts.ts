@@ -69,6 +69,8 @@ const SIZE_OF = {
   // one visibility listing per server
   lastSucceededDrills: 'account',
   sendNotification: 'notify',
+  // one read of the run's first history event
+  approvalPolicy: 'filtered',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

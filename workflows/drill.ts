@@ -29,6 +29,7 @@ import { CAPACITY_HANDOVER_PATCH } from './capacity';
 import { capacityPhases, runJob, type JobRun } from './launch';
 import { drillProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
+import { Approvers } from './approvals';
 import { choosePointInTime } from './point-in-time';
 import {
   checkProbeTargets,
@@ -46,6 +47,7 @@ import { awaitingApproval, notify, notifyingEnd } from './notifications';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
+  record.approvers = new Approvers('drill');
   setHandler(drillProgressQuery, () => record.progress());
 
   const plan = await validated('drill', parseDrillInput, input);
@@ -129,13 +131,13 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
 function operatorActions(plan: DrillPlan, record: DrillRecord): OperatorActions {
   return {
     approve: {
-      rejection: () => {
+      rejection: ({ by }) => {
         const closed = record.closedRejection();
         if (closed) return closed;
         if (record.approval) return `already approved by ${record.approval.by} at ${record.approval.at}`;
         if (plan.validation.mode !== 'approval')
           return `not a drill that takes approvals: its validation mode is "${plan.validation.mode}"`;
-        if (record.openGate) return undefined;
+        if (record.openGate) return record.approvers?.rejection(by, false);
         if (cleaningUp(record) || record.phase === 'done') return `already finishing (${record.phase})`;
         return `no gate open: the approval gate opens once the drill instances are up (now ${record.phase})`;
       },
@@ -258,6 +260,7 @@ async function validateLaunch(
       await condition(aborted, v.holdSeconds * 1000);
       return;
     case 'approval': {
+      await record.approvers?.load();
       record.openGate = 'validation';
       // sent beside the wait, so a slow receiver does not shorten the time left to approve
       const notified = notify(awaitingApproval('validation', plan.sourceServerIds));

@@ -9,5 +9,11 @@ export const PATCHES = {
     since: '0.2.0',
     deprecateWhen: 'no open run started before 0.2.0 names probe hosts',
   },
+  /** A gate's approver is checked against the worker's approver list and the run's starter. */
+  approvalPolicy: {
+    id: 'approval-policy',
+    since: '0.2.0',
+    deprecateWhen: 'no open run started before 0.2.0 waits at a gate',
+  },
   // ---- end i24 ----
 } as const;

@@ -112,6 +112,15 @@ describe('worker configuration', () => {
     );
   });
 
+  it('reads the approver lists per operation', () => {
+    assert.deepEqual(loadWorkerConfig({}).approvers, {});
+    assert.deepEqual(
+      loadWorkerConfig({ DRS_APPROVERS_RECOVERY: 'alice@ops, bob@ops', DRS_APPROVERS_PLAN: 'carol@ops' })
+        .approvers,
+      { recovery: ['alice@ops', 'bob@ops'], plan: ['carol@ops'] },
+    );
+  });
+
   it('uses the emulator only when DRS_EMULATOR says so, never because an endpoint is set', () => {
     const endpoint = 'https://vpce-0a1b2c3d-drs.drs.us-east-1.vpce.amazonaws.com';
     const real = loadWorkerConfig({ DRS_ENDPOINT: endpoint }).aws;

@@ -15,5 +15,11 @@ export const PATCHES = {
     since: '0.2.0',
     deprecateWhen: 'no open run started before 0.2.0 waits at a gate',
   },
+  /** drsRecovery chooses the point in time once (it chose twice, naming a refused server twice). */
+  pointInTimeOnce: {
+    id: 'recovery-point-in-time-once',
+    since: '0.2.0',
+    deprecateWhen: 'no open drsRecovery started before 0.2.0 is in preflight',
+  },
   // ---- end i24 ----
 } as const;

@@ -8,6 +8,7 @@
 import {
   ApplicationFailure,
   condition,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -21,6 +22,7 @@ import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { recoveryProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { Approvers } from './approvals';
+import { PATCHES } from './patches';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { choosePointInTime } from './point-in-time';
@@ -150,19 +152,17 @@ async function preflight(plan: RecoveryPlan, record: DrillRecord, state: Recover
       } else state.warnings.push(line);
     }
   }
-  if (plan.pointInTime) {
-    // the launch (recoveryLaunch) reads the chosen ids from the plan
-    const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
-    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
-    blocking.push(...choice.problems);
-    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
-  }
-  if (plan.pointInTime) {
-    // the launch (launchServers) reads the chosen ids from the plan
-    const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
-    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
-    blocking.push(...choice.problems);
-    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
+  const { pointInTime } = plan;
+  if (pointInTime) {
+    // runs recorded before the fix chose twice, naming a refused server twice: they replay so
+    const choices = patched(PATCHES.pointInTimeOnce.id) ? 1 : 2;
+    for (let i = 0; i < choices; i++) {
+      // the launch (launchServers) reads the chosen ids from the plan
+      const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
+      const choice = await choosePointInTime({ ...plan, pointInTime }, found, record);
+      blocking.push(...choice.problems);
+      plan.recoverySnapshotIds = choice.recoverySnapshotIds;
+    }
   }
   if (blocking.length === 0) return;
   const report = finish(record, state, `preflight failed, nothing was launched: ${blocking.join('; ')}`);

@@ -5,14 +5,29 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../common/paths';
 import { loadServiceModel } from '../emulator/service-model';
+import { roleInEachAccount } from '../../activities/credentials';
 import { readRepoFile } from './compose-file';
 
 /** IAM actions that no API operation carries: DRS checks them itself when it acts for a caller. */
 const PERMISSION_ONLY_ACTIONS = new Set(['drs:CreateRecoveryInstanceForDrs']);
 
 interface Statement {
+  Sid?: string;
   Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string>>;
 }
+
+/** Actions that destroy what they touch: never allowed on every resource without a condition. */
+const DESTRUCTIVE = [
+  'ec2:TerminateInstances',
+  'ec2:DeleteVolume',
+  'ec2:DeleteSnapshot',
+  'drs:DisconnectSourceServer',
+];
+
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const resourcesOf = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 
 /** `drs:Operation` / `mgn:Operation` for every command class and paginator the activities import. */
 function actionsCalledByActivities(): string[] {
@@ -32,7 +47,7 @@ function actionsCalledByActivities(): string[] {
 
 describe('IAM policy for real AWS', () => {
   const policy = JSON.parse(readRepoFile('deploy/iam-policy.json')) as { Statement: Statement[] };
-  const allowed = policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  const allowed = policy.Statement.flatMap(actionsOf);
 
   it('allows every DRS and MGN operation the activities call', () => {
     const called = actionsCalledByActivities();
@@ -50,6 +65,31 @@ describe('IAM policy for real AWS', () => {
       return (service === 'drs' || service === 'mgn') && !loadServiceModel(service).operations[operation];
     });
     assert.deepEqual(unknown, []);
+  });
+
+  it('allows destructive actions only on resources a condition or an ARN narrows', () => {
+    for (const action of DESTRUCTIVE) {
+      const granting = policy.Statement.filter((s) => actionsOf(s).includes(action));
+      assert.ok(granting.length > 0, `${action} is allowed somewhere (cleanup and disconnect need it)`);
+      for (const s of granting)
+        assert.ok(
+          s.Condition !== undefined || !resourcesOf(s).includes('*'),
+          `${s.Sid}: ${action} on * without a condition`,
+        );
+    }
+    const terminate = policy.Statement.find((s) => actionsOf(s).includes('ec2:TerminateInstances'));
+    assert.deepEqual(terminate?.Condition, {
+      StringEquals: { 'aws:ResourceTag/AWSElasticDisasterRecoveryManaged': 'drs.amazonaws.com' },
+    });
+  });
+
+  it('allows sts:AssumeRole on the per-account roles the worker assumes', () => {
+    // the worker assumes a role per staging account (activities/credentials.ts)
+    assert.match(readRepoFile('activities/credentials.ts'), /fromTemporaryCredentials/);
+    const assume = policy.Statement.filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+    assert.deepEqual(assume.flatMap(resourcesOf), [
+      `arn:aws:iam::*:role/${roleInEachAccount('temporal-drs')('*').split('/').at(-1)}`,
+    ]);
   });
 
   it('is the policy the deployment guide shows', () => {

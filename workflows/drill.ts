@@ -17,7 +17,12 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
+import {
+  existingInstanceProblems,
+  isRepairable,
+  preflightProblems,
+  type SourceServerHealth,
+} from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
@@ -224,7 +229,7 @@ async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceSe
 
 function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceServerHealth[]): void {
   const problems = health.flatMap((h) =>
-    preflightProblems(h, plan.maxReplicationLagSeconds).map((p) => {
+    [...preflightProblems(h, plan.maxReplicationLagSeconds), ...existingInstanceProblems(h)].map((p) => {
       record.serverError(h.sourceServerId, p);
       return `${h.sourceServerId}: ${p}`;
     }),

@@ -32,6 +32,8 @@ const SUMMARIES: Summaries = {
   startDrillJob: (i) => `StartRecovery (drill) for ${servers(i.sourceServers.map((s) => s.sourceServerId))}`,
   startRecoveryJob: (i) =>
     `StartRecovery (failover) for ${servers(i.sourceServers.map((s) => s.sourceServerId))}`,
+  findDrillLaunchJob: (i) =>
+    `look for a drill launch job of ${servers(i.sourceServers.map((s) => s.sourceServerId))} the failed start may have created`,
   pollJob: (i) => `wait for job ${i.jobId}${fromState(i.seen)}`,
   describeJobFailures: (i) => `read why servers did not launch in job ${i.jobId}`,
   resolveDrillInstances: (i) => `find the drill instances of launch job ${i.launchJobId}`,

@@ -43,6 +43,7 @@ const SIZE_OF = {
   pollReplicationStates: 'account',
   // creating a job first looks for the one the step may have created (jobs since the step began)
   startDrillJob: 'account',
+  findDrillLaunchJob: 'account',
   startRecoveryJob: 'account',
   startFailbackLaunch: 'account',
   terminateDrillInstances: 'account',

@@ -26,7 +26,7 @@ import {
 import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
-import type { DrillInstance, DrillReport } from '../common/types';
+import type { DrillInstance, DrillReport, JobSummary } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
@@ -49,6 +49,8 @@ import {
   validated,
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
+import { PATCHES } from './patches';
+import type { StartDrillJobInput } from '../activities/jobs';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
@@ -77,6 +79,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
 
 async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport> {
   let launch: JobRun | undefined;
+  let startRequest: StartDrillJobInput | undefined;
   try {
     record.enterPhase('preflight');
     const health = await preflight(plan, record);
@@ -93,11 +96,13 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
       plan,
       'drill',
       (request, calls) =>
-        calls.startDrillJob({
-          ...request,
-          // without tags, an earlier drill of the same servers minutes ago would look like ours
-          previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
-        }),
+        calls.startDrillJob(
+          (startRequest = {
+            ...request,
+            // without tags, an earlier drill of the same servers minutes ago would look like ours
+            previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
+          }),
+        ),
       // DRS cannot stop a launch job and cleanup needs it ended: neither an abort nor a
       // cancellation interrupts this wait (both skip validation once the job has ended)
       { followThroughCancellation: true, keepPlace: handOver },
@@ -105,6 +110,7 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
     if (!launch) return finish(record, `aborted before launch: ${record.abortReason}`);
   } catch (err) {
     upsertSearchAttributes([{ key: DrsOutcome, value: isCancellation(err) ? 'ABORTED' : 'FAILED' }]);
+    if (startRequest && !record.launchJob) await cleanUpFailedStart(plan, record, startRequest, err);
     throw err;
   }
 
@@ -308,6 +314,35 @@ async function validateLaunch(
       return;
     }
   }
+}
+
+/**
+ * The start gave up, but DRS may have created the job (a lost response): look for it and clean it
+ * up, or its drill instances would run on with no run left to end them.
+ */
+async function cleanUpFailedStart(
+  plan: DrillPlan,
+  record: DrillRecord,
+  request: StartDrillJobInput,
+  err: unknown,
+): Promise<void> {
+  if (!patched(PATCHES.failedStartLookup.id)) return;
+  await CancellationScope.nonCancellable(async () => {
+    let job: JobSummary | undefined;
+    try {
+      job = await drsActivities.findDrillLaunchJob(request);
+    } catch (lookupErr) {
+      // the start's own failure stays the drill's; this one is only noted
+      record.errors.push(
+        `could not look for a job the failed start may have created: ${errorMessage(lookupErr)}`,
+      );
+      return;
+    }
+    if (!job) return;
+    record.errors.push(`the launch start failed (${errorMessage(err)}) after creating job ${job.jobId}`);
+    record.noteLaunchJob(job);
+    await cleanUp(plan, record, { job, failures: {}, release: () => Promise.resolve() });
+  });
 }
 
 /**

@@ -21,5 +21,11 @@ export const PATCHES = {
     since: '0.2.0',
     deprecateWhen: 'no open drsRecovery started before 0.2.0 is in preflight',
   },
+  /** A drill whose launch start failed looks for the job it may have created, and cleans it up. */
+  failedStartLookup: {
+    id: 'drill-failed-start-lookup',
+    since: '0.2.0',
+    deprecateWhen: 'no open drill started before 0.2.0 is launching',
+  },
   // ---- end i24 ----
 } as const;

@@ -101,10 +101,17 @@ export async function startStepJobOnce(
     return summarizeJob(existing);
   }
   const { job } = await drsCall(operation, start).catch(async (err: unknown) => {
+    if (!isConflict(err)) throw err;
     // An attempt of this step that overlaps this one (its worker was taken for dead after a missed
     // heartbeat, but was not) created the job since the lookup, and DRS refuses a second job for
-    // its servers: that job is the step's.
-    const created = isConflict(err) ? await findStepJob(client, match) : undefined;
+    // its servers: that job is the step's, if its tags say so. Untagged, it may as well be another
+    // team's drill of the same servers, whose instances our cleanup would then terminate.
+    if (!match.tags)
+      throw ApplicationFailure.nonRetryable(
+        `${(err as Error).message} (with tagJobs false the job holding these servers cannot be told apart from another run's, so it is not adopted; retry once it has ended)`,
+        'ConflictException',
+      );
+    const created = await findStepJob(client, match);
     if (created) return { job: created };
     throw err;
   });

@@ -1,13 +1,17 @@
 // All activities, built by one factory so the worker and tests inject their own dependencies
 // (the emulator or real AWS behind the client factory, a fake prober for health checks).
 import type { CapacityLimits } from '../common/capacity';
+import { createApprovalActivities, type ApproverLists } from './approvals';
 import { createCapacityActivities } from './capacity';
 import { defaultEvidenceUrl } from '../common/evidence-store/config';
 import { openEvidenceStore, type EvidenceStore } from '../common/evidence-store/store';
 import { createEvidenceActivities } from './evidence';
 import type { DrsClientFactory } from './drs-client';
 import { withHeartbeats } from './heartbeats';
+import { withOperationGate } from './operation-gate';
+import type { OperationName } from '../common/operations';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
+import { OWN_INSTANCES_ONLY, type ProbePolicy } from './probe-targets';
 import { createJobActivities } from './jobs';
 import { JobWatcher } from './job-watch';
 import type { JobPollPolicy } from '../common/job-poll';
@@ -25,6 +29,8 @@ export interface ActivityDeps {
   drsClients: DrsClientFactory;
   /** HTTP/TCP probes for drill validation; default: real network probes. */
   healthProber?: HealthProber;
+  /** Which hosts checks may probe (DRS_PROBE_*); default: only the run's own recovery instances. */
+  probePolicy?: ProbePolicy;
   /** DRS's job quotas the capacity queue keeps to; default: DRS's published defaults. */
   capacityLimits?: CapacityLimits;
   /** How job waits pick their next poll (DRS_JOB_POLL); default: adaptive (job-watch.ts). */
@@ -41,33 +47,48 @@ export interface ActivityDeps {
   notifications?: NotificationTargets;
   /** Where each run's evidence goes (DRS_EVIDENCE_URL); default: the project's `.data/evidence` folder. */
   evidenceStore?: EvidenceStore;
+  /** The operations this worker serves (DRS_ALLOWED_OPERATIONS); default: every one. */
+  allowedOperations?: readonly OperationName[];
+  /** Approver identities per operation (DRS_APPROVERS_*); default: anyone may approve. */
+  approvers?: ApproverLists;
 }
 
-/** Every activity, heartbeating while it runs (activities/heartbeats.ts). */
+/**
+ * Every activity, heartbeating while it runs (activities/heartbeats.ts), refused for a run of an
+ * operation the worker does not serve (activities/operation-gate.ts).
+ */
 export function createActivities(deps: ActivityDeps) {
   const evidenceStore = deps.evidenceStore ?? openEvidenceStore({ url: defaultEvidenceUrl() });
-  return withHeartbeats({
-    ...createReplicationActivities(deps.drsClients),
-    ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll, deps.serverClock)),
-    ...createHealthCheckActivities(deps.healthProber ?? networkProber),
-    ...createReplicationControlActivities(deps.drsClients),
-    ...createMgnActivities(deps.drsClients),
-    ...createRecoveryActivities(deps.drsClients),
-    ...createFailbackActivities(deps.drsClients),
-    ...createPlanActivities(deps.drsClients),
-    ...createSnapshotActivities(deps.drsClients),
-    ...createCapacityActivities(deps.capacityLimits),
-    ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns, evidenceStore),
-    ...createNotificationActivities(deps.notifications),
-    ...createEvidenceActivities(
-      evidenceStore,
-      deps.drsClients,
-      Object.values(deps.notifications ?? {}).filter((url): url is string => typeof url === 'string'),
-    ),
-  });
+  return withOperationGate(
+    withHeartbeats({
+      ...createReplicationActivities(deps.drsClients),
+      ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll, deps.serverClock)),
+      ...createHealthCheckActivities(
+        deps.healthProber ?? networkProber,
+        deps.probePolicy ?? OWN_INSTANCES_ONLY,
+      ),
+      ...createReplicationControlActivities(deps.drsClients),
+      ...createMgnActivities(deps.drsClients),
+      ...createRecoveryActivities(deps.drsClients),
+      ...createFailbackActivities(deps.drsClients),
+      ...createPlanActivities(deps.drsClients),
+      ...createSnapshotActivities(deps.drsClients),
+      ...createCapacityActivities(deps.capacityLimits),
+      ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns, evidenceStore),
+      ...createNotificationActivities(deps.notifications),
+      ...createApprovalActivities(deps.approvers ?? {}),
+      ...createEvidenceActivities(
+        evidenceStore,
+        deps.drsClients,
+        Object.values(deps.notifications ?? {}).filter((url): url is string => typeof url === 'string'),
+      ),
+    }),
+    deps.allowedOperations,
+  );
 }
 
 /** The activity functions' types, for `proxyActivities<DrsActivities>()` in workflow code. */
 export type DrsActivities = ReturnType<typeof createActivities>;
 
 export { DrsClientFactory, type DrsClientFactoryOptions } from './drs-client';
+export type { ProbePolicy } from './probe-targets';

@@ -15,7 +15,7 @@ import type { DrsClientFactory } from './drs-client';
 import { jobFailureMessages, listRecoveryInstances, readJobTimeline, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
 import { JobWatcher } from './job-watch';
-import { findStepJob, mayHaveRunBefore, startStepJobOnce, stepTags } from './idempotency';
+import { findStepJob, mayHaveRunBefore, startStepJobOnce, stepTags, type StepJobMatch } from './idempotency';
 
 export interface StartDrillJobInput extends DrsTarget {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
@@ -91,20 +91,25 @@ function toDrillInstance(instance: RecoveryInstance): DrillInstance {
  * a replayed activity) is returned instead of launching again. isDrill=true is a drill
  * (START_DRILL), false a real failover (START_RECOVERY).
  */
+/** What identifies the launch job a step's StartRecovery created. */
+function launchMatch(input: StartDrillJobInput, isDrill: boolean): StepJobMatch {
+  return {
+    type: 'LAUNCH',
+    initiatedBy: isDrill ? 'START_DRILL' : 'START_RECOVERY',
+    notBeforeMs: input.notBeforeMs,
+    sourceServerIds: input.sourceServers.map((s) => s.sourceServerId),
+    excludeJobIds: input.previousJobIds,
+    tags: input.tagJobs ? stepTags(input.workflowId, input.step) : undefined,
+  };
+}
+
 export async function startRecoveryOnce(
   client: DrsClient,
   input: StartDrillJobInput,
   isDrill: boolean,
 ): Promise<JobSummary> {
   const tags = stepTags(input.workflowId, input.step);
-  const match = {
-    type: 'LAUNCH',
-    initiatedBy: isDrill ? 'START_DRILL' : 'START_RECOVERY',
-    notBeforeMs: input.notBeforeMs,
-    sourceServerIds: input.sourceServers.map((s) => s.sourceServerId),
-    excludeJobIds: input.previousJobIds,
-    tags: input.tagJobs ? tags : undefined,
-  };
+  const match = launchMatch(input, isDrill);
   return startStepJobOnce(client, match, 'StartRecovery', () =>
     client.send(
       new StartRecoveryCommand({
@@ -123,6 +128,15 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
   /** StartRecovery isDrill=true, exactly once per workflow step. */
   async function startDrillJob(input: StartDrillJobInput): Promise<JobSummary> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, true);
+  }
+
+  /**
+   * The drill launch job a failed startDrillJob with this input may have created (its response
+   * lost, then the start gave up), so the drill can clean it up; undefined when there is none.
+   */
+  async function findDrillLaunchJob(input: StartDrillJobInput): Promise<JobSummary | undefined> {
+    const job = await findStepJob(clients.drsClient(input.region, input.accountId), launchMatch(input, true));
+    return job ? summarizeJob(job) : undefined;
   }
 
   /**
@@ -264,6 +278,7 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
 
   return {
     startDrillJob,
+    findDrillLaunchJob,
     pollJob,
     resolveDrillInstances,
     describeJobFailures,

@@ -17,6 +17,7 @@ function health(server: SourceServer, activeJobs: Map<string, string>): SourceSe
     ...replicationInfo(server.dataReplicationInfo),
     activeJobId: activeJobs.get(id),
     lastLaunchJobId: server.lifeCycle?.lastLaunch?.initiated?.jobID,
+    ...(server.recoveryInstanceId ? { recoveryInstanceId: server.recoveryInstanceId } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 // the environment, and validates it with the workflow's own schema before anything is started.
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, parse as parseYaml, type Node } from 'yaml';
 import { InvalidInputError } from '../common/inputs';
 import { BadInputError } from './errors';
 import type { InputFlag, Operation } from './operations';
@@ -19,18 +19,50 @@ export function readInputFile(path: string): Input {
   }
   let value: unknown;
   try {
-    value = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    value =
+      extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text, { uniqueKeys: false });
   } catch (err) {
     throw new BadInputError(
       `--input: ${path} is not valid ${extname(path) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
     );
   }
+  const duplicate = duplicateKey(text);
+  if (duplicate)
+    throw new BadInputError(
+      `--input: ${path}: key "${duplicate}" appears twice; each key may appear once (otherwise one value is silently dropped)`,
+    );
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BadInputError(
       `--input: ${path} must hold one object (the workflow input), not ${Array.isArray(value) ? 'a list' : typeof value}`,
     );
   }
   return value as Input;
+}
+
+/**
+ * The first key that appears twice in one object of `text` (JSON or YAML), as a path
+ * (`waves.1.pauseBefore`). JSON.parse keeps the last silently, which can drop a gate.
+ */
+export function duplicateKey(text: string): string | undefined {
+  const walk = (node: Node | null | undefined, path: string[]): string | undefined => {
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        if (seen.has(key)) return [...path, key].join('.');
+        seen.add(key);
+        const inner = walk(pair.value as Node | null, [...path, key]);
+        if (inner) return inner;
+      }
+    } else if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) {
+        const inner = walk(item as Node | null, [...path, String(i)]);
+        if (inner) return inner;
+      }
+    }
+    return undefined;
+  };
+  return walk(parseDocument(text, { uniqueKeys: false }).contents, []);
 }
 
 /** Values given on the command line, keyed by the flag that carried them. */

@@ -12,6 +12,7 @@ import {
   WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   isGrpcServiceError,
   type Connection,
   type WorkflowExecutionDescription,
@@ -90,6 +91,16 @@ export interface WaitOptions {
 // gRPC status codes (grpc-js is the SDK's dependency, not ours; the numbers are the gRPC spec's).
 const GRPC = { INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, NOT_FOUND: 5, UNAVAILABLE: 14 } as const;
 const GRPC_UNREACHABLE = new Set<number>([GRPC.UNAVAILABLE, GRPC.DEADLINE_EXCEEDED]);
+
+/** The gRPC status code of an SDK error or of its cause, if it is one. */
+function grpcCode(err: unknown): number | undefined {
+  if (isGrpcServiceError(err)) return err.code;
+  const cause = (err as Error)?.cause;
+  return isGrpcServiceError(cause) ? cause.code : undefined;
+}
+
+/** How long `approve` / `abort` wait for the run's answer unless told (`--timeout`). */
+export const OPERATOR_UPDATE_TIMEOUT_MS = 30_000;
 
 /** Maps SDK errors to drsctl's errors: unreachable → 3, missing workflow → 1; others pass through. */
 export function translateTemporalError(err: unknown, what: string): unknown {
@@ -227,9 +238,12 @@ export class DrsOperationsClient {
   }
 
   /** Opens the gate the run waits at; RejectedError (exit 4) with the run's reason when there is none. */
-  approve(workflowId: string, args: { by?: string; note?: string } = {}): Promise<ApproveResult> {
+  approve(
+    workflowId: string,
+    args: { by?: string; note?: string; timeoutMs?: number } = {},
+  ): Promise<ApproveResult> {
     const by = args.by ?? this.identity;
-    return this.operatorUpdate(`approving ${workflowId}`, workflowId, () =>
+    return this.operatorUpdate(`approving ${workflowId}`, workflowId, args.timeoutMs, () =>
       this.client.workflow
         .getHandle(workflowId)
         .executeUpdate(approveUpdate, { args: [{ by, ...(args.note ? { note: args.note } : {}) }] }),
@@ -237,9 +251,9 @@ export class DrsOperationsClient {
   }
 
   /** Aborts the run; the answer says what it still cleans up. RejectedError (exit 4) when there is nothing to stop. */
-  abort(workflowId: string, args: { by?: string; reason: string }): Promise<AbortResult> {
+  abort(workflowId: string, args: { by?: string; reason: string; timeoutMs?: number }): Promise<AbortResult> {
     const by = args.by ?? this.identity;
-    return this.operatorUpdate(`aborting ${workflowId}`, workflowId, () =>
+    return this.operatorUpdate(`aborting ${workflowId}`, workflowId, args.timeoutMs, () =>
       this.client.workflow
         .getHandle(workflowId)
         .executeUpdate(abortUpdate, { args: [{ by, reason: args.reason }] }),
@@ -249,11 +263,22 @@ export class DrsOperationsClient {
   /**
    * Runs an approve / abort update. The validator's rejection (or the SDK's, for a workflow without
    * the update) becomes RejectedError; so does a run that has closed, which cannot take updates.
+   * A run answers only through a worker: with none polling, the server holds the request, so it
+   * is given `timeoutMs` (UnreachableError, exit 3, saying so).
    */
-  private async operatorUpdate<T>(what: string, workflowId: string, send: () => Promise<T>): Promise<T> {
+  private async operatorUpdate<T>(
+    what: string,
+    workflowId: string,
+    timeoutMs: number = OPERATOR_UPDATE_TIMEOUT_MS,
+    send: () => Promise<T>,
+  ): Promise<T> {
     try {
-      return await send();
+      return await this.client.withDeadline(Date.now() + timeoutMs, send);
     } catch (err) {
+      if (grpcCode(err) === GRPC.DEADLINE_EXCEEDED || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+        throw new UnreachableError(
+          `${what}: no answer within ${timeoutMs / 1000} s: the run answers through a worker, and none took the request (is a worker polling task queue ${this.settings.taskQueue}?). A worker that starts soon may still apply it`,
+        );
       if (err instanceof WorkflowUpdateFailedError)
         throw new RejectedError(`${what}: rejected: ${err.cause?.message ?? err.message}`);
       const translated = translateTemporalError(err, what);

@@ -184,11 +184,17 @@ export const awsAccountRolesEnvSchema = z.object({
 
 // Webhook receivers for run events (activities/notifications.ts). Secrets: kept in the worker's
 // configuration only, never in workflow input, history, reports or logs (the startup log says "set").
+/** A webhook URL: http(s), with no user:password in it (fetch refuses those, printing the URL). */
+const webhookUrl = endpointUrl.refine(
+  (v) => v === undefined || (new URL(v).username === '' && new URL(v).password === ''),
+  "must not carry credentials (user:token@): use a URL whose secret is its path, e.g. Slack's",
+);
+
 export const notifyEnvSchema = z.object({
-  NOTIFY_WEBHOOK_URL: endpointUrl.describe(
+  NOTIFY_WEBHOOK_URL: webhookUrl.describe(
     'generic JSON webhook: POSTed an event when a run ends, waits for approval, readiness is AT_RISK/NOT_READY, or a drill is stale; never logged',
   ),
-  NOTIFY_SLACK_WEBHOOK_URL: endpointUrl.describe(
+  NOTIFY_SLACK_WEBHOOK_URL: webhookUrl.describe(
     'Slack incoming webhook (or compatible): the same events as { text, blocks }; never logged',
   ),
 });

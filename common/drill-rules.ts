@@ -12,6 +12,8 @@ export interface SourceServerHealth {
   activeJobId?: string;
   /** The server's last launch job (any state): a job that existed before a step cannot be the step's. */
   lastLaunchJobId?: string;
+  /** The recovery instance DRS holds for the server now (one per server). */
+  recoveryInstanceId?: string;
 }
 
 /** DRS accepts RetryDataReplication only for a server in one of these states. */
@@ -29,6 +31,19 @@ export function preflightProblems(server: SourceServerHealth, maxLagSeconds: num
   }
   if (server.activeJobId) problems.push(`already takes part in active job ${server.activeJobId}`);
   return problems;
+}
+
+/**
+ * DRS keeps one recovery instance per server, and a drill launch replaces a drill instance the
+ * server has: another open drill would lose its instance and still report SUCCEEDED. So a drill
+ * refuses a server that has one (another drill's, or one left over: terminate it first).
+ */
+export function existingInstanceProblems(server: SourceServerHealth): string[] {
+  return server.recoveryInstanceId
+    ? [
+        `has recovery instance ${server.recoveryInstanceId} (another drill's, or left over), which a drill would replace: terminate it first`,
+      ]
+    : [];
 }
 
 /** True when RetryDataReplication may bring `server` back (and nothing else blocks it). */

@@ -101,7 +101,8 @@ async function main(opts: DemoOptions): Promise<number> {
       connection: workerConnection,
       taskQueue: DEFAULT_TASK_QUEUE,
       workflowsPath: require.resolve('../workflows'),
-      activities: createActivities({ drsClients }),
+      // the emulator's stand-in instances: health checks against services on this machine
+      activities: createActivities({ drsClients, probePolicy: { allowedCidrs: [], allowLoopback: true } }),
     });
     const workerRunning = worker.run();
     stack.push(async () => {

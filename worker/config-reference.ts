@@ -13,7 +13,7 @@ import {
   workerEnvSchema,
 } from '../common/config';
 import { evidenceEnvSchema } from '../common/evidence-store/config';
-import { workerConfigSchema, workflowCodeEnvSchema } from './config';
+import { accessEnvSchema, workerConfigSchema, workflowCodeEnvSchema } from './config';
 
 const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Temporal connection', temporalEnvSchema],
@@ -26,6 +26,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Evidence store (every run writes its evidence; drsctl evidence reads it)', evidenceEnvSchema],
   ['Worker operations', workerEnvSchema],
   ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
+  ['Least authority: probes, operations, approvals (docs/deployment.md)', accessEnvSchema],
 ];
 
 export const REFERENCE_BEGIN = '<!-- configuration-reference:begin -->';

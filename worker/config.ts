@@ -28,6 +28,9 @@ import {
   type EvidenceStoreConfig,
 } from '../common/evidence-store/config';
 import type { NotificationTargets } from '../activities/notifications';
+import { cidrProblem, type ProbePolicy } from '../activities/probe-targets';
+import type { ApproverLists } from '../activities/approvals';
+import { OPERATIONS, type OperationName } from '../common/operations';
 import type { CapacityLimits } from '../common/capacity';
 import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
@@ -79,6 +82,60 @@ export const workflowCodeEnvSchema = z.object({
 
 // ---- end of workflow code and Worker Versioning -------------------------------------------------
 
+// ---- Least authority: what the worker may probe, which operations it serves --------------------------------
+// Inputs are untrusted: these settings bound what a run started by anyone who reaches Temporal can
+// make the worker do (activities/probe-targets.ts).
+
+const booleanFlag = z
+  .enum(['', 'true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
+
+const identityList = unsetIfEmpty.transform((v) =>
+  v
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean),
+);
+
+const approvers = (gate: string) =>
+  identityList.describe(
+    `identities (comma-separated, as \`approve\` names them: drsctl's user@host or --by) that may approve ${gate}; unset: anyone`,
+  );
+
+export const accessEnvSchema = z.object({
+  DRS_PROBE_ALLOWED_CIDRS: unsetIfEmpty
+    .superRefine((list, ctx) => {
+      for (const cidr of list?.split(',') ?? []) {
+        const problem = cidrProblem(cidr.trim());
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }
+    })
+    .describe(
+      "CIDRs (comma-separated) that hosts named in health checks and plan pre/post checks may be in; unset: only the run's own recovery instances are probed. Link-local (metadata) and unspecified addresses are never probed",
+    ),
+  DRS_ALLOWED_OPERATIONS: unsetIfEmpty
+    .superRefine((list, ctx) => {
+      for (const name of list?.split(',') ?? []) {
+        if (!(OPERATIONS as readonly string[]).includes(name.trim()))
+          ctx.addIssue({ code: 'custom', message: `"${name}" is not one of ${OPERATIONS.join(', ')}` });
+      }
+    })
+    .describe(
+      `operations this worker runs (comma-separated: ${OPERATIONS.join(', ')}); a run of another one is refused before any AWS call. Unset: every operation`,
+    ),
+  DRS_APPROVERS_DRILL: approvers("a drill's approval-mode validation"),
+  DRS_APPROVERS_RECOVERY: approvers("a failover's confirmation (never the identity that started the run)"),
+  DRS_APPROVERS_PLAN: approvers(
+    "a plan's pauseBefore gates (before a recovery wave, never the identity that started the plan)",
+  ),
+  DRS_PROBE_ALLOW_LOOPBACK: booleanFlag.describe(
+    '`true`: loopback (127.0.0.0/8, ::1) may be probed; for the local stack, whose stand-in instances listen there. Default false',
+  ),
+});
+
+// ---- end of probes and operations -------------------------------------------------------------
+
 export const workerConfigSchema = temporalEnvSchema
   .extend(awsEnvSchema.shape)
   .extend(awsCredentialEnvSchema.shape)
@@ -89,6 +146,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(workerEnvSchema.shape)
   .extend(workflowCodeEnvSchema.shape)
   .extend(evidenceEnvSchema.shape)
+  .extend(accessEnvSchema.shape)
   .superRefine((env, ctx) => {
     checkAwsEndpoints(env, ctx);
     if (env.WORKER_SHUTDOWN_FORCE_SECONDS <= env.WORKER_SHUTDOWN_GRACE_SECONDS) {
@@ -132,6 +190,12 @@ export interface WorkerConfig {
   workflowCode: WorkflowCodeConfig;
   /** Where every run's evidence is written (DRS_EVIDENCE_*). */
   evidence: EvidenceStoreConfig;
+  /** Which hosts health checks and plan checks may probe. */
+  probes: ProbePolicy;
+  /** The operations this worker runs (DRS_ALLOWED_OPERATIONS). */
+  allowedOperations: readonly OperationName[];
+  /** Approver identities per operation (DRS_APPROVERS_*). */
+  approvers: ApproverLists;
 }
 
 /** A configuration the worker cannot start with; the message names the variable. */
@@ -181,6 +245,18 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       buildId: e.TEMPORAL_WORKER_BUILD_ID,
     },
     evidence: evidenceStoreConfig(e),
+    probes: {
+      allowedCidrs: e.DRS_PROBE_ALLOWED_CIDRS?.split(',').map((c) => c.trim()) ?? [],
+      allowLoopback: e.DRS_PROBE_ALLOW_LOOPBACK,
+    },
+    allowedOperations: e.DRS_ALLOWED_OPERATIONS
+      ? (e.DRS_ALLOWED_OPERATIONS.split(',').map((o) => o.trim()) as OperationName[])
+      : OPERATIONS,
+    approvers: {
+      ...(e.DRS_APPROVERS_DRILL ? { drill: e.DRS_APPROVERS_DRILL } : {}),
+      ...(e.DRS_APPROVERS_RECOVERY ? { recovery: e.DRS_APPROVERS_RECOVERY } : {}),
+      ...(e.DRS_APPROVERS_PLAN ? { plan: e.DRS_APPROVERS_PLAN } : {}),
+    },
   };
 }
 

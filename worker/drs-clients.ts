@@ -2,7 +2,8 @@
 // per-request metrics middleware (calls by operation and result, throttles).
 import type { DrsClient } from '@aws-sdk/client-drs';
 import { isThrottlingError } from '@smithy/service-error-classification';
-import type { MetricMeter } from '@temporalio/common';
+import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
+import { INVALID_INPUT } from '../common/failures';
 import { assumedRoleCredentials, roleInEachAccount } from '../activities/credentials';
 import { DrsClientFactory, type DrsCredentials } from '../activities/drs-client';
 import { recordDrsCall, type DrsCallResult } from '../common/metrics';
@@ -18,10 +19,12 @@ export function roleArnFor(aws: WorkerConfig['aws'], accountId: string): string 
 }
 
 /**
- * Credentials for a call in `accountId`: an assumed role when one is configured for it (through
- * STS_ENDPOINT when set), else the worker's own: the AWS SDK's default chain, whatever DRS_ENDPOINT
+ * Credentials for a call in `accountId`: the role configured for it (through STS_ENDPOINT when
+ * set); without `accountId`, the worker's own: the AWS SDK's default chain, whatever DRS_ENDPOINT
  * says, or with DRS_EMULATOR the emulator's keys. The emulator's STS stands in for AWS's then, so
- * other accounts are reached by AssumeRole exactly as in AWS.
+ * other accounts are reached by AssumeRole exactly as in AWS. An `accountId` with no role is
+ * refused (InvalidInput naming the field): the worker's own credentials would act in its own
+ * account, not the one the input names.
  */
 export function accountCredentials(
   aws: WorkerConfig['aws'],
@@ -34,7 +37,15 @@ export function accountCredentials(
     stsEndpoint: aws.stsEndpoint,
     sessionName: 'temporal-drs-worker',
   });
-  return (accountId) => assumed(accountId) ?? own;
+  return (accountId) => {
+    if (!accountId) return own;
+    const role = assumed(accountId);
+    if (role) return role;
+    throw ApplicationFailure.nonRetryable(
+      `accountId: no role to assume in account ${accountId} (set DRS_ACCOUNT_ROLE_ARNS or DRS_ACCOUNT_ROLE_NAME); leave accountId out for the worker's own account`,
+      INVALID_INPUT,
+    );
+  };
 }
 
 function callResult(err: unknown): DrsCallResult {

@@ -32,12 +32,15 @@ const SUMMARIES: Summaries = {
   startDrillJob: (i) => `StartRecovery (drill) for ${servers(i.sourceServers.map((s) => s.sourceServerId))}`,
   startRecoveryJob: (i) =>
     `StartRecovery (failover) for ${servers(i.sourceServers.map((s) => s.sourceServerId))}`,
+  findDrillLaunchJob: (i) =>
+    `look for a drill launch job of ${servers(i.sourceServers.map((s) => s.sourceServerId))} the failed start may have created`,
   pollJob: (i) => `wait for job ${i.jobId}${fromState(i.seen)}`,
   describeJobFailures: (i) => `read why servers did not launch in job ${i.jobId}`,
   resolveDrillInstances: (i) => `find the drill instances of launch job ${i.launchJobId}`,
   resolveRecoveryInstances: (i) => `find the recovery instances of launch job ${i.launchJobId}`,
   checkInstanceHealth: (i) =>
     `health checks ${i.checks.map(check).join(', ')} against ${i.host} (${i.sourceServerId})`,
+  checkProbeTargets: (i) => `check that ${plural(i.targets.length, 'named host')} may be probed`,
   terminateDrillInstances: (i) =>
     i.knownRecoveryInstanceIds.length > 0
       ? `terminate ${plural(i.knownRecoveryInstanceIds.length, 'drill instance')} of launch job ${i.launchJobId}`
@@ -67,6 +70,7 @@ const SUMMARIES: Summaries = {
   lastSucceededDrills: (i) => `find the last SUCCEEDED drill of ${servers(i.sourceServerIds)}`,
   sendNotification: (i) => `notify webhooks: ${i.title}`,
   storeEvidence: (i) => `store the evidence of ${i.report.operation} ${i.report.outcome}`,
+  approvalPolicy: (i) => `read who may approve this ${i.operation} run`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

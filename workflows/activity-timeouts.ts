@@ -45,6 +45,7 @@ const SIZE_OF = {
   pollReplicationStates: 'account',
   // creating a job first looks for the one the step may have created (jobs since the step began)
   startDrillJob: 'account',
+  findDrillLaunchJob: 'account',
   startRecoveryJob: 'account',
   startFailbackLaunch: 'account',
   terminateDrillInstances: 'account',
@@ -60,6 +61,8 @@ const SIZE_OF = {
   awaitFailbackReady: 'filtered',
   startMgnReplication: 'filtered',
   checkInstanceHealth: 'probe',
+  // name resolution only
+  checkProbeTargets: 'probe',
   requestCapacity: 'queue',
   closedCapacityHolders: 'queue',
   checkAccountAccess: 'filtered',
@@ -70,6 +73,8 @@ const SIZE_OF = {
   lastSucceededDrills: 'account',
   sendNotification: 'notify',
   storeEvidence: 'evidence',
+  // one read of the run's first history event
+  approvalPolicy: 'filtered',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

@@ -13,6 +13,7 @@ import type {
   Outcome,
 } from '../common/types';
 import type { DrillPlan } from '../common/inputs';
+import type { Approvers } from './approvals';
 import { jobTimes, jobTimesOf, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
 import type { SourceServerHealth } from '../common/drill-rules';
 import { applyTargets, mergeTargets } from '../common/targets';
@@ -39,6 +40,8 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
   /** The gate waiting for `approve` right now (drsDrill: `validation`, drsRecovery: `confirmation`). */
   openGate?: string;
   approval?: Approval;
+  /** Who may open the gate (workflows/approvals.ts). */
+  approvers?: Approvers;
 
   constructor(workflowId: string) {
     super(workflowId, 'validating-input');

@@ -17,19 +17,26 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
+import {
+  existingInstanceProblems,
+  isRepairable,
+  preflightProblems,
+  type SourceServerHealth,
+} from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
-import type { DrillInstance, DrillReport } from '../common/types';
+import type { DrillInstance, DrillReport, JobSummary } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, runJob, type JobRun } from './launch';
 import { drillProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
+import { Approvers } from './approvals';
 import { choosePointInTime } from './point-in-time';
 import {
+  checkProbeTargets,
   DRS_CALL_OPTIONS,
   drsActivities,
   errorMessage,
@@ -42,12 +49,20 @@ import {
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { PATCHES } from './patches';
+import type { StartDrillJobInput } from '../activities/jobs';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
+  record.approvers = new Approvers('drill');
   setHandler(drillProgressQuery, () => record.progress());
 
   const plan = await validated('drill', parseDrillInput, input);
+  if (plan.validation.mode === 'healthChecks')
+    await checkProbeTargets(
+      'drill',
+      'drsDrill',
+      Object.entries(plan.validation.hosts).map(([id, host]) => ({ field: `validation.hosts.${id}`, host })),
+    );
   record.start(plan);
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
@@ -67,6 +82,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
 
 async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport> {
   let launch: JobRun | undefined;
+  let startRequest: StartDrillJobInput | undefined;
   try {
     record.enterPhase('preflight');
     const health = await preflight(plan, record);
@@ -83,11 +99,13 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
       plan,
       'drill',
       (request, calls) =>
-        calls.startDrillJob({
-          ...request,
-          // without tags, an earlier drill of the same servers minutes ago would look like ours
-          previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
-        }),
+        calls.startDrillJob(
+          (startRequest = {
+            ...request,
+            // without tags, an earlier drill of the same servers minutes ago would look like ours
+            previousJobIds: health.flatMap((h) => h.lastLaunchJobId ?? []),
+          }),
+        ),
       // DRS cannot stop a launch job and cleanup needs it ended: neither an abort nor a
       // cancellation interrupts this wait (both skip validation once the job has ended)
       { followThroughCancellation: true, keepPlace: handOver },
@@ -95,6 +113,7 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
     if (!launch) return finish(record, `aborted before launch: ${record.abortReason}`);
   } catch (err) {
     upsertSearchAttributes([{ key: DrsOutcome, value: isCancellation(err) ? 'ABORTED' : 'FAILED' }]);
+    if (startRequest && !record.launchJob) await cleanUpFailedStart(plan, record, startRequest, err);
     throw err;
   }
 
@@ -126,13 +145,13 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
 function operatorActions(plan: DrillPlan, record: DrillRecord): OperatorActions {
   return {
     approve: {
-      rejection: () => {
+      rejection: ({ by }) => {
         const closed = record.closedRejection();
         if (closed) return closed;
         if (record.approval) return `already approved by ${record.approval.by} at ${record.approval.at}`;
         if (plan.validation.mode !== 'approval')
           return `not a drill that takes approvals: its validation mode is "${plan.validation.mode}"`;
-        if (record.openGate) return undefined;
+        if (record.openGate) return record.approvers?.rejection(by, false);
         if (cleaningUp(record) || record.phase === 'done') return `already finishing (${record.phase})`;
         return `no gate open: the approval gate opens once the drill instances are up (now ${record.phase})`;
       },
@@ -219,7 +238,7 @@ async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceSe
 
 function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceServerHealth[]): void {
   const problems = health.flatMap((h) =>
-    preflightProblems(h, plan.maxReplicationLagSeconds).map((p) => {
+    [...preflightProblems(h, plan.maxReplicationLagSeconds), ...existingInstanceProblems(h)].map((p) => {
       record.serverError(h.sourceServerId, p);
       return `${h.sourceServerId}: ${p}`;
     }),
@@ -255,6 +274,7 @@ async function validateLaunch(
       await condition(aborted, v.holdSeconds * 1000);
       return;
     case 'approval': {
+      await record.approvers?.load();
       record.openGate = 'validation';
       // sent beside the wait, so a slow receiver does not shorten the time left to approve
       const notified = notify(awaitingApproval('validation', plan.sourceServerIds));
@@ -273,7 +293,8 @@ async function validateLaunch(
         Promise.all(
           instances.map(async (instance) => {
             const server = record.servers.get(instance.sourceServerId);
-            const host = v.hosts[instance.sourceServerId] ?? instance.primaryIp;
+            const named = v.hosts[instance.sourceServerId];
+            const host = named ?? instance.primaryIp;
             if (!server) return;
             if (!host) {
               server.healthy = false;
@@ -286,6 +307,7 @@ async function validateLaunch(
               v.checks,
               deadline,
               'health checks did not pass in time',
+              named === undefined,
             );
             server.healthy = problem === undefined;
             if (problem) server.errors.push(problem);
@@ -295,6 +317,35 @@ async function validateLaunch(
       return;
     }
   }
+}
+
+/**
+ * The start gave up, but DRS may have created the job (a lost response): look for it and clean it
+ * up, or its drill instances would run on with no run left to end them.
+ */
+async function cleanUpFailedStart(
+  plan: DrillPlan,
+  record: DrillRecord,
+  request: StartDrillJobInput,
+  err: unknown,
+): Promise<void> {
+  if (!patched(PATCHES.failedStartLookup.id)) return;
+  await CancellationScope.nonCancellable(async () => {
+    let job: JobSummary | undefined;
+    try {
+      job = await drsActivities.findDrillLaunchJob(request);
+    } catch (lookupErr) {
+      // the start's own failure stays the drill's; this one is only noted
+      record.errors.push(
+        `could not look for a job the failed start may have created: ${errorMessage(lookupErr)}`,
+      );
+      return;
+    }
+    if (!job) return;
+    record.errors.push(`the launch start failed (${errorMessage(err)}) after creating job ${job.jobId}`);
+    record.noteLaunchJob(job);
+    await cleanUp(plan, record, { job, failures: {}, release: () => Promise.resolve() });
+  });
 }
 
 /**

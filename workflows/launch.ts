@@ -12,6 +12,13 @@ import { PATCHES } from './patches';
 
 type ActivityProxy = typeof drsActivities;
 
+/**
+ * The least time a job's start is given, however little of the deadline a wait for capacity left:
+ * a start whose response was lost must still find the job it created (and retry throttling), or
+ * the run would end without knowing, and so without cleaning up, what it launched.
+ */
+export const START_MIN_MS = 10 * 60 * 1000;
+
 /** DRS may list a LAUNCHED server's recovery instance a little later. */
 const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
 
@@ -74,7 +81,7 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
     // Non-cancellable: once the call is sent DRS may have created the job, and the run needs its id.
     const calls = summarizedActivities({
       ...DRS_CALL_OPTIONS,
-      scheduleToCloseTimeout: Math.max(spec.deadlineMs - Date.now(), 60_000),
+      scheduleToCloseTimeout: Math.max(spec.deadlineMs - Date.now(), START_MIN_MS),
     });
     job = await CancellationScope.nonCancellable(() => spec.start(Date.now(), calls));
   } catch (err) {

@@ -8,8 +8,10 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { NamedProbeTarget } from '../activities/health-checks';
 import { INVALID_INPUT } from '../common/failures';
 import { InvalidInputError, type HealthCheck } from '../common/inputs';
 import { DrsOutcome, DrsPhase } from '../common/search-attributes';
@@ -19,6 +21,7 @@ import type { AttemptOptions } from './activity-timeouts';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
 import { notify } from './notifications';
 import { closedRejection } from './operator-messages';
+import { PATCHES } from './patches';
 
 /**
  * DRS calls; Temporal owns every retry (the SDK makes one attempt, activities/drs-client.ts). Each
@@ -54,6 +57,33 @@ export async function validated<T>(
       summary: err.message,
     });
     throw ApplicationFailure.nonRetryable(err.message, INVALID_INPUT, { problems: err.problems });
+  }
+}
+
+/**
+ * Refuses, before any DRS call, the hosts an input names for probes that the worker's probe rule
+ * refuses (activities/probe-targets.ts: the rule is configuration, which workflow code cannot read):
+ * an InvalidInput failure naming each field, heard by the webhooks like any bad input.
+ */
+export async function checkProbeTargets(
+  operation: string,
+  workflowType: string,
+  targets: NamedProbeTarget[],
+): Promise<void> {
+  if (targets.length === 0 || !patched(PATCHES.probeTargets.id)) return;
+  try {
+    await drsActivities.checkProbeTargets({ workflowType, targets });
+  } catch (err) {
+    if (failureType(err) !== INVALID_INPUT) throw err;
+    const message = errorMessage(err);
+    await notify({
+      kind: 'run-ended',
+      title: `${operation} refused: invalid input`,
+      outcome: 'FAILED',
+      summary: message,
+    });
+    const cause = (err as ActivityFailure).cause as ApplicationFailure;
+    throw ApplicationFailure.nonRetryable(message, INVALID_INPUT, ...(cause.details ?? []));
   }
 }
 
@@ -182,10 +212,16 @@ export async function probeUntil(
   checks: HealthCheck[],
   deadlineMs: number,
   late: string,
+  ownInstance = false,
 ): Promise<string | undefined> {
   try {
     await untilDeadline(late, deadlineMs, (remainingMs) =>
-      pollingActivities(remainingMs).checkInstanceHealth({ sourceServerId: label, host, checks }),
+      pollingActivities(remainingMs).checkInstanceHealth({
+        sourceServerId: label,
+        host,
+        checks,
+        ...(ownInstance ? { ownInstance } : {}),
+      }),
     );
     return undefined;
   } catch (err) {

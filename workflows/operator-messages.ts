@@ -18,7 +18,7 @@ import {
 
 /** One action's rules: why a request would do nothing now (undefined: it acts), and the state change. */
 export interface OperatorAction<Request, Result> {
-  rejection(): string | undefined;
+  rejection(request: Request): string | undefined;
   act(request: Request): Result;
 }
 
@@ -51,10 +51,11 @@ export function acceptOperatorMessages(workflowType: string, actions: OperatorAc
   const { approve, abort } = actions;
   if (approve) {
     setHandler(approveUpdate, (args?: ApproveArgs) => approve.act(approvalOf(args)), {
-      validator: (_args?: ApproveArgs) => rejectIf(approve.rejection()),
+      validator: (args?: ApproveArgs) => rejectIf(approve.rejection(approvalOf(args))),
     });
     setHandler(approveSignal, (args) => {
-      if (approve.rejection() === undefined) approve.act(approvalOf(args));
+      const approval = approvalOf(args);
+      if (approve.rejection(approval) === undefined) approve.act(approval);
     });
   } else {
     // the handler never runs: the validator rejects every request
@@ -64,10 +65,11 @@ export function acceptOperatorMessages(workflowType: string, actions: OperatorAc
     });
   }
   setHandler(abortUpdate, (args?: AbortArgs) => abort.act(abortOf(args)), {
-    validator: (_args?: AbortArgs) => rejectIf(abort.rejection()),
+    validator: (args?: AbortArgs) => rejectIf(abort.rejection(abortOf(args))),
   });
   setHandler(abortSignal, (args) => {
-    if (abort.rejection() === undefined) abort.act(abortOf(args));
+    const request = abortOf(args);
+    if (abort.rejection(request) === undefined) abort.act(request);
   });
 }
 

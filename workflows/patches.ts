@@ -60,4 +60,30 @@ export const PATCHES = {
     deprecateWhen: 'no open run started before 0.2.0',
   },
   // ---- end i23 ----
+  // ---- i24: safe to run against production ----
+  /** Hosts an input names for probes are checked against the worker's probe rule before any launch. */
+  probeTargets: {
+    id: 'probe-targets',
+    since: '0.2.0',
+    deprecateWhen: 'no open run started before 0.2.0 names probe hosts',
+  },
+  /** A gate's approver is checked against the worker's approver list and the run's starter. */
+  approvalPolicy: {
+    id: 'approval-policy',
+    since: '0.2.0',
+    deprecateWhen: 'no open run started before 0.2.0 waits at a gate',
+  },
+  /** drsRecovery chooses the point in time once (it chose twice, naming a refused server twice). */
+  pointInTimeOnce: {
+    id: 'recovery-point-in-time-once',
+    since: '0.2.0',
+    deprecateWhen: 'no open drsRecovery started before 0.2.0 is in preflight',
+  },
+  /** A drill whose launch start failed looks for the job it may have created, and cleans it up. */
+  failedStartLookup: {
+    id: 'drill-failed-start-lookup',
+    since: '0.2.0',
+    deprecateWhen: 'no open drill started before 0.2.0 is launching',
+  },
+  // ---- end i24 ----
 } as const satisfies Record<string, PatchEntry>;

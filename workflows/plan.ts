@@ -47,7 +47,9 @@ import type {
 import type { drsDrill } from './drill';
 import { abortSignal, planProgressQuery, type AbortResult, type ApproveResult } from './messages';
 import { acceptOperatorMessages, closedRejection } from './operator-messages';
+import { Approvers } from './approvals';
 import {
+  checkProbeTargets,
   drsActivities,
   errorMessage,
   markOutcome,
@@ -78,6 +80,8 @@ class PlanState {
   /** Waves whose gate was opened by `approve`. */
   readonly approved = new Set<string>();
   readonly approvals: Approval[] = [];
+  /** Who may open a gate (workflows/approvals.ts). */
+  readonly approvers = new Approvers('plan');
   readonly running = new Set<ChildWorkflowHandle<ChildWorkflow>>();
   /** Why nothing new starts: an operator's abort, or a gate's approval timeout. */
   abortReason?: string;
@@ -99,12 +103,20 @@ class PlanState {
     );
   }
 
-  /** Why an approve would open nothing now; `gated` are the waves with `pauseBefore`. */
-  approveRejection(gated: string[]): string | undefined {
+  /**
+   * Why an approve by `by` would open nothing now; `gated` are the waves with `pauseBefore`. A gate
+   * before a recovery wave is a failover: not to be opened by whoever started the plan.
+   */
+  approveRejection(gated: string[], by: string): string | undefined {
     const closed = closedRejection(this.report, { reason: this.abortReason, request: this.abortRequest });
     if (closed) return closed;
     if (gated.length === 0) return 'not a plan that takes approvals: no wave has pauseBefore';
-    if (this.waitingAtGate().length > 0) return undefined;
+    const waiting = this.waitingAtGate();
+    if (waiting.length > 0)
+      return this.approvers.rejection(
+        by,
+        waiting.some((w) => w.action === 'recovery'),
+      );
     const ahead = gated.filter((name) => this.wave(name).status === 'PENDING');
     if (ahead.length > 0)
       return `no gate open: ${ahead.map((name) => `wave "${name}"`).join(', ')} waits for approval once its dependencies are done`;
@@ -161,9 +173,22 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   setHandler(planProgressQuery, () => state.progress());
 
   const plan = await validated('plan', parsePlanInput, input);
+  await checkProbeTargets(
+    'plan',
+    'drsPlan',
+    plan.waves.flatMap((wave, w) =>
+      (['preChecks', 'postChecks'] as const).flatMap(
+        (stage) =>
+          wave[stage]?.hosts.map((host, i) => ({ field: `waves.${w}.${stage}.hosts.${i}`, host })) ?? [],
+      ),
+    ),
+  );
   const gated = plan.waves.filter((w) => w.pauseBefore).map((w) => w.name);
   acceptOperatorMessages('drsPlan', {
-    approve: { rejection: () => state.approveRejection(gated), act: (approval) => state.approve(approval) },
+    approve: {
+      rejection: ({ by }) => state.approveRejection(gated, by),
+      act: (approval) => state.approve(approval),
+    },
     abort: {
       rejection: () =>
         closedRejection(state.report, { reason: state.abortReason, request: state.abortRequest }),
@@ -241,6 +266,7 @@ async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanState): Promis
     return settle(report, 'SKIPPED', `depends on wave "${unmet}", which ended ${state.wave(unmet).status}`);
 
   if (wave.pauseBefore) {
+    await state.approvers.load();
     report.status = 'AWAITING_APPROVAL';
     const notified = notify(awaitingApproval(`wave "${wave.name}"`, wave.sourceServerIds ?? []));
     const decided = await condition(

@@ -8,6 +8,7 @@
 import {
   ApplicationFailure,
   condition,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -20,6 +21,8 @@ import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { recoveryProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
+import { Approvers } from './approvals';
+import { PATCHES } from './patches';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { choosePointInTime } from './point-in-time';
@@ -33,6 +36,7 @@ class RecoveryState {
 
 export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
+  record.approvers = new Approvers('recovery');
   const state = new RecoveryState();
   setHandler(recoveryProgressQuery, () => progress(record, state));
 
@@ -57,12 +61,12 @@ function operatorActions(plan: RecoveryPlan, record: DrillRecord): OperatorActio
   const servers = `${plan.sourceServerIds.length} server(s)`;
   return {
     approve: {
-      rejection: () => {
+      rejection: ({ by }) => {
         const closed = record.closedRejection();
         if (closed) return closed;
         if (plan.confirm) return 'already approved: the input has "confirm": true';
         if (record.approval) return `already approved by ${record.approval.by} at ${record.approval.at}`;
-        if (record.openGate) return undefined;
+        if (record.openGate) return record.approvers?.rejection(by, true);
         if (record.phase === 'done') return 'already finishing (done)';
         return `no gate open: the confirmation gate opens after preflight (now ${record.phase})`;
       },
@@ -148,19 +152,17 @@ async function preflight(plan: RecoveryPlan, record: DrillRecord, state: Recover
       } else state.warnings.push(line);
     }
   }
-  if (plan.pointInTime) {
-    // the launch (recoveryLaunch) reads the chosen ids from the plan
-    const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
-    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
-    blocking.push(...choice.problems);
-    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
-  }
-  if (plan.pointInTime) {
-    // the launch (launchServers) reads the chosen ids from the plan
-    const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
-    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
-    blocking.push(...choice.problems);
-    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
+  const { pointInTime } = plan;
+  if (pointInTime) {
+    // runs recorded before the fix chose twice, naming a refused server twice: they replay so
+    const choices = patched(PATCHES.pointInTimeOnce.id) ? 1 : 2;
+    for (let i = 0; i < choices; i++) {
+      // the launch (launchServers) reads the chosen ids from the plan
+      const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
+      const choice = await choosePointInTime({ ...plan, pointInTime }, found, record);
+      blocking.push(...choice.problems);
+      plan.recoverySnapshotIds = choice.recoverySnapshotIds;
+    }
   }
   if (blocking.length === 0) return;
   const report = finish(record, state, `preflight failed, nothing was launched: ${blocking.join('; ')}`);
@@ -176,6 +178,7 @@ async function confirmed(plan: RecoveryPlan, record: DrillRecord, state: Recover
   if (record.abortReason !== undefined) return false;
   if (plan.confirm) return (state.confirmedByInput = true);
   record.enterPhase('awaiting-approval');
+  await record.approvers?.load();
   record.openGate = 'confirmation';
   const notified = notify(awaitingApproval('confirmation', plan.sourceServerIds));
   await condition(

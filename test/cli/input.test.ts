@@ -165,6 +165,27 @@ describe('drsctl input', () => {
     }
   });
 
+  it('rejects a JSON or YAML input with a key given twice, naming the key', () => {
+    // the second pauseBefore would silently drop the approval gate of the first
+    const json = tempFile(
+      'plan.json',
+      '{"region":"us-east-1","waves":[{"name":"web","sourceServerIds":["s-1234567890abcdef0"],"pauseBefore":true,"pauseBefore":false}]}',
+    );
+    assert.throws(
+      () => buildInput(planOperation, { inputFile: json, flags: new Map(), env: {} }),
+      (err: unknown) =>
+        err instanceof BadInputError && /key "waves\.0\.pauseBefore" appears twice/.test(err.message),
+    );
+    const yaml = tempFile(
+      'drill.yaml',
+      'sourceServerIds: [s-1234567890abcdef0]\nregion: us-east-1\nregion: eu-west-1\n',
+    );
+    assert.throws(
+      () => buildInput(drillOperation, { inputFile: yaml, flags: new Map(), env: {} }),
+      (err: unknown) => err instanceof BadInputError && /key "region" appears twice/.test(err.message),
+    );
+  });
+
   it('rejects an unreadable or non-object input file with exit code 2', () => {
     assert.throws(
       () => buildInput(drillOperation, { inputFile: '/nonexistent/drill.json', flags: new Map(), env: {} }),

@@ -52,7 +52,15 @@ export function envDrift(
 
 /** Host ports a service publishes ("8080:8080" → 8080). */
 export function publishedPorts(service: ComposeService): number[] {
-  return (service.ports ?? []).map((p) => Number(p.split(':')[0]));
+  return (service.ports ?? []).map((p) => Number(p.split(':').at(-2)));
+}
+
+/** The host address each published port binds to, as compose reads it with nothing set ("" = every interface). */
+export function publishedAddresses(service: ComposeService): string[] {
+  return (service.ports ?? []).map((p) => {
+    const bind = /^(\$\{[A-Z0-9_]+:-[^}]*\}|[^:]*):\d+:\d+$/.exec(p)?.[1];
+    return bind === undefined ? '' : composeDefault(bind);
+  });
 }
 
 /** Container ports a service publishes ("9464:9464" → 9464). */

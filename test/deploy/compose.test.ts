@@ -15,6 +15,7 @@ import {
   envDrift,
   isPinned,
   loadCompose,
+  publishedAddresses,
   publishedPorts,
   readRepoFile,
 } from './compose-file';
@@ -114,6 +115,16 @@ describe('docker-compose.yml', () => {
       new RegExp(`127\\.0\\.0\\.1:${healthPort}/healthz`),
     );
     assert.deepEqual(publishedPorts(services['temporal-ui']), [8080]);
+  });
+
+  it('publishes every port on 127.0.0.1 unless TEMPORAL_BIND says otherwise', () => {
+    const published = Object.entries(services).filter(([, service]) => (service.ports ?? []).length > 0);
+    assert.ok(published.length >= 4, 'temporal, its UI, the worker and the emulator publish ports');
+    for (const [name, service] of published) {
+      for (const port of service.ports ?? [])
+        assert.match(port, /^\$\{TEMPORAL_BIND:-127\.0\.0\.1\}:\d+:\d+$/, name);
+      assert.deepEqual(new Set(publishedAddresses(service)), new Set(['127.0.0.1']), name);
+    }
   });
 
   it('stops the worker with SIGTERM and waits longer than its own shutdown bound', () => {

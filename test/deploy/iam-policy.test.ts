@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../common/paths';
 import { loadServiceModel } from '../emulator/service-model';
+import { roleInEachAccount } from '../../activities/credentials';
 import { readRepoFile } from './compose-file';
 
 /** IAM actions that no API operation carries: DRS checks them itself when it acts for a caller. */
@@ -35,6 +36,14 @@ function s3ActionsCalledBy(file: string): string[] {
     .sort();
 }
 
+/** Actions that destroy what they touch: never allowed on every resource without a condition. */
+const DESTRUCTIVE = [
+  'ec2:TerminateInstances',
+  'ec2:DeleteVolume',
+  'ec2:DeleteSnapshot',
+  'drs:DisconnectSourceServer',
+];
+
 /** `drs:Operation` / `mgn:Operation` for every command class and paginator the activities import. */
 function actionsCalledByActivities(): string[] {
   const actions = new Set<string>();
@@ -53,7 +62,7 @@ function actionsCalledByActivities(): string[] {
 
 describe('IAM policy for real AWS', () => {
   const policy = JSON.parse(readRepoFile('deploy/iam-policy.json')) as { Statement: Statement[] };
-  const allowed = policy.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+  const allowed = policy.Statement.flatMap(actionsOf);
 
   it('allows every DRS and MGN operation the activities call', () => {
     const called = actionsCalledByActivities();
@@ -109,6 +118,30 @@ describe('IAM policy for real AWS', () => {
       guide.slice(guide.indexOf('### Evidence reader role')),
     )?.[1];
     assert.deepEqual(JSON.parse(shown ?? 'null'), reader);
+  });
+
+  it('allows destructive actions only on resources a condition or an ARN narrows', () => {
+    for (const action of DESTRUCTIVE) {
+      const granting = policy.Statement.filter((s) => actionsOf(s).includes(action));
+      assert.ok(granting.length > 0, `${action} is allowed somewhere (cleanup and disconnect need it)`);
+      for (const s of granting)
+        assert.ok(
+          s.Condition !== undefined || !resourcesOf(s).includes('*'),
+          `${s.Sid}: ${action} on * without a condition`,
+        );
+    }
+    const terminate = policy.Statement.find((s) => actionsOf(s).includes('ec2:TerminateInstances'));
+    assert.deepEqual(terminate?.Condition, {
+      StringEquals: { 'aws:ResourceTag/AWSElasticDisasterRecoveryManaged': 'drs.amazonaws.com' },
+    });
+  });
+
+  it('allows sts:AssumeRole on the per-account roles the worker assumes', () => {
+    // the worker assumes a role per staging account (activities/credentials.ts)
+    assert.match(readRepoFile('activities/credentials.ts'), /fromTemporaryCredentials/);
+    const assume = policy.Statement.filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+    // the role name the deployment guide and compose use (DRS_ACCOUNT_ROLE_NAME=temporal-drs)
+    assert.deepEqual(assume.flatMap(resourcesOf), [roleInEachAccount('temporal-drs')('*')]);
   });
 
   it('is the policy the deployment guide shows', () => {

@@ -114,6 +114,8 @@ export async function startDrillHarness(
     // clock instead: the time synced when the activity started plus the real time since (the
     // server does not skip time while an activity runs).
     serverClock: () => now + (Date.now() - syncedAt),
+    // the local stack's worker configuration: checks probe stand-in services on loopback
+    probePolicy: { allowedCidrs: [], allowLoopback: true },
     ...extraDeps,
     evidenceStore,
   });

@@ -3,7 +3,8 @@
 // lists them and returns the job instead of launching again. Real activity, real SDK client, the
 // emulator's wire log; the attempt number comes from Temporal's MockActivityEnvironment.
 import { strict as assert } from 'node:assert';
-import { DescribeJobsCommand, DrsClient } from '@aws-sdk/client-drs';
+import { DescribeJobsCommand, DrsClient, StartRecoveryCommand } from '@aws-sdk/client-drs';
+import type { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DrsClientFactory } from '../../activities/drs-client';
 import { createJobActivities, type StartDrillJobInput } from '../../activities/jobs';
@@ -81,5 +82,23 @@ describe('launch steps look for an earlier job only when retried (emulator)', ()
       'the retry returned the job the lost response created',
     );
     assert.ok((await calls()).includes('DescribeJobs 200'), 'the retry looked the job up');
+  });
+
+  it("with tagJobs false, a conflict with another's job is refused, never adopted", async () => {
+    // another team's drill of the same server, launched outside this product, untagged
+    const drs = new DrsClient(emulatorClientConfig(emulator.url, { region: REGION }));
+    await drs.send(
+      new StartRecoveryCommand({
+        isDrill: true,
+        sourceServers: [{ sourceServerID: input.sourceServers[0].sourceServerId }],
+      }),
+    );
+    drs.destroy();
+    input = { ...input, tagJobs: false };
+    await assert.rejects(startDrillJob(1), (err: Error) => {
+      assert.equal((err as ApplicationFailure).type, 'ConflictException');
+      assert.match(err.message, /with tagJobs false .* not adopted/);
+      return true;
+    });
   });
 });

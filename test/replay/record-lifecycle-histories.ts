@@ -34,6 +34,15 @@ async function launchedJob(h: DrillHarness, isDrill: boolean, count: number): Pr
 const awaitingApproval = (p: { awaitingApproval?: boolean | string[] }) =>
   Array.isArray(p.awaitingApproval) ? p.awaitingApproval.length > 0 : p.awaitingApproval === true;
 
+/** A failover to a point in time a year back: no snapshot is that old, so preflight refuses. */
+const pointInTimeRefused: Scenario = async (h, start) =>
+  start(h, 'drsRecovery', {
+    sourceServerIds: await h.healthyServers(1),
+    region: REGION,
+    confirm: true,
+    pointInTime: { secondsAgo: 365 * 86400 },
+  });
+
 const scenarios: Record<string, Record<string, Scenario>> = {
   drsRecovery: {
     confirmed: async (h, start) =>
@@ -53,6 +62,10 @@ const scenarios: Record<string, Record<string, Scenario>> = {
         region: REGION,
         approvalTimeoutSeconds: 60,
       }),
+    // the same run before and after the point in time was chosen once (workflows/patches.ts
+    // pointInTimeOnce): the first file was recorded when the refusal named the server twice
+    'point-in-time-refused': pointInTimeRefused,
+    'point-in-time-refused-once': pointInTimeRefused,
   },
   drsFailback: {
     'ready-after-hours': async (h, start) => {

@@ -20,7 +20,7 @@ const historiesDir = path.join(repoRoot(), 'test', 'histories');
 /** Fewest recorded scenarios per workflow type (a lost file must not shrink coverage silently). */
 const MINIMUM_HISTORIES: Record<string, number> = {
   drsDrill: 8,
-  drsRecovery: 3,
+  drsRecovery: 5,
   drsFailback: 3,
   drsReplication: 5,
   drsPlan: 4,

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { DescribeSourceServersCommand } from '@aws-sdk/client-drs';
+import { ApplicationFailure } from '@temporalio/common';
 import { DrsClientFactory } from '../../activities/drs-client';
 import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
 import { loadWorkerConfig } from '../../worker/config';
@@ -26,6 +27,28 @@ describe('per-account roles', () => {
       assert.equal(typeof provider, 'function', 'an assumed role');
       assert.equal(credentialsFor('444455556666'), provider, 'cached: one STS session per account');
       assert.notEqual(credentialsFor('777788889999'), provider);
+    }
+  });
+
+  it('refuses an accountId with no role configured, naming the field, instead of using its own credentials', () => {
+    for (const config of [
+      loadWorkerConfig({}).aws,
+      loadWorkerConfig({ DRS_EMULATOR: 'true', DRS_ENDPOINT: 'http://127.0.0.1:1' }).aws,
+    ]) {
+      const credentialsFor = accountCredentials(config);
+      assert.throws(
+        () => credentialsFor('777788889999'),
+        (err: unknown) => {
+          assert.ok(err instanceof ApplicationFailure);
+          assert.equal(err.type, 'InvalidInput');
+          assert.equal(err.nonRetryable, true);
+          assert.match(
+            err.message,
+            /^accountId: no role to assume in account 777788889999 \(set DRS_ACCOUNT_ROLE_ARNS/,
+          );
+          return true;
+        },
+      );
     }
   });
 

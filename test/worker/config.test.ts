@@ -78,6 +78,49 @@ describe('worker configuration', () => {
     );
   });
 
+  it('probes only own instances by default; reads allowed CIDRs and loopback, refusing a bad CIDR', () => {
+    assert.deepEqual(loadWorkerConfig({}).probes, { allowedCidrs: [], allowLoopback: false });
+    assert.deepEqual(
+      loadWorkerConfig({
+        DRS_PROBE_ALLOWED_CIDRS: '10.20.0.0/16, fd12::/64',
+        DRS_PROBE_ALLOW_LOOPBACK: 'true',
+      }).probes,
+      { allowedCidrs: ['10.20.0.0/16', 'fd12::/64'], allowLoopback: true },
+    );
+    assert.match(
+      configError({ DRS_PROBE_ALLOWED_CIDRS: '10.0.0.0/8,db.internal' }).message,
+      /DRS_PROBE_ALLOWED_CIDRS: "db.internal" is not a CIDR/,
+    );
+  });
+
+  it('serves every operation by default; reads DRS_ALLOWED_OPERATIONS, refusing an unknown name', () => {
+    assert.deepEqual(loadWorkerConfig({}).allowedOperations, [
+      'drill',
+      'recovery',
+      'failback',
+      'replication',
+      'plan',
+      'readiness',
+    ]);
+    assert.deepEqual(loadWorkerConfig({ DRS_ALLOWED_OPERATIONS: 'drill, readiness' }).allowedOperations, [
+      'drill',
+      'readiness',
+    ]);
+    assert.match(
+      configError({ DRS_ALLOWED_OPERATIONS: 'drill,failover' }).message,
+      /DRS_ALLOWED_OPERATIONS: "failover" is not one of drill, recovery/,
+    );
+  });
+
+  it('reads the approver lists per operation', () => {
+    assert.deepEqual(loadWorkerConfig({}).approvers, {});
+    assert.deepEqual(
+      loadWorkerConfig({ DRS_APPROVERS_RECOVERY: 'alice@ops, bob@ops', DRS_APPROVERS_PLAN: 'carol@ops' })
+        .approvers,
+      { recovery: ['alice@ops', 'bob@ops'], plan: ['carol@ops'] },
+    );
+  });
+
   it('uses the emulator only when DRS_EMULATOR says so, never because an endpoint is set', () => {
     const endpoint = 'https://vpce-0a1b2c3d-drs.drs.us-east-1.vpce.amazonaws.com';
     const real = loadWorkerConfig({ DRS_ENDPOINT: endpoint }).aws;

@@ -291,6 +291,17 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
       }),
     );
     await h.sleep(60_000);
+    // its instances terminated (a drill refuses servers that still have one); its job stays listed
+    await h.syncClock();
+    const { recoveryInstances } = await h.emulator.control.state();
+    await h.drsClient.send(
+      new TerminateRecoveryInstancesCommand({
+        recoveryInstanceIDs: recoveryInstances
+          .filter((i) => i.jobID === earlier?.jobID)
+          .map((i) => i.recoveryInstanceID),
+      }),
+    );
+    await h.sleep(60_000);
     const handle = await h.startDrill({ sourceServerIds: servers, region: REGION, tagJobs: false });
     const { report } = await h.outcome(handle);
     assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);

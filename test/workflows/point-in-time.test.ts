@@ -151,6 +151,23 @@ describe('pointInTime: the newest recovery snapshot at or before a time (time-sk
     assert.equal((await h.emulator.control.audit()).length, 0, 'zero DRS calls');
   });
 
+  it('refuses a failover with no snapshot that old, naming the server once, launching nothing', async () => {
+    const [server] = await h.healthyServers(1);
+    const handle = await startOn(h, drsRecovery, 'recovery', {
+      sourceServerIds: [server],
+      region: REGION,
+      confirm: true,
+      pointInTime: { secondsAgo: 365 * 86400 },
+    });
+    const { failure } = await resultOf<RecoveryReport>(h, handle);
+    assert.equal(failure?.type, 'PreflightFailed');
+    const mentions = failure?.message.split(`${server}: no recovery snapshot`).length ?? 0;
+    assert.equal(mentions - 1, 1, failure?.message);
+    const report = failure?.details?.[0] as RecoveryReport;
+    assert.equal(report.servers[0].errors.length, 1, report.servers[0].errors.join(' | '));
+    assert.equal((await h.executed('StartRecovery')).length, 0, 'nothing launched');
+  });
+
   it('fails over (drsRecovery) every server to its newest snapshot secondsAgo back', async () => {
     const servers = await h.healthyServers(2);
     const secondsAgo = 2 * 3600;

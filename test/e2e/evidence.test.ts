@@ -101,6 +101,7 @@ describe('evidence outlives Temporal (dev server, worker process, emulator, drsc
       'delete',
       '--workflow-id',
       workflowId,
+      '--yes', // CLI 1.9 asks to confirm a delete and would wait on stdin
       '--address',
       env.address,
     ]);

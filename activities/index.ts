@@ -1,6 +1,9 @@
 // All activities, built by one factory so the worker and tests inject their own dependencies
 // (the emulator or real AWS behind the client factory, a fake prober for health checks).
 import type { CapacityLimits } from '../common/capacity';
+import type { GuestCheckPolicy } from '../common/config';
+import { createBootActivities } from './boot';
+import { createGuestCheckActivities, GUEST_CHECKS_OFF } from './guest-checks';
 import { createCapacityActivities } from './capacity';
 import type { DrsClientFactory } from './drs-client';
 import { withHeartbeats } from './heartbeats';
@@ -30,6 +33,8 @@ export interface ActivityDeps {
   listRuns?: ListRuns;
   /** Webhook receivers (NOTIFY_WEBHOOK_URL, NOTIFY_SLACK_WEBHOOK_URL); default: none. */
   notifications?: NotificationTargets;
+  /** Whether in-guest checks may run and which SSM documents (DRS_SSM_CHECKS, DRS_SSM_DOCUMENTS); default: off. */
+  guestChecks?: GuestCheckPolicy;
 }
 
 /** Every activity, heartbeating while it runs (activities/heartbeats.ts). */
@@ -47,6 +52,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createCapacityActivities(deps.capacityLimits),
     ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns),
     ...createNotificationActivities(deps.notifications),
+    ...createBootActivities(deps.drsClients),
+    ...createGuestCheckActivities(deps.drsClients, deps.guestChecks ?? GUEST_CHECKS_OFF),
   });
 }
 

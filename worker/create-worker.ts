@@ -44,6 +44,7 @@ export async function createDrsWorker(
       capacityLimits: config.capacity,
       jobPoll: config.jobPoll,
       notifications: config.notifications,
+      guestChecks: config.guestChecks,
     }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

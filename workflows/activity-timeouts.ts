@@ -67,6 +67,15 @@ const SIZE_OF = {
   // one visibility listing per server
   lastSucceededDrills: 'account',
   sendNotification: 'notify',
+  // boot evidence: one batched EC2/SSM read, or one call about one instance or command
+  awaitInstanceBoot: 'filtered',
+  readConsoleOutput: 'filtered',
+  awaitLaunchActions: 'filtered',
+  guestCheckPolicy: 'filtered',
+  awaitSsmAgent: 'filtered',
+  // a retried send first lists the instance's recent commands
+  sendGuestCheck: 'filtered',
+  awaitGuestCheck: 'filtered',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

@@ -3,6 +3,9 @@
 // launch-action runs fail a server. Deterministic, safe in workflow code.
 import type { LaunchActionRunRecord, OutputExcerpt } from './types';
 
+/** The reason a server's boot evidence carries while it is being gathered (and after an abort stopped it). */
+export const UNFINISHED_BOOT = 'the run ended before its checks did';
+
 /** Report excerpts stay small: they go into history and into every report format. */
 export const EXCERPT_LIMITS = { firstLines: 5, lastLines: 20, lineChars: 200 } as const;
 /** A console is read for its end: the kernel panic or the last service that failed. */

@@ -2,7 +2,7 @@
 // validated inputs are the schemas' types, common/inputs.ts). Plain data only, safe in workflow code.
 import type { CapacityWaitStatus } from './capacity';
 import type { JobStep, JobTimeline, JobTimes, ServerStepTimes } from './job-log';
-import type { TargetResults } from './targets';
+import type { RtoMeasure, TargetResults } from './targets';
 
 /** How an operation ended. Every report carries one. */
 export type Outcome = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'ABORTED';
@@ -56,6 +56,8 @@ export type DrillPhase =
   /** Queued for a place under DRS's job quotas (common/capacity.ts) before a launch or cleanup job. */
   | 'waiting-for-capacity'
   | 'launching'
+  /** Boot evidence: EC2 status checks, launch actions, in-guest checks (workflows/boot.ts). */
+  | 'booting'
   | 'validating'
   | 'cleaning-up'
   | 'done';
@@ -172,9 +174,6 @@ export interface ServerBootReport {
   healthyAt?: string;
 }
 
-/** Which figure RTO targets were judged on. */
-export type RtoMeasure = 'timeToHealthy' | 'timeToLaunch';
-
 export interface DrillReport extends OperatorRecord {
   operation: 'drill';
   workflowId: string;
@@ -217,6 +216,9 @@ export interface DrillProgress {
     /** Where the server is in the launch job, by the job log (when read). */
     step?: JobStep;
     timeToLaunchSeconds?: number;
+    /** PASSED / FAILED once the boot evidence is in. */
+    boot?: ServerBootReport['result'];
+    timeToHealthySeconds?: number;
   }[];
   /** The launch job's times once it ended; the terminate job's once cleanup ended. */
   jobTimes?: { launch?: JobTimes; terminate?: JobTimes };

@@ -42,12 +42,15 @@ import {
   validated,
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
+import { PATCHES } from './patches';
+import { followBoots, refuseDisallowedGuestChecks, wantsBootEvidence } from './boot';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
   setHandler(drillProgressQuery, () => record.progress());
 
   const plan = await validated('drill', parseDrillInput, input);
+  await refuseDisallowedGuestChecks('drill', plan);
   record.start(plan);
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
@@ -70,10 +73,14 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
       return finish(record, `aborted before launch: ${record.abortReason}`);
 
     record.enterPhase('launching');
-    // With no validation to wait through, the launch job's capacity place goes straight to the
-    // cleanup's terminate job: given back, it would go to the next queued launch, and the drill
-    // instances would run on until another job ended.
-    const handOver = plan.validation.mode === 'none' && patched(CAPACITY_HANDOVER_PATCH);
+    record.bootEvidence = patched(PATCHES.bootEvidence.id);
+    // With no validation (and no boot evidence) to wait through, the launch job's capacity place
+    // goes straight to the cleanup's terminate job: given back, it would go to the next queued
+    // launch, and the drill instances would run on until another job ended.
+    const handOver =
+      plan.validation.mode === 'none' &&
+      !(record.bootEvidence && wantsBootEvidence(plan)) &&
+      patched(CAPACITY_HANDOVER_PATCH);
     launch = await launchServers(
       record,
       plan,
@@ -232,6 +239,10 @@ function refuse(record: DrillRecord, problems: string[]): never {
 async function validateLaunched(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
   const instances = await noteLaunched(record, plan, 'drill', launch, abortArrived(record));
   if (!instances) return;
+  if (record.bootEvidence) {
+    await followBoots(record, plan, instances, abortArrived(record));
+    if (record.abortReason !== undefined) return;
+  }
 
   record.enterPhase('validating');
   await validateLaunch(plan, record, instances);
@@ -366,6 +377,9 @@ function summarize(record: DrillRecord): string {
   const servers = [...record.servers.values()];
   const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
   const parts = [`${launched}/${servers.length} servers launched`];
+  const checked = servers.filter((s) => s.boot && s.boot.result !== 'NOT_CHECKED');
+  if (checked.length > 0)
+    parts.push(`${checked.filter((s) => s.boot?.result === 'PASSED').length}/${checked.length} healthy`);
   if (record.abortReason !== undefined) parts.push(`aborted: ${record.abortReason}`);
   const terminated = servers.filter((s) => s.terminated).length;
   parts.push(`${terminated} drill instance(s) terminated`);

@@ -23,7 +23,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { applyTargets, mergeTargets, type TargetFields } from '../common/targets';
+import { applyTargets, mergeTargets, rtoMeasureOf, type TargetFields } from '../common/targets';
 import {
   parsePlanInput,
   type PlanInput,
@@ -420,6 +420,14 @@ function serverReport(server: DrillServerReport, wave: string, childWorkflowId: 
     recoveryInstanceId: server.recoveryInstanceId,
     ec2InstanceId: server.ec2InstanceId,
     timeToLaunchSeconds: server.timeToLaunchSeconds,
+    ...(server.timeToHealthySeconds === undefined
+      ? {}
+      : { timeToHealthySeconds: server.timeToHealthySeconds }),
+    ...(server.boot
+      ? {
+          boot: { result: server.boot.result, ...(server.boot.reason ? { reason: server.boot.reason } : {}) },
+        }
+      : {}),
     dataAgeSeconds: server.dataAgeSeconds,
     terminated: server.terminated,
     errors: server.errors,
@@ -469,8 +477,11 @@ function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport 
   const outcome = refusal ? 'FAILED' : planOutcome(state);
   const rows = servers.map(leanServer);
   const waveTargets = new Map(plan.waves.map((w) => [w.name, w.targets]));
-  const targetsMet = applyTargets(rows, (row) =>
-    mergeTargets(plan.targets, waveTargets.get(row.wave), plan.serverTargets?.[row.sourceServerId]),
+  const rtoMeasure = rtoMeasureOf(rows);
+  const targetsMet = applyTargets(
+    rows,
+    (row) => mergeTargets(plan.targets, waveTargets.get(row.wave), plan.serverTargets?.[row.sourceServerId]),
+    rtoMeasure,
   );
   state.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
   state.report = {
@@ -488,6 +499,7 @@ function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport 
     ...(state.abortRequest ? { abort: state.abortRequest } : {}),
     phaseDurations: state.phases.durations,
     ...(targetsMet === undefined ? {} : { targetsMet }),
+    ...(rows.some((r) => r.boot) ? { rtoMeasure } : {}),
     ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
     startedAt: state.startedAt,
     finishedAt: new Date().toISOString(),

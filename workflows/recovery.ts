@@ -8,6 +8,7 @@
 import {
   ApplicationFailure,
   condition,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -23,6 +24,8 @@ import { acceptOperatorMessages, type OperatorActions } from './operator-message
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { choosePointInTime } from './point-in-time';
+import { followBoots, refuseDisallowedGuestChecks } from './boot';
+import { PATCHES } from './patches';
 
 class RecoveryState {
   /** The gate was passed by `confirm: true` in the input. */
@@ -37,6 +40,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   setHandler(recoveryProgressQuery, () => progress(record, state));
 
   const plan = await validated('recovery', parseRecoveryInput, input);
+  await refuseDisallowedGuestChecks('recovery', plan);
   record.start(plan);
   acceptOperatorMessages('drsRecovery', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
@@ -120,7 +124,12 @@ async function recover(
 
   try {
     if (launch.error) throw launch.error;
-    await noteLaunched(record, plan, 'recovery', launch);
+    const instances = await noteLaunched(record, plan, 'recovery', launch);
+    // the failover's own instances, followed until booted and checked (nothing is terminated)
+    if (instances && patched(PATCHES.bootEvidence.id)) {
+      record.bootEvidence = true;
+      await followBoots(record, plan, instances, () => false);
+    }
   } catch (err) {
     record.errors.push(errorMessage(err));
   }

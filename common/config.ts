@@ -158,9 +158,8 @@ export const jobWaitEnvSchema = z.object({
 // input, decides whether they run at all and which SSM documents they may use.
 export const guestCheckEnvSchema = z.object({
   DRS_SSM_CHECKS: z
-    .enum(['', 'enabled', 'disabled'])
-    .optional()
-    .transform((v) => v === 'enabled')
+    .enum(['enabled', 'disabled'])
+    .default('disabled')
     .describe(
       '`enabled`: drills and failovers may run in-guest checks (SSM Run Command, as root, on their own drill or recovery instances only); otherwise an input with `checks` is refused before any DRS call',
     ),
@@ -182,7 +181,7 @@ export interface GuestCheckPolicy {
 
 export function guestCheckPolicy(env: z.infer<typeof guestCheckEnvSchema>): GuestCheckPolicy {
   return {
-    enabled: env.DRS_SSM_CHECKS,
+    enabled: env.DRS_SSM_CHECKS === 'enabled',
     allowedDocuments: env.DRS_SSM_DOCUMENTS.split(',').map((d) => d.trim()),
   };
 }

@@ -89,6 +89,8 @@ async function main(opts: DemoOptions): Promise<number> {
 
     const drsClients = new DrsClientFactory({
       endpoint: emulator.url,
+      ec2Endpoint: emulator.url,
+      ssmEndpoint: emulator.url,
       defaultRegion: 'us-east-1',
       credentialsFor: emulatorCredentials,
     });

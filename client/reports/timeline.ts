@@ -1,5 +1,5 @@
 // The timeline of a drill or failover: per server its phases from DRS's own job record (pending,
-// snapshot, conversion, launch), then validation and cleanup, drawn as an inline SVG. Generated here
+// snapshot, conversion, launch), then boot (until its checks passed), validation and cleanup, drawn as an inline SVG. Generated here
 // rather than by a charting library: no dependency, and the page renders with no network.
 import type { JobTimes, ServerStepTimes } from '../../common/job-log';
 import { escapeHtml } from './escape';
@@ -10,6 +10,7 @@ export const TIMELINE_PHASES = [
   'snapshot',
   'conversion',
   'launch',
+  'boot',
   'validation',
   'cleanup',
 ] as const;
@@ -31,6 +32,7 @@ export const PHASE_COLOURS: Record<TimelinePhase, string> = {
   snapshot: '#4e79a7',
   conversion: '#f28e2b',
   launch: '#59a14f',
+  boot: '#76b7b2',
   validation: '#edc948',
   cleanup: '#9c755f',
 };
@@ -39,8 +41,9 @@ const ms = (iso: string | undefined) => (iso === undefined ? NaN : Date.parse(is
 
 /**
  * Each server's segments. Pending runs from the launch job's creation (the request) to the server's
- * first step; validation from the launch job's end for as long as the run's `validating` phase took;
- * cleanup is the terminate job, for the servers it terminated.
+ * first step; boot from the launch job's end until the server's checks passed (or for as long as the
+ * run's `booting` phase took, when they did not); validation after the boot phase for as long as the
+ * run's `validating` phase took; cleanup is the terminate job, for the servers it terminated.
  */
 export function serverTimelines(report: OperationReport): TimelineRow[] {
   const jobs = report.jobTimes as { launch?: JobTimes; terminate?: JobTimes } | undefined;
@@ -60,7 +63,12 @@ export function serverTimelines(report: OperationReport): TimelineRow[] {
     for (const step of stepList)
       add(step, ms(steps[step]?.startedAt), ms(steps[step]?.endedAt ?? jobs?.launch?.endedAt));
     const launched = server.launchStatus === 'LAUNCHED' || server.terminated === true;
-    if (launched && phases?.validating) add('validation', launchEnd, launchEnd + phases.validating * 1000);
+    const bootEnd = launchEnd + (phases?.booting ?? 0) * 1000;
+    const boot = server.boot as { result?: string; healthyAt?: string } | undefined;
+    const healthyAt = ms(boot?.healthyAt);
+    if (launched && boot && boot.result !== 'NOT_CHECKED')
+      add('boot', launchEnd, Number.isFinite(healthyAt) ? healthyAt : bootEnd);
+    if (launched && phases?.validating) add('validation', bootEnd, bootEnd + phases.validating * 1000);
     if (server.terminated) add('cleanup', ms(jobs?.terminate?.createdAt), ms(jobs?.terminate?.endedAt));
     return { label: server.sourceServerId, segments };
   });

@@ -86,6 +86,8 @@ export const bootFieldsSchema = (serverIdSchema: z.ZodType<string>) => ({
       z.strictObject({ bootCheck: bootCheckSchema.partial().optional(), checks: checksSchema.optional() }),
     )
     .default({}),
+  /** Set by drsPlan: signal the parent plan once every server's boot verdict is in. */
+  notifyParentWhenHealthy: z.boolean().default(false),
 });
 
 /** What boot evidence one server gets: the per-server settings over the run's. */

@@ -33,6 +33,8 @@ export interface PlanChildReport {
   outcome?: Outcome;
   launchJobId?: string;
   summary?: string;
+  /** A drill child's word that its servers booted and passed their checks (`dependentsStartWhen: healthy`). */
+  healthy?: boolean;
 }
 
 export interface PlanWaveReport {
@@ -48,6 +50,8 @@ export interface PlanWaveReport {
   reason?: string;
   /** Results of its pre- and post-checks, per host. */
   checks?: WaveCheckResult[];
+  /** With `dependentsStartWhen: healthy`: when every server of the wave had passed its checks. */
+  healthyAt?: string;
 }
 
 export interface PlanServerReport {

@@ -11,6 +11,7 @@ import {
   CancellationScope,
   CancelledFailure,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   patched,
   setHandler,
@@ -27,7 +28,7 @@ import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { CAPACITY_HANDOVER_PATCH } from './capacity';
 import { capacityPhases, runJob, type JobRun } from './launch';
-import { drillProgressQuery } from './messages';
+import { childHealthSignal, drillProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { choosePointInTime } from './point-in-time';
 import {
@@ -242,10 +243,21 @@ async function validateLaunched(plan: DrillPlan, record: DrillRecord, launch: Jo
   if (record.bootEvidence) {
     await followBoots(record, plan, instances, abortArrived(record));
     if (record.abortReason !== undefined) return;
+    if (plan.notifyParentWhenHealthy) await tellParentHealth(record);
   }
 
   record.enterPhase('validating');
   await validateLaunch(plan, record, instances);
+}
+
+/** A plan's child: the plan may start dependent waves now (every server booted and checked) or not. */
+async function tellParentHealth(record: DrillRecord): Promise<void> {
+  const parent = workflowInfo().parent;
+  if (!parent) return;
+  const healthy = [...record.servers.values()].every((s) => s.boot?.result === 'PASSED');
+  await getExternalWorkflowHandle(parent.workflowId, parent.runId)
+    .signal(childHealthSignal, { workflowId: record.workflowId, healthy })
+    .catch(() => undefined); // the plan may have ended: the drill goes on regardless
 }
 
 async function validateLaunch(

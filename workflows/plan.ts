@@ -45,7 +45,13 @@ import type {
   WaveStatus,
 } from '../common/types-plan';
 import type { drsDrill } from './drill';
-import { abortSignal, planProgressQuery, type AbortResult, type ApproveResult } from './messages';
+import {
+  abortSignal,
+  childHealthSignal,
+  planProgressQuery,
+  type AbortResult,
+  type ApproveResult,
+} from './messages';
 import { acceptOperatorMessages, closedRejection } from './operator-messages';
 import {
   drsActivities,
@@ -161,6 +167,9 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   setHandler(planProgressQuery, () => state.progress());
 
   const plan = await validated('plan', parsePlanInput, input);
+  setHandler(childHealthSignal, ({ workflowId, healthy }) =>
+    noteChildHealth(state, plan, workflowId, healthy),
+  );
   const gated = plan.waves.filter((w) => w.pauseBefore).map((w) => w.name);
   acceptOperatorMessages('drsPlan', {
     approve: { rejection: () => state.approveRejection(gated), act: (approval) => state.approve(approval) },
@@ -232,10 +241,34 @@ async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<voi
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
 
+/** Records a drill child's health; its wave is healthy once every child of it said healthy. */
+function noteChildHealth(state: PlanState, plan: PlanSpec, workflowId: string, healthy: boolean): void {
+  for (const wave of plan.waves) {
+    const report = state.wave(wave.name);
+    const child = report.children.find((c) => c.workflowId === workflowId);
+    if (!child) continue;
+    child.healthy = healthy;
+    const children = Math.ceil(report.sourceServerIds.length / wave.maxServersPerChild);
+    if (report.children.length === children && report.children.every((c) => c.healthy === true))
+      report.healthyAt ??= new Date().toISOString();
+  }
+}
+
+/** Waves depending on `name` may start: it SUCCEEDED, or it lets them start once healthy and is. */
+function releasesDependents(plan: PlanSpec, state: PlanState, name: string): boolean {
+  const wave = state.wave(name);
+  const early = plan.waves.find((w) => w.name === name)?.dependentsStartWhen === 'healthy';
+  return wave.status === 'SUCCEEDED' || (early && wave.healthyAt !== undefined);
+}
+
 async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanState): Promise<void> {
   const report = state.wave(wave.name);
-  await condition(() => wave.dependsOn.every((dep) => SETTLED.includes(state.wave(dep).status)));
-  const unmet = wave.dependsOn.find((dep) => state.wave(dep).status !== 'SUCCEEDED');
+  await condition(() =>
+    wave.dependsOn.every(
+      (dep) => SETTLED.includes(state.wave(dep).status) || releasesDependents(plan, state, dep),
+    ),
+  );
+  const unmet = wave.dependsOn.find((dep) => !releasesDependents(plan, state, dep));
   if (state.abortReason !== undefined) return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
   if (unmet !== undefined)
     return settle(report, 'SKIPPED', `depends on wave "${unmet}", which ended ${state.wave(unmet).status}`);
@@ -355,6 +388,9 @@ async function runChild(
     sourceServerIds: servers,
     ...targetOf(plan),
     ...(wave.action === 'recovery' ? { confirm: true } : {}),
+    ...(wave.action === 'drill' && wave.dependentsStartWhen === 'healthy'
+      ? { notifyParentWhenHealthy: true }
+      : {}),
     ...childTargets(plan, wave, servers),
   };
   const handle = await startChild<ChildWorkflow>(workflowType, {

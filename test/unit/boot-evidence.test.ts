@@ -12,6 +12,7 @@ import {
   serverBootPlan,
 } from '../../common/inputs-boot';
 import { parseRecoveryInput } from '../../common/inputs-lifecycle';
+import { parsePlanInput } from '../../common/inputs-plan';
 import { applyTargets, rtoMeasureOf } from '../../common/targets';
 
 const A = 's-aaaaaaaaaaaaaaaaa';
@@ -96,6 +97,39 @@ describe('boot evidence input', () => {
   it('refuses per-server settings for a server the run does not launch', () => {
     const text = problemsOf({ serverChecks: { 's-ccccccccccccccccc': { checks: [nginx] } } });
     assert.match(text, /^serverChecks\.s-ccccccccccccccccc: names a server that is not in sourceServerIds$/m);
+  });
+});
+
+describe('plan waves and health', () => {
+  const wave = (name: string, extra: Record<string, unknown> = {}) => ({
+    name,
+    sourceServerIds: [name === 'db' ? A : B],
+    ...extra,
+  });
+
+  it('lets dependants start when a wave is healthy only where its children gather boot evidence', () => {
+    const plan = parsePlanInput({
+      region: 'us-east-1',
+      waves: [wave('db', { dependentsStartWhen: 'healthy' }), wave('app')],
+    });
+    assert.equal(plan.waves[0].dependentsStartWhen, 'healthy');
+    assert.equal(plan.waves[1].dependentsStartWhen, 'finished');
+    assert.throws(
+      () =>
+        parsePlanInput({
+          region: 'us-east-1',
+          waves: [
+            wave('db', { dependentsStartWhen: 'healthy', options: { bootCheck: { enabled: false } } }),
+            wave('app', { options: { notifyParentWhenHealthy: true } }),
+          ],
+        }),
+      (err: InvalidInputError) => {
+        const text = err.problems.join('\n');
+        assert.match(text, /^waves\.0\.dependentsStartWhen: "healthy" needs boot evidence/m);
+        assert.match(text, /^waves\.1\.options\.notifyParentWhenHealthy: is set by the plan, not per wave$/m);
+        return true;
+      },
+    );
   });
 });
 

@@ -53,6 +53,8 @@ function printReport(report: DrillReport): void {
     'recovery instance',
     'EC2 instance',
     'time to launch',
+    'boot',
+    'time to healthy',
     'data age',
     'cleaned up',
   ];
@@ -62,6 +64,8 @@ function printReport(report: DrillReport): void {
     s.recoveryInstanceId ?? '-',
     s.ec2InstanceId ?? '-',
     seconds(s.timeToLaunchSeconds),
+    s.boot?.result ?? '-',
+    seconds(s.timeToHealthySeconds),
     seconds(s.dataAgeSeconds),
     s.terminated ? 'yes' : 'no',
   ]);
@@ -72,6 +76,7 @@ function printReport(report: DrillReport): void {
   for (const e of report.errors) say(`  error: ${e}`);
   const phases = Object.entries(report.phaseDurations).map(([phase, d]) => `${phase} ${seconds(d)}`);
   say(`  phases: ${phases.join(', ')}`);
+  if (report.rtoMeasure) say(`  RTO measured as ${report.rtoMeasure}`);
 }
 
 async function main(opts: DemoOptions): Promise<number> {

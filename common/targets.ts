@@ -54,7 +54,8 @@ export type RtoMeasure = 'timeToHealthy' | 'timeToLaunch';
 
 /**
  * Time to healthy whenever the run's checks ran (a server whose checks failed then has no figure,
- * and misses its RTO target); time to launch when none ran (turned off, or a run recorded before).
+ * and misses its RTO target; one whose own boot check was off keeps its time to launch); time to
+ * launch when none ran (turned off, or a run recorded before).
  */
 export function rtoMeasureOf(servers: MeasuredTimes[]): RtoMeasure {
   return servers.some((s) => s.boot && s.boot.result !== 'NOT_CHECKED') ? 'timeToHealthy' : 'timeToLaunch';
@@ -85,8 +86,9 @@ export function evaluateTargets(
   rtoMeasure: RtoMeasure = 'timeToLaunch',
 ): TargetResults | undefined {
   if (!targets) return undefined;
-  const rtoSeconds =
-    rtoMeasure === 'timeToHealthy' ? measured.timeToHealthySeconds : measured.timeToLaunchSeconds;
+  // a server whose own boot check was off has only its time to launch
+  const byHealthy = rtoMeasure === 'timeToHealthy' && measured.boot?.result !== 'NOT_CHECKED';
+  const rtoSeconds = byHealthy ? measured.timeToHealthySeconds : measured.timeToLaunchSeconds;
   return {
     ...(targets.rtoSeconds === undefined ? {} : { rto: result(targets.rtoSeconds, rtoSeconds) }),
     ...(targets.rpoSeconds === undefined ? {} : { rpo: result(targets.rpoSeconds, measured.dataAgeSeconds) }),

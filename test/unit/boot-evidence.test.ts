@@ -237,6 +237,21 @@ describe('boot evidence rules', () => {
     assert.deepEqual((servers[1] as { targets?: unknown }).targets, {
       rto: { targetSeconds: 300, met: false },
     });
+    const mixed = [
+      { sourceServerId: A, timeToLaunchSeconds: 100, timeToHealthySeconds: 200, boot: { result: 'PASSED' } },
+      { sourceServerId: B, timeToLaunchSeconds: 100, boot: { result: 'NOT_CHECKED' } },
+    ];
+    assert.equal(
+      applyTargets(mixed, () => ({ rtoSeconds: 150 }), rtoMeasureOf(mixed)),
+      false,
+    );
+    assert.deepEqual(
+      mixed.map(
+        (s) => (s as { targets?: { rto?: { measuredSeconds?: number } } }).targets?.rto?.measuredSeconds,
+      ),
+      [200, 100],
+      'a server whose boot check was off keeps its time to launch',
+    );
     const unchecked = [{ sourceServerId: A, timeToLaunchSeconds: 100, boot: { result: 'NOT_CHECKED' } }];
     assert.equal(rtoMeasureOf(unchecked), 'timeToLaunch');
     assert.equal(

@@ -1,9 +1,19 @@
 // Conformance-test plumbing: an emulator on a manual clock (tests move time explicitly, so nothing
 // waits in real time) and real SDK clients pointed at it, whose every response is checked against
 // the official DRS model (wire-check.ts).
-import { DescribeJobsCommand, DrsClient, type DrsClientConfig, type Job } from '@aws-sdk/client-drs';
-import { MgnClient } from '@aws-sdk/client-mgn';
 import {
+  DescribeJobsCommand,
+  DrsClient,
+  StartRecoveryCommand,
+  type DrsClientConfig,
+  type Job,
+} from '@aws-sdk/client-drs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { MgnClient } from '@aws-sdk/client-mgn';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DEFAULT_ACCOUNT,
+  emulatorAwsConfig,
   emulatorClientConfig,
   startEmulator,
   type EmulatorOptions,
@@ -25,6 +35,10 @@ export interface Fixture {
   client(options?: ClientOptions, config?: Partial<DrsClientConfig>): DrsClient;
   /** An MGN client, checked against the MGN model. */
   mgn(options?: ClientOptions): MgnClient;
+  /** An EC2 client (one attempt unless told), closed with the fixture. */
+  ec2(options?: ClientOptions): EC2Client;
+  /** An SSM client (one attempt unless told), closed with the fixture. */
+  ssm(options?: ClientOptions): SSMClient;
   /** Moves the emulator clock forward. */
   advance(seconds: number): void;
   now(): number;
@@ -37,7 +51,7 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
   let now = START;
   const emulator = await startEmulator({ seed: 42, clock: () => now, ...options });
   const exchanges: Exchange[] = [];
-  const clients: (DrsClient | MgnClient)[] = [];
+  const clients: { destroy(): void }[] = [];
   const checked = <C extends DrsClient | MgnClient>(client: C, service: 'drs' | 'mgn'): C => {
     checkResponsesAgainstModel(client, service, (ex) => exchanges.push(ex));
     clients.push(client);
@@ -52,6 +66,16 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
     exchanges,
     client,
     mgn: (clientOptions) => checked(new MgnClient(emulatorClientConfig(emulator.url, clientOptions)), 'mgn'),
+    ec2: (clientOptions) => {
+      const ec2 = new EC2Client(emulatorAwsConfig(emulator.url, { maxAttempts: 1, ...clientOptions }));
+      clients.push(ec2);
+      return ec2;
+    },
+    ssm: (clientOptions) => {
+      const ssm = new SSMClient(emulatorAwsConfig(emulator.url, { maxAttempts: 1, ...clientOptions }));
+      clients.push(ssm);
+      return ssm;
+    },
     advance: (seconds) => {
       now += seconds * 1000;
     },
@@ -98,4 +122,32 @@ export async function rejectsWith<E extends Error>(
     throw new Error(`expected ${type.name}, got ${(err as Error).name}: ${(err as Error).message}`);
   }
   throw new Error(`expected ${type.name}, but the call succeeded`);
+}
+
+/** StartRecovery for these servers, run to COMPLETED; returns the job and each server's instance id. */
+export async function launched(
+  f: Fixture,
+  sourceServerIds: string[],
+  isDrill = true,
+): Promise<{ job: Job; instanceIds: string[] }> {
+  const { job } = await f.drsClient.send(
+    new StartRecoveryCommand({
+      isDrill,
+      sourceServers: sourceServerIds.map((sourceServerID) => ({ sourceServerID })),
+    }),
+  );
+  // realistic durations take up to an hour of emulator time
+  const { job: done } = await runJobToCompletion(f, job?.jobID as string, 5, 3 * 3600);
+  const instanceIds = sourceServerIds.map(
+    (id) => done.participatingServers?.find((p) => p.sourceServerID === id)?.recoveryInstanceID as string,
+  );
+  return { job: done, instanceIds };
+}
+
+/** The seeded inventory's server of this hostname in the default account. */
+export async function serverNamed(f: Fixture, hostname: string): Promise<string> {
+  const state = await f.emulator.control.state();
+  const server = state.servers.find((s) => s.hostname === hostname && s.accountId === DEFAULT_ACCOUNT);
+  if (!server) throw new Error(`no server ${hostname}`);
+  return server.sourceServerID;
 }

@@ -42,6 +42,8 @@ export interface BootStatus {
   instanceState?: string;
   /** When this poll saw it (server clock, ISO-8601). */
   at: string;
+  /** Once booted: the server's launch actions, none still running. */
+  launchActions?: LaunchActionsRead;
 }
 
 export interface LaunchActionsRead {
@@ -84,42 +86,46 @@ export function createBootActivities(clients: DrsClientFactory) {
   );
 
   /**
-   * Retry-as-poll: returns once EC2's system and instance status checks are both `ok`, one is
-   * `impaired`, or the instance is not running; otherwise fails with STILL_WAITING naming what it saw.
+   * Retry-as-poll, one activity per server for both waits (history grows with servers, not
+   * polls): until EC2's system and instance status checks are both `ok` (unless `statusChecks` is
+   * off), then until the launch job lists none of the server's launch actions IN_PROGRESS. Returns
+   * early when a check is `impaired` or the instance is not running; otherwise fails with
+   * STILL_WAITING naming what it saw.
    */
-  async function awaitInstanceBoot(input: InstanceTarget): Promise<BootStatus> {
+  async function awaitInstanceBoot(
+    input: InstanceTarget & { jobId: string; statusChecks: boolean },
+  ): Promise<BootStatus> {
     const now = serverNow();
-    const client = clients.ec2Client(input.region, input.accountId);
-    const read = await statuses.get(client, input.ec2InstanceId);
     const at = new Date(now).toISOString();
-    const seen = { system: read?.system, instance: read?.instance, instanceState: read?.state };
-    if (read?.state && NOT_RUNNING.has(read.state)) return { result: 'not-running', ...seen, at };
-    if (read?.system === 'impaired' || read?.instance === 'impaired')
-      return { result: 'impaired', ...seen, at };
-    if (read?.system === 'ok' && read.instance === 'ok') return { result: 'ok', ...seen, at };
-    const what = read
-      ? `system ${read.system ?? '?'}, instance ${read.instance ?? '?'} (${read.state ?? '?'})`
-      : 'not listed by EC2 yet';
-    throw stillWaiting(`${input.ec2InstanceId}: status checks ${what}`, aligned(now, BOOT_POLL_MS));
+    let seen: Omit<BootStatus, 'result' | 'at'> = {};
+    if (input.statusChecks) {
+      const client = clients.ec2Client(input.region, input.accountId);
+      const read = await statuses.get(client, input.ec2InstanceId);
+      seen = { system: read?.system, instance: read?.instance, instanceState: read?.state };
+      if (read?.state && NOT_RUNNING.has(read.state)) return { result: 'not-running', ...seen, at };
+      if (read?.system === 'impaired' || read?.instance === 'impaired')
+        return { result: 'impaired', ...seen, at };
+      if (read?.system !== 'ok' || read.instance !== 'ok') {
+        const what = read
+          ? `system ${read.system ?? '?'}, instance ${read.instance ?? '?'} (${read.state ?? '?'})`
+          : 'not listed by EC2 yet';
+        throw stillWaiting(`${input.ec2InstanceId}: status checks ${what}`, aligned(now, BOOT_POLL_MS));
+      }
+    }
+    const actions = await readLaunchActions(input);
+    const running = actions.runs.filter((r) => r.status === 'IN_PROGRESS');
+    if (running.length > 0)
+      throw stillWaiting(
+        `launch actions still running on ${input.sourceServerId}: ${running.map((r) => r.actionName).join(', ')}`,
+        aligned(now, BOOT_POLL_MS),
+      );
+    return { result: 'ok', ...seen, at, launchActions: actions };
   }
 
-  /** The last lines of the instance's console output (GetConsoleOutput, newest, decoded). */
-  async function readConsoleOutput(input: InstanceTarget): Promise<OutputExcerpt> {
-    const client = clients.ec2Client(input.region, input.accountId);
-    const out = await drsCall('GetConsoleOutput', () =>
-      client.send(new GetConsoleOutputCommand({ InstanceId: input.ec2InstanceId, Latest: true })),
-    );
-    return excerptOf(Buffer.from(out.Output ?? '', 'base64').toString('utf8'), CONSOLE_LIMITS);
-  }
-
-  /**
-   * Retry-as-poll on the launch job's record of a server's launch actions (participatingServers[].
-   * launchActionsStatus): returns once no run is IN_PROGRESS. A server with no runs has no actions.
-   */
-  async function awaitLaunchActions(
+  /** The launch job's record of the server's launch actions (participatingServers[].launchActionsStatus). */
+  async function readLaunchActions(
     input: DrsTarget & { jobId: string; sourceServerId: string },
   ): Promise<LaunchActionsRead> {
-    const now = serverNow();
     const client: DrsClient = clients.drsClient(input.region, input.accountId);
     const [job] = await listJobs(client, { jobIDs: [input.jobId] }, 1);
     const status = job?.participatingServers?.find(
@@ -133,17 +139,20 @@ export function createBootActivities(clients: DrsClientFactory) {
       optional: r.action?.optional === true,
       ...(r.failureReason ? { failureReason: r.failureReason } : {}),
     }));
-    const running = runs.filter((r) => r.status === 'IN_PROGRESS');
-    if (running.length > 0)
-      throw stillWaiting(
-        `launch actions still running on ${input.sourceServerId}: ${running.map((r) => r.actionName).join(', ')}`,
-        aligned(now, BOOT_POLL_MS),
-      );
     return {
       ...(status?.ssmAgentDiscoveryDatetime ? { discoveredAt: status.ssmAgentDiscoveryDatetime } : {}),
       runs,
     };
   }
 
-  return { awaitInstanceBoot, readConsoleOutput, awaitLaunchActions };
+  /** The last lines of the instance's console output (GetConsoleOutput, newest, decoded). */
+  async function readConsoleOutput(input: InstanceTarget): Promise<OutputExcerpt> {
+    const client = clients.ec2Client(input.region, input.accountId);
+    const out = await drsCall('GetConsoleOutput', () =>
+      client.send(new GetConsoleOutputCommand({ InstanceId: input.ec2InstanceId, Latest: true })),
+    );
+    return excerptOf(Buffer.from(out.Output ?? '', 'base64').toString('utf8'), CONSOLE_LIMITS);
+  }
+
+  return { awaitInstanceBoot, readConsoleOutput };
 }

@@ -66,9 +66,9 @@ const SUMMARIES: Summaries = {
   readQuotaUsage: (i) => `read DRS job quota usage in ${i.region}`,
   lastSucceededDrills: (i) => `find the last SUCCEEDED drill of ${servers(i.sourceServerIds)}`,
   sendNotification: (i) => `notify webhooks: ${i.title}`,
-  awaitInstanceBoot: (i) => `wait for EC2 status checks of ${i.ec2InstanceId} (${i.sourceServerId})`,
+  awaitInstanceBoot: (i) =>
+    `wait for ${i.statusChecks ? 'EC2 status checks and ' : ''}launch actions of ${i.ec2InstanceId} (${i.sourceServerId})`,
   readConsoleOutput: (i) => `read the console output of ${i.ec2InstanceId} (${i.sourceServerId})`,
-  awaitLaunchActions: (i) => `read the launch actions of ${i.sourceServerId} in job ${i.jobId}`,
   guestCheckPolicy: () => 'read which in-guest checks this worker allows',
   awaitSsmAgent: (i) => `wait for the SSM agent of ${i.ec2InstanceId} (${i.sourceServerId}) to be Online`,
   sendGuestCheck: (i) => `SendCommand ${i.check.document} (${i.check.name}) to ${i.ec2InstanceId}`,

@@ -70,7 +70,6 @@ const SIZE_OF = {
   // boot evidence: one batched EC2/SSM read, or one call about one instance or command
   awaitInstanceBoot: 'filtered',
   readConsoleOutput: 'filtered',
-  awaitLaunchActions: 'filtered',
   guestCheckPolicy: 'filtered',
   awaitSsmAgent: 'filtered',
   // a retried send first lists the instance's recent commands

@@ -129,46 +129,40 @@ export async function proveBoot(
   const deadline = Date.now() + bootCheck.deadlineSeconds * 1000;
   const within = `within ${bootCheck.deadlineSeconds}s`;
 
-  if (bootCheck.enabled) {
-    let reason: string | undefined;
-    try {
-      const status = await untilDeadline('status checks did not pass', deadline, (remainingMs) =>
-        pollingActivities(remainingMs).awaitInstanceBoot(subject),
-      );
-      boot.statusChecks = { system: status.system, instance: status.instance };
-      if (status.result === 'ok') boot.statusChecks.passedAt = status.at;
-      else if (status.result === 'impaired') {
-        boot.statusChecks.impairedAt = status.at;
-        reason = `EC2 status check impaired (system ${status.system}, instance ${status.instance})`;
-      } else reason = `the instance is ${status.instanceState}, not running`;
-    } catch (err) {
-      if (failureType(err) !== DEADLINE_EXCEEDED) throw err;
-      reason = `EC2 status checks did not pass ${within} (${errorMessage(err)})`;
-    }
-    if (reason) {
-      await readConsole(subject, boot);
-      return fail(reason);
-    }
-  }
-
+  // one wait for both the status checks and the launch actions: a server's history grows by one
+  // activity, however long it boots
+  let reason: string | undefined;
   try {
-    const actions = await untilDeadline('launch actions did not end', deadline, (remainingMs) =>
-      pollingActivities(remainingMs).awaitLaunchActions({
-        ...target,
+    const status = await untilDeadline('boot', deadline, (remainingMs) =>
+      pollingActivities(remainingMs).awaitInstanceBoot({
+        ...subject,
         jobId: run.launchJobId,
-        sourceServerId: instance.sourceServerId,
+        statusChecks: bootCheck.enabled,
       }),
     );
-    if (actions.discoveredAt) boot.ssmAgent = { discoveredAt: actions.discoveredAt };
-    if (actions.runs.length > 0) boot.launchActions = actions.runs;
-    const failed = failedLaunchAction(actions.runs);
+    if (bootCheck.enabled) boot.statusChecks = { system: status.system, instance: status.instance };
+    if (status.result === 'ok' && boot.statusChecks) boot.statusChecks.passedAt = status.at;
+    if (status.result === 'impaired' && boot.statusChecks) {
+      boot.statusChecks.impairedAt = status.at;
+      reason = `EC2 status check impaired (system ${status.system}, instance ${status.instance})`;
+    }
+    if (status.result === 'not-running') reason = `the instance is ${status.instanceState}, not running`;
+    const actions = status.launchActions;
+    if (actions?.discoveredAt) boot.ssmAgent = { discoveredAt: actions.discoveredAt };
+    if (actions?.runs.length) boot.launchActions = actions.runs;
+    const failed = failedLaunchAction(actions?.runs ?? []);
     if (failed)
       return fail(
         `launch action "${failed.actionName}" failed: ${failed.failureReason ?? 'no reason given'}`,
       );
   } catch (err) {
     if (failureType(err) !== DEADLINE_EXCEEDED) throw err;
-    return fail(`launch actions did not end ${within} (${errorMessage(err)})`);
+    // the last poll's answer says which of the two it was still waiting for
+    reason = `not booted ${within} (${errorMessage(err)})`;
+  }
+  if (reason) {
+    if (bootCheck.enabled) await readConsole(subject, boot);
+    return fail(reason);
   }
 
   if (checks.length > 0) {

@@ -7,7 +7,7 @@ import { commandStatus, invocationAt, planInvocation as planFor } from '../comma
 import { ssmErrors, type DrsError } from '../errors';
 import { ec2State } from '../guests';
 import type { CommandRecord, GuestRecord, InvocationRecord } from '../model';
-import type { SeededRandom } from '../random';
+import { ids as newId } from '../random';
 import type { DecodedCall, Protocol, ProtocolContext, WireResponse } from './protocol';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
@@ -200,11 +200,6 @@ function describeInstanceInformation(ctx: ProtocolContext, body: Json): WireResp
   });
 }
 
-function uuid(rng: SeededRandom): string {
-  const h = (n: number) => rng.chars('0123456789abcdef', n);
-  return `${h(8)}-${h(4)}-4${h(3)}-${rng.pick(['8', '9', 'a', 'b'])}${h(3)}-${h(12)}`;
-}
-
 function parameters(c: Checker): Record<string, string[]> {
   const value = c.value('Parameters');
   if (value === undefined || value === null) return {};
@@ -258,7 +253,7 @@ function sendCommand(ctx: ProtocolContext, body: Json): WireResponse {
   const executionTimeout = Number(params.executionTimeout?.[0] ?? timeoutSeconds ?? 3600);
   const command: CommandRecord = {
     seq: ctx.store.nextSeq(),
-    commandId: uuid(ctx.store.rng),
+    commandId: newId.uuid(ctx.store.rng),
     accountId: ctx.partition.accountId,
     region: ctx.partition.region,
     documentName: documentName as string,

@@ -110,6 +110,9 @@ export const ssmErrors = {
   invalidDocument: (message: string): DrsError => new DrsError('InvalidDocument', 400, message),
   invalidParameters: (message: string): DrsError => new DrsError('InvalidParameters', 400, message),
   unsupportedPlatform: (message: string): DrsError => new DrsError('UnsupportedPlatformType', 400, message),
+  invalidPluginName: (): DrsError => new DrsError('InvalidPluginName', 400, ''),
+  serialization: (): DrsError =>
+    new DrsError('SerializationException', 400, 'Request body is not a JSON object'),
   invocationDoesNotExist: (): DrsError => new DrsError('InvocationDoesNotExist', 400, ''),
   invalidCommandId: (): DrsError => new DrsError('InvalidCommandId', 400, ''),
   invalidFilterKey: (): DrsError => new DrsError('InvalidFilterKey', 400, ''),

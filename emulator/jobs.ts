@@ -11,6 +11,7 @@ import type {
   SourceServerRecord,
 } from './model';
 import { startGuest, terminateGuest } from './guests';
+import { agentRegistered } from './launch-actions';
 import { ids } from './random';
 import { effective } from './replication';
 import { newestSnapshotTime } from './snapshots';
@@ -277,7 +278,9 @@ function planServerLaunch(
       if (instance.ec2State === 'PENDING')
         instance.ec2State = disposition === 'STOPPED' ? 'STOPPED' : 'RUNNING';
     });
-    startGuest(store, partition, server, instance, launchEnd, launchEnd + bootMs);
+    startGuest(store, partition, server, instance, launchEnd, launchEnd + bootMs, (guest) =>
+      agentRegistered(store, partition, participant, server, guest),
+    );
   });
   return launchEnd;
 }

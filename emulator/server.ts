@@ -12,6 +12,7 @@ import { DRS_OPERATIONS } from './operations/drs';
 import { MGN_OPERATIONS } from './operations/mgn';
 import { EC2_PROTOCOL } from './operations/ec2';
 import type { Protocol, WireResponse } from './operations/protocol';
+import { SSM_PROTOCOL } from './operations/ssm';
 import { handleSts } from './operations/sts';
 import type { OperationResult, OperationRoute } from './operations/context';
 import { parseJsonBody, type Body } from './validation';
@@ -37,7 +38,7 @@ export function identityOf(authorization: string | undefined): CallIdentity & { 
   };
 }
 
-const PROTOCOLS: Record<string, Protocol> = { ec2: EC2_PROTOCOL };
+const PROTOCOLS: Record<string, Protocol> = { ec2: EC2_PROTOCOL, ssm: SSM_PROTOCOL };
 
 /** The documented mapping: the first 12-digit run in the access key id names the account. */
 export function accountOf(accessKeyId: string): string {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
   ConflictException,
   CreateExtendedSourceServerCommand,
+  DeleteLaunchActionCommand,
   DeleteRecoveryInstanceCommand,
   DescribeJobLogItemsCommand,
   DescribeJobsCommand,
@@ -21,8 +22,10 @@ import {
   GetReplicationConfigurationCommand,
   InitializeServiceCommand,
   ListExtensibleSourceServersCommand,
+  ListLaunchActionsCommand,
   ListStagingAccountsCommand,
   ListTagsForResourceCommand,
+  PutLaunchActionCommand,
   ResourceNotFoundException,
   RetryDataReplicationCommand,
   ReverseReplicationCommand,
@@ -60,6 +63,18 @@ import { fixture, rejectsWith, runJobToCompletion, type Fixture } from './suppor
 import { DIFFERENCES_FILE, modelDifferences, type ModelDifferences } from './wire-check';
 
 const FAKE_INSTANCE = 'i-0123456789abcdef0';
+const LAUNCH_ACTION = {
+  actionCode: 'AWS-RunShellScript',
+  order: 2,
+  actionId: '11111111-2222-4333-8444-555555555555',
+  optional: false,
+  active: true,
+  name: 'check-nginx',
+  actionVersion: '$DEFAULT',
+  category: 'VALIDATION',
+  description: 'nginx is active',
+  parameters: { commands: { value: 'uptime', type: 'DYNAMIC' } },
+} as const;
 
 function served(service: ServiceName): string[] {
   return (service === 'drs' ? DRS_OPERATIONS : MGN_OPERATIONS).map((op) => op.name.replace(/^mgn:/, ''));
@@ -134,6 +149,13 @@ function baselines(
         recoveryMode: 'OPTIMAL',
       },
       DescribeLaunchConfigurationTemplates: { launchConfigurationTemplateIDs: [], maxResults: 10 },
+      PutLaunchAction: { resourceId: server, ...LAUNCH_ACTION },
+      ListLaunchActions: {
+        resourceId: server,
+        filters: { actionIds: [LAUNCH_ACTION.actionId] },
+        maxResults: 10,
+      },
+      DeleteLaunchAction: { resourceId: server, actionId: LAUNCH_ACTION.actionId },
     },
     mgn: {
       DescribeSourceServers: {
@@ -310,6 +332,14 @@ describe('emulator: conformance with the official DRS and MGN models', () => {
       new ListExtensibleSourceServersCommand({ stagingAccountID: STAGING_ACCOUNT }),
     );
     await drs.send(new CreateExtendedSourceServerCommand({ sourceServerArn: extensible[0].arn as string }));
+    // launch actions
+    await drs.send(new PutLaunchActionCommand({ resourceId: web, ...LAUNCH_ACTION }));
+    await drs.send(new ListLaunchActionsCommand({ resourceId: web }));
+    await drs.send(new DeleteLaunchActionCommand({ resourceId: web, actionId: LAUNCH_ACTION.actionId }));
+    await rejectsWith(
+      drs.send(new DeleteLaunchActionCommand({ resourceId: web, actionId: LAUNCH_ACTION.actionId })),
+      ResourceNotFoundException,
+    );
     // tags
     const resourceArn = `arn:aws:drs:us-east-1:${DEFAULT_ACCOUNT}:source-server/${web}`;
     await drs.send(new TagResourceCommand({ resourceArn, tags: { team: 'dr' } }));

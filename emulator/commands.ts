@@ -17,17 +17,31 @@ export function planInvocation(
   store: EmulatorStore,
   guest: GuestRecord,
   requestedAt: number,
-  _executionTimeoutSeconds: number,
+  executionTimeoutSeconds: number,
 ): InvocationRecord {
   const visibleAt = requestedAt + INVOCATION_VISIBLE_AFTER_MS;
   const startAt = visibleAt + PENDING_MS;
+  const source = guest.sourceServerID;
+  if (store.scenarioFor('commandTimeout', source)) {
+    return {
+      instanceId: guest.instanceId,
+      visibleAt,
+      startAt,
+      endAt: startAt + executionTimeoutSeconds * 1000,
+      outcome: { status: 'TimedOut', responseCode: -1, stdout: '', stderr: 'Command execution timed out.\n' },
+    };
+  }
   const endAt = startAt + store.duration((d) => d.commandRun);
-  const outcome: InvocationRecord['outcome'] = {
-    status: 'Success',
-    responseCode: 0,
-    stdout: DEFAULT_STDOUT,
-    stderr: '',
-  };
+  const failure = store.scenarioFor('commandFailure', source);
+  const exitCode = failure?.exitCode ?? 3;
+  const outcome: InvocationRecord['outcome'] = failure
+    ? {
+        status: 'Failed',
+        responseCode: exitCode,
+        stdout: failure.output ?? 'inactive\n',
+        stderr: `failed to run commands: exit status ${exitCode}\n`,
+      }
+    : { status: 'Success', responseCode: 0, stdout: DEFAULT_STDOUT, stderr: '' };
   return { instanceId: guest.instanceId, visibleAt, startAt, endAt, outcome };
 }
 

@@ -50,7 +50,11 @@ export function startGuest(
     launchedAt,
     bootedAt,
   };
+  const failure = store.scenarioFor('bootFailure', server.id);
+  if (failure) guest.bootFailure = failure.console === undefined ? {} : { console: failure.console };
   partition.guests.set(guest.instanceId, guest);
+  // a guest that does not boot runs no agent; the ssmAgentMissing scenario boots one without it
+  if (failure || store.scenarioFor('ssmAgentMissing', server.id)) return guest;
   const agentAt = Math.max(
     runningAt,
     Math.round(launchedAt + (bootedAt - launchedAt) * AGENT_AT_BOOT_FRACTION),

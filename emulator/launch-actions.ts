@@ -33,14 +33,47 @@ export function agentRegistered(
   const at = guest.agentAt as number;
   const runs: LaunchActionRunRecord[] = [];
   participant.launchActions = { agentDiscoveredAt: at, runs };
-  const actions = server.launchConfiguration.postLaunchEnabled ? actionsFor(partition, server) : [];
+  const configured = server.launchConfiguration.postLaunchEnabled ? actionsFor(partition, server) : [];
+  const failure = store.scenarioFor('launchActionFailure', server.id);
+  const fails = (a: LaunchActionRecord) =>
+    !!failure &&
+    (failure.actionName === undefined || a.name === failure.actionName) &&
+    (failure.optional === undefined || a.optional === failure.optional);
+  const actions = [...configured];
+  if (failure && !actions.some(fails)) actions.push(emulatedAction(store, failure));
   let t = at;
-  for (const { seq: _seq, resourceId: _resource, ...action } of actions) {
+  for (const record of actions) {
+    const { seq: _seq, resourceId: _resource, ...action } = record;
     const run: LaunchActionRunRecord = { action, runId: ids.uuid(store.rng), status: 'IN_PROGRESS' };
     runs.push(run);
     t += store.duration((d) => d.commandRun);
+    const failed = fails(record);
     store.schedule(t, () => {
-      run.status = 'SUCCEEDED';
+      run.status = failed ? 'FAILED' : 'SUCCEEDED';
+      if (failed)
+        run.failureReason = `SSM document ${action.actionCode} failed on the instance: exit code 1 (emulated)`;
     });
   }
+}
+
+/** The launchActionFailure scenario's own action, where no configured action matches it. */
+function emulatedAction(
+  store: EmulatorStore,
+  failure: { actionName?: string; optional?: boolean },
+): LaunchActionRecord {
+  return {
+    seq: store.nextSeq(),
+    resourceId: '',
+    actionId: ids.uuid(store.rng),
+    actionCode: 'AWS-RunShellScript',
+    type: 'SSM_COMMAND',
+    name: failure.actionName ?? 'emulated-check',
+    active: true,
+    order: 10000,
+    actionVersion: '$DEFAULT',
+    optional: failure.optional ?? false,
+    parameters: {},
+    description: 'Emulated launch action (launchActionFailure scenario)',
+    category: 'VALIDATION',
+  };
 }

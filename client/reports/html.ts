@@ -96,7 +96,6 @@ function targetCell(
 
 function serverTable(report: OperationReport): string {
   const byHealthy = report.rtoMeasure === 'timeToHealthy';
-  const boot = (s: OperationReport['servers'][number]) => s.boot as ServerBootReport | undefined;
   return table(
     [
       'Source server',
@@ -108,7 +107,6 @@ function serverTable(report: OperationReport): string {
       byHealthy ? 'Time to launch' : 'RTO (time to launch)',
       byHealthy ? 'RTO (time to healthy)' : 'Time to healthy',
       'RPO (data age)',
-      'Boot',
       'Healthy',
       'Cleaned up',
       'Errors',
@@ -123,7 +121,6 @@ function serverTable(report: OperationReport): string {
       byHealthy ? td(seconds(s.timeToLaunchSeconds)) : targetCell(s, 'RTO'),
       byHealthy ? targetCell(s, 'RTO', 'timeToHealthySeconds') : td(seconds(s.timeToHealthySeconds)),
       targetCell(s, 'RPO'),
-      td(boot(s) ? bootSummary(boot(s) as ServerBootReport) : ''),
       td(s.healthy === undefined ? '' : s.healthy ? 'yes' : 'no'),
       td(s.terminated === undefined ? '' : s.terminated ? 'yes' : 'no'),
       td((s.errors ?? []).join('; ')),

@@ -50,7 +50,17 @@ export function serverTimelines(report: OperationReport): TimelineRow[] {
   const phases = report.phaseDurations as Record<string, number> | undefined;
   const created = ms(jobs?.launch?.createdAt);
   const launchEnd = ms(jobs?.launch?.endedAt);
-  return report.servers.map((server: ServerResult) => {
+  const bootOf = (server: ServerResult) =>
+    server.boot as
+      { result?: string; healthyAt?: string; statusChecks?: { impairedAt?: string } } | undefined;
+  // the run noticed the job's end a poll later than DRS logged it: the boot phase ends no sooner
+  // than the last server's verdict, and validation follows it
+  const verdicts = report.servers.map((s) => ms(bootOf(s)?.healthyAt ?? bootOf(s)?.statusChecks?.impairedAt));
+  const bootEnd = Math.max(
+    launchEnd + (phases?.booting ?? 0) * 1000,
+    ...verdicts.filter((t) => Number.isFinite(t)),
+  );
+  return report.servers.map((server: ServerResult, i) => {
     const segments: TimelineSegment[] = [];
     const add = (phase: TimelinePhase, startMs: number, endMs: number) => {
       if (Number.isFinite(startMs) && Number.isFinite(endMs) && endMs >= startMs)
@@ -63,11 +73,9 @@ export function serverTimelines(report: OperationReport): TimelineRow[] {
     for (const step of stepList)
       add(step, ms(steps[step]?.startedAt), ms(steps[step]?.endedAt ?? jobs?.launch?.endedAt));
     const launched = server.launchStatus === 'LAUNCHED' || server.terminated === true;
-    const bootEnd = launchEnd + (phases?.booting ?? 0) * 1000;
-    const boot = server.boot as { result?: string; healthyAt?: string } | undefined;
-    const healthyAt = ms(boot?.healthyAt);
+    const boot = bootOf(server);
     if (launched && boot && boot.result !== 'NOT_CHECKED')
-      add('boot', launchEnd, Number.isFinite(healthyAt) ? healthyAt : bootEnd);
+      add('boot', launchEnd, Number.isFinite(verdicts[i]) ? verdicts[i] : bootEnd);
     if (launched && phases?.validating) add('validation', bootEnd, bootEnd + phases.validating * 1000);
     if (server.terminated) add('cleanup', ms(jobs?.terminate?.createdAt), ms(jobs?.terminate?.endedAt));
     return { label: server.sourceServerId, segments };

@@ -206,7 +206,7 @@ describe('evidence report', () => {
       ['validation', 160, 210],
       ['cleanup', 160, 190],
     ]);
-    assert.deepEqual(phasesOf(1)[2], ['boot', 100, 160], 'a failed boot: the whole boot phase');
+    assert.deepEqual(phasesOf(1)[2], ['boot', 100, 150], 'a failed boot: until it was seen impaired');
 
     const html = htmlReport({ report, generatedAt: at(200) });
     assert.match(html, /<th>RTO \(time to healthy\)<\/th>/);

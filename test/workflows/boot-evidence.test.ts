@@ -94,6 +94,10 @@ describe('boot evidence (time-skipping server + emulator EC2/SSM)', function () 
       [],
       'DescribeInstanceStatus only for the drill instances',
     );
+    // batched: the three waits share calls (one DescribeInstanceStatus names several instances)
+    const calls = await h.emulator.control.audit({ operation: 'ec2:DescribeInstanceStatus' });
+    const idsPerCall = calls.map((e) => new Set(JSON.stringify(e.request).match(/\bi-[0-9a-f]{8,}\b/g)).size);
+    assert.ok(Math.max(...idsPerCall) > 1, `instances per call: ${idsPerCall.join(', ')}`);
     const consoles = await instancesAskedAbout(h, 'ec2:GetConsoleOutput');
     assert.equal(consoles.length, 1, 'the console of the one that did not boot');
     assert.equal((await h.executed('TerminateRecoveryInstances')).length, 1);

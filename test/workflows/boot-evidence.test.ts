@@ -12,6 +12,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { excerptText } from '../../common/boot-evidence';
 import type { DrillReport } from '../../common/types';
+import type { RecoveryReport } from '../../common/types-lifecycle';
 import type { PlanReport } from '../../common/types-plan';
 import { REGION, useDrillHarness, type DrillHarness } from './drill-harness';
 import { resultOf, workflowId } from './lifecycle-support';
@@ -140,6 +141,25 @@ describe('boot evidence (time-skipping server + emulator EC2/SSM)', function () 
       'SendCommand only to the drill instances',
     );
     assert.deepEqual(await h.drillInstancesLeft(), []);
+  });
+
+  it('a failover follows its recovery instances too: one that does not boot makes it PARTIAL, none is terminated', async () => {
+    const servers = await h.healthyServers(2);
+    await h.emulator.control.scenario({ type: 'bootFailure', sourceServerIds: [servers[0]] });
+    const handle: WorkflowHandle = await h.env.client.workflow.start('drsRecovery', {
+      args: [{ sourceServerIds: servers, region: REGION, confirm: true }],
+      taskQueue: h.taskQueue,
+      workflowId: workflowId('failover-boot'),
+    });
+    const { result: report, failure } = await resultOf<RecoveryReport>(h, handle);
+    assert.ifError(failure);
+    assert.equal(report?.outcome, 'PARTIAL', report?.summary);
+    const [broken, good] = servers.map((id) => report?.servers.find((s) => s.sourceServerId === id));
+    assert.equal(broken?.boot?.result, 'FAILED');
+    assert.ok(broken?.boot?.console);
+    assert.equal(good?.boot?.result, 'PASSED');
+    assert.ok(good?.timeToHealthySeconds);
+    assert.equal((await h.executed('TerminateRecoveryInstances')).length, 0, 'a failover terminates nothing');
   });
 
   it('turned off, nothing is looked at after launch and the report says not checked', async () => {

@@ -22,6 +22,14 @@ const DOCUMENTS: Record<string, { plugin: string; platforms: ('Linux' | 'Windows
 
 type Json = Record<string, unknown>;
 
+const LOWERCASE_MESSAGE = new Set([
+  'InvalidInstanceInformationFilterValue',
+  'ValidationException',
+  'ThrottlingException',
+  'SerializationException',
+  'UnknownOperationException',
+]);
+
 const ok = (body: unknown): WireResponse => ({
   statusCode: 200,
   contentType: CONTENT_TYPE,
@@ -306,8 +314,8 @@ function pluginOf(command: CommandRecord): string {
   return DOCUMENTS[command.documentName]?.plugin ?? 'aws:runShellScript';
 }
 
-/** ISO-8601 as SSM writes its string dates. */
-const isoString = (ms: number): string => new Date(ms).toISOString();
+/** ISO-8601 to the second: the model's StringDateTime pattern allows one fraction digit at most. */
+const isoString = (ms: number): string => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 function getCommandInvocation(ctx: ProtocolContext, body: Json): WireResponse {
   const c = new Checker(body);
@@ -451,10 +459,12 @@ export const SSM_PROTOCOL: Protocol = {
     };
   },
   error(error: DrsError): WireResponse {
+    // the member is spelled as the model spells it; the common errors use `message`
+    const key = LOWERCASE_MESSAGE.has(error.type) ? 'message' : 'Message';
     return {
       statusCode: error.statusCode,
       contentType: CONTENT_TYPE,
-      body: JSON.stringify({ __type: error.type, ...(error.message ? { message: error.message } : {}) }),
+      body: JSON.stringify({ __type: error.type, ...(error.message ? { [key]: error.message } : {}) }),
     };
   },
   errors: {

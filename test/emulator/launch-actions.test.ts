@@ -121,4 +121,31 @@ describe('emulator: DRS launch actions', () => {
     assert.ok(status.ssmAgentDiscoveryDatetime);
     assert.deepEqual(status.runs, []);
   });
+
+  it('launchActionFailure fails the configured action it names, and only that one', async () => {
+    const web = await serverNamed(f, 'web-01');
+    await f.strict.send(
+      new UpdateLaunchConfigurationCommand({ sourceServerID: web, postLaunchEnabled: true }),
+    );
+    await f.strict.send(new PutLaunchActionCommand({ resourceId: web, ...action(A1, 'nginx', 5) }));
+    await f.strict.send(
+      new PutLaunchActionCommand({ resourceId: web, ...action(A2, 'monitoring', 6), optional: true }),
+    );
+    await f.emulator.control.scenario({
+      type: 'launchActionFailure',
+      sourceServerIds: [web],
+      actionName: 'monitoring',
+      optional: true,
+    });
+    const { job } = await launched(f, [web]);
+    const status = await settled(f, job.jobID as string);
+    assert.deepEqual(
+      status.runs?.map((r) => [r.action?.name, r.action?.optional, r.status]),
+      [
+        ['nginx', false, 'SUCCEEDED'],
+        ['monitoring', true, 'FAILED'],
+      ],
+    );
+    assert.match(status.runs?.[1].failureReason ?? '', /AWS-RunShellScript failed/);
+  });
 });

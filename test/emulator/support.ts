@@ -19,6 +19,7 @@ import {
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../emulator';
+import { checkAwsResponses, type AwsExchange } from './aws-wire-check';
 import { checkResponsesAgainstModel, type Exchange } from './wire-check';
 
 export const START = Date.parse('2024-06-01T00:00:00Z');
@@ -35,9 +36,11 @@ export interface Fixture {
   client(options?: ClientOptions, config?: Partial<DrsClientConfig>): DrsClient;
   /** An MGN client, checked against the MGN model. */
   mgn(options?: ClientOptions): MgnClient;
-  /** An EC2 client (one attempt unless told), closed with the fixture. */
+  /** Every EC2 and SSM response the fixture's clients received, each already checked against its model. */
+  awsExchanges: AwsExchange[];
+  /** An EC2 client (one attempt unless told), checked against the EC2 model, closed with the fixture. */
   ec2(options?: ClientOptions): EC2Client;
-  /** An SSM client (one attempt unless told), closed with the fixture. */
+  /** An SSM client (one attempt unless told), checked against the SSM model, closed with the fixture. */
   ssm(options?: ClientOptions): SSMClient;
   /** Moves the emulator clock forward. */
   advance(seconds: number): void;
@@ -51,6 +54,7 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
   let now = START;
   const emulator = await startEmulator({ seed: 42, clock: () => now, ...options });
   const exchanges: Exchange[] = [];
+  const awsExchanges: AwsExchange[] = [];
   const clients: { destroy(): void }[] = [];
   const checked = <C extends DrsClient | MgnClient>(client: C, service: 'drs' | 'mgn'): C => {
     checkResponsesAgainstModel(client, service, (ex) => exchanges.push(ex));
@@ -64,15 +68,18 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
     drsClient: client(),
     strict: client({ maxAttempts: 1 }),
     exchanges,
+    awsExchanges,
     client,
     mgn: (clientOptions) => checked(new MgnClient(emulatorClientConfig(emulator.url, clientOptions)), 'mgn'),
     ec2: (clientOptions) => {
       const ec2 = new EC2Client(emulatorAwsConfig(emulator.url, { maxAttempts: 1, ...clientOptions }));
+      checkAwsResponses(ec2, 'ec2', (ex) => awsExchanges.push(ex));
       clients.push(ec2);
       return ec2;
     },
     ssm: (clientOptions) => {
       const ssm = new SSMClient(emulatorAwsConfig(emulator.url, { maxAttempts: 1, ...clientOptions }));
+      checkAwsResponses(ssm, 'ssm', (ex) => awsExchanges.push(ex));
       clients.push(ssm);
       return ssm;
     },

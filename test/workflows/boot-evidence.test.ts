@@ -143,6 +143,58 @@ describe('boot evidence (time-skipping server + emulator EC2/SSM)', function () 
     assert.deepEqual(await h.drillInstancesLeft(), []);
   });
 
+  it('a failed launch action fails its server, naming the action and reason; an optional one is reported', async () => {
+    const [required, optional, plain] = await h.healthyServers(3);
+    await h.emulator.control.scenario({
+      type: 'launchActionFailure',
+      sourceServerIds: [required],
+      actionName: 'volume-integrity',
+    });
+    await h.emulator.control.scenario({
+      type: 'launchActionFailure',
+      sourceServerIds: [optional],
+      actionName: 'cloudwatch-agent',
+      optional: true,
+    });
+    const { report } = await h.outcome(
+      await h.startDrill({ sourceServerIds: [required, optional, plain], region: REGION }),
+    );
+    assert.equal(report?.outcome, 'PARTIAL', report?.summary);
+    const row = (id: string) => report?.servers.find((s) => s.sourceServerId === id);
+    assert.equal(row(required)?.boot?.result, 'FAILED');
+    assert.match(row(required)?.boot?.reason ?? '', /^launch action "volume-integrity" failed: \S/);
+    const reported = row(optional)?.boot;
+    assert.equal(reported?.result, 'PASSED', reported?.reason);
+    assert.deepEqual(
+      reported?.launchActions?.map((a) => [a.actionName, a.status, a.optional]),
+      [['cloudwatch-agent', 'FAILED', true]],
+    );
+    assert.ok(reported?.ssmAgent?.discoveredAt, 'DRS saw the SSM agent');
+    assert.equal(row(plain)?.boot?.result, 'PASSED');
+    assert.deepEqual(await h.drillInstancesLeft(), []);
+  });
+
+  it('an SSM agent that never registers and a command that times out fail their servers by name', async () => {
+    const [silent, slow] = await healthyLinuxServers(h, 2);
+    await h.emulator.control.scenario({ type: 'ssmAgentMissing', sourceServerIds: [silent] });
+    await h.emulator.control.scenario({ type: 'commandTimeout', sourceServerIds: [slow] });
+    const { report } = await h.outcome(
+      await h.startDrill({
+        sourceServerIds: [silent, slow],
+        region: REGION,
+        bootCheck: { deadlineSeconds: 900 },
+        checks: [{ ...nginx, timeoutSeconds: 60 }],
+      }),
+    );
+    assert.equal(report?.outcome, 'FAILED', report?.summary);
+    const row = (id: string) => report?.servers.find((s) => s.sourceServerId === id)?.boot;
+    assert.equal(row(silent)?.statusChecks?.instance, 'ok', 'it booted');
+    assert.match(row(silent)?.reason ?? '', /SSM agent was not Online within 900s/);
+    assert.equal(row(slow)?.checks?.[0]?.status, 'TimedOut');
+    assert.match(row(slow)?.reason ?? '', /in-guest check nginx failed: the command ended TimedOut/);
+    assert.deepEqual(await h.drillInstancesLeft(), []);
+  });
+
   it('a failover follows its recovery instances too: one that does not boot makes it PARTIAL, none is terminated', async () => {
     const servers = await h.healthyServers(2);
     await h.emulator.control.scenario({ type: 'bootFailure', sourceServerIds: [servers[0]] });

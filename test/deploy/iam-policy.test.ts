@@ -49,11 +49,14 @@ describe('IAM policy for real AWS', () => {
     );
   });
 
-  it('names only real DRS and MGN actions (operations of the official service models)', () => {
+  it('names only real DRS, MGN, EC2 and SSM actions (operations of the official service models)', () => {
     const unknown = allowed.filter((action) => {
       const [service, operation] = action.split(':');
       if (PERMISSION_ONLY_ACTIONS.has(action)) return false;
-      return (service === 'drs' || service === 'mgn') && !loadServiceModel(service).operations[operation];
+      return (
+        (service === 'drs' || service === 'mgn' || service === 'ec2' || service === 'ssm') &&
+        !loadServiceModel(service).operations[operation]
+      );
     });
     assert.deepEqual(unknown, []);
   });

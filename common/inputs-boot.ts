@@ -140,6 +140,22 @@ export function declaredGuestChecks(plan: {
   ];
 }
 
+/** A plan wave's `options` as far as in-guest checks go (already checked by the child's schema). */
+const optionChecksSchema = z.looseObject({
+  checks: checksSchema.default([]),
+  serverChecks: z.record(z.string(), z.looseObject({ checks: checksSchema.optional() })).default({}),
+});
+
+/** The in-guest checks a plan wave's `options` declare, with their field paths under `prefix`. */
+export function declaredGuestChecksOf(
+  options: unknown,
+  prefix: string,
+): { path: string; document: string }[] {
+  const parsed = optionChecksSchema.safeParse(options);
+  if (!parsed.success) return [];
+  return declaredGuestChecks(parsed.data).map((d) => ({ ...d, path: `${prefix}.${d.path}` }));
+}
+
 /**
  * The worker's rule for Run Command checks, applied to the input's checks: each problem names the
  * field and the rule. Empty when SSM checks may run as asked (or none were asked for).

@@ -8,7 +8,6 @@ import { ApplicationFailure, isCancellation } from '@temporalio/workflow';
 import { failedLaunchAction, UNFINISHED_BOOT } from '../common/boot-evidence';
 import { INVALID_INPUT } from '../common/failures';
 import {
-  declaredGuestChecks,
   guestCheckPolicyProblems,
   serverBootPlan,
   type BootCheck,
@@ -50,12 +49,15 @@ export function wantsBootEvidence(plan: BootFields): boolean {
  * Refuses, as bad input, in-guest checks the worker does not allow (SSM checks off, a document not
  * on its list), before any DRS call; the webhooks hear it like any other refused input.
  */
-export async function refuseDisallowedGuestChecks(operation: string, plan: BootFields): Promise<void> {
-  const declared = declaredGuestChecks(plan);
+export async function refuseDisallowedGuestChecks(
+  operation: 'drill' | 'recovery' | 'plan',
+  declared: { path: string; document: string }[],
+): Promise<void> {
   if (declared.length === 0) return;
   const problems = guestCheckPolicyProblems(declared, await drsActivities.guestCheckPolicy());
   if (problems.length === 0) return;
-  const message = `invalid ${operation === 'drill' ? 'drsDrill' : 'drsRecovery'} input: ${problems.join('; ')}`;
+  const workflowType = { drill: 'drsDrill', recovery: 'drsRecovery', plan: 'drsPlan' }[operation];
+  const message = `invalid ${workflowType} input: ${problems.join('; ')}`;
   await notify({
     kind: 'run-ended',
     title: `${operation} refused: invalid input`,

@@ -44,6 +44,7 @@ import {
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { PATCHES } from './patches';
+import { declaredGuestChecks } from '../common/inputs-boot';
 import { followBoots, refuseDisallowedGuestChecks, wantsBootEvidence } from './boot';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
@@ -51,7 +52,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   setHandler(drillProgressQuery, () => record.progress());
 
   const plan = await validated('drill', parseDrillInput, input);
-  await refuseDisallowedGuestChecks('drill', plan);
+  await refuseDisallowedGuestChecks('drill', declaredGuestChecks(plan));
   record.start(plan);
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));

@@ -64,6 +64,8 @@ import {
   validated,
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
+import { refuseDisallowedGuestChecks } from './boot';
+import { declaredGuestChecksOf } from '../common/inputs-boot';
 import type { drsRecovery } from './recovery';
 
 /**
@@ -167,6 +169,11 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   setHandler(planProgressQuery, () => state.progress());
 
   const plan = await validated('plan', parsePlanInput, input);
+  // a wave's in-guest checks the worker would refuse are refused here, before any wave launches
+  await refuseDisallowedGuestChecks(
+    'plan',
+    plan.waves.flatMap((w, i) => declaredGuestChecksOf(w.options, `waves.${i}.options`)),
+  );
   setHandler(childHealthSignal, ({ workflowId, healthy }) =>
     noteChildHealth(state, plan, workflowId, healthy),
   );

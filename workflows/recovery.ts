@@ -26,6 +26,7 @@ import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { choosePointInTime } from './point-in-time';
 import { followBoots, refuseDisallowedGuestChecks } from './boot';
 import { PATCHES } from './patches';
+import { declaredGuestChecks } from '../common/inputs-boot';
 
 class RecoveryState {
   /** The gate was passed by `confirm: true` in the input. */
@@ -40,7 +41,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   setHandler(recoveryProgressQuery, () => progress(record, state));
 
   const plan = await validated('recovery', parseRecoveryInput, input);
-  await refuseDisallowedGuestChecks('recovery', plan);
+  await refuseDisallowedGuestChecks('recovery', declaredGuestChecks(plan));
   record.start(plan);
   acceptOperatorMessages('drsRecovery', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));

@@ -280,4 +280,21 @@ describe('in-guest checks on a worker that has them off', function () {
     assert.match(cause.message, /checks: SSM checks are off on this worker/);
     assert.equal((await h.emulator.control.audit()).length, 0, 'zero AWS calls');
   });
+
+  it('refuses a plan whose wave options name in-guest checks, before any wave starts', async () => {
+    const handle = await h.env.client.workflow.start('drsPlan', {
+      args: [
+        {
+          region: REGION,
+          waves: [{ name: 'web', sourceServerIds: ['s-aaaaaaaaaaaaaaaaa'], options: { checks: [nginx] } }],
+        },
+      ],
+      taskQueue: h.taskQueue,
+      workflowId: workflowId('plan-checks-off'),
+    });
+    const { failure } = await resultOf<PlanReport>(h, handle);
+    assert.equal(failure?.type, 'InvalidInput');
+    assert.match(failure?.message ?? '', /waves\.0\.options\.checks: SSM checks are off on this worker/);
+    assert.equal((await h.emulator.control.audit()).length, 0, 'zero AWS calls');
+  });
 });

@@ -30,17 +30,40 @@ export function assumedRoleCredentials(
     if (!roleArn) return undefined;
     let provider = providers.get(accountId);
     if (!provider) {
-      provider = fromTemporaryCredentials({
-        params: { RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'temporal-drs' },
-        ...(options.masterCredentials ? { masterCredentials: options.masterCredentials } : {}),
-        clientConfig: {
-          region: options.region,
-          ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
-        },
-      });
+      provider = sharedAcrossClients(
+        fromTemporaryCredentials({
+          params: { RoleArn: roleArn, RoleSessionName: options.sessionName ?? 'temporal-drs' },
+          ...(options.masterCredentials ? { masterCredentials: options.masterCredentials } : {}),
+          clientConfig: {
+            region: options.region,
+            ...(options.stsEndpoint ? { endpoint: options.stsEndpoint } : {}),
+          },
+        }),
+      );
       providers.set(accountId, provider);
     }
     return provider;
+  };
+}
+
+type AssumedRoleProvider = ReturnType<typeof fromTemporaryCredentials>;
+
+/** Temporary credentials are renewed this long before they expire. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * One AssumeRole serves every client of the account (DRS, EC2, SSM): each SDK client memoizes
+ * its credentials on its own, so without this each would assume the role itself.
+ */
+function sharedAcrossClients(provider: AssumedRoleProvider): AssumedRoleProvider {
+  let pending: ReturnType<AssumedRoleProvider> | undefined;
+  return async () => {
+    const current = await pending?.catch(() => undefined);
+    const fresh =
+      current && (!current.expiration || current.expiration.getTime() - Date.now() > RENEW_BEFORE_MS);
+    if (current && fresh) return current;
+    pending = provider();
+    return pending;
   };
 }
 

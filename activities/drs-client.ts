@@ -1,5 +1,7 @@
-// One DRS (and MGN) client per (account, region), created on first use and reused: the SDK keeps a
-// connection pool per client, and credentials per account are resolved once.
+// One DRS (and MGN, EC2, SSM) client per (account, region), created on first use and reused: the
+// SDK keeps a connection pool per client, and credentials per account are resolved once. EC2 and SSM
+// (boot evidence) use the same credentials and role per account as DRS; only their endpoint
+// overrides are their own.
 //
 // Retries: the SDK's own retries are OFF (maxAttempts 1) by default. Every retry happens in
 // Temporal's activity retry policy instead, for two reasons:
@@ -9,7 +11,9 @@
 //  - SDK retries inside Temporal retries multiply (3 x N attempts) into a storm against an
 //    account that is already throttling us. One layer, with backoff, keeps the count bounded.
 import { DrsClient, type DrsClientConfig } from '@aws-sdk/client-drs';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { MgnClient } from '@aws-sdk/client-mgn';
+import { SSMClient } from '@aws-sdk/client-ssm';
 
 /** Credentials for one account: static ones or a provider (e.g. an assumed role). */
 export type DrsCredentials = NonNullable<DrsClientConfig['credentials']>;
@@ -17,6 +21,9 @@ export type DrsCredentials = NonNullable<DrsClientConfig['credentials']>;
 export interface DrsClientFactoryOptions {
   /** DRS endpoint override (DRS_ENDPOINT: a VPC interface or FIPS endpoint, or the emulator). */
   endpoint?: string;
+  /** EC2 and SSM endpoint overrides (EC2_ENDPOINT, SSM_ENDPOINT; the emulator serves both at its one address). */
+  ec2Endpoint?: string;
+  ssmEndpoint?: string;
   /** Region when a call names none (AWS_REGION). */
   defaultRegion: string;
   /**
@@ -32,6 +39,8 @@ export interface DrsClientFactoryOptions {
 export class DrsClientFactory {
   private readonly drsClients = new Map<string, DrsClient>();
   private readonly mgnClients = new Map<string, MgnClient>();
+  private readonly ec2Clients = new Map<string, EC2Client>();
+  private readonly ssmClients = new Map<string, SSMClient>();
 
   constructor(private readonly options: DrsClientFactoryOptions) {}
 
@@ -49,17 +58,30 @@ export class DrsClientFactory {
     return this.cached(this.mgnClients, region, accountId, (config) => new MgnClient(config));
   }
 
+  /** The EC2 client (instance status checks, console output), same caching and credentials. */
+  ec2Client(region: string | undefined, accountId?: string): EC2Client {
+    const endpoint = this.options.ec2Endpoint;
+    return this.cached(this.ec2Clients, region, accountId, (config) => new EC2Client(config), endpoint);
+  }
+
+  /** The SSM client (agent registration, in-guest checks), same caching and credentials. */
+  ssmClient(region: string | undefined, accountId?: string): SSMClient {
+    const endpoint = this.options.ssmEndpoint;
+    return this.cached(this.ssmClients, region, accountId, (config) => new SSMClient(config), endpoint);
+  }
+
   /** One client per account and region, made on first use. */
   private cached<C>(
     cache: Map<string, C>,
     region: string | undefined,
     accountId: string | undefined,
     make: (config: ReturnType<DrsClientFactory['clientConfig']>) => C,
+    endpoint = this.options.endpoint,
   ): C {
     const key = `${accountId ?? ''}/${region ?? this.options.defaultRegion}`;
     let client = cache.get(key);
     if (!client) {
-      client = make(this.clientConfig(region, accountId));
+      client = make(this.clientConfig(region, accountId, endpoint));
       cache.set(key, client);
     }
     return client;
@@ -67,13 +89,19 @@ export class DrsClientFactory {
 
   /** Closes every cached client's sockets (worker shutdown, tests). */
   destroy(): void {
-    for (const client of [...this.drsClients.values(), ...this.mgnClients.values()]) client.destroy();
-    this.drsClients.clear();
-    this.mgnClients.clear();
+    const caches = [this.drsClients, this.mgnClients, this.ec2Clients, this.ssmClients];
+    for (const cache of caches) {
+      for (const client of cache.values()) client.destroy();
+      cache.clear();
+    }
   }
 
-  private clientConfig(region: string | undefined, accountId: string | undefined) {
-    const { endpoint, credentialsFor, maxAttempts } = this.options;
+  private clientConfig(
+    region: string | undefined,
+    accountId: string | undefined,
+    endpoint: string | undefined,
+  ) {
+    const { credentialsFor, maxAttempts } = this.options;
     const credentials = credentialsFor?.(accountId);
     return {
       region: region ?? this.options.defaultRegion,

@@ -2,6 +2,9 @@
 // (the emulator or real AWS behind the client factory, a fake prober for health checks).
 import type { CapacityLimits } from '../common/capacity';
 import { createApprovalActivities, type ApproverLists } from './approvals';
+import type { GuestCheckPolicy } from '../common/config';
+import { createBootActivities } from './boot';
+import { createGuestCheckActivities, GUEST_CHECKS_OFF } from './guest-checks';
 import { createCapacityActivities } from './capacity';
 import { defaultEvidenceUrl } from '../common/evidence-store/config';
 import { openEvidenceStore, type EvidenceStore } from '../common/evidence-store/store';
@@ -51,6 +54,8 @@ export interface ActivityDeps {
   allowedOperations?: readonly OperationName[];
   /** Approver identities per operation (DRS_APPROVERS_*); default: anyone may approve. */
   approvers?: ApproverLists;
+  /** Whether in-guest checks may run and which SSM documents (DRS_SSM_CHECKS, DRS_SSM_DOCUMENTS); default: off. */
+  guestChecks?: GuestCheckPolicy;
 }
 
 /**
@@ -77,6 +82,8 @@ export function createActivities(deps: ActivityDeps) {
       ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns, evidenceStore),
       ...createNotificationActivities(deps.notifications),
       ...createApprovalActivities(deps.approvers ?? {}),
+      ...createBootActivities(deps.drsClients),
+      ...createGuestCheckActivities(deps.drsClients, deps.guestChecks ?? GUEST_CHECKS_OFF),
       ...createEvidenceActivities(
         evidenceStore,
         deps.drsClients,

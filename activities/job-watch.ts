@@ -363,7 +363,7 @@ export class JobWatcher {
 }
 
 /** Milliseconds to the next multiple of `interval` (never closer than MIN_DELAY_MS). */
-function aligned(now: number, interval: number): number {
+export function aligned(now: number, interval: number): number {
   const delay = interval - (now % interval);
   return delay < MIN_DELAY_MS ? delay + interval : delay;
 }

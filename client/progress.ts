@@ -10,6 +10,7 @@ const DRILL_PHASES = [
   'repairing-replication',
   'waiting-for-capacity',
   'launching',
+  'booting',
   'validating',
   'cleaning-up',
   'done',
@@ -28,7 +29,9 @@ function serverStates(p: Progress): { sourceServerId: string; state: string }[] 
         state:
           'step' in s && s.step && s.launchStatus === 'IN_PROGRESS'
             ? `IN_PROGRESS (${s.step})`
-            : (s.launchStatus ?? '-'),
+            : 'boot' in s && s.boot
+              ? `${s.launchStatus} (boot ${s.boot})`
+              : (s.launchStatus ?? '-'),
       }));
     case 'failback':
     case 'replication':
@@ -76,7 +79,9 @@ export function progressFraction(p: Progress): number {
   if (p.operation === 'plan' && p.waves.length)
     return p.waves.filter((w) => WAVE_SETTLED.has(w.status)).length / p.waves.length;
   const servers = serverStates(p);
-  const settled = servers.length ? servers.filter((s) => SETTLED.has(s.state)).length / servers.length : 0;
+  const settled = servers.length
+    ? servers.filter((s) => SETTLED.has(s.state.split(' ')[0])).length / servers.length
+    : 0;
   const index = DRILL_PHASES.indexOf(p.phase);
   if (index < 0) return settled;
   if (p.phase === 'done') return 1;

@@ -74,6 +74,12 @@ export const awsEnvSchema = z.object({
   STS_ENDPOINT: endpointUrl.describe(
     'STS endpoint override for assuming roles in other accounts (a VPC interface or FIPS endpoint); unset = STS in AWS_REGION, or DRS_ENDPOINT with DRS_EMULATOR',
   ),
+  EC2_ENDPOINT: endpointUrl.describe(
+    "EC2 endpoint override for boot evidence (DescribeInstanceStatus, GetConsoleOutput): a VPC interface or FIPS endpoint; unset = the region's public endpoint, or DRS_ENDPOINT with DRS_EMULATOR",
+  ),
+  SSM_ENDPOINT: endpointUrl.describe(
+    "SSM endpoint override for the SSM agent's registration and in-guest checks: a VPC interface endpoint; unset = the region's public endpoint, or DRS_ENDPOINT with DRS_EMULATOR",
+  ),
   DRS_EMULATOR: z
     .enum(['', 'true', 'false'])
     .optional()
@@ -104,7 +110,7 @@ export function checkAwsEndpoints(env: z.infer<typeof awsEnvSchema>, ctx: z.Refi
       message: "needs DRS_ENDPOINT, the emulator's address",
     });
   }
-  for (const name of ['DRS_ENDPOINT', 'STS_ENDPOINT'] as const) {
+  for (const name of ['DRS_ENDPOINT', 'STS_ENDPOINT', 'EC2_ENDPOINT', 'SSM_ENDPOINT'] as const) {
     const url = env[name];
     const host = url && URL.canParse(url) ? new URL(url).hostname : '';
     if (AWS_ENDPOINT_HOST.test(host)) {
@@ -147,6 +153,38 @@ export const jobWaitEnvSchema = z.object({
       'how waits on DRS jobs poll: adaptive (batched per account and region, rare while the job log shows snapshot or conversion, every 2 s once a server is launching), or the baselines fixed:<seconds> and backoff (5 s to 1 min)',
     ),
 });
+
+// In-guest checks run commands as root on a copy of production data: the worker, not the workflow
+// input, decides whether they run at all and which SSM documents they may use.
+export const guestCheckEnvSchema = z.object({
+  DRS_SSM_CHECKS: z
+    .enum(['enabled', 'disabled'])
+    .default('disabled')
+    .describe(
+      '`enabled`: drills and failovers may run in-guest checks (SSM Run Command, as root, on their own drill or recovery instances only); otherwise an input with `checks` is refused before any DRS call',
+    ),
+  DRS_SSM_DOCUMENTS: z
+    .string()
+    .default('AWS-RunShellScript,AWS-RunPowerShellScript')
+    .refine(
+      (v) => v.split(',').every((d) => /^[A-Za-z0-9_\-.:/]{3,128}$/.test(d.trim())),
+      'expected a comma-separated list of SSM document names',
+    )
+    .describe('the SSM documents in-guest checks may name, comma-separated'),
+});
+
+/** The worker's rule for in-guest checks (DRS_SSM_CHECKS, DRS_SSM_DOCUMENTS). */
+export interface GuestCheckPolicy {
+  enabled: boolean;
+  allowedDocuments: string[];
+}
+
+export function guestCheckPolicy(env: z.infer<typeof guestCheckEnvSchema>): GuestCheckPolicy {
+  return {
+    enabled: env.DRS_SSM_CHECKS === 'enabled',
+    allowedDocuments: env.DRS_SSM_DOCUMENTS.split(',').map((d) => d.trim()),
+  };
+}
 
 // Read by the AWS SDK's default credential chain, never by our code; declared so that the
 // configuration reference and docker-compose.yml cover them. Unset = the rest of the chain

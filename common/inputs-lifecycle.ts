@@ -13,6 +13,7 @@ import {
   sourceServerIdSchema,
   targetFieldsSchema,
 } from './inputs';
+import { bootFieldsSchema } from './inputs-boot';
 import { pointInTimeSchema } from './point-in-time';
 /** DRS recovery instance id: `i-` + 8 or more hex digits. */
 export const recoveryInstanceIdSchema = z
@@ -49,6 +50,7 @@ export const recoveryInputSchema = z
     launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     tagJobs: z.boolean().default(true),
     ...targetFieldsSchema,
+    ...bootFieldsSchema(sourceServerIdSchema),
   })
   .superRefine(refuseSnapshotConflicts);
 export type RecoveryInput = z.input<typeof recoveryInputSchema>;

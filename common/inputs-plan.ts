@@ -22,7 +22,15 @@ import { recoveryTargetsSchema } from './targets';
  * Fields the plan sets on every child; a wave's `options` must not set them (targets come from the
  * plan's `targets` and `serverTargets` and the wave's `targets`).
  */
-const PLAN_OWNED_FIELDS = ['sourceServerIds', 'region', 'accountId', 'confirm', 'targets', 'serverTargets'];
+const PLAN_OWNED_FIELDS = [
+  'sourceServerIds',
+  'region',
+  'accountId',
+  'confirm',
+  'targets',
+  'serverTargets',
+  'notifyParentWhenHealthy',
+];
 
 /**
  * HTTP/TCP checks against named hosts (e.g. the recovered database's endpoint) before or after a
@@ -75,6 +83,12 @@ const waveSchema = z.strictObject({
   postChecks: waveChecksSchema.optional(),
   /** RTO/RPO targets of this wave's servers; each field wins over the plan's `targets`. */
   targets: recoveryTargetsSchema.optional(),
+  /**
+   * `finished` (default): waves depending on this one start once its children ended SUCCEEDED.
+   * `healthy`: they start as soon as every server of this wave booted and passed its checks, while
+   * this wave's drill instances stay up for their validation (SRM's priority groups).
+   */
+  dependentsStartWhen: z.enum(['finished', 'healthy']).default('finished'),
 });
 
 type ParsedWave = z.output<typeof waveSchema>;
@@ -151,6 +165,11 @@ export const planInputSchema = z
       if (wave.action === 'recovery' && input.confirm !== true)
         issue(['confirm'], `must be true: wave "${wave.name}" is a real failover (recovery)`);
       checkChildOptions(wave, i, input, issue);
+      if (wave.dependentsStartWhen === 'healthy' && !wavesBootEvidence(wave))
+        issue(
+          ['waves', i, 'dependentsStartWhen'],
+          '"healthy" needs boot evidence: options.bootCheck.enabled must not be false unless options.checks are set',
+        );
     });
     const cycle = findCycle(deps);
     if (cycle) issue(['waves'], `dependency cycle: ${cycle.join(' → ')}`);
@@ -159,6 +178,12 @@ export const planInputSchema = z
       for (const id of Object.keys(input.serverTargets ?? {}))
         if (!owner.has(id)) issue(['serverTargets', id], 'names a server that is in no wave');
   });
+
+/** Whether the wave's children gather boot evidence (their default), judged from its options. */
+function wavesBootEvidence(wave: ParsedWave): boolean {
+  const { bootCheck, checks } = wave.options as { bootCheck?: { enabled?: boolean }; checks?: unknown[] };
+  return bootCheck?.enabled !== false || (checks?.length ?? 0) > 0;
+}
 
 /** A wave's `options` must make a valid child input (checked with a placeholder when servers come from tags). */
 function checkChildOptions(

@@ -3,6 +3,7 @@
 // and bundles into the workflow sandbox (test/unit/drill-input.test.ts checks the bundle). The
 // schemas are the source of truth: the validated types (DrillPlan, …) are their z.output.
 import { z } from 'zod';
+import { bootFieldsSchema, refuseUnknownServerChecks } from './inputs-boot';
 import { pointInTimeSchema, refusePointInTimeWithSnapshotIds, type PointInTime } from './point-in-time';
 import { recoveryTargetsSchema, refuseUnknownServerTargets } from './targets';
 
@@ -43,6 +44,7 @@ export function refuseSnapshotConflicts(
     recoverySnapshotIds: Record<string, string>;
     pointInTime?: PointInTime;
     serverTargets?: Record<string, unknown>;
+    serverChecks?: Record<string, unknown>;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -56,6 +58,7 @@ export function refuseSnapshotConflicts(
   }
   refusePointInTimeWithSnapshotIds(input, ctx);
   refuseUnknownServerTargets(input, ctx);
+  refuseUnknownServerChecks(input, ctx);
 }
 
 /** HTTP or TCP check run against every launched drill instance during validation. */
@@ -119,6 +122,7 @@ export const drillInputSchema = z
     /** Tag the launch job with the workflow id and step (exact idempotency lookup). */
     tagJobs: z.boolean().default(true),
     ...targetFieldsSchema,
+    ...bootFieldsSchema(sourceServerIdSchema),
   })
   .superRefine(refuseSnapshotConflicts);
 

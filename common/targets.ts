@@ -1,5 +1,5 @@
-// Recovery-time targets: what a drill, a failover or a plan promised (RTO: time to launch, RPO: data
-// age at launch), and per server whether the measured figure met it. The run's outcome stays what
+// Recovery-time targets: what a drill, a failover or a plan promised (RTO: time to healthy when boot
+// evidence was gathered, else time to launch; RPO: data age at launch), and per server whether the measured figure met it. The run's outcome stays what
 // the launch did; a missed target is reported next to it (`targetsMet: false`), so SUCCEEDED never
 // hides one. Pure: the workflows evaluate them when they build their reports.
 import { z } from 'zod';
@@ -42,7 +42,23 @@ export interface TargetResults {
 /** What a server's report offers to the targets. */
 export interface MeasuredTimes {
   timeToLaunchSeconds?: number;
+  /** StartRecovery request to every check passed; unset when a check failed. */
+  timeToHealthySeconds?: number;
   dataAgeSeconds?: number;
+  /** Whether boot evidence was gathered for the server (NOT_CHECKED: it was not). */
+  boot?: { result: string };
+}
+
+/** Which figure an RTO target is judged on. */
+export type RtoMeasure = 'timeToHealthy' | 'timeToLaunch';
+
+/**
+ * Time to healthy whenever the run's checks ran (a server whose checks failed then has no figure,
+ * and misses its RTO target; one whose own boot check was off keeps its time to launch); time to
+ * launch when none ran (turned off, or a run recorded before).
+ */
+export function rtoMeasureOf(servers: MeasuredTimes[]): RtoMeasure {
+  return servers.some((s) => s.boot && s.boot.result !== 'NOT_CHECKED') ? 'timeToHealthy' : 'timeToLaunch';
 }
 
 /** The targets that apply, levels from the least to the most specific: each field from the last that sets it. */
@@ -67,12 +83,14 @@ function result(targetSeconds: number, measuredSeconds: number | undefined): Tar
 export function evaluateTargets(
   targets: RecoveryTargets | undefined,
   measured: MeasuredTimes,
+  rtoMeasure: RtoMeasure = 'timeToLaunch',
 ): TargetResults | undefined {
   if (!targets) return undefined;
+  // a server whose own boot check was off has only its time to launch
+  const byHealthy = rtoMeasure === 'timeToHealthy' && measured.boot?.result !== 'NOT_CHECKED';
+  const rtoSeconds = byHealthy ? measured.timeToHealthySeconds : measured.timeToLaunchSeconds;
   return {
-    ...(targets.rtoSeconds === undefined
-      ? {}
-      : { rto: result(targets.rtoSeconds, measured.timeToLaunchSeconds) }),
+    ...(targets.rtoSeconds === undefined ? {} : { rto: result(targets.rtoSeconds, rtoSeconds) }),
     ...(targets.rpoSeconds === undefined ? {} : { rpo: result(targets.rpoSeconds, measured.dataAgeSeconds) }),
   };
 }
@@ -84,10 +102,11 @@ export function evaluateTargets(
 export function applyTargets<S extends MeasuredTimes & { sourceServerId: string; targets?: TargetResults }>(
   servers: S[],
   targetsOf: (server: S) => RecoveryTargets | undefined,
+  rtoMeasure: RtoMeasure = 'timeToLaunch',
 ): boolean | undefined {
   let verdict: boolean | undefined;
   for (const server of servers) {
-    const results = evaluateTargets(targetsOf(server), server);
+    const results = evaluateTargets(targetsOf(server), server, rtoMeasure);
     if (!results) continue;
     server.targets = results;
     const met = [results.rto, results.rpo].every((r) => r === undefined || r.met);

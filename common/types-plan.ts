@@ -2,8 +2,8 @@
 // child workflows, ordered by dependencies. Report and progress (the validated plan is the schema's
 // type, common/inputs-plan.ts). Plain data only, safe in workflow code.
 import type { WaveAction } from './inputs-plan';
-import type { TargetResults } from './targets';
-import type { AbortRequest, Approval, LaunchStatus, Outcome } from './types';
+import type { RtoMeasure, TargetResults } from './targets';
+import type { AbortRequest, Approval, LaunchStatus, Outcome, ServerBootReport } from './types';
 
 export interface WaveCheckResult {
   stage: 'pre' | 'post';
@@ -33,6 +33,8 @@ export interface PlanChildReport {
   outcome?: Outcome;
   launchJobId?: string;
   summary?: string;
+  /** A drill child's word that its servers booted and passed their checks (`dependentsStartWhen: healthy`). */
+  healthy?: boolean;
 }
 
 export interface PlanWaveReport {
@@ -48,6 +50,8 @@ export interface PlanWaveReport {
   reason?: string;
   /** Results of its pre- and post-checks, per host. */
   checks?: WaveCheckResult[];
+  /** With `dependentsStartWhen: healthy`: when every server of the wave had passed its checks. */
+  healthyAt?: string;
 }
 
 export interface PlanServerReport {
@@ -59,6 +63,10 @@ export interface PlanServerReport {
   recoveryInstanceId?: string;
   ec2InstanceId?: string;
   timeToLaunchSeconds?: number;
+  /** StartRecovery request to every check passed (the child's boot evidence). */
+  timeToHealthySeconds?: number;
+  /** The boot verdict (the child's report holds the evidence itself). */
+  boot?: Pick<ServerBootReport, 'result' | 'reason'>;
   dataAgeSeconds?: number;
   /** Drill waves: the drill instance was terminated by its child. */
   terminated?: boolean;
@@ -94,6 +102,8 @@ export interface PlanReport {
   phaseDurations: Partial<Record<PlanPhase, number>>;
   /** With targets: false when a server missed one (whatever the outcome says), else true. */
   targetsMet?: boolean;
+  /** What the RTO targets were judged on: time to healthy when boot checks ran, else time to launch. */
+  rtoMeasure?: RtoMeasure;
   abortReason?: string;
   startedAt: string;
   finishedAt: string;

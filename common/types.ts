@@ -2,7 +2,7 @@
 // validated inputs are the schemas' types, common/inputs.ts). Plain data only, safe in workflow code.
 import type { CapacityWaitStatus } from './capacity';
 import type { JobStep, JobTimeline, JobTimes, ServerStepTimes } from './job-log';
-import type { TargetResults } from './targets';
+import type { RtoMeasure, TargetResults } from './targets';
 
 /** How an operation ended. Every report carries one. */
 export type Outcome = 'SUCCEEDED' | 'PARTIAL' | 'FAILED' | 'ABORTED';
@@ -56,6 +56,8 @@ export type DrillPhase =
   /** Queued for a place under DRS's job quotas (common/capacity.ts) before a launch or cleanup job. */
   | 'waiting-for-capacity'
   | 'launching'
+  /** Boot evidence: EC2 status checks, launch actions, in-guest checks (workflows/boot.ts). */
+  | 'booting'
   | 'validating'
   | 'cleaning-up'
   | 'done';
@@ -84,11 +86,92 @@ export interface DrillServerReport {
   replicationLagSeconds?: number;
   /** Result of validation health checks, when run. */
   healthy?: boolean;
+  /** Boot evidence from inside AWS: status checks, SSM agent, launch actions, in-guest checks. */
+  boot?: ServerBootReport;
+  /**
+   * Time to healthy: the StartRecovery request until every check of this server passed (status
+   * checks, launch actions, in-guest checks). Unset when a check failed or none ran.
+   */
+  timeToHealthySeconds?: number;
   /** True when cleanup terminated this server's drill instance. */
   terminated?: boolean;
   /** The RTO/RPO targets that applied to this server, each against its measured figure. */
   targets?: TargetResults;
   errors: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boot evidence: what a launched instance showed from inside AWS (EC2 status checks, the SSM agent,
+// DRS launch actions, in-guest checks by SSM Run Command). No network path from the worker needed.
+
+/**
+ * EC2's system and instance status checks (ok | impaired | insufficient-data | not-applicable |
+ * initializing) as last seen, and when both passed (or one failed).
+ */
+export interface StatusChecksRecord {
+  system?: string;
+  instance?: string;
+  /** When a poll first saw both `ok` (ISO-8601; resolution: the poll interval). */
+  passedAt?: string;
+  /** When a poll first saw one `impaired`. */
+  impairedAt?: string;
+}
+
+/** One DRS launch action run on the instance (job's participatingServers[].launchActionsStatus.runs). */
+export interface LaunchActionRunRecord {
+  actionName: string;
+  actionId?: string;
+  runId?: string;
+  /** IN_PROGRESS | SUCCEEDED | FAILED */
+  status: string;
+  optional: boolean;
+  failureReason?: string;
+}
+
+/** The first and last lines of a command's or console's output, bounded in size. */
+export interface OutputExcerpt {
+  first: string[];
+  last: string[];
+  /** Lines left out between `first` and `last` (0: the whole output is shown). */
+  omittedLines: number;
+}
+
+/** One in-guest check (SSM Run Command) run on the instance: what ran and what it answered. */
+export interface GuestCheckRecord {
+  /** `checks[i]` of the input, or the name it gave. */
+  name: string;
+  document: string;
+  commands: string[];
+  commandId?: string;
+  /** SSM's invocation status: Success, Failed, TimedOut, Cancelled, … */
+  status?: string;
+  exitCode?: number;
+  expectedExitCode: number;
+  outputPattern?: string;
+  passed: boolean;
+  durationSeconds?: number;
+  /** When it passed (ISO-8601). */
+  passedAt?: string;
+  output?: OutputExcerpt;
+  /** Why it did not pass, when not by its exit code (no agent, a deadline, a refused call). */
+  error?: string;
+}
+
+/** A server's boot evidence in the report. */
+export interface ServerBootReport {
+  /** PASSED: every check passed; FAILED: one did not (see `reason`); NOT_CHECKED: turned off, or not launched. */
+  result: 'PASSED' | 'FAILED' | 'NOT_CHECKED';
+  reason?: string;
+  /** EC2 status checks (absent when the boot check was off). */
+  statusChecks?: StatusChecksRecord;
+  /** The last lines of the console output of a server that did not boot. */
+  console?: OutputExcerpt;
+  /** When DRS saw the SSM agent (launch actions) and when it was Online in SSM. */
+  ssmAgent?: { discoveredAt?: string; onlineAt?: string; pingStatus?: string };
+  launchActions?: LaunchActionRunRecord[];
+  checks?: GuestCheckRecord[];
+  /** When every check had passed (ISO-8601). */
+  healthyAt?: string;
 }
 
 export interface DrillReport extends OperatorRecord {
@@ -106,6 +189,10 @@ export interface DrillReport extends OperatorRecord {
   phaseDurations: Partial<Record<DrillPhase, number>>;
   /** With targets: false when a server missed one (whatever the outcome says), else true. */
   targetsMet?: boolean;
+  /**
+   * What the RTO targets were judged on: time to healthy when boot checks ran, else time to launch.
+   */
+  rtoMeasure?: RtoMeasure;
   startedAt: string;
   finishedAt: string;
   /** Why the drill ended as it did (abort reason, first error). */
@@ -129,6 +216,9 @@ export interface DrillProgress {
     /** Where the server is in the launch job, by the job log (when read). */
     step?: JobStep;
     timeToLaunchSeconds?: number;
+    /** PASSED / FAILED once the boot evidence is in. */
+    boot?: ServerBootReport['result'];
+    timeToHealthySeconds?: number;
   }[];
   /** The launch job's times once it ended; the terminate job's once cleanup ended. */
   jobTimes?: { launch?: JobTimes; terminate?: JobTimes };

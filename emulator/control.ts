@@ -55,6 +55,29 @@ const scenarioSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('recoveryInstanceIdDelay'), seconds }),
   z.object({ type: z.literal('failbackReadyAfter'), seconds, recoveryInstanceIds: idList.optional() }),
   z.object({
+    type: z.literal('bootFailure'),
+    sourceServerIds: idList,
+    console: z.string().max(64_000).optional(),
+  }),
+  z.object({ type: z.literal('ssmAgentMissing'), sourceServerIds: idList }),
+  z.object({
+    type: z.literal('commandFailure'),
+    sourceServerIds: idList,
+    exitCode: z.number().int().min(1).max(255).optional(),
+    output: z.string().max(100_000).optional(),
+  }),
+  z.object({ type: z.literal('commandTimeout'), sourceServerIds: idList }),
+  z.object({
+    type: z.literal('launchActionFailure'),
+    sourceServerIds: idList,
+    // DRS's LaunchActionName
+    actionName: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9 /_-]{0,255}$/)
+      .optional(),
+    optional: z.boolean().optional(),
+  }),
+  z.object({
     type: z.literal('accessDenied'),
     operations: z.array(z.string().min(1)).min(1),
     accountIds: z

@@ -13,6 +13,11 @@ export interface Durations {
   launch: Range;
   /** EC2 instance PENDING → RUNNING after launch. */
   ec2Boot: Range;
+  /** From launch until the guest OS is up (EC2 status checks `ok`), by the source server's OS. */
+  guestBootLinux: Range;
+  guestBootWindows: Range;
+  /** One SSM Run Command invocation (or one launch action) from start to end. */
+  commandRun: Range;
   terminatePending: Range;
   terminate: Range;
   /** A started or retried replication: INITIATING → … → CONTINUOUS. */
@@ -29,6 +34,9 @@ const DEMO: Durations = {
   conversion: [5, 8],
   launch: [3, 6],
   ec2Boot: [2, 4],
+  guestBootLinux: [5, 9],
+  guestBootWindows: [9, 15],
+  commandRun: [1, 3],
   terminatePending: [2, 3],
   terminate: [6, 9],
   replicationCatchUp: [15, 25],
@@ -42,6 +50,9 @@ const REALISTIC: Durations = {
   conversion: [300, 660],
   launch: [120, 300],
   ec2Boot: [30, 90],
+  guestBootLinux: [240, 360],
+  guestBootWindows: [1020, 1380],
+  commandRun: [2, 10],
   terminatePending: [10, 40],
   terminate: [60, 180],
   replicationCatchUp: [1200, 3600],

@@ -30,6 +30,30 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return { url, port, control: new EmulatorControl(url), close: () => app.close() };
 }
 
+/** What any AWS SDK v3 client (EC2Client, SSMClient, DrsClient, …) needs to talk to the emulator. */
+export interface EmulatorAwsConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts?: number;
+}
+
+/**
+ * Client config for EC2Client and SSMClient (any service the emulator serves): the endpoint, the
+ * region and keys naming the account, which the emulator reads back from the signature.
+ */
+export function emulatorAwsConfig(
+  url: string,
+  options: { region?: string; accountId?: string; maxAttempts?: number } = {},
+): EmulatorAwsConfig {
+  return {
+    endpoint: url,
+    region: options.region ?? 'us-east-1',
+    credentials: emulatorCredentials(options.accountId),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  };
+}
+
 /** SDK client config for the emulator at `url` (DrsClient and MgnClient accept the same fields). */
 export function emulatorClientConfig(
   url: string,

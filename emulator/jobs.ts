@@ -10,6 +10,8 @@ import type {
   RecoveryInstanceRecord,
   SourceServerRecord,
 } from './model';
+import { startGuest, terminateGuest } from './guests';
+import { agentRegistered } from './launch-actions';
 import { ids } from './random';
 import { effective } from './replication';
 import { newestSnapshotTime } from './snapshots';
@@ -276,6 +278,9 @@ function planServerLaunch(
       if (instance.ec2State === 'PENDING')
         instance.ec2State = disposition === 'STOPPED' ? 'STOPPED' : 'RUNNING';
     });
+    startGuest(store, partition, server, instance, launchEnd, launchEnd + bootMs, (guest) =>
+      agentRegistered(store, partition, participant, server, guest),
+    );
   });
   return launchEnd;
 }
@@ -333,12 +338,18 @@ function replacePreviousDrillInstance(
     : undefined;
   if (!previous?.isDrill || previous.terminatingJobID) return;
   log(job, at, 'CLEANUP_START', { sourceServerID: server.id, targetInstanceID: previous.id });
-  removeInstance(store, partition, previous);
+  removeInstance(store, partition, previous, at);
   log(job, at, 'CLEANUP_END', { sourceServerID: server.id, targetInstanceID: previous.id });
 }
 
-function removeInstance(store: EmulatorStore, partition: Partition, instance: RecoveryInstanceRecord): void {
+function removeInstance(
+  store: EmulatorStore,
+  partition: Partition,
+  instance: RecoveryInstanceRecord,
+  at: number,
+): void {
   instance.ec2State = 'TERMINATED';
+  terminateGuest(partition, instance.id, at);
   partition.recoveryInstances.delete(instance.id);
   store.recoveryInstances.delete(instance.id);
   const server = partition.servers.get(instance.sourceServerID);
@@ -372,7 +383,7 @@ export function startTerminateJob(
       instance.ec2State = 'SHUTTING-DOWN';
     });
     store.schedule(terminated, () => {
-      removeInstance(store, partition, instance);
+      removeInstance(store, partition, instance, terminated);
       participants[i].launchStatus = 'TERMINATED';
       log(job, terminated, 'CLEANUP_END', data);
     });

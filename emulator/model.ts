@@ -80,6 +80,8 @@ export interface ParticipantRecord {
   sourceServerID: string;
   recoveryInstanceID?: string;
   launchStatus: LaunchStatus;
+  /** launchActionsStatus: filled in once the launched instance's SSM agent registered. */
+  launchActions?: { agentDiscoveredAt: number; runs: LaunchActionRunRecord[] };
 }
 
 export interface JobRecord {
@@ -161,6 +163,12 @@ export interface Partition {
   peak: { activeJobs: number; serversInActiveJobs: number };
   /** Account-level launch settings for new source servers (one default per account and region). */
   launchConfigurationTemplates: Map<string, LaunchConfigurationTemplate & { seq: number }>;
+  /** EC2 instances launched here, terminated ones included. */
+  guests: Map<string, GuestRecord>;
+  /** SSM Run Command commands sent here. */
+  commands: Map<string, CommandRecord>;
+  /** Launch actions by resource id (source server or launch configuration template), then action id. */
+  launchActions: Map<string, Map<string, LaunchActionRecord>>;
 }
 
 export const TERMINAL_LAUNCH_STATUSES: ReadonlySet<LaunchStatus> = new Set([
@@ -168,3 +176,86 @@ export const TERMINAL_LAUNCH_STATUSES: ReadonlySet<LaunchStatus> = new Set([
   'FAILED',
   'TERMINATED',
 ]);
+
+/**
+ * The EC2 side of a recovery instance: its guest OS boot, its status checks and its SSM agent. It
+ * outlives the DRS record (EC2 keeps listing a terminated instance for a while).
+ */
+export interface GuestRecord {
+  seq: number;
+  instanceId: string;
+  accountId: string;
+  region: string;
+  sourceServerID: string;
+  /** The DRS record, whose ec2State is the instance state; kept after DRS forgets it. */
+  instance: RecoveryInstanceRecord;
+  platform: 'Linux' | 'Windows';
+  hostname: string;
+  privateIp: string;
+  availabilityZone: string;
+  launchedAt: number;
+  /** When both status checks settle (ok, or impaired under the bootFailure scenario). */
+  bootedAt: number;
+  /** Set by the bootFailure scenario: the instance status check fails, the console shows this. */
+  bootFailure?: { console?: string };
+  /** When the SSM agent registered (undefined: not yet, or never). */
+  agentAt?: number;
+  /** When EC2 reported the instance terminated. */
+  terminatedAt?: number;
+}
+
+export type InvocationStatus = 'Pending' | 'InProgress' | 'Success' | 'Failed' | 'TimedOut';
+
+/** One instance's part of an SSM command: its timeline is fixed when the command is sent. */
+export interface InvocationRecord {
+  instanceId: string;
+  /** Before this, GetCommandInvocation answers InvocationDoesNotExist (SSM's eventual consistency). */
+  visibleAt: number;
+  startAt: number;
+  endAt: number;
+  outcome: {
+    status: 'Success' | 'Failed' | 'TimedOut';
+    responseCode: number;
+    stdout: string;
+    stderr: string;
+  };
+}
+
+export interface CommandRecord {
+  seq: number;
+  commandId: string;
+  accountId: string;
+  region: string;
+  documentName: string;
+  documentVersion?: string;
+  comment?: string;
+  parameters: Record<string, string[]>;
+  instanceIds: string[];
+  timeoutSeconds: number;
+  requestedAt: number;
+  invocations: InvocationRecord[];
+}
+
+/** A DRS launch action (PutLaunchAction), on a source server or the account's launch template. */
+export interface LaunchActionRecord {
+  seq: number;
+  resourceId: string;
+  actionId: string;
+  actionCode: string;
+  type: 'SSM_AUTOMATION' | 'SSM_COMMAND';
+  name: string;
+  active: boolean;
+  order: number;
+  actionVersion: string;
+  optional: boolean;
+  parameters: Record<string, { value: string; type: 'SSM_STORE' | 'DYNAMIC' }>;
+  description: string;
+  category: 'MONITORING' | 'VALIDATION' | 'CONFIGURATION' | 'SECURITY' | 'OTHER';
+}
+
+export interface LaunchActionRunRecord {
+  action: Omit<LaunchActionRecord, 'seq' | 'resourceId'>;
+  runId: string;
+  status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
+  failureReason?: string;
+}

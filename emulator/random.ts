@@ -58,6 +58,11 @@ export const ids = {
   launchTemplate: (rng: SeededRandom): string => `lt-${rng.chars(HEX, 17)}`,
   accessKey: (rng: SeededRandom): string => rng.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 8),
   secret: (rng: SeededRandom): string => rng.chars(ALPHANUMERIC, 40),
+  /** A version-4 UUID: SSM command ids, DRS launch action run ids. */
+  uuid: (rng: SeededRandom): string => {
+    const h = (n: number) => rng.chars(HEX, n);
+    return `${h(8)}-${h(4)}-4${h(3)}-${rng.pick(['8', '9', 'a', 'b'])}${h(3)}-${h(12)}`;
+  },
 };
 
 export const SOURCE_SERVER_ID = /^s-[0-9a-zA-Z]{17}$/;

@@ -56,6 +56,19 @@ export function toJob(j: JobRecord): Job {
       sourceServerID: p.sourceServerID,
       ...(p.recoveryInstanceID ? { recoveryInstanceID: p.recoveryInstanceID } : {}),
       launchStatus: p.launchStatus,
+      ...(p.launchActions
+        ? {
+            launchActionsStatus: {
+              ssmAgentDiscoveryDatetime: iso(p.launchActions.agentDiscoveredAt),
+              runs: p.launchActions.runs.map((run) => ({
+                action: run.action,
+                runId: run.runId,
+                status: run.status,
+                ...(run.failureReason !== undefined ? { failureReason: run.failureReason } : {}),
+              })),
+            },
+          }
+        : {}),
     })),
     tags: j.tags,
   };

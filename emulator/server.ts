@@ -1,6 +1,7 @@
-// The HTTP front: fastify serving DRS and MGN (restJson1) and the control API on one port. Which
-// service a call is for comes from its SigV4 credential scope, the region too; the account from the
-// access key id (its first run of 12 digits, else DEFAULT_ACCOUNT), so any credentials work.
+// The HTTP front: fastify serving DRS and MGN (restJson1), EC2 (query), SSM (JSON 1.1), STS and the
+// control API on one port. Which service a call is for comes from its SigV4 credential scope, the
+// region too; the account from the access key id (its first run of 12 digits, else
+// DEFAULT_ACCOUNT), so any credentials work.
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { iso } from './clock';
 import { registerControlRoutes } from './control';
@@ -9,6 +10,9 @@ import { DrsError, drsErrors } from './errors';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
 import { DRS_OPERATIONS } from './operations/drs';
 import { MGN_OPERATIONS } from './operations/mgn';
+import { EC2_PROTOCOL } from './operations/ec2';
+import type { Protocol, WireResponse } from './operations/protocol';
+import { SSM_PROTOCOL } from './operations/ssm';
 import { handleSts } from './operations/sts';
 import type { OperationResult, OperationRoute } from './operations/context';
 import { parseJsonBody, type Body } from './validation';
@@ -22,7 +26,7 @@ export interface CallIdentity {
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
-export function identityOf(authorization: string | undefined): CallIdentity {
+export function identityOf(authorization: string | undefined): CallIdentity & { signed: boolean } {
   const match = authorization ? SCOPE.exec(authorization) : null;
   const accessKeyId = match?.[1] ?? '';
   return {
@@ -30,8 +34,11 @@ export function identityOf(authorization: string | undefined): CallIdentity {
     region: match?.[2] ?? DEFAULT_REGION,
     service: match?.[3] ?? 'drs',
     accountId: accountOf(accessKeyId),
+    signed: match !== null,
   };
 }
+
+const PROTOCOLS: Record<string, Protocol> = { ec2: EC2_PROTOCOL, ssm: SSM_PROTOCOL };
 
 /** The documented mapping: the first 12-digit run in the access key id names the account. */
 export function accountOf(accessKeyId: string): string {
@@ -62,7 +69,10 @@ export function buildServer(emulator: Emulator, quiet: boolean): FastifyInstance
 async function handleAws(emulator: Emulator, req: FastifyRequest, reply: FastifyReply): Promise<void> {
   const identity = identityOf(req.headers.authorization);
   const rawBody = typeof req.body === 'string' ? req.body : undefined;
-  if (identity.service === 'sts' || (req.url === '/' && rawBody?.includes('Action='))) {
+  // the signing scope decides; only an unsigned query call is taken for STS
+  const protocol = PROTOCOLS[identity.service];
+  if (protocol) return handleProtocol(emulator, identity, protocol, req, rawBody ?? '', reply);
+  if (identity.service === 'sts' || (!identity.signed && req.url === '/' && rawBody?.includes('Action='))) {
     return handleSts(emulator, identity, rawBody ?? '', reply);
   }
   const path = req.url.split('?')[0];
@@ -132,6 +142,11 @@ async function handleAws(emulator: Emulator, req: FastifyRequest, reply: Fastify
 
 /** An accessDenied scenario answers as IAM does: 403 naming the caller, the action and the resource. */
 function deniedBy(emulator: Emulator, operation: string, identity: CallIdentity): DrsError | undefined {
+  const message = denialMessage(emulator, operation, identity);
+  return message === undefined ? undefined : drsErrors.accessDenied(message);
+}
+
+function denialMessage(emulator: Emulator, operation: string, identity: CallIdentity): string | undefined {
   const denial = emulator.store.scenarios.find(
     (s) =>
       s.type === 'accessDenied' &&
@@ -141,9 +156,69 @@ function deniedBy(emulator: Emulator, operation: string, identity: CallIdentity)
   if (!denial) return undefined;
   const action = operation.includes(':') ? operation : `${identity.service}:${operation}`;
   const service = action.split(':')[0];
-  return drsErrors.accessDenied(
-    `User: arn:aws:sts::${identity.accountId}:assumed-role/EmulatorRole/emulator-session is not authorized to perform: ${action} on resource: arn:aws:${service}:${identity.region}:${identity.accountId}:* because no identity-based policy allows the ${action} action`,
-  );
+  return `User: arn:aws:sts::${identity.accountId}:assumed-role/EmulatorRole/emulator-session is not authorized to perform: ${action} on resource: arn:aws:${service}:${identity.region}:${identity.accountId}:* because no identity-based policy allows the ${action} action`;
+}
+
+/** EC2 and SSM: decode, IAM, faults, run, audit; the protocol formats answers and errors. */
+async function handleProtocol(
+  emulator: Emulator,
+  identity: CallIdentity,
+  protocol: Protocol,
+  req: FastifyRequest,
+  rawBody: string,
+  reply: FastifyReply,
+): Promise<void> {
+  const receivedAt = iso(emulator.clock.now());
+  const call = protocol.decode(rawBody, req.headers);
+  const entry = {
+    time: receivedAt,
+    operation: `${identity.service}:${call.operation}`,
+    region: identity.region,
+    accountId: identity.accountId,
+    request: call.request,
+  };
+  const send = (response: WireResponse, errorType?: string, dropped?: boolean) => {
+    emulator.audit.record({
+      ...entry,
+      statusCode: response.statusCode,
+      ...(errorType ? { errorType } : {}),
+      ...(dropped ? { dropped } : {}),
+    });
+    reply
+      .code(response.statusCode)
+      .headers({ 'x-amzn-requestid': requestId(), 'content-type': response.contentType })
+      .send(response.body);
+  };
+  const answered = emulator.audit.begin(entry);
+  try {
+    const denied = denialMessage(emulator, entry.operation, identity);
+    if (denied) throw protocol.errors.denied(denied);
+    const fault = emulator.faults.decide(entry.operation);
+    if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    if (fault.throttle) throw protocol.errors.throttling();
+    if (fault.error) throw protocol.errors.internal('Injected internal error');
+    const store = emulator.store;
+    const now = store.now();
+    const response = call.run({
+      store,
+      partition: store.partition(identity.accountId, identity.region),
+      now,
+    });
+    if (fault.drop) {
+      const lost = protocol.errors.internal('Response lost (emulated)');
+      return send(protocol.error(lost), lost.type, true);
+    }
+    return send(response);
+  } catch (err) {
+    const error =
+      err instanceof DrsError
+        ? err
+        : protocol.errors.internal(err instanceof Error ? err.message : String(err));
+    if (!(err instanceof DrsError)) req.log.error({ err }, 'emulator handler failed');
+    return send(protocol.error(error), error.type);
+  } finally {
+    answered();
+  }
 }
 
 function sendResult(reply: FastifyReply, result: OperationResult): void {

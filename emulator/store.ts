@@ -274,6 +274,9 @@ export class EmulatorStore {
         activeJobs: new Set(),
         peak: { activeJobs: 0, serversInActiveJobs: 0 },
         launchConfigurationTemplates: new Map(),
+        guests: new Map(),
+        commands: new Map(),
+        launchActions: new Map(),
       };
       const template = defaultLaunchConfigurationTemplate(
         accountId,

@@ -49,7 +49,25 @@ export type Scenario =
    * IAM denies these operations (audit names: 'StartRecovery', 'mgn:StartReplication', '*' for all)
    * to these accounts (all when omitted): 403 AccessDeniedException before the operation runs.
    */
-  | { type: 'accessDenied'; operations: string[]; accountIds?: string[] };
+  | { type: 'accessDenied'; operations: string[]; accountIds?: string[] }
+  /**
+   * Instances launched afterwards for these servers fail EC2's instance status check (`impaired`)
+   * after their boot time; the console shows a kernel panic (Windows: a stop error) or `console`.
+   * Their SSM agent never registers.
+   */
+  | { type: 'bootFailure'; sourceServerIds: string[]; console?: string }
+  /** Instances launched afterwards for these servers boot, but their SSM agent never registers. */
+  | { type: 'ssmAgentMissing'; sourceServerIds: string[] }
+  /** Run Command invocations sent afterwards to these servers' instances end Failed. */
+  | { type: 'commandFailure'; sourceServerIds: string[]; exitCode?: number; output?: string }
+  /** Run Command invocations sent afterwards to these servers' instances end TimedOut after their timeout. */
+  | { type: 'commandTimeout'; sourceServerIds: string[] }
+  /**
+   * A launch action run of these servers' next launches ends FAILED: the action named `actionName`
+   * (any, when omitted) whose `optional` flag matches (any, when omitted); where no configured action
+   * matches, an extra run of an action of that name (default `emulated-check`) and flag fails.
+   */
+  | { type: 'launchActionFailure'; sourceServerIds: string[]; actionName?: string; optional?: boolean };
 
 export interface FaultSpec {
   /** Operation name as in the audit log (e.g. 'StartRecovery', 'mgn:StartReplication') or '*' for all. */

@@ -54,6 +54,8 @@ function printReport(report: DrillReport): void {
     'recovery instance',
     'EC2 instance',
     'time to launch',
+    'boot',
+    'time to healthy',
     'data age',
     'cleaned up',
   ];
@@ -63,6 +65,8 @@ function printReport(report: DrillReport): void {
     s.recoveryInstanceId ?? '-',
     s.ec2InstanceId ?? '-',
     seconds(s.timeToLaunchSeconds),
+    s.boot?.result ?? '-',
+    seconds(s.timeToHealthySeconds),
     seconds(s.dataAgeSeconds),
     s.terminated ? 'yes' : 'no',
   ]);
@@ -76,6 +80,7 @@ function printReport(report: DrillReport): void {
   const evidence = (report as DrillReport & { evidence?: EvidenceRecord }).evidence;
   if (evidence?.stored) say(`  evidence: ${evidence.location.replace(/\/?$/, '/')}${evidence.folder}`);
   else if (evidence) say(`  evidence NOT stored: ${evidence.error}`);
+  if (report.rtoMeasure) say(`  RTO measured as ${report.rtoMeasure}`);
 }
 
 async function main(opts: DemoOptions): Promise<number> {
@@ -93,6 +98,8 @@ async function main(opts: DemoOptions): Promise<number> {
 
     const drsClients = new DrsClientFactory({
       endpoint: emulator.url,
+      ec2Endpoint: emulator.url,
+      ssmEndpoint: emulator.url,
       defaultRegion: 'us-east-1',
       credentialsFor: emulatorCredentials,
     });

@@ -10,8 +10,11 @@ import {
   awsEnvSchema,
   checkAwsEndpoints,
   drsQuotaEnvSchema,
+  guestCheckEnvSchema,
+  guestCheckPolicy,
   jobWaitEnvSchema,
   parseEnv,
+  type GuestCheckPolicy,
   temporalEnvSchema,
   workerEnvSchema,
 } from '../common/config';
@@ -141,6 +144,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(awsCredentialEnvSchema.shape)
   .extend(drsQuotaEnvSchema.shape)
   .extend(jobWaitEnvSchema.shape)
+  .extend(guestCheckEnvSchema.shape)
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(notifyEnvSchema.shape)
   .extend(workerEnvSchema.shape)
@@ -168,6 +172,9 @@ export interface WorkerConfig {
     drsEndpoint?: string;
     /** STS for assumed roles; with the emulator, the emulator's own STS (DRS_ENDPOINT) by default. */
     stsEndpoint?: string;
+    /** EC2 and SSM (boot evidence); with the emulator, DRS_ENDPOINT by default, which serves both. */
+    ec2Endpoint?: string;
+    ssmEndpoint?: string;
     /** DRS_EMULATOR: sign with the emulator's keys instead of the AWS SDK's default chain. */
     emulator: boolean;
     /** Role assumed per other account: explicit ARNs first, then the role name pattern. */
@@ -180,6 +187,8 @@ export interface WorkerConfig {
   notifications: NotificationTargets;
   /** How job waits poll (DRS_JOB_POLL). */
   jobPoll: JobPollPolicy;
+  /** Whether in-guest checks may run, and which SSM documents (DRS_SSM_CHECKS, DRS_SSM_DOCUMENTS). */
+  guestChecks: GuestCheckPolicy;
   metricsAddress: string;
   healthAddress: string;
   logLevel: LogLevel;
@@ -222,6 +231,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       region: e.AWS_REGION,
       drsEndpoint: e.DRS_ENDPOINT,
       stsEndpoint: e.STS_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
+      ec2Endpoint: e.EC2_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
+      ssmEndpoint: e.SSM_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
       emulator: e.DRS_EMULATOR,
       accountRoleArns: parseRoleArns(e.DRS_ACCOUNT_ROLE_ARNS),
       accountRoleName: e.DRS_ACCOUNT_ROLE_NAME,
@@ -232,6 +243,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     },
     notifications: { webhookUrl: e.NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.NOTIFY_SLACK_WEBHOOK_URL },
     jobPoll: parseJobPollPolicy(e.DRS_JOB_POLL) ?? ADAPTIVE_POLL,
+    guestChecks: guestCheckPolicy(e),
     metricsAddress: e.WORKER_METRICS_ADDRESS,
     healthAddress: e.WORKER_HEALTH_ADDRESS,
     logLevel: e.LOG_LEVEL,

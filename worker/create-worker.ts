@@ -50,6 +50,7 @@ export async function createDrsWorker(
       probePolicy: config.probes,
       allowedOperations: config.allowedOperations,
       approvers: config.approvers,
+      guestChecks: config.guestChecks,
     }),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     maxConcurrentWorkflowTaskExecutions: config.maxConcurrentWorkflowTasks,

@@ -96,7 +96,13 @@ export class InstrumentedDrsClientFactory extends DrsClientFactory {
 
 export function createDrsClientFactory(aws: WorkerConfig['aws'], meter: MetricMeter): DrsClientFactory {
   return new InstrumentedDrsClientFactory(
-    { endpoint: aws.drsEndpoint, defaultRegion: aws.region, credentialsFor: accountCredentials(aws) },
+    {
+      endpoint: aws.drsEndpoint,
+      ec2Endpoint: aws.ec2Endpoint,
+      ssmEndpoint: aws.ssmEndpoint,
+      defaultRegion: aws.region,
+      credentialsFor: accountCredentials(aws),
+    },
     meter,
   );
 }

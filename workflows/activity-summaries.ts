@@ -71,6 +71,13 @@ const SUMMARIES: Summaries = {
   sendNotification: (i) => `notify webhooks: ${i.title}`,
   storeEvidence: (i) => `store the evidence of ${i.report.operation} ${i.report.outcome}`,
   approvalPolicy: (i) => `read who may approve this ${i.operation} run`,
+  awaitInstanceBoot: (i) =>
+    `wait for ${i.statusChecks ? 'EC2 status checks and ' : ''}launch actions of ${i.ec2InstanceId} (${i.sourceServerId})`,
+  readConsoleOutput: (i) => `read the console output of ${i.ec2InstanceId} (${i.sourceServerId})`,
+  guestCheckPolicy: () => 'read which in-guest checks this worker allows',
+  awaitSsmAgent: (i) => `wait for the SSM agent of ${i.ec2InstanceId} (${i.sourceServerId}) to be Online`,
+  sendGuestCheck: (i) => `SendCommand ${i.check.document} (${i.check.name}) to ${i.ec2InstanceId}`,
+  awaitGuestCheck: (i) => `wait for command ${i.commandId} (${i.check.name}) on ${i.ec2InstanceId}`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

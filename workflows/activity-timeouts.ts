@@ -75,6 +75,14 @@ const SIZE_OF = {
   storeEvidence: 'evidence',
   // one read of the run's first history event
   approvalPolicy: 'filtered',
+  // boot evidence: one batched EC2/SSM read, or one call about one instance or command
+  awaitInstanceBoot: 'filtered',
+  readConsoleOutput: 'filtered',
+  guestCheckPolicy: 'filtered',
+  awaitSsmAgent: 'filtered',
+  // a retried send first lists the instance's recent commands
+  sendGuestCheck: 'filtered',
+  awaitGuestCheck: 'filtered',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

@@ -11,12 +11,14 @@ import type {
   DrillServerReport,
   JobSummary,
   Outcome,
+  ServerBootReport,
 } from '../common/types';
 import type { DrillPlan } from '../common/inputs';
 import type { Approvers } from './approvals';
 import { jobTimes, jobTimesOf, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
 import type { SourceServerHealth } from '../common/drill-rules';
-import { applyTargets, mergeTargets } from '../common/targets';
+import { UNFINISHED_BOOT } from '../common/boot-evidence';
+import { applyTargets, mergeTargets, rtoMeasureOf } from '../common/targets';
 import { CapacityWaiter } from './capacity';
 import { capacityPhases, resolveInstances, runJob, type JobRun, type JobSpec } from './launch';
 import { OperationRecord, seconds, targetOf, type drsActivities } from './operation-support';
@@ -42,6 +44,8 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
   approval?: Approval;
   /** Who may open the gate (workflows/approvals.ts). */
   approvers?: Approvers;
+  /** This run follows its instances to boot evidence (false on the path of runs recorded before). */
+  bootEvidence = false;
 
   constructor(workflowId: string) {
     super(workflowId, 'validating-input');
@@ -125,6 +129,20 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
     }
   }
 
+  /**
+   * Records a server's boot evidence as it stands; once it FAILED the server is a failed one, once
+   * it PASSED its time to healthy counts from the StartRecovery request.
+   */
+  noteBoot(sourceServerId: string, boot: ServerBootReport): void {
+    const server = this.servers.get(sourceServerId);
+    if (!server) return;
+    server.boot = boot;
+    if (boot.result === 'FAILED') server.errors.push(`boot: ${boot.reason}`);
+    const healthy = Date.parse(boot.healthyAt ?? '');
+    if (boot.result === 'PASSED' && Number.isFinite(healthy))
+      server.timeToHealthySeconds = seconds(healthy - (this.launchRequestedAtMs ?? this.startedAtMs));
+  }
+
   serverError(sourceServerId: string, message: string): void {
     this.servers.get(sourceServerId)?.errors.push(message);
   }
@@ -152,7 +170,12 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
     this.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
     const servers = [...this.servers.values()];
     const { targets, serverTargets = {} } = this.plan ?? {};
-    const targetsMet = applyTargets(servers, (s) => mergeTargets(targets, serverTargets[s.sourceServerId]));
+    const rtoMeasure = rtoMeasureOf(servers);
+    const targetsMet = applyTargets(
+      servers,
+      (s) => mergeTargets(targets, serverTargets[s.sourceServerId]),
+      rtoMeasure,
+    );
     this.report = {
       operation: 'drill',
       workflowId: this.workflowId,
@@ -164,6 +187,7 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       ...this.jobTimesField(),
       ...(this.approval ? { approval: this.approval } : {}),
       ...(targetsMet === undefined ? {} : { targetsMet }),
+      ...(servers.some((s) => s.boot) ? { rtoMeasure } : {}),
       ...this.reportClosing(summary),
     };
     return this.report;
@@ -188,6 +212,8 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
         recoveryInstanceId: s.recoveryInstanceId,
         ...(this.steps.has(s.sourceServerId) ? { step: this.steps.get(s.sourceServerId) } : {}),
         ...(s.timeToLaunchSeconds === undefined ? {} : { timeToLaunchSeconds: s.timeToLaunchSeconds }),
+        ...(s.boot?.reason === UNFINISHED_BOOT ? {} : s.boot ? { boot: s.boot.result } : {}),
+        ...(s.timeToHealthySeconds === undefined ? {} : { timeToHealthySeconds: s.timeToHealthySeconds }),
       })),
       ...this.jobTimesField(),
       phaseDurations: { ...this.phases.durations },

@@ -11,6 +11,7 @@ import {
   CancellationScope,
   CancelledFailure,
   condition,
+  getExternalWorkflowHandle,
   isCancellation,
   patched,
   setHandler,
@@ -31,7 +32,7 @@ import { summarizedActivities } from './activity-summaries';
 import { DrillRecord, launchServers, noteLaunched } from './drill-report';
 import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
 import { capacityPhases, runJob, type JobRun } from './launch';
-import { drillProgressQuery } from './messages';
+import { childHealthSignal, drillProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { Approvers } from './approvals';
 import { choosePointInTime } from './point-in-time';
@@ -50,6 +51,8 @@ import {
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { PATCHES } from './patches';
 import type { StartDrillJobInput } from '../activities/jobs';
+import { declaredGuestChecks } from '../common/inputs-boot';
+import { followBoots, refuseDisallowedGuestChecks, wantsBootEvidence } from './boot';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
@@ -63,6 +66,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
       'drsDrill',
       Object.entries(plan.validation.hosts).map(([id, host]) => ({ field: `validation.hosts.${id}`, host })),
     );
+  await refuseDisallowedGuestChecks('drill', declaredGuestChecks(plan));
   record.start(plan);
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
@@ -90,10 +94,14 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
       return finish(record, `aborted before launch: ${record.abortReason}`);
 
     record.enterPhase('launching');
-    // With no validation to wait through, the launch job's capacity place goes straight to the
-    // cleanup's terminate job: given back, it would go to the next queued launch, and the drill
-    // instances would run on until another job ended.
-    const handOver = plan.validation.mode === 'none' && patched(PATCHES.capacityHandOver.id);
+    record.bootEvidence = patched(PATCHES.bootEvidence.id);
+    // With no validation (and no boot evidence) to wait through, the launch job's capacity place
+    // goes straight to the cleanup's terminate job: given back, it would go to the next queued
+    // launch, and the drill instances would run on until another job ended.
+    const handOver =
+      plan.validation.mode === 'none' &&
+      !(record.bootEvidence && wantsBootEvidence(plan)) &&
+      patched(PATCHES.capacityHandOver.id);
     launch = await launchServers(
       record,
       plan,
@@ -255,9 +263,24 @@ function refuse(record: DrillRecord, problems: string[]): never {
 async function validateLaunched(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
   const instances = await noteLaunched(record, plan, 'drill', launch, abortArrived(record));
   if (!instances) return;
+  if (record.bootEvidence) {
+    await followBoots(record, plan, instances, abortArrived(record));
+    if (record.abortReason !== undefined) return;
+    if (plan.notifyParentWhenHealthy) await tellParentHealth(record);
+  }
 
   record.enterPhase('validating');
   await validateLaunch(plan, record, instances);
+}
+
+/** A plan's child: the plan may start dependent waves now (every server booted and checked) or not. */
+async function tellParentHealth(record: DrillRecord): Promise<void> {
+  const parent = workflowInfo().parent;
+  if (!parent) return;
+  const healthy = [...record.servers.values()].every((s) => s.boot?.result === 'PASSED');
+  await getExternalWorkflowHandle(parent.workflowId, parent.runId)
+    .signal(childHealthSignal, { workflowId: record.workflowId, healthy })
+    .catch(() => undefined); // the plan may have ended: the drill goes on regardless
 }
 
 async function validateLaunch(
@@ -421,6 +444,9 @@ function summarize(record: DrillRecord): string {
   const servers = [...record.servers.values()];
   const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
   const parts = [`${launched}/${servers.length} servers launched`];
+  const checked = servers.filter((s) => s.boot && s.boot.result !== 'NOT_CHECKED');
+  if (checked.length > 0)
+    parts.push(`${checked.filter((s) => s.boot?.result === 'PASSED').length}/${checked.length} healthy`);
   if (record.abortReason !== undefined) parts.push(`aborted: ${record.abortReason}`);
   const terminated = servers.filter((s) => s.terminated).length;
   parts.push(`${terminated} drill instance(s) terminated`);

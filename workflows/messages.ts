@@ -81,3 +81,10 @@ export const capacityPositionSignal = defineSignal<[CapacityPosition]>('capacity
 export const capacityPlaceQuery = defineQuery<CapacityPlace, [string]>(CAPACITY_PLACE_QUERY);
 /** The queue's holders and waiting runs. */
 export const capacityQuery = defineQuery<CapacityQueueState>('capacity');
+
+/**
+ * A plan's drill child tells the plan its servers' boot verdicts are in (`healthy`: every server
+ * passed), so waves that depend on a wave with `dependentsStartWhen: "healthy"` start while the
+ * child still validates and cleans up.
+ */
+export const childHealthSignal = defineSignal<[{ workflowId: string; healthy: boolean }]>('childHealth');

@@ -86,4 +86,18 @@ export const PATCHES = {
     deprecateWhen: 'no open drill started before 0.2.0 is launching',
   },
   // ---- end i24 ----
+  // --- 0.2.0: boot evidence (issue 22) ---
+
+  /**
+   * After the launch job, drills, failovers and plan waves follow each launched instance until EC2's
+   * status checks pass, read its launch actions and run its in-guest checks (workflows/boot.ts); a
+   * drill with boot evidence no longer hands its launch place to its cleanup. Runs recorded before
+   * end at LAUNCHED as they did.
+   */
+  bootEvidence: {
+    id: 'boot-evidence',
+    since: '0.2.0',
+    deprecateWhen:
+      'no open drsDrill or drsRecovery run started by a build before 0.2.0, and no such history in test/histories',
+  },
 } as const satisfies Record<string, PatchEntry>;

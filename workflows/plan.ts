@@ -23,7 +23,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { applyTargets, mergeTargets, type TargetFields } from '../common/targets';
+import { applyTargets, mergeTargets, rtoMeasureOf, type TargetFields } from '../common/targets';
 import {
   parsePlanInput,
   type PlanInput,
@@ -45,7 +45,13 @@ import type {
   WaveStatus,
 } from '../common/types-plan';
 import type { drsDrill } from './drill';
-import { abortSignal, planProgressQuery, type AbortResult, type ApproveResult } from './messages';
+import {
+  abortSignal,
+  childHealthSignal,
+  planProgressQuery,
+  type AbortResult,
+  type ApproveResult,
+} from './messages';
 import { acceptOperatorMessages, closedRejection } from './operator-messages';
 import { Approvers } from './approvals';
 import {
@@ -60,6 +66,8 @@ import {
   validated,
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
+import { refuseDisallowedGuestChecks } from './boot';
+import { declaredGuestChecksOf } from '../common/inputs-boot';
 import type { drsRecovery } from './recovery';
 
 /**
@@ -183,6 +191,14 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
       ),
     ),
   );
+  // a wave's in-guest checks the worker would refuse are refused here, before any wave launches
+  await refuseDisallowedGuestChecks(
+    'plan',
+    plan.waves.flatMap((w, i) => declaredGuestChecksOf(w.options, `waves.${i}.options`)),
+  );
+  setHandler(childHealthSignal, ({ workflowId, healthy }) =>
+    noteChildHealth(state, plan, workflowId, healthy),
+  );
   const gated = plan.waves.filter((w) => w.pauseBefore).map((w) => w.name);
   acceptOperatorMessages('drsPlan', {
     approve: {
@@ -257,10 +273,34 @@ async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<voi
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
 
+/** Records a drill child's health; its wave is healthy once every child of it said healthy. */
+function noteChildHealth(state: PlanState, plan: PlanSpec, workflowId: string, healthy: boolean): void {
+  for (const wave of plan.waves) {
+    const report = state.wave(wave.name);
+    const child = report.children.find((c) => c.workflowId === workflowId);
+    if (!child) continue;
+    child.healthy = healthy;
+    const children = Math.ceil(report.sourceServerIds.length / wave.maxServersPerChild);
+    if (report.children.length === children && report.children.every((c) => c.healthy === true))
+      report.healthyAt ??= new Date().toISOString();
+  }
+}
+
+/** Waves depending on `name` may start: it SUCCEEDED, or it lets them start once healthy and is. */
+function releasesDependents(plan: PlanSpec, state: PlanState, name: string): boolean {
+  const wave = state.wave(name);
+  const early = plan.waves.find((w) => w.name === name)?.dependentsStartWhen === 'healthy';
+  return wave.status === 'SUCCEEDED' || (early && wave.healthyAt !== undefined);
+}
+
 async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanState): Promise<void> {
   const report = state.wave(wave.name);
-  await condition(() => wave.dependsOn.every((dep) => SETTLED.includes(state.wave(dep).status)));
-  const unmet = wave.dependsOn.find((dep) => state.wave(dep).status !== 'SUCCEEDED');
+  await condition(() =>
+    wave.dependsOn.every(
+      (dep) => SETTLED.includes(state.wave(dep).status) || releasesDependents(plan, state, dep),
+    ),
+  );
+  const unmet = wave.dependsOn.find((dep) => !releasesDependents(plan, state, dep));
   if (state.abortReason !== undefined) return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
   if (unmet !== undefined)
     return settle(report, 'SKIPPED', `depends on wave "${unmet}", which ended ${state.wave(unmet).status}`);
@@ -381,6 +421,9 @@ async function runChild(
     sourceServerIds: servers,
     ...targetOf(plan),
     ...(wave.action === 'recovery' ? { confirm: true } : {}),
+    ...(wave.action === 'drill' && wave.dependentsStartWhen === 'healthy'
+      ? { notifyParentWhenHealthy: true }
+      : {}),
     ...childTargets(plan, wave, servers),
   };
   const handle = await startChild<ChildWorkflow>(workflowType, {
@@ -446,6 +489,14 @@ function serverReport(server: DrillServerReport, wave: string, childWorkflowId: 
     recoveryInstanceId: server.recoveryInstanceId,
     ec2InstanceId: server.ec2InstanceId,
     timeToLaunchSeconds: server.timeToLaunchSeconds,
+    ...(server.timeToHealthySeconds === undefined
+      ? {}
+      : { timeToHealthySeconds: server.timeToHealthySeconds }),
+    ...(server.boot
+      ? {
+          boot: { result: server.boot.result, ...(server.boot.reason ? { reason: server.boot.reason } : {}) },
+        }
+      : {}),
     dataAgeSeconds: server.dataAgeSeconds,
     terminated: server.terminated,
     errors: server.errors,
@@ -495,8 +546,11 @@ function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport 
   const outcome = refusal ? 'FAILED' : planOutcome(state);
   const rows = servers.map(leanServer);
   const waveTargets = new Map(plan.waves.map((w) => [w.name, w.targets]));
-  const targetsMet = applyTargets(rows, (row) =>
-    mergeTargets(plan.targets, waveTargets.get(row.wave), plan.serverTargets?.[row.sourceServerId]),
+  const rtoMeasure = rtoMeasureOf(rows);
+  const targetsMet = applyTargets(
+    rows,
+    (row) => mergeTargets(plan.targets, waveTargets.get(row.wave), plan.serverTargets?.[row.sourceServerId]),
+    rtoMeasure,
   );
   state.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
   state.report = {
@@ -514,6 +568,7 @@ function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport 
     ...(state.abortRequest ? { abort: state.abortRequest } : {}),
     phaseDurations: state.phases.durations,
     ...(targetsMet === undefined ? {} : { targetsMet }),
+    ...(rows.some((r) => r.boot) ? { rtoMeasure } : {}),
     ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
     startedAt: state.startedAt,
     finishedAt: new Date().toISOString(),

@@ -26,6 +26,8 @@ import { PATCHES } from './patches';
 import { drsActivities, errorMessage, markOutcome, targetOf, validated } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { choosePointInTime } from './point-in-time';
+import { followBoots, refuseDisallowedGuestChecks } from './boot';
+import { declaredGuestChecks } from '../common/inputs-boot';
 
 class RecoveryState {
   /** The gate was passed by `confirm: true` in the input. */
@@ -41,6 +43,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   setHandler(recoveryProgressQuery, () => progress(record, state));
 
   const plan = await validated('recovery', parseRecoveryInput, input);
+  await refuseDisallowedGuestChecks('recovery', declaredGuestChecks(plan));
   record.start(plan);
   acceptOperatorMessages('drsRecovery', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
@@ -124,7 +127,12 @@ async function recover(
 
   try {
     if (launch.error) throw launch.error;
-    await noteLaunched(record, plan, 'recovery', launch);
+    const instances = await noteLaunched(record, plan, 'recovery', launch);
+    // the failover's own instances, followed until booted and checked (nothing is terminated)
+    if (instances && patched(PATCHES.bootEvidence.id)) {
+      record.bootEvidence = true;
+      await followBoots(record, plan, instances, () => false);
+    }
   } catch (err) {
     record.errors.push(errorMessage(err));
   }

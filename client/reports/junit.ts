@@ -1,8 +1,11 @@
 // JUnit XML: one test case per source server, so CI systems (GitHub, GitLab, Jenkins) list every
 // server of a drill as a passed or failed test. Follows the common Jenkins/Ant schema
 // (testsuites > testsuite > testcase > failure | system-out).
+import type { ServerBootReport } from '../../common/types';
 import {
+  bootDetails,
   formatValue,
+  rtoMeasureText,
   operatorLines,
   PASSING_OUTCOMES,
   reportSeconds,
@@ -50,9 +53,12 @@ export function junitReport(report: OperationReport): string {
       name: server.sourceServerId,
       seconds: serverSeconds(server),
       failure: serverFailure(server),
-      details: SERVER_COLUMNS.filter((c) => server[c.field] !== undefined)
-        .map((c) => `${c.title}: ${formatValue(server[c.field], c.unit)}`)
-        .join('\n'),
+      details: [
+        ...SERVER_COLUMNS.filter((c) => server[c.field] !== undefined && c.field !== 'boot').map(
+          (c) => `${c.title}: ${formatValue(server[c.field], c.unit)}`,
+        ),
+        ...(server.boot ? bootDetails(server.boot as ServerBootReport) : []),
+      ].join('\n'),
     },
     // each target is a case of its own, so a missed RTO is a red test whatever the launch did
     ...serverTargets(server).map(([name, t]) => ({
@@ -85,6 +91,9 @@ export function junitReport(report: OperationReport): string {
     `      <property${attrs({ name: 'workflowId', value: report.workflowId })}/>`,
     `      <property${attrs({ name: 'outcome', value: report.outcome })}/>`,
     ...operatorLines(report).map((line) => `      <property${attrs({ name: 'operator', value: line })}/>`),
+    ...(rtoMeasureText(report)
+      ? [`      <property${attrs({ name: 'rtoMeasure', value: rtoMeasureText(report) ?? '' })}/>`]
+      : []),
     '    </properties>',
   ];
   for (const c of cases) {

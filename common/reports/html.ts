@@ -1,11 +1,22 @@
 // The evidence report: one self-contained HTML page an auditor can sign. What was run, who started,
 // approved or aborted it and when, the outcome, a timeline of each server's phases (inline SVG),
-// RTO/RPO against the targets, job ids, health checks and proof of cleanup; for a plan, per wave.
+// RTO/RPO against the targets, boot evidence from inside AWS (status checks, SSM agent, launch
+// actions, in-guest checks, console), job ids, health checks and proof of cleanup; for a plan, per wave.
 // No script, no external font or style: it renders offline. Every value is escaped.
 import type { JobTimes } from '../job-log';
+import { excerptText } from '../boot-evidence';
+import type { ServerBootReport } from '../types';
 import type { PlanWaveSummary } from '../types-plan';
 import { escapeHtml as esc } from './escape';
-import { describeTarget, operatorLines, serverFailure, serverTargets, type OperationReport } from './report';
+import {
+  bootSummary,
+  describeTarget,
+  operatorLines,
+  rtoMeasureText,
+  serverFailure,
+  serverTargets,
+  type OperationReport,
+} from './report';
 import { formatDuration, PHASE_COLOURS, serverTimelines, TIMELINE_PHASES, timelineSvg } from './timeline';
 import { trendSvg, type TrendPoint } from './trend';
 
@@ -43,7 +54,7 @@ th{background:#f6f8fa}code,pre{font-family:ui-monospace,Menlo,Consolas,monospace
 .badge{display:inline-block;padding:2px 8px;border-radius:10px;font-weight:600;color:#fff}
 .SUCCEEDED,.met{background:#1a7f37}.PARTIAL{background:#bf8700}.FAILED,.ABORTED,.missed{background:#cf222e}
 td.met,td.missed{color:#fff}.legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:-1px}
-.muted{color:#57606a}`;
+.muted{color:#57606a}.unchecked{background:#6e7781}h4.boot{font-size:14px;margin:14px 0 4px}`;
 
 const badge = (text: string, cls: string) => `<span class="badge ${esc(cls)}">${esc(text)}</span>`;
 
@@ -72,14 +83,19 @@ function legend(): string {
   return `<p class="legend">${TIMELINE_PHASES.map((p) => `<span><i style="background:${PHASE_COLOURS[p]}"></i>${p}</span>`).join('')}</p>`;
 }
 
-function targetCell(server: OperationReport['servers'][number], name: 'RTO' | 'RPO'): string {
+function targetCell(
+  server: OperationReport['servers'][number],
+  name: 'RTO' | 'RPO',
+  rtoField = 'timeToLaunchSeconds',
+): string {
   const found = serverTargets(server).find(([n]) => n === name);
-  if (!found) return td(seconds(name === 'RTO' ? server.timeToLaunchSeconds : server.dataAgeSeconds));
+  if (!found) return td(seconds(name === 'RTO' ? server[rtoField] : server.dataAgeSeconds));
   const [, t] = found;
   return `<td class="${t.met ? 'met' : 'missed'}">${esc(describeTarget(name, t))}</td>`;
 }
 
 function serverTable(report: OperationReport): string {
+  const byHealthy = report.rtoMeasure === 'timeToHealthy';
   return table(
     [
       'Source server',
@@ -88,7 +104,8 @@ function serverTable(report: OperationReport): string {
       'Recovery instance',
       'EC2 instance',
       'Point in time',
-      'RTO (time to launch)',
+      byHealthy ? 'Time to launch' : 'RTO (time to launch)',
+      byHealthy ? 'RTO (time to healthy)' : 'Time to healthy',
       'RPO (data age)',
       'Healthy',
       'Cleaned up',
@@ -101,7 +118,8 @@ function serverTable(report: OperationReport): string {
       td(s.recoveryInstanceId),
       td(s.ec2InstanceId),
       td(s.pointInTime),
-      targetCell(s, 'RTO'),
+      byHealthy ? td(seconds(s.timeToLaunchSeconds)) : targetCell(s, 'RTO'),
+      byHealthy ? targetCell(s, 'RTO', 'timeToHealthySeconds') : td(seconds(s.timeToHealthySeconds)),
       targetCell(s, 'RPO'),
       td(s.healthy === undefined ? '' : s.healthy ? 'yes' : 'no'),
       td(s.terminated === undefined ? '' : s.terminated ? 'yes' : 'no'),
@@ -159,6 +177,52 @@ function healthChecks(report: OperationReport): string {
   );
 }
 
+const pre = (text: string) => `<pre>${esc(text)}</pre>`;
+
+/** Per server: status checks and when they passed, the SSM agent, launch actions, in-guest checks, console. */
+function bootEvidence(report: OperationReport): string {
+  const servers = report.servers.filter((s) => s.boot);
+  if (servers.length === 0) return '<p class="muted">no boot evidence in this run</p>';
+  return servers
+    .map((s) => {
+      const boot = s.boot as ServerBootReport;
+      const cls = boot.result === 'PASSED' ? 'met' : boot.result === 'FAILED' ? 'missed' : 'unchecked';
+      const sc = boot.statusChecks;
+      const rows: [string, unknown][] = [
+        [
+          'EC2 status checks',
+          sc &&
+            `system ${sc.system ?? '?'}, instance ${sc.instance ?? '?'}${sc.passedAt ? `; passed at ${sc.passedAt}` : ''}${sc.impairedAt ? `; impaired at ${sc.impairedAt}` : ''}`,
+        ],
+        ['SSM agent discovered (DRS)', boot.ssmAgent?.discoveredAt],
+        ['SSM agent online', boot.ssmAgent?.onlineAt],
+        ...(boot.launchActions ?? []).map((a): [string, unknown] => [
+          `Launch action ${a.actionName}${a.optional ? ' (optional)' : ''}`,
+          `${a.status}${a.failureReason ? `: ${a.failureReason}` : ''}`,
+        ]),
+        ['Healthy at', boot.healthyAt],
+        ['Time to healthy', seconds(s.timeToHealthySeconds)],
+      ];
+      const checks = (boot.checks ?? []).map((c) => {
+        const head = `${c.name}: ${c.passed ? 'passed' : 'FAILED'} (${c.document}, ${c.status ?? 'not run'}${c.exitCode === undefined ? '' : `, exit ${c.exitCode}, expected ${c.expectedExitCode}`}${c.durationSeconds === undefined ? '' : `, ${c.durationSeconds}s`})${c.error ? ` — ${c.error}` : ''}`;
+        return [
+          `<p class="check"><b>${esc(head)}</b></p>`,
+          pre(c.commands.map((cmd) => `$ ${cmd}`).join('\n')),
+          c.output ? pre(excerptText(c.output)) : '',
+        ].join('');
+      });
+      return [
+        `<h4 class="boot" data-server="${esc(s.sourceServerId)}"><code>${esc(s.sourceServerId)}</code> <span class="badge ${cls}">${esc(bootSummary(boot))}</span></h4>`,
+        definitionRows(rows),
+        ...checks,
+        boot.console
+          ? `<p>Console output, last lines:</p><pre class="console">${esc(excerptText(boot.console))}</pre>`
+          : '',
+      ].join('\n');
+    })
+    .join('\n');
+}
+
 /** The timeline, servers, health checks and jobs of one drill or recovery report. */
 function launchSections(report: OperationReport, level: 'h2' | 'h3'): string {
   return [
@@ -166,7 +230,10 @@ function launchSections(report: OperationReport, level: 'h2' | 'h3'): string {
     legend(),
     `<div class="chart">${timelineSvg(serverTimelines(report))}</div>`,
     `<${level}>Servers: RTO and RPO against the targets</${level}>`,
+    rtoMeasureText(report) ? `<p class="muted">${esc(rtoMeasureText(report) ?? '')}.</p>` : '',
     serverTable(report),
+    `<${level}>Boot evidence</${level}>`,
+    bootEvidence(report),
     `<${level}>Health checks</${level}>`,
     healthChecks(report),
     `<${level}>Jobs and cleanup</${level}>`,

@@ -1,6 +1,15 @@
 // A Markdown report: the GitHub Actions job summary ($GITHUB_STEP_SUMMARY) or a merge request note.
 import type { Evidence } from './html';
-import { formatValue, operatorLines, SERVER_COLUMNS, serverFailure, type OperationReport } from './report';
+import type { ServerBootReport } from '../../common/types';
+import {
+  bootDetails,
+  formatValue,
+  operatorLines,
+  rtoMeasureText,
+  SERVER_COLUMNS,
+  serverFailure,
+  type OperationReport,
+} from './report';
 import { formatDuration, serverTimelines, TIMELINE_PHASES } from './timeline';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -20,6 +29,8 @@ export function markdownReport(report: OperationReport): string {
   const verdict = report.targetsMet === false ? ', targets MISSED' : report.targetsMet ? ', targets met' : '';
   const lines = [`### DRS ${report.operation} \`${report.workflowId}\`: ${report.outcome}${verdict}`, ''];
   if (report.summary) lines.push(report.summary, '');
+  const measure = rtoMeasureText(report);
+  if (measure) lines.push(`${measure}.`, '');
   const operators = operatorLines(report);
   if (operators.length) lines.push(...operators.map((line) => `- ${line.replace(/\r?\n/g, ' ')}`), '');
   lines.push(`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
@@ -31,9 +42,31 @@ export function markdownReport(report: OperationReport): string {
     ['Finished', report.finishedAt],
   ].filter(([, v]) => v);
   if (extras.length) lines.push('', extras.map(([k, v]) => `${k}: \`${String(v)}\``).join(' · '));
+  lines.push(...bootSection(report));
   if (report.errors?.length) lines.push('', '**Errors**', '', ...report.errors.map((e) => `- ${e}`));
   lines.push('');
   return lines.join('\n');
+}
+
+/** Each checked server's boot evidence: status checks, SSM agent, launch actions, checks, console. */
+function bootSection(report: OperationReport): string[] {
+  const checked = report.servers.filter(
+    (s) =>
+      (s.boot as ServerBootReport | undefined)?.result &&
+      (s.boot as ServerBootReport).result !== 'NOT_CHECKED',
+  );
+  if (checked.length === 0) return [];
+  const lines = ['', '**Boot evidence**'];
+  for (const server of checked)
+    lines.push(
+      '',
+      `\`${server.sourceServerId}\``,
+      '',
+      '```',
+      ...bootDetails(server.boot as ServerBootReport),
+      '```',
+    );
+  return lines;
 }
 
 /** Seconds per timeline phase of each server: the evidence report's timeline as a table. */

@@ -2,7 +2,8 @@
 // `sourceServerId`), read generically so one set of writers serves every operation.
 import type { ReadinessOutcome } from '../readiness';
 import type { TargetResult, TargetResults } from '../targets';
-import type { AbortRequest, Approval, Outcome } from '../types';
+import { excerptText } from '../boot-evidence';
+import type { AbortRequest, Approval, Outcome, ServerBootReport } from '../types';
 
 export interface ServerResult {
   sourceServerId: string;
@@ -102,7 +103,8 @@ export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] =
   { field: 'recoveryInstanceId', title: 'Recovery instance' },
   { field: 'ec2InstanceId', title: 'EC2 instance' },
   { field: 'pointInTime', title: 'Point in time' },
-  { field: 'timeToLaunchSeconds', title: 'Time to launch (RTO)', unit: 's' },
+  { field: 'timeToLaunchSeconds', title: 'Time to launch', unit: 's' },
+  { field: 'timeToHealthySeconds', title: 'Time to healthy', unit: 's' },
   { field: 'steps', title: 'Steps (DRS job log)' },
   { field: 'dataAgeSeconds', title: 'Data age (RPO)', unit: 's' },
   // drsReadiness
@@ -115,6 +117,7 @@ export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] =
   { field: 'lastSucceededDrillWorkflowId', title: 'Last SUCCEEDED drill' },
   { field: 'lastSucceededDrillAt', title: 'Drill closed' },
   { field: 'warnings', title: 'Warnings' },
+  { field: 'boot', title: 'Boot evidence' },
   { field: 'healthy', title: 'Healthy' },
   { field: 'terminated', title: 'Cleaned up' },
   { field: 'targets', title: 'Targets' },
@@ -126,9 +129,69 @@ export function formatValue(value: unknown, unit = ''): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return value.join('; ');
   if (typeof value === 'object' && isTargets(value)) return formatTargets(value);
+  if (typeof value === 'object' && isBoot(value)) return bootSummary(value);
   if (typeof value === 'object') return formatSteps(value as Record<string, { seconds?: number }>);
   return String(value);
 }
+
+function isBoot(value: object): value is ServerBootReport {
+  return typeof (value as ServerBootReport).result === 'string';
+}
+
+/** What the RTO targets were judged on, as text reports say it. */
+export function rtoMeasureText(report: OperationReport): string | undefined {
+  if (report.rtoMeasure === 'timeToHealthy')
+    return 'RTO judged on time to healthy (StartRecovery request until every check passed)';
+  if (report.rtoMeasure === 'timeToLaunch')
+    return 'RTO judged on time to launch (no boot or in-guest checks ran)';
+  return undefined;
+}
+
+/** "PASSED: status checks ok, 1 launch action, 1 in-guest check" / "FAILED: <reason>" / "not checked (…)". */
+export function bootSummary(boot: ServerBootReport): string {
+  if (boot.result === 'NOT_CHECKED') return `not checked${boot.reason ? ` (${boot.reason})` : ''}`;
+  if (boot.result === 'FAILED') return `FAILED: ${boot.reason ?? 'no reason given'}`;
+  const parts = [boot.statusChecks ? 'status checks ok' : 'status checks not checked'];
+  if (boot.launchActions?.length) parts.push(`${boot.launchActions.length} launch action(s)`);
+  if (boot.checks?.length) parts.push(`${boot.checks.length} in-guest check(s) passed`);
+  return `PASSED: ${parts.join(', ')}`;
+}
+
+/** Every piece of a server's boot evidence, one line each (outputs and the console as indented blocks). */
+export function bootDetails(boot: ServerBootReport): string[] {
+  const lines = [`Boot evidence: ${bootSummary(boot)}`];
+  const sc = boot.statusChecks;
+  if (sc)
+    lines.push(
+      `EC2 status checks: system ${sc.system ?? '?'}, instance ${sc.instance ?? '?'}${sc.passedAt ? `, passed at ${sc.passedAt}` : ''}${sc.impairedAt ? `, impaired at ${sc.impairedAt}` : ''}`,
+    );
+  if (boot.ssmAgent)
+    lines.push(
+      `SSM agent: ${[
+        boot.ssmAgent.discoveredAt ? `discovered by DRS at ${boot.ssmAgent.discoveredAt}` : '',
+        boot.ssmAgent.onlineAt ? `${boot.ssmAgent.pingStatus ?? 'Online'} at ${boot.ssmAgent.onlineAt}` : '',
+      ]
+        .filter(Boolean)
+        .join(', ')}`,
+    );
+  for (const a of boot.launchActions ?? [])
+    lines.push(
+      `Launch action ${a.actionName}${a.optional ? ' (optional)' : ''}: ${a.status}${a.failureReason ? ` (${a.failureReason})` : ''}`,
+    );
+  for (const c of boot.checks ?? []) {
+    const exit = c.exitCode === undefined ? '' : `, exit ${c.exitCode} (expected ${c.expectedExitCode})`;
+    const took = c.durationSeconds === undefined ? '' : `, ${c.durationSeconds}s`;
+    lines.push(
+      `In-guest check ${c.name}: ${c.passed ? 'passed' : 'FAILED'} (${c.document} ${c.status ?? ''}${exit}${took})${c.error ? `: ${c.error}` : ''}`,
+      ...c.commands.map((cmd) => `  $ ${cmd}`),
+      ...(c.output ? indent(excerptText(c.output)) : []),
+    );
+  }
+  if (boot.console) lines.push('Console output (last lines):', ...indent(excerptText(boot.console)));
+  return lines;
+}
+
+const indent = (text: string) => text.split('\n').map((line) => `  | ${line}`);
 
 function isTargets(value: object): value is TargetResults {
   return Object.values(value).some((v) => typeof (v as TargetResult)?.met === 'boolean');

@@ -1,5 +1,5 @@
 // The timeline of a drill or failover: per server its phases from DRS's own job record (pending,
-// snapshot, conversion, launch), then validation and cleanup, drawn as an inline SVG. Generated here
+// snapshot, conversion, launch), then boot (until its checks passed), validation and cleanup, drawn as an inline SVG. Generated here
 // rather than by a charting library: no dependency, and the page renders with no network.
 import type { JobTimes, ServerStepTimes } from '../job-log';
 import { escapeHtml } from './escape';
@@ -10,6 +10,7 @@ export const TIMELINE_PHASES = [
   'snapshot',
   'conversion',
   'launch',
+  'boot',
   'validation',
   'cleanup',
 ] as const;
@@ -31,6 +32,7 @@ export const PHASE_COLOURS: Record<TimelinePhase, string> = {
   snapshot: '#4e79a7',
   conversion: '#f28e2b',
   launch: '#59a14f',
+  boot: '#76b7b2',
   validation: '#edc948',
   cleanup: '#9c755f',
 };
@@ -39,15 +41,26 @@ const ms = (iso: string | undefined) => (iso === undefined ? NaN : Date.parse(is
 
 /**
  * Each server's segments. Pending runs from the launch job's creation (the request) to the server's
- * first step; validation from the launch job's end for as long as the run's `validating` phase took;
- * cleanup is the terminate job, for the servers it terminated.
+ * first step; boot from the launch job's end until the server's checks passed (or for as long as the
+ * run's `booting` phase took, when they did not); validation after the boot phase for as long as the
+ * run's `validating` phase took; cleanup is the terminate job, for the servers it terminated.
  */
 export function serverTimelines(report: OperationReport): TimelineRow[] {
   const jobs = report.jobTimes as { launch?: JobTimes; terminate?: JobTimes } | undefined;
   const phases = report.phaseDurations as Record<string, number> | undefined;
   const created = ms(jobs?.launch?.createdAt);
   const launchEnd = ms(jobs?.launch?.endedAt);
-  return report.servers.map((server: ServerResult) => {
+  const bootOf = (server: ServerResult) =>
+    server.boot as
+      { result?: string; healthyAt?: string; statusChecks?: { impairedAt?: string } } | undefined;
+  // the run noticed the job's end a poll later than DRS logged it: the boot phase ends no sooner
+  // than the last server's verdict, and validation follows it
+  const verdicts = report.servers.map((s) => ms(bootOf(s)?.healthyAt ?? bootOf(s)?.statusChecks?.impairedAt));
+  const bootEnd = Math.max(
+    launchEnd + (phases?.booting ?? 0) * 1000,
+    ...verdicts.filter((t) => Number.isFinite(t)),
+  );
+  return report.servers.map((server: ServerResult, i) => {
     const segments: TimelineSegment[] = [];
     const add = (phase: TimelinePhase, startMs: number, endMs: number) => {
       if (Number.isFinite(startMs) && Number.isFinite(endMs) && endMs >= startMs)
@@ -60,7 +73,10 @@ export function serverTimelines(report: OperationReport): TimelineRow[] {
     for (const step of stepList)
       add(step, ms(steps[step]?.startedAt), ms(steps[step]?.endedAt ?? jobs?.launch?.endedAt));
     const launched = server.launchStatus === 'LAUNCHED' || server.terminated === true;
-    if (launched && phases?.validating) add('validation', launchEnd, launchEnd + phases.validating * 1000);
+    const boot = bootOf(server);
+    if (launched && boot && boot.result !== 'NOT_CHECKED')
+      add('boot', launchEnd, Number.isFinite(verdicts[i]) ? verdicts[i] : bootEnd);
+    if (launched && phases?.validating) add('validation', bootEnd, bootEnd + phases.validating * 1000);
     if (server.terminated) add('cleanup', ms(jobs?.terminate?.createdAt), ms(jobs?.terminate?.endedAt));
     return { label: server.sourceServerId, segments };
   });

@@ -15,6 +15,7 @@ import { effective, setState, startCatchUp } from '../replication';
 import { snapshotSlots, snapshotTime, toRecoverySnapshot } from '../snapshots';
 import { toJob, toRecoveryInstance, toSourceServer } from '../serialize';
 import { RequestReader, type Body } from '../validation';
+import { deleteLaunchAction, listLaunchActions, putLaunchAction } from './launch-actions';
 import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
 
 const DEFAULT_PAGE = 1000;
@@ -794,6 +795,9 @@ export const DRS_OPERATIONS: OperationRoute[] = [
   post('DescribeLaunchConfigurationTemplates', describeLaunchConfigurationTemplates),
   post('DescribeRecoverySnapshots', describeRecoverySnapshots),
   post('DeleteRecoveryInstance', deleteRecoveryInstance),
+  post('PutLaunchAction', putLaunchAction),
+  post('ListLaunchActions', listLaunchActions),
+  post('DeleteLaunchAction', deleteLaunchAction),
   { ...post('InitializeService', initializeService), needsInitializedAccount: false },
   {
     name: 'ListStagingAccounts',

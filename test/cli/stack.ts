@@ -76,6 +76,8 @@ export async function startCliStack(
   const emulator = await startEmulator({ quiet: true, timeScale: TIME_SCALE });
   const drsClients = new DrsClientFactory({
     endpoint: emulator.url,
+    ec2Endpoint: emulator.url,
+    ssmEndpoint: emulator.url,
     defaultRegion: 'us-east-1',
     credentialsFor: emulatorCredentials,
   });

@@ -1,8 +1,10 @@
-// deploy/iam-policy.json (documented in docs/deployment.md) must allow every DRS and MGN call the
-// activities make: a new command in activities/ without its IAM action fails here, not in a drill.
+// deploy/iam-policy.json (documented in docs/deployment.md) must allow every DRS, MGN, EC2 and SSM
+// call the activities make: a new command in activities/ without its IAM action fails here, not in a
+// drill. Run Command is allowed only on DRS-launched instances and the allowed documents.
 import { strict as assert } from 'node:assert';
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
+import { guestCheckEnvSchema, guestCheckPolicy, parseEnv } from '../../common/config';
 import { repoRoot } from '../../common/paths';
 import { loadServiceModel } from '../emulator/service-model';
 import { roleInEachAccount } from '../../activities/credentials';
@@ -44,10 +46,10 @@ const DESTRUCTIVE = [
   'drs:DisconnectSourceServer',
 ];
 
-/** `drs:Operation` / `mgn:Operation` for every command class and paginator the activities import. */
+/** `<service>:Operation` for every command class and paginator the activities import. */
 function actionsCalledByActivities(): string[] {
   const actions = new Set<string>();
-  const importFrom = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(drs|mgn)'/g;
+  const importFrom = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(drs|mgn|ec2|ssm)'/g;
   for (const file of readdirSync(path.join(repoRoot(), 'activities')).filter((f) => f.endsWith('.ts'))) {
     for (const [, names, service] of readRepoFile(`activities/${file}`).matchAll(importFrom)) {
       for (const raw of names.split(',')) {
@@ -64,20 +66,24 @@ describe('IAM policy for real AWS', () => {
   const policy = JSON.parse(readRepoFile('deploy/iam-policy.json')) as { Statement: Statement[] };
   const allowed = policy.Statement.flatMap(actionsOf);
 
-  it('allows every DRS and MGN operation the activities call', () => {
+  it('allows every DRS, MGN, EC2 and SSM operation the activities call', () => {
     const called = actionsCalledByActivities();
-    assert.ok(called.includes('drs:StartRecovery'), `found ${called.join(', ')}`);
+    for (const action of ['drs:StartRecovery', 'ec2:DescribeInstanceStatus', 'ssm:SendCommand'])
+      assert.ok(called.includes(action), `found ${called.join(', ')}`);
     assert.deepEqual(
       called.filter((action) => !allowed.includes(action)),
       [],
     );
   });
 
-  it('names only real DRS and MGN actions (operations of the official service models)', () => {
+  it('names only real DRS, MGN, EC2 and SSM actions (operations of the official service models)', () => {
     const unknown = allowed.filter((action) => {
       const [service, operation] = action.split(':');
       if (PERMISSION_ONLY_ACTIONS.has(action)) return false;
-      return (service === 'drs' || service === 'mgn') && !loadServiceModel(service).operations[operation];
+      return (
+        (service === 'drs' || service === 'mgn' || service === 'ec2' || service === 'ssm') &&
+        !loadServiceModel(service).operations[operation]
+      );
     });
     assert.deepEqual(unknown, []);
   });
@@ -142,6 +148,20 @@ describe('IAM policy for real AWS', () => {
     const assume = policy.Statement.filter((s) => actionsOf(s).includes('sts:AssumeRole'));
     // the role name the deployment guide and compose use (DRS_ACCOUNT_ROLE_NAME=temporal-drs)
     assert.deepEqual(assume.flatMap(resourcesOf), [roleInEachAccount('temporal-drs')('*')]);
+  });
+
+  it('allows SendCommand only on DRS-launched instances and with the default allowed documents', () => {
+    const sends = policy.Statement.filter((s) => [s.Action].flat().includes('ssm:SendCommand'));
+    const resources = sends.flatMap((s) => [s.Resource].flat());
+    assert.ok(!resources.includes('*'), 'no SendCommand on every resource');
+    const onInstances = sends.filter((s) => [s.Resource].flat().some((r) => r.includes(':instance/')));
+    assert.ok(onInstances.length > 0);
+    for (const s of onInstances)
+      assert.deepEqual(s.Condition, {
+        StringLike: { 'ssm:resourceTag/AWSElasticDisasterRecoveryManaged': '*' },
+      });
+    const documents = resources.filter((r) => r.includes(':document/')).map((r) => r.split('/').pop());
+    assert.deepEqual(documents, guestCheckPolicy(parseEnv(guestCheckEnvSchema, {})).allowedDocuments);
   });
 
   it('is the policy the deployment guide shows', () => {

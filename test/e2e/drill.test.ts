@@ -21,6 +21,8 @@ describe('drill end to end (dev server + worker + emulator)', function () {
     const emulator = await startEmulator({ timeScale: 0.2 });
     const drsClients = new DrsClientFactory({
       endpoint: emulator.url,
+      ec2Endpoint: emulator.url,
+      ssmEndpoint: emulator.url,
       defaultRegion: 'us-east-1',
       credentialsFor: emulatorCredentials,
     });

@@ -30,6 +30,8 @@ describe('recovery, failback and replication end to end (dev server + worker + e
     const emulator = await startEmulator({ timeScale: 0.1 });
     const drsClients = new DrsClientFactory({
       endpoint: emulator.url,
+      ec2Endpoint: emulator.url,
+      ssmEndpoint: emulator.url,
       defaultRegion: 'us-east-1',
       credentialsFor: emulatorCredentials,
     });

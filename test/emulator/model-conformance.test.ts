@@ -1,4 +1,4 @@
-// The emulator against the official DRS and MGN service models (botocore's, pinned and installed by
+// The emulator against the official DRS, MGN, EC2 and SSM service models (botocore's, pinned and installed by
 // scripts/install-tools.sh): routes, every response of a tour through every served operation,
 // every request constraint (probed from the model) and every error. Differences are allowed only
 // where emulator/model-differences.json lists them, and each listed one is in emulator/README.md.
@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import {
   ConflictException,
   CreateExtendedSourceServerCommand,
+  DeleteLaunchActionCommand,
   DeleteRecoveryInstanceCommand,
   DescribeJobLogItemsCommand,
   DescribeJobsCommand,
@@ -21,8 +22,10 @@ import {
   GetReplicationConfigurationCommand,
   InitializeServiceCommand,
   ListExtensibleSourceServersCommand,
+  ListLaunchActionsCommand,
   ListStagingAccountsCommand,
   ListTagsForResourceCommand,
+  PutLaunchActionCommand,
   ResourceNotFoundException,
   RetryDataReplicationCommand,
   ReverseReplicationCommand,
@@ -44,10 +47,20 @@ import {
   DescribeSourceServersCommand as MgnDescribeSourceServersCommand,
   StartReplicationCommand as MgnStartReplicationCommand,
 } from '@aws-sdk/client-mgn';
+import { DescribeInstanceStatusCommand, GetConsoleOutputCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeInstanceInformationCommand,
+  GetCommandInvocationCommand,
+  ListCommandInvocationsCommand,
+  SendCommandCommand,
+} from '@aws-sdk/client-ssm';
 import { repoRoot } from '../../common/paths';
 import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, type EmulatorStateSnapshot } from '../../emulator';
 import { DRS_OPERATIONS } from '../../emulator/operations/drs';
+import { EC2_OPERATIONS } from '../../emulator/operations/ec2';
 import { MGN_OPERATIONS } from '../../emulator/operations/mgn';
+import { SSM_OPERATIONS } from '../../emulator/operations/ssm';
+import { checkEc2Xml, checkSsmJson } from './aws-wire-check';
 import { modelAccepts, probesFor, rawHeaders, rawRequest, type Probe } from './model-probes';
 import {
   loadServiceModel,
@@ -60,6 +73,18 @@ import { fixture, rejectsWith, runJobToCompletion, type Fixture } from './suppor
 import { DIFFERENCES_FILE, modelDifferences, type ModelDifferences } from './wire-check';
 
 const FAKE_INSTANCE = 'i-0123456789abcdef0';
+const LAUNCH_ACTION = {
+  actionCode: 'AWS-RunShellScript',
+  order: 2,
+  actionId: '11111111-2222-4333-8444-555555555555',
+  optional: false,
+  active: true,
+  name: 'check-nginx',
+  actionVersion: '$DEFAULT',
+  category: 'VALIDATION',
+  description: 'nginx is active',
+  parameters: { commands: { value: 'uptime', type: 'DYNAMIC' } },
+} as const;
 
 function served(service: ServiceName): string[] {
   return (service === 'drs' ? DRS_OPERATIONS : MGN_OPERATIONS).map((op) => op.name.replace(/^mgn:/, ''));
@@ -134,6 +159,13 @@ function baselines(
         recoveryMode: 'OPTIMAL',
       },
       DescribeLaunchConfigurationTemplates: { launchConfigurationTemplateIDs: [], maxResults: 10 },
+      PutLaunchAction: { resourceId: server, ...LAUNCH_ACTION },
+      ListLaunchActions: {
+        resourceId: server,
+        filters: { actionIds: [LAUNCH_ACTION.actionId] },
+        maxResults: 10,
+      },
+      DeleteLaunchAction: { resourceId: server, actionId: LAUNCH_ACTION.actionId },
     },
     mgn: {
       DescribeSourceServers: {
@@ -199,7 +231,7 @@ async function emulatorVerdict(
   return invalid ? 'rejected' : 'accepted';
 }
 
-describe('emulator: conformance with the official DRS and MGN models', () => {
+describe('emulator: conformance with the official DRS, MGN, EC2 and SSM models', () => {
   let f: Fixture;
   beforeEach(async () => {
     f = await fixture();
@@ -310,6 +342,14 @@ describe('emulator: conformance with the official DRS and MGN models', () => {
       new ListExtensibleSourceServersCommand({ stagingAccountID: STAGING_ACCOUNT }),
     );
     await drs.send(new CreateExtendedSourceServerCommand({ sourceServerArn: extensible[0].arn as string }));
+    // launch actions
+    await drs.send(new PutLaunchActionCommand({ resourceId: web, ...LAUNCH_ACTION }));
+    await drs.send(new ListLaunchActionsCommand({ resourceId: web }));
+    await drs.send(new DeleteLaunchActionCommand({ resourceId: web, actionId: LAUNCH_ACTION.actionId }));
+    await rejectsWith(
+      drs.send(new DeleteLaunchActionCommand({ resourceId: web, actionId: LAUNCH_ACTION.actionId })),
+      ResourceNotFoundException,
+    );
     // tags
     const resourceArn = `arn:aws:drs:us-east-1:${DEFAULT_ACCOUNT}:source-server/${web}`;
     await drs.send(new TagResourceCommand({ resourceArn, tags: { team: 'dr' } }));
@@ -442,5 +482,117 @@ describe('emulator: conformance with the official DRS and MGN models', () => {
     for (const d of requestConstraints) {
       assert.ok(section.includes(d.operation) && section.includes(`\`${d.member}\``), d.member);
     }
+  });
+
+  it('EC2 and SSM: each served operation is in the model, and a tour answers every one as the model says', async () => {
+    const ec2Model = loadServiceModel('ec2');
+    const ssmModel = loadServiceModel('ssm');
+    assert.equal(ec2Model.metadata.apiVersion, '2016-11-15');
+    for (const op of EC2_OPERATIONS) assert.ok(ec2Model.operations[op], `ec2:${op}`);
+    for (const op of SSM_OPERATIONS) assert.ok(ssmModel.operations[op], `ssm:${op}`);
+    const ec2 = f.ec2();
+    const ssm = f.ssm();
+    const state = await f.emulator.control.state();
+    const host = (name: string) =>
+      state.servers.find((s) => s.hostname === name && s.accountId === DEFAULT_ACCOUNT)
+        ?.sourceServerID as string;
+    await f.emulator.control.scenario({ type: 'bootFailure', sourceServerIds: [host('web-02')] });
+    await f.emulator.control.scenario({ type: 'commandFailure', sourceServerIds: [host('app-01')] });
+    const { job } = await f.strict.send(
+      new StartRecoveryCommand({
+        isDrill: true,
+        sourceServers: ['web-01', 'web-02', 'app-01', 'app-02'].map((h) => ({ sourceServerID: host(h) })),
+      }),
+    );
+    const { job: done } = await runJobToCompletion(f, job?.jobID as string);
+    const ids = (done.participatingServers ?? []).map((p) => p.recoveryInstanceID as string);
+    await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: ids, IncludeAllInstances: true }));
+    await ec2.send(new GetConsoleOutputCommand({ InstanceId: ids[0] }));
+    f.advance(60);
+    await ec2.send(new DescribeInstanceStatusCommand({ MaxResults: 5 }));
+    await ec2.send(new GetConsoleOutputCommand({ InstanceId: ids[1] }));
+    await assert.rejects(ec2.send(new GetConsoleOutputCommand({ InstanceId: FAKE_INSTANCE })));
+    const online = [ids[0], ids[2]];
+    await ssm.send(new DescribeInstanceInformationCommand({ MaxResults: 5 }));
+    const { Command } = await ssm.send(
+      new SendCommandCommand({
+        DocumentName: 'AWS-RunShellScript',
+        InstanceIds: online,
+        Parameters: { commands: ['systemctl is-active nginx'] },
+        TimeoutSeconds: 60,
+      }),
+    );
+    const invocation = () =>
+      ssm.send(new GetCommandInvocationCommand({ CommandId: Command?.CommandId, InstanceId: online[1] }));
+    await assert.rejects(invocation(), { name: 'InvocationDoesNotExist' });
+    f.advance(1.5);
+    await invocation();
+    f.advance(1);
+    await invocation();
+    f.advance(30);
+    await invocation();
+    await ssm.send(new ListCommandInvocationsCommand({ CommandId: Command?.CommandId, Details: true }));
+    await assert.rejects(
+      ssm.send(new SendCommandCommand({ DocumentName: 'AWS-RunShellScript', InstanceIds: [ids[1]] })),
+      {
+        name: 'InvalidInstanceId',
+      },
+    );
+    await assert.rejects(
+      ssm.send(
+        new SendCommandCommand({
+          DocumentName: 'AWS-RunShellScript',
+          InstanceIds: online,
+          TimeoutSeconds: 1,
+        }),
+      ),
+      { name: 'ValidationException' },
+    );
+    const answered = (service: 'ec2' | 'ssm') =>
+      new Set(
+        f.awsExchanges.filter((e) => e.service === service && e.statusCode === 200).map((e) => e.operation),
+      );
+    assert.deepEqual(
+      EC2_OPERATIONS.filter((op) => !answered('ec2').has(op)),
+      [],
+    );
+    assert.deepEqual(
+      SSM_OPERATIONS.filter((op) => !answered('ssm').has(op)),
+      [],
+    );
+  });
+
+  it('EC2 and SSM checks catch an answer that differs from the model', () => {
+    const ec2Model = loadServiceModel('ec2');
+    const ssmModel = loadServiceModel('ssm');
+    const xml = (item: string) =>
+      `<DescribeInstanceStatusResponse><requestId>r</requestId><instanceStatusSet><item>${item}</item></instanceStatusSet></DescribeInstanceStatusResponse>`;
+    assert.deepEqual(
+      checkEc2Xml(ec2Model, 'DescribeInstanceStatus', 200, xml('<instanceId>i-1</instanceId>')),
+      [],
+    );
+    assert.equal(
+      checkEc2Xml(ec2Model, 'DescribeInstanceStatus', 200, xml('<instanceID>i-1</instanceID>')).length,
+      1,
+    );
+    assert.equal(
+      checkEc2Xml(
+        ec2Model,
+        'DescribeInstanceStatus',
+        200,
+        xml('<instanceStatus><status>fine</status></instanceStatus>'),
+      ).length,
+      1,
+    );
+    assert.equal(
+      checkSsmJson(
+        ssmModel,
+        'DescribeInstanceInformation',
+        200,
+        '{"InstanceInformationList":[{"PingStatus":"Up"}]}',
+      ).length,
+      1,
+    );
+    assert.equal(checkSsmJson(ssmModel, 'SendCommand', 400, '{"__type":"InvocationDoesNotExist"}').length, 1);
   });
 });

@@ -1,14 +1,25 @@
 // Conformance-test plumbing: an emulator on a manual clock (tests move time explicitly, so nothing
 // waits in real time) and real SDK clients pointed at it, whose every response is checked against
 // the official DRS model (wire-check.ts).
-import { DescribeJobsCommand, DrsClient, type DrsClientConfig, type Job } from '@aws-sdk/client-drs';
-import { MgnClient } from '@aws-sdk/client-mgn';
 import {
+  DescribeJobsCommand,
+  DrsClient,
+  StartRecoveryCommand,
+  type DrsClientConfig,
+  type Job,
+} from '@aws-sdk/client-drs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { MgnClient } from '@aws-sdk/client-mgn';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import {
+  DEFAULT_ACCOUNT,
+  emulatorAwsConfig,
   emulatorClientConfig,
   startEmulator,
   type EmulatorOptions,
   type RunningEmulator,
 } from '../../emulator';
+import { checkAwsResponses, type AwsExchange } from './aws-wire-check';
 import { checkResponsesAgainstModel, type Exchange } from './wire-check';
 
 export const START = Date.parse('2024-06-01T00:00:00Z');
@@ -25,6 +36,12 @@ export interface Fixture {
   client(options?: ClientOptions, config?: Partial<DrsClientConfig>): DrsClient;
   /** An MGN client, checked against the MGN model. */
   mgn(options?: ClientOptions): MgnClient;
+  /** Every EC2 and SSM response the fixture's clients received, each already checked against its model. */
+  awsExchanges: AwsExchange[];
+  /** An EC2 client (one attempt unless told), checked against the EC2 model, closed with the fixture. */
+  ec2(options?: ClientOptions): EC2Client;
+  /** An SSM client (one attempt unless told), checked against the SSM model, closed with the fixture. */
+  ssm(options?: ClientOptions): SSMClient;
   /** Moves the emulator clock forward. */
   advance(seconds: number): void;
   now(): number;
@@ -37,7 +54,8 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
   let now = START;
   const emulator = await startEmulator({ seed: 42, clock: () => now, ...options });
   const exchanges: Exchange[] = [];
-  const clients: (DrsClient | MgnClient)[] = [];
+  const awsExchanges: AwsExchange[] = [];
+  const clients: { destroy(): void }[] = [];
   const checked = <C extends DrsClient | MgnClient>(client: C, service: 'drs' | 'mgn'): C => {
     checkResponsesAgainstModel(client, service, (ex) => exchanges.push(ex));
     clients.push(client);
@@ -50,8 +68,21 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
     drsClient: client(),
     strict: client({ maxAttempts: 1 }),
     exchanges,
+    awsExchanges,
     client,
     mgn: (clientOptions) => checked(new MgnClient(emulatorClientConfig(emulator.url, clientOptions)), 'mgn'),
+    ec2: (clientOptions) => {
+      const ec2 = new EC2Client(emulatorAwsConfig(emulator.url, { maxAttempts: 1, ...clientOptions }));
+      checkAwsResponses(ec2, 'ec2', (ex) => awsExchanges.push(ex));
+      clients.push(ec2);
+      return ec2;
+    },
+    ssm: (clientOptions) => {
+      const ssm = new SSMClient(emulatorAwsConfig(emulator.url, { maxAttempts: 1, ...clientOptions }));
+      checkAwsResponses(ssm, 'ssm', (ex) => awsExchanges.push(ex));
+      clients.push(ssm);
+      return ssm;
+    },
     advance: (seconds) => {
       now += seconds * 1000;
     },
@@ -98,4 +129,32 @@ export async function rejectsWith<E extends Error>(
     throw new Error(`expected ${type.name}, got ${(err as Error).name}: ${(err as Error).message}`);
   }
   throw new Error(`expected ${type.name}, but the call succeeded`);
+}
+
+/** StartRecovery for these servers, run to COMPLETED; returns the job and each server's instance id. */
+export async function launched(
+  f: Fixture,
+  sourceServerIds: string[],
+  isDrill = true,
+): Promise<{ job: Job; instanceIds: string[] }> {
+  const { job } = await f.drsClient.send(
+    new StartRecoveryCommand({
+      isDrill,
+      sourceServers: sourceServerIds.map((sourceServerID) => ({ sourceServerID })),
+    }),
+  );
+  // realistic durations take up to an hour of emulator time
+  const { job: done } = await runJobToCompletion(f, job?.jobID as string, 5, 3 * 3600);
+  const instanceIds = sourceServerIds.map(
+    (id) => done.participatingServers?.find((p) => p.sourceServerID === id)?.recoveryInstanceID as string,
+  );
+  return { job: done, instanceIds };
+}
+
+/** The seeded inventory's server of this hostname in the default account. */
+export async function serverNamed(f: Fixture, hostname: string): Promise<string> {
+  const state = await f.emulator.control.state();
+  const server = state.servers.find((s) => s.hostname === hostname && s.accountId === DEFAULT_ACCOUNT);
+  if (!server) throw new Error(`no server ${hostname}`);
+  return server.sourceServerID;
 }

@@ -92,6 +92,8 @@ export async function startDrillHarness(
   const emulator = await startEmulator({ clock: () => now, quiet: true });
   const drsClients = new DrsClientFactory({
     endpoint: emulator.url,
+    ec2Endpoint: emulator.url,
+    ssmEndpoint: emulator.url,
     defaultRegion: REGION,
     credentialsFor: options.accountRoleName
       ? accountCredentials({

@@ -69,6 +69,17 @@ const scenarios: Record<string, (h: DrillHarness) => Promise<WorkflowHandle>> = 
     return h.startDrill({ sourceServerIds: servers, region: REGION });
   },
   'bad-input': (h) => h.startDrill({ sourceServerIds: [], region: 'nowhere' }),
+  // boot evidence: one instance that does not boot, an in-guest check that fails on another
+  'boot-evidence': async (h) => {
+    const servers = await h.healthyServers(3);
+    await h.emulator.control.scenario({ type: 'bootFailure', sourceServerIds: [servers[0]] });
+    await h.emulator.control.scenario({ type: 'commandFailure', sourceServerIds: [servers[1]] });
+    return h.startDrill({
+      sourceServerIds: servers,
+      region: REGION,
+      checks: [{ type: 'ssm', commands: ['systemctl is-active nginx'] }],
+    });
+  },
   'abort-during-launch': async (h) => {
     await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR });
     const handle = await h.startDrill({ sourceServerIds: await h.healthyServers(2), region: REGION });
@@ -78,4 +89,8 @@ const scenarios: Record<string, (h: DrillHarness) => Promise<WorkflowHandle>> = 
   },
 };
 
-main(Object.entries(scenarios).map(([name, run]) => ({ name, file: `drsDrill-${name}.json`, run })));
+// in-guest checks run only where the worker allows them
+main(
+  Object.entries(scenarios).map(([name, run]) => ({ name, file: `drsDrill-${name}.json`, run })),
+  { guestChecks: { enabled: true, allowedDocuments: ['AWS-RunShellScript'] } },
+);

@@ -1,8 +1,9 @@
 // The evidence report of a real drill, as an auditor opens it: drsctl runs a two-server drill on the
 // dev server with the emulator (one server given an RTO target it cannot meet), `drsctl report`
 // writes the HTML page, and Debian's chromium renders it from a file with every network request
-// recorded. The timeline has one row per server with its phases; the page asks for nothing; a
-// screenshot goes to test-artifacts/.
+// recorded. The timeline has one row per server with its phases, a boot segment between launch and
+// validation; each server's boot evidence (status checks and when they passed) is on the page; the
+// page asks for nothing; a screenshot goes to test-artifacts/.
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,14 +110,28 @@ describe('evidence report: a real drill rendered in chromium', function () {
       const phases = await row
         .locator('rect.segment')
         .evaluateAll((rects) => rects.map((r) => r.getAttribute('data-phase')));
-      assert.deepEqual(phases, ['pending', 'snapshot', 'conversion', 'launch', 'validation', 'cleanup']);
+      assert.deepEqual(phases, [
+        'pending',
+        'snapshot',
+        'conversion',
+        'launch',
+        'boot',
+        'validation',
+        'cleanup',
+      ]);
+      const boot = await row.locator('rect.segment[data-phase="boot"]').boundingBox();
+      assert.ok(boot && boot.width >= 1, 'the boot is drawn');
+      const evidence = page.locator(`h4.boot[data-server="${server}"]`);
+      assert.match(await evidence.innerText(), /PASSED: status checks ok/);
       const box = await row.locator('rect.segment[data-phase="launch"]').boundingBox();
       assert.ok(box && box.width >= 1, 'the launch step is drawn');
     }
     assert.equal(await page.locator('td.missed').count(), 1);
-    assert.match(await page.locator('td.missed').innerText(), /^RTO \d+s > 2s: MISSED$/);
-    assert.match(await page.locator('td.met').first().innerText(), /^RTO \d+s ≤ 600s: met$/);
+    assert.match(await page.locator('td.missed').innerText(), /^RTO \d+(\.\d)?s > 2s: MISSED$/);
+    assert.match(await page.locator('td.met').first().innerText(), /^RTO \d+(\.\d)?s ≤ 600s: met$/);
     assert.match(await page.locator('body').innerText(), /no drill instance left/);
+    assert.match(await page.locator('body').innerText(), /RTO judged on time to healthy/);
+    assert.match(await page.locator('body').innerText(), /system ok, instance ok; passed at /);
     assert.match(await page.locator('body').innerText(), /Started by\s+drsctl as /);
     assert.equal(await page.locator('svg.trend g.bar').count(), 2, 'one bar per run of this drill');
 

@@ -161,7 +161,82 @@ describe('evidence report', () => {
     const md = markdownEvidence({ report: drillReport(), generatedAt: at(200) });
     assert.match(md, /: SUCCEEDED, targets MISSED/);
     assert.match(md, /RPO 400s > 60s: MISSED/);
-    assert.ok(md.includes(`| ${A} | 10s | 20s | 40s | 30s | 50s | 30s |`), md);
+    assert.ok(md.includes(`| ${A} | 10s | 20s | 40s | 30s |  | 50s | 30s |`), md);
+  });
+
+  it('boot evidence: a boot segment between launch and validation, checks and console in every format', () => {
+    const report = drillReport();
+    report.phaseDurations = { booting: 60, validating: 50 };
+    report.rtoMeasure = 'timeToHealthy';
+    const [a, b] = report.servers;
+    a.timeToHealthySeconds = 140;
+    a.targets = { rto: { targetSeconds: 300, measuredSeconds: 140, met: true } };
+    a.boot = {
+      result: 'PASSED',
+      statusChecks: { system: 'ok', instance: 'ok', passedAt: at(130) },
+      ssmAgent: { discoveredAt: at(131), onlineAt: at(132), pingStatus: 'Online' },
+      launchActions: [{ actionName: 'volume-integrity', status: 'SUCCEEDED', optional: true }],
+      checks: [
+        {
+          name: 'nginx',
+          document: 'AWS-RunShellScript',
+          commands: ['systemctl is-active nginx'],
+          status: 'Success',
+          exitCode: 0,
+          expectedExitCode: 0,
+          passed: true,
+          durationSeconds: 1.5,
+          output: { first: ['active'], last: [], omittedLines: 0 },
+        },
+      ],
+      healthyAt: at(140),
+    };
+    b.errors = ['boot: EC2 status check impaired (system ok, instance impaired)'];
+    b.boot = {
+      result: 'FAILED',
+      reason: 'EC2 status check impaired (system ok, instance impaired)',
+      statusChecks: { system: 'ok', instance: 'impaired', impairedAt: at(150) },
+      console: { first: [], last: ['Kernel panic - not syncing: <VFS>'], omittedLines: 0 },
+    };
+    const rows = serverTimelines(report);
+    const phasesOf = (i: number) =>
+      rows[i].segments.map((s) => [s.phase, (s.startMs - T0) / 1000, (s.endMs - T0) / 1000]);
+    assert.deepEqual(phasesOf(0).slice(4), [
+      ['boot', 100, 140],
+      ['validation', 160, 210],
+      ['cleanup', 160, 190],
+    ]);
+    assert.deepEqual(phasesOf(1)[2], ['boot', 100, 150], 'a failed boot: until it was seen impaired');
+
+    const html = htmlReport({ report, generatedAt: at(200) });
+    assert.match(html, /<th>RTO \(time to healthy\)<\/th>/);
+    assert.match(html, /<td class="met">RTO 140s ≤ 300s: met<\/td>/);
+    assert.match(html, /RTO judged on time to healthy/);
+    assert.match(html, /Launch action volume-integrity \(optional\)/);
+    assert.match(html, /\$ systemctl is-active nginx/);
+    assert.match(html, /<pre class="console">Kernel panic - not syncing: &lt;VFS&gt;<\/pre>/);
+    assert.ok(!html.includes('<VFS>'));
+
+    const md = markdownEvidence({ report, generatedAt: at(200) });
+    assert.match(md, /RTO judged on time to healthy/);
+    assert.match(md, /\| Time to healthy \|/);
+    assert.match(
+      md,
+      /In-guest check nginx: passed \(AWS-RunShellScript Success, exit 0 \(expected 0\), 1.5s\)/,
+    );
+    assert.match(md, /\| Kernel panic - not syncing: <VFS>/);
+
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      junitReport(report),
+    );
+    const cases = xml.testsuites.testsuite.testcase as {
+      name: string;
+      'system-out'?: string;
+      failure?: { message: string };
+    }[];
+    const caseB = cases.find((c) => c.name === B);
+    assert.match(caseB?.failure?.message ?? '', /EC2 status check impaired/);
+    assert.match(caseB?.['system-out'] ?? '', /Console output \(last lines\):\n {2}\| Kernel panic/);
   });
 
   it('trend: a bar per recent run by its median time to launch, values escaped', () => {

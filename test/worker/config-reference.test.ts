@@ -12,7 +12,7 @@ describe('configuration reference (docs/configuration.md)', () => {
     for (const name of WORKER_ENV_VARS) {
       assert.match(rendered, new RegExp(`^\\| \`${name}\` \\| (unset|\`[^\`]+\`) \\| \\S`, 'm'), name);
     }
-    const rows = rendered.split('\n').filter((line) => /^\| `[A-Z_]+` \|/.test(line));
+    const rows = rendered.split('\n').filter((line) => /^\| `[A-Z0-9_]+` \|/.test(line));
     assert.equal(rows.length, WORKER_ENV_VARS.length, 'no variable twice, none the worker does not read');
   });
 

@@ -96,9 +96,11 @@ describe('drsPlan (time-skipping server + DRS emulator)', function () {
     assert.ok(report);
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
     assert.equal(report.targetsMet, false);
+    // boot evidence ran (the default), so RTO is judged on time to healthy
+    assert.equal(report.rtoMeasure, 'timeToHealthy');
     for (const s of report.servers) {
       const rto = s.targets?.rto;
-      assert.ok(rto && rto.measuredSeconds === s.timeToLaunchSeconds, s.sourceServerId);
+      assert.ok(rto && rto.measuredSeconds === s.timeToHealthySeconds, s.sourceServerId);
       // the app wave's 1-s target wins over the plan's day; a launch takes the emulator longer
       assert.deepEqual([rto.targetSeconds, rto.met], s.wave === 'app' ? [1, false] : [86400, true]);
       assert.equal(s.targets?.rpo?.met, s.sourceServerId === web01 ? true : undefined);

@@ -5,6 +5,7 @@
 import { CancellationScope, patched } from '@temporalio/workflow';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
+import { MIN_JOB_START_MS } from './activity-timeouts';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
 import { DRS_CALL_OPTIONS, drsActivities, pollingActivities, type PhaseClock } from './operation-support';
@@ -72,9 +73,10 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   let job: JobSummary | undefined;
   try {
     // Non-cancellable: once the call is sent DRS may have created the job, and the run needs its id.
+    // A long wait for capacity must not leave the start too little time to find a job it created.
     const calls = summarizedActivities({
       ...DRS_CALL_OPTIONS,
-      scheduleToCloseTimeout: Math.max(spec.deadlineMs - Date.now(), 60_000),
+      scheduleToCloseTimeout: Math.max(spec.deadlineMs - Date.now(), MIN_JOB_START_MS),
     });
     job = await CancellationScope.nonCancellable(() => spec.start(Date.now(), calls));
   } catch (err) {

@@ -6,8 +6,11 @@ import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { capacityWorkflowId } from '../../common/capacity';
 import type { DrillProgress, DrillReport } from '../../common/types';
+import type { RecoveryReport } from '../../common/types-lifecycle';
+import { drsRecovery } from '../../workflows';
 import { abortSignal, capacityQuery } from '../../workflows/messages';
 import { REGION, historyLength, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
+import { startOn } from './lifecycle-support';
 
 const HOUR = 3600;
 /** The worker's limit in these tests (DRS's default is 20 jobs in progress). */
@@ -162,6 +165,66 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
     const waitedMs = (await h.env.currentTimeMs()) - before;
     assert.ok(waitedMs < HOUR * 1000, `got the place after ${waitedMs / 1000} s, not after the 6-hour jobs`);
     await holder.terminate('test over');
+  });
+
+  it('lets a failover with preemptDrills abort the drills holding the places, launch, and name them', async () => {
+    const [a, b, failoverServer] = await h.healthyServers(3);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [a, b] });
+    const holders = [
+      await drill(a, { launchTimeoutSeconds: 6 * HOUR }),
+      await drill(b, { launchTimeoutSeconds: 6 * HOUR }),
+    ];
+    for (const handle of holders)
+      await h.waitForProgress<DrillProgress>(handle, (p) => p.launchJobStatus === 'PENDING');
+
+    const failover = await startOn(h, drsRecovery, 'failover', {
+      sourceServerIds: [failoverServer],
+      region: REGION,
+      confirm: true,
+      preemptDrills: { afterSeconds: 300 },
+    });
+    const report = await h.result<RecoveryReport>(failover);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    assert.deepEqual(
+      [...(report.preemptedDrills ?? [])].sort(),
+      holders.map((d) => d.workflowId).sort(),
+      'the report names both drills it aborted',
+    );
+    assert.match(report.summary, /aborted drill\(s\) to get capacity/);
+    for (const drillReport of await resultsOf(holders)) {
+      assert.equal(drillReport.outcome, 'ABORTED', drillReport.summary);
+      assert.match(drillReport.summary, /preempted by failover/);
+      assert.equal(drillReport.abort?.by, `failover ${failover.workflowId}`);
+    }
+    assert.deepEqual(await h.drillInstancesLeft(), [], "the drills' own cleanup terminated their instances");
+    const [usage] = (await h.emulator.control.usage()).filter((u) => u.region === REGION);
+    assert.equal(usage.peak.activeJobs, JOBS, 'never over the quota');
+  });
+
+  it('starts a cleanup without a place after a bounded wait when the queue stays full, and says so', async () => {
+    const [ours, a, b] = await h.healthyServers(3);
+    // the drill launches, then holds its instance for 10 minutes (no place held meanwhile)
+    const handle = await drill(ours, { validation: { mode: 'hold', holdSeconds: 600 } });
+    await h.waitForProgress<DrillProgress>(handle, (p) => p.phase === 'validating');
+    // two launches of 6 hours take both places: the cleanup cannot get one before its deadline (3 h)
+    await h.emulator.control.scenario({
+      type: 'jobStuckPending',
+      seconds: 6 * HOUR,
+      sourceServerIds: [a, b],
+    });
+    const holders = [
+      await drill(a, { launchTimeoutSeconds: 12 * HOUR }),
+      await drill(b, { launchTimeoutSeconds: 12 * HOUR }),
+    ];
+    for (const holder of holders)
+      await h.waitForProgress<DrillProgress>(holder, (p) => p.launchJobStatus === 'PENDING');
+
+    const report = await h.result<DrillReport>(handle);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    assert.match(report.cleanupWentAhead ?? '', /cleanup went ahead without a capacity place after \d+ s/);
+    assert.match(report.summary, /cleanup went ahead without a capacity place/);
+    assert.deepEqual(await h.drillInstancesLeft(), [], 'its instance was terminated');
+    for (const holder of holders) await holder.terminate('test over');
   });
 
   it('waits out a ServiceQuotaExceededException caused by another tool, then launches exactly once', async () => {

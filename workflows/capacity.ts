@@ -9,7 +9,7 @@
 //
 // Failover first: a failover's request (priority `failover`) is served before every waiting drill;
 // one that still waits `preempt.afterMs` may abort the drills holding launch places. A cleanup never
-// waits on the queue forever: its terminate job frees what DRS counts, so after `goAheadAfterMs` it
+// waits on the queue forever: its terminate job frees what DRS counts, so after `goAhead.afterMs` it
 // goes ahead without a place.
 import {
   ApplicationFailure,
@@ -368,15 +368,27 @@ export class CapacityWaiter {
   }
 }
 
-/** Aborts the drills holding launch places in `queueId`'s queue, for the failover that asks. */
+/** How long a failover tries to abort the drills holding places before it just goes on waiting. */
+const PREEMPT_CALL_MS = 5 * 60 * 1000;
+
+/**
+ * Aborts the drills holding launch places in `queueId`'s queue, for the failover that asks. A
+ * failure to do so never fails the failover: it keeps its place at the front and waits.
+ */
 async function preemptDrills(queueId: string, ask: CapacityAsk): Promise<PreemptedDrill[]> {
   const { workflowId } = workflowInfo();
   const afterSeconds = Math.round((ask.preempt?.afterMs ?? 0) / 1000);
-  return queueCallsUntil(ask.deadlineMs).preemptDrills({
-    queueWorkflowId: queueId,
-    by: `failover ${workflowId}`,
-    reason: `preempted by failover ${workflowId}: no DRS capacity within ${afterSeconds} s`,
-  });
+  try {
+    return await queueCallsUntil(Date.now() + PREEMPT_CALL_MS).preemptDrills({
+      queueWorkflowId: queueId,
+      by: `failover ${workflowId}`,
+      reason: `preempted by failover ${workflowId}: no DRS capacity within ${afterSeconds} s`,
+    });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    log.warn(`could not abort the drills holding capacity places: ${errorMessage(err)}`);
+    return [];
+  }
 }
 
 /** The queue request for `ask` from this run, and the queue's workflow id. */

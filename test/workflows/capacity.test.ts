@@ -6,7 +6,7 @@ import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { capacityWorkflowId } from '../../common/capacity';
 import type { DrillProgress, DrillReport } from '../../common/types';
-import type { RecoveryReport } from '../../common/types-lifecycle';
+import type { RecoveryProgress, RecoveryReport } from '../../common/types-lifecycle';
 import { drsRecovery } from '../../workflows';
 import { abortSignal, capacityQuery } from '../../workflows/messages';
 import { REGION, historyLength, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
@@ -165,6 +165,64 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
     const waitedMs = (await h.env.currentTimeMs()) - before;
     assert.ok(waitedMs < HOUR * 1000, `got the place after ${waitedMs / 1000} s, not after the 6-hour jobs`);
     await holder.terminate('test over');
+  });
+
+  it("serves a plan's recovery wave (a drsRecovery child) before a drill that queued first", async () => {
+    const [a, b, queuedServer, failoverServer] = await h.healthyServers(4);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [a, b] });
+    const holders = [await drill(a), await drill(b)];
+    for (const handle of holders)
+      await h.waitForProgress<DrillProgress>(handle, (p) => p.launchJobStatus === 'PENDING');
+    const queued = await drill(queuedServer);
+    await h.waitForProgress<DrillProgress>(queued, (p) => p.capacity?.position === 1, 1000);
+
+    const plan = await h.env.client.workflow.start('drsPlan', {
+      args: [
+        {
+          region: REGION,
+          confirm: true,
+          waves: [{ name: 'web', action: 'recovery', sourceServerIds: [failoverServer] }],
+        },
+      ],
+      taskQueue: h.taskQueue,
+      workflowId: `plan-first-${Date.now()}`,
+    });
+    const wave = h.env.client.workflow.getHandle(`${plan.workflowId}-web-1`);
+    // the plan checks its servers before it starts the wave's child
+    for (
+      let i = 0;
+      i < 100 &&
+      !(await wave.describe().then(
+        () => true,
+        () => false,
+      ));
+      i++
+    )
+      await h.sleep(1000);
+    const waiting = await h.waitForProgress<RecoveryProgress>(
+      wave,
+      (p) => p.capacity?.position !== undefined,
+      1000,
+    );
+    assert.equal(waiting.capacity?.position, 1, 'the recovery wave is next, ahead of the queued drill');
+    const drillWaiting = await h.waitForProgress<DrillProgress>(
+      queued,
+      (p) => p.capacity?.position === 2,
+      1000,
+    );
+    assert.equal(drillWaiting.capacity?.position, 2);
+
+    const report = await h.result<{ outcome: string; summary: string }>(plan);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    const launches = (await h.executed('StartRecovery')).map(
+      (e) => (e.request as { sourceServers: { sourceServerID: string }[] }).sourceServers[0].sourceServerID,
+    );
+    assert.ok(
+      !launches.includes(queuedServer) || launches.indexOf(failoverServer) < launches.indexOf(queuedServer),
+      `the wave launched before the queued drill: ${launches.join(' ')}`,
+    );
+    for (const handle of [...holders, queued])
+      if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
   });
 
   it('lets a failover with preemptDrills abort the drills holding the places, launch, and name them', async () => {

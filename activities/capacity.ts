@@ -1,13 +1,18 @@
 // The Temporal side of the capacity queue (workflows/capacity.ts): asking it for a place starts it if
 // it is not running (signal-with-start, which workflow code cannot do), and it asks here which of its
-// holders have closed. Both use the worker's own Temporal client.
+// holders have closed, and a failover that waited too long aborts the drills holding places. All use
+// the worker's own Temporal client.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   CAPACITY_PLACE_QUERY,
   CAPACITY_REQUEST_SIGNAL,
+  CAPACITY_STATE_QUERY,
+  CapacityQueue,
   type CapacityPlace,
+  type CapacityQueueState,
+  type PreemptedDrill,
   DRS_DEFAULT_LIMITS,
   impossibleRequest,
   type CapacityLimits,
@@ -74,5 +79,41 @@ export function createCapacityActivities(limits: CapacityLimits = DRS_DEFAULT_LI
     return closed;
   }
 
-  return { requestCapacity, closedCapacityHolders };
+  /**
+   * Aborts the drills that hold launch places in the queue (one account and region: the queue's),
+   * through their own `abort` update, so each cleans up as an operator's abort would: the launch
+   * job, which DRS cannot cancel, is followed to its end, validation is skipped, and the drill's
+   * instances are terminated. Only runs of type drsDrill are touched; a drill whose `abort` is
+   * rejected (already finishing) is skipped. Returns the drills that accepted.
+   */
+  async function preemptDrills(input: {
+    queueWorkflowId: string;
+    by: string;
+    reason: string;
+  }): Promise<PreemptedDrill[]> {
+    const { client } = Context.current();
+    const state = await client.workflow
+      .getHandle(input.queueWorkflowId)
+      .query<CapacityQueueState>(CAPACITY_STATE_QUERY);
+    const preempted: PreemptedDrill[] = [];
+    for (const holder of new CapacityQueue(state).preemptibleHolders()) {
+      const handle = client.workflow.getHandle(holder.workflowId, holder.runId);
+      try {
+        const { type, status } = await handle.describe();
+        if (type !== 'drsDrill' || status.name !== 'RUNNING') continue;
+        const answer = await handle.executeUpdate<{ message: string }, [{ by: string; reason: string }]>(
+          'abort',
+          { args: [{ by: input.by, reason: input.reason }] },
+        );
+        preempted.push({ workflowId: holder.workflowId, message: answer.message });
+      } catch (err) {
+        // closed meanwhile, or the drill rejected the abort (already finishing): nothing to preempt
+        if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError) continue;
+        throw err;
+      }
+    }
+    return preempted;
+  }
+
+  return { requestCapacity, closedCapacityHolders, preemptDrills };
 }

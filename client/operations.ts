@@ -106,6 +106,13 @@ const noTagJobsFlag = switchFlag(
   'tagJobs',
   'do not tag DRS jobs with the workflow id (lookups still work without tags)',
 );
+const preemptDrillsFlag: InputFlag = {
+  flags: '--preempt-drills-after <seconds>',
+  description:
+    'when the launch waited this long for DRS capacity, abort the drills holding places (default: never)',
+  field: 'preemptDrills',
+  apply: set('preemptDrills', (v) => ({ afterSeconds: toNumber(v) })),
+};
 const confirmFlag = switchFlag('--confirm', 'confirm', 'allow the production-impacting or destructive step');
 const snapshotFlag: InputFlag = {
   flags: '--snapshot <serverId=pitId>',
@@ -233,6 +240,7 @@ export const recoveryOperation: Operation = {
     ),
     maxLagFlag,
     launchTimeoutFlag,
+    preemptDrillsFlag,
     noTagJobsFlag,
     ...targetFlags,
   ],

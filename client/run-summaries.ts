@@ -110,6 +110,12 @@ export function recoverySummary(plan: RecoveryPlan, startedBy: string): RunSumma
       ['Approval', approval],
       ['Replication', plan.requireHealthyReplication ? 'must be healthy' : 'problems are warnings'],
       ['Deadlines', `launch ${briefDuration(plan.launchTimeoutSeconds)}`],
+      [
+        'Capacity',
+        plan.preemptDrills
+          ? `ahead of drills; aborts drills holding places after ${briefDuration(plan.preemptDrills.afterSeconds)}`
+          : 'ahead of drills',
+      ],
       ['Started by', startedBy],
     ]),
   };

@@ -21,6 +21,13 @@ export const DRS_DEFAULT_LIMITS: CapacityLimits = { maxConcurrentJobs: 20, maxSe
  */
 export type CapacityLane = 'cleanup' | 'launch';
 
+/**
+ * A failover's launch (drsRecovery, and so a plan's recovery waves) is served before every other
+ * waiting request, drill cleanups included: on the day of a disaster the failover must not queue
+ * behind a burst of drills. Requests without it (drills, failbacks, old callers) keep their lane.
+ */
+export type CapacityPriority = 'failover';
+
 export interface CapacityRequest {
   /** Unique per workflow run and step (`<workflowId>/<runId>/<step>`); repeats are ignored. */
   requestId: string;
@@ -29,6 +36,8 @@ export interface CapacityRequest {
   /** The servers the job will include: one job, these servers. */
   sourceServerIds: string[];
   lane: CapacityLane;
+  /** Absent for drills, failbacks and every request of a build before priorities. */
+  priority?: CapacityPriority;
   /** What the job is, for operators reading the queue (e.g. "drill launch"). */
   purpose: string;
   requestedAt: string;
@@ -60,6 +69,15 @@ export interface CapacityWaitStatus {
 export const CAPACITY_REQUEST_SIGNAL = 'capacityRequest';
 /** The query a requester's activity reads its place with right after asking. */
 export const CAPACITY_PLACE_QUERY = 'capacityPlace';
+/** The query that reads the whole queue (holders and waiting runs). */
+export const CAPACITY_STATE_QUERY = 'capacity';
+
+/** A drill a failover aborted to get capacity (activities/capacity.ts preemptDrills). */
+export interface PreemptedDrill {
+  workflowId: string;
+  /** What the drill's `abort` answered (what it still cleans up). */
+  message: string;
+}
 
 /** Where a request stands: granted, waiting at a position, or not (yet) known to the queue. */
 export type CapacityPlace = { granted: true } | { granted: false; position?: number };
@@ -101,7 +119,14 @@ export function impossibleRequest(serverCount: number, limits: CapacityLimits): 
 }
 
 export class CapacityQueue {
-  constructor(readonly state: CapacityQueueState) {}
+  /**
+   * `priorities` false keeps the order of a queue run started by a build before failover priority
+   * (first come, first served within each lane) for the rest of that run, so it replays.
+   */
+  constructor(
+    readonly state: CapacityQueueState,
+    private readonly priorities = true,
+  ) {}
 
   /** Queues a request; false when it is already queued, held or finished. */
   request(request: CapacityRequest): boolean {
@@ -155,10 +180,24 @@ export class CapacityQueue {
     return { jobsInUse: this.state.holders.length, serversInUse: servers };
   }
 
-  /** Waiting requests in service order: the cleanup lane, then launches, each by arrival. */
+  /**
+   * Waiting requests in service order: failovers, then the cleanup lane, then launches, each by
+   * arrival.
+   */
   ordered(): CapacityRequest[] {
     const { waiting } = this.state;
-    return [...waiting.filter((w) => w.lane === 'cleanup'), ...waiting.filter((w) => w.lane === 'launch')];
+    const first = this.priorities ? waiting.filter((w) => w.priority === 'failover') : [];
+    const rest = waiting.filter((w) => !first.includes(w));
+    return [
+      ...first,
+      ...rest.filter((w) => w.lane === 'cleanup'),
+      ...rest.filter((w) => w.lane === 'launch'),
+    ];
+  }
+
+  /** Launch places held without priority: the drills among them are what a failover may preempt. */
+  preemptibleHolders(): CapacityHolder[] {
+    return this.state.holders.filter((h) => h.lane === 'launch' && h.priority === undefined);
   }
 
   /**

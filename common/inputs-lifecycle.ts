@@ -48,6 +48,11 @@ export const recoveryInputSchema = z
     requireHealthyReplication: z.boolean().default(false),
     maxReplicationLagSeconds: secondsUpTo(7 * DAY).default(300),
     launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
+    /**
+     * When the launch has waited this long for a capacity place, abort the drills holding launch
+     * places in the same account and region (their cleanup frees the quota). Off by default.
+     */
+    preemptDrills: z.strictObject({ afterSeconds: secondsUpTo(DAY) }).optional(),
     tagJobs: z.boolean().default(true),
     ...targetFieldsSchema,
     ...bootFieldsSchema(sourceServerIdSchema),

@@ -16,6 +16,8 @@ export interface RecoveryReport extends Omit<DrillReport, 'operation' | 'termina
   approvedBy?: string;
   /** Replication problems seen in preflight that did not block the failover. */
   warnings: string[];
+  /** The drills this failover aborted to get capacity (`preemptDrills`): workflow ids. */
+  preemptedDrills?: string[];
 }
 
 export interface RecoveryProgress {

@@ -183,6 +183,8 @@ export interface DrillReport extends OperatorRecord {
   servers: DrillServerReport[];
   launchJobId?: string;
   terminateJobId?: string;
+  /** Cleanup started its terminate job without a capacity place, and why (a stuck or full queue). */
+  cleanupWentAhead?: string;
   /** The launch and terminate jobs' own times (DRS's record). */
   jobTimes?: { launch?: JobTimes; terminate?: JobTimes };
   /** Seconds per phase, in the order they ran. */

@@ -63,6 +63,7 @@ const SUMMARIES: Summaries = {
   resolveTaggedServers: (i) => `find the servers of ${plural(i.selectors.length, 'tag selector')}`,
   requestCapacity: (i) => `ask the capacity queue for a place: ${i.request.purpose}`,
   closedCapacityHolders: (i) => `check which of ${plural(i.holders.length, 'capacity holder')} have closed`,
+  preemptDrills: (i) => `abort the drills holding capacity places: ${i.reason}`,
   checkAccountAccess: (i) => `check that account ${i.accountId ?? '(own)'} answers in ${i.region}`,
   readRecoveryReadiness: (i) =>
     `read the newest snapshot and launch configuration of ${servers(i.sourceServerIds)}`,

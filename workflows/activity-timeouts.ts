@@ -14,6 +14,15 @@ import type { DrsActivities } from '../activities';
  */
 export const HEARTBEAT_TIMEOUT = '5 seconds';
 
+/**
+ * The least schedule-to-close a job's start activity gets, however much of the run's deadline a
+ * wait for capacity used. A start may have created the job when an attempt fails; the attempts after
+ * it look the job up (activities/idempotency.ts), and they need the time to: several attempts of up
+ * to 5 minutes each (an account listing) and the backoff between them: as long as any other DRS
+ * call gets (DRS_CALL_OPTIONS).
+ */
+export const MIN_JOB_START_MS = 30 * 60 * 1000;
+
 /** What one attempt does, which bounds how long it may take. */
 type AttemptSize = 'filtered' | 'account' | 'probe' | 'queue' | 'notify' | 'evidence';
 
@@ -65,6 +74,8 @@ const SIZE_OF = {
   checkProbeTargets: 'probe',
   requestCapacity: 'queue',
   closedCapacityHolders: 'queue',
+  // describes and aborts each holder (at most the 20 jobs of the quota)
+  preemptDrills: 'account',
   checkAccountAccess: 'filtered',
   // one snapshot read and one launch configuration read per server
   readRecoveryReadiness: 'account',

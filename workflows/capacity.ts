@@ -6,6 +6,11 @@
 //
 // Leaks: a run gives its places back in a finally block; a run that was terminated cannot, so while
 // anyone waits the queue asks Temporal which holders have closed and takes their places back.
+//
+// Failover first: a failover's request (priority `failover`) is served before every waiting drill;
+// one that still waits `preempt.afterMs` may abort the drills holding launch places. A cleanup never
+// waits on the queue forever: its terminate job frees what DRS counts, so after `goAhead.afterMs` it
+// goes ahead without a place.
 import {
   ApplicationFailure,
   CancellationScope,
@@ -14,6 +19,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   isCancellation,
+  log,
   patched,
   setHandler,
   upsertSearchAttributes,
@@ -25,14 +31,17 @@ import {
   emptyCapacityState,
   type CapacityLane,
   type CapacityPosition,
+  type CapacityPriority,
   type CapacityQueueState,
   type CapacityRequest,
   type CapacityWaitStatus,
+  type PreemptedDrill,
 } from '../common/capacity';
 import { DrsOperation } from '../common/search-attributes';
 import type { DrsTarget } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { DEADLINE_EXCEEDED } from './job-waits';
+import { errorMessage } from './operation-support';
 import {
   capacityGrantedSignal,
   capacityHandOverSignal,
@@ -55,12 +64,23 @@ const MAX_HISTORY_EVENTS = 5000;
 /** A waiting run asks again this often, so a queue that was terminated and restarted still has it. */
 const REQUEST_REFRESH_MS = 10 * 60 * 1000;
 
-const queueCalls = summarizedActivities({
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+/** The least time a run's call to the queue may take, however close its deadline (one call and a retry). */
+const MIN_QUEUE_CALL_MS = 60 * 1000;
+/** How long the queue keeps asking which holders closed before it gives up until its next check. */
+const HOLDER_CHECK_CALL_MS = 5 * 60 * 1000;
+
+const QUEUE_RETRY = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
+
+/** Calls a run makes to the queue, each bounded by `deadlineMs` (a stuck queue cannot hold it forever). */
+const queueCallsUntil = (deadlineMs: number) =>
+  summarizedActivities({
+    retry: QUEUE_RETRY,
+    scheduleToCloseTimeout: Math.max(deadlineMs - Date.now(), MIN_QUEUE_CALL_MS),
+  });
 
 export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
-  const queue = new CapacityQueue(carried ?? emptyCapacityState());
+  // a queue run started by a build before priorities keeps first come, first served to its end
+  const queue = new CapacityQueue(carried ?? emptyCapacityState(), patched(PATCHES.capacityPriority.id));
   let changed = true;
   setHandler(capacityRequestSignal, ({ request, limits }) => {
     queue.state.limits = limits;
@@ -146,8 +166,16 @@ async function reclaimFromClosedRuns(queue: CapacityQueue): Promise<boolean> {
     runId,
   }));
   if (holders.length === 0) return false;
-  const closed = await queueCalls.closedCapacityHolders({ holders });
-  return closed.map((requestId) => queue.release(requestId)).includes(true);
+  try {
+    const closed = await queueCallsUntil(Date.now() + HOLDER_CHECK_CALL_MS).closedCapacityHolders({
+      holders,
+    });
+    return closed.map((requestId) => queue.release(requestId)).includes(true);
+  } catch (err) {
+    // Temporal did not answer in time: the queue goes on serving and asks again at its next check
+    if (isCancellation(err)) throw err;
+    return false;
+  }
 }
 
 interface Wait {
@@ -166,6 +194,18 @@ export interface CapacityAsk {
   purpose: string;
   /** The wait gives up here (DeadlineExceeded). */
   deadlineMs: number;
+  /** `failover` for a failover's launch: served before every waiting drill. */
+  priority?: CapacityPriority;
+  /**
+   * A failover that still waits after `afterMs` aborts the drills holding launch places in its queue
+   * (same account and region), once; `onPreempted` hears which accepted.
+   */
+  preempt?: { afterMs: number; onPreempted: (drills: PreemptedDrill[]) => void };
+  /**
+   * A job that frees capacity (a terminate job) stops waiting after this long and goes ahead without
+   * a place; `onGoAhead` hears after how long.
+   */
+  goAhead?: { afterMs: number; onGoAhead: (waitedMs: number) => void };
   /** An abort stops the wait (the place is given up). */
   aborted?: () => boolean;
   /** Called once when the run has to wait (the place was not granted at once). */
@@ -205,7 +245,9 @@ export class CapacityWaiter {
 
   /**
    * Waits for a place; the request id once granted, undefined when `aborted()` turned true first.
-   * Cancellation and the deadline give the place up (the deadline fails with DeadlineExceeded).
+   * With `goAhead`, the request id also once that wait passed or the queue could not be asked, with
+   * no place held. Cancellation and the deadline give the place up (the deadline fails with
+   * DeadlineExceeded).
    */
   async acquire(ask: CapacityAsk): Promise<string | undefined> {
     const { request, queueId } = requestOf(ask);
@@ -214,14 +256,28 @@ export class CapacityWaiter {
     this.waits.set(requestId, wait);
     this.held.set(requestId, queueId);
     const aborted = ask.aborted ?? (() => false);
+    const startedMs = Date.now();
+    let preemptAtMs = ask.preempt ? startedMs + ask.preempt.afterMs : undefined;
+    const goAheadAtMs = ask.goAhead ? startedMs + ask.goAhead.afterMs : undefined;
+    const goAheadDue = () => goAheadAtMs !== undefined && Date.now() >= goAheadAtMs;
+    const calls = queueCallsUntil(goAheadAtMs ?? ask.deadlineMs);
     try {
       const settled = () => wait.granted || aborted();
       for (let first = true; ; first = false) {
-        const place = await queueCalls.requestCapacity({
-          target: ask.target,
-          queueWorkflowId: queueId,
-          request,
-        });
+        let place;
+        try {
+          place = await calls.requestCapacity({ target: ask.target, queueWorkflowId: queueId, request });
+        } catch (err) {
+          if (!ask.goAhead || isCancellation(err)) throw err;
+          // the queue did not answer within the bound: a job that frees capacity goes ahead anyway
+          await this.release(requestId);
+          return this.wentAhead(
+            ask,
+            requestId,
+            startedMs,
+            `the capacity queue did not answer (${errorMessage(err)})`,
+          );
+        }
         // granted at once (the usual case): go on without waiting for the grant signal
         if (place.granted) wait.granted = true;
         if (settled()) break;
@@ -229,12 +285,25 @@ export class CapacityWaiter {
           this.current = { requestId, status: { purpose: ask.purpose, since: request.requestedAt } };
           ask.onWait?.();
         }
+        if (goAheadDue()) break;
+        if (ask.preempt && preemptAtMs !== undefined && Date.now() >= preemptAtMs) {
+          preemptAtMs = undefined; // once: drills started later queue behind the failover anyway
+          ask.preempt.onPreempted(await preemptDrills(queueId, ask));
+          continue; // ask again: the queue may have moved meanwhile
+        }
         const remainingMs = ask.deadlineMs - Date.now();
-        if (remainingMs <= 0 || (await condition(settled, Math.min(remainingMs, REQUEST_REFRESH_MS)))) break;
+        const wakeMs = Math.min(
+          remainingMs,
+          REQUEST_REFRESH_MS,
+          (preemptAtMs ?? Infinity) - Date.now(),
+          (goAheadAtMs ?? Infinity) - Date.now(),
+        );
+        if (remainingMs <= 0 || (await condition(settled, wakeMs))) break;
       }
       if (wait.granted) return requestId;
       await this.release(requestId);
       if (aborted()) return undefined;
+      if (goAheadDue()) return this.wentAhead(ask, requestId, startedMs, 'no place was free');
       const where = wait.position ? ` (place ${wait.position.position} in the queue)` : '';
       throw ApplicationFailure.nonRetryable(
         `no DRS capacity for the ${ask.purpose} before its deadline${where}`,
@@ -247,6 +316,16 @@ export class CapacityWaiter {
       this.waits.delete(requestId);
       if (this.current?.requestId === requestId) this.current = undefined;
     }
+  }
+
+  /** A `goAhead` job starts without a place: says so, and returns its request id (not held). */
+  private wentAhead(ask: CapacityAsk, requestId: string, startedMs: number, why: string): string {
+    const waitedMs = Date.now() - startedMs;
+    log.warn(
+      `${ask.purpose} goes ahead without a capacity place after ${Math.round(waitedMs / 1000)} s: ${why}`,
+    );
+    ask.goAhead?.onGoAhead(waitedMs);
+    return requestId;
   }
 
   /**
@@ -289,6 +368,29 @@ export class CapacityWaiter {
   }
 }
 
+/** How long a failover tries to abort the drills holding places before it just goes on waiting. */
+const PREEMPT_CALL_MS = 5 * 60 * 1000;
+
+/**
+ * Aborts the drills holding launch places in `queueId`'s queue, for the failover that asks. A
+ * failure to do so never fails the failover: it keeps its place at the front and waits.
+ */
+async function preemptDrills(queueId: string, ask: CapacityAsk): Promise<PreemptedDrill[]> {
+  const { workflowId } = workflowInfo();
+  const afterSeconds = Math.round((ask.preempt?.afterMs ?? 0) / 1000);
+  try {
+    return await queueCallsUntil(Date.now() + PREEMPT_CALL_MS).preemptDrills({
+      queueWorkflowId: queueId,
+      by: `failover ${workflowId}`,
+      reason: `preempted by failover ${workflowId}: no DRS capacity within ${afterSeconds} s`,
+    });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    log.warn(`could not abort the drills holding capacity places: ${errorMessage(err)}`);
+    return [];
+  }
+}
+
 /** The queue request for `ask` from this run, and the queue's workflow id. */
 function requestOf(ask: CapacityAsk): { request: CapacityRequest; queueId: string } {
   const info = workflowInfo();
@@ -298,6 +400,7 @@ function requestOf(ask: CapacityAsk): { request: CapacityRequest; queueId: strin
     runId: info.runId,
     sourceServerIds: ask.sourceServerIds,
     lane: ask.lane,
+    ...(ask.priority ? { priority: ask.priority } : {}),
     purpose: ask.purpose,
     requestedAt: new Date().toISOString(),
   };

@@ -38,6 +38,8 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
   launchJob?: JobSummary;
   launchRequestedAtMs?: number;
   terminateJobId?: string;
+  /** Cleanup went ahead without a capacity place (CapacityAsk.goAhead): after how long. */
+  cleanupWentAhead?: string;
   readonly jobTimes: { launch?: JobTimes; terminate?: JobTimes } = {};
   /** The gate waiting for `approve` right now (drsDrill: `validation`, drsRecovery: `confirmation`). */
   openGate?: string;
@@ -184,6 +186,7 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       servers,
       launchJobId: this.launchJob?.jobId,
       terminateJobId: this.terminateJobId,
+      ...(this.cleanupWentAhead ? { cleanupWentAhead: this.cleanupWentAhead } : {}),
       ...this.jobTimesField(),
       ...(this.approval ? { approval: this.approval } : {}),
       ...(targetsMet === undefined ? {} : { targetsMet }),
@@ -234,7 +237,7 @@ export function launchServers(
   plan: LaunchPlan & { launchTimeoutSeconds: number; tagJobs: boolean },
   kind: 'drill' | 'recovery',
   start: (request: StartDrillJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
-  options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace'> = {},
+  options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace' | 'preempt'> = {},
 ): Promise<JobRun | undefined> {
   const step = kind === 'drill' ? 'launch' : 'recovery-launch';
   return runJob({
@@ -243,6 +246,8 @@ export function launchServers(
     step,
     sourceServerIds: plan.sourceServerIds,
     lane: 'launch',
+    // failover first: a real failover is served before every drill waiting for capacity
+    ...(kind === 'recovery' ? { priority: 'failover' as const } : {}),
     purpose: `${kind} launch of ${plan.sourceServerIds.length} server(s)`,
     deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
     capacity: record.capacity,

@@ -54,6 +54,13 @@ import type { StartDrillJobInput } from '../activities/jobs';
 import { declaredGuestChecks } from '../common/inputs-boot';
 import { followBoots, refuseDisallowedGuestChecks, wantsBootEvidence } from './boot';
 
+/**
+ * How long a cleanup waits for a capacity place before it starts its terminate job regardless (at
+ * most half its deadline): the job frees capacity, and DRS itself refuses it while its quota is full
+ * (the start then retries until the deadline).
+ */
+const CLEANUP_GO_AHEAD_MS = 15 * 60 * 1000;
+
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
   record.approvers = new Approvers('drill');
@@ -404,6 +411,17 @@ async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Pr
       deadlineMs: deadline,
       capacity: record.capacity,
       takesOver: launch.place,
+      // a terminate job frees capacity: a stuck or full queue must not keep instances running
+      ...(patched(PATCHES.cleanupGoAhead.id)
+        ? {
+            goAhead: {
+              afterMs: Math.min(CLEANUP_GO_AHEAD_MS, (plan.cleanupTimeoutSeconds * 1000) / 2),
+              onGoAhead: (waitedMs: number) => {
+                record.cleanupWentAhead = `cleanup went ahead without a capacity place after ${Math.round(waitedMs / 1000)} s`;
+              },
+            },
+          }
+        : {}),
       start: async (notBeforeMs, startCalls) => {
         const terminate = await startCalls.terminateDrillInstances({
           ...drill,
@@ -450,6 +468,7 @@ function summarize(record: DrillRecord): string {
   if (record.abortReason !== undefined) parts.push(`aborted: ${record.abortReason}`);
   const terminated = servers.filter((s) => s.terminated).length;
   parts.push(`${terminated} drill instance(s) terminated`);
+  if (record.cleanupWentAhead) parts.push(record.cleanupWentAhead);
   if (record.errors.length > 0) parts.push(record.errors[0]);
   return parts.join('; ');
 }

@@ -5,19 +5,13 @@
 import { CancellationScope, patched } from '@temporalio/workflow';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
+import { MIN_JOB_START_MS } from './activity-timeouts';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
 import { DRS_CALL_OPTIONS, drsActivities, pollingActivities, type PhaseClock } from './operation-support';
 import { PATCHES } from './patches';
 
 type ActivityProxy = typeof drsActivities;
-
-/**
- * The least time a job's start is given, however little of the deadline a wait for capacity left:
- * a start whose response was lost must still find the job it created (and retry throttling), or
- * the run would end without knowing, and so without cleaning up, what it launched.
- */
-export const START_MIN_MS = 10 * 60 * 1000;
 
 /** DRS may list a LAUNCHED server's recovery instance a little later. */
 const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
@@ -79,9 +73,10 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   let job: JobSummary | undefined;
   try {
     // Non-cancellable: once the call is sent DRS may have created the job, and the run needs its id.
+    // A long wait for capacity must not leave the start too little time to find a job it created.
     const calls = summarizedActivities({
       ...DRS_CALL_OPTIONS,
-      scheduleToCloseTimeout: Math.max(spec.deadlineMs - Date.now(), START_MIN_MS),
+      scheduleToCloseTimeout: Math.max(spec.deadlineMs - Date.now(), MIN_JOB_START_MS),
     });
     job = await CancellationScope.nonCancellable(() => spec.start(Date.now(), calls));
   } catch (err) {

@@ -5,6 +5,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import {
   CAPACITY_PLACE_QUERY,
   CAPACITY_REQUEST_SIGNAL,
+  CAPACITY_STATE_QUERY,
   type CapacityPlace,
   type CapacityPosition,
   type CapacityQueueState,
@@ -80,7 +81,7 @@ export const capacityPositionSignal = defineSignal<[CapacityPosition]>('capacity
 /** Where one request stands (read by the requestCapacity activity right after it asked). */
 export const capacityPlaceQuery = defineQuery<CapacityPlace, [string]>(CAPACITY_PLACE_QUERY);
 /** The queue's holders and waiting runs. */
-export const capacityQuery = defineQuery<CapacityQueueState>('capacity');
+export const capacityQuery = defineQuery<CapacityQueueState>(CAPACITY_STATE_QUERY);
 
 /**
  * A plan's drill child tells the plan its servers' boot verdicts are in (`healthy`: every server

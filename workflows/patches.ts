@@ -100,4 +100,23 @@ export const PATCHES = {
     deprecateWhen:
       'no open drsDrill or drsRecovery run started by a build before 0.2.0, and no such history in test/histories',
   },
+
+  // --- i24-priority: failover first, cleanup never blocked by the capacity queue ---
+
+  /**
+   * The capacity queue serves failovers before drills; a queue run started by a build before this
+   * keeps first come, first served to its end (workflows/capacity.ts, common/capacity.ts).
+   */
+  capacityPriority: {
+    id: 'capacity-priority',
+    since: '0.2.0',
+    deprecateWhen:
+      'no open drsCapacity run (a queue continues-as-new, so check its current run) started before 0.2.0',
+  },
+  /** A drill's cleanup goes ahead without a capacity place after a bounded wait (workflows/drill.ts). */
+  cleanupGoAhead: {
+    id: 'cleanup-go-ahead',
+    since: '0.2.0',
+    deprecateWhen: 'no open drsDrill started before 0.2.0, and no such history in test/histories',
+  },
 } as const satisfies Record<string, PatchEntry>;

@@ -13,6 +13,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { PreemptedDrill } from '../common/capacity';
 import { preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
 import { parseRecoveryInput, type RecoveryInput, type RecoveryPlan } from '../common/inputs-lifecycle';
@@ -33,6 +34,8 @@ class RecoveryState {
   /** The gate was passed by `confirm: true` in the input. */
   confirmedByInput = false;
   readonly warnings: string[] = [];
+  /** Drills aborted for this failover's capacity place (`preemptDrills`). */
+  readonly preemptedDrills: string[] = [];
   report?: RecoveryReport;
 }
 
@@ -119,8 +122,16 @@ async function recover(
   }
 
   record.enterPhase('launching');
-  const launch = await launchServers(record, plan, 'recovery', (request, calls) =>
-    calls.startRecoveryJob(request),
+  const preempt = plan.preemptDrills && {
+    afterMs: plan.preemptDrills.afterSeconds * 1000,
+    onPreempted: (drills: PreemptedDrill[]) => state.preemptedDrills.push(...drills.map((d) => d.workflowId)),
+  };
+  const launch = await launchServers(
+    record,
+    plan,
+    'recovery',
+    (request, calls) => calls.startRecoveryJob(request),
+    preempt ? { preempt } : {},
   );
   if (!launch)
     return finish(record, state, `aborted before launch: ${record.abortReason}; nothing was launched`);
@@ -136,7 +147,7 @@ async function recover(
   } catch (err) {
     record.errors.push(errorMessage(err));
   }
-  return finish(record, state, summarize(record));
+  return finish(record, state, summarize(record, state));
 }
 
 /**
@@ -206,6 +217,7 @@ function finish(record: DrillRecord, state: RecoveryState, summary: string): Rec
     operation: 'recovery',
     ...(approvedBy ? { approvedBy } : {}),
     warnings: state.warnings,
+    ...(state.preemptedDrills.length > 0 ? { preemptedDrills: state.preemptedDrills } : {}),
   };
   markOutcome(state.report.outcome);
   return state.report;
@@ -227,10 +239,12 @@ function progress(record: DrillRecord, state: RecoveryState): RecoveryProgress {
   };
 }
 
-function summarize(record: DrillRecord): string {
+function summarize(record: DrillRecord, state: RecoveryState): string {
   const servers = [...record.servers.values()];
   const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
   const parts = [`${launched}/${servers.length} servers recovered (recovery instances left running)`];
+  if (state.preemptedDrills.length > 0)
+    parts.push(`aborted drill(s) to get capacity: ${state.preemptedDrills.join(', ')}`);
   if (record.abortReason !== undefined)
     parts.push(`abort received after launch (${record.abortReason}): DRS jobs cannot be cancelled`);
   if (record.errors.length > 0) parts.push(record.errors[0]);

@@ -94,6 +94,20 @@ describe('drsctl input', () => {
     );
   });
 
+  it("--preempt-drills-after sets a recovery's preemptDrills, and a bad value names the flag", () => {
+    const withFlag = (value: string): FlagValues =>
+      new Map<InputFlag, unknown>([
+        [flagOf(recoveryOperation, '--source-server'), [A]],
+        [flagOf(recoveryOperation, '--preempt-drills-after'), value],
+      ]);
+    const { input } = buildInput(recoveryOperation, { flags: withFlag('600'), env: {} });
+    assert.deepEqual(input.preemptDrills, { afterSeconds: 600 });
+    assert.throws(
+      () => buildInput(recoveryOperation, { flags: withFlag('soon'), env: {} }),
+      /preemptDrills\.afterSeconds \(--preempt-drills-after\)/,
+    );
+  });
+
   it('--rto-target / --rpo-target set targets in seconds from durations, on drills, recoveries and plans', () => {
     const servers = JSON.stringify({ sourceServerIds: [A] });
     const inputs: [Operation, string][] = [

@@ -25,8 +25,8 @@ const MINIMUM_HISTORIES: Record<string, number> = {
   drsReplication: 5,
   drsPlan: 4,
   drsReadiness: 1,
-  // a queue on a build from before hand-overs that got one (record-capacity-history.ts)
-  drsCapacity: 1,
+  // queues on old builds that got a hand-over, and a failover's request (record-capacity-history.ts)
+  drsCapacity: 2,
 };
 
 const historyFiles = () =>

@@ -89,6 +89,54 @@ describe('capacity queue rules', () => {
     assert.deepEqual(grantedIds(queue), [cleanup.workflowId]);
   });
 
+  it('serves failovers before every waiting drill, cleanups included; the others keep their order', () => {
+    const limits = { maxConcurrentJobs: 1, maxServersInActiveJobs: 500 };
+    const queue = new CapacityQueue(emptyCapacityState(limits));
+    const holder = ask(1);
+    const drills = [ask(1), ask(1, 'cleanup'), ask(1)];
+    const failovers = [
+      { ...ask(1), priority: 'failover' as const },
+      { ...ask(1), priority: 'failover' as const },
+    ];
+    queue.request(holder);
+    assert.deepEqual(grantedIds(queue), [holder.workflowId]);
+    for (const r of [drills[0], failovers[0], drills[1], drills[2], failovers[1]]) queue.request(r);
+    assert.deepEqual(
+      queue.positions().map((p) => p.requestId),
+      [failovers[0], failovers[1], drills[1], drills[0], drills[2]].map((r) => r.requestId),
+    );
+    assert.deepEqual(queue.place(failovers[0].requestId), { granted: false, position: 1 });
+    queue.release(holder.requestId);
+    assert.deepEqual(grantedIds(queue), [failovers[0].workflowId]);
+    assert.deepEqual(
+      queue.preemptibleHolders().map((h) => h.workflowId),
+      [],
+      "a failover's place is never preempted",
+    );
+
+    // a queue run from before priorities keeps first come, first served within each lane
+    const old = new CapacityQueue(emptyCapacityState(limits), false);
+    for (const r of [drills[0], failovers[0], drills[1]]) old.request(r);
+    assert.deepEqual(
+      old.positions().map((p) => p.requestId),
+      [drills[1], drills[0], failovers[0]].map((r) => r.requestId),
+    );
+  });
+
+  it('offers launch places held without priority for preemption, not cleanups', () => {
+    const queue = new CapacityQueue(
+      emptyCapacityState({ maxConcurrentJobs: 5, maxServersInActiveJobs: 500 }),
+    );
+    const launch = ask(1);
+    const cleanup = ask(1, 'cleanup');
+    for (const r of [launch, cleanup]) queue.request(r);
+    queue.grant('now');
+    assert.deepEqual(
+      queue.preemptibleHolders().map((h) => h.workflowId),
+      [launch.workflowId],
+    );
+  });
+
   it("hands a run's place to its next job in one step: a launch waiting at the front does not take it", () => {
     const queue = new CapacityQueue(
       emptyCapacityState({ maxConcurrentJobs: 1, maxServersInActiveJobs: 500 }),

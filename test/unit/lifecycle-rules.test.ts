@@ -121,6 +121,16 @@ describe('lifecycle inputs', () => {
     assert.equal(plan.approvalTimeoutSeconds, 3600);
   });
 
+  it('takes preemptDrills only as { afterSeconds } within a day, naming the field', () => {
+    const base = { sourceServerIds: ids, region: 'us-east-1' };
+    assert.equal(parseRecoveryInput(base).preemptDrills, undefined, 'off by default');
+    assert.deepEqual(parseRecoveryInput({ ...base, preemptDrills: { afterSeconds: 600 } }).preemptDrills, {
+      afterSeconds: 600,
+    });
+    for (const preemptDrills of [{ afterSeconds: -1 }, { afterSeconds: 2 * 86_400 }, { after: 60 }, true])
+      assert.throws(() => parseRecoveryInput({ ...base, preemptDrills }), /preemptDrills/);
+  });
+
   it('names the failback selection field', () => {
     assert.throws(
       () =>

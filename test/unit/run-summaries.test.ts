@@ -75,6 +75,19 @@ describe('run summaries for the Temporal UI', () => {
     );
     assert.equal(waiting.staticSummary, 'FAILOVER of 1 server in us-east-1 (approval: approve within 1h)');
     assert.match(waiting.staticDetails, /\*\*Point in time:\*\* a named snapshot for 1 server, latest data/);
+    assert.match(confirmed.staticDetails, /\*\*Capacity:\*\* ahead of drills {2}/);
+    const preempting = recoverySummary(
+      parseRecoveryInput({
+        sourceServerIds: ids(1),
+        region: 'us-east-1',
+        preemptDrills: { afterSeconds: 600 },
+      }),
+      BY,
+    );
+    assert.match(
+      preempting.staticDetails,
+      /\*\*Capacity:\*\* ahead of drills; aborts drills holding places after 10m/,
+    );
   });
 
   it('failback names the recovery job or counts the instances', () => {

@@ -6,8 +6,11 @@ import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { capacityWorkflowId } from '../../common/capacity';
 import type { DrillProgress, DrillReport } from '../../common/types';
+import type { RecoveryProgress, RecoveryReport } from '../../common/types-lifecycle';
+import { drsRecovery } from '../../workflows';
 import { abortSignal, capacityQuery } from '../../workflows/messages';
 import { REGION, historyLength, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
+import { startOn } from './lifecycle-support';
 
 const HOUR = 3600;
 /** The worker's limit in these tests (DRS's default is 20 jobs in progress). */
@@ -162,6 +165,124 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
     const waitedMs = (await h.env.currentTimeMs()) - before;
     assert.ok(waitedMs < HOUR * 1000, `got the place after ${waitedMs / 1000} s, not after the 6-hour jobs`);
     await holder.terminate('test over');
+  });
+
+  it("serves a plan's recovery wave (a drsRecovery child) before a drill that queued first", async () => {
+    const [a, b, queuedServer, failoverServer] = await h.healthyServers(4);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [a, b] });
+    const holders = [await drill(a), await drill(b)];
+    for (const handle of holders)
+      await h.waitForProgress<DrillProgress>(handle, (p) => p.launchJobStatus === 'PENDING');
+    const queued = await drill(queuedServer);
+    await h.waitForProgress<DrillProgress>(queued, (p) => p.capacity?.position === 1, 1000);
+
+    const plan = await h.env.client.workflow.start('drsPlan', {
+      args: [
+        {
+          region: REGION,
+          confirm: true,
+          waves: [{ name: 'web', action: 'recovery', sourceServerIds: [failoverServer] }],
+        },
+      ],
+      taskQueue: h.taskQueue,
+      workflowId: `plan-first-${Date.now()}`,
+    });
+    const wave = h.env.client.workflow.getHandle(`${plan.workflowId}-web-1`);
+    // the plan checks its servers before it starts the wave's child
+    for (
+      let i = 0;
+      i < 100 &&
+      !(await wave.describe().then(
+        () => true,
+        () => false,
+      ));
+      i++
+    )
+      await h.sleep(1000);
+    const waiting = await h.waitForProgress<RecoveryProgress>(
+      wave,
+      (p) => p.capacity?.position !== undefined,
+      1000,
+    );
+    assert.equal(waiting.capacity?.position, 1, 'the recovery wave is next, ahead of the queued drill');
+    const drillWaiting = await h.waitForProgress<DrillProgress>(
+      queued,
+      (p) => p.capacity?.position === 2,
+      1000,
+    );
+    assert.equal(drillWaiting.capacity?.position, 2);
+
+    const report = await h.result<{ outcome: string; summary: string }>(plan);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    const launches = (await h.executed('StartRecovery')).map(
+      (e) => (e.request as { sourceServers: { sourceServerID: string }[] }).sourceServers[0].sourceServerID,
+    );
+    assert.ok(
+      !launches.includes(queuedServer) || launches.indexOf(failoverServer) < launches.indexOf(queuedServer),
+      `the wave launched before the queued drill: ${launches.join(' ')}`,
+    );
+    for (const handle of [...holders, queued])
+      if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('test over');
+  });
+
+  it('lets a failover with preemptDrills abort the drills holding the places, launch, and name them', async () => {
+    const [a, b, failoverServer] = await h.healthyServers(3);
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [a, b] });
+    const holders = [
+      await drill(a, { launchTimeoutSeconds: 6 * HOUR }),
+      await drill(b, { launchTimeoutSeconds: 6 * HOUR }),
+    ];
+    for (const handle of holders)
+      await h.waitForProgress<DrillProgress>(handle, (p) => p.launchJobStatus === 'PENDING');
+
+    const failover = await startOn(h, drsRecovery, 'failover', {
+      sourceServerIds: [failoverServer],
+      region: REGION,
+      confirm: true,
+      preemptDrills: { afterSeconds: 300 },
+    });
+    const report = await h.result<RecoveryReport>(failover);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    assert.deepEqual(
+      [...(report.preemptedDrills ?? [])].sort(),
+      holders.map((d) => d.workflowId).sort(),
+      'the report names both drills it aborted',
+    );
+    assert.match(report.summary, /aborted drill\(s\) to get capacity/);
+    for (const drillReport of await resultsOf(holders)) {
+      assert.equal(drillReport.outcome, 'ABORTED', drillReport.summary);
+      assert.match(drillReport.summary, /preempted by failover/);
+      assert.equal(drillReport.abort?.by, `failover ${failover.workflowId}`);
+    }
+    assert.deepEqual(await h.drillInstancesLeft(), [], "the drills' own cleanup terminated their instances");
+    const [usage] = (await h.emulator.control.usage()).filter((u) => u.region === REGION);
+    assert.equal(usage.peak.activeJobs, JOBS, 'never over the quota');
+  });
+
+  it('starts a cleanup without a place after a bounded wait when the queue stays full, and says so', async () => {
+    const [ours, a, b] = await h.healthyServers(3);
+    // the drill launches, then holds its instance for 10 minutes (no place held meanwhile)
+    const handle = await drill(ours, { validation: { mode: 'hold', holdSeconds: 600 } });
+    await h.waitForProgress<DrillProgress>(handle, (p) => p.phase === 'validating');
+    // two launches of 6 hours take both places: the cleanup cannot get one before its deadline (3 h)
+    await h.emulator.control.scenario({
+      type: 'jobStuckPending',
+      seconds: 6 * HOUR,
+      sourceServerIds: [a, b],
+    });
+    const holders = [
+      await drill(a, { launchTimeoutSeconds: 12 * HOUR }),
+      await drill(b, { launchTimeoutSeconds: 12 * HOUR }),
+    ];
+    for (const holder of holders)
+      await h.waitForProgress<DrillProgress>(holder, (p) => p.launchJobStatus === 'PENDING');
+
+    const report = await h.result<DrillReport>(handle);
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    assert.match(report.cleanupWentAhead ?? '', /cleanup went ahead without a capacity place after \d+ s/);
+    assert.match(report.summary, /cleanup went ahead without a capacity place/);
+    assert.deepEqual(await h.drillInstancesLeft(), [], 'its instance was terminated');
+    for (const holder of holders) await holder.terminate('test over');
   });
 
   it('waits out a ServiceQuotaExceededException caused by another tool, then launches exactly once', async () => {

@@ -1,4 +1,4 @@
-// A job's start is given at least START_MIN_MS, however little of the launch deadline is left: a
+// A job's start is given at least MIN_JOB_START_MS (workflows/activity-timeouts.ts), however little of the launch deadline is left: a
 // start that gave up after a minute could end the run without the job it may have created.
 import { strict as assert } from 'node:assert';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';

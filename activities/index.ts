@@ -15,6 +15,7 @@ import { createNotificationActivities, type NotificationTargets } from './notifi
 import { createPlanActivities } from './plan';
 import { createReadinessActivities, type ListRuns } from './readiness';
 import { createRecoveryActivities } from './recovery';
+import { createReconcileActivities } from './reconcile';
 import { createReplicationControlActivities } from './replication-control';
 import { createSnapshotActivities } from './snapshots';
 
@@ -53,6 +54,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCapacityActivities(deps.capacityLimits),
     ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns),
     ...createNotificationActivities(deps.notifications),
+    ...createReconcileActivities(deps.drsClients),
   });
 }
 

@@ -13,6 +13,7 @@ import {
   workerEnvSchema,
 } from '../common/config';
 import { workerConfigSchema, workflowCodeEnvSchema } from './config';
+import { reconcileEnvSchema } from './reconcile-schedule';
 
 const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Temporal connection', temporalEnvSchema],
@@ -22,6 +23,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['DRS job quotas (shared by every run of the namespace)', drsQuotaEnvSchema],
   ['Waiting on DRS jobs', jobWaitEnvSchema],
   ['Notifications (webhooks)', notifyEnvSchema],
+  ['Leaked drill instances (drsReconcile)', reconcileEnvSchema],
   ['Worker operations', workerEnvSchema],
   ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
 ];

@@ -8,6 +8,7 @@ import { createDrsWorker } from './create-worker';
 import { startHealthServer } from './health';
 import { createLogger, PinoTemporalLogger } from './logging';
 import { prometheusExporter } from './metrics';
+import { ensureReconcileSchedule } from './reconcile-schedule';
 import { handleShutdownSignals } from './shutdown';
 import { describeWorkflowCode, loadWorkflowCode } from './workflow-code';
 
@@ -41,6 +42,19 @@ async function main(): Promise<number> {
   const drsWorker = await createDrsWorker(connection, config, workflowCode);
   const worker = (started.worker = drsWorker.worker);
   const running = worker.run();
+  if (config.reconcile) {
+    const schedule = {
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      region: config.aws.region,
+      ...config.reconcile,
+    };
+    // the worker serves without it: a missing schedule is a warning, not a reason to stop
+    await ensureReconcileSchedule(connection, schedule).then(
+      (result) => logger.info({ ...schedule, result }, 'drsReconcile schedule'),
+      (err: Error) => logger.warn({ ...schedule, error: err.message }, 'drsReconcile schedule not created'),
+    );
+  }
   const health = await startHealthServer(config.healthAddress, () => ({
     healthy: worker.getState() === 'RUNNING',
     state: worker.getState(),

@@ -73,6 +73,8 @@ export async function workerEnv(overrides: NodeJS.ProcessEnv): Promise<NodeJS.Pr
     ...inherited,
     WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
     WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,
+    // no reconcile schedule left firing on the shared dev server (a test that wants one sets it)
+    DRS_RECONCILE_EVERY: 'off',
     ...overrides,
   };
 }

@@ -131,7 +131,13 @@ export function decide(
   if (state === undefined || state === 'RUNNING')
     return { ...ours, action: 'keep', reason: `its workflow ${instance.workflowId} is running` };
   const closed = state === 'NOT_FOUND' ? 'is gone from Temporal' : `ended ${state}`;
-  if (ageSeconds === undefined || ageSeconds < spec.graceSeconds)
+  if (ageSeconds === undefined)
+    return {
+      ...ours,
+      action: 'keep',
+      reason: `its workflow ${instance.workflowId} ${closed}, but its launch time is unknown`,
+    };
+  if (ageSeconds < spec.graceSeconds)
     return {
       ...ours,
       action: 'keep',

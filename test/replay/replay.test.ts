@@ -25,6 +25,7 @@ const MINIMUM_HISTORIES: Record<string, number> = {
   drsReplication: 5,
   drsPlan: 4,
   drsReadiness: 1,
+  drsReconcile: 1,
   // a queue on a build from before hand-overs that got one (record-capacity-history.ts)
   drsCapacity: 1,
 };

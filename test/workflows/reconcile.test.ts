@@ -4,9 +4,12 @@
 // instance launched outside this product (no tags). A dry run and a long grace period terminate nothing.
 import assert from 'node:assert/strict';
 import { Client, type WorkflowHandle } from '@temporalio/client';
+import type { NotificationTargets } from '../../activities/notifications';
+import type { NotificationEvent } from '../../common/notifications';
 import type { ReconcileInput, ReconcileReport } from '../../common/reconcile';
 import type { DrillProgress } from '../../common/types';
 import { drsReconcile, type drsDrill } from '../../workflows';
+import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { launchedOutside, resultOf, startOn } from './lifecycle-support';
 
@@ -15,7 +18,20 @@ const HOUR_MS = 3600 * 1000;
 describe('drsReconcile (time-skipping, emulator)', function () {
   this.timeout(600_000);
   let h: DrillHarness;
-  useDrillHarness((harness) => (h = harness));
+  let receiver: WebhookReceiver;
+  // filled in before the harness starts: the activity reads it at each delivery
+  const targets: NotificationTargets = {};
+  before(async () => {
+    receiver = await startReceiver();
+    targets.webhookUrl = `${receiver.url}/hook`;
+  });
+  useDrillHarness((harness) => (h = harness), { notifications: targets });
+  after(() => receiver?.server.close());
+
+  const notices = (workflowId: string) =>
+    receiver.received
+      .map((r) => r.body as unknown as NotificationEvent)
+      .filter((e) => e.workflowId === workflowId);
 
   /**
    * Runs the reconciler and waits for its report without skipping time: a skipping wait would
@@ -69,6 +85,7 @@ describe('drsReconcile (time-skipping, emulator)', function () {
     assert.deepEqual(await terminateRequests(), [], 'a dry run terminates nothing');
     assert.equal(dry.outcome, 'SUCCEEDED', dry.summary);
     for (const id of leaked.instanceIds) assert.equal(row(dry, id)?.action, 'would-terminate', id);
+    assert.deepEqual(notices(dry.workflowId), [], 'a run that terminated nothing stays quiet');
 
     const waiting = await reconcile({ ...options, graceSeconds: 4 * 3600 });
     assert.deepEqual(await terminateRequests(), [], 'nothing is terminated within the grace period');
@@ -103,6 +120,11 @@ describe('drsReconcile (time-skipping, emulator)', function () {
     assert.equal(reported?.action, 'report');
     assert.match(reported?.reason ?? '', /no temporal-drs tag .* never touched/);
     assert.match(report.summary, /^2 leaked drill instance\(s\) terminated; 1 kept; 1 reported/);
+    const [notice, ...more] = notices(report.workflowId);
+    assert.deepEqual(more, [], 'one notification');
+    assert.equal(notice?.title, 'reconcile SUCCEEDED: 2 leaked drill instance(s) terminated');
+    assert.equal(notice.summary, report.summary);
+    assert.deepEqual(notice.sourceServerIds?.sort(), [a1, a2].sort());
 
     await running.handle.terminate('end of test');
   });

@@ -77,8 +77,10 @@ export interface ReconcileReport {
   dryRun: boolean;
   graceSeconds: number;
   untaggedMaxAgeSeconds: number;
-  /** Every drill instance found that needs a word: ours (terminated or kept) and old untagged ones. */
+  /** Every drill instance that needs a word: of closed drills (terminated or kept), and not ours. */
   instances: ReconciledInstance[];
+  /** Drill instances of drills still running: counted, not listed (a running plan may have thousands). */
+  runningDrillInstances: number;
   /** The same rows, named by server, so drsctl's generic report writers read them. */
   servers: (ReconciledInstance & { errors?: string[] })[];
   terminateJobIds: string[];

@@ -66,8 +66,8 @@ const SUMMARIES: Summaries = {
   readQuotaUsage: (i) => `read DRS job quota usage in ${i.region}`,
   lastSucceededDrills: (i) => `find the last SUCCEEDED drill of ${servers(i.sourceServerIds)}`,
   sendNotification: (i) => `notify webhooks: ${i.title}`,
-  listDrillInstances: (i) => `list the drill instances of ${i.accountId ?? 'the own account'} in ${i.region}`,
-  workflowStates: (i) => `read the state of ${plural(i.workflowIds.length, 'workflow')}`,
+  findLeakedDrillInstances: (i) =>
+    `find drill instances of closed drills in ${i.accountId ?? 'the own account'}, ${i.region}`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

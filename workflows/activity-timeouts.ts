@@ -67,10 +67,8 @@ const SIZE_OF = {
   // one visibility listing per server
   lastSucceededDrills: 'account',
   sendNotification: 'notify',
-  // every recovery instance of the account, and DescribeJobs for their launch jobs
-  listDrillInstances: 'account',
-  // one describe per workflow, through the worker's Temporal client
-  workflowStates: 'account',
+  // every recovery instance of the account, their launch jobs, one describe per drill workflow
+  findLeakedDrillInstances: 'account',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

@@ -10,7 +10,6 @@
 // drill instances of that job only, the terminate job followed to its end, then a check of what is left.
 import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
-  decide,
   parseReconcileInput,
   type ReconcileInput,
   type ReconcileProgress,
@@ -45,9 +44,16 @@ export async function drsReconcile(input: ReconcileInput): Promise<ReconcileRepo
 
   const capacity = new CapacityWaiter();
   let instances: ReconciledInstance[];
+  let runningDrillInstances: number;
   const errors: string[] = [];
   try {
-    instances = await findLeaks(spec);
+    ({ instances, runningDrillInstances } = await drsActivities.findLeakedDrillInstances({
+      ...targetOf(spec),
+      graceSeconds: spec.graceSeconds,
+      untaggedMaxAgeSeconds: spec.untaggedMaxAgeSeconds,
+      dryRun: spec.dryRun,
+      nowMs: Date.now(),
+    }));
     if (!spec.dryRun) await terminate(spec, instances, phases, capacity, errors);
   } catch (err) {
     await notify({
@@ -75,8 +81,9 @@ export async function drsReconcile(input: ReconcileInput): Promise<ReconcileRepo
     untaggedMaxAgeSeconds: spec.untaggedMaxAgeSeconds,
     instances,
     servers: instances,
+    runningDrillInstances,
     terminateJobIds: [...new Set(instances.flatMap((i) => i.terminateJobId ?? []))],
-    summary: summarize(spec, instances, errors),
+    summary: summarize(spec, instances, runningDrillInstances, errors),
     errors,
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -93,24 +100,6 @@ export async function drsReconcile(input: ReconcileInput): Promise<ReconcileRepo
       sourceServerIds: terminated.map((i) => i.sourceServerId).slice(0, 100),
     });
   return report;
-}
-
-/** Every drill instance that needs a word, with the decision of common/reconcile.ts. */
-async function findLeaks(spec: ReconcileSpec): Promise<ReconciledInstance[]> {
-  const found = await drsActivities.listDrillInstances(targetOf(spec));
-  const { namespace } = workflowInfo();
-  const workflowIds = [
-    ...new Set(
-      found
-        .filter((i) => i.workflowId && (i.namespace === undefined || i.namespace === namespace))
-        .map((i) => i.workflowId ?? ''),
-    ),
-  ];
-  const states = workflowIds.length > 0 ? await drsActivities.workflowStates({ workflowIds }) : {};
-  const now = Date.now();
-  return found.flatMap(
-    (i) => decide(i, i.workflowId ? states[i.workflowId] : undefined, spec, namespace, now) ?? [],
-  );
 }
 
 /** Terminates the instances marked `terminate`, one terminate job per launch job, side by side. */
@@ -168,12 +157,21 @@ async function terminate(
   );
 }
 
-function summarize(spec: ReconcileSpec, instances: ReconciledInstance[], errors: string[]): string {
+function summarize(
+  spec: ReconcileSpec,
+  instances: ReconciledInstance[],
+  running: number,
+  errors: string[],
+): string {
   const count = (action: ReconciledInstance['action']) => instances.filter((i) => i.action === action).length;
   const parts = spec.dryRun
     ? [`dry run: ${count('would-terminate')} drill instance(s) would be terminated`]
     : [`${instances.filter((i) => i.terminated).length} leaked drill instance(s) terminated`];
-  parts.push(`${count('keep')} kept`, `${count('report')} reported (not ours, never touched)`);
+  parts.push(
+    `${count('keep')} kept`,
+    `${count('report')} reported (not ours, never touched)`,
+    `${running} of running drills`,
+  );
   if (errors.length > 0) parts.push(errors[0]);
   return parts.join('; ');
 }

@@ -113,13 +113,15 @@ describe('drsReconcile (time-skipping, emulator)', function () {
       assert.equal(r?.terminated, true);
       assert.ok(r?.terminateJobId && report.terminateJobIds.includes(r.terminateJobId));
     }
-    const kept = row(report, running.instanceIds[0]);
-    assert.equal(kept?.action, 'keep');
-    assert.match(kept?.reason ?? '', /is running/);
+    assert.equal(row(report, running.instanceIds[0]), undefined, 'a running drill’s instance is not listed');
+    assert.equal(report.runningDrillInstances, 1, '…but counted');
     const reported = row(report, untagged.instanceIds[0]);
     assert.equal(reported?.action, 'report');
     assert.match(reported?.reason ?? '', /no temporal-drs tag .* never touched/);
-    assert.match(report.summary, /^2 leaked drill instance\(s\) terminated; 1 kept; 1 reported/);
+    assert.match(
+      report.summary,
+      /^2 leaked drill instance\(s\) terminated; 0 kept; 1 reported .*; 1 of running drills/,
+    );
     const [notice, ...more] = notices(report.workflowId);
     assert.deepEqual(more, [], 'one notification');
     assert.equal(notice?.title, 'reconcile SUCCEEDED: 2 leaked drill instance(s) terminated');

@@ -15,6 +15,8 @@ export const CLOCK_SKEW_MS = 10 * 60 * 1000;
 
 export const TAG_WORKFLOW_ID = 'temporal-drs:workflow-id';
 export const TAG_STEP = 'temporal-drs:step';
+/** The Temporal namespace of the run that launched the job: the reconciler cleans up its own namespace's only. */
+export const TAG_NAMESPACE = 'temporal-drs:namespace';
 
 /** What identifies the job a step started. */
 export interface StepJobMatch {

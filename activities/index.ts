@@ -25,6 +25,7 @@ import { createNotificationActivities, type NotificationTargets } from './notifi
 import { createPlanActivities } from './plan';
 import { createReadinessActivities, type ListRuns } from './readiness';
 import { createRecoveryActivities } from './recovery';
+import { createReconcileActivities } from './reconcile';
 import { createReplicationControlActivities } from './replication-control';
 import { createSnapshotActivities } from './snapshots';
 
@@ -84,6 +85,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createApprovalActivities(deps.approvers ?? {}),
       ...createBootActivities(deps.drsClients),
       ...createGuestCheckActivities(deps.drsClients, deps.guestChecks ?? GUEST_CHECKS_OFF),
+      ...createReconcileActivities(deps.drsClients),
       ...createEvidenceActivities(
         evidenceStore,
         deps.drsClients,

@@ -15,7 +15,14 @@ import type { DrsClientFactory } from './drs-client';
 import { jobFailureMessages, listRecoveryInstances, readJobTimeline, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
 import { JobWatcher } from './job-watch';
-import { findStepJob, mayHaveRunBefore, startStepJobOnce, stepTags, type StepJobMatch } from './idempotency';
+import {
+  findStepJob,
+  mayHaveRunBefore,
+  startStepJobOnce,
+  stepTags,
+  TAG_NAMESPACE,
+  type StepJobMatch,
+} from './idempotency';
 
 export interface StartDrillJobInput extends DrsTarget {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
@@ -118,7 +125,8 @@ export async function startRecoveryOnce(
           sourceServerID: s.sourceServerId,
           ...(s.recoverySnapshotId ? { recoverySnapshotID: s.recoverySnapshotId } : {}),
         })),
-        ...(input.tagJobs ? { tags } : {}),
+        // the namespace too, so drsReconcile tells another deployment's drills from its own
+        ...(input.tagJobs ? { tags: { ...tags, [TAG_NAMESPACE]: Context.current().info.namespace } } : {}),
       }),
     ),
   );

@@ -30,6 +30,7 @@ import type { DrillProgress, Outcome } from '../common/types';
 import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
 import type { PlanProgress } from '../common/types-plan';
 import type { ReadinessProgress } from '../common/readiness';
+import type { ReconcileProgress } from '../common/reconcile';
 import {
   abortUpdate,
   approveUpdate,
@@ -37,6 +38,7 @@ import {
   failbackProgressQuery,
   planProgressQuery,
   readinessProgressQuery,
+  reconcileProgressQuery,
   recoveryProgressQuery,
   replicationProgressQuery,
   type AbortResult,
@@ -56,7 +58,8 @@ export type Progress =
   | FailbackProgress
   | ReplicationProgress
   | PlanProgress
-  | ReadinessProgress;
+  | ReadinessProgress
+  | ReconcileProgress;
 
 /** A run whose progress to ask: its workflow type picks the typed query. */
 export interface RunRef {
@@ -227,6 +230,8 @@ export class DrsOperationsClient {
           return await handle.query(planProgressQuery);
         case 'drsReadiness':
           return await handle.query(readinessProgressQuery);
+        case 'drsReconcile':
+          return await handle.query(reconcileProgressQuery);
         default:
           return undefined;
       }
@@ -322,7 +327,7 @@ export class DrsOperationsClient {
     const operation = type.replace(/^drs/, '').toLowerCase();
     // a plan's progress lists waves, not servers (as before: its failure report names none)
     const serverIds = () =>
-      !last || last.operation === 'plan' || last.operation === 'readiness'
+      !last || last.operation === 'plan' || last.operation === 'readiness' || last.operation === 'reconcile'
         ? []
         : last.servers.map((s) => s.sourceServerId);
     try {

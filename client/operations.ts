@@ -4,6 +4,7 @@ import { parseDrillInput } from '../common/inputs';
 import { parseFailbackInput, parseRecoveryInput, parseReplicationInput } from '../common/inputs-lifecycle';
 import { parsePlanInput } from '../common/inputs-plan';
 import { parseReadinessInput } from '../common/readiness';
+import { parseReconcileInput } from '../common/reconcile';
 import { MAX_TARGET_SECONDS } from '../common/targets';
 import { BadInputError } from './errors';
 import {
@@ -11,6 +12,7 @@ import {
   failbackSummary,
   planSummary,
   readinessSummary,
+  reconcileSummary,
   recoverySummary,
   replicationSummary,
   type RunSummary,
@@ -362,6 +364,39 @@ export const readinessOperation: Operation = {
   summarize: (input, startedBy) => readinessSummary(parseReadinessInput(input), startedBy),
 };
 
+/** `--<name> <duration>` (7d, 12h, 30m) setting a field in seconds. */
+function durationFlag(name: string, field: string, description: string): InputFlag {
+  return {
+    flags: `--${name} <duration>`,
+    description,
+    field,
+    apply: set(field, (v) => Math.round(parseDuration(String(v), `--${name}`) / 1000)),
+  };
+}
+
+export const reconcileOperation: Operation = {
+  name: 'reconcile',
+  workflowType: 'drsReconcile',
+  description:
+    "terminate drill instances this product's closed drills left running (after a grace period); report untagged ones",
+  flags: [
+    regionFlag,
+    accountFlag,
+    switchFlag('--dry-run', 'dryRun', 'report what would be terminated, terminate nothing'),
+    durationFlag('grace', 'graceSeconds', 'leave instances launched less than this ago (default 30m)'),
+    durationFlag(
+      'untagged-max-age',
+      'untaggedMaxAgeSeconds',
+      'report untagged drill instances older than this (default 24h)',
+    ),
+  ],
+  validate: parseReconcileInput,
+  environmentDefaults: regionFromEnv,
+  // one reconciler per account and region: a second start attaches to the running one
+  workflowId: (input) => defaultWorkflowId('reconcile', input as IdSubject),
+  summarize: (input, startedBy) => reconcileSummary(parseReconcileInput(input), startedBy),
+};
+
 export const OPERATIONS: readonly Operation[] = [
   drillOperation,
   recoveryOperation,
@@ -369,6 +404,7 @@ export const OPERATIONS: readonly Operation[] = [
   replicationOperation,
   planOperation,
   readinessOperation,
+  reconcileOperation,
 ];
 
 export function operationByWorkflowType(workflowType: string): Operation | undefined {

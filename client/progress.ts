@@ -38,6 +38,7 @@ function serverStates(p: Progress): { sourceServerId: string; state: string }[] 
       return p.servers.map((s) => ({ sourceServerId: s.sourceServerId, state: s.result }));
     case 'plan':
     case 'readiness':
+    case 'reconcile':
       return [];
   }
 }

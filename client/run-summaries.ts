@@ -7,6 +7,7 @@ import { hostname, userInfo } from 'node:os';
 import type { DrillPlan } from '../common/inputs';
 import type { FailbackPlan, RecoveryPlan, ReplicationPlan } from '../common/inputs-lifecycle';
 import type { ReadinessSpec } from '../common/readiness';
+import type { ReconcileSpec } from '../common/reconcile';
 import type { PlanSpec } from '../common/inputs-plan';
 import type { PointInTime } from '../common/point-in-time';
 
@@ -195,6 +196,20 @@ export function readinessSummary(spec: ReadinessSpec, startedBy: string): RunSum
       [
         'Thresholds',
         `RPO ${briefDuration(spec.rpoSeconds)}, newest point in time ≤ ${briefDuration(spec.maxSnapshotAgeSeconds)} old, a SUCCEEDED drill within ${spec.maxDaysSinceDrill} days`,
+      ],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+export function reconcileSummary(spec: ReconcileSpec, startedBy: string): RunSummary {
+  return {
+    staticSummary: `reconcile leaked drill instances in ${where(spec)}${spec.dryRun ? ' (dry run)' : ''}`,
+    staticDetails: details([
+      ...targetLines(spec),
+      [
+        'Rule',
+        `terminate drill instances of this product's closed drills after ${briefDuration(spec.graceSeconds)}; report untagged ones older than ${briefDuration(spec.untaggedMaxAgeSeconds)}`,
       ],
       ['Started by', startedBy],
     ]),

@@ -1,7 +1,15 @@
 // The operations a worker can be configured to serve (DRS_ALLOWED_OPERATIONS), by workflow type.
 // The names are those of the DrsOperation search attribute and of drsctl's subcommands.
 
-export const OPERATIONS = ['drill', 'recovery', 'failback', 'replication', 'plan', 'readiness'] as const;
+export const OPERATIONS = [
+  'drill',
+  'recovery',
+  'failback',
+  'replication',
+  'plan',
+  'readiness',
+  'reconcile',
+] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
 /** The operation a workflow type runs; drsCapacity (the shared queue) is part of every one. */
@@ -12,4 +20,5 @@ export const OPERATION_OF_WORKFLOW_TYPE: Record<string, OperationName | undefine
   drsReplication: 'replication',
   drsPlan: 'plan',
   drsReadiness: 'readiness',
+  drsReconcile: 'reconcile',
 };

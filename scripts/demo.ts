@@ -17,6 +17,7 @@ import { drsDrill } from '../workflows';
 import { drillProgressQuery } from '../workflows/messages';
 import { startDevServer } from './lib/dev-server';
 import type { EvidenceRecord } from '../workflows/evidence';
+import { ensureReconcileSchedule, reconcileScheduleId } from '../worker/reconcile-schedule';
 
 interface DemoOptions {
   keepRunning: boolean;
@@ -118,6 +119,14 @@ async function main(opts: DemoOptions): Promise<number> {
       await workerConnection.close();
       drsClients.destroy();
     });
+    // as the worker process does at start: the reconciler's schedule (every 30 minutes)
+    const reconcile = { namespace: 'default', taskQueue: DEFAULT_TASK_QUEUE, region: 'us-east-1' };
+    const scheduled = await ensureReconcileSchedule(workerConnection, {
+      ...reconcile,
+      everyMs: 30 * 60_000,
+      graceSeconds: 1800,
+    });
+    say(`drsReconcile schedule ${reconcileScheduleId(DEFAULT_TASK_QUEUE, 'us-east-1')}: ${scheduled}`);
 
     const drsClient = new DrsClient(emulatorClientConfig(emulator.url));
     const sourceServerIds = await pickHealthyServers(drsClient, 3);

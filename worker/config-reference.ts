@@ -15,6 +15,7 @@ import {
 } from '../common/config';
 import { evidenceEnvSchema } from '../common/evidence-store/config';
 import { accessEnvSchema, workerConfigSchema, workflowCodeEnvSchema } from './config';
+import { reconcileEnvSchema } from './reconcile-schedule';
 
 const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Temporal connection', temporalEnvSchema],
@@ -26,6 +27,7 @@ const SECTIONS: [title: string, schema: z.ZodObject][] = [
   ['Boot evidence: in-guest checks (SSM Run Command)', guestCheckEnvSchema],
   ['Notifications (webhooks)', notifyEnvSchema],
   ['Evidence store (every run writes its evidence; drsctl evidence reads it)', evidenceEnvSchema],
+  ['Leaked drill instances (drsReconcile)', reconcileEnvSchema],
   ['Worker operations', workerEnvSchema],
   ['Workflow code and upgrades (docs/deployment.md)', workflowCodeEnvSchema],
   ['Least authority: probes, operations, approvals (docs/deployment.md)', accessEnvSchema],

@@ -37,6 +37,7 @@ import { OPERATIONS, type OperationName } from '../common/operations';
 import type { CapacityLimits } from '../common/capacity';
 import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
+import { reconcileEnvSchema, reconcileTiming } from './reconcile-schedule';
 
 // ---- Workflow code and Worker Versioning --------------------------------------------------------
 // Which workflow code the worker runs and how a new build takes over running workflows
@@ -147,6 +148,7 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(guestCheckEnvSchema.shape)
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(notifyEnvSchema.shape)
+  .extend(reconcileEnvSchema.shape)
   .extend(workerEnvSchema.shape)
   .extend(workflowCodeEnvSchema.shape)
   .extend(evidenceEnvSchema.shape)
@@ -185,6 +187,8 @@ export interface WorkerConfig {
   capacity: CapacityLimits;
   /** Webhook receivers (secrets: describeConfig shows them as "set"). */
   notifications: NotificationTargets;
+  /** The drsReconcile schedule's interval and grace period; undefined: no schedule (DRS_RECONCILE_EVERY=off). */
+  reconcile?: { everyMs: number; graceSeconds: number };
   /** How job waits poll (DRS_JOB_POLL). */
   jobPoll: JobPollPolicy;
   /** Whether in-guest checks may run, and which SSM documents (DRS_SSM_CHECKS, DRS_SSM_DOCUMENTS). */
@@ -242,6 +246,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       maxServersInActiveJobs: e.DRS_MAX_SERVERS_IN_ACTIVE_JOBS,
     },
     notifications: { webhookUrl: e.NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.NOTIFY_SLACK_WEBHOOK_URL },
+    reconcile: reconcileTiming(e),
     jobPoll: parseJobPollPolicy(e.DRS_JOB_POLL) ?? ADAPTIVE_POLL,
     guestChecks: guestCheckPolicy(e),
     metricsAddress: e.WORKER_METRICS_ADDRESS,

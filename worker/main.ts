@@ -9,6 +9,7 @@ import { openEvidenceStore } from '../common/evidence-store/store';
 import { startHealthServer } from './health';
 import { createLogger, PinoTemporalLogger } from './logging';
 import { prometheusExporter } from './metrics';
+import { ensureReconcileSchedule } from './reconcile-schedule';
 import { handleShutdownSignals } from './shutdown';
 import { describeWorkflowCode, loadWorkflowCode } from './workflow-code';
 
@@ -46,6 +47,20 @@ async function main(): Promise<number> {
   const drsWorker = await createDrsWorker(connection, config, workflowCode, evidenceStore);
   const worker = (started.worker = drsWorker.worker);
   const running = worker.run();
+  // a worker that may not reconcile creates no schedule whose runs it would refuse
+  if (config.reconcile && config.allowedOperations.includes('reconcile')) {
+    const schedule = {
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      region: config.aws.region,
+      ...config.reconcile,
+    };
+    // the worker serves without it: a missing schedule is a warning, not a reason to stop
+    await ensureReconcileSchedule(connection, schedule).then(
+      (result) => logger.info({ ...schedule, result }, 'drsReconcile schedule'),
+      (err: Error) => logger.warn({ ...schedule, error: err.message }, 'drsReconcile schedule not created'),
+    );
+  }
   const health = await startHealthServer(config.healthAddress, () => ({
     healthy: worker.getState() === 'RUNNING',
     state: worker.getState(),

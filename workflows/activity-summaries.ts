@@ -79,6 +79,8 @@ const SUMMARIES: Summaries = {
   awaitSsmAgent: (i) => `wait for the SSM agent of ${i.ec2InstanceId} (${i.sourceServerId}) to be Online`,
   sendGuestCheck: (i) => `SendCommand ${i.check.document} (${i.check.name}) to ${i.ec2InstanceId}`,
   awaitGuestCheck: (i) => `wait for command ${i.commandId} (${i.check.name}) on ${i.ec2InstanceId}`,
+  findLeakedDrillInstances: (i) =>
+    `find drill instances of closed drills in ${i.accountId ?? 'the own account'}, ${i.region}`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

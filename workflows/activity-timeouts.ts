@@ -94,6 +94,8 @@ const SIZE_OF = {
   // a retried send first lists the instance's recent commands
   sendGuestCheck: 'filtered',
   awaitGuestCheck: 'filtered',
+  // every recovery instance of the account, their launch jobs, one describe per drill workflow
+  findLeakedDrillInstances: 'account',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

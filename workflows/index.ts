@@ -7,3 +7,4 @@ export { drsReplication } from './replication';
 export { drsPlan } from './plan';
 export { drsCapacity } from './capacity';
 export { drsReadiness } from './readiness';
+export { drsReconcile } from './reconcile';

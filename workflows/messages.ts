@@ -16,6 +16,7 @@ import type { DrillProgress } from '../common/types';
 import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
 import type { PlanProgress } from '../common/types-plan';
 import type { ReadinessProgress } from '../common/readiness';
+import type { ReconcileProgress } from '../common/reconcile';
 
 export interface ApproveArgs {
   /** Who approved (recorded in the report). */
@@ -64,6 +65,7 @@ export const failbackProgressQuery = defineQuery<FailbackProgress>('progress');
 export const replicationProgressQuery = defineQuery<ReplicationProgress>('progress');
 export const planProgressQuery = defineQuery<PlanProgress>('progress');
 export const readinessProgressQuery = defineQuery<ReadinessProgress>('progress');
+export const reconcileProgressQuery = defineQuery<ReconcileProgress>('progress');
 
 // The capacity queue (workflows/capacity.ts) and the runs waiting in it. Runs ask through an
 // activity (signal-with-start: the queue may not be running yet) and hear back by signal.

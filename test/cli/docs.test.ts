@@ -19,6 +19,7 @@ describe('documented inputs and CI examples', () => {
       'drsFailback',
       'drsPlan',
       'drsReadiness',
+      'drsReconcile',
       'drsRecovery',
       'drsReplication',
     ]);

@@ -1,4 +1,4 @@
-// Records drsRecovery, drsFailback, drsReplication, drsPlan and drsReadiness histories for the
+// Records drsRecovery, drsFailback, drsReplication, drsPlan, drsReadiness and drsReconcile histories for the
 // replay test (the drsDrill ones come from record-drill-histories.ts): a few scenarios each on the
 // time-skipping server against the emulator, written to test/histories/<workflowType>-<scenario>.json.
 // Run it after changing a workflow's shape on purpose (and commit the new files):
@@ -175,6 +175,23 @@ const scenarios: Record<string, Record<string, Scenario>> = {
           { name: 'batch', sourceServerIds: [await serverId(h, 'batch-01')] },
         ],
       });
+    },
+  },
+  drsReconcile: {
+    // a drill terminated mid-validation leaves two drill instances; an hour later they are terminated
+    'terminated-drill': async (h, start) => {
+      const drill = await h.startDrill(
+        {
+          sourceServerIds: await h.healthyServers(2),
+          region: REGION,
+          validation: { mode: 'hold', holdSeconds: 6 * 3600 },
+        },
+        'drsReconcile-terminated-drill-leaked',
+      );
+      await h.waitForProgress(drill, (p: { phase: string }) => p.phase === 'validating');
+      await drill.terminate('recorder: a drill terminated from the CLI');
+      await h.sleep(3600_000);
+      return start(h, 'drsReconcile', { region: REGION });
     },
   },
 };

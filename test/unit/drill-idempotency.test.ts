@@ -128,7 +128,7 @@ describe('idempotency lookup', () => {
       assert.equal(lookup.args[0].input.filters?.fromDate, new Date(T0 - CLOCK_SKEW_MS).toISOString());
     });
 
-    it('launches with isDrill, the snapshot and the step tags when nothing matches', async () => {
+    it('launches with isDrill, the snapshot, the step tags and the namespace when nothing matches', async () => {
       mock.on(DescribeJobsCommand).resolves({ items: [launchJob({ tags: stepTags('wf-other', 'launch') })] });
       mock.on(StartRecoveryCommand).resolves({ job: launchJob({ jobID: 'drsjob-bbbbbbbbbbbbbbbbb' }) });
       const logged: LogEntry[] = [];
@@ -153,7 +153,8 @@ describe('idempotency lookup', () => {
           { sourceServerID: A, recoverySnapshotID: 'pit-aaaaaaaaaaaaaaaaa' },
           { sourceServerID: B },
         ],
-        tags: stepTags('wf-1', 'launch'),
+        // the namespace tells drsReconcile this deployment's drills from another's
+        tags: { ...stepTags('wf-1', 'launch'), 'temporal-drs:namespace': 'test' },
       });
     });
 

@@ -101,6 +101,7 @@ describe('worker configuration', () => {
       'replication',
       'plan',
       'readiness',
+      'reconcile',
     ]);
     assert.deepEqual(loadWorkerConfig({ DRS_ALLOWED_OPERATIONS: 'drill, readiness' }).allowedOperations, [
       'drill',

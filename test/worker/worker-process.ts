@@ -77,6 +77,8 @@ export async function workerEnv(overrides: NodeJS.ProcessEnv): Promise<NodeJS.Pr
     TEMPORAL_DRS_DATA: mkdtempSync(path.join(tmpdir(), 'worker-data-')),
     WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
     WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,
+    // no reconcile schedule left firing on the shared dev server (a test that wants one sets it)
+    DRS_RECONCILE_EVERY: 'off',
     ...overrides,
   };
 }

@@ -48,9 +48,10 @@ describe('activity summaries in the history (time-skipping server + DRS emulator
     assert.deepEqual(summariesOf('terminateDrillInstances'), [
       `terminate 3 drill instances of launch job ${launchJob}`,
     ]);
-    // the cleanup takes the launch's place over (no validation wait): no second request
+    // the launch gives its place back while the boots are followed; the cleanup asks again
     assert.deepEqual(summariesOf('requestCapacity'), [
       'ask the capacity queue for a place: drill launch of 3 server(s)',
+      'ask the capacity queue for a place: drill cleanup of 3 server(s)',
     ]);
   });
 });

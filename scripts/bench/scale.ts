@@ -99,6 +99,11 @@ interface ScenarioFigures {
   peakJobs: number;
   quotaRefusals: number;
   drsCallsPerServer: number;
+  /** Boot evidence's EC2 and SSM calls per server (DescribeInstanceStatus is batched per tick). */
+  ec2CallsPerServer: number;
+  ssmCallsPerServer: number;
+  /** Instances named per DescribeInstanceStatus call, on average: how well the boot waits batch. */
+  instancesPerStatusCall: number;
   workerCpuSeconds: number;
   workerPeakRssMiB: number;
   maxHistoryEvents: number;
@@ -159,6 +164,12 @@ async function measure(
     const usage = (await stack.emulator.control.usage()).find((u) => u.region === REGION);
     const audit = await stack.emulator.control.audit();
     const drsCalls = audit.filter((e) => !e.operation.includes(':')).length;
+    const perServer = (n: number) => Math.round((n / servers) * 10) / 10;
+    const statusCalls = audit.filter((e) => e.operation === 'ec2:DescribeInstanceStatus');
+    const named = statusCalls.reduce(
+      (sum, e) => sum + ((e.request as { InstanceIds?: string[] }).InstanceIds?.length ?? 0),
+      0,
+    );
     const jobs = await jobsSince(stack.drs, started);
     const { cpuSeconds, peakRssMiB } = worker.usage();
     console.log(`  ${scenario}: ${wallSeconds} s`);
@@ -170,7 +181,10 @@ async function measure(
       failures: result.failures,
       peakJobs: usage?.peak.activeJobs ?? 0,
       quotaRefusals: audit.filter((e) => e.statusCode === 402).length,
-      drsCallsPerServer: Math.round((drsCalls / servers) * 10) / 10,
+      drsCallsPerServer: perServer(drsCalls),
+      ec2CallsPerServer: perServer(audit.filter((e) => e.operation.startsWith('ec2:')).length),
+      ssmCallsPerServer: perServer(audit.filter((e) => e.operation.startsWith('ssm:')).length),
+      instancesPerStatusCall: statusCalls.length ? Math.round((named / statusCalls.length) * 10) / 10 : 0,
       workerCpuSeconds: Math.round((cpuSeconds - cpuBefore) * 10) / 10,
       workerPeakRssMiB: peakRssMiB,
       maxHistoryEvents: await maxHistory(stack.client, result.workflowIds),
@@ -328,6 +342,9 @@ export function printScaleFigures(figures: ScenarioFigures[]): void {
     'peak jobs'.padStart(9),
     '402s'.padStart(5),
     'calls/srv'.padStart(9),
+    'ec2/srv'.padStart(7),
+    'ssm/srv'.padStart(7),
+    'ids/status'.padStart(10),
     'cpu s'.padStart(6),
     'rss MiB'.padStart(8),
     'max hist'.padStart(8),
@@ -347,6 +364,9 @@ export function printScaleFigures(figures: ScenarioFigures[]): void {
         String(f.peakJobs).padStart(9),
         String(f.quotaRefusals).padStart(5),
         f.drsCallsPerServer.toFixed(1).padStart(9),
+        f.ec2CallsPerServer.toFixed(1).padStart(7),
+        f.ssmCallsPerServer.toFixed(1).padStart(7),
+        f.instancesPerStatusCall.toFixed(1).padStart(10),
         f.workerCpuSeconds.toFixed(1).padStart(6),
         String(f.workerPeakRssMiB).padStart(8),
         String(f.maxHistoryEvents).padStart(8),

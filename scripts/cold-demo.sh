@@ -37,8 +37,12 @@ env_args=(
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s.%N)
 set +e
+# each line with the second it arrived, for the breakdown below
 (cd "$work/clone" && env "${env_args[@]}" npm run demo -- --port "$port" --ui-port "$ui_port") 2>&1 |
-  tee "$work/demo.log"
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    printf '%s %s\n' "$(date +%s.%N)" "$line" >>"$work/timed.log"
+  done
 status=${PIPESTATUS[0]}
 set -e
 end=$(date +%s.%N)
@@ -48,5 +52,20 @@ elapsed=$(python3 -c "print(f'{$end - $start:.0f}')")
 echo
 echo "cold-demo: exit $status, $elapsed s wall clock on $(nproc) cores;" \
   "load average before $load_before, after $load_after"
-echo "cold-demo: $(wc -l < "$work/demo.log") lines printed"
+echo "cold-demo: $(wc -l < "$work/timed.log") lines printed"
+# install + compile end at the demo's first line; the stack is up when the drill starts
+python3 - "$work/timed.log" "$start" "$end" <<'PY'
+import sys
+start, end = float(sys.argv[2]), float(sys.argv[3])
+at = {}
+for line in open(sys.argv[1]):
+    t, _, text = line.rstrip("\n").partition(" ")
+    for key, prefix in (("setup", "Starting the Temporal dev server"), ("drill", "Started drsDrill"),
+                        ("report", "Drill report")):
+        if text.startswith(prefix) and key not in at:
+            at[key] = float(t)
+if len(at) == 3:
+    print(f"cold-demo: install + compile {at['setup'] - start:.0f} s, stack start {at['drill'] - at['setup']:.0f} s, "
+          f"drill {at['report'] - at['drill']:.0f} s, report and stop {end - at['report']:.0f} s")
+PY
 exit "$status"

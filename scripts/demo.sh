@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Only what the demo needs: node_modules and the Temporal CLI (no test tools), and the sources
-# compiled without type checking (scripts/transpile.js: a second, where tsc takes a minute).
+# compiled without type checking (scripts/transpile.mjs: a second, where tsc takes a minute).
 bash scripts/install-tools.sh --quiet --demo
-node scripts/transpile.js
+node scripts/transpile.mjs
 # The SDK's notice that its releases from 2027 need Node 22: this project supports Node 20.19+
 # (package.json engines) and pins its SDK; the demo prints only its own progress.
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// `node scripts/transpile.js`: compiles the product's sources (not the tests) into dist/ with swc,
+// `node scripts/transpile.mjs`: compiles the product's sources (not the tests) into dist/ with swc,
 // without type checking, in about a second. `npm run demo` uses it: type checking the tree
 // (`npm run build`, `npm run typecheck`, `npm test`) takes tsc 20 s to over a minute on 2 cores,
 // most of it reading the AWS SDK's type declarations, and a new user's first run should not wait
 // for it. The output matches tsconfig.json's (ES2022, CommonJS, esModuleInterop), so tsc's later
 // build of the same files replaces it without any difference in behaviour.
-'use strict';
-const { transformFile } = require('@swc/core');
-const { mkdir, readdir, writeFile } = require('node:fs/promises');
-const path = require('node:path');
+import swc from '@swc/core';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SOURCE_FOLDERS = ['common', 'activities', 'workflows', 'worker', 'client', 'emulator', 'scripts'];
 
 async function sources(folder) {
@@ -21,7 +21,7 @@ async function sources(folder) {
 }
 
 async function transpile(file) {
-  const { code } = await transformFile(file, {
+  const { code } = await swc.transformFile(file, {
     jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
     module: { type: 'commonjs' },
     sourceMaps: 'inline',

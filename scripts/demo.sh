@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Only what the demo needs: node_modules and the Temporal CLI (no test tools), and the sources
 # compiled without type checking (scripts/transpile.mjs: a second, where tsc takes a minute).
+echo "Preparing: npm dependencies and the Temporal CLI where missing, then compiling…"
 bash scripts/install-tools.sh --quiet --demo
 node scripts/transpile.mjs
 # The SDK's notice that its releases from 2027 need Node 22: this project supports Node 20.19+

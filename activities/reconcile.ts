@@ -15,6 +15,7 @@ import {
   type ReconcileSpec,
   type WorkflowState,
 } from '../common/reconcile';
+import { recordDrillInstances } from '../common/metrics';
 import type { DrsTarget } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
 import { allItems, listJobs } from './drs-reads';
@@ -93,6 +94,11 @@ export function createReconcileActivities(clients: DrsClientFactory) {
   async function findLeakedDrillInstances(input: FindLeaksInput): Promise<FoundLeaks> {
     const { namespace } = Context.current().info;
     const found = await listDrillInstances(input);
+    // every drill instance up, whoever launched it: what "a drill instance alive for hours" alerts on
+    const ages = found
+      .map((i) => (input.nowMs - Date.parse(i.launchedAt ?? '')) / 1000)
+      .filter(Number.isFinite);
+    recordDrillInstances(Context.current().metricMeter, input, found.length, Math.max(0, ...ages));
     const ours = found.filter(
       (i) => i.workflowId && (i.namespace === undefined || i.namespace === namespace),
     );

@@ -87,13 +87,15 @@ function printReport(report: DrillReport): void {
 async function main(opts: DemoOptions): Promise<number> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   say('Starting the Temporal dev server (with Web UI)…');
-  const devServer = await startDevServer({ port: opts.port, uiPort: opts.uiPort });
+  // its banner is left out: the line below names the same addresses
+  const devServer = await startDevServer({ port: opts.port, uiPort: opts.uiPort, quiet: true });
   const stack: (() => Promise<void>)[] = [() => devServer.stop()];
   const stopAll = async () => {
     for (const stop of stack.reverse()) await stop().catch(() => undefined);
   };
   try {
-    const emulator = await startEmulator({ port: opts.emulatorPort });
+    // twice the emulator's demo pace: the whole drill in about half a minute
+    const emulator = await startEmulator({ port: opts.emulatorPort, timeScale: 0.5 });
     stack.push(() => emulator.close());
     say(`Temporal ${devServer.address}, Web UI ${devServer.uiUrl}, DRS emulator ${emulator.url}`);
 
@@ -134,7 +136,7 @@ async function main(opts: DemoOptions): Promise<number> {
     const input: DrillInput = {
       sourceServerIds,
       region: 'us-east-1',
-      validation: { mode: 'hold', holdSeconds: 10 },
+      validation: { mode: 'hold', holdSeconds: 5 },
     };
     const connection = await Connection.connect({ address: devServer.address });
     stack.push(() => connection.close());

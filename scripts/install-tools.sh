@@ -10,6 +10,8 @@
 #   .tools/bin/moto-server  moto's S3-compatible server (PyPI, pinned), for the evidence store's
 #                           s3:// backend tests (test/helpers/moto.ts)
 #   /usr/bin/chromium       Debian's chromium, only with --with-browser (the UI test)
+# --demo installs only what `npm run demo` needs (node_modules and the Temporal CLI): the rest is
+# for the tests, and a new user's first run should not wait for Maven and pip.
 # Go module/build caches and a copy of the built CLI live in the user's cache, so a fresh
 # clone on the same machine reuses them and a second run takes seconds.
 set -euo pipefail
@@ -24,12 +26,13 @@ MOTO_VERSION=5.2.5               # PyPI moto, whose server is the S3 the evidenc
 root=$(cd "$(dirname "$0")/.." && pwd)
 tools=${TEMPORAL_DRS_TOOLS:-$root/.tools}
 cache=${TEMPORAL_DRS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/temporal-drs}
-quiet=0; browser=0
+quiet=0; browser=0; demo=0
 for arg in "$@"; do
   case "$arg" in
     --quiet) quiet=1 ;;
     --with-browser) browser=1 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --demo) demo=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "install-tools: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -42,7 +45,15 @@ stamp="$root/node_modules/.lock-stamp"
 if [ ! -f "$stamp" ] || ! cmp -s "$root/package-lock.json" "$stamp"; then
   need npm "Node.js 20.19+"
   say "npm ci"
-  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  if [ "$quiet" = 1 ]; then
+    # npm's summary ("added 508 packages") is not the caller's progress: shown only on failure
+    npm_log=$(mktemp)
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error >"$npm_log" 2>&1) ||
+      { cat "$npm_log" >&2; rm -f "$npm_log"; exit 1; }
+    rm -f "$npm_log"
+  else
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
   cp "$root/package-lock.json" "$stamp"
 fi
 
@@ -82,6 +93,11 @@ PY
   cp "$cached_cli" "$cli"
   echo "$TEMPORAL_CLI_VERSION" > "$cli.version"
   say "temporal CLI ready: $("$cli" --version)"
+fi
+
+if [ "$demo" = 1 ]; then
+  say "what the demo needs is present under $tools"
+  exit 0
 fi
 
 # --- Time-skipping test server (Java) -------------------------------------------------------

@@ -1,5 +1,5 @@
 // The worker's DRS clients: the activities' DrsClientFactory with per-account assumed roles and a
-// per-request metrics middleware (calls by operation and result, throttles).
+// per-request metrics middleware (calls by operation and result, throttles, errors by name).
 import type { DrsClient } from '@aws-sdk/client-drs';
 import { isThrottlingError } from '@smithy/service-error-classification';
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
@@ -65,7 +65,7 @@ export function instrumentDrsClient(client: DrsClient, meter: MetricMeter): void
         recordDrsCall(meter, operation, 'ok');
         return output;
       } catch (err) {
-        recordDrsCall(meter, operation, callResult(err));
+        recordDrsCall(meter, operation, callResult(err), (err as { name?: string }).name);
         throw err;
       }
     },

@@ -1,7 +1,7 @@
-// Workflow interceptor (runs inside the workflow sandbox): records each finished drill's outcome
-// and measured time to launch from its report, so the workflow code itself stays free of metrics.
-// `metricMeter` from @temporalio/workflow emits nothing while replaying, so a drill resumed by a
-// restarted worker is still counted exactly once.
+// Workflow interceptor (runs inside the workflow sandbox): records each finished run's operation,
+// outcome and measured recovery times from its report, so the workflow code itself stays free of
+// metrics. `metricMeter` from @temporalio/workflow emits nothing while replaying, so a run resumed
+// by a restarted worker is still counted exactly once.
 import {
   ApplicationFailure,
   isCancellation,
@@ -9,25 +9,16 @@ import {
   workflowInfo,
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
-import { recordDrillFinished } from '../common/metrics';
+import { recordRunFinished, type FinishedRun } from '../common/metrics';
+import { OPERATION_OF_WORKFLOW_TYPE } from '../common/operations';
 
-interface ReportLike {
-  outcome?: string;
-  servers?: { timeToLaunchSeconds?: number }[];
-}
+type ReportLike = Partial<Pick<FinishedRun, 'outcome' | 'servers'>>;
 
-/** The drill's time to launch: until the last participating server launched. */
-function timeToLaunchSeconds(report: ReportLike): number | undefined {
-  const times = (report.servers ?? []).flatMap((s) =>
-    s.timeToLaunchSeconds === undefined ? [] : [s.timeToLaunchSeconds],
-  );
-  return times.length > 0 ? Math.max(...times) : undefined;
-}
-
-function recordDrill(report: ReportLike | undefined, fallbackOutcome: string): void {
-  recordDrillFinished(metricMeter, {
-    outcome: report?.outcome ?? fallbackOutcome,
-    timeToLaunchSeconds: report ? timeToLaunchSeconds(report) : undefined,
+function recordRun(operation: string, report: ReportLike | undefined, fallbackOutcome: string): void {
+  recordRunFinished(metricMeter, {
+    operation,
+    outcome: typeof report?.outcome === 'string' ? report.outcome : fallbackOutcome,
+    servers: Array.isArray(report?.servers) ? report.servers : [],
   });
 }
 
@@ -35,16 +26,19 @@ export const interceptors: WorkflowInterceptorsFactory = () => ({
   inbound: [
     {
       async execute(input, next) {
-        if (workflowInfo().workflowType !== 'drsDrill') return next(input);
+        // drsCapacity (the shared queue) is not a run: it has its own gauges
+        const operation = OPERATION_OF_WORKFLOW_TYPE[workflowInfo().workflowType];
+        if (!operation) return next(input);
         try {
           const report = (await next(input)) as ReportLike;
-          recordDrill(report, 'SUCCEEDED');
+          recordRun(operation, report, 'SUCCEEDED');
           return report;
         } catch (err) {
-          if (isCancellation(err)) recordDrill(undefined, 'CANCELLED');
+          if (isCancellation(err)) recordRun(operation, undefined, 'CANCELLED');
           // a refused preflight carries its report in the failure details
           else
-            recordDrill(
+            recordRun(
+              operation,
               err instanceof ApplicationFailure ? (err.details?.[0] as ReportLike) : undefined,
               'FAILED',
             );

@@ -83,7 +83,7 @@ export async function followBoots(
       record.noteBoot(i.sourceServerId, { result: 'NOT_CHECKED', reason: 'boot check turned off' });
     return;
   }
-  record.enterPhase('booting');
+  record.enterPhase('booting', record.launchedAtMs());
   const run = { launchJobId: record.launchJob?.jobId ?? '', workflowId: record.workflowId };
   await unlessAborted(aborted, () =>
     Promise.all(

@@ -20,6 +20,7 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  metricMeter,
   patched,
   setHandler,
   upsertSearchAttributes,
@@ -37,6 +38,7 @@ import {
   type CapacityWaitStatus,
   type PreemptedDrill,
 } from '../common/capacity';
+import { recordCapacityQueue, recordCapacityWait } from '../common/metrics';
 import { DrsOperation } from '../common/search-attributes';
 import type { DrsTarget } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
@@ -99,10 +101,15 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
   upsertSearchAttributes([{ key: DrsOperation, value: 'capacity' }]);
 
   const told = new Map<string, number>(); // requestId → the position last sent
+  // the gauges' label: task queue, account and region (one queue each), not a run
+  const queueName = workflowInfo().workflowId.replace(/^drs-capacity-/, '');
+  const gauge = () =>
+    recordCapacityQueue(metricMeter, queueName, queue.state.waiting.length, queue.state.holders.length);
   for (;;) {
     if (changed) {
       changed = false; // before the round: a signal handled while it sends sets it again
       if (await grantAndTell(queue, told)) changed = true;
+      gauge();
       continue;
     }
     const info = workflowInfo();
@@ -113,7 +120,10 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
     const idle = queue.state.holders.length === 0 && queue.state.waiting.length === 0;
     const woke = await condition(() => changed, idle ? IDLE_EXIT_MS : HOLDER_CHECK_MS);
     if (woke) continue;
-    if (idle) return;
+    if (idle) {
+      gauge(); // the queue ends empty: its gauges say so until the next request starts it
+      return;
+    }
     if (queue.state.waiting.length > 0 && (await reclaimFromClosedRuns(queue))) changed = true;
   }
 }
@@ -300,7 +310,10 @@ export class CapacityWaiter {
         );
         if (remainingMs <= 0 || (await condition(settled, wakeMs))) break;
       }
-      if (wait.granted) return requestId;
+      if (wait.granted) {
+        recordCapacityWait(metricMeter, ask.lane, (Date.now() - startedMs) / 1000);
+        return requestId;
+      }
       await this.release(requestId);
       if (aborted()) return undefined;
       if (goAheadDue()) return this.wentAhead(ask, requestId, startedMs, 'no place was free');

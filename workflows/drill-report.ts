@@ -69,9 +69,22 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
     return this.phases.phase;
   }
 
-  /** Enters `phase` (and sets the DrsPhase search attribute). */
-  enterPhase(phase: DrillPhase): void {
-    this.phases.enter(phase);
+  /** Enters `phase` (and sets the DrsPhase search attribute), as of `sinceMs` when given. */
+  enterPhase(phase: DrillPhase, sinceMs?: number): void {
+    this.phases.enter(phase, true, sinceMs);
+  }
+
+  /**
+   * When the last launched server was launched (the StartRecovery request plus the longest time to
+   * launch). The launch job often runs on after that, while the instances boot: that wait belongs
+   * to `booting`, not to `launching`.
+   */
+  launchedAtMs(): number | undefined {
+    const times = [...this.servers.values()].flatMap((s) =>
+      s.launchStatus === 'LAUNCHED' && s.timeToLaunchSeconds !== undefined ? [s.timeToLaunchSeconds] : [],
+    );
+    if (times.length === 0) return undefined;
+    return (this.launchRequestedAtMs ?? this.startedAtMs) + Math.max(...times) * 1000;
   }
 
   notePreflight(health: SourceServerHealth[]): void {

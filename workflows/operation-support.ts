@@ -102,12 +102,17 @@ export class PhaseClock<P extends string> {
 
   constructor(public phase: P) {}
 
-  /** `upsert: false` where the caller sets DrsPhase itself (markOutcome sets it with the outcome). */
-  enter(phase: P, upsert = true): void {
+  /**
+   * `upsert: false` where the caller sets DrsPhase itself (markOutcome sets it with the outcome).
+   * `sinceMs`: when the new phase really began, if that was before now (kept between the current
+   * phase's start and now); the search attribute still changes now.
+   */
+  enter(phase: P, upsert = true, sinceMs?: number): void {
     const now = Date.now();
-    this.durations[this.phase] = (this.durations[this.phase] ?? 0) + seconds(now - this.startedMs);
+    const boundary = Math.min(now, Math.max(this.startedMs, sinceMs ?? now));
+    this.durations[this.phase] = (this.durations[this.phase] ?? 0) + seconds(boundary - this.startedMs);
     this.phase = phase;
-    this.startedMs = now;
+    this.startedMs = boundary;
     log.info(`phase ${phase}`, { phase });
     if (upsert) upsertSearchAttributes([{ key: DrsPhase, value: phase }]);
   }

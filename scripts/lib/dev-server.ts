@@ -13,6 +13,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Seconds to wait for the frontend to answer. */
   startTimeoutSeconds?: number;
+  /** Leave out the server's own banner (its addresses); errors still reach stderr. */
+  quiet?: boolean;
 }
 
 export interface DevServer {
@@ -30,7 +32,9 @@ export async function startDevServer(opts: DevServerOptions = {}): Promise<DevSe
   args.push('--log-level', 'error', ...devServerSearchAttributeArgs());
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
 
-  const child = spawn(temporalCliPath(), args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(temporalCliPath(), args, {
+    stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const address = `${ip}:${port}`;
   const deadline = Date.now() + (opts.startTimeoutSeconds ?? 60) * 1000;

@@ -44,7 +44,7 @@ async function stubDrs(): Promise<{ server: Server; url: string }> {
 }
 
 describe('DRS call metrics', () => {
-  it('counts each request by operation and result, and throttles separately', async () => {
+  it('counts each request by operation and result, throttles and errors by name separately', async () => {
     const { server, url } = await stubDrs();
     const { meter, count } = recordingMeter();
     const factory = new InstrumentedDrsClientFactory(
@@ -67,6 +67,11 @@ describe('DRS call metrics', () => {
       assert.equal(count('drs_api_calls_total', { operation: 'DescribeJobs', result: 'throttled' }), 1);
       assert.equal(count('drs_api_throttles_total', { operation: 'DescribeJobs' }), 1);
       assert.equal(count('drs_api_throttles_total', { operation: 'DescribeSourceServers' }), 0);
+      assert.equal(
+        count('drs_api_errors_total', { operation: 'DescribeJobs', error: 'ThrottlingException' }),
+        1,
+      );
+      assert.equal(count('drs_api_errors_total', { operation: 'DescribeSourceServers', error: 'Other' }), 0);
     } finally {
       factory.destroy();
       server.close();

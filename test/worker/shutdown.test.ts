@@ -112,13 +112,13 @@ describe('worker process: graceful shutdown, restart and metrics', function () {
   it('serves the product metrics beside the Temporal runtime metrics after the drill', async () => {
     assert.ok(secondWorker, 'the restarted worker from the previous test');
     let text = '';
-    for (let i = 0; i < 50 && !/^drs_drills_total\{/m.test(text); i++) {
+    for (let i = 0; i < 50 && !/^drs_runs_total\{/m.test(text); i++) {
       text = await (await fetch(secondWorker.metricsUrl)).text();
       await new Promise((r) => setTimeout(r, 100));
     }
     const sample = (pattern: RegExp) => text.split('\n').find((line) => pattern.test(line));
-    const drills = sample(/^drs_drills_total\{.*outcome="SUCCEEDED"/);
-    assert.ok(drills, `drs_drills_total{outcome="SUCCEEDED"} in:\n${text}`);
+    const drills = sample(/^drs_runs_total\{(?=.*operation="drill")(?=.*outcome="SUCCEEDED")/);
+    assert.ok(drills, `drs_runs_total{operation="drill",outcome="SUCCEEDED"} in:\n${text}`);
     assert.match(drills, /workflowType="drsDrill"/);
     assert.equal(Number(drills.split(' ').at(-1)), 1, 'counted once, not again on replay');
     assert.match(sample(/^drs_time_to_launch_seconds_count/) ?? '', / 1$/);

@@ -1,5 +1,5 @@
-// A typed client for DRS workflows: start (with deterministic ids), watch progress, signal, cancel,
-// and read the final report. drsctl is built on it; other Node code (a chat bot, a portal) can use
+// A typed client for DRS workflows: start (with deterministic ids), watch progress, send the
+// approve / abort updates, cancel, and read the final report. drsctl is built on it; other Node code (a chat bot, a portal) can use
 // it the same way:
 //
 //   const client = await DrsOperationsClient.connect(resolveConnectionSettings({}));

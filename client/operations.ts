@@ -17,7 +17,7 @@ import {
   replicationSummary,
   type RunSummary,
 } from './run-summaries';
-import { parseDuration } from './schedules';
+import { parseDuration } from './durations';
 import { defaultWorkflowId, type IdSubject } from './workflow-ids';
 
 type Input = Record<string, unknown>;

@@ -46,7 +46,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       console.error(`drsctl: ${err.message}`);
       return err.exitCode;
     }
-    console.error(`drsctl: ${(err as Error)?.stack ?? err}`);
+    console.error(`drsctl: ${(err as Error)?.stack ?? String(err)}`);
     return ExitCode.OPERATION_FAILED;
   }
 }

@@ -22,7 +22,7 @@ export function summarizeJob(job: Job, timeline?: JobTimeline): JobSummary {
     jobId: job.jobID ?? '',
     type: job.type,
     initiatedBy: job.initiatedBy,
-    status: (job.status ?? 'PENDING'),
+    status: job.status ?? 'PENDING',
     creationDateTime: job.creationDateTime,
     endDateTime: job.endDateTime,
     servers: (job.participatingServers ?? []).map((s) => ({

@@ -13,7 +13,7 @@ import {
   type SourceServer,
 } from '@aws-sdk/client-drs';
 import { jobTimeline, type JobTimeline } from '../common/job-log';
-import type { JobStatus, JobSummary, LaunchStatus } from '../common/types';
+import type { JobSummary } from '../common/types';
 import { drsCall } from './errors';
 
 /** The plain summary of a job; `timeline` when its log was read. */
@@ -22,12 +22,12 @@ export function summarizeJob(job: Job, timeline?: JobTimeline): JobSummary {
     jobId: job.jobID ?? '',
     type: job.type,
     initiatedBy: job.initiatedBy,
-    status: (job.status ?? 'PENDING') as JobStatus,
+    status: job.status ?? 'PENDING',
     creationDateTime: job.creationDateTime,
     endDateTime: job.endDateTime,
     servers: (job.participatingServers ?? []).map((s) => ({
       sourceServerId: s.sourceServerID ?? '',
-      launchStatus: s.launchStatus as LaunchStatus | undefined,
+      launchStatus: s.launchStatus,
       recoveryInstanceId: s.recoveryInstanceID,
     })),
     tags: job.tags ?? {},

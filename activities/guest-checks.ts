@@ -144,7 +144,9 @@ export function createGuestCheckActivities(clients: DrsClientFactory, policy: Gu
     } catch (err) {
       if ((err as Error).name === 'InvocationDoesNotExist')
         throw stillWaiting(`command ${input.commandId} not listed yet`, aligned(now, BOOT_POLL_MS));
-      return drsCall('GetCommandInvocation', () => Promise.reject(err));
+      return drsCall('GetCommandInvocation', async () => {
+        throw err;
+      });
     }
     const status = out.Status ?? 'Pending';
     if (RUNNING.has(status))

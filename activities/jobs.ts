@@ -80,7 +80,8 @@ function isDrillInstanceOf(
   );
 }
 
-function toDrillInstance(instance: RecoveryInstance): DrillInstance {
+/** A recovery instance as a run keeps it (drill or failover): ids, state and primary address. */
+export function toDrillInstance(instance: RecoveryInstance): DrillInstance {
   const nics = instance.recoveryInstanceProperties?.networkInterfaces ?? [];
   const nic = nics.find((n) => n.isPrimary) ?? nics[0];
   return {

@@ -4,7 +4,7 @@
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
 import { listRecoveryInstances } from './drs-reads';
-import { startRecoveryOnce, type StartDrillJobInput } from './jobs';
+import { startRecoveryOnce, toDrillInstance, type StartDrillJobInput } from './jobs';
 import { stillWaiting } from './polling';
 
 export type StartRecoveryJobInput = StartDrillJobInput;
@@ -25,13 +25,7 @@ export function createRecoveryActivities(clients: DrsClientFactory) {
     const client = clients.drsClient(input.region, input.accountId);
     const instances = (await listRecoveryInstances(client, input.sourceServerIds))
       .filter((i) => i.isDrill !== true && i.jobID === input.launchJobId)
-      .map((i) => ({
-        sourceServerId: i.sourceServerID ?? '',
-        recoveryInstanceId: i.recoveryInstanceID ?? '',
-        ec2InstanceId: i.ec2InstanceID,
-        ec2InstanceState: i.ec2InstanceState,
-        pointInTime: i.pointInTimeSnapshotDateTime,
-      }));
+      .map(toDrillInstance);
     const missing = input.launchedServerIds.filter((id) => !instances.some((i) => i.sourceServerId === id));
     if (missing.length > 0) throw stillWaiting(`no recovery instance listed yet for ${missing.join(', ')}`);
     return instances;

@@ -15,7 +15,9 @@ export function readInputFile(path: string): Input {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new BadInputError(`--input: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+    throw new BadInputError(
+      `--input: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
   }
   let value: unknown;
   try {

@@ -1,5 +1,5 @@
-// A typed client for DRS workflows: start (with deterministic ids), watch progress, signal, cancel,
-// and read the final report. drsctl is built on it; other Node code (a chat bot, a portal) can use
+// A typed client for DRS workflows: start (with deterministic ids), watch progress, send the
+// approve / abort updates, cancel, and read the final report. drsctl is built on it; other Node code (a chat bot, a portal) can use
 // it the same way:
 //
 //   const client = await DrsOperationsClient.connect(resolveConnectionSettings({}));
@@ -115,10 +115,11 @@ export function translateTemporalError(err: unknown, what: string): unknown {
       ? (err as Error).cause
       : undefined;
   if (grpc && isGrpcServiceError(grpc)) {
-    if (GRPC_UNREACHABLE.has(grpc.code))
+    const code: number = grpc.code;
+    if (GRPC_UNREACHABLE.has(code))
       return new UnreachableError(`${what}: Temporal unreachable: ${grpc.details}`);
-    if (grpc.code === GRPC.NOT_FOUND) return new OperationFailedError(`${what}: ${grpc.details}`);
-    if (grpc.code === GRPC.INVALID_ARGUMENT) return new BadInputError(`${what}: ${grpc.details}`);
+    if (code === GRPC.NOT_FOUND) return new OperationFailedError(`${what}: ${grpc.details}`);
+    if (code === GRPC.INVALID_ARGUMENT) return new BadInputError(`${what}: ${grpc.details}`);
   }
   return err;
 }

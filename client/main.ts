@@ -1,5 +1,6 @@
 // drsctl: start, watch and control DRS workflows from a shell or a CI job.
-// Exit codes: 0 succeeded, 1 the operation failed, 2 bad input, 3 Temporal unreachable.
+// Exit codes: 0 succeeded, 1 the operation failed, 2 bad input, 3 Temporal unreachable, 4 an
+// approve or abort was rejected.
 import { Command, CommanderError } from 'commander';
 import { CliError, ExitCode } from './errors';
 import { OPERATIONS } from './operations';
@@ -45,7 +46,7 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       console.error(`drsctl: ${err.message}`);
       return err.exitCode;
     }
-    console.error(`drsctl: ${(err as Error)?.stack ?? err}`);
+    console.error(`drsctl: ${(err as Error)?.stack ?? String(err)}`);
     return ExitCode.OPERATION_FAILED;
   }
 }

@@ -17,8 +17,9 @@ import {
   replicationSummary,
   type RunSummary,
 } from './run-summaries';
-import { parseDuration } from './schedules';
-import { defaultWorkflowId, type IdSubject } from './workflow-ids';
+import { textOf } from '../common/reports/escape';
+import { parseDuration } from './durations';
+import { defaultWorkflowId } from './workflow-ids';
 
 type Input = Record<string, unknown>;
 
@@ -215,7 +216,7 @@ export const drillOperation: Operation = {
   ],
   validate: parseDrillInput,
   environmentDefaults: regionFromEnv,
-  workflowId: (input) => defaultWorkflowId('drill', input as IdSubject),
+  workflowId: (input) => defaultWorkflowId('drill', input),
   summarize: (input, startedBy) => drillSummary(parseDrillInput(input), startedBy),
 };
 
@@ -248,7 +249,7 @@ export const recoveryOperation: Operation = {
   ],
   validate: parseRecoveryInput,
   environmentDefaults: regionFromEnv,
-  workflowId: (input) => defaultWorkflowId('recovery', input as IdSubject),
+  workflowId: (input) => defaultWorkflowId('recovery', input),
   summarize: (input, startedBy) => recoverySummary(parseRecoveryInput(input), startedBy),
 };
 
@@ -282,8 +283,7 @@ export const failbackOperation: Operation = {
   ],
   validate: parseFailbackInput,
   environmentDefaults: regionFromEnv,
-  workflowId: (input) =>
-    defaultWorkflowId('failback', input as IdSubject, [String(input.recoveryJobId ?? '')]),
+  workflowId: (input) => defaultWorkflowId('failback', input, [textOf(input.recoveryJobId)]),
   summarize: (input, startedBy) => failbackSummary(parseFailbackInput(input), startedBy),
 };
 
@@ -317,7 +317,7 @@ export const replicationOperation: Operation = {
   validate: parseReplicationInput,
   environmentDefaults: regionFromEnv,
   // the action is part of the id: a repair and a stop on the same servers are different operations
-  workflowId: (input) => defaultWorkflowId('replication', input as IdSubject, [String(input.action ?? '')]),
+  workflowId: (input) => defaultWorkflowId('replication', input, [textOf(input.action)]),
   summarize: (input, startedBy) => replicationSummary(parseReplicationInput(input), startedBy),
 };
 
@@ -330,7 +330,7 @@ export const planOperation: Operation = {
   validate: parsePlanInput,
   environmentDefaults: regionFromEnv,
   // the waves are the plan: the same waves on the same target attach to the running plan
-  workflowId: (input) => defaultWorkflowId('plan', input as IdSubject, [JSON.stringify(input.waves ?? [])]),
+  workflowId: (input) => defaultWorkflowId('plan', input, [JSON.stringify(input.waves ?? [])]),
   summarize: (input, startedBy) => planSummary(parsePlanInput(input), startedBy),
 };
 
@@ -359,8 +359,7 @@ export const readinessOperation: Operation = {
   validate: parseReadinessInput,
   environmentDefaults: regionFromEnv,
   // the same servers or waves on the same target attach to the running check
-  workflowId: (input) =>
-    defaultWorkflowId('readiness', input as IdSubject, [JSON.stringify(input.waves ?? [])]),
+  workflowId: (input) => defaultWorkflowId('readiness', input, [JSON.stringify(input.waves ?? [])]),
   summarize: (input, startedBy) => readinessSummary(parseReadinessInput(input), startedBy),
 };
 
@@ -393,7 +392,7 @@ export const reconcileOperation: Operation = {
   validate: parseReconcileInput,
   environmentDefaults: regionFromEnv,
   // one reconciler per account and region: a second start attaches to the running one
-  workflowId: (input) => defaultWorkflowId('reconcile', input as IdSubject),
+  workflowId: (input) => defaultWorkflowId('reconcile', input),
   summarize: (input, startedBy) => reconcileSummary(parseReconcileInput(input), startedBy),
 };
 

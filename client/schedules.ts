@@ -10,9 +10,9 @@ import {
   type ScheduleSummary,
 } from '@temporalio/client';
 // the SDK's own parser; the package root re-exports it only as deprecated
-import { msToNumber, type Duration } from '@temporalio/common/lib/time';
 import type { ConnectionSettings } from './connection';
 import { BadInputError, OperationFailedError } from './errors';
+import { parseDuration } from './durations';
 import type { Operation } from './operations';
 import { localStarter } from './run-summaries';
 
@@ -33,27 +33,6 @@ export interface ScheduleTiming {
   overlap?: OverlapPolicy;
   note?: string;
   paused?: boolean;
-}
-
-/**
- * A duration flag → milliseconds. Each part is a duration string of the Temporal SDK (its `ms`
- * format: `90s`, `30m`, `12h`, `7d`, `500ms`); parts may be written together (`1h30m`, `1d12h`).
- * A bare number is refused: `ms` would read it as milliseconds. BadInputError names the flag.
- */
-export function parseDuration(text: string, flag: string): number {
-  const bad = new BadInputError(`${flag}: "${text}" is not a duration such as 7d, 12h, 1h30m, 90s`);
-  const parts = text.trim().match(/\d+(?:\.\d+)?[a-z]+/gi) ?? [];
-  if (parts.length === 0 || parts.join('') !== text.trim()) throw bad;
-  let ms = 0;
-  for (const part of parts) {
-    try {
-      ms += msToNumber(part as Duration);
-    } catch {
-      throw bad;
-    }
-  }
-  if (ms <= 0) throw new BadInputError(`${flag}: must be longer than 0`);
-  return ms;
 }
 
 function validTimeZone(zone: string): boolean {

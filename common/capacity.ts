@@ -1,9 +1,10 @@
-// Capacity under DRS's per-account-and-region job quotas, shared by every workflow and worker of a
-// namespace. DRS refuses a new job (ServiceQuotaExceededException) when it would exceed the jobs in
-// progress, the source servers across active jobs, or put a server into a second active job. So a
-// run takes a grant from the account's capacity queue before it creates a job and gives it back when
-// the job has COMPLETED. The queue itself is a workflow (workflows/capacity.ts); this file is its
-// pure, deterministic bookkeeping, so the rules can be tested without Temporal.
+// Capacity under DRS's per-account-and-region job quotas, shared by every workflow and worker on one
+// task queue of a namespace (the queue's id names the task queue, account and region). DRS refuses a
+// new job (ServiceQuotaExceededException) when it would exceed the jobs in progress, the source
+// servers across active jobs, or put a server into a second active job. So a run takes a grant from
+// the account's capacity queue before it creates a job and gives it back when the job has COMPLETED.
+// The queue itself is a workflow (workflows/capacity.ts); this file is its pure, deterministic
+// bookkeeping, so the rules can be tested without Temporal.
 
 /** The limits a grant respects; worker configuration, defaulting to DRS's published quotas. */
 export interface CapacityLimits {

@@ -134,7 +134,7 @@ export function nearTheEnd(timeline: JobTimeline): boolean {
 /** Seconds after creation when the job's last server started its launch step. */
 export function lastLaunchStart(timeline: JobTimeline): number | undefined {
   const starts = timeline.servers.map((s) => s.launch?.[0]);
-  return starts.every((t) => t !== undefined) ? Math.max(...(starts as number[])) : undefined;
+  return starts.every((t) => t !== undefined) ? Math.max(...starts) : undefined;
 }
 
 /** Whole seconds a span took, when it ended. */

@@ -11,7 +11,7 @@
 //    undisturbed drills with the same slow DRS (scripts/bench/resume.ts).
 // Everything runs on loopback and stops by itself.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import {
   DescribeJobLogItemsCommand,
   DescribeJobsCommand,
@@ -81,11 +81,14 @@ async function drive(label: string, drs: DrsClient, mix: Call[], options: Option
   return { label, seconds, count: options.requests, errors, latencies };
 }
 
-async function listen(app: ReturnType<typeof Fastify>): Promise<string> {
+async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 }
+
+/** The baseline reads bodies as text (its content-type parser keeps them as strings). */
+const bodyText = (body: unknown): string => (typeof body === 'string' ? body : '');
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -222,10 +225,10 @@ async function emulatorBench(options: Options): Promise<void> {
     const upstream = await fetch(`${emulator.url}${req.url}`, {
       method: req.method,
       headers: { authorization: String(req.headers.authorization ?? ''), 'content-type': 'application/json' },
-      body: req.method === 'GET' ? undefined : String(req.body ?? ''),
+      body: req.method === 'GET' ? undefined : bodyText(req.body),
     });
     const text = await upstream.text();
-    replies.set(keyOf(req.url, String(req.body ?? '')), text);
+    replies.set(keyOf(req.url, bodyText(req.body)), text);
     return reply.code(upstream.status).header('content-type', 'application/json').send(text);
   });
   const captureUrl = await listen(capture);
@@ -240,7 +243,7 @@ async function emulatorBench(options: Options): Promise<void> {
   baseline.all('/*', async (req, reply) =>
     reply
       .header('content-type', 'application/json')
-      .send(replies.get(keyOf(req.url, String(req.body ?? ''))) ?? '{}'),
+      .send(replies.get(keyOf(req.url, bodyText(req.body))) ?? '{}'),
   );
   const bare = new DrsClient(emulatorClientConfig(await listen(baseline)));
   await drive('warm-up', bare, mix, warmup);

@@ -14,6 +14,7 @@ import {
   workerEnvSchema,
 } from '../common/config';
 import { evidenceEnvSchema } from '../common/evidence-store/config';
+import { textOf } from '../common/reports/escape';
 import { accessEnvSchema, workerConfigSchema, workflowCodeEnvSchema } from './config';
 import { reconcileEnvSchema } from './reconcile-schedule';
 
@@ -43,7 +44,7 @@ export function renderConfigurationReference(): string {
     parts.push('', `### ${title}`, '', '| variable | default | meaning |', '|---|---|---|');
     for (const [name, field] of Object.entries(schema.shape)) {
       const value = defaults[name];
-      const shown = value === undefined ? 'unset' : `\`${String(value)}\``;
+      const shown = value === undefined ? 'unset' : `\`${textOf(value)}\``;
       parts.push(`| \`${name}\` | ${shown} | ${(field as z.ZodType).description ?? ''} |`);
     }
   }

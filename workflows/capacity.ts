@@ -1,4 +1,4 @@
-// The capacity queue of one account and region (`drsCapacity`, one per namespace), and the side of
+// The capacity queue of one task queue, account and region (`drsCapacity`), and the side of
 // it that a run uses (CapacityWaiter). Every workflow that creates a DRS job takes a place here first
 // and gives it back once the job has COMPLETED, so the runs of every worker stay under DRS's job
 // quotas together (common/capacity.ts has the rules). A worker-local semaphore could not do this:

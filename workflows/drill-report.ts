@@ -1,7 +1,6 @@
 // The running record of a launch, drsDrill's and drsRecovery's (the same per-server shape): per-server
-// state, job ids, phase timings, and the report built from it; and the launch both run through it.
+// state, job ids, phase timings, and the report built from it. The launch itself is in launch.ts.
 // Deterministic (workflow time only).
-import type { StartDrillJobInput } from '../activities/jobs';
 import type {
   Approval,
   DrillInstance,
@@ -20,8 +19,7 @@ import type { SourceServerHealth } from '../common/drill-rules';
 import { UNFINISHED_BOOT } from '../common/boot-evidence';
 import { applyTargets, mergeTargets, rtoMeasureOf } from '../common/targets';
 import { CapacityWaiter } from './capacity';
-import { capacityPhases, resolveInstances, runJob, type JobRun, type JobSpec } from './launch';
-import { OperationRecord, seconds, targetOf, type drsActivities } from './operation-support';
+import { OperationRecord, seconds } from './operation-support';
 
 /** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
 export type LaunchPlan = Pick<
@@ -238,73 +236,4 @@ export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillRe
       report: this.report,
     };
   }
-}
-
-/**
- * Launches the plan's servers once through runJob: a drill (StartRecovery isDrill) or a real
- * failover, as `start` calls it. The record follows the job; the time to launch counts from the
- * request. Undefined when an abort came while waiting for capacity.
- */
-export function launchServers(
-  record: DrillRecord,
-  plan: LaunchPlan & { launchTimeoutSeconds: number; tagJobs: boolean },
-  kind: 'drill' | 'recovery',
-  start: (request: StartDrillJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
-  options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace' | 'preempt'> = {},
-): Promise<JobRun | undefined> {
-  const step = kind === 'drill' ? 'launch' : 'recovery-launch';
-  return runJob({
-    ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
-    target: targetOf(plan),
-    step,
-    sourceServerIds: plan.sourceServerIds,
-    lane: 'launch',
-    // failover first: a real failover is served before every drill waiting for capacity
-    ...(kind === 'recovery' ? { priority: 'failover' as const } : {}),
-    purpose: `${kind} launch of ${plan.sourceServerIds.length} server(s)`,
-    deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
-    capacity: record.capacity,
-    aborted: () => record.abortReason !== undefined,
-    start: (notBeforeMs, calls) => {
-      record.launchRequestedAtMs = notBeforeMs;
-      const request = {
-        ...targetOf(plan),
-        sourceServers: plan.sourceServerIds.map((id) => ({
-          sourceServerId: id,
-          recoverySnapshotId: plan.recoverySnapshotIds[id],
-        })),
-        workflowId: record.workflowId,
-        step,
-        tagJobs: plan.tagJobs,
-        notBeforeMs,
-      };
-      return start(request, calls);
-    },
-    onJob: (job) => record.noteLaunchJob(job),
-    ...options,
-  });
-}
-
-/**
- * Notes why servers did not launch, then resolves and notes the launched servers' instances (DRS
- * may list them late); undefined, resolving nothing, when none launched or `skip()` says so.
- */
-export async function noteLaunched(
-  record: DrillRecord,
-  plan: LaunchPlan,
-  kind: 'drill' | 'recovery',
-  launch: JobRun,
-  skip: () => boolean = () => false,
-): Promise<DrillInstance[] | undefined> {
-  for (const [sourceServerId, lines] of Object.entries(launch.failures))
-    record.serverError(sourceServerId, lines.join('; '));
-  const launchedServerIds = record.launchedServerIds();
-  if (launchedServerIds.length === 0 || skip()) return undefined;
-  const instances = await resolveInstances(targetOf(plan), kind, {
-    launchJobId: launch.job?.jobId ?? '',
-    sourceServerIds: plan.sourceServerIds,
-    launchedServerIds,
-  });
-  record.noteInstances(instances);
-  return instances;
 }

@@ -28,17 +28,15 @@ import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
 import type { DrillInstance, DrillReport, JobSummary } from '../common/types';
-import { summarizedActivities } from './activity-summaries';
-import { DrillRecord, launchServers, noteLaunched } from './drill-report';
-import { DEADLINE_EXCEEDED, followJob, untilDeadline } from './job-waits';
-import { capacityPhases, runJob, type JobRun } from './launch';
+import { DrillRecord } from './drill-report';
+import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
+import { cleanUpDrill, launchServers, noteLaunched, type JobRun } from './launch';
 import { childHealthSignal, drillProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { Approvers } from './approvals';
 import { choosePointInTime } from './point-in-time';
 import {
   checkProbeTargets,
-  DRS_CALL_OPTIONS,
   drsActivities,
   errorMessage,
   markOutcome,
@@ -53,13 +51,6 @@ import { PATCHES } from './patches';
 import type { StartDrillJobInput } from '../activities/jobs';
 import { declaredGuestChecks } from '../common/inputs-boot';
 import { followBoots, refuseDisallowedGuestChecks, wantsBootEvidence } from './boot';
-
-/**
- * How long a cleanup waits for a capacity place before it starts its terminate job regardless (at
- * most half its deadline): the job frees capacity, and DRS itself refuses it while its quota is full
- * (the start then retries until the deadline).
- */
-const CLEANUP_GO_AHEAD_MS = 15 * 60 * 1000;
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   const record = new DrillRecord(workflowInfo().workflowId);
@@ -147,7 +138,7 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
     }
   }
   const launched = launch;
-  await CancellationScope.nonCancellable(() => cleanUp(plan, record, launched));
+  await CancellationScope.nonCancellable(() => cleanUpDrill(plan, record, launched));
   const report = finish(record, summarize(record));
   if (cancellation) throw cancellation;
   return report;
@@ -374,82 +365,8 @@ async function cleanUpFailedStart(
     if (!job) return;
     record.errors.push(`the launch start failed (${errorMessage(err)}) after creating job ${job.jobId}`);
     record.noteLaunchJob(job);
-    await cleanUp(plan, record, { job, failures: {}, release: () => Promise.resolve() });
+    await cleanUpDrill(plan, record, { job, failures: {}, release: () => Promise.resolve() });
   });
-}
-
-/**
- * Terminates exactly this drill's instances (isDrill, launched by this drill's job) and waits for
- * the terminate job. DRS cannot cancel a job, so a launch still running is followed to its end
- * first: instances it launches after an abort are cleaned up too.
- */
-async function cleanUp(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
-  const launchJob = record.launchJob;
-  if (!launchJob) return;
-  record.enterPhase('cleaning-up');
-  const deadline = Date.now() + plan.cleanupTimeoutSeconds * 1000;
-  const calls = summarizedActivities({
-    ...DRS_CALL_OPTIONS,
-    scheduleToCloseTimeout: plan.cleanupTimeoutSeconds * 1000,
-  });
-  const drill = { ...targetOf(plan), launchJobId: launchJob.jobId, sourceServerIds: plan.sourceServerIds };
-  try {
-    if (launchJob.status !== 'COMPLETED')
-      await followJob(targetOf(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
-    if (!launch.place) await launch.release();
-    const withInstances = [...record.servers.values()].filter((s) => s.recoveryInstanceId);
-    const knownRecoveryInstanceIds = withInstances.flatMap((s) => s.recoveryInstanceId ?? []);
-    const cleanup = await runJob({
-      ...capacityPhases(record.phases, 'waiting-for-capacity', 'cleaning-up'),
-      target: targetOf(plan),
-      step: 'cleanup',
-      sourceServerIds: (withInstances.length > 0 ? withInstances : [...record.servers.values()]).map(
-        (s) => s.sourceServerId,
-      ),
-      lane: 'cleanup',
-      purpose: `drill cleanup of ${plan.sourceServerIds.length} server(s)`,
-      deadlineMs: deadline,
-      capacity: record.capacity,
-      takesOver: launch.place,
-      // a terminate job frees capacity: a stuck or full queue must not keep instances running
-      ...(patched(PATCHES.cleanupGoAhead.id)
-        ? {
-            goAhead: {
-              afterMs: Math.min(CLEANUP_GO_AHEAD_MS, (plan.cleanupTimeoutSeconds * 1000) / 2),
-              onGoAhead: (waitedMs: number) => {
-                record.cleanupWentAhead = `cleanup went ahead without a capacity place after ${Math.round(waitedMs / 1000)} s`;
-              },
-            },
-          }
-        : {}),
-      start: async (notBeforeMs, startCalls) => {
-        const terminate = await startCalls.terminateDrillInstances({
-          ...drill,
-          knownRecoveryInstanceIds,
-          notBeforeMs,
-        });
-        record.terminateJobId = terminate.jobId;
-        return terminate.jobId
-          ? { jobId: terminate.jobId, type: 'TERMINATE', status: 'PENDING', servers: [], tags: {} }
-          : undefined;
-      },
-      onJob: (j) => record.noteTerminateJob(j),
-      launches: false,
-    });
-    if (cleanup?.error) throw cleanup.error;
-    const remaining = await calls.remainingDrillInstances(drill);
-    for (const server of record.servers.values()) {
-      if (server.recoveryInstanceId)
-        server.terminated = !remaining.some((i) => i.sourceServerId === server.sourceServerId);
-    }
-    if (remaining.length > 0) {
-      record.errors.push(
-        `cleanup left drill instances running: ${remaining.map((i) => i.recoveryInstanceId).join(', ')}`,
-      );
-    }
-  } catch (err) {
-    record.errors.push(`cleanup failed: ${errorMessage(err)}`);
-  }
 }
 
 function finish(record: DrillRecord, summary: string): DrillReport {

@@ -1,5 +1,5 @@
 // Every workflow the worker registers. Type names are stable: the UI, CI and schedules start them
-// by name. drsCapacity is the capacity queue every run shares (one per account and region).
+// by name. drsCapacity is the capacity queue every run shares (one per task queue, account and region).
 export { drsDrill } from './drill';
 export { drsRecovery } from './recovery';
 export { drsFailback } from './failback';

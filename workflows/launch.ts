@@ -1,14 +1,25 @@
-// The one lifecycle of a DRS job, shared by drsDrill (launch and cleanup), drsRecovery and
-// drsFailback: take a place in the account's capacity queue, create the job exactly once, follow it
-// to COMPLETED, give the place back, and read why any server did not launch. Instances are resolved
-// by the caller (`resolveInstances`), since what counts as "ours" differs between drill and recovery.
+// The one lifecycle of a DRS job: `runJob` takes a place in the account's capacity queue, creates the
+// job exactly once, follows it to COMPLETED, gives the place back and reads why any server did not
+// launch. drsFailback and drsReconcile call it directly; drsDrill and drsRecovery launch through
+// `launchServers` and `noteLaunched` (which resolve the instances: what counts as "ours" differs
+// between drill and failover), and a drill cleans up through `cleanUpDrill`.
 import { CancellationScope, patched } from '@temporalio/workflow';
+import type { StartDrillJobInput } from '../activities/jobs';
+import type { DrillPlan } from '../common/inputs';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { MIN_JOB_START_MS } from './activity-timeouts';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
-import { DRS_CALL_OPTIONS, drsActivities, pollingActivities, type PhaseClock } from './operation-support';
+import type { DrillRecord, LaunchPlan } from './drill-report';
+import {
+  DRS_CALL_OPTIONS,
+  drsActivities,
+  errorMessage,
+  pollingActivities,
+  targetOf,
+  type PhaseClock,
+} from './operation-support';
 import { PATCHES } from './patches';
 
 type ActivityProxy = typeof drsActivities;
@@ -152,4 +163,154 @@ export function resolveInstances(
       return kind === 'drill' ? calls.resolveDrillInstances(input) : calls.resolveRecoveryInstances(input);
     },
   );
+}
+
+/**
+ * How long a cleanup waits for a capacity place before it starts its terminate job regardless (at
+ * most half its deadline): the job frees capacity, and DRS itself refuses it while its quota is full
+ * (the start then retries until the deadline).
+ */
+const CLEANUP_GO_AHEAD_MS = 15 * 60 * 1000;
+
+/**
+ * Launches the plan's servers once through runJob: a drill (StartRecovery isDrill) or a real
+ * failover, as `start` calls it. The record follows the job; the time to launch counts from the
+ * request. Undefined when an abort came while waiting for capacity.
+ */
+export function launchServers(
+  record: DrillRecord,
+  plan: LaunchPlan & { launchTimeoutSeconds: number; tagJobs: boolean },
+  kind: 'drill' | 'recovery',
+  start: (request: StartDrillJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
+  options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace' | 'preempt'> = {},
+): Promise<JobRun | undefined> {
+  const step = kind === 'drill' ? 'launch' : 'recovery-launch';
+  return runJob({
+    ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+    target: targetOf(plan),
+    step,
+    sourceServerIds: plan.sourceServerIds,
+    lane: 'launch',
+    // failover first: a real failover is served before every drill waiting for capacity
+    ...(kind === 'recovery' ? { priority: 'failover' as const } : {}),
+    purpose: `${kind} launch of ${plan.sourceServerIds.length} server(s)`,
+    deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
+    capacity: record.capacity,
+    aborted: () => record.abortReason !== undefined,
+    start: (notBeforeMs, calls) => {
+      record.launchRequestedAtMs = notBeforeMs;
+      const request = {
+        ...targetOf(plan),
+        sourceServers: plan.sourceServerIds.map((id) => ({
+          sourceServerId: id,
+          recoverySnapshotId: plan.recoverySnapshotIds[id],
+        })),
+        workflowId: record.workflowId,
+        step,
+        tagJobs: plan.tagJobs,
+        notBeforeMs,
+      };
+      return start(request, calls);
+    },
+    onJob: (job) => record.noteLaunchJob(job),
+    ...options,
+  });
+}
+
+/**
+ * Notes why servers did not launch, then resolves and notes the launched servers' instances (DRS
+ * may list them late); undefined, resolving nothing, when none launched or `skip()` says so.
+ */
+export async function noteLaunched(
+  record: DrillRecord,
+  plan: LaunchPlan,
+  kind: 'drill' | 'recovery',
+  launch: JobRun,
+  skip: () => boolean = () => false,
+): Promise<DrillInstance[] | undefined> {
+  for (const [sourceServerId, lines] of Object.entries(launch.failures))
+    record.serverError(sourceServerId, lines.join('; '));
+  const launchedServerIds = record.launchedServerIds();
+  if (launchedServerIds.length === 0 || skip()) return undefined;
+  const instances = await resolveInstances(targetOf(plan), kind, {
+    launchJobId: launch.job?.jobId ?? '',
+    sourceServerIds: plan.sourceServerIds,
+    launchedServerIds,
+  });
+  record.noteInstances(instances);
+  return instances;
+}
+
+/**
+ * Terminates exactly this drill's instances (isDrill, launched by this drill's job) and waits for
+ * the terminate job. DRS cannot cancel a job, so a launch still running is followed to its end
+ * first: instances it launches after an abort are cleaned up too.
+ */
+export async function cleanUpDrill(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
+  const launchJob = record.launchJob;
+  if (!launchJob) return;
+  record.enterPhase('cleaning-up');
+  const deadline = Date.now() + plan.cleanupTimeoutSeconds * 1000;
+  const calls = summarizedActivities({
+    ...DRS_CALL_OPTIONS,
+    scheduleToCloseTimeout: plan.cleanupTimeoutSeconds * 1000,
+  });
+  const drill = { ...targetOf(plan), launchJobId: launchJob.jobId, sourceServerIds: plan.sourceServerIds };
+  try {
+    if (launchJob.status !== 'COMPLETED')
+      await followJob(targetOf(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
+    if (!launch.place) await launch.release();
+    const withInstances = [...record.servers.values()].filter((s) => s.recoveryInstanceId);
+    const knownRecoveryInstanceIds = withInstances.flatMap((s) => s.recoveryInstanceId ?? []);
+    const cleanup = await runJob({
+      ...capacityPhases(record.phases, 'waiting-for-capacity', 'cleaning-up'),
+      target: targetOf(plan),
+      step: 'cleanup',
+      sourceServerIds: (withInstances.length > 0 ? withInstances : [...record.servers.values()]).map(
+        (s) => s.sourceServerId,
+      ),
+      lane: 'cleanup',
+      purpose: `drill cleanup of ${plan.sourceServerIds.length} server(s)`,
+      deadlineMs: deadline,
+      capacity: record.capacity,
+      takesOver: launch.place,
+      // a terminate job frees capacity: a stuck or full queue must not keep instances running
+      ...(patched(PATCHES.cleanupGoAhead.id)
+        ? {
+            goAhead: {
+              afterMs: Math.min(CLEANUP_GO_AHEAD_MS, (plan.cleanupTimeoutSeconds * 1000) / 2),
+              onGoAhead: (waitedMs: number) => {
+                record.cleanupWentAhead = `cleanup went ahead without a capacity place after ${Math.round(waitedMs / 1000)} s`;
+              },
+            },
+          }
+        : {}),
+      start: async (notBeforeMs, startCalls) => {
+        const terminate = await startCalls.terminateDrillInstances({
+          ...drill,
+          knownRecoveryInstanceIds,
+          notBeforeMs,
+        });
+        record.terminateJobId = terminate.jobId;
+        return terminate.jobId
+          ? { jobId: terminate.jobId, type: 'TERMINATE', status: 'PENDING', servers: [], tags: {} }
+          : undefined;
+      },
+      onJob: (j) => record.noteTerminateJob(j),
+      launches: false,
+    });
+    if (cleanup?.error) throw cleanup.error;
+    const remaining = await calls.remainingDrillInstances(drill);
+    for (const server of record.servers.values()) {
+      if (server.recoveryInstanceId)
+        server.terminated = !remaining.some((i) => i.sourceServerId === server.sourceServerId);
+    }
+    if (remaining.length > 0) {
+      record.errors.push(
+        `cleanup left drill instances running: ${remaining.map((i) => i.recoveryInstanceId).join(', ')}`,
+      );
+    }
+  } catch (err) {
+    record.errors.push(`cleanup failed: ${errorMessage(err)}`);
+  }
 }

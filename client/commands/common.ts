@@ -7,7 +7,7 @@ import { DrsOperationsClient, type RunResult } from '../lib';
 import { createProgressRenderer } from '../progress';
 import { writeReports, type Evidence, type ReportTargets } from '../reports';
 import { PASSING_OUTCOMES, serverFailure, targetMisses } from '../../common/reports/report';
-import { parseDuration } from '../schedules';
+import { parseDuration } from '../durations';
 import type { EvidenceRecord } from '../../workflows/evidence';
 
 /**

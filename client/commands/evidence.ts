@@ -13,7 +13,7 @@ import { openEvidenceStore, type EvidenceStore } from '../../common/evidence-sto
 import { parseEnv } from '../../common/config';
 import { BadInputError, ExitCode, OperationFailedError } from '../errors';
 import { siteIndex } from '../reports/site';
-import { parseDuration } from '../schedules';
+import { parseDuration } from '../durations';
 
 /** The store DRS_EVIDENCE_* name (as the worker reads them), the URL overridden by `--evidence-url`. */
 export function configuredEvidenceStore(url?: string, env: NodeJS.ProcessEnv = process.env): EvidenceStore {

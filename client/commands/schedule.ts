@@ -61,7 +61,7 @@ function describeCalendar(c: Calendar): string {
     .filter(([k, v]) => k !== 'comment' && Array.isArray(v) && v.length)
     .map(
       ([k, v]) =>
-        `${k}=${(v as { start: unknown; end?: unknown }[]).map((r) => (r.end !== undefined && r.end !== r.start ? `${r.start}-${r.end}` : String(r.start))).join(',')}`,
+        `${k}=${(v as { start: number; end?: number }[]).map((r) => (r.end !== undefined && r.end !== r.start ? `${r.start}-${r.end}` : String(r.start))).join(',')}`,
     );
   return fields.join(' ') || 'every minute';
 }

@@ -25,7 +25,7 @@ export interface StoredEvidence {
 }
 
 const numbers = (report: OperationReport, field: string) =>
-  report.servers.flatMap((s) => (typeof s[field] === 'number' ? [s[field] as number] : []));
+  report.servers.flatMap((s) => (typeof s[field] === 'number' ? [s[field]] : []));
 
 /** The strictest target of `kind` any server was held to. */
 function strictestTarget(report: OperationReport, kind: 'rto' | 'rpo'): number | undefined {

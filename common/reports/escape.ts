@@ -9,6 +9,15 @@ const ENTITIES: Record<string, string> = {
   "'": '&#39;',
 };
 
+/** A value as text: primitives as themselves, objects as JSON, nothing as empty. */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return value.toString();
+  // objects as JSON; undefined, null, functions and symbols as nothing
+  return (value === null ? undefined : JSON.stringify(value)) ?? '';
+}
+
 export function escapeHtml(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return textOf(value).replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }

@@ -41,9 +41,9 @@ export function markdownReport(report: OperationReport): string {
     ['Started', report.startedAt],
     ['Finished', report.finishedAt],
   ].filter(([, v]) => v);
-  if (extras.length) lines.push('', extras.map(([k, v]) => `${k}: \`${String(v)}\``).join(' · '));
+  if (extras.length) lines.push('', extras.map(([k, v]) => `${String(k)}: \`${String(v)}\``).join(' · '));
   lines.push(...bootSection(report));
-  if (report.errors?.length) lines.push('', '**Errors**', '', ...report.errors.map((e) => `- ${e}`));
+  if (report.errors?.length) lines.push('', '**Errors**', '', ...report.errors.map((e) => `- ${String(e)}`));
   lines.push('');
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@
 import type { ReadinessOutcome } from '../readiness';
 import type { TargetResult, TargetResults } from '../targets';
 import { excerptText } from '../boot-evidence';
+import { textOf } from './escape';
 import type { AbortRequest, Approval, Outcome, ServerBootReport } from '../types';
 
 export interface ServerResult {
@@ -131,7 +132,7 @@ export function formatValue(value: unknown, unit = ''): string {
   if (typeof value === 'object' && isTargets(value)) return formatTargets(value);
   if (typeof value === 'object' && isBoot(value)) return bootSummary(value);
   if (typeof value === 'object') return formatSteps(value as Record<string, { seconds?: number }>);
-  return String(value);
+  return textOf(value);
 }
 
 function isBoot(value: object): value is ServerBootReport {

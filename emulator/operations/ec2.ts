@@ -88,7 +88,7 @@ function checkIds(ids: string[]): void {
 /** The instances named, each visible in this account and region, else InvalidInstanceID.NotFound. */
 function guestsNamed(ctx: ProtocolContext, ids: string[]): GuestRecord[] {
   const found = ids.map((id) => ctx.partition.guests.get(id));
-  const missing = ids.filter((_, i) => !found[i] || !guestVisible(found[i] as GuestRecord, ctx.now));
+  const missing = ids.filter((_, i) => !found[i] || !guestVisible(found[i], ctx.now));
   if (missing.length > 0) throw ec2Errors.notFound(missing);
   return found as GuestRecord[];
 }

@@ -242,7 +242,7 @@ function sendCommand(ctx: ProtocolContext, body: Json): WireResponse {
     throw ssmErrors.invalidDocument(`Document with name ${documentName} does not exist.`);
   }
   const guests = ids.map((id) => ctx.partition.guests.get(id));
-  const unusable = ids.filter((_, i) => !guests[i] || !online(guests[i] as GuestRecord));
+  const unusable = ids.filter((_, i) => !guests[i] || !online(guests[i]));
   if (unusable.length > 0) {
     throw ssmErrors.invalidInstanceId(
       `Instances [${unusable.map((id) => `[${id}]`).join(', ')}] not in a valid state for account ${ctx.partition.accountId}`,

@@ -2,7 +2,7 @@
 // SDK's duration strings, parts written together, and a clear refusal naming the flag.
 import { strict as assert } from 'node:assert';
 import { BadInputError } from '../../client/errors';
-import { parseDuration } from '../../client/schedules';
+import { parseDuration } from '../../client/durations';
 
 describe('drsctl durations', () => {
   it('reads the formats docs/cli.md shows, and the SDK’s own (ms, fractions)', () => {

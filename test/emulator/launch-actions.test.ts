@@ -87,7 +87,7 @@ describe('emulator: DRS launch actions', () => {
     );
     await f.strict.send(
       new PutLaunchActionCommand({
-        resourceId: template.launchConfigurationTemplateID as string,
+        resourceId: template.launchConfigurationTemplateID,
         ...action(A2, 'agent', 2),
       }),
     );

@@ -297,7 +297,7 @@ describe('emulator: conformance with the official DRS, MGN, EC2 and SSM models',
       ConflictException,
     );
     await runJobToCompletion(f, job?.jobID as string);
-    await drs.send(new DescribeJobLogItemsCommand({ jobID: job?.jobID as string }));
+    await drs.send(new DescribeJobLogItemsCommand({ jobID: job?.jobID }));
     const { items: drill = [] } = await drs.send(new DescribeRecoveryInstancesCommand({}));
     const drillId = drill[0].recoveryInstanceID as string;
     await rejectsWith(
@@ -341,7 +341,7 @@ describe('emulator: conformance with the official DRS, MGN, EC2 and SSM models',
     const { items: extensible = [] } = await drs.send(
       new ListExtensibleSourceServersCommand({ stagingAccountID: STAGING_ACCOUNT }),
     );
-    await drs.send(new CreateExtendedSourceServerCommand({ sourceServerArn: extensible[0].arn as string }));
+    await drs.send(new CreateExtendedSourceServerCommand({ sourceServerArn: extensible[0].arn }));
     // launch actions
     await drs.send(new PutLaunchActionCommand({ resourceId: web, ...LAUNCH_ACTION }));
     await drs.send(new ListLaunchActionsCommand({ resourceId: web }));

@@ -147,7 +147,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     assert.ifError(error);
     assert.equal(report?.outcome, 'ABORTED');
     assert.deepEqual(report?.errors ?? [], [], report?.summary);
-    assertCleanedUp(report as DrillReport, [server]);
+    assertCleanedUp(report, [server]);
     assert.equal((await h.executed('StartRecovery')).length, 2);
     assert.equal((await h.executed('TerminateRecoveryInstances')).length, 2, 'one cleanup per drill');
     assert.deepEqual(await h.drillInstancesLeft(), []);
@@ -162,7 +162,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     const { report, error } = await h.outcome(handle);
     assert.ifError(error);
     assert.equal(report?.outcome, 'ABORTED');
-    assertCleanedUp(report as DrillReport, servers);
+    assertCleanedUp(report, servers);
     await assertExactlyOneLaunchAndTerminate();
   });
 
@@ -186,7 +186,7 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     assert.ifError(error);
     assert.equal(report?.outcome, 'FAILED');
     assert.match(report?.errors.join(' ') ?? '', /did not complete in time/);
-    assertCleanedUp(report as DrillReport, servers);
+    assertCleanedUp(report, servers);
     await assertExactlyOneLaunchAndTerminate();
   });
 

@@ -2,6 +2,7 @@
 // and the shared schema (common/inputs.ts) that validates it before anything is started.
 import { parseDrillInput } from '../common/inputs';
 import { parseFailbackInput, parseRecoveryInput, parseReplicationInput } from '../common/inputs-lifecycle';
+import { parseReprotectInput } from '../common/inputs-reprotect';
 import { parsePlanInput } from '../common/inputs-plan';
 import { parseReadinessInput } from '../common/readiness';
 import { parseReconcileInput } from '../common/reconcile';
@@ -15,6 +16,7 @@ import {
   reconcileSummary,
   recoverySummary,
   replicationSummary,
+  reprotectSummary,
   type RunSummary,
 } from './run-summaries';
 import { parseDuration } from './schedules';
@@ -397,6 +399,42 @@ export const reconcileOperation: Operation = {
   summarize: (input, startedBy) => reconcileSummary(parseReconcileInput(input), startedBy),
 };
 
+export const reprotectOperation: Operation = {
+  name: 'reprotect',
+  workflowType: 'drsReprotect',
+  description:
+    'reverse replication of recovery instances that came from EC2 in another region (ReverseReplication), wait until CONTINUOUS; needs --confirm',
+  flags: [
+    {
+      flags: '--recovery-instance <id>',
+      description: 'recovery instance to reprotect (repeat or comma-separate)',
+      field: 'recoveryInstanceIds',
+      repeatable: true,
+      apply: set('recoveryInstanceIds'),
+    },
+    {
+      flags: '--recovery-job <id>',
+      description: 'instead of instances: every recovery instance this StartRecovery job launched',
+      field: 'recoveryJobId',
+      apply: set('recoveryJobId'),
+    },
+    regionFlag,
+    accountFlag,
+    confirmFlag,
+    secondsFlag(
+      'timeout',
+      'timeoutSeconds',
+      'how long the reversed servers may take to replicate CONTINUOUS (default one day)',
+    ),
+    maxLagFlag,
+  ],
+  validate: parseReprotectInput,
+  environmentDefaults: regionFromEnv,
+  workflowId: (input) =>
+    defaultWorkflowId('reprotect', input as IdSubject, [String(input.recoveryJobId ?? '')]),
+  summarize: (input, startedBy) => reprotectSummary(parseReprotectInput(input), startedBy),
+};
+
 export const OPERATIONS: readonly Operation[] = [
   drillOperation,
   recoveryOperation,
@@ -405,6 +443,7 @@ export const OPERATIONS: readonly Operation[] = [
   planOperation,
   readinessOperation,
   reconcileOperation,
+  reprotectOperation,
 ];
 
 export function operationByWorkflowType(workflowType: string): Operation | undefined {

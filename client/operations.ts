@@ -257,7 +257,8 @@ export const recoveryOperation: Operation = {
 export const failbackOperation: Operation = {
   name: 'failback',
   workflowType: 'drsFailback',
-  description: 'fail back recovery instances once DRS reports them ready (StartFailbackLaunch)',
+  description:
+    'fail back recovery instances: StartFailbackLaunch (on premises) or, for EC2 servers, a recovery in their origin region (--confirm); --stop: StopFailback',
   flags: [
     {
       flags: '--recovery-instance <id>',
@@ -272,8 +273,31 @@ export const failbackOperation: Operation = {
       field: 'recoveryJobId',
       apply: set('recoveryJobId'),
     },
+    {
+      flags: '--source-server <id>',
+      description: 'instead: the reversed source servers (drsReprotect) in --region, their origin region',
+      field: 'sourceServerIds',
+      repeatable: true,
+      apply: set('sourceServerIds'),
+    },
     regionFlag,
     accountFlag,
+    confirmFlag,
+    switchFlag(
+      '--terminate-recovery-instances',
+      'terminateRecoveryInstances',
+      'EC2 servers: terminate the DR-region instances once the servers are home, booted and protected',
+    ),
+    secondsFlag(
+      'protect-timeout',
+      'protectTimeoutSeconds',
+      'EC2 servers: how long the original direction may take to replicate CONTINUOUS (default one day)',
+    ),
+    switchFlag(
+      '--stop',
+      'stop',
+      'StopFailback for the instances instead: cancel an in-flight failback or reverse replication (needs --confirm)',
+    ),
     secondsFlag(
       'ready-timeout',
       'readyTimeoutSeconds',
@@ -285,7 +309,10 @@ export const failbackOperation: Operation = {
   validate: parseFailbackInput,
   environmentDefaults: regionFromEnv,
   workflowId: (input) =>
-    defaultWorkflowId('failback', input as IdSubject, [String(input.recoveryJobId ?? '')]),
+    defaultWorkflowId('failback', input as IdSubject, [
+      String(input.recoveryJobId ?? ''),
+      ...(input.stop === true ? ['stop'] : []),
+    ]),
   summarize: (input, startedBy) => failbackSummary(parseFailbackInput(input), startedBy),
 };
 

@@ -9,18 +9,13 @@ import {
   type SourceServer,
 } from '@aws-sdk/client-drs';
 import { log } from '@temporalio/activity';
+import { parseServerArn } from '../common/reprotect-rules';
 import type { DrsTarget } from '../common/types';
 import type { Ec2FailbackServer } from '../common/types-reprotect';
 import type { DrsClientFactory } from './drs-client';
 import { allItems, listSourceServers, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
 import { findStepJob, mayHaveRunBefore } from './idempotency';
-
-/** The region, account and id an ARN `arn:aws:drs:<region>:<account>:source-server/<id>` names. */
-function arnParts(arn: string): { region: string; sourceServerId: string } {
-  const [, , , region = '', , resource = ''] = arn.split(':');
-  return { region, sourceServerId: resource.split('/').pop() ?? '' };
-}
 
 function listInstances(
   client: DrsClient,
@@ -112,7 +107,7 @@ export function createEc2FailbackActivities(clients: DrsClientFactory) {
     arn: string,
     accountId?: string,
   ): Promise<Ec2FailbackServer> {
-    const { region, sourceServerId } = arnParts(arn);
+    const { region, sourceServerId } = parseServerArn(arn);
     const reversed = (await serversById(client(region, accountId), [sourceServerId])).get(sourceServerId);
     if (!reversed) return { ...base, found: false, problem: `reversed source server ${arn} not found` };
     return {
@@ -146,7 +141,7 @@ export function createEc2FailbackActivities(clients: DrsClientFactory) {
         });
         continue;
       }
-      const { region: drRegion, sourceServerId: drSourceServerId } = arnParts(original);
+      const { region: drRegion, sourceServerId: drSourceServerId } = parseServerArn(original);
       const drServer = (await serversById(client(drRegion, input.accountId), [drSourceServerId])).get(
         drSourceServerId,
       );

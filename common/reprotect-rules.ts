@@ -39,3 +39,9 @@ export function reprotectDisposition(i: ReprotectInstance): Disposition {
     };
   return { kind: 'act' };
 }
+
+/** The region, account and id an ARN `arn:aws:drs:<region>:<account>:source-server/<id>` names. */
+export function parseServerArn(arn: string): { region: string; accountId: string; sourceServerId: string } {
+  const [, , , region = '', accountId = '', resource = ''] = arn.split(':');
+  return { region, accountId, sourceServerId: resource.split('/').pop() ?? '' };
+}

@@ -9,7 +9,7 @@ import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } 
 import { REFUSED } from '../common/failures';
 import { parseReprotectInput, type ReprotectInput, type ReprotectPlan } from '../common/inputs-reprotect';
 import { refusals } from '../common/lifecycle-rules';
-import { reprotectDisposition } from '../common/reprotect-rules';
+import { parseServerArn, reprotectDisposition } from '../common/reprotect-rules';
 import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
 import type {
@@ -31,7 +31,7 @@ import {
   unlessAborted,
   validated,
 } from './operation-support';
-import { awaitReversedReplication, parseServerArn, type ReverseWatch } from './reverse-wait';
+import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 
 class ReprotectRecord extends OperationRecord<ReprotectPhase, ReprotectPlan, ReprotectReport> {
   readonly servers = new Map<string, ReprotectServerReport>();

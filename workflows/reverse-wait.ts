@@ -5,6 +5,7 @@
 // (StopFailback), or the deadline. Deterministic workflow code.
 import type { ReplicationTarget } from '../common/types-lifecycle';
 import { isCaughtUp, replicationFingerprint } from '../common/lifecycle-rules';
+import { parseServerArn } from '../common/reprotect-rules';
 import type { DrsTarget } from '../common/types';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { drsActivities, failureType, pollingActivities, seconds } from './operation-support';
@@ -24,12 +25,6 @@ export interface ReverseWatch {
   protectedAfterSeconds?: number;
   /** Set when its replication ended (STOPPED, DISCONNECTED) or the wait ran out. */
   ended?: 'STOPPED' | 'TIMED_OUT' | 'NOT_FOUND';
-}
-
-/** The region, account and id an ARN `arn:aws:drs:<region>:<account>:source-server/<id>` names. */
-export function parseServerArn(arn: string): { region: string; accountId: string; sourceServerId: string } {
-  const [, , , region = '', accountId = '', resource = ''] = arn.split(':');
-  return { region, accountId, sourceServerId: resource.split('/').pop() ?? '' };
 }
 
 function note(watch: ReverseWatch, t: ReplicationTarget, maxLagSeconds: number): void {

@@ -15,7 +15,7 @@ import { drsErrors } from '../errors';
 import { beginFailbackReplication } from '../jobs';
 import type { RecoveryInstanceRecord, SourceServerRecord } from '../model';
 import { RECOVERY_INSTANCE_ID } from '../random';
-import { effective, setState, startCatchUp } from '../replication';
+import { INITIATING_UNTIL, SYNCING_UNTIL, effective, setState, startCatchUp } from '../replication';
 import type { EmulatorStore } from '../store';
 import type { Scenario } from '../types';
 import { RequestReader } from '../validation';
@@ -68,11 +68,21 @@ function replicateFrom(ctx: CallContext, instance: RecoveryInstanceRecord, targe
   };
   startCatchUp(target.replication, now, durationMs);
   beginFailbackReplication(store, instance, now, durationMs);
+  // the instance's own dataReplicationInfo follows the server it feeds (INITIATING until then)
+  const rep = target.replication;
+  const startedAt = rep.initiatedAt;
+  const phases: [number, 'INITIAL_SYNC' | 'CREATING_SNAPSHOT'][] = [
+    [INITIATING_UNTIL, 'INITIAL_SYNC'],
+    [SYNCING_UNTIL, 'CREATING_SNAPSHOT'],
+  ];
+  for (const [share, state] of phases)
+    store.schedule(now + durationMs * share, () => {
+      if (rep.initiatedAt === startedAt && rep.catchUp && instance.failback.state === 'FAILBACK_IN_PROGRESS')
+        instance.replicationState = state;
+    });
   if (!scenario?.stall) return;
   // A stalled reverse replication never becomes ready: the instance stays FAILBACK_IN_PROGRESS.
   instance.failback = { ...instance.failback, readyAt: undefined };
-  const rep = target.replication;
-  const startedAt = rep.initiatedAt;
   store.schedule(now + durationMs * STALLS_AT, () => {
     if (rep.initiatedAt !== startedAt || !rep.catchUp) return;
     setState(rep, now + durationMs * STALLS_AT, 'STALLED', 'FAILED_TO_CONNECT_AGENT_TO_REPLICATION_SERVER');

@@ -63,15 +63,20 @@ describe('emulator: reprotect and failback of EC2-originated servers', () => {
 
     const states: string[] = [];
     const failbackStates: string[] = [];
+    const instanceStates: string[] = [];
     for (let t = 0; t <= 3 * 3600; t += 600) {
       const state = (await server(origin, idOf(arn))).dataReplicationInfo?.dataReplicationState as string;
       if (states.at(-1) !== state) states.push(state);
-      const fb = (await instance(f.drsClient, instanceId)).failback?.state as string;
+      const seen = await instance(f.drsClient, instanceId);
+      const fb = seen.failback?.state as string;
       if (failbackStates.at(-1) !== fb) failbackStates.push(fb);
+      const own = seen.dataReplicationInfo?.dataReplicationState as string;
+      if (instanceStates.at(-1) !== own) instanceStates.push(own);
       f.advance(600);
     }
     assert.deepEqual(states, ['INITIATING', 'INITIAL_SYNC', 'CREATING_SNAPSHOT', 'CONTINUOUS']);
     assert.deepEqual(failbackStates, ['FAILBACK_IN_PROGRESS', 'FAILBACK_READY_FOR_LAUNCH']);
+    assert.deepEqual(instanceStates, ['INITIATING', 'INITIAL_SYNC', 'CREATING_SNAPSHOT', 'CONTINUOUS']);
 
     // already reversed: the same server, replication not restarted
     const again = await f.drsClient.send(new ReverseReplicationCommand({ recoveryInstanceID: instanceId }));

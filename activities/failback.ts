@@ -34,6 +34,7 @@ function toFailbackInstance(i: RecoveryInstance): FailbackInstance {
     failbackState: i.failback?.state,
     failbackJobId: i.failback?.failbackJobID,
     ec2InstanceState: i.ec2InstanceState,
+    ...(i.originEnvironment ? { originEnvironment: i.originEnvironment } : {}),
   };
 }
 

@@ -20,6 +20,8 @@ import { JobWatcher } from './job-watch';
 import type { JobPollPolicy } from '../common/job-poll';
 import { createReplicationActivities } from './replication';
 import { createFailbackActivities } from './failback';
+import { createReprotectActivities } from './reprotect';
+import { createEc2FailbackActivities } from './failback-ec2';
 import { createMgnActivities } from './mgn';
 import { createNotificationActivities, type NotificationTargets } from './notifications';
 import { createPlanActivities } from './plan';
@@ -77,6 +79,8 @@ export function createActivities(deps: ActivityDeps) {
       ...createMgnActivities(deps.drsClients),
       ...createRecoveryActivities(deps.drsClients),
       ...createFailbackActivities(deps.drsClients),
+      ...createReprotectActivities(deps.drsClients),
+      ...createEc2FailbackActivities(deps.drsClients),
       ...createPlanActivities(deps.drsClients),
       ...createSnapshotActivities(deps.drsClients),
       ...createCapacityActivities(deps.capacityLimits),

@@ -31,6 +31,7 @@ import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '..
 import type { PlanProgress } from '../common/types-plan';
 import type { ReadinessProgress } from '../common/readiness';
 import type { ReconcileProgress } from '../common/reconcile';
+import type { ReprotectProgress } from '../common/types-reprotect';
 import {
   abortUpdate,
   approveUpdate,
@@ -59,7 +60,8 @@ export type Progress =
   | ReplicationProgress
   | PlanProgress
   | ReadinessProgress
-  | ReconcileProgress;
+  | ReconcileProgress
+  | ReprotectProgress;
 
 /** A run whose progress to ask: its workflow type picks the typed query. */
 export interface RunRef {

@@ -2,6 +2,7 @@
 // and the shared schema (common/inputs.ts) that validates it before anything is started.
 import { parseDrillInput } from '../common/inputs';
 import { parseFailbackInput, parseRecoveryInput, parseReplicationInput } from '../common/inputs-lifecycle';
+import { parseReprotectInput } from '../common/inputs-reprotect';
 import { parsePlanInput } from '../common/inputs-plan';
 import { parseReadinessInput } from '../common/readiness';
 import { parseReconcileInput } from '../common/reconcile';
@@ -15,6 +16,7 @@ import {
   reconcileSummary,
   recoverySummary,
   replicationSummary,
+  reprotectSummary,
   type RunSummary,
 } from './run-summaries';
 import { textOf } from '../common/reports/escape';
@@ -256,7 +258,8 @@ export const recoveryOperation: Operation = {
 export const failbackOperation: Operation = {
   name: 'failback',
   workflowType: 'drsFailback',
-  description: 'fail back recovery instances once DRS reports them ready (StartFailbackLaunch)',
+  description:
+    'fail back recovery instances: StartFailbackLaunch (on premises) or, for EC2 servers, a recovery in their origin region (--confirm); --stop: StopFailback',
   flags: [
     {
       flags: '--recovery-instance <id>',
@@ -271,8 +274,31 @@ export const failbackOperation: Operation = {
       field: 'recoveryJobId',
       apply: set('recoveryJobId'),
     },
+    {
+      flags: '--source-server <id>',
+      description: 'instead: the reversed source servers (drsReprotect) in --region, their origin region',
+      field: 'sourceServerIds',
+      repeatable: true,
+      apply: set('sourceServerIds'),
+    },
     regionFlag,
     accountFlag,
+    confirmFlag,
+    switchFlag(
+      '--terminate-recovery-instances',
+      'terminateRecoveryInstances',
+      'EC2 servers: terminate the DR-region instances once the servers are home, booted and protected',
+    ),
+    secondsFlag(
+      'protect-timeout',
+      'protectTimeoutSeconds',
+      'EC2 servers: how long the original direction may take to replicate CONTINUOUS (default one day)',
+    ),
+    switchFlag(
+      '--stop',
+      'stop',
+      'StopFailback for the instances instead: cancel an in-flight failback or reverse replication (needs --confirm)',
+    ),
     secondsFlag(
       'ready-timeout',
       'readyTimeoutSeconds',
@@ -283,7 +309,11 @@ export const failbackOperation: Operation = {
   ],
   validate: parseFailbackInput,
   environmentDefaults: regionFromEnv,
-  workflowId: (input) => defaultWorkflowId('failback', input, [textOf(input.recoveryJobId)]),
+  workflowId: (input) =>
+    defaultWorkflowId('failback', input, [
+      textOf(input.recoveryJobId),
+      ...(input.stop === true ? ['stop'] : []),
+    ]),
   summarize: (input, startedBy) => failbackSummary(parseFailbackInput(input), startedBy),
 };
 
@@ -396,6 +426,41 @@ export const reconcileOperation: Operation = {
   summarize: (input, startedBy) => reconcileSummary(parseReconcileInput(input), startedBy),
 };
 
+export const reprotectOperation: Operation = {
+  name: 'reprotect',
+  workflowType: 'drsReprotect',
+  description:
+    'reverse replication of recovery instances that came from EC2 in another region (ReverseReplication), wait until CONTINUOUS; needs --confirm',
+  flags: [
+    {
+      flags: '--recovery-instance <id>',
+      description: 'recovery instance to reprotect (repeat or comma-separate)',
+      field: 'recoveryInstanceIds',
+      repeatable: true,
+      apply: set('recoveryInstanceIds'),
+    },
+    {
+      flags: '--recovery-job <id>',
+      description: 'instead of instances: every recovery instance this StartRecovery job launched',
+      field: 'recoveryJobId',
+      apply: set('recoveryJobId'),
+    },
+    regionFlag,
+    accountFlag,
+    confirmFlag,
+    secondsFlag(
+      'timeout',
+      'timeoutSeconds',
+      'how long the reversed servers may take to replicate CONTINUOUS (default one day)',
+    ),
+    maxLagFlag,
+  ],
+  validate: parseReprotectInput,
+  environmentDefaults: regionFromEnv,
+  workflowId: (input) => defaultWorkflowId('reprotect', input, [textOf(input.recoveryJobId)]),
+  summarize: (input, startedBy) => reprotectSummary(parseReprotectInput(input), startedBy),
+};
+
 export const OPERATIONS: readonly Operation[] = [
   drillOperation,
   recoveryOperation,
@@ -404,6 +469,7 @@ export const OPERATIONS: readonly Operation[] = [
   planOperation,
   readinessOperation,
   reconcileOperation,
+  reprotectOperation,
 ];
 
 export function operationByWorkflowType(workflowType: string): Operation | undefined {

@@ -16,7 +16,17 @@ const DRILL_PHASES = [
   'done',
 ];
 /** Server states that no longer change: launch statuses (drill, recovery) and results (failback, replication). */
-const SETTLED = new Set(['LAUNCHED', 'FAILED', 'TERMINATED', 'DONE', 'SKIPPED', 'NOT_READY']);
+const SETTLED = new Set([
+  'LAUNCHED',
+  'FAILED',
+  'TERMINATED',
+  'DONE',
+  'SKIPPED',
+  'NOT_READY',
+  'STOPPED',
+  'PROTECTED',
+  'NOT_PROTECTED',
+]);
 
 /** Each server's state: its launch status (drill, recovery) or its result (failback, replication). */
 function serverStates(p: Progress): { sourceServerId: string; state: string }[] {
@@ -35,6 +45,7 @@ function serverStates(p: Progress): { sourceServerId: string; state: string }[] 
       }));
     case 'failback':
     case 'replication':
+    case 'reprotect':
       return p.servers.map((s) => ({ sourceServerId: s.sourceServerId, state: s.result }));
     case 'plan':
     case 'readiness':

@@ -6,6 +6,7 @@
 import { hostname, userInfo } from 'node:os';
 import type { DrillPlan } from '../common/inputs';
 import type { FailbackPlan, RecoveryPlan, ReplicationPlan } from '../common/inputs-lifecycle';
+import type { ReprotectPlan } from '../common/inputs-reprotect';
 import type { ReadinessSpec } from '../common/readiness';
 import type { ReconcileSpec } from '../common/reconcile';
 import type { PlanSpec } from '../common/inputs-plan';
@@ -137,6 +138,23 @@ export function failbackSummary(plan: FailbackPlan, startedBy: string): RunSumma
         'Deadlines',
         `ready for failback ${briefDuration(plan.readyTimeoutSeconds)}, launch ${briefDuration(plan.launchTimeoutSeconds)}`,
       ],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+export function reprotectSummary(plan: ReprotectPlan, startedBy: string): RunSummary {
+  const what = plan.recoveryJobId
+    ? `the recovery instances of job ${plan.recoveryJobId}`
+    : count(plan.recoveryInstanceIds.length, 'recovery instance');
+  return {
+    staticSummary: `reprotect (ReverseReplication) of ${what} in ${where(plan)}`,
+    staticDetails: details([
+      plan.recoveryJobId
+        ? ['Recovery job', `\`${plan.recoveryJobId}\``]
+        : [`Recovery instances (${plan.recoveryInstanceIds.length})`, idList(plan.recoveryInstanceIds)],
+      ...targetLines(plan),
+      ['Deadline', `CONTINUOUS within ${briefDuration(plan.timeoutSeconds)}`],
       ['Started by', startedBy],
     ]),
   };

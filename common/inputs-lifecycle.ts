@@ -13,13 +13,15 @@ import {
   sourceServerIdSchema,
   targetFieldsSchema,
 } from './inputs';
-import { bootFieldsSchema } from './inputs-boot';
+import { bootCheckSchema, bootFieldsSchema, DEFAULT_BOOT_DEADLINE_SECONDS } from './inputs-boot';
 import { pointInTimeSchema } from './point-in-time';
 /** DRS recovery instance id: `i-` + 8 or more hex digits. */
 export const recoveryInstanceIdSchema = z
   .string()
   .regex(/^i-[0-9a-fA-F]{8,}$/, 'must look like i-1234567890abcdef0');
-const jobIdSchema = z.string().regex(/^drsjob-[0-9a-zA-Z]{17}$/, 'must look like drsjob-1234567890abcdef0');
+export const jobIdSchema = z
+  .string()
+  .regex(/^drsjob-[0-9a-zA-Z]{17}$/, 'must look like drsjob-1234567890abcdef0');
 
 const uniqueList = <T extends z.ZodType<string>>(item: T, max: number, maxMessage: string) =>
   z
@@ -77,19 +79,64 @@ export const failbackInputSchema = z
     readyTimeoutSeconds: secondsUpTo(14 * DAY).default(DAY),
     launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     tagJobs: z.boolean().default(true),
+    // --- servers that ran in EC2 in another region (the EC2 path) ---
+    /** Instead of instances: the reversed source servers (drsReprotect's), in `region` (their origin region). */
+    sourceServerIds: uniqueList(
+      sourceServerIdSchema,
+      100,
+      'at most 100 source servers in one DRS job',
+    ).optional(),
+    /** Required (true) for the EC2 path and for `stop`: a real recovery in the origin region. */
+    confirm: z.boolean().default(false),
+    /** EC2 path: terminate the DR-region recovery instances once their servers are back, booted and protected. */
+    terminateRecoveryInstances: z.boolean().default(false),
+    /** EC2 path: deadline for the original direction of replication to be CONTINUOUS again. */
+    protectTimeoutSeconds: secondsUpTo(14 * DAY).default(DAY),
+    /** EC2 path: boot evidence (EC2 status checks, launch actions) of the instances launched home. */
+    bootCheck: bootCheckSchema.default({ enabled: true, deadlineSeconds: DEFAULT_BOOT_DEADLINE_SECONDS }),
+    /** StopFailback for the named instances instead: cancels an in-flight failback (or reverse replication). */
+    stop: z.boolean().default(false),
   })
   .superRefine((input, ctx) => {
-    if (!input.recoveryInstanceIds === !input.recoveryJobId)
+    const named = [input.recoveryInstanceIds, input.recoveryJobId, input.sourceServerIds].filter(
+      Boolean,
+    ).length;
+    if (named !== 1)
       ctx.addIssue({
         code: 'custom',
         path: ['recoveryInstanceIds'],
-        message: 'give either recoveryInstanceIds or recoveryJobId (exactly one)',
+        message:
+          'give either recoveryInstanceIds or recoveryJobId (exactly one), or sourceServerIds (the reversed source servers)',
+      });
+    if (input.sourceServerIds && input.confirm !== true)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confirm'],
+        message:
+          'must be true to fail back EC2 servers: a real recovery (StartRecovery) in their origin region',
+      });
+    if (input.stop && input.confirm !== true)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['confirm'],
+        message:
+          'must be true for stop: StopFailback ends the replication back, and the instances are unprotected',
+      });
+    if (input.stop && input.sourceServerIds)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stop'],
+        message: 'names recovery instances (recoveryInstanceIds or recoveryJobId), not source servers',
       });
   });
 export type FailbackInput = z.input<typeof failbackInputSchema>;
 /** A validated `drsFailback` input: named instances, or every instance a recovery job launched. */
-export type FailbackPlan = Omit<z.output<typeof failbackInputSchema>, 'recoveryInstanceIds'> & {
+export type FailbackPlan = Omit<
+  z.output<typeof failbackInputSchema>,
+  'recoveryInstanceIds' | 'sourceServerIds'
+> & {
   recoveryInstanceIds: string[];
+  sourceServerIds: string[];
 };
 
 const DESTRUCTIVE: Record<string, string> = {
@@ -132,7 +179,11 @@ export function parseRecoveryInput(raw: unknown): RecoveryPlan {
 
 export function parseFailbackInput(raw: unknown): FailbackPlan {
   const input = parseInput('drsFailback', failbackInputSchema, raw);
-  return { ...input, recoveryInstanceIds: input.recoveryInstanceIds ?? [] };
+  return {
+    ...input,
+    recoveryInstanceIds: input.recoveryInstanceIds ?? [],
+    sourceServerIds: input.sourceServerIds ?? [],
+  };
 }
 
 export function parseReplicationInput(raw: unknown): ReplicationPlan {

@@ -4,7 +4,7 @@
 // (common/types.ts) are reused where the shape is the same.
 import type { CapacityWaitStatus } from './capacity';
 import type { ReplicationAction } from './inputs-lifecycle';
-import type { DrillPhase, DrillReport, JobStatus, OperatorRecord, Outcome } from './types';
+import type { DrillPhase, DrillReport, JobStatus, OperatorRecord, Outcome, ServerBootReport } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // drsRecovery
@@ -48,19 +48,47 @@ export interface FailbackInstance {
   failbackState?: string;
   failbackJobId?: string;
   ec2InstanceState?: string;
+  /** AWS: the server was an EC2 instance in another region (the EC2 path); ON_PREMISES: Failback Client. */
+  originEnvironment?: string;
 }
 
 export type FailbackPhase =
-  'validating-input' | 'inspecting' | 'awaiting-readiness' | 'waiting-for-capacity' | 'launching' | 'done';
+  | 'validating-input'
+  | 'inspecting'
+  | 'awaiting-readiness'
+  | 'waiting-for-capacity'
+  | 'launching'
+  | 'booting'
+  | 'reprotecting'
+  | 'retiring'
+  | 'stopping'
+  | 'done';
 
 export interface FailbackInstanceReport {
   sourceServerId: string;
   recoveryInstanceId: string;
   /** READY / NOT_READY after the wait; LAUNCHED / FAILED from the failback job; SKIPPED when already failed back. */
-  result: 'LAUNCHED' | 'FAILED' | 'NOT_READY' | 'SKIPPED' | 'PENDING';
+  result: 'LAUNCHED' | 'FAILED' | 'NOT_READY' | 'SKIPPED' | 'STOPPED' | 'PENDING';
   failbackState?: string;
   /** Workflow seconds from start until the instance was FAILBACK_READY_FOR_LAUNCH. */
   readyAfterSeconds?: number;
+  /** Why it was skipped, or what `stop` did. */
+  note?: string;
+  // --- the EC2 path ---
+  originRegion?: string;
+  /** The reversed source server in the origin region the recovery launched from. */
+  reversedSourceServerId?: string;
+  /** The instance launched in the origin region, and its EC2 instance. */
+  originRecoveryInstanceId?: string;
+  originEc2InstanceId?: string;
+  /** Its boot evidence (EC2 status checks, launch actions). */
+  boot?: ServerBootReport;
+  /** The original source server's replication states after it was reversed back (…, CONTINUOUS). */
+  statesSeen?: string[];
+  /** Workflow seconds from the ReverseReplication that restored the original direction until CONTINUOUS. */
+  protectedAfterSeconds?: number;
+  /** The DR-region recovery instance was terminated (terminateRecoveryInstances). */
+  drInstanceTerminated?: boolean;
   errors: string[];
 }
 
@@ -72,6 +100,11 @@ export interface FailbackReport extends Omit<OperatorRecord, 'approval'> {
   accountId?: string;
   recoveryJobId?: string;
   failbackJobId?: string;
+  /** Which failback ran, chosen from the instances' origin: StartFailbackLaunch (ON_PREMISES), or a recovery in the origin region (AWS); STOP: StopFailback. */
+  path?: 'ON_PREMISES' | 'AWS' | 'STOP';
+  /** The EC2 path: the recovery job in the origin region, and the terminate job in the DR region. */
+  originRecoveryJobId?: string;
+  terminateJobId?: string;
   servers: FailbackInstanceReport[];
   phaseDurations: Partial<Record<FailbackPhase, number>>;
   startedAt: string;

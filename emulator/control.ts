@@ -55,6 +55,12 @@ const scenarioSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('recoveryInstanceIdDelay'), seconds }),
   z.object({ type: z.literal('failbackReadyAfter'), seconds, recoveryInstanceIds: idList.optional() }),
   z.object({
+    type: z.literal('reverseReplication'),
+    seconds: seconds.optional(),
+    stall: z.boolean().optional(),
+    recoveryInstanceIds: idList.optional(),
+  }),
+  z.object({
     type: z.literal('bootFailure'),
     sourceServerIds: idList,
     console: z.string().max(64_000).optional(),
@@ -124,6 +130,8 @@ const addServersSchema = z.object({
   region: z.string().min(1).optional(),
   replicationState: z.enum(REPLICATION_STATES).optional(),
   tags: z.record(z.string(), z.string()).optional(),
+  /** Servers of EC2 instances in another region (ReverseReplication applies to their recovery instances). */
+  ec2Origin: z.boolean().optional(),
 });
 
 class ControlError extends Error {
@@ -262,6 +270,7 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
         state: 'CONTINUOUS',
         tags: { Name: hostname, ...request.tags },
         disksGiB: [20],
+        ec2Origin: request.ec2Origin,
       });
       if (request.replicationState && request.replicationState !== 'CONTINUOUS') {
         applyReplicationState(emulator, server.id, request.replicationState, undefined, now);

@@ -31,8 +31,8 @@ const DEFAULT_ERROR: Partial<Record<DataReplicationState, DataReplicationErrorSt
 };
 
 // Fractions of a catch-up run spent initiating and syncing; the rest is CREATING_SNAPSHOT.
-const INITIATING_UNTIL = 0.15;
-const SYNCING_UNTIL = 0.8;
+export const INITIATING_UNTIL = 0.15;
+export const SYNCING_UNTIL = 0.8;
 
 export interface EffectiveReplication {
   state: DataReplicationState;

@@ -224,6 +224,7 @@ export class EmulatorStore {
         region: s.region,
         hostname: s.hostname,
         replicationState: effective(s.replication, now).state,
+        replicationDirection: s.replicationDirection,
         ...(s.recoveryInstanceId ? { recoveryInstanceId: s.recoveryInstanceId } : {}),
         ...(s.extendedFrom ? { extendedFrom: s.extendedFrom } : {}),
         tags: s.tags,

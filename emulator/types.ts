@@ -46,6 +46,11 @@ export type Scenario =
   /** These recovery instances (all non-drill ones when omitted) reach FAILBACK_READY_FOR_LAUNCH after this long. */
   | { type: 'failbackReadyAfter'; seconds: number; recoveryInstanceIds?: string[] }
   /**
+   * ReverseReplication of these recovery instances (all when omitted) takes this long to CONTINUOUS
+   * (default: the failbackReplication duration); with `stall`, it turns STALLED after its initiation.
+   */
+  | { type: 'reverseReplication'; seconds?: number; stall?: boolean; recoveryInstanceIds?: string[] }
+  /**
    * IAM denies these operations (audit names: 'StartRecovery', 'mgn:StartReplication', '*' for all)
    * to these accounts (all when omitted): 403 AccessDeniedException before the operation runs.
    */
@@ -120,6 +125,8 @@ export interface AddServersRequest {
   region?: string;
   replicationState?: DataReplicationState;
   tags?: Record<string, string>;
+  /** Servers of EC2 instances in another region (us-west-2). */
+  ec2Origin?: boolean;
 }
 
 export interface ServerSummary {
@@ -128,6 +135,8 @@ export interface ServerSummary {
   region: string;
   hostname: string;
   replicationState: string;
+  /** FAILOVER, or FAILBACK for a server ReverseReplication created. */
+  replicationDirection: string;
   recoveryInstanceId?: string;
   extendedFrom?: string;
   tags: Record<string, string>;

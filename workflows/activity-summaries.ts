@@ -79,6 +79,20 @@ const SUMMARIES: Summaries = {
   awaitSsmAgent: (i) => `wait for the SSM agent of ${i.ec2InstanceId} (${i.sourceServerId}) to be Online`,
   sendGuestCheck: (i) => `SendCommand ${i.check.document} (${i.check.name}) to ${i.ec2InstanceId}`,
   awaitGuestCheck: (i) => `wait for command ${i.commandId} (${i.check.name}) on ${i.ec2InstanceId}`,
+  describeReprotectInstances: (i) =>
+    i.recoveryJobId
+      ? `read the recovery instances of job ${i.recoveryJobId} and their source servers`
+      : `read ${plural(i.recoveryInstanceIds.length, 'recovery instance')} and their source servers`,
+  reverseReplication: (i) => `ReverseReplication for ${i.recoveryInstanceId}`,
+  stopFailback: (i) => `StopFailback for ${i.recoveryInstanceId}`,
+  describeEc2Failback: (i) =>
+    i.sourceServerIds.length > 0
+      ? `read ${servers(i.sourceServerIds)}, the servers they reverse and their recovery instances`
+      : i.recoveryJobId
+        ? `read the recovery instances of job ${i.recoveryJobId} and their reversed servers`
+        : `read ${plural(i.recoveryInstanceIds.length, 'recovery instance')} and their reversed servers`,
+  retireRecoveryInstances: (i) =>
+    `TerminateRecoveryInstances for ${plural(i.recoveryInstanceIds.length, 'failed-back recovery instance')}`,
   findLeakedDrillInstances: (i) =>
     `find drill instances of closed drills in ${i.accountId ?? 'the own account'}, ${i.region}`,
 };

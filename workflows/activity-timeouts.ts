@@ -96,6 +96,15 @@ const SIZE_OF = {
   awaitGuestCheck: 'filtered',
   // every recovery instance of the account, their launch jobs, one describe per drill workflow
   findLeakedDrillInstances: 'account',
+  // reprotect: by recovery job, every recovery instance of the account; then a source server read
+  describeReprotectInstances: 'account',
+  // one look at the instance (as above), then one call
+  reverseReplication: 'account',
+  stopFailback: 'account',
+  // a read per region (DR and origin) of instances and servers; by job, every instance of the account
+  describeEc2Failback: 'account',
+  // lists the jobs since the step began first
+  retireRecoveryInstances: 'account',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

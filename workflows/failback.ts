@@ -5,6 +5,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -24,7 +25,9 @@ import type {
 import { CapacityWaiter } from './capacity';
 import { untilDeadline } from './job-waits';
 import { capacityPhases, runJob } from './launch';
+import { failbackEc2, stopFailbacks } from './failback-ec2';
 import { failbackProgressQuery } from './messages';
+import { PATCHES } from './patches';
 import { notifyingEnd } from './notifications';
 import { acceptOperatorMessages } from './operator-messages';
 import {
@@ -39,13 +42,18 @@ import {
   validated,
 } from './operation-support';
 
-class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, FailbackReport> {
+export class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, FailbackReport> {
   readonly instances = new Map<string, FailbackInstanceReport>();
   /** This run's place in the account's capacity queue for the failback job. */
   readonly capacity = new CapacityWaiter();
   failbackJobId?: string;
-  /** StartFailbackLaunch was called: from here on an abort cannot stop anything. */
+  /** StartFailbackLaunch (or the EC2 path's StartRecovery) was called: from here on an abort cannot stop anything. */
   launchRequested = false;
+  /** Which failback this run does (the report states it). */
+  path?: FailbackReport['path'];
+  /** The EC2 path's recovery job in the origin region, and terminate job in the DR region. */
+  originRecoveryJobId?: string;
+  terminateJobId?: string;
 
   constructor(workflowId: string) {
     super(workflowId, 'validating-input');
@@ -73,7 +81,7 @@ class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, Failba
   outcome(): Outcome {
     if (this.abortReason !== undefined) return 'ABORTED';
     const all = [...this.instances.values()];
-    const good = all.filter((i) => i.result === 'LAUNCHED' || i.result === 'SKIPPED').length;
+    const good = all.filter((i) => ['LAUNCHED', 'SKIPPED', 'STOPPED'].includes(i.result)).length;
     if (all.length > 0 && good === all.length && this.errors.length === 0) return 'SUCCEEDED';
     return all.some((i) => i.result === 'LAUNCHED') ? 'PARTIAL' : 'FAILED';
   }
@@ -87,6 +95,9 @@ class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, Failba
       ...this.reportTarget(),
       ...(this.plan?.recoveryJobId ? { recoveryJobId: this.plan.recoveryJobId } : {}),
       failbackJobId: this.failbackJobId,
+      ...(this.path ? { path: this.path } : {}),
+      ...(this.originRecoveryJobId ? { originRecoveryJobId: this.originRecoveryJobId } : {}),
+      ...(this.terminateJobId ? { terminateJobId: this.terminateJobId } : {}),
       servers: [...this.instances.values()],
       ...this.reportClosing(summary),
     };
@@ -134,12 +145,22 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
 }
 
 async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {
+  // `stop` and named reversed servers exist only in inputs of builds with the EC2 path
+  if (plan.stop) {
+    await stopFailbacks(plan, record);
+    return record.finish(summarize(record));
+  }
   record.phases.enter('inspecting');
+  if (plan.sourceServerIds.length > 0 && patched(PATCHES.ec2Failback.id)) return ec2(plan, record);
   const instances = await drsActivities.describeFailbackInstances({
     ...targetOf(plan),
     recoveryInstanceIds: plan.recoveryInstanceIds,
     recoveryJobId: plan.recoveryJobId,
   });
+  // the path follows the instances' origin: EC2 in another region fails back by a recovery there
+  if (instances.some((i) => i.originEnvironment === 'AWS') && patched(PATCHES.ec2Failback.id))
+    return ec2(plan, record);
+  record.path = 'ON_PREMISES';
   record.note(instances);
   upsertSearchAttributes(sourceServerAttributes(instances.map((i) => i.sourceServerId).filter(Boolean)));
   refuse(plan, record, instances);
@@ -152,6 +173,12 @@ async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<Fai
 
   record.phases.enter('launching');
   await launch(plan, record, ready);
+  return record.finish(summarize(record));
+}
+
+async function ec2(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {
+  await failbackEc2(plan, record);
+  upsertSearchAttributes(sourceServerAttributes([...record.instances.values()].map((i) => i.sourceServerId)));
   return record.finish(summarize(record));
 }
 
@@ -282,8 +309,12 @@ async function launch(plan: FailbackPlan, record: FailbackRecord, ready: Failbac
 function summarize(record: FailbackRecord): string {
   const all = [...record.instances.values()];
   const count = (r: FailbackInstanceReport['result']) => all.filter((i) => i.result === r).length;
+  if (record.path === 'STOP')
+    return `${count('STOPPED')}/${all.length} failbacks stopped (StopFailback); ${count('SKIPPED')} had none in progress; ${count('FAILED')} failed`;
   const parts = [
-    `${count('LAUNCHED')}/${all.length} failed back`,
+    record.path === 'AWS'
+      ? `${all.filter((i) => i.protectedAfterSeconds !== undefined).length}/${all.length} back in ${all[0]?.originRegion ?? 'the origin region'} and replicating in the original direction (EC2 path)`
+      : `${count('LAUNCHED')}/${all.length} failed back`,
     `${count('NOT_READY')} not ready`,
     `${count('FAILED')} failed`,
     `${count('SKIPPED')} already done`,

@@ -119,4 +119,18 @@ export const PATCHES = {
     since: '0.2.0',
     deprecateWhen: 'no open drsDrill started before 0.2.0, and no such history in test/histories',
   },
+
+  // ---- i25-reprotect: failback of servers that ran in EC2 in another region ----
+  /**
+   * drsFailback chooses its path from the instances' origin: EC2-originated ones fail back by a
+   * recovery in the origin region from their reversed servers, then replication is reversed back
+   * (workflows/failback-ec2.ts). Runs recorded before it took the StartFailbackLaunch path for every
+   * instance.
+   */
+  ec2Failback: {
+    id: 'failback-ec2-path',
+    since: '0.2.0',
+    deprecateWhen: 'no open drsFailback started before 0.2.0, and no such history in test/histories',
+  },
+  // ---- end i25-reprotect ----
 } as const satisfies Record<string, PatchEntry>;

@@ -1,13 +1,7 @@
 // The DRS operations (restJson1, API version 2020-02-26). Each handler validates its input the way
 // the service model does, applies the service's rules and returns the model's response shape.
 import { drsErrors } from '../errors';
-import {
-  beginFailbackReplication,
-  startFailbackJob,
-  startLaunchJob,
-  startTerminateJob,
-  type LaunchTarget,
-} from '../jobs';
+import { startFailbackJob, startLaunchJob, startTerminateJob, type LaunchTarget } from '../jobs';
 import type { JobRecord, Partition, RecoveryInstanceRecord, SourceServerRecord } from '../model';
 import { paginate } from '../pagination';
 import { ACCOUNT_ID, JOB_ID, RECOVERY_INSTANCE_ID, SOURCE_SERVER_ID } from '../random';
@@ -16,6 +10,7 @@ import { snapshotSlots, snapshotTime, toRecoverySnapshot } from '../snapshots';
 import { toJob, toRecoveryInstance, toSourceServer } from '../serialize';
 import { RequestReader, type Body } from '../validation';
 import { deleteLaunchAction, listLaunchActions, putLaunchAction } from './launch-actions';
+import { reverseReplication, stopFailback } from './reprotect';
 import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
 
 const DEFAULT_PAGE = 1000;
@@ -457,56 +452,6 @@ const startFailbackLaunch: Handler = (ctx) => {
   requireJobQuota(ctx, instances.length);
   const job = startFailbackJob(ctx.store, ctx.partition, instances, tags, ctx.now);
   return ok({ job: toJob(job) });
-};
-
-const reverseReplication: Handler = (ctx) => {
-  const instance = instanceArg(ctx);
-  const source = ctx.partition.servers.get(instance.sourceServerID);
-  if (instance.originEnvironment !== 'AWS' || !source?.sourceCloudProperties) {
-    throw drsErrors.validation(
-      `Recovery instance ${instance.id} did not originate in EC2; ReverseReplication does not apply`,
-    );
-  }
-  if (instance.isDrill) {
-    throw drsErrors.conflict(
-      `Recovery instance ${instance.id} is a drill instance`,
-      instance.id,
-      'RECOVERY_INSTANCE',
-    );
-  }
-  if (!source.reversedDirectionSourceServerArn) {
-    const originRegion = source.sourceCloudProperties.originRegion ?? ctx.partition.region;
-    const origin = ctx.store.partition(ctx.partition.accountId, originRegion);
-    const reversed = ctx.store.addSourceServer(origin, {
-      hostname: source.hostname,
-      state: 'CONTINUOUS',
-      tags: source.tags,
-      disksGiB: (source.sourceProperties.disks ?? []).map((d) => Math.round((d.bytes ?? 0) / 1024 ** 3)),
-    });
-    reversed.replicationDirection = 'FAILBACK';
-    reversed.reversedDirectionSourceServerArn = source.arn;
-    startCatchUp(reversed.replication, ctx.now, catchUpMs(ctx));
-    source.reversedDirectionSourceServerArn = reversed.arn;
-  }
-  beginFailbackReplication(
-    ctx.store,
-    instance,
-    ctx.now,
-    ctx.store.duration((d) => d.failbackReplication),
-  );
-  return ok({ reversedDirectionSourceServerArn: source.reversedDirectionSourceServerArn });
-};
-
-const stopFailback: Handler = (ctx) => {
-  const instance = instanceArg(ctx);
-  if (
-    instance.failback.state === 'FAILBACK_IN_PROGRESS' ||
-    instance.failback.state === 'FAILBACK_READY_FOR_LAUNCH'
-  ) {
-    instance.failback = { ...instance.failback, state: 'FAILBACK_NOT_STARTED', readyAt: undefined };
-    instance.replicationState = 'STOPPED';
-  }
-  return { statusCode: 200 };
 };
 
 const getLaunchConfiguration: Handler = (ctx) => ok(serverArg(ctx).launchConfiguration);

@@ -22,6 +22,7 @@ describe('documented inputs and CI examples', () => {
       'drsReconcile',
       'drsRecovery',
       'drsReplication',
+      'drsReprotect',
     ]);
     for (const [, workflowType, json] of blocks) {
       const operation = operationByWorkflowType(workflowType);

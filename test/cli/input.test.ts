@@ -9,9 +9,11 @@ import { BadInputError } from '../../client/errors';
 import { buildInput, type FlagValues } from '../../client/input';
 import {
   drillOperation,
+  failbackOperation,
   planOperation,
   recoveryOperation,
   replicationOperation,
+  reprotectOperation,
   type InputFlag,
   type Operation,
 } from '../../client/operations';
@@ -73,6 +75,37 @@ describe('drsctl input', () => {
     assert.throws(
       () => buildInput(drillOperation, { inputFile: file, flags: new Map(), env: {} }),
       /maxReplicationLagSeconds \(--max-lag\)/,
+    );
+  });
+
+  it('drsctl reprotect and failback --stop need --confirm; a stop has its own workflow id', () => {
+    const job = 'drsjob-1234567890abcdefg';
+    const reprotect: FlagValues = new Map<InputFlag, unknown>([
+      [flagOf(reprotectOperation, '--recovery-job'), job],
+    ]);
+    assert.throws(
+      () => buildInput(reprotectOperation, { flags: reprotect, env: {} }),
+      /confirm \(--confirm\): must be true: ReverseReplication/,
+    );
+    reprotect.set(flagOf(reprotectOperation, '--confirm'), true);
+    assert.deepEqual(buildInput(reprotectOperation, { flags: reprotect, env: {} }).input, {
+      region: 'us-east-1',
+      recoveryJobId: job,
+      confirm: true,
+    });
+    const stop: FlagValues = new Map<InputFlag, unknown>([
+      [flagOf(failbackOperation, '--recovery-job'), job],
+      [flagOf(failbackOperation, '--stop'), true],
+    ]);
+    assert.throws(
+      () => buildInput(failbackOperation, { flags: stop, env: {} }),
+      /confirm \(--confirm\): must be true for stop/,
+    );
+    stop.set(flagOf(failbackOperation, '--confirm'), true);
+    const { input } = buildInput(failbackOperation, { flags: stop, env: {} });
+    assert.notEqual(
+      failbackOperation.workflowId(input),
+      failbackOperation.workflowId({ ...input, stop: false }),
     );
   });
 

@@ -1,4 +1,4 @@
-// Records drsRecovery, drsFailback, drsReplication, drsPlan, drsReadiness and drsReconcile histories for the
+// Records drsRecovery, drsFailback, drsReprotect, drsReplication, drsPlan, drsReadiness and drsReconcile histories for the
 // replay test (the drsDrill ones come from record-drill-histories.ts): a few scenarios each on the
 // time-skipping server against the emulator, written to test/histories/<workflowType>-<scenario>.json.
 // Run it after changing a workflow's shape on purpose (and commit the new files):
@@ -25,6 +25,17 @@ async function launchedJob(h: DrillHarness, isDrill: boolean, count: number): Pr
   const servers = await h.healthyServers(count);
   const { job } = await h.drsClient.send(
     new StartRecoveryCommand({ isDrill, sourceServers: servers.map((id) => ({ sourceServerID: id })) }),
+  );
+  await h.sleep(180_000);
+  await h.syncClock();
+  return job?.jobID ?? '';
+}
+
+/** A failover of `count` new servers that ran in EC2 in us-west-2, outside any workflow; the job id. */
+async function ec2RecoveryJob(h: DrillHarness, count: number): Promise<string> {
+  const servers = await h.emulator.control.addServers({ count, ec2Origin: true });
+  const { job } = await h.drsClient.send(
+    new StartRecoveryCommand({ sourceServers: servers.map((id) => ({ sourceServerID: id })) }),
   );
   await h.sleep(180_000);
   await h.syncClock();
@@ -81,6 +92,44 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     // since failbacks notify: the run-end notice of a refusal
     'unknown-job-refused': (h, start) =>
       start(h, 'drsFailback', { recoveryJobId: 'drsjob-00000000000000000', region: REGION }),
+    // the EC2 path (patched 'failback-ec2-path'): reprotected servers home, DR instances terminated
+    'ec2-home': async (h, start) => {
+      await h.emulator.control.scenario({ type: 'reverseReplication', seconds: 3600 });
+      const recoveryJobId = await ec2RecoveryJob(h, 2);
+      const reprotect = await h.env.client.workflow.start('drsReprotect', {
+        args: [{ recoveryJobId, region: REGION, confirm: true }],
+        taskQueue: h.taskQueue,
+        workflowId: 'drsFailback-ec2-home-reprotect',
+      });
+      await reprotect.result();
+      return start(h, 'drsFailback', {
+        recoveryJobId,
+        region: REGION,
+        confirm: true,
+        terminateRecoveryInstances: true,
+      });
+    },
+  },
+  drsReprotect: {
+    'reversed-after-hours': async (h, start) => {
+      await h.emulator.control.scenario({ type: 'reverseReplication', seconds: 3 * 3600 });
+      return start(h, 'drsReprotect', {
+        recoveryJobId: await ec2RecoveryJob(h, 2),
+        region: REGION,
+        confirm: true,
+      });
+    },
+    'stopped-by-abort': async (h, start) => {
+      await h.emulator.control.scenario({ type: 'reverseReplication', seconds: 6 * 3600 });
+      const handle = await start(h, 'drsReprotect', {
+        recoveryJobId: await ec2RecoveryJob(h, 1),
+        region: REGION,
+        confirm: true,
+      });
+      await h.sleep(2 * 3600_000);
+      await handle.signal(abortSignal, { reason: 'recorder: origin region not ready' });
+      return handle;
+    },
   },
   drsReplication: {
     repair: async (h, start) =>

@@ -21,7 +21,8 @@ const historiesDir = path.join(repoRoot(), 'test', 'histories');
 const MINIMUM_HISTORIES: Record<string, number> = {
   drsDrill: 8,
   drsRecovery: 5,
-  drsFailback: 3,
+  drsFailback: 4,
+  drsReprotect: 2,
   drsReplication: 5,
   drsPlan: 4,
   drsReadiness: 1,

@@ -13,6 +13,8 @@ export const MUTATING_OPERATIONS = [
   'StartRecovery',
   'TerminateRecoveryInstances',
   'StartFailbackLaunch',
+  'ReverseReplication',
+  'StopFailback',
   'RetryDataReplication',
   'StopReplication',
   'StartReplication',

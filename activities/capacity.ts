@@ -22,6 +22,7 @@ import {
 import { REFUSED } from '../common/failures';
 import { DrsOperation } from '../common/search-attributes';
 import type { DrsTarget } from '../common/types';
+import { drillProgressQuery } from '../workflows/messages';
 
 /** How often, and how far apart, the activity reads its place after asking (at most ~2 s). */
 const PLACE_READS = 20;
@@ -84,7 +85,9 @@ export function createCapacityActivities(limits: CapacityLimits = DRS_DEFAULT_LI
    * through their own `abort` update, so each cleans up as an operator's abort would: the launch
    * job, which DRS cannot cancel, is followed to its end, validation is skipped, and the drill's
    * instances are terminated. Only runs of type drsDrill are touched; a drill whose `abort` is
-   * rejected (already finishing) is skipped. Returns the drills that accepted.
+   * rejected (already finishing) is skipped. Returns the drills that accepted, and the drills an
+   * earlier attempt of the same call aborted (a retry after a partial failure): their `progress`
+   * carries this very reason, which names the failover, so the report names every drill aborted.
    */
   async function preemptDrills(input: {
     queueWorkflowId: string;
@@ -101,6 +104,11 @@ export function createCapacityActivities(limits: CapacityLimits = DRS_DEFAULT_LI
       try {
         const { type, status } = await handle.describe();
         if (type !== 'drsDrill' || status.name !== 'RUNNING') continue;
+        const progress = await handle.query(drillProgressQuery);
+        if (progress.abortReason === input.reason) {
+          preempted.push({ workflowId: holder.workflowId, message: 'aborted by an earlier attempt' });
+          continue;
+        }
         const answer = await handle.executeUpdate<{ message: string }, [{ by: string; reason: string }]>(
           'abort',
           { args: [{ by: input.by, reason: input.reason }] },

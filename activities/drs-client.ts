@@ -3,8 +3,9 @@
 // (boot evidence) use the same credentials and role per account as DRS; only their endpoint
 // overrides are their own.
 //
-// Retries: the SDK's own retries are OFF (maxAttempts 1) by default. Every retry happens in
-// Temporal's activity retry policy instead, for two reasons:
+// Retries: the SDK's own retries are OFF (maxAttempts 1) by default. Retries happen in Temporal's
+// activity retry policy instead (and, for reads only, a few tries within drsCall: errors.ts), for
+// two reasons:
 //  - StartRecovery and TerminateRecoveryInstances are not idempotent; an SDK retry after a lost
 //    response would launch twice. A Temporal retry re-runs the whole activity, which looks up
 //    the job the first attempt may have created before reissuing (activities/idempotency.ts).

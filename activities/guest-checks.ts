@@ -19,7 +19,7 @@ import type { GuestCheckRecord } from '../common/types';
 import { BatchedReader } from './batched-reads';
 import { BOOT_POLL_MS, type InstanceTarget } from './boot';
 import type { DrsClientFactory } from './drs-client';
-import { drsCall } from './errors';
+import { classifyDrsError, drsCall } from './errors';
 import { mayHaveRunBefore } from './idempotency';
 import { aligned, serverNow } from './job-watch';
 import { stillWaiting } from './polling';
@@ -144,9 +144,7 @@ export function createGuestCheckActivities(clients: DrsClientFactory, policy: Gu
     } catch (err) {
       if ((err as Error).name === 'InvocationDoesNotExist')
         throw stillWaiting(`command ${input.commandId} not listed yet`, aligned(now, BOOT_POLL_MS));
-      return drsCall('GetCommandInvocation', async () => {
-        throw err;
-      });
+      throw classifyDrsError('GetCommandInvocation', err);
     }
     const status = out.Status ?? 'Pending';
     if (RUNNING.has(status))

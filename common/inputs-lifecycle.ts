@@ -30,6 +30,9 @@ const uniqueList = <T extends z.ZodType<string>>(item: T, max: number, maxMessag
     .max(max, maxMessage)
     .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id');
 
+/** A failover's `preemptDrills` (drsRecovery, and a plan's recovery waves). */
+export const recoveryPreemptSchema = z.strictObject({ afterSeconds: secondsUpTo(DAY) });
+
 export const recoveryInputSchema = z
   .strictObject({
     sourceServerIds: uniqueList(sourceServerIdSchema, 100, 'at most 100 source servers in one DRS job'),
@@ -54,7 +57,7 @@ export const recoveryInputSchema = z
      * When the launch has waited this long for a capacity place, abort the drills holding launch
      * places in the same account and region (their cleanup frees the quota). Off by default.
      */
-    preemptDrills: z.strictObject({ afterSeconds: secondsUpTo(DAY) }).optional(),
+    preemptDrills: recoveryPreemptSchema.optional(),
     tagJobs: z.boolean().default(true),
     ...targetFieldsSchema,
     ...bootFieldsSchema(sourceServerIdSchema),

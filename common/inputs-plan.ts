@@ -15,7 +15,7 @@ import {
   serverTargetsSchema,
   sourceServerIdSchema,
 } from './inputs';
-import { recoveryInputSchema } from './inputs-lifecycle';
+import { recoveryInputSchema, recoveryPreemptSchema } from './inputs-lifecycle';
 import { recoveryTargetsSchema } from './targets';
 
 /**
@@ -139,6 +139,11 @@ export const planInputSchema = z
     targets: recoveryTargetsSchema.optional(),
     /** Per server; each field wins over its wave's and the plan's `targets`. */
     serverTargets: serverTargetsSchema.optional(),
+    /**
+     * drsRecovery's `preemptDrills` for every recovery wave (a wave's `options.preemptDrills` wins):
+     * a failover wave that waits this long for capacity aborts the drills holding the places.
+     */
+    preemptDrills: recoveryPreemptSchema.optional(),
   })
   .superRefine((input, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -171,6 +176,8 @@ export const planInputSchema = z
           '"healthy" needs boot evidence: options.bootCheck.enabled must not be false unless options.checks are set',
         );
     });
+    if (input.preemptDrills && !input.waves.some((w) => w.action === 'recovery'))
+      issue(['preemptDrills'], 'applies to recovery waves only, and no wave is a recovery');
     const cycle = findCycle(deps);
     if (cycle) issue(['waves'], `dependency cycle: ${cycle.join(' → ')}`);
     // servers of tag waves are known only once resolved: drsPlan checks those ids then

@@ -9,6 +9,8 @@
 //    scripts/bench/job-waits.ts).
 //  - resume: what killing a worker (SIGKILL) mid-call or between calls costs a drill, next to
 //    undisturbed drills with the same slow DRS (scripts/bench/resume.ts).
+//  - storm: drills under a fault storm (throttling, 5xx, lost StartRecovery responses) next to the
+//    same drills undisturbed, with where the time went (scripts/bench/storm.ts).
 // Everything runs on loopback and stops by itself.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -24,12 +26,13 @@ import { emulatorClientConfig, startEmulator } from '../emulator';
 import { printJobWaitFigures, runJobWaitBench } from './bench/job-waits';
 import { printResumeFigures, runResumeBench } from './bench/resume';
 import { printScaleFigures, runScaleBench } from './bench/scale';
+import { printStormFigures, runStormBench } from './bench/storm';
 
 interface Options {
   requests: number;
   concurrency: number;
   servers: number;
-  only?: 'emulator' | 'scale' | 'waits' | 'resume';
+  only?: 'emulator' | 'scale' | 'waits' | 'resume' | 'storm';
   waitLevels: number[];
   waitTimeScale: number;
   waitKinds: string[];
@@ -37,6 +40,7 @@ interface Options {
   plans: number[];
   waves: number;
   resumeRuns: number;
+  stormDrills: number;
 }
 
 type Call = { operation: string; send: (drs: DrsClient) => Promise<unknown> };
@@ -121,7 +125,13 @@ async function main(): Promise<void> {
   const options = new Command('bench')
     .description('Emulator throughput and estate-scale figures on 127.0.0.1 (docs/benchmarks.md)')
     .addOption(
-      new Option('--only <set>', 'run one set of figures').choices(['emulator', 'scale', 'waits', 'resume']),
+      new Option('--only <set>', 'run one set of figures').choices([
+        'emulator',
+        'scale',
+        'waits',
+        'resume',
+        'storm',
+      ]),
     )
     .option('--requests <n>', 'emulator: requests per measured run', positiveInt, 4000)
     .option('--concurrency <n>', 'emulator: requests in flight', positiveInt, 16)
@@ -143,6 +153,12 @@ async function main(): Promise<void> {
       ['fixed', 'backoff', 'adaptive'],
     )
     .option('--resume-runs <n>', 'resume: runs per scenario (side by side)', positiveInt, 2)
+    .option(
+      '--storm-drills <n>',
+      'storm: one-server drills, undisturbed then under the storm',
+      positiveInt,
+      10,
+    )
     .parse()
     .opts<Options>();
 
@@ -162,6 +178,7 @@ async function main(): Promise<void> {
       options.waitTimeScale,
     );
   if (wanted('resume')) printResumeFigures(await runResumeBench(options.resumeRuns));
+  if (wanted('storm')) printStormFigures(await runStormBench(options.stormDrills));
 }
 
 async function emulatorBench(options: Options): Promise<void> {

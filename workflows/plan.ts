@@ -417,6 +417,7 @@ async function runChild(
   };
   state.wave(wave.name).children.push(child);
   const args = {
+    ...(wave.action === 'recovery' && plan.preemptDrills ? { preemptDrills: plan.preemptDrills } : {}),
     ...wave.options,
     sourceServerIds: servers,
     ...targetOf(plan),

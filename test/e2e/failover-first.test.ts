@@ -1,0 +1,128 @@
+// End to end: a failover started behind 10 queued drills launches before them. A real worker
+// process on the dev server, the emulator with a job quota of 2 (its own configuration, so DRS
+// itself would refuse a third job): two drills hold both places with launch jobs that stay PENDING
+// until the test moves the emulator's clock on, ten more drills queue, then the failover asks.
+// Order, not time, is asserted: the audit's accepted StartRecovery calls.
+import { strict as assert } from 'node:assert';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowHandle } from '@temporalio/client';
+import { capacityWorkflowId } from '../../common/capacity';
+import type { DrillProgress, DrillReport } from '../../common/types';
+import type { RecoveryProgress, RecoveryReport } from '../../common/types-lifecycle';
+import { capacityQuery } from '../../workflows/messages';
+import { startEmulator, type RunningEmulator } from '../../emulator';
+import { devServerEnv } from '../helpers/temporal';
+import { WorkerProcess, workerEnv } from '../worker/worker-process';
+
+const JOBS = 2;
+const QUEUED = 10;
+const STUCK_SECONDS = 3600;
+const REGION = 'us-east-1';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('failover first across a real worker (dev server + emulator)', function () {
+  this.timeout(600_000); // 13 runs one after another under a quota of 2, on a loaded machine
+  let env: TestWorkflowEnvironment;
+  let emulator: RunningEmulator;
+  let worker: WorkerProcess;
+  const taskQueue = `drs-failover-first-e2e-${Date.now()}`;
+
+  before(async () => {
+    env = await devServerEnv();
+    // launch and terminate jobs of a few seconds; DRS's job quota made small
+    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
+    await emulator.control.setConfig({ quotas: { maxConcurrentJobs: JOBS } });
+    worker = new WorkerProcess(
+      await workerEnv({
+        TEMPORAL_ADDRESS: env.address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        DRS_ENDPOINT: emulator.url,
+        AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
+        AWS_SECRET_ACCESS_KEY: 'test-secret',
+        DRS_MAX_CONCURRENT_JOBS: String(JOBS),
+      }),
+    );
+    await worker.waitForLog((l) => l.msg === 'worker polling');
+  });
+
+  after(async () => {
+    await worker?.stop();
+    await emulator?.close();
+  });
+
+  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    for (;;) {
+      const value = await read();
+      if (done(value)) return value;
+      await pause(200);
+    }
+  }
+
+  const drill = (server: string, name: string) =>
+    env.client.workflow.start('drsDrill', {
+      taskQueue,
+      workflowId: `${name}-${Date.now()}`,
+      args: [{ sourceServerIds: [server], region: REGION }],
+    });
+  const progress = <P>(handle: WorkflowHandle) => handle.query<P>('progress');
+
+  it(`launches a failover started behind ${QUEUED} queued drills before any of them`, async () => {
+    const [a, b, failoverServer, ...queuedServers] = await emulator.control.addServers({ count: 3 + QUEUED });
+    await emulator.control.scenario({
+      type: 'jobStuckPending',
+      seconds: STUCK_SECONDS,
+      sourceServerIds: [a, b],
+    });
+    const holders = [await drill(a, 'holder-a'), await drill(b, 'holder-b')];
+    for (const handle of holders)
+      await until(
+        () => progress<DrillProgress>(handle),
+        (p) => p.launchJobStatus === 'PENDING',
+      );
+
+    const queued = await Promise.all(queuedServers.map((server, i) => drill(server, `queued-${i + 1}`)));
+    const queue = env.client.workflow.getHandle(capacityWorkflowId(taskQueue, REGION));
+    await until(
+      () => queue.query(capacityQuery),
+      (state) => state.waiting.length === QUEUED,
+    );
+
+    const failover = await env.client.workflow.start('drsRecovery', {
+      taskQueue,
+      workflowId: `failover-first-${Date.now()}`,
+      args: [{ sourceServerIds: [failoverServer], region: REGION, confirm: true }],
+    });
+    const waiting = await until(
+      () => progress<RecoveryProgress>(failover),
+      (p) => p.capacity?.position !== undefined,
+    );
+    assert.equal(waiting.capacity?.position, 1, `the failover is next, ahead of the ${QUEUED} drills`);
+
+    await emulator.control.advanceClock(STUCK_SECONDS); // the holders' launch jobs go on and end
+    const report = (await failover.result()) as RecoveryReport;
+    assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    const drills = await Promise.all([...holders, ...queued].map((h) => h.result() as Promise<DrillReport>));
+    for (const r of drills) assert.equal(r.outcome, 'SUCCEEDED', r.summary);
+
+    const launches = (await emulator.control.audit({ operation: 'StartRecovery' }))
+      .filter((e) => e.statusCode < 300)
+      .map(
+        (e) => (e.request as { sourceServers: { sourceServerID: string }[] }).sourceServers[0].sourceServerID,
+      );
+    assert.equal(launches.length, 3 + QUEUED, `one launch per run: ${launches.join(' ')}`);
+    const failoverAt = launches.indexOf(failoverServer);
+    for (const server of queuedServers)
+      assert.ok(
+        failoverAt < launches.indexOf(server),
+        `the failover launched before ${server}: ${launches.join(' ')}`,
+      );
+    const [usage] = (await emulator.control.usage()).filter((u) => u.region === REGION);
+    assert.ok(usage.peak.activeJobs <= JOBS, `never over the quota (peak ${usage.peak.activeJobs})`);
+    assert.equal(
+      (await emulator.control.audit()).filter((e) => e.statusCode === 402).length,
+      0,
+      'DRS never refused a job for its quota',
+    );
+  });
+});

@@ -103,11 +103,15 @@ export function createEvidenceActivities(
         notes.push(`run details not read from Temporal: ${(err as Error).message}`);
       }
     }
+    // a minimal report (a run refused for bad input, or ended before its report) carries the
+    // input itself, since the refusal is about it; scrubbed like the rest when written
+    const written =
+      report.endedWithoutReport && details.input !== undefined ? { ...report, input: details.input } : report;
     try {
       const stored = await writeEvidence(
         store,
         {
-          report,
+          report: written,
           run: {
             ...details,
             workflowId: run.workflowId,

@@ -18,7 +18,7 @@ import type { OperationReport } from '../common/reports/report';
 import { summarizedActivities } from './activity-summaries';
 import { notify } from './notifications';
 import { errorMessage } from './operation-support';
-import { PATCHES } from './patches';
+import { PATCHES, type PatchEntry } from './patches';
 
 /** How long a store that does not answer may hold the run's close. */
 export const EVIDENCE_BOUND = '2 minutes';
@@ -42,8 +42,10 @@ export const EVIDENCE_MEMO = 'evidenceManifestSha256';
 export async function recordEvidence(
   report: object,
   status: 'COMPLETED' | 'FAILED' | 'CANCELLED',
-): Promise<void> {
-  if (!patched(PATCHES.evidenceStore.id)) return;
+  /** The patch guarding this call site: a path that stored nothing before has its own. */
+  patch: PatchEntry = PATCHES.evidenceStore,
+): Promise<EvidenceRecord | undefined> {
+  if (!patched(patch.id)) return undefined;
   const info = workflowInfo();
   const scheduledBy = info.searchAttributes?.TemporalScheduledById?.[0];
   const input: StoreEvidenceInput = {
@@ -77,4 +79,5 @@ export async function recordEvidence(
     }
   });
   (report as { evidence?: EvidenceRecord }).evidence = record;
+  return record;
 }

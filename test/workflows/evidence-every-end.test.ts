@@ -192,6 +192,31 @@ describe('evidence of runs that end without their report (time-skipping, emulato
     );
   });
 
+  it('a readiness check cancelled while DRS throttles it stores ABORTED evidence', async () => {
+    const servers = await h.healthyServers(1);
+    await h.emulator.control.faults({ operation: 'DescribeJobs', throttleRate: 1 });
+    const readiness = await startOn(h, drsReadiness, 'readiness', {
+      sourceServerIds: servers,
+      region: REGION,
+    });
+    for (
+      let i = 0;
+      i < 300 && (await h.emulator.control.audit({ operation: 'DescribeJobs' })).length === 0;
+      i++
+    )
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    await readiness.cancel();
+    assert.ok(await ended(readiness), 'the readiness check ends cancelled');
+    const { report, folder } = await storedRun(h, readiness.workflowId);
+    assert.equal(report.outcome, 'ABORTED');
+    assert.equal(report.endedWithoutReport, 'cancelled');
+    assert.deepEqual(
+      report.servers.map((s) => s.sourceServerId),
+      servers,
+    );
+    await assertMemoMatches(h, readiness, folder);
+  });
+
   it('a drill denied its launch and a readiness check denied a read store FAILED evidence naming the failure', async () => {
     const servers = await h.healthyServers(1);
     await h.emulator.control.accessDenied({ operations: ['StartRecovery'] });

@@ -65,7 +65,7 @@ describe('drsReconcile (time-skipping, emulator)', function () {
     );
 
   const row = (report: ReconcileReport, id: string) =>
-    report.instances.find((i) => i.recoveryInstanceId === id);
+    report.servers.find((i) => i.recoveryInstanceId === id);
 
   it('terminates exactly the instances of a drill terminated mid-validation; reports, never touches, an untagged one', async () => {
     const [a1, a2, b1, outside] = await h.healthyServers(4);

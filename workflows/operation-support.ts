@@ -39,7 +39,8 @@ export const pollingActivities = (remainingMs: number) =>
 
 /**
  * Parses the input; bad input fails the run non-retryably (a plain Error would retry the task
- * forever), and the webhooks hear that `operation` was refused and why (every bad field named).
+ * forever), its evidence is stored and the webhooks hear that `operation` was refused and why
+ * (every bad field named): workflows/end-evidence.ts.
  */
 export async function validated<T>(
   operation: string,

@@ -4,6 +4,7 @@
 // the attempt fail (retryable): the workflow bounds the retries and reports "not stored".
 import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure, fromPayloadsAtIndex } from '@temporalio/common';
+import { inflateSync, strFromU8 } from 'fflate';
 import type { RunDetails } from '../common/reports/html';
 import type { OperationReport } from '../common/reports/report';
 import type { EvidenceStore } from '../common/evidence-store/store';
@@ -12,7 +13,14 @@ import type { DrsClientFactory } from './drs-client';
 import { jobLogItems } from './drs-reads';
 
 export interface StoreEvidenceInput {
-  report: OperationReport;
+  /** What the report is of, for the activity's summary. */
+  operation: string;
+  outcome: string;
+  /**
+   * The report, in the input of runs scheduled before the report travelled deflated (the second
+   * argument): a big plan's history then held its report twice, here and as the result.
+   */
+  report?: OperationReport;
   run: {
     workflowId: string;
     runId: string;
@@ -52,6 +60,11 @@ export function jobIdsOf(report: OperationReport): string[] {
   return [...ids];
 }
 
+function reportFrom(deflated: Uint8Array | undefined): OperationReport {
+  if (!deflated) throw ApplicationFailure.nonRetryable('storeEvidence: no report', 'EvidenceStoreFailed');
+  return JSON.parse(strFromU8(inflateSync(deflated))) as OperationReport;
+}
+
 /** `**Started by:** drsctl as ci@runner` in the run's static details (client/run-summaries.ts). */
 const startedByFrom = (details: string | undefined) => details?.match(/\*\*Started by:\*\* (.+?)\s*$/m)?.[1];
 
@@ -61,7 +74,13 @@ export function createEvidenceActivities(
   /** Values that must never be stored (the worker's webhook URLs). */
   secrets: readonly string[] = [],
 ) {
-  async function storeEvidence({ report, run }: StoreEvidenceInput): Promise<EvidenceReceipt> {
+  async function storeEvidence(
+    input: StoreEvidenceInput,
+    /** The report as JSON deflated by workflows/evidence.ts (binary, a tenth of its size). */
+    deflatedReport?: Uint8Array,
+  ): Promise<EvidenceReceipt> {
+    const { run } = input;
+    const report = input.report ?? reportFrom(deflatedReport);
     const notes: string[] = [];
     const jobLogs: Record<string, unknown[]> = {};
     const region = typeof report.region === 'string' ? report.region : undefined;
@@ -103,11 +122,15 @@ export function createEvidenceActivities(
         notes.push(`run details not read from Temporal: ${(err as Error).message}`);
       }
     }
+    // a minimal report (a run refused for bad input, or ended before its report) carries the
+    // input itself, since the refusal is about it; scrubbed like the rest when written
+    const written =
+      report.endedWithoutReport && details.input !== undefined ? { ...report, input: details.input } : report;
     try {
       const stored = await writeEvidence(
         store,
         {
-          report,
+          report: written,
           run: {
             ...details,
             workflowId: run.workflowId,

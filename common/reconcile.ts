@@ -77,12 +77,14 @@ export interface ReconcileReport {
   dryRun: boolean;
   graceSeconds: number;
   untaggedMaxAgeSeconds: number;
-  /** Every drill instance that needs a word: of closed drills (terminated or kept), and not ours. */
-  instances: ReconciledInstance[];
+  /**
+   * Every drill instance that needs a word, one row each: of closed drills (terminated or kept), and
+   * not ours. Named `servers` (each row has its sourceServerId) so drsctl's generic report writers,
+   * the HTML page and the evidence store read them like any report's rows.
+   */
+  servers: (ReconciledInstance & { errors?: string[] })[];
   /** Drill instances of drills still running: counted, not listed (a running plan may have thousands). */
   runningDrillInstances: number;
-  /** The same rows, named by server, so drsctl's generic report writers read them. */
-  servers: (ReconciledInstance & { errors?: string[] })[];
   terminateJobIds: string[];
   summary: string;
   errors: string[];

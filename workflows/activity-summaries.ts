@@ -70,7 +70,7 @@ const SUMMARIES: Summaries = {
   readQuotaUsage: (i) => `read DRS job quota usage in ${i.region}`,
   lastSucceededDrills: (i) => `find the last SUCCEEDED drill of ${servers(i.sourceServerIds)}`,
   sendNotification: (i) => `notify webhooks: ${i.title}`,
-  storeEvidence: (i) => `store the evidence of ${i.report.operation} ${i.report.outcome}`,
+  storeEvidence: (i) => `store the evidence of ${i.operation} ${i.outcome}`,
   approvalPolicy: (i) => `read who may approve this ${i.operation} run`,
   awaitInstanceBoot: (i) =>
     `wait for ${i.statusChecks ? 'EC2 status checks and ' : ''}launch actions of ${i.ec2InstanceId} (${i.sourceServerId})`,
@@ -98,6 +98,12 @@ const SUMMARIES: Summaries = {
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;
+
+/** The summary of a call to `name` with `input`, for a caller that proxies the activity itself. */
+export const activitySummary = <K extends keyof DrsActivities>(
+  name: K,
+  input: Parameters<DrsActivities[K]>[0],
+) => (SUMMARIES[name] as (i: typeof input) => string)(input);
 
 /** `proxyActivities` with `options`, each call summarised from its input. */
 export function summarizedActivities(options: AttemptOptions): DrsActivities {

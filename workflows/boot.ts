@@ -4,9 +4,8 @@
 // failed server of the run, its report naming why (with the console's last lines when it did not
 // boot). Only this run's own instances are ever looked at or sent a command: the EC2 ids come from
 // DRS's listing of this run's launch job. Deterministic workflow code.
-import { ApplicationFailure, isCancellation } from '@temporalio/workflow';
+import { isCancellation } from '@temporalio/workflow';
 import { failedLaunchAction, UNFINISHED_BOOT } from '../common/boot-evidence';
-import { INVALID_INPUT } from '../common/failures';
 import {
   guestCheckPolicyProblems,
   serverBootPlan,
@@ -15,7 +14,7 @@ import {
 } from '../common/inputs-boot';
 import type { DrillInstance, DrsTarget, GuestCheckRecord, ServerBootReport } from '../common/types';
 import type { DrillRecord } from './drill-report';
-import { notify } from './notifications';
+import { refuseInvalidInput } from './end-evidence';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import {
   drsActivities,
@@ -52,19 +51,19 @@ export function wantsBootEvidence(plan: BootFields): boolean {
 export async function refuseDisallowedGuestChecks(
   operation: 'drill' | 'recovery' | 'plan',
   declared: { path: string; document: string }[],
+  /** Where the run is (its evidence's folder). */
+  where: DrsTarget,
 ): Promise<void> {
   if (declared.length === 0) return;
   const problems = guestCheckPolicyProblems(declared, await drsActivities.guestCheckPolicy());
   if (problems.length === 0) return;
   const workflowType = { drill: 'drsDrill', recovery: 'drsRecovery', plan: 'drsPlan' }[operation];
-  const message = `invalid ${workflowType} input: ${problems.join('; ')}`;
-  await notify({
-    kind: 'run-ended',
-    title: `${operation} refused: invalid input`,
-    outcome: 'FAILED',
-    summary: message,
-  });
-  throw ApplicationFailure.nonRetryable(message, INVALID_INPUT, { problems });
+  return refuseInvalidInput(
+    operation,
+    where,
+    `invalid ${workflowType} input: ${problems.join('; ')}`,
+    problems,
+  );
 }
 
 /**

@@ -63,8 +63,9 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
       'drill',
       'drsDrill',
       Object.entries(plan.validation.hosts).map(([id, host]) => ({ field: `validation.hosts.${id}`, host })),
+      plan,
     );
-  await refuseDisallowedGuestChecks('drill', declaredGuestChecks(plan));
+  await refuseDisallowedGuestChecks('drill', declaredGuestChecks(plan), plan);
   record.start(plan);
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
@@ -78,7 +79,14 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
         await record.capacity.releaseAll();
       }
     },
-    () => record.report,
+    {
+      cancelledReport: () => record.report,
+      soFar: () => ({
+        ...targetOf(plan),
+        servers: [...record.servers.values()],
+        ...(record.launchJob ? { launchJobId: record.launchJob.jobId } : {}),
+      }),
+    },
   );
 }
 

@@ -135,13 +135,24 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
     },
   });
   upsertSearchAttributes([{ key: DrsOperation, value: 'failback' }]);
-  return notifyingEnd('failback', async () => {
-    try {
-      return await failback(plan, record);
-    } finally {
-      await record.capacity.releaseAll();
-    }
-  });
+  return notifyingEnd(
+    'failback',
+    async () => {
+      try {
+        return await failback(plan, record);
+      } finally {
+        await record.capacity.releaseAll();
+      }
+    },
+    {
+      soFar: () => ({
+        ...targetOf(plan),
+        ...(plan.recoveryJobId ? { recoveryJobId: plan.recoveryJobId } : {}),
+        ...(record.failbackJobId ? { failbackJobId: record.failbackJobId } : {}),
+        servers: [...record.instances.values()],
+      }),
+    },
+  );
 }
 
 async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {

@@ -16,6 +16,7 @@ import {
 } from '@temporalio/workflow';
 import type { NotificationEvent, NotificationKind } from '../common/notifications';
 import { summarizedActivities } from './activity-summaries';
+import { recordEndEvidence, type RunSoFar } from './end-evidence';
 import { recordEvidence } from './evidence';
 import { PATCHES } from './patches';
 
@@ -78,19 +79,25 @@ interface Reported {
 export async function notifyingEnd<R extends Reported>(
   operation: string,
   run: () => Promise<R>,
-  /** The report a cancelled run finished before it rethrew the cancellation (a drill's, after cleanup). */
-  cancelledReport?: () => R | undefined,
+  ends: {
+    /** The report a cancelled run finished before it rethrew the cancellation (a drill's, after cleanup). */
+    cancelledReport?: () => R | undefined;
+    /** What the run knew, for the minimal report of a run that ended without one. */
+    soFar?: () => RunSoFar;
+  } = {},
 ): Promise<R> {
   let report: R;
   try {
     report = await run();
   } catch (err) {
-    // a run refused with its report (a drill's preflight) or cancelled after its cleanup keeps its evidence too
+    // a run refused with its report (a drill's preflight) or cancelled after its cleanup keeps its
+    // evidence; any other end keeps a minimal report (workflows/end-evidence.ts)
     const refused =
       err instanceof ApplicationFailure ? (err.details?.[0] as Reported | undefined) : undefined;
-    const cancelled = isCancellation(err) ? cancelledReport?.() : undefined;
+    const cancelled = isCancellation(err) ? ends.cancelledReport?.() : undefined;
     if (refused?.servers) await recordEvidence(refused, 'FAILED');
     else if (cancelled) await recordEvidence(cancelled, 'CANCELLED');
+    else await recordEndEvidence(operation, err, ends.soFar?.());
     const outcome = isCancellation(err) ? 'CANCELLED' : 'FAILED';
     await notify({
       kind: 'run-ended',

@@ -19,7 +19,7 @@ import type { AbortRequest, DrsTarget, Outcome } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import type { AttemptOptions } from './activity-timeouts';
 import { JOB_POLL_RETRY, untilDeadline } from './job-waits';
-import { notify } from './notifications';
+import { refuseInvalidInput } from './end-evidence';
 import { closedRejection } from './operator-messages';
 import { PATCHES } from './patches';
 
@@ -39,7 +39,8 @@ export const pollingActivities = (remainingMs: number) =>
 
 /**
  * Parses the input; bad input fails the run non-retryably (a plain Error would retry the task
- * forever), and the webhooks hear that `operation` was refused and why (every bad field named).
+ * forever), its evidence is stored and the webhooks hear that `operation` was refused and why
+ * (every bad field named): workflows/end-evidence.ts.
  */
 export async function validated<T>(
   operation: string,
@@ -50,13 +51,7 @@ export async function validated<T>(
     return parse(input);
   } catch (err) {
     if (!(err instanceof InvalidInputError)) throw err;
-    await notify({
-      kind: 'run-ended',
-      title: `${operation} refused: invalid input`,
-      outcome: 'FAILED',
-      summary: err.message,
-    });
-    throw ApplicationFailure.nonRetryable(err.message, INVALID_INPUT, { problems: err.problems });
+    return refuseInvalidInput(operation, input, err.message, err.problems);
   }
 }
 
@@ -69,6 +64,8 @@ export async function checkProbeTargets(
   operation: string,
   workflowType: string,
   targets: NamedProbeTarget[],
+  /** Where the run is (its evidence's folder). */
+  where: DrsTarget,
 ): Promise<void> {
   if (targets.length === 0 || !patched(PATCHES.probeTargets.id)) return;
   try {
@@ -76,14 +73,9 @@ export async function checkProbeTargets(
   } catch (err) {
     if (failureType(err) !== INVALID_INPUT) throw err;
     const message = errorMessage(err);
-    await notify({
-      kind: 'run-ended',
-      title: `${operation} refused: invalid input`,
-      outcome: 'FAILED',
-      summary: message,
-    });
-    const cause = (err as ActivityFailure).cause as ApplicationFailure;
-    throw ApplicationFailure.nonRetryable(message, INVALID_INPUT, ...(cause.details ?? []));
+    const details = ((err as ActivityFailure).cause as ApplicationFailure).details ?? [];
+    const problems = (details[0] as { problems?: string[] } | undefined)?.problems ?? [message];
+    return refuseInvalidInput(operation, where, message, problems, [...details]);
   }
 }
 

@@ -59,6 +59,16 @@ export const PATCHES = {
     since: '0.2.0',
     deprecateWhen: 'no open run started before 0.2.0',
   },
+  /**
+   * Runs that end without their report (refused input, a failure before the report, a cancellation)
+   * store a minimal report as evidence too (workflows/end-evidence.ts).
+   */
+  evidenceEveryEnd: {
+    id: 'evidence-every-end',
+    since: '0.2.0',
+    deprecateWhen:
+      'no open run started before 0.2.0, and no history in test/histories recorded without the marker',
+  },
   // ---- end i23 ----
   // ---- i24: safe to run against production ----
   /** Hosts an input names for probes are checked against the worker's probe rule before any launch. */

@@ -66,6 +66,7 @@ import {
   validated,
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
+import type { RunSoFar } from './end-evidence';
 import { refuseDisallowedGuestChecks } from './boot';
 import { declaredGuestChecksOf } from '../common/inputs-boot';
 import type { drsRecovery } from './recovery';
@@ -190,11 +191,13 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
           wave[stage]?.hosts.map((host, i) => ({ field: `waves.${w}.${stage}.hosts.${i}`, host })) ?? [],
       ),
     ),
+    plan,
   );
   // a wave's in-guest checks the worker would refuse are refused here, before any wave launches
   await refuseDisallowedGuestChecks(
     'plan',
     plan.waves.flatMap((w, i) => declaredGuestChecksOf(w.options, `waves.${i}.options`)),
+    plan,
   );
   setHandler(childHealthSignal, ({ workflowId, healthy }) =>
     noteChildHealth(state, plan, workflowId, healthy),
@@ -222,17 +225,33 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
       children: [],
     });
 
-  return notifyingEnd('plan', async () => {
-    state.phases.enter('resolving-servers');
-    await resolveWaveServers(plan, state);
-    upsertSearchAttributes(
-      sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)),
-    );
+  return notifyingEnd(
+    'plan',
+    async () => {
+      state.phases.enter('resolving-servers');
+      await resolveWaveServers(plan, state);
+      upsertSearchAttributes(
+        sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)),
+      );
 
-    state.phases.enter('running-waves');
-    await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
-    return finish(state, plan);
-  });
+      state.phases.enter('running-waves');
+      await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
+      return finish(state, plan);
+    },
+    { soFar: () => planSoFar(state, plan) },
+  );
+}
+
+/** What a plan that ended without its report knew: its waves, their children and servers. */
+function planSoFar(state: PlanState, plan: PlanSpec): RunSoFar {
+  const waves = [...state.waves.values()];
+  return {
+    ...targetOf(plan),
+    waves: waves.map(({ sourceServerIds: _servers, ...wave }) => wave),
+    servers: waves.flatMap((w) =>
+      w.sourceServerIds.map((sourceServerId) => ({ sourceServerId, wave: w.name })),
+    ),
+  };
 }
 
 /** Fills tag-selected waves' servers; refuses (before any launch) an empty selection or a server in two waves. */

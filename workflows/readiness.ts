@@ -20,6 +20,7 @@ import {
 } from '../common/readiness';
 import { DrsOutcome, DrsPhase, serverSearchAttributes } from '../common/search-attributes';
 import { readinessProgressQuery } from './messages';
+import { recordEndEvidence } from './end-evidence';
 import { recordEvidence } from './evidence';
 import { notify } from './notifications';
 import { drsActivities, targetOf, validated } from './operation-support';
@@ -35,8 +36,28 @@ export async function drsReadiness(input: ReadinessInput): Promise<ReadinessRepo
   setHandler(readinessProgressQuery, (): ReadinessProgress => ({ operation: 'readiness', ...state }));
   const startedAt = new Date().toISOString();
   const spec = await validated('readiness', parseReadinessInput, input);
+  let ids: string[] = [];
+  try {
+    return await assess(spec, state, startedAt, (read) => (ids = read));
+  } catch (err) {
+    // a failed or cancelled check keeps its evidence too (workflows/end-evidence.ts)
+    await recordEndEvidence('readiness', err, {
+      ...targetOf(spec),
+      servers: ids.map((sourceServerId) => ({ sourceServerId })),
+    });
+    throw err;
+  }
+}
+
+async function assess(
+  spec: ReadinessSpec,
+  state: Omit<ReadinessProgress, 'operation'>,
+  startedAt: string,
+  noteServers: (ids: string[]) => void,
+): Promise<ReadinessReport> {
   const targets = await serversOf(spec);
   const ids = targets.map((t) => t.sourceServerId);
+  noteServers(ids);
   upsertSearchAttributes([...serverSearchAttributes('readiness', ids), { key: DrsPhase, value: 'reading' }]);
 
   const account = await drsActivities.checkAccountAccess(targetOf(spec));

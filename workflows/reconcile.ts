@@ -79,7 +79,6 @@ export async function drsReconcile(input: ReconcileInput): Promise<ReconcileRepo
     dryRun: spec.dryRun,
     graceSeconds: spec.graceSeconds,
     untaggedMaxAgeSeconds: spec.untaggedMaxAgeSeconds,
-    instances,
     servers: instances,
     runningDrillInstances,
     terminateJobIds: [...new Set(instances.flatMap((i) => i.terminateJobId ?? []))],

@@ -47,17 +47,27 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   setHandler(recoveryProgressQuery, () => progress(record, state));
 
   const plan = await validated('recovery', parseRecoveryInput, input);
-  await refuseDisallowedGuestChecks('recovery', declaredGuestChecks(plan));
+  await refuseDisallowedGuestChecks('recovery', declaredGuestChecks(plan), plan);
   record.start(plan);
   acceptOperatorMessages('drsRecovery', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
-  return notifyingEnd('recovery', async () => {
-    try {
-      return await recover(plan, record, state);
-    } finally {
-      await record.capacity.releaseAll();
-    }
-  });
+  return notifyingEnd(
+    'recovery',
+    async () => {
+      try {
+        return await recover(plan, record, state);
+      } finally {
+        await record.capacity.releaseAll();
+      }
+    },
+    {
+      soFar: () => ({
+        ...targetOf(plan),
+        servers: [...record.servers.values()],
+        ...(record.launchJob ? { launchJobId: record.launchJob.jobId } : {}),
+      }),
+    },
+  );
 }
 
 /**

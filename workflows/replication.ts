@@ -155,7 +155,9 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
     },
   });
   upsertSearchAttributes(serverSearchAttributes(`replication-${plan.action}`, plan.sourceServerIds));
-  return notifyingEnd('replication', () => replicate(plan, record));
+  return notifyingEnd('replication', () => replicate(plan, record), {
+    soFar: () => ({ ...targetOf(plan), action: plan.action, servers: [...record.servers.values()] }),
+  });
 }
 
 async function replicate(plan: ReplicationPlan, record: ReplicationRecord): Promise<ReplicationReport> {

@@ -62,7 +62,7 @@ describe('drsctl reconcile (real binary, dev server, emulator)', function () {
     };
     const dry = await run(['--dry-run'], 'dry');
     assert.deepEqual(
-      dry.instances
+      dry.servers
         .filter((i) => i.action === 'would-terminate')
         .map((i) => i.recoveryInstanceId)
         .sort(),
@@ -72,7 +72,7 @@ describe('drsctl reconcile (real binary, dev server, emulator)', function () {
 
     const report = await run([], 'real');
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
-    const terminated = report.instances.filter((i) => i.terminated).map((i) => i.recoveryInstanceId);
+    const terminated = report.servers.filter((i) => i.terminated).map((i) => i.recoveryInstanceId);
     assert.deepEqual(terminated.sort(), leaked);
     assert.match(report.summary, /^2 leaked drill instance\(s\) terminated/);
   });

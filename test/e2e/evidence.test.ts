@@ -14,19 +14,18 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { sha256 } from '../../common/evidence-store/manifest';
 import { temporalCliPath } from '../../common/paths';
 import type { ReadinessReport } from '../../common/readiness';
-import { startEmulator, type RunningEmulator } from '../../emulator';
+import type { RunningEmulator } from '../../emulator';
 import { pickHealthyServers } from '../../emulator/inventory';
 import { emulatorClientConfig } from '../../emulator';
 import { DrsClient } from '@aws-sdk/client-drs';
 import { runDrsctl, type CliResult } from '../cli/stack';
-import { devServerEnv } from '../helpers/temporal';
-import { WorkerProcess, workerEnv } from '../worker/worker-process';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 describe('evidence outlives Temporal (dev server, worker process, emulator, drsctl)', function () {
   this.timeout(240_000);
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;
-  let worker: WorkerProcess;
+  let stack: WorkerStack | undefined;
   const tmp = mkdtempSync(path.join(tmpdir(), 'evidence-e2e-'));
   const data = path.join(tmp, 'data');
   const taskQueue = `evidence-e2e-${Date.now()}`;
@@ -35,18 +34,8 @@ describe('evidence outlives Temporal (dev server, worker process, emulator, drsc
   const output = (r: CliResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 
   before(async () => {
-    env = await devServerEnv();
-    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
-    worker = new WorkerProcess(
-      await workerEnv({
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        DRS_ENDPOINT: emulator.url,
-        DRS_EMULATOR: 'true',
-        TEMPORAL_DRS_DATA: data,
-      }),
-    );
-    await worker.waitForLog((l) => l.msg === 'worker polling', 120_000);
+    stack = await startWorkerStack(taskQueue, { DRS_EMULATOR: 'true', TEMPORAL_DRS_DATA: data });
+    ({ env, emulator } = stack);
     cliEnv = {
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -55,8 +44,7 @@ describe('evidence outlives Temporal (dev server, worker process, emulator, drsc
     };
   });
   after(async () => {
-    await worker?.stop();
-    await emulator?.close();
+    await stack?.stop();
     rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporalCliPath } from '../../common/paths';
 import type { DrillProgress } from '../../common/types';
-import { startEmulator, type RunningEmulator } from '../../emulator';
+import type { RunningEmulator } from '../../emulator';
 import { reconcileScheduleId } from '../../worker/reconcile-schedule';
-import { devServerEnv } from '../helpers/temporal';
-import { WorkerProcess, workerEnv } from '../worker/worker-process';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
+import type { WorkerProcess } from '../worker/worker-process';
 
 const REGION = 'us-east-1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -20,24 +20,18 @@ describe('scheduled drsReconcile on the local stack (dev server, emulator, worke
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;
   let worker: WorkerProcess;
+  let stack: WorkerStack | undefined;
   const taskQueue = `drs-reconcile-e2e-${Date.now()}`;
 
   before(async () => {
-    env = await devServerEnv();
-    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
-    worker = new WorkerProcess(
-      await workerEnv({
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        AWS_REGION: REGION,
-        DRS_ENDPOINT: emulator.url,
-        AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
-        AWS_SECRET_ACCESS_KEY: 'test-secret',
-        DRS_RECONCILE_EVERY: '20s',
-        DRS_RECONCILE_GRACE: '1s',
-      }),
-    );
-    await worker.waitForLog((l) => l.msg === 'worker polling');
+    stack = await startWorkerStack(taskQueue, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
+      AWS_SECRET_ACCESS_KEY: 'test-secret',
+      DRS_RECONCILE_EVERY: '20s',
+      DRS_RECONCILE_GRACE: '1s',
+    });
+    ({ env, emulator, worker } = stack);
   });
 
   after(async () => {
@@ -45,8 +39,7 @@ describe('scheduled drsReconcile on the local stack (dev server, emulator, worke
       .getHandle(reconcileScheduleId(taskQueue, REGION))
       .delete()
       .catch(() => undefined);
-    await worker?.stop();
-    await emulator?.close();
+    await stack?.stop();
   });
 
   async function drillInValidation(sourceServerIds: string[], workflowId: string) {

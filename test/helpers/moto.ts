@@ -1,7 +1,8 @@
 // moto's S3-compatible server (installed from PyPI by scripts/install-tools.sh), started on
 // 127.0.0.1 at a free port for the evidence store's s3:// tests, the way the Temporal servers are
-// started: a real server over HTTP, driven by the real AWS SDK.
+// started: a real server over HTTP, driven by the real AWS SDK. useMotoS3: the suite hooks around it.
 import { spawn } from 'node:child_process';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { toolsDir } from '../../common/paths';
@@ -42,6 +43,51 @@ export async function startMoto(): Promise<MotoServer> {
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+export interface MotoS3 {
+  readonly endpoint: string;
+  /** An S3 client on moto, for what the test checks or sets up beside the product's store. */
+  readonly s3: S3Client;
+  /** Creates `bucket`; `locked`: with Object Lock (which turns on versioning), as deploy/ documents. */
+  createBucket(bucket: string, options?: { locked?: boolean }): Promise<string>;
+}
+
+/** moto started before the suite's tests and stopped after them (mocha hooks), with an S3 client. */
+export function useMotoS3(): MotoS3 {
+  let moto: MotoServer | undefined;
+  let s3: S3Client | undefined;
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('moto did not start');
+    return value;
+  };
+  before(async () => {
+    moto = await startMoto();
+    s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      forcePathStyle: true,
+      credentials: MOTO_CREDENTIALS,
+    });
+  });
+  after(async () => {
+    s3?.destroy();
+    await moto?.stop();
+  });
+  return {
+    get endpoint() {
+      return started(moto).endpoint;
+    },
+    get s3() {
+      return started(s3);
+    },
+    async createBucket(bucket, { locked = false } = {}) {
+      await started(s3).send(
+        new CreateBucketCommand({ Bucket: bucket, ...(locked ? { ObjectLockEnabledForBucket: true } : {}) }),
+      );
+      return bucket;
     },
   };
 }

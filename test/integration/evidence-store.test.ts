@@ -7,20 +7,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  CreateBucketCommand,
-  DeleteObjectCommand,
-  HeadObjectCommand,
-  PutBucketVersioningCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, PutBucketVersioningCommand } from '@aws-sdk/client-s3';
 import { lastDrillKey, runFolder } from '../../common/evidence-store/layout';
 import { sha256, verifyRun, type EvidenceManifest } from '../../common/evidence-store/manifest';
 import { lastSucceededDrill, runFolders, storedRuns } from '../../common/evidence-store/runs';
 import { openEvidenceStore, type EvidenceStore } from '../../common/evidence-store/store';
 import { FileEvidenceStore } from '../../common/evidence-store/file-store';
 import { writeEvidence, type RunEvidence } from '../../common/evidence-store/write';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto';
+import { MOTO_CREDENTIALS, useMotoS3 } from '../helpers/moto';
 
 const WEBHOOK = 'https://hooks.example.net/services/T000/B000/XXXXXXXXXXXXXXXXXXXX';
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
@@ -163,30 +157,9 @@ describe('evidence store', () => {
 
   describe('s3:// backend (moto)', function () {
     this.timeout(120_000);
-    let moto: MotoServer;
-    let s3: S3Client;
+    const moto = useMotoS3();
     let n = 0;
     const KEY_ID = 'alias/drs-evidence';
-    before(async () => {
-      moto = await startMoto();
-      s3 = new S3Client({
-        region: 'us-east-1',
-        endpoint: moto.endpoint,
-        forcePathStyle: true,
-        credentials: MOTO_CREDENTIALS,
-      });
-    });
-    after(async () => {
-      s3?.destroy();
-      await moto?.stop();
-    });
-
-    /** A bucket with versioning and Object Lock, as deploy/ documents. */
-    async function lockedBucket(): Promise<string> {
-      const bucket = `evidence-${process.pid}-${++n}`;
-      await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: true }));
-      return bucket;
-    }
     const openS3 = (bucket: string, retention = true) =>
       openEvidenceStore(
         {
@@ -199,14 +172,16 @@ describe('evidence store', () => {
       );
 
     let bucket = '';
-    beforeEach(async () => (bucket = await lockedBucket()));
+    beforeEach(
+      async () => (bucket = await moto.createBucket(`evidence-${process.pid}-${++n}`, { locked: true })),
+    );
     behaves(() => openS3(bucket));
 
     it('encrypts every object with SSE-KMS under the key, and locks it in COMPLIANCE mode', async () => {
       const store = openS3(bucket);
       const stored = await writeEvidence(store, drillEvidence('drill-locked', '2026-11-30T06:00:00Z'));
       const Key = `dr/evidence/${stored.folder}report.json`;
-      const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key }));
+      const head = await moto.s3.send(new HeadObjectCommand({ Bucket: bucket, Key }));
       assert.equal(head.ServerSideEncryption, 'aws:kms');
       assert.match(head.SSEKMSKeyId ?? '', /drs-evidence/);
       // the object's lock, as HeadObject reports it (moto answers no GetObjectRetention)
@@ -214,7 +189,7 @@ describe('evidence store', () => {
       const days = ((head.ObjectLockRetainUntilDate?.getTime() ?? 0) - Date.now()) / 86_400_000;
       assert.ok(days > 398 && days <= 400, `retained ${days} days`);
       await assert.rejects(
-        s3.send(new DeleteObjectCommand({ Bucket: bucket, Key, VersionId: head.VersionId })),
+        moto.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key, VersionId: head.VersionId })),
         /AccessDenied|locked|retention/i,
       );
     });
@@ -222,12 +197,12 @@ describe('evidence store', () => {
     it('warns about a bucket without versioning or Object Lock, and not about one with both', async () => {
       assert.deepEqual(await openS3(bucket).settingsWarnings(), []);
       const plain = `plain-${process.pid}-${++n}`;
-      await s3.send(new CreateBucketCommand({ Bucket: plain }));
+      await moto.createBucket(plain);
       const warnings = await openS3(plain, false).settingsWarnings();
       assert.equal(warnings.length, 2, warnings.join('; '));
       assert.match(warnings.join('\n'), /no versioning/);
       assert.match(warnings.join('\n'), /no Object Lock/);
-      await s3.send(
+      await moto.s3.send(
         new PutBucketVersioningCommand({ Bucket: plain, VersioningConfiguration: { Status: 'Enabled' } }),
       );
       assert.deepEqual(

@@ -69,6 +69,14 @@ const scenarios: Record<string, (h: DrillHarness) => Promise<WorkflowHandle>> = 
     return h.startDrill({ sourceServerIds: servers, region: REGION });
   },
   'bad-input': (h) => h.startDrill({ sourceServerIds: [], region: 'nowhere' }),
+  // since runs that end without their report store a minimal one (PATCHES.evidenceEveryEnd): bad
+  // input, and a launch DRS refuses
+  'bad-input-evidence': (h) => h.startDrill({ sourceServerIds: [], region: 'nowhere' }),
+  'launch-denied-evidence': async (h) => {
+    const servers = await h.healthyServers(1);
+    await h.emulator.control.accessDenied({ operations: ['StartRecovery'] });
+    return h.startDrill({ sourceServerIds: servers, region: REGION });
+  },
   // boot evidence: one instance that does not boot, an in-guest check that fails on another
   'boot-evidence': async (h) => {
     const servers = await h.healthyServers(3);

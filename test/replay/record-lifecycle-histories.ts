@@ -77,6 +77,16 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     // pointInTimeOnce): the first file was recorded when the refusal named the server twice
     'point-in-time-refused': pointInTimeRefused,
     'point-in-time-refused-once': pointInTimeRefused,
+    // since runs that end without their report store a minimal one (PATCHES.evidenceEveryEnd)
+    'cancelled-at-gate': async (h, start) => {
+      const handle = await start(h, 'drsRecovery', {
+        sourceServerIds: await h.healthyServers(1),
+        region: REGION,
+      });
+      await h.waitForProgress(handle, awaitingApproval);
+      await handle.cancel();
+      return handle;
+    },
   },
   drsFailback: {
     'ready-after-hours': async (h, start) => {
@@ -159,6 +169,13 @@ const scenarios: Record<string, Record<string, Scenario>> = {
         sourceServerIds: await h.healthyServers(1),
         region: REGION,
       }),
+    // since a run refused for bad input stores its evidence (PATCHES.evidenceEveryEnd)
+    'bad-input-evidence': (h, start) =>
+      start(h, 'drsReplication', {
+        action: 'repair',
+        sourceServerIds: ['web-01'],
+        region: REGION,
+      }),
     'bad-input': (h, start) =>
       start(h, 'drsReplication', {
         action: 'disconnect',
@@ -197,6 +214,12 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       }),
     'bad-input': (h, start) =>
       start(h, 'drsPlan', { region: REGION, waves: [{ name: 'a', tags: { Wave: '1' }, dependsOn: ['a'] }] }),
+    // since plans store their evidence (PATCHES.evidenceStore): its drill child stores its own
+    'evidence-stored': async (h, start) =>
+      start(h, 'drsPlan', {
+        region: REGION,
+        waves: [{ name: 'web', sourceServerIds: await h.healthyServers(1) }],
+      }),
     'pre-check-fails': async (h, start) =>
       start(h, 'drsPlan', {
         region: REGION,
@@ -224,6 +247,14 @@ const scenarios: Record<string, Record<string, Scenario>> = {
           { name: 'batch', sourceServerIds: [await serverId(h, 'batch-01')] },
         ],
       });
+    },
+    // since readiness stores its evidence and reads the last drill from the store
+    'evidence-stored': async (h, start) => {
+      const servers = await h.healthyServers(1);
+      await h.result(
+        await h.startDrill({ sourceServerIds: servers, region: REGION }, 'drsReadiness-evidence-drill'),
+      );
+      return start(h, 'drsReadiness', { sourceServerIds: servers, region: REGION });
     },
   },
   drsReconcile: {

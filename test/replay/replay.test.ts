@@ -25,7 +25,7 @@ const MINIMUM_HISTORIES: Record<string, number> = {
   drsReprotect: 2,
   drsReplication: 5,
   drsPlan: 4,
-  drsReadiness: 1,
+  drsReadiness: 2,
   drsReconcile: 1,
   // queues on old builds that got a hand-over, and a failover's request (record-capacity-history.ts)
   drsCapacity: 2,

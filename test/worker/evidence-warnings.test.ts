@@ -4,11 +4,11 @@
 // evidence encrypted and locked, and drsctl lists and verifies it from S3. Keys from the environment.
 import { strict as assert } from 'node:assert';
 import { DrsClient } from '@aws-sdk/client-drs';
-import { CreateBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { emulatorClientConfig, pickHealthyServers, startEmulator } from '../../emulator';
 import { runDrsctl } from '../cli/stack';
 import { devServerEnv } from '../helpers/temporal';
-import { MOTO_CREDENTIALS, startMoto, type MotoServer } from '../helpers/moto';
+import { MOTO_CREDENTIALS, useMotoS3 } from '../helpers/moto';
 import { WorkerProcess, workerEnv } from './worker-process';
 
 /** moto takes any secret; this one is findable in the log if it leaked. */
@@ -17,22 +17,10 @@ const SECRET = 'moto-secret-never-logged';
 describe('worker start with an S3 evidence store (moto)', function () {
   this.timeout(180_000);
   const taskQueue = `evidence-s3-${Date.now()}`;
-  let moto: MotoServer;
-  let s3: S3Client;
+  const moto = useMotoS3();
   before(async () => {
-    moto = await startMoto();
-    s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      forcePathStyle: true,
-      credentials: MOTO_CREDENTIALS,
-    });
-    await s3.send(new CreateBucketCommand({ Bucket: 'plain-evidence' }));
-    await s3.send(new CreateBucketCommand({ Bucket: 'locked-evidence', ObjectLockEnabledForBucket: true }));
-  });
-  after(async () => {
-    s3?.destroy();
-    await moto?.stop();
+    await moto.createBucket('plain-evidence');
+    await moto.createBucket('locked-evidence', { locked: true });
   });
 
   async function startWorker(bucket: string, extra: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
@@ -101,7 +89,7 @@ describe('worker start with an S3 evidence store (moto)', function () {
       assert.equal(drill.code, 0, drill.stdout + drill.stderr);
       const workflowId = /drill (\S+): SUCCEEDED/.exec(drill.stdout)?.[1] ?? '';
       const folder = /evidence stored: (\S+)/.exec(drill.stderr)?.[1] ?? '';
-      const head = await s3.send(
+      const head = await moto.s3.send(
         new HeadObjectCommand({ Bucket: 'locked-evidence', Key: `evidence/${folder}report.json` }),
       );
       assert.equal(head.ServerSideEncryption, 'aws:kms');

@@ -3,33 +3,23 @@
 // input, a drill waiting at its approval gate. The receiver's URL is in no history.
 import assert from 'node:assert/strict';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { NotificationTargets } from '../../activities/notifications';
 import type { NotificationEvent } from '../../common/notifications';
 import type { DrillReport } from '../../common/types';
 import type { FailbackReport, ReplicationReport } from '../../common/types-lifecycle';
 import { drsFailback, drsReplication } from '../../workflows';
 import { approveUpdate } from '../../workflows/messages';
-import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
+import { useWebhookReceiver } from '../helpers/webhook-receiver';
 import { launchedOutside, mutatingCalls, resultOf, startOn } from './lifecycle-support';
 
 describe('notifications (time-skipping, emulator, loopback receiver)', function () {
   this.timeout(300_000);
   let h: DrillHarness;
-  let receiver: WebhookReceiver;
-  // filled in before the harness starts: the activity reads it at each delivery
-  const targets: NotificationTargets = {};
-  before(async () => {
-    receiver = await startReceiver();
-    targets.webhookUrl = `${receiver.url}/hook`;
-  });
-  useDrillHarness((harness) => (h = harness), { notifications: targets });
-  after(() => receiver?.server.close());
+  const receiver = useWebhookReceiver();
+  useDrillHarness((harness) => (h = harness), { notifications: receiver.targets });
 
   const eventsOf = (handle: WorkflowHandle, kind: NotificationEvent['kind']) =>
-    receiver.received
-      .map((r) => r.body as unknown as NotificationEvent)
-      .filter((e) => e.workflowId === handle.workflowId && e.kind === kind);
+    receiver.notices(handle.workflowId).filter((e) => e.kind === kind);
 
   async function assertUrlNotInHistory(handle: WorkflowHandle): Promise<void> {
     const history = JSON.stringify(await handle.fetchHistory());

@@ -4,13 +4,11 @@
 // instance launched outside this product (no tags). A dry run and a long grace period terminate nothing.
 import assert from 'node:assert/strict';
 import { Client, type WorkflowHandle } from '@temporalio/client';
-import type { NotificationTargets } from '../../activities/notifications';
-import type { NotificationEvent } from '../../common/notifications';
 import type { ReconcileInput, ReconcileReport } from '../../common/reconcile';
 import type { DrillProgress } from '../../common/types';
 import { drsReconcile, type drsDrill } from '../../workflows';
-import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
+import { useWebhookReceiver } from '../helpers/webhook-receiver';
 import { launchedOutside, resultOf, startOn } from './lifecycle-support';
 
 const HOUR_MS = 3600 * 1000;
@@ -18,20 +16,10 @@ const HOUR_MS = 3600 * 1000;
 describe('drsReconcile (time-skipping, emulator)', function () {
   this.timeout(600_000);
   let h: DrillHarness;
-  let receiver: WebhookReceiver;
-  // filled in before the harness starts: the activity reads it at each delivery
-  const targets: NotificationTargets = {};
-  before(async () => {
-    receiver = await startReceiver();
-    targets.webhookUrl = `${receiver.url}/hook`;
-  });
-  useDrillHarness((harness) => (h = harness), { notifications: targets });
-  after(() => receiver?.server.close());
+  const receiver = useWebhookReceiver();
+  useDrillHarness((harness) => (h = harness), { notifications: receiver.targets });
 
-  const notices = (workflowId: string) =>
-    receiver.received
-      .map((r) => r.body as unknown as NotificationEvent)
-      .filter((e) => e.workflowId === workflowId);
+  const notices = receiver.notices;
 
   /**
    * Runs the reconciler and waits for its report without skipping time: a skipping wait would
@@ -65,7 +53,7 @@ describe('drsReconcile (time-skipping, emulator)', function () {
     );
 
   const row = (report: ReconcileReport, id: string) =>
-    report.instances.find((i) => i.recoveryInstanceId === id);
+    report.servers.find((i) => i.recoveryInstanceId === id);
 
   it('terminates exactly the instances of a drill terminated mid-validation; reports, never touches, an untagged one', async () => {
     const [a1, a2, b1, outside] = await h.healthyServers(4);

@@ -1,0 +1,49 @@
+// The end-to-end stack the e2e suites share: the run's dev server, an emulator on a fast clock
+// (0.1), and a real worker process (dist/worker/main.js) polling a task queue of the suite's own
+// against both, started once its "worker polling" line is logged.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startEmulator, type RunningEmulator } from '../../emulator';
+import { WorkerProcess, workerEnv } from '../worker/worker-process';
+import { devServerEnv } from './temporal';
+
+export interface WorkerStack {
+  env: TestWorkflowEnvironment;
+  emulator: RunningEmulator;
+  worker: WorkerProcess;
+  /** Stops the worker, then the emulator (the dev server belongs to the whole run). */
+  stop(): Promise<void>;
+}
+
+/** Starts the stack; `vars` add to (or override) the worker's environment. */
+export async function startWorkerStack(
+  taskQueue: string,
+  vars: NodeJS.ProcessEnv = {},
+): Promise<WorkerStack> {
+  const env = await devServerEnv();
+  const emulator = await startEmulator({ timeScale: 0.1, quiet: true });
+  const worker = new WorkerProcess(
+    await workerEnv({
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DRS_ENDPOINT: emulator.url,
+      ...vars,
+    }),
+  );
+  try {
+    // the first start on a loaded machine bundles and connects: allow it two minutes
+    await worker.waitForLog((l) => l.msg === 'worker polling', 120_000);
+  } catch (err) {
+    await worker.stop();
+    await emulator.close();
+    throw err;
+  }
+  return {
+    env,
+    emulator,
+    worker,
+    async stop() {
+      await worker.stop();
+      await emulator.close();
+    },
+  };
+}

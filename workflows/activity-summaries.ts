@@ -103,7 +103,7 @@ type AnyCall = (input: unknown) => Promise<unknown>;
 export const activitySummary = <K extends keyof DrsActivities>(
   name: K,
   input: Parameters<DrsActivities[K]>[0],
-) => (SUMMARIES[name] as (i: typeof input) => string)(input);
+) => SUMMARIES[name](input);
 
 /** `proxyActivities` with `options`, each call summarised from its input. */
 export function summarizedActivities(options: AttemptOptions): DrsActivities {

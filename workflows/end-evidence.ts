@@ -11,7 +11,7 @@
 import { ApplicationFailure, isCancellation, workflowInfo } from '@temporalio/workflow';
 import { INVALID_INPUT } from '../common/failures';
 import { accountIdSchema, regionSchema } from '../common/inputs';
-import type { OperationReport, ServerResult } from '../common/reports/report';
+import type { OperationReport } from '../common/reports/report';
 import { recordEvidence } from './evidence';
 import { notify } from './notifications';
 import { PATCHES } from './patches';
@@ -48,7 +48,7 @@ function minimalReport(
     workflowId: info.workflowId,
     outcome,
     endedWithoutReport,
-    servers: (soFar.servers ?? []) as ServerResult[],
+    servers: soFar.servers ?? [],
     summary,
     errors,
     startedAt: info.startTime.toISOString(),

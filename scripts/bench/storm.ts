@@ -154,7 +154,7 @@ async function runDrills(
     meanPhaseSeconds,
     slowest: {
       seconds: Math.round((ended[last] - started) / 100) / 10,
-      phases: reports[last].phaseDurations as Record<string, number>,
+      phases: reports[last].phaseDurations,
       activities: slowestActivities,
     },
   };

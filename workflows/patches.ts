@@ -119,4 +119,16 @@ export const PATCHES = {
     since: '0.2.0',
     deprecateWhen: 'no open drsDrill started before 0.2.0, and no such history in test/histories',
   },
+
+  // ---- i26-extend: an estate across staging accounts ----
+  /**
+   * drsReplication acts on an extended server's staging server, in its staging account, where runs
+   * recorded before refused it (workflows/replication.ts).
+   */
+  replicationInStagingAccount: {
+    id: 'replication-in-staging-account',
+    since: '0.3.0',
+    deprecateWhen: 'no open drsReplication started before 0.3.0 that names an extended server',
+  },
+  // ---- end i26-extend ----
 } as const satisfies Record<string, PatchEntry>;

@@ -19,6 +19,7 @@ import { createJobActivities } from './jobs';
 import { JobWatcher } from './job-watch';
 import type { JobPollPolicy } from '../common/job-poll';
 import { createReplicationActivities } from './replication';
+import { createExtendActivities } from './extend';
 import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
 import { createNotificationActivities, type NotificationTargets } from './notifications';
@@ -86,6 +87,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createBootActivities(deps.drsClients),
       ...createGuestCheckActivities(deps.drsClients, deps.guestChecks ?? GUEST_CHECKS_OFF),
       ...createReconcileActivities(deps.drsClients),
+      ...createExtendActivities(deps.drsClients),
       ...createEvidenceActivities(
         evidenceStore,
         deps.drsClients,

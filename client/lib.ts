@@ -31,6 +31,7 @@ import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '..
 import type { PlanProgress } from '../common/types-plan';
 import type { ReadinessProgress } from '../common/readiness';
 import type { ReconcileProgress } from '../common/reconcile';
+import type { ExtendProgress } from '../common/extend';
 import {
   abortUpdate,
   approveUpdate,
@@ -59,7 +60,8 @@ export type Progress =
   | ReplicationProgress
   | PlanProgress
   | ReadinessProgress
-  | ReconcileProgress;
+  | ReconcileProgress
+  | ExtendProgress;
 
 /** A run whose progress to ask: its workflow type picks the typed query. */
 export interface RunRef {
@@ -327,7 +329,11 @@ export class DrsOperationsClient {
     const operation = type.replace(/^drs/, '').toLowerCase();
     // a plan's progress lists waves, not servers (as before: its failure report names none)
     const serverIds = () =>
-      !last || last.operation === 'plan' || last.operation === 'readiness' || last.operation === 'reconcile'
+      !last ||
+      last.operation === 'plan' ||
+      last.operation === 'readiness' ||
+      last.operation === 'reconcile' ||
+      last.operation === 'extend'
         ? []
         : last.servers.map((s) => s.sourceServerId);
     try {

@@ -39,6 +39,7 @@ function serverStates(p: Progress): { sourceServerId: string; state: string }[] 
     case 'plan':
     case 'readiness':
     case 'reconcile':
+    case 'extend':
       return [];
   }
 }

@@ -9,6 +9,7 @@ export const OPERATIONS = [
   'plan',
   'readiness',
   'reconcile',
+  'extend',
 ] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
@@ -21,4 +22,5 @@ export const OPERATION_OF_WORKFLOW_TYPE: Record<string, OperationName | undefine
   drsPlan: 'plan',
   drsReadiness: 'readiness',
   drsReconcile: 'reconcile',
+  drsExtend: 'extend',
 };

@@ -81,6 +81,9 @@ const SUMMARIES: Summaries = {
   awaitGuestCheck: (i) => `wait for command ${i.commandId} (${i.check.name}) on ${i.ec2InstanceId}`,
   findLeakedDrillInstances: (i) =>
     `find drill instances of closed drills in ${i.accountId ?? 'the own account'}, ${i.region}`,
+  readExtensionCandidates: (i) =>
+    `list staging accounts and extensible servers${i.accounts ? ` of ${plural(i.accounts.length, 'account')}` : ''}`,
+  extendSourceServers: (i) => `CreateExtendedSourceServer for ${plural(i.sourceServerArns.length, 'server')}`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

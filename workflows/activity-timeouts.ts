@@ -96,6 +96,10 @@ const SIZE_OF = {
   awaitGuestCheck: 'filtered',
   // every recovery instance of the account, their launch jobs, one describe per drill workflow
   findLeakedDrillInstances: 'account',
+  // ListStagingAccounts, then a listing per staging account
+  readExtensionCandidates: 'account',
+  // one CreateExtendedSourceServer per server (the workflow sends at most 100 at a time)
+  extendSourceServers: 'account',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

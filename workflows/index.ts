@@ -8,3 +8,4 @@ export { drsPlan } from './plan';
 export { drsCapacity } from './capacity';
 export { drsReadiness } from './readiness';
 export { drsReconcile } from './reconcile';
+export { drsExtend } from './extend';

@@ -17,6 +17,7 @@ import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '..
 import type { PlanProgress } from '../common/types-plan';
 import type { ReadinessProgress } from '../common/readiness';
 import type { ReconcileProgress } from '../common/reconcile';
+import type { ExtendProgress } from '../common/extend';
 
 export interface ApproveArgs {
   /** Who approved (recorded in the report). */
@@ -66,6 +67,7 @@ export const replicationProgressQuery = defineQuery<ReplicationProgress>('progre
 export const planProgressQuery = defineQuery<PlanProgress>('progress');
 export const readinessProgressQuery = defineQuery<ReadinessProgress>('progress');
 export const reconcileProgressQuery = defineQuery<ReconcileProgress>('progress');
+export const extendProgressQuery = defineQuery<ExtendProgress>('progress');
 
 // The capacity queue (workflows/capacity.ts) and the runs waiting in it. Runs ask through an
 // activity (signal-with-start: the queue may not be running yet) and hear back by signal.

@@ -19,6 +19,7 @@ import { createJobActivities } from './jobs';
 import { JobWatcher } from './job-watch';
 import type { JobPollPolicy } from '../common/job-poll';
 import { createReplicationActivities } from './replication';
+import { createEstateActivities } from './estate';
 import { createExtendActivities } from './extend';
 import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
@@ -88,6 +89,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createGuestCheckActivities(deps.drsClients, deps.guestChecks ?? GUEST_CHECKS_OFF),
       ...createReconcileActivities(deps.drsClients),
       ...createExtendActivities(deps.drsClients),
+      ...createEstateActivities(deps.drsClients),
       ...createEvidenceActivities(
         evidenceStore,
         deps.drsClients,

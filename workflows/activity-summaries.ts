@@ -83,6 +83,8 @@ const SUMMARIES: Summaries = {
     `find drill instances of closed drills in ${i.accountId ?? 'the own account'}, ${i.region}`,
   readExtensionCandidates: (i) =>
     `list staging accounts and extensible servers${i.accounts ? ` of ${plural(i.accounts.length, 'account')}` : ''}`,
+  readStagingEstate: (i) =>
+    `read every staging account of ${i.accountId ?? 'the own account'} in ${i.region}`,
   extendSourceServers: (i) => `CreateExtendedSourceServer for ${plural(i.sourceServerArns.length, 'server')}`,
 };
 

@@ -100,6 +100,8 @@ const SIZE_OF = {
   readExtensionCandidates: 'account',
   // one CreateExtendedSourceServer per server (the workflow sends at most 100 at a time)
   extendSourceServers: 'account',
+  // ListStagingAccounts, then every server of each staging account
+  readStagingEstate: 'account',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

@@ -130,5 +130,12 @@ export const PATCHES = {
     since: '0.3.0',
     deprecateWhen: 'no open drsReplication started before 0.3.0 that names an extended server',
   },
+  /** drsReadiness reads every staging account (their roles, quota headroom, servers not extended). */
+  readinessEstate: {
+    id: 'readiness-estate',
+    since: '0.3.0',
+    deprecateWhen:
+      'no drsReadiness history recorded before 0.3.0 is kept for replay (readiness runs are short)',
+  },
   // ---- end i26-extend ----
 } as const satisfies Record<string, PatchEntry>;

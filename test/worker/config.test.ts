@@ -102,6 +102,7 @@ describe('worker configuration', () => {
       'plan',
       'readiness',
       'reconcile',
+      'extend',
     ]);
     assert.deepEqual(loadWorkerConfig({ DRS_ALLOWED_OPERATIONS: 'drill, readiness' }).allowedOperations, [
       'drill',

@@ -22,10 +22,11 @@ const MINIMUM_HISTORIES: Record<string, number> = {
   drsDrill: 8,
   drsRecovery: 5,
   drsFailback: 3,
-  drsReplication: 5,
+  drsReplication: 6,
   drsPlan: 4,
-  drsReadiness: 1,
+  drsReadiness: 2,
   drsReconcile: 1,
+  drsExtend: 1,
   // queues on old builds that got a hand-over, and a failover's request (record-capacity-history.ts)
   drsCapacity: 2,
 };

@@ -19,6 +19,8 @@ import { createJobActivities } from './jobs';
 import { JobWatcher } from './job-watch';
 import type { JobPollPolicy } from '../common/job-poll';
 import { createReplicationActivities } from './replication';
+import { createEstateActivities } from './estate';
+import { createExtendActivities } from './extend';
 import { createFailbackActivities } from './failback';
 import { createReprotectActivities } from './reprotect';
 import { createEc2FailbackActivities } from './failback-ec2';
@@ -90,6 +92,8 @@ export function createActivities(deps: ActivityDeps) {
       ...createBootActivities(deps.drsClients),
       ...createGuestCheckActivities(deps.drsClients, deps.guestChecks ?? GUEST_CHECKS_OFF),
       ...createReconcileActivities(deps.drsClients),
+      ...createExtendActivities(deps.drsClients),
+      ...createEstateActivities(deps.drsClients),
       ...createEvidenceActivities(
         evidenceStore,
         deps.drsClients,

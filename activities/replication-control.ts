@@ -35,6 +35,10 @@ export function drsTarget(server: SourceServer, activeJobs: Map<string, string>)
     activeJobId: activeJobs.get(id),
     stagingStatus: server.stagingArea?.status,
     stagingAccountId: server.stagingArea?.stagingAccountID,
+    ...(server.stagingArea?.stagingSourceServerArn
+      ? { stagingSourceServerId: server.stagingArea.stagingSourceServerArn.split('/').pop() }
+      : {}),
+    ...(server.stagingArea?.errorMessage ? { extensionError: server.stagingArea.errorMessage } : {}),
   };
 }
 

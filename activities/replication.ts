@@ -18,6 +18,9 @@ function health(server: SourceServer, activeJobs: Map<string, string>): SourceSe
     activeJobId: activeJobs.get(id),
     lastLaunchJobId: server.lifeCycle?.lastLaunch?.initiated?.jobID,
     ...(server.recoveryInstanceId ? { recoveryInstanceId: server.recoveryInstanceId } : {}),
+    ...(server.stagingArea?.status === 'EXTENSION_ERROR'
+      ? { extensionError: server.stagingArea.errorMessage ?? 'no message from DRS' }
+      : {}),
   };
 }
 

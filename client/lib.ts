@@ -32,6 +32,7 @@ import type { PlanProgress } from '../common/types-plan';
 import type { ReadinessProgress } from '../common/readiness';
 import type { ReconcileProgress } from '../common/reconcile';
 import type { ReprotectProgress } from '../common/types-reprotect';
+import type { ExtendProgress } from '../common/extend';
 import {
   abortUpdate,
   approveUpdate,
@@ -61,7 +62,8 @@ export type Progress =
   | PlanProgress
   | ReadinessProgress
   | ReconcileProgress
-  | ReprotectProgress;
+  | ReprotectProgress
+  | ExtendProgress;
 
 /** A run whose progress to ask: its workflow type picks the typed query. */
 export interface RunRef {
@@ -330,7 +332,11 @@ export class DrsOperationsClient {
     const operation = type.replace(/^drs/, '').toLowerCase();
     // a plan's progress lists waves, not servers (as before: its failure report names none)
     const serverIds = () =>
-      !last || last.operation === 'plan' || last.operation === 'readiness' || last.operation === 'reconcile'
+      !last ||
+      last.operation === 'plan' ||
+      last.operation === 'readiness' ||
+      last.operation === 'reconcile' ||
+      last.operation === 'extend'
         ? []
         : last.servers.map((s) => s.sourceServerId);
     try {

@@ -6,10 +6,12 @@ import { parseReprotectInput } from '../common/inputs-reprotect';
 import { parsePlanInput } from '../common/inputs-plan';
 import { parseReadinessInput } from '../common/readiness';
 import { parseReconcileInput } from '../common/reconcile';
+import { parseExtendInput } from '../common/extend';
 import { MAX_TARGET_SECONDS } from '../common/targets';
 import { BadInputError } from './errors';
 import {
   drillSummary,
+  extendSummary,
   failbackSummary,
   planSummary,
   readinessSummary,
@@ -461,6 +463,54 @@ export const reprotectOperation: Operation = {
   summarize: (input, startedBy) => reprotectSummary(parseReprotectInput(input), startedBy),
 };
 
+export const extendOperation: Operation = {
+  name: 'extend',
+  workflowType: 'drsExtend',
+  description:
+    "extend staging accounts' servers into the recovery account (a dry-run listing unless --confirm); already extended ones are SKIPPED",
+  flags: [
+    {
+      flags: '--staging-account <id>',
+      description: 'staging account whose extensible servers to extend (repeat or comma-separate)',
+      field: 'stagingAccountIds',
+      repeatable: true,
+      apply: set('stagingAccountIds'),
+    },
+    {
+      flags: '--source-server-arn <arn>',
+      description: 'staging server to extend, by ARN (repeat or comma-separate)',
+      field: 'sourceServerArns',
+      repeatable: true,
+      apply: set('sourceServerArns'),
+    },
+    {
+      flags: '--tag <key=value>',
+      description: 'only extensible servers with this tag (repeat: all must match)',
+      field: 'tags',
+      repeatable: true,
+      apply: set('tags', (v) =>
+        Object.fromEntries(
+          (v as string[]).map((kv) => {
+            const at = kv.indexOf('=');
+            return at < 0 ? [kv, ''] : [kv.slice(0, at), kv.slice(at + 1)];
+          }),
+        ),
+      ),
+    },
+    regionFlag,
+    { ...accountFlag, description: "the recovery account to extend into (default: the worker's own)" },
+    confirmFlag,
+  ],
+  validate: parseExtendInput,
+  environmentDefaults: regionFromEnv,
+  // the same request on the same account attaches to the running one
+  workflowId: (input) =>
+    defaultWorkflowId('extend', input, [
+      JSON.stringify([input.stagingAccountIds, input.sourceServerArns, input.tags, input.confirm]),
+    ]),
+  summarize: (input, startedBy) => extendSummary(parseExtendInput(input), startedBy),
+};
+
 export const OPERATIONS: readonly Operation[] = [
   drillOperation,
   recoveryOperation,
@@ -470,6 +520,7 @@ export const OPERATIONS: readonly Operation[] = [
   readinessOperation,
   reconcileOperation,
   reprotectOperation,
+  extendOperation,
 ];
 
 export function operationByWorkflowType(workflowType: string): Operation | undefined {

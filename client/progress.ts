@@ -50,6 +50,7 @@ function serverStates(p: Progress): { sourceServerId: string; state: string }[] 
     case 'plan':
     case 'readiness':
     case 'reconcile':
+    case 'extend':
       return [];
   }
 }

@@ -8,6 +8,7 @@ import type { DrillPlan } from '../common/inputs';
 import type { FailbackPlan, RecoveryPlan, ReplicationPlan } from '../common/inputs-lifecycle';
 import type { ReprotectPlan } from '../common/inputs-reprotect';
 import type { ReadinessSpec } from '../common/readiness';
+import type { ExtendSpec } from '../common/extend';
 import type { ReconcileSpec } from '../common/reconcile';
 import type { PlanSpec } from '../common/inputs-plan';
 import type { PointInTime } from '../common/point-in-time';
@@ -229,6 +230,20 @@ export function reconcileSummary(spec: ReconcileSpec, startedBy: string): RunSum
         'Rule',
         `terminate drill instances of this product's closed drills after ${briefDuration(spec.graceSeconds)}; report untagged ones older than ${briefDuration(spec.untaggedMaxAgeSeconds)}`,
       ],
+      ['Started by', startedBy],
+    ]),
+  };
+}
+
+export function extendSummary(spec: ExtendSpec, startedBy: string): RunSummary {
+  const what = spec.sourceServerArns
+    ? `${spec.sourceServerArns.length} named server(s)`
+    : `${spec.tags ? 'tagged' : 'all'} extensible servers of ${spec.stagingAccountIds?.join(', ') ?? 'every staging account'}`;
+  return {
+    staticSummary: `extend ${what} into ${where(spec)}${spec.confirm ? '' : ' (dry run)'}`,
+    staticDetails: details([
+      ...targetLines(spec),
+      ...(spec.tags ? [['Tags', JSON.stringify(spec.tags)] as [string, string]] : []),
       ['Started by', startedBy],
     ]),
   };

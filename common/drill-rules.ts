@@ -14,6 +14,8 @@ export interface SourceServerHealth {
   lastLaunchJobId?: string;
   /** The recovery instance DRS holds for the server now (one per server). */
   recoveryInstanceId?: string;
+  /** stagingArea.errorMessage of a server whose extension is broken (EXTENSION_ERROR). */
+  extensionError?: string;
 }
 
 /** DRS accepts RetryDataReplication only for a server in one of these states. */

@@ -19,7 +19,16 @@ const refuse = (reason: string): Disposition => ({ kind: 'refuse', reason });
 /** MGN replication states from which StartReplication starts a SNAPSHOT_SHIPPING server. */
 const MGN_STARTABLE_STATES = ['STOPPED', 'DISCONNECTED', 'PENDING_SNAPSHOT_SHIPPING'];
 
-export function replicationDisposition(action: ReplicationAction, t: ReplicationTarget): Disposition {
+/**
+ * `inStaging`: an extended server's action is made on its staging server, in the staging account
+ * (an extension mirrors that server's replication, so its state decides as its own would). Without
+ * it (runs recorded before), an extended server is refused with the account to use.
+ */
+export function replicationDisposition(
+  action: ReplicationAction,
+  t: ReplicationTarget,
+  inStaging = false,
+): Disposition {
   if (!t.found) {
     const where = action === 'start' ? 'in DRS or MGN' : 'in DRS';
     return refuse(`source server not found ${where}`);
@@ -33,7 +42,14 @@ export function replicationDisposition(action: ReplicationAction, t: Replication
       );
     return MGN_STARTABLE_STATES.includes(state) ? act : skip(`MGN replication is already ${state}`);
   }
-  if (t.stagingStatus === 'EXTENDED' && action !== 'disconnect')
+  if (inStaging && t.stagingStatus === 'EXTENSION_ERROR')
+    return refuse(
+      `its extension is broken (EXTENSION_ERROR: ${t.extensionError ?? 'no message'}); ` +
+        `DRS cannot reach its staging server in account ${t.stagingAccountId ?? '?'}`,
+    );
+  if (inStaging && t.stagingStatus === 'EXTENDED' && !t.stagingSourceServerId)
+    return refuse('is extended but DRS names no staging source server');
+  if (!inStaging && t.stagingStatus === 'EXTENDED' && action !== 'disconnect')
     return refuse(
       `is extended from staging account ${t.stagingAccountId ?? '?'}: its replication runs there; ` +
         `run this action with accountId ${t.stagingAccountId ?? '<staging account>'} on the staging server`,

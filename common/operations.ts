@@ -10,6 +10,7 @@ export const OPERATIONS = [
   'readiness',
   'reconcile',
   'reprotect',
+  'extend',
 ] as const;
 export type OperationName = (typeof OPERATIONS)[number];
 
@@ -23,4 +24,5 @@ export const OPERATION_OF_WORKFLOW_TYPE: Record<string, OperationName | undefine
   drsReadiness: 'readiness',
   drsReconcile: 'reconcile',
   drsReprotect: 'reprotect',
+  drsExtend: 'extend',
 };

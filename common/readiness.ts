@@ -3,6 +3,7 @@
 // NOT_READY. Pure and deterministic: the workflow decides with it, tests check it without Temporal.
 import { z } from 'zod';
 import type { CapacityLimits } from './capacity';
+import type { EstateReadiness } from './readiness-estate';
 import { accountIdSchema, DAY, describeIssues, parseInput, regionSchema, secondsUpTo } from './inputs';
 import { planInputSchema, planServerIdsSchema, parsePlanInput, type PlanSpec } from './inputs-plan';
 
@@ -69,6 +70,10 @@ export interface ServerFacts {
   /** Why the launch configuration cannot launch the server; undefined when it can. */
   launchConfigurationProblem?: string;
   lastSucceededDrill?: { workflowId: string; closedAt: string };
+  /** stagingArea.errorMessage when the server's extension is broken (EXTENSION_ERROR). */
+  extensionError?: string;
+  /** Not in the recovery account, but replicating in this staging account: never extended. */
+  notExtendedFrom?: string;
 }
 
 export interface ServerReadiness {
@@ -119,6 +124,8 @@ export interface ReadinessReport {
   /** The staging account (accountId) answered a call with the worker's assumed role. */
   account: { reachable: boolean; error?: string };
   headroom?: QuotaHeadroom;
+  /** The staging accounts of the recovery account: reachable, replicating servers, headroom. */
+  estate?: EstateReadiness;
   servers: ServerReadiness[];
   /** Servers whose last SUCCEEDED drill is older than maxDaysSinceDrill, or that never had one. */
   staleDrills: string[];
@@ -155,6 +162,10 @@ export function assessServer(facts: ServerFacts, t: ReadinessThresholds, nowMs: 
     ? Math.floor(((nowMs - Date.parse(drill.closedAt)) / DAY_MS) * 10) / 10
     : undefined;
   if (facts.notRead) errors.push(`not read: ${facts.notRead}`);
+  else if (!facts.found && facts.notExtendedFrom)
+    errors.push(
+      `not extended into the account the plan recovers in: it replicates in staging account ${facts.notExtendedFrom} (extend it with drsExtend)`,
+    );
   else if (!facts.found) errors.push('source server not found');
   else {
     if (facts.replicationState !== 'CONTINUOUS') {
@@ -162,6 +173,7 @@ export function assessServer(facts: ServerFacts, t: ReadinessThresholds, nowMs: 
       errors.push(`replication is ${facts.replicationState ?? 'unknown'}, not CONTINUOUS${why}`);
     } else if (facts.lagSeconds !== undefined && facts.lagSeconds > t.rpoSeconds)
       warnings.push(`replication lag ${facts.lagSeconds}s is above the RPO target of ${t.rpoSeconds}s`);
+    if (facts.extensionError) errors.push(`extension broken (EXTENSION_ERROR): ${facts.extensionError}`);
     if (facts.launchConfigurationProblem)
       errors.push(`launch configuration not usable: ${facts.launchConfigurationProblem}`);
     if (snapshotAgeSeconds === undefined) warnings.push('no recovery snapshot yet');

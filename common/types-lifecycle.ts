@@ -140,6 +140,10 @@ export interface ReplicationTarget {
   /** stagingArea.status: EXTENDED servers replicate in the staging account. */
   stagingStatus?: string;
   stagingAccountId?: string;
+  /** An extended server's staging server (the id in stagingArea.stagingSourceServerArn). */
+  stagingSourceServerId?: string;
+  /** stagingArea.errorMessage of an EXTENSION_ERROR server: why DRS cannot reach its staging server. */
+  extensionError?: string;
   /** MGN only: AGENT_BASED or SNAPSHOT_SHIPPING. */
   mgnReplicationType?: string;
 }
@@ -157,6 +161,8 @@ export interface ReplicationServerReport {
   statesSeen: string[];
   replicationError?: string;
   stagingAccountId?: string;
+  /** Where the call was made when not in the run's account: an extended server's staging server. */
+  actedIn?: { accountId: string; sourceServerId: string };
   /** Workflow seconds from the call until CONTINUOUS under the lag limit. */
   recoveredAfterSeconds?: number;
   note?: string;

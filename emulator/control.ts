@@ -7,6 +7,7 @@ import { iso } from './clock';
 import type { Emulator } from './emulator';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
 import { beginFailbackReplication, jobUsage } from './jobs';
+import { markExtensionError } from './operations/extension';
 import { setState } from './replication';
 
 const REPLICATION_STATES = [
@@ -84,6 +85,11 @@ const scenarioSchema = z.discriminatedUnion('type', [
     optional: z.boolean().optional(),
   }),
   z.object({
+    type: z.literal('extensionError'),
+    sourceServerIds: idList,
+    message: z.string().min(1).max(1000).optional(),
+  }),
+  z.object({
     type: z.literal('accessDenied'),
     operations: z.array(z.string().min(1)).min(1),
     accountIds: z
@@ -111,6 +117,7 @@ const configSchema = z.object({
       maxConcurrentJobs: z.number().int().positive(),
       maxServersInActiveJobs: z.number().int().positive(),
       maxSourceServers: z.number().int().positive(),
+      maxReplicatingServers: z.number().int().positive(),
     })
     .partial()
     .optional(),
@@ -222,6 +229,14 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
       for (const id of scenario.sourceServerIds) {
         applyReplicationState(emulator, id, scenario.state, scenario.error, now);
       }
+    } else if (scenario.type === 'extensionError') {
+      const servers = scenario.sourceServerIds.map((id) => store.servers.get(id));
+      const notExtended = scenario.sourceServerIds.filter((_, i) => !servers[i]?.extendedFrom);
+      if (notExtended.length > 0)
+        throw new ControlError(400, `not extended source servers: ${notExtended.join(', ')}`);
+      const message =
+        scenario.message ?? 'AccessDenied: the staging account no longer trusts this account (emulated)';
+      for (const server of servers) if (server) markExtensionError(server, message);
     } else {
       if (scenario.type === 'failbackReadyAfter') startFailbackScenario(emulator, scenario, now);
       store.scenarios.push(scenario);

@@ -68,7 +68,13 @@ export interface SourceServerRecord {
   lastLaunchResult: LastLaunchResult;
   replicationDirection: ReplicationDirection;
   reversedDirectionSourceServerArn?: string;
-  staging: { status: ExtensionStatus; stagingAccountID: string; stagingSourceServerArn?: string };
+  staging: {
+    status: ExtensionStatus;
+    stagingAccountID: string;
+    stagingSourceServerArn?: string;
+    /** Why DRS cannot reach the staging server (EXTENSION_ERROR). */
+    errorMessage?: string;
+  };
   /** For an extended source server: the staging account's server it mirrors. */
   extendedFrom?: string;
   /** recoveryMode is newer than the pinned SDK's types, so it is added here. */

@@ -17,6 +17,8 @@ export interface Quotas {
   maxServersInActiveJobs: number;
   /** Source servers in one account and region (CreateExtendedSourceServer, addServers). */
   maxSourceServers: number;
+  /** Servers replicating in one account and region, extensions not counted (StartReplication). */
+  maxReplicatingServers: number;
 }
 
 export const DEFAULT_QUOTAS: Quotas = {
@@ -24,6 +26,7 @@ export const DEFAULT_QUOTAS: Quotas = {
   maxConcurrentJobs: 20,
   maxServersInActiveJobs: 500,
   maxSourceServers: 4000,
+  maxReplicatingServers: 300,
 };
 
 /** Scenarios shape the lifecycle of what happens next; all durations are emulator-clock seconds. */
@@ -72,7 +75,9 @@ export type Scenario =
    * (any, when omitted) whose `optional` flag matches (any, when omitted); where no configured action
    * matches, an extra run of an action of that name (default `emulated-check`) and flag fails.
    */
-  | { type: 'launchActionFailure'; sourceServerIds: string[]; actionName?: string; optional?: boolean };
+  | { type: 'launchActionFailure'; sourceServerIds: string[]; actionName?: string; optional?: boolean }
+  /** These extended servers turn EXTENSION_ERROR now, with `message` as DRS's errorMessage. */
+  | { type: 'extensionError'; sourceServerIds: string[]; message?: string };
 
 export interface FaultSpec {
   /** Operation name as in the audit log (e.g. 'StartRecovery', 'mgn:StartReplication') or '*' for all. */

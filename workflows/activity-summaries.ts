@@ -95,6 +95,11 @@ const SUMMARIES: Summaries = {
     `TerminateRecoveryInstances for ${plural(i.recoveryInstanceIds.length, 'failed-back recovery instance')}`,
   findLeakedDrillInstances: (i) =>
     `find drill instances of closed drills in ${i.accountId ?? 'the own account'}, ${i.region}`,
+  readExtensionCandidates: (i) =>
+    `list staging accounts and extensible servers${i.accounts ? ` of ${plural(i.accounts.length, 'account')}` : ''}`,
+  readStagingEstate: (i) =>
+    `read every staging account of ${i.accountId ?? 'the own account'} in ${i.region}`,
+  extendSourceServers: (i) => `CreateExtendedSourceServer for ${plural(i.sourceServerArns.length, 'server')}`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

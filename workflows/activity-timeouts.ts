@@ -105,6 +105,12 @@ const SIZE_OF = {
   describeEc2Failback: 'account',
   // lists the jobs since the step began first
   retireRecoveryInstances: 'account',
+  // ListStagingAccounts, then a listing per staging account
+  readExtensionCandidates: 'account',
+  // one CreateExtendedSourceServer per server (the workflow sends at most 100 at a time)
+  extendSourceServers: 'account',
+  // ListStagingAccounts, then every server of each staging account
+  readStagingEstate: 'account',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

@@ -9,3 +9,4 @@ export { drsCapacity } from './capacity';
 export { drsReadiness } from './readiness';
 export { drsReconcile } from './reconcile';
 export { drsReprotect } from './reprotect';
+export { drsExtend } from './extend';

@@ -18,6 +18,7 @@ import type { PlanProgress } from '../common/types-plan';
 import type { ReadinessProgress } from '../common/readiness';
 import type { ReconcileProgress } from '../common/reconcile';
 import type { ReprotectProgress } from '../common/types-reprotect';
+import type { ExtendProgress } from '../common/extend';
 
 export interface ApproveArgs {
   /** Who approved (recorded in the report). */
@@ -68,6 +69,7 @@ export const planProgressQuery = defineQuery<PlanProgress>('progress');
 export const readinessProgressQuery = defineQuery<ReadinessProgress>('progress');
 export const reconcileProgressQuery = defineQuery<ReconcileProgress>('progress');
 export const reprotectProgressQuery = defineQuery<ReprotectProgress>('progress');
+export const extendProgressQuery = defineQuery<ExtendProgress>('progress');
 
 // The capacity queue (workflows/capacity.ts) and the runs waiting in it. Runs ask through an
 // activity (signal-with-start: the queue may not be running yet) and hear back by signal.

@@ -143,4 +143,22 @@ export const PATCHES = {
     deprecateWhen: 'no open drsFailback started before 0.2.0, and no such history in test/histories',
   },
   // ---- end i25-reprotect ----
+  // ---- i26-extend: an estate across staging accounts ----
+  /**
+   * drsReplication acts on an extended server's staging server, in its staging account, where runs
+   * recorded before refused it (workflows/replication.ts).
+   */
+  replicationInStagingAccount: {
+    id: 'replication-in-staging-account',
+    since: '0.2.0',
+    deprecateWhen: 'no open drsReplication started before 0.2.0 that names an extended server',
+  },
+  /** drsReadiness reads every staging account (their roles, quota headroom, servers not extended). */
+  readinessEstate: {
+    id: 'readiness-estate',
+    since: '0.2.0',
+    deprecateWhen:
+      'no drsReadiness history recorded before 0.2.0 is kept for replay (readiness runs are short)',
+  },
+  // ---- end i26-extend ----
 } as const satisfies Record<string, PatchEntry>;

@@ -4,7 +4,7 @@
 // drill (the evidence store, else Temporal visibility), and the plan's quota headroom. The rule is common/readiness.ts.
 // Outcome in DrsOutcome (READY, AT_RISK, NOT_READY) with DrsOperation "readiness", so the UI lists
 // the latest NOT_READY runs; AT_RISK and NOT_READY notify, and so do stale drills.
-import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   assessServer,
   drillIsStale,
@@ -23,6 +23,7 @@ import { readinessProgressQuery } from './messages';
 import { recordEndEvidence } from './end-evidence';
 import { recordEvidence } from './evidence';
 import { notify } from './notifications';
+import { PATCHES } from './patches';
 import { drsActivities, targetOf, validated } from './operation-support';
 
 /** A server of the run, with the wave it belongs to when the input is a plan. */
@@ -66,9 +67,21 @@ async function assess(
   const usage = account.reachable ? await drsActivities.readQuotaUsage(targetOf(spec)) : undefined;
   const headroom = usage ? quotaHeadroom(launchGroups(spec, targets), usage.limits, usage) : undefined;
 
+  // the staging accounts: roles, quota headroom, and where servers missing here replicate
+  const estate =
+    account.reachable && patched(PATCHES.readinessEstate.id)
+      ? await drsActivities.readStagingEstate({
+          ...targetOf(spec),
+          missingServerIds: facts.filter((f) => !f.found).map((f) => f.sourceServerId),
+        })
+      : undefined;
+  for (const f of facts)
+    if (estate?.notExtended[f.sourceServerId]) f.notExtendedFrom = estate.notExtended[f.sourceServerId];
+
   const now = Date.now();
   const servers = facts.map((f) => assessServer(f, spec, now));
-  const outcome = readinessOutcome(servers, account.reachable, headroom);
+  const serverOutcome = readinessOutcome(servers, account.reachable, headroom);
+  const outcome = serverOutcome === 'READY' && estate?.warnings.length ? 'AT_RISK' : serverOutcome;
   const staleDrills = servers.filter((s) => drillIsStale(s, spec)).map((s) => s.sourceServerId);
   const report: ReadinessReport = {
     operation: 'readiness',
@@ -83,9 +96,12 @@ async function assess(
     },
     account,
     ...(headroom ? { headroom } : {}),
+    ...(estate ? { estate } : {}),
     servers,
     staleDrills,
-    summary: summarize(outcome, servers, account, headroom?.short ?? []),
+    summary: [summarize(outcome, servers, account, headroom?.short ?? []), ...(estate?.warnings ?? [])].join(
+      '; ',
+    ),
     errors: unreachable ? [`${unreachable}: ${account.error}`] : [],
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -146,6 +162,7 @@ async function readFacts(spec: ReadinessSpec, targets: Target[]): Promise<Server
       lagSeconds: h.lagSeconds,
       replicationError: h.replicationError,
       activeJobId: h.activeJobId,
+      ...(h.extensionError ? { extensionError: h.extensionError } : {}),
       latestSnapshotAt: r?.latestSnapshotAt,
       launchConfigurationProblem: r?.launchConfigurationProblem,
       ...(drill ? { lastSucceededDrill: drill } : {}),

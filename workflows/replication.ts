@@ -7,7 +7,13 @@
 //   disconnect  DisconnectSourceServer (needs confirm; refused for a server with a Recovery Instance).
 // Every server is inspected and judged (common/lifecycle-rules.ts) before the first mutating call:
 // one refused server refuses the whole request and nothing is changed.
-import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
 import {
   parseReplicationInput,
@@ -17,6 +23,7 @@ import {
 import {
   isCaughtUp,
   refusals,
+  type Disposition,
   replicationDisposition,
   replicationFingerprint,
 } from '../common/lifecycle-rules';
@@ -32,6 +39,7 @@ import type {
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { replicationProgressQuery } from './messages';
 import { notifyingEnd } from './notifications';
+import { PATCHES } from './patches';
 import { acceptOperatorMessages } from './operator-messages';
 import {
   OperationRecord,
@@ -168,13 +176,18 @@ async function replicate(plan: ReplicationPlan, record: ReplicationRecord): Prom
     includeMgn: plan.action === 'start',
   });
   record.noteInspection(targets);
-  refuseIfAnyRefused(plan, record, targets);
+  // Extended servers replicate in their staging account: act there (runs recorded before refused them).
+  const inStaging =
+    targets.some((t) => t.stagingStatus === 'EXTENDED' || t.stagingStatus === 'EXTENSION_ERROR') &&
+    patched(PATCHES.replicationInStagingAccount.id);
+  const decide = (t: ReplicationTarget) => replicationDisposition(plan.action, t, inStaging);
+  refuseIfAnyRefused(plan, record, targets, decide);
   if (record.abortReason !== undefined)
     return record.finish(`aborted before any change: ${record.abortReason}`);
 
   record.phases.enter('acting');
   const actedAtMs = Date.now();
-  const toWaitFor = await act(plan, record, targets);
+  const toWaitFor = await act(plan, record, targets, decide, inStaging);
 
   if (toWaitFor.length > 0 && plan.waitForContinuous) {
     record.phases.enter('waiting');
@@ -183,19 +196,18 @@ async function replicate(plan: ReplicationPlan, record: ReplicationRecord): Prom
   return record.finish(summarize(record));
 }
 
+type Decide = (t: ReplicationTarget) => Disposition;
+
 function refuseIfAnyRefused(
   plan: ReplicationPlan,
   record: ReplicationRecord,
   targets: ReplicationTarget[],
+  decide: Decide,
 ): void {
-  const refused = refusals(
-    targets,
-    (t) => t.sourceServerId,
-    (t) => replicationDisposition(plan.action, t),
-  );
+  const refused = refusals(targets, (t) => t.sourceServerId, decide);
   if (refused.length === 0) return;
   for (const t of targets) {
-    const d = replicationDisposition(plan.action, t);
+    const d = decide(t);
     if (d.kind === 'refuse') record.servers.get(t.sourceServerId)?.errors.push(d.reason);
   }
   const report = record.finish(`refused ${plan.action}, nothing changed: ${refused.join('; ')}`);
@@ -207,20 +219,24 @@ async function act(
   plan: ReplicationPlan,
   record: ReplicationRecord,
   targets: ReplicationTarget[],
+  decide: Decide,
+  inStaging: boolean,
 ): Promise<string[]> {
   const toWaitFor: string[] = [];
   await Promise.all(
     targets.map(async (t) => {
       const server = record.servers.get(t.sourceServerId);
       if (!server) return;
-      const disposition = replicationDisposition(plan.action, t);
+      const disposition = decide(t);
       if (disposition.kind !== 'act') {
         server.result = 'SKIPPED';
         server.note = disposition.kind === 'skip' ? disposition.reason : undefined;
         server.stateAfter = t.replicationState;
         return;
       }
-      const call = { ...targetOf(plan), sourceServerId: t.sourceServerId };
+      const call = callTarget(plan, t, inStaging);
+      if (call.sourceServerId !== t.sourceServerId && call.accountId)
+        server.actedIn = { accountId: call.accountId, sourceServerId: call.sourceServerId };
       try {
         const after = await callFor(plan, t, call);
         server.stateAfter = after.replicationState;
@@ -234,6 +250,20 @@ async function act(
     }),
   );
   return toWaitFor;
+}
+
+/**
+ * Where the action's call goes: the run's account, or for an extended server (a decision only made
+ * under the patch) its staging server in its staging account, with that account's role.
+ */
+function callTarget(
+  plan: ReplicationPlan,
+  t: ReplicationTarget,
+  inStaging: boolean,
+): { region: string; accountId?: string; sourceServerId: string } {
+  if (inStaging && t.stagingStatus === 'EXTENDED' && t.stagingAccountId && t.stagingSourceServerId)
+    return { region: plan.region, accountId: t.stagingAccountId, sourceServerId: t.stagingSourceServerId };
+  return { ...targetOf(plan), sourceServerId: t.sourceServerId };
 }
 
 async function callFor(

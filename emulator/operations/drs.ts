@@ -11,6 +11,7 @@ import { toJob, toRecoveryInstance, toSourceServer } from '../serialize';
 import { RequestReader, type Body } from '../validation';
 import { deleteLaunchAction, listLaunchActions, putLaunchAction } from './launch-actions';
 import { reverseReplication, stopFailback } from './reprotect';
+import { breakExtensions, EXTENSION_OPERATIONS, requireReplicatingHeadroom } from './extension';
 import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
 
 const DEFAULT_PAGE = 1000;
@@ -371,6 +372,7 @@ const startReplication: Handler = (ctx) => {
       'SOURCE_SERVER',
     );
   }
+  requireReplicatingHeadroom(ctx, server);
   startCatchUp(server.replication, ctx.now, catchUpMs(ctx));
   return ok({ sourceServer: toSourceServer(server, ctx.now) });
 };
@@ -393,6 +395,7 @@ const disconnectSourceServer: Handler = (ctx) => {
   setState(rep, ctx.now, 'DISCONNECTED');
   rep.error = undefined;
   rep.disksZeroed = true;
+  if (!server.extendedFrom) breakExtensions(ctx.store, server, 'was disconnected');
   const since = rep.since;
   ctx.store.schedule(ctx.now + DISCONNECT_CLEANUP_MS, () => {
     if (rep.state === 'DISCONNECTED' && rep.since === since && !rep.catchUp) {
@@ -743,6 +746,7 @@ export const DRS_OPERATIONS: OperationRoute[] = [
   post('PutLaunchAction', putLaunchAction),
   post('ListLaunchActions', listLaunchActions),
   post('DeleteLaunchAction', deleteLaunchAction),
+  ...EXTENSION_OPERATIONS,
   { ...post('InitializeService', initializeService), needsInitializedAccount: false },
   {
     name: 'ListStagingAccounts',

@@ -16,6 +16,7 @@ describe('documented inputs and CI examples', () => {
     const types = new Set(blocks.map(([, type]) => type));
     assert.deepEqual([...types].sort(), [
       'drsDrill',
+      'drsExtend',
       'drsFailback',
       'drsPlan',
       'drsReadiness',

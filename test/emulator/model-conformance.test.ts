@@ -17,6 +17,7 @@ import {
   DescribeRecoverySnapshotsCommand,
   DescribeSourceServersCommand,
   DisconnectRecoveryInstanceCommand,
+  DeleteSourceServerCommand,
   DisconnectSourceServerCommand,
   GetLaunchConfigurationCommand,
   GetReplicationConfigurationCommand,
@@ -99,6 +100,7 @@ function baselines(
   const arn = `arn:aws:drs:us-east-1:${DEFAULT_ACCOUNT}:source-server/${server}`;
   const staging = state.servers.find((s) => s.accountId === STAGING_ACCOUNT && s.hostname === 'stg-db-01');
   const mgn = state.mgnServers[0].sourceServerID;
+  const disconnected = mine.find((s) => s.replicationState === 'DISCONNECTED')?.sourceServerID as string;
   const bySource = { sourceServerID: server };
   const byInstance = { recoveryInstanceID: FAKE_INSTANCE };
   const tags = { team: 'dr' };
@@ -123,6 +125,7 @@ function baselines(
       StopReplication: bySource,
       StartReplication: bySource,
       DisconnectSourceServer: bySource,
+      DeleteSourceServer: { sourceServerID: disconnected },
       DisconnectRecoveryInstance: byInstance,
       StartFailbackLaunch: { recoveryInstanceIDs: [FAKE_INSTANCE], tags },
       ReverseReplication: byInstance,
@@ -336,6 +339,7 @@ describe('emulator: conformance with the official DRS, MGN, EC2 and SSM models',
     await drs.send(new StartReplicationCommand({ sourceServerID: reports }));
     await drs.send(new StopReplicationCommand({ sourceServerID: web }));
     await drs.send(new DisconnectSourceServerCommand({ sourceServerID: legacy }));
+    await drs.send(new DeleteSourceServerCommand({ sourceServerID: legacy }));
     // multi-account
     await drs.send(new ListStagingAccountsCommand({}));
     const { items: extensible = [] } = await drs.send(
@@ -374,6 +378,12 @@ describe('emulator: conformance with the official DRS, MGN, EC2 and SSM models',
           sourceServers: [{ sourceServerID: batch }, { sourceServerID: reports }],
         }),
       ),
+      ServiceQuotaExceededException,
+    );
+    // web was stopped above: starting it again would exceed an account quota of one replicating server
+    await f.emulator.control.setConfig({ quotas: { maxReplicatingServers: 1 } });
+    await rejectsWith(
+      drs.send(new StartReplicationCommand({ sourceServerID: web })),
       ServiceQuotaExceededException,
     );
     await rejectsWith(other.send(new DescribeJobsCommand({})), UninitializedAccountException);

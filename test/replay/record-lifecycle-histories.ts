@@ -1,4 +1,4 @@
-// Records drsRecovery, drsFailback, drsReprotect, drsReplication, drsPlan, drsReadiness and drsReconcile histories for the
+// Records drsRecovery, drsFailback, drsReprotect, drsReplication, drsPlan, drsReadiness, drsReconcile and drsExtend histories for the
 // replay test (the drsDrill ones come from record-drill-histories.ts): a few scenarios each on the
 // time-skipping server against the emulator, written to test/histories/<workflowType>-<scenario>.json.
 // Run it after changing a workflow's shape on purpose (and commit the new files):
@@ -142,6 +142,20 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     },
   },
   drsReplication: {
+    // an extended server stalled in its staging account: repaired there (patch replication-in-staging-account)
+    'repair-extended': async (h, start) => {
+      const staged = await serverId(h, 'stg-app-01', '444455556666');
+      await h.emulator.control.scenario({
+        type: 'replicationState',
+        sourceServerIds: [staged],
+        state: 'STALLED',
+      });
+      return start(h, 'drsReplication', {
+        action: 'repair',
+        region: REGION,
+        sourceServerIds: [await serverId(h, 'stg-app-01')],
+      });
+    },
     repair: async (h, start) =>
       start(h, 'drsReplication', {
         action: 'repair',
@@ -235,6 +249,12 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       }),
   },
   drsReadiness: {
+    // the staging accounts read too (patch readiness-estate): an extension broken by the scenario
+    'estate-extension-error': async (h, start) => {
+      const extended = await serverId(h, 'stg-app-01');
+      await h.emulator.control.scenario({ type: 'extensionError', sourceServerIds: [extended] });
+      return start(h, 'drsReadiness', { region: REGION, sourceServerIds: [extended] });
+    },
     // a plan file: a tagged wave (web-01, web-02) drilled a day ago, and a wave with a STALLED server
     'not-ready-plan': async (h, start) => {
       const web = await Promise.all(['web-01', 'web-02'].map((host) => serverId(h, host)));
@@ -256,6 +276,11 @@ const scenarios: Record<string, Record<string, Scenario>> = {
       );
       return start(h, 'drsReadiness', { sourceServerIds: servers, region: REGION });
     },
+  },
+  drsExtend: {
+    // the staging account's two extensible servers extended into the default account
+    'staging-account': (h, start) =>
+      start(h, 'drsExtend', { region: REGION, stagingAccountIds: ['444455556666'], confirm: true }),
   },
   drsReconcile: {
     // a drill terminated mid-validation leaves two drill instances; an hour later they are terminated

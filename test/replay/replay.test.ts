@@ -23,10 +23,11 @@ const MINIMUM_HISTORIES: Record<string, number> = {
   drsRecovery: 5,
   drsFailback: 4,
   drsReprotect: 2,
-  drsReplication: 5,
+  drsReplication: 6,
   drsPlan: 4,
   drsReadiness: 2,
   drsReconcile: 1,
+  drsExtend: 1,
   // queues on old builds that got a hand-over, and a failover's request (record-capacity-history.ts)
   drsCapacity: 2,
 };

@@ -103,6 +103,7 @@ describe('worker configuration', () => {
       'readiness',
       'reconcile',
       'reprotect',
+      'extend',
     ]);
     assert.deepEqual(loadWorkerConfig({ DRS_ALLOWED_OPERATIONS: 'drill, readiness' }).allowedOperations, [
       'drill',

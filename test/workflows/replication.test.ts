@@ -203,7 +203,7 @@ describe('drsReplication (time-skipping, emulator)', function () {
     assert.equal((await h.executed('DisconnectSourceServer')).length, 1);
   });
 
-  it('works on a staging account with its own credentials, and refuses an extended server in the target account', async () => {
+  it('works on a staging account with its own credentials', async () => {
     await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 600 });
     const staged = await serverId(h, 'stg-db-01', STAGING_ACCOUNT);
     await h.emulator.control.scenario({
@@ -218,17 +218,46 @@ describe('drsReplication (time-skipping, emulator)', function () {
     assert.equal(result?.outcome, 'SUCCEEDED');
     const [retry] = await h.executed('RetryDataReplication');
     assert.equal(retry.accountId, STAGING_ACCOUNT);
+  });
 
+  it('repairs an extended STALLED server in its staging account, and names the account used', async () => {
+    await h.emulator.control.scenario({ type: 'replicationCatchUp', seconds: 600 });
     const extended = await serverId(h, 'stg-app-01');
+    const staged = await serverId(h, 'stg-app-01', STAGING_ACCOUNT);
+    // the extension mirrors its staging server: stalled there, stalled here
+    await h.emulator.control.scenario({
+      type: 'replicationState',
+      sourceServerIds: [staged],
+      state: 'STALLED',
+    });
+    const { result } = await resultOf<ReplicationReport>(
+      h,
+      await run({ action: 'repair', region: REGION, sourceServerIds: [extended] }),
+    );
+    assert.equal(result?.outcome, 'SUCCEEDED', result?.summary);
+    const [server] = result?.servers ?? [];
+    assert.deepEqual(server.actedIn, { accountId: STAGING_ACCOUNT, sourceServerId: staged });
+    assert.equal(server.stateAfter, 'CONTINUOUS');
+    const retries = await h.executed('RetryDataReplication');
+    assert.deepEqual(
+      retries.map((e) => [e.accountId, (e.request as { sourceServerID: string }).sourceServerID]),
+      [[STAGING_ACCOUNT, staged]],
+    );
+  });
+
+  it("refuses an extended server whose extension is broken, with DRS's message, and changes nothing", async () => {
+    const extended = await serverId(h, 'stg-app-01');
+    await h.emulator.control.scenario({
+      type: 'extensionError',
+      sourceServerIds: [extended],
+      message: 'staging role cannot be assumed',
+    });
     const refused = await resultOf(
       h,
       await run({ action: 'stop', confirm: true, region: REGION, sourceServerIds: [extended] }),
     );
     assert.equal(refused.failure?.type, 'Refused');
-    assert.match(
-      refused.failure?.message ?? '',
-      new RegExp(`extended from staging account ${STAGING_ACCOUNT}.*accountId ${STAGING_ACCOUNT}`),
-    );
+    assert.match(refused.failure?.message ?? '', /EXTENSION_ERROR: staging role cannot be assumed/);
     assert.equal((await h.executed('StopReplication')).length, 0);
   });
 });

@@ -7,6 +7,7 @@ import { iso } from './clock';
 import type { Emulator } from './emulator';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
 import { beginFailbackReplication, jobUsage } from './jobs';
+import { failNetworkRecoveries } from './networks';
 import { setState } from './replication';
 
 const REPLICATION_STATES = [
@@ -68,6 +69,11 @@ const scenarioSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('commandTimeout'), sourceServerIds: idList }),
   z.object({
+    type: z.literal('networkRecoveryFailure'),
+    sourceNetworkIds: idList,
+    reason: z.string().max(256).optional(),
+  }),
+  z.object({
     type: z.literal('launchActionFailure'),
     sourceServerIds: idList,
     // DRS's LaunchActionName
@@ -124,6 +130,8 @@ const addServersSchema = z.object({
   region: z.string().min(1).optional(),
   replicationState: z.enum(REPLICATION_STATES).optional(),
   tags: z.record(z.string(), z.string()).optional(),
+  /** EC2-originated servers (sourceCloudProperties set, as db-01). */
+  ec2Origin: z.boolean().optional(),
 });
 
 class ControlError extends Error {
@@ -210,6 +218,10 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
       const missing = scenario.sourceServerIds.filter((id) => !store.servers.has(id));
       if (missing.length > 0) throw new ControlError(404, `unknown source servers: ${missing.join(', ')}`);
     }
+    if (scenario.type === 'networkRecoveryFailure') {
+      const unknown = failNetworkRecoveries(store, scenario);
+      if (unknown.length > 0) throw new ControlError(404, `unknown source networks: ${unknown.join(', ')}`);
+    }
     if (scenario.type === 'replicationState') {
       for (const id of scenario.sourceServerIds) {
         applyReplicationState(emulator, id, scenario.state, scenario.error, now);
@@ -262,6 +274,7 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
         state: 'CONTINUOUS',
         tags: { Name: hostname, ...request.tags },
         disksGiB: [20],
+        ec2Origin: request.ec2Origin,
       });
       if (request.replicationState && request.replicationState !== 'CONTINUOUS') {
         applyReplicationState(emulator, server.id, request.replicationState, undefined, now);

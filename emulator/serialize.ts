@@ -2,6 +2,7 @@
 import type { Job, RecoveryInstance, SourceServer } from '@aws-sdk/client-drs';
 import { iso, isoDuration } from './clock';
 import type { JobRecord, RecoveryInstanceRecord, SourceServerRecord } from './model';
+import { participatingResources } from './networks';
 import { dataReplicationInfo } from './replication';
 
 export function toSourceServer(s: SourceServerRecord, now: number): SourceServer {
@@ -71,7 +72,13 @@ export function toJob(j: JobRecord): Job {
         : {}),
     })),
     tags: j.tags,
+    ...networkResources(j),
   };
+}
+
+function networkResources(j: JobRecord): Pick<Job, 'participatingResources'> {
+  const resources = participatingResources(j);
+  return resources ? { participatingResources: resources as Job['participatingResources'] } : {};
 }
 
 export function toRecoveryInstance(

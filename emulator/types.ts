@@ -67,7 +67,9 @@ export type Scenario =
    * (any, when omitted) whose `optional` flag matches (any, when omitted); where no configured action
    * matches, an extra run of an action of that name (default `emulated-check`) and flag fails.
    */
-  | { type: 'launchActionFailure'; sourceServerIds: string[]; actionName?: string; optional?: boolean };
+  | { type: 'launchActionFailure'; sourceServerIds: string[]; actionName?: string; optional?: boolean }
+  /** Network recoveries started afterwards for these source networks fail: their stacks roll back. */
+  | { type: 'networkRecoveryFailure'; sourceNetworkIds: string[]; reason?: string };
 
 export interface FaultSpec {
   /** Operation name as in the audit log (e.g. 'StartRecovery', 'mgn:StartReplication') or '*' for all. */
@@ -120,6 +122,8 @@ export interface AddServersRequest {
   region?: string;
   replicationState?: DataReplicationState;
   tags?: Record<string, string>;
+  /** EC2-originated servers (sourceCloudProperties set, as db-01). */
+  ec2Origin?: boolean;
 }
 
 export interface ServerSummary {

@@ -16,6 +16,7 @@ import { snapshotSlots, snapshotTime, toRecoverySnapshot } from '../snapshots';
 import { toJob, toRecoveryInstance, toSourceServer } from '../serialize';
 import { RequestReader, type Body } from '../validation';
 import { deleteLaunchAction, listLaunchActions, putLaunchAction } from './launch-actions';
+import { NETWORK_OPERATIONS } from './networks';
 import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
 
 const DEFAULT_PAGE = 1000;
@@ -828,6 +829,7 @@ export const DRS_OPERATIONS: OperationRoute[] = [
     handler: untagResource,
     needsInitializedAccount: false,
   },
+  ...NETWORK_OPERATIONS,
 ];
 
 export type { OperationResult };

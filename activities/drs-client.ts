@@ -10,6 +10,7 @@
 //    the job the first attempt may have created before reissuing (activities/idempotency.ts).
 //  - SDK retries inside Temporal retries multiply (3 x N attempts) into a storm against an
 //    account that is already throttling us. One layer, with backoff, keeps the count bounded.
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DrsClient, type DrsClientConfig } from '@aws-sdk/client-drs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { MgnClient } from '@aws-sdk/client-mgn';
@@ -24,6 +25,8 @@ export interface DrsClientFactoryOptions {
   /** EC2 and SSM endpoint overrides (EC2_ENDPOINT, SSM_ENDPOINT; the emulator serves both at its one address). */
   ec2Endpoint?: string;
   ssmEndpoint?: string;
+  /** CloudFormation endpoint override (CLOUDFORMATION_ENDPOINT): a drill's network stacks are deleted there. */
+  cloudFormationEndpoint?: string;
   /** Region when a call names none (AWS_REGION). */
   defaultRegion: string;
   /**
@@ -41,6 +44,7 @@ export class DrsClientFactory {
   private readonly mgnClients = new Map<string, MgnClient>();
   private readonly ec2Clients = new Map<string, EC2Client>();
   private readonly ssmClients = new Map<string, SSMClient>();
+  private readonly cloudFormationClients = new Map<string, CloudFormationClient>();
 
   constructor(private readonly options: DrsClientFactoryOptions) {}
 
@@ -70,6 +74,18 @@ export class DrsClientFactory {
     return this.cached(this.ssmClients, region, accountId, (config) => new SSMClient(config), endpoint);
   }
 
+  /** The CloudFormation client (a drill's recovered network stacks), same caching and credentials. */
+  cloudFormationClient(region: string | undefined, accountId?: string): CloudFormationClient {
+    const endpoint = this.options.cloudFormationEndpoint;
+    return this.cached(
+      this.cloudFormationClients,
+      region,
+      accountId,
+      (config) => new CloudFormationClient(config),
+      endpoint,
+    );
+  }
+
   /** One client per account and region, made on first use. */
   private cached<C>(
     cache: Map<string, C>,
@@ -89,7 +105,13 @@ export class DrsClientFactory {
 
   /** Closes every cached client's sockets (worker shutdown, tests). */
   destroy(): void {
-    const caches = [this.drsClients, this.mgnClients, this.ec2Clients, this.ssmClients];
+    const caches = [
+      this.drsClients,
+      this.mgnClients,
+      this.ec2Clients,
+      this.ssmClients,
+      this.cloudFormationClients,
+    ];
     for (const cache of caches) {
       for (const client of cache.values()) client.destroy();
       cache.clear();

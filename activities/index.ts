@@ -21,6 +21,7 @@ import type { JobPollPolicy } from '../common/job-poll';
 import { createReplicationActivities } from './replication';
 import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
+import { createNetworkActivities } from './networks';
 import { createNotificationActivities, type NotificationTargets } from './notifications';
 import { createPlanActivities } from './plan';
 import { createReadinessActivities, type ListRuns } from './readiness';
@@ -78,6 +79,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createRecoveryActivities(deps.drsClients),
       ...createFailbackActivities(deps.drsClients),
       ...createPlanActivities(deps.drsClients),
+      ...createNetworkActivities(deps.drsClients),
       ...createSnapshotActivities(deps.drsClients),
       ...createCapacityActivities(deps.capacityLimits),
       ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns, evidenceStore),

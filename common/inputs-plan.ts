@@ -16,6 +16,7 @@ import {
   sourceServerIdSchema,
 } from './inputs';
 import { recoveryInputSchema } from './inputs-lifecycle';
+import { planNetworkSchema } from './inputs-networks';
 import { recoveryTargetsSchema } from './targets';
 
 /**
@@ -139,6 +140,8 @@ export const planInputSchema = z
     targets: recoveryTargetsSchema.optional(),
     /** Per server; each field wins over its wave's and the plan's `targets`. */
     serverTargets: serverTargetsSchema.optional(),
+    /** Source networks recovered before the first wave (common/inputs-networks.ts). */
+    network: planNetworkSchema.optional(),
   })
   .superRefine((input, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

@@ -81,6 +81,12 @@ const SUMMARIES: Summaries = {
   awaitGuestCheck: (i) => `wait for command ${i.commandId} (${i.check.name}) on ${i.ec2InstanceId}`,
   findLeakedDrillInstances: (i) =>
     `find drill instances of closed drills in ${i.accountId ?? 'the own account'}, ${i.region}`,
+  describeSourceNetworks: (i) => `describe ${plural(i.sourceNetworkIds.length, 'source network')}`,
+  startNetworkRecovery: (i) =>
+    `StartSourceNetworkRecovery (${i.deployAsNew ? 'new stacks' : 'update'}) for ${plural(i.networks.length, 'source network')}`,
+  awaitNetworkRecovery: (i) => `wait for network recovery job ${i.jobId}`,
+  deleteNetworkStacks: (i) => `DeleteStack for ${plural(i.stackNames.length, 'network stack')}`,
+  awaitStacksDeleted: (i) => `wait until ${plural(i.stacks.length, 'network stack')} are deleted`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

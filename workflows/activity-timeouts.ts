@@ -96,6 +96,13 @@ const SIZE_OF = {
   awaitGuestCheck: 'filtered',
   // every recovery instance of the account, their launch jobs, one describe per drill workflow
   findLeakedDrillInstances: 'account',
+  // a plan's network step: reads filtered to its networks (up to 100 a call), its job and its log,
+  // one CloudFormation call per stack
+  describeSourceNetworks: 'filtered',
+  startNetworkRecovery: 'filtered',
+  awaitNetworkRecovery: 'account',
+  deleteNetworkStacks: 'filtered',
+  awaitStacksDeleted: 'filtered',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

@@ -119,4 +119,17 @@ export const PATCHES = {
     since: '0.2.0',
     deprecateWhen: 'no open drsDrill started before 0.2.0, and no such history in test/histories',
   },
+
+  // --- i25-net: a plan's network step ---
+
+  /**
+   * A plan with `network` recovers its source networks before the waves and, in a drill, deletes the
+   * stacks at cleanup (workflows/plan-network.ts). Older builds ignored the field (not in their
+   * schema's strict parse: they refused it), so only runs of this build record the marker.
+   */
+  planNetworkStep: {
+    id: 'plan-network-step',
+    since: '0.2.0',
+    deprecateWhen: 'no open drsPlan started before 0.2.0, and no such history in test/histories',
+  },
 } as const satisfies Record<string, PatchEntry>;

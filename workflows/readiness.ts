@@ -18,6 +18,7 @@ import {
   type ReadinessSpec,
   type ServerFacts,
 } from '../common/readiness';
+import { assessNetworks, withNetworks, type NetworkReadiness } from '../common/readiness-networks';
 import { DrsOutcome, DrsPhase, serverSearchAttributes } from '../common/search-attributes';
 import { readinessProgressQuery } from './messages';
 import { recordEvidence } from './evidence';
@@ -45,9 +46,18 @@ export async function drsReadiness(input: ReadinessInput): Promise<ReadinessRepo
   const usage = account.reachable ? await drsActivities.readQuotaUsage(targetOf(spec)) : undefined;
   const headroom = usage ? quotaHeadroom(launchGroups(spec, targets), usage.limits, usage) : undefined;
 
+  const networkIds = spec.plan?.network?.sourceNetworkIds ?? [];
+  const networks =
+    account.reachable && networkIds.length > 0
+      ? assessNetworks(
+          networkIds,
+          await drsActivities.describeSourceNetworks({ ...targetOf(spec), sourceNetworkIds: networkIds }),
+        )
+      : undefined;
+
   const now = Date.now();
   const servers = facts.map((f) => assessServer(f, spec, now));
-  const outcome = readinessOutcome(servers, account.reachable, headroom);
+  const outcome = withNetworks(readinessOutcome(servers, account.reachable, headroom), networks ?? []);
   const staleDrills = servers.filter((s) => drillIsStale(s, spec)).map((s) => s.sourceServerId);
   const report: ReadinessReport = {
     operation: 'readiness',
@@ -63,8 +73,9 @@ export async function drsReadiness(input: ReadinessInput): Promise<ReadinessRepo
     account,
     ...(headroom ? { headroom } : {}),
     servers,
+    ...(networks ? { networks } : {}),
     staleDrills,
-    summary: summarize(outcome, servers, account, headroom?.short ?? []),
+    summary: summarize(outcome, servers, account, headroom?.short ?? [], networks ?? []),
     errors: unreachable ? [`${unreachable}: ${account.error}`] : [],
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -152,6 +163,7 @@ function summarize(
   servers: ReadinessReport['servers'],
   account: ReadinessReport['account'],
   short: string[],
+  networks: NetworkReadiness[],
 ): string {
   if (!account.reachable) return `NOT_READY: account not reachable (${account.error})`;
   const count = (status: string) => servers.filter((s) => s.status === status).length;
@@ -159,5 +171,8 @@ function summarize(
   const first = servers.find((s) => s.errors.length || s.warnings.length);
   if (first) parts.push(`${first.sourceServerId}: ${[...first.errors, ...first.warnings][0]}`);
   if (short.length) parts.push(`quota headroom short: ${short.join('; ')}`);
+  const network =
+    networks.find((n) => n.status === 'NOT_READY') ?? networks.find((n) => n.status === 'AT_RISK');
+  if (network) parts.push(`network ${network.sourceNetworkId}: ${network.reason}`);
   return `${outcome}: ${parts.join('; ')}`;
 }

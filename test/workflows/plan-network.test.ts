@@ -8,14 +8,17 @@ import { DescribeSourceNetworksCommand } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { emulatorAwsConfig } from '../../emulator';
 import type { PlanInput } from '../../common/inputs-plan';
+import type { ReadinessReport } from '../../common/readiness';
 import type { PlanReport } from '../../common/types-plan';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { resultOf, workflowId } from './lifecycle-support';
+import { declaredDrills } from './visibility';
 
 describe('drsPlan network step (time-skipping server + DRS emulator)', function () {
   this.timeout(180_000);
   let h: DrillHarness;
-  useDrillHarness((harness) => (h = harness));
+  // readiness reads last drills from visibility, which the time-skipping server lacks
+  useDrillHarness((harness) => (h = harness), { listRuns: declaredDrills().listRuns });
 
   const startPlan = (input: PlanInput | Record<string, unknown>): Promise<WorkflowHandle> =>
     h.env.client.workflow.start('drsPlan', {
@@ -206,5 +209,31 @@ describe('drsPlan network step (time-skipping server + DRS emulator)', function 
       ].sort(),
     );
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+  });
+
+  it('drsReadiness of a plan file with a network step shows unprotected and unknown networks', async () => {
+    const ids = await networks();
+    const input = await plan({ sourceNetworkIds: [ids['prod-app'], ids.analytics, 'sn-0000000000000000a'] });
+    const handle = await h.env.client.workflow.start('drsReadiness', {
+      args: [input],
+      taskQueue: h.taskQueue,
+      workflowId: workflowId('readiness-network'),
+    });
+    const { result: report, failure } = await resultOf<ReadinessReport>(h, handle);
+    assert.ifError(failure);
+    assert.ok(report?.networks);
+    assert.deepEqual(
+      report.networks.map((n) => [n.sourceNetworkId, n.status, n.replicationStatus]),
+      [
+        [ids['prod-app'], 'READY', 'PROTECTED'],
+        [ids.analytics, 'AT_RISK', 'ERROR'],
+        ['sn-0000000000000000a', 'NOT_READY', undefined],
+      ],
+    );
+    assert.match(report.networks[1].reason ?? '', /replication ERROR: .*ec2:DescribeVpcs/);
+    assert.equal(report.outcome, 'NOT_READY');
+    assert.match(report.summary, /network sn-0000000000000000a: not a source network here/);
+    // readiness only reads
+    assert.deepEqual(await h.executed('StartSourceNetworkRecovery'), []);
   });
 });

@@ -16,6 +16,9 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { MgnClient } from '@aws-sdk/client-mgn';
 import { SSMClient } from '@aws-sdk/client-ssm';
 
+/** No endpoint override: the region's public endpoint. */
+const PUBLIC_ENDPOINT = '';
+
 /** Credentials for one account: static ones or a provider (e.g. an assumed role). */
 export type DrsCredentials = NonNullable<DrsClientConfig['credentials']>;
 
@@ -76,7 +79,8 @@ export class DrsClientFactory {
 
   /** The CloudFormation client (a drill's recovered network stacks), same caching and credentials. */
   cloudFormationClient(region: string | undefined, accountId?: string): CloudFormationClient {
-    const endpoint = this.options.cloudFormationEndpoint;
+    // no fallback to the DRS endpoint: a DRS VPC endpoint does not serve CloudFormation
+    const endpoint = this.options.cloudFormationEndpoint ?? PUBLIC_ENDPOINT;
     return this.cached(
       this.cloudFormationClients,
       region,

@@ -77,7 +77,11 @@ describe('plan with a network step end to end (dev server, worker process, emula
   };
 
   /** The report.json the run stored, as the evidence store keeps it. */
-  const storedReport = (workflowId: string): PlanReport => {
+  const storedReport = (workflowId: string): PlanReport =>
+    JSON.parse(storedFile(workflowId, 'report.json')) as PlanReport;
+
+  /** A file of the run's evidence folder. */
+  const storedFile = (workflowId: string, name: string): string => {
     // <store>/<account>/<region>/plan/<yyyy>/<mm>/<dd>/<workflowId>/<runId>/report.json (children have their own)
     const [file] = filesNamed(path.join(data, 'evidence'), 'report.json').filter(
       (f) =>
@@ -85,7 +89,7 @@ describe('plan with a network step end to end (dev server, worker process, emula
         f.includes(`${path.sep}${encodeURIComponent(workflowId)}${path.sep}`),
     );
     assert.ok(file, `evidence of ${workflowId}`);
-    return JSON.parse(readFileSync(file, 'utf8')) as PlanReport;
+    return readFileSync(path.join(path.dirname(file), name), 'utf8');
   };
 
   it('fails over EC2-originated servers in two waves after recovering their networks', async () => {
@@ -157,5 +161,16 @@ describe('plan with a network step end to end (dev server, worker process, emula
       [],
     );
     assert.deepEqual(storedReport(report.workflowId).network?.cleanup, report.network?.cleanup);
+    // the evidence page and the Markdown report show the step, a row per network
+    const markdown = storedFile(report.workflowId, 'report.md');
+    assert.match(markdown, new RegExp(`Network step \\(drill\\): SUCCEEDED, job ${report.network?.jobId}`));
+    for (const n of report.network?.networks ?? [])
+      assert.match(
+        markdown,
+        new RegExp(
+          `\\| ${n.sourceNetworkId} \\| PROTECTED \\| LAUNCHED \\| SUCCESS \\| ${n.stackName} .*DELETE_COMPLETE`,
+        ),
+      );
+    assert.match(storedFile(report.workflowId, 'report.html'), /<h2>Network step<\/h2>/);
   });
 });

@@ -19,7 +19,7 @@ import type {
   StackCleanupResult,
 } from '../common/types-networks';
 import type { DrsClientFactory } from './drs-client';
-import { allItems, listJobs } from './drs-reads';
+import { allItems, listJobs, listSourceServers } from './drs-reads';
 import { TAG_NAMESPACE, TAG_STEP, TAG_WORKFLOW_ID } from './idempotency';
 import { classifyDrsError, drsCall } from './errors';
 import { stillWaiting } from './polling';
@@ -254,7 +254,21 @@ export function createNetworkActivities(clients: DrsClientFactory) {
     return results;
   }
 
+  /** The source networks protecting these servers' VPCs (DescribeSourceServers' sourceNetworkID), each once. */
+  async function sourceNetworksOfServers(
+    input: DrsTarget & { sourceServerIds: string[] },
+  ): Promise<string[]> {
+    const client = clients.drsClient(input.region, input.accountId);
+    const ids = new Set<string>();
+    for (let i = 0; i < input.sourceServerIds.length; i += 100) {
+      const servers = await listSourceServers(client, input.sourceServerIds.slice(i, i + 100));
+      for (const s of servers) if (s.sourceNetworkID) ids.add(s.sourceNetworkID);
+    }
+    return [...ids].sort();
+  }
+
   return {
+    sourceNetworksOfServers,
     describeSourceNetworks,
     startNetworkRecovery,
     awaitNetworkRecovery,

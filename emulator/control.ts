@@ -7,7 +7,7 @@ import { iso } from './clock';
 import type { Emulator } from './emulator';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
 import { beginFailbackReplication, jobUsage } from './jobs';
-import { failNetworkRecoveries } from './networks';
+import { attachToNetwork, failNetworkRecoveries } from './networks';
 import { setState } from './replication';
 
 const REPLICATION_STATES = [
@@ -276,6 +276,7 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
         disksGiB: [20],
         ec2Origin: request.ec2Origin,
       });
+      attachToNetwork(partition, server);
       if (request.replicationState && request.replicationState !== 'CONTINUOUS') {
         applyReplicationState(emulator, server.id, request.replicationState, undefined, now);
       }

@@ -11,7 +11,7 @@
 import type { JobLogEvent, ReplicationStatus, SourceNetwork } from '@aws-sdk/client-drs';
 import { iso } from './clock';
 import { createJob } from './jobs';
-import type { JobRecord, Partition } from './model';
+import type { JobRecord, Partition, SourceServerRecord } from './model';
 import { SeededRandom, ids } from './random';
 import type { EmulatorStore } from './store';
 
@@ -74,6 +74,22 @@ export interface NetworkState {
 // Kept beside the partition and the job rather than in them, so their shapes stay the other lifecycles'.
 const states = new WeakMap<Partition, NetworkState>();
 const jobResources = new WeakMap<JobRecord, NetworkParticipantRecord[]>();
+/** The source network protecting an EC2-originated server's VPC (SourceServer.sourceNetworkID). */
+const serverNetworks = new WeakMap<SourceServerRecord, string>();
+
+export function sourceNetworkOf(server: SourceServerRecord): string | undefined {
+  return serverNetworks.get(server);
+}
+
+/** An EC2-originated server runs in the VPC of the partition's first seeded network (prod-app), db-01 in prod-data's. */
+export function attachToNetwork(partition: Partition, server: SourceServerRecord): void {
+  if (!server.sourceCloudProperties) return;
+  const networks = [...networkState(partition).networks.values()];
+  const network = networks.find(
+    (n) => n.tags.Name === (server.hostname === 'db-01' ? 'prod-data' : 'prod-app'),
+  );
+  if (network) serverNetworks.set(server, network.id);
+}
 
 /** A network recovery job's participatingResources (undefined for any other job). */
 export function participatingResources(
@@ -139,6 +155,7 @@ export function addSourceNetwork(
 export function seedNetworks(store: EmulatorStore, partition: Partition): void {
   const rng = new SeededRandom(store.seed).fork(`networks:${partition.region}`);
   for (const spec of DEFAULT_NETWORKS) addSourceNetwork(store, partition, spec, rng);
+  for (const server of partition.servers.values()) attachToNetwork(partition, server);
 }
 
 export function toSourceNetwork(n: SourceNetworkRecord): SourceNetwork {

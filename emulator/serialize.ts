@@ -2,7 +2,7 @@
 import type { Job, RecoveryInstance, SourceServer } from '@aws-sdk/client-drs';
 import { iso, isoDuration } from './clock';
 import type { JobRecord, RecoveryInstanceRecord, SourceServerRecord } from './model';
-import { participatingResources } from './networks';
+import { participatingResources, sourceNetworkOf } from './networks';
 import { dataReplicationInfo } from './replication';
 
 export function toSourceServer(s: SourceServerRecord, now: number): SourceServer {
@@ -41,6 +41,7 @@ export function toSourceServer(s: SourceServerRecord, now: number): SourceServer
       ? { reversedDirectionSourceServerArn: s.reversedDirectionSourceServerArn }
       : {}),
     agentVersion: s.agentVersion,
+    ...(sourceNetworkOf(s) ? { sourceNetworkID: sourceNetworkOf(s) } : {}),
   };
 }
 

@@ -81,6 +81,7 @@ const SUMMARIES: Summaries = {
   awaitGuestCheck: (i) => `wait for command ${i.commandId} (${i.check.name}) on ${i.ec2InstanceId}`,
   findLeakedDrillInstances: (i) =>
     `find drill instances of closed drills in ${i.accountId ?? 'the own account'}, ${i.region}`,
+  sourceNetworksOfServers: (i) => `find the source networks of ${servers(i.sourceServerIds)}`,
   describeSourceNetworks: (i) => `describe ${plural(i.sourceNetworkIds.length, 'source network')}`,
   startNetworkRecovery: (i) =>
     `StartSourceNetworkRecovery (${i.deployAsNew ? 'new stacks' : 'update'}) for ${plural(i.networks.length, 'source network')}`,

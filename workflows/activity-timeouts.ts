@@ -99,6 +99,7 @@ const SIZE_OF = {
   // a plan's network step: reads filtered to its networks (up to 100 a call), its job and its log,
   // one CloudFormation call per stack
   describeSourceNetworks: 'filtered',
+  sourceNetworksOfServers: 'filtered',
   startNetworkRecovery: 'filtered',
   awaitNetworkRecovery: 'account',
   deleteNetworkStacks: 'filtered',

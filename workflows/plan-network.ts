@@ -38,6 +38,8 @@ const CLEANUP_WAIT_MS = 60 * 60 * 1000;
 
 export interface NetworkStepHooks {
   enterPhase(phase: PlanPhase): void;
+  /** Every server of every wave (tag selectors resolved). */
+  serverIds(): string[];
   /** Runs every wave (the plan without a network step). */
   runWaves(): Promise<void>;
   /** Ends every wave unstarted, with the reason. */
@@ -66,8 +68,8 @@ export async function withNetworkStep(
 ): Promise<PlanReport> {
   const mode = plan.waves.some((w) => w.action === 'recovery') ? 'recovery' : 'drill';
   const step: NetworkStepReport = { mode, status: 'SUCCEEDED', preflight: [], warnings: [], networks: [] };
-  const ids = network.sourceNetworkIds;
   hooks.enterPhase('recovering-networks');
+  const ids = network.sourceNetworkIds ?? (await networksOfServers(plan, hooks.serverIds()));
   const lookup = await drsActivities.describeSourceNetworks({ ...targetOf(plan), sourceNetworkIds: ids });
   if (lookup.unknown.length > 0) await refuseUnknown(plan, ids, lookup.unknown);
   step.preflight = lookup.networks;
@@ -120,14 +122,31 @@ export async function withNetworkStep(
     }
     // cancelled, or the waves themselves failed: clean up, then end as the plan would have
     if (isCancellation(err) || ended) {
-      await cleanUp(plan, network, step, stackNames, jobId, ended, hooks);
+      await cleanUp(plan, network, ids, step, stackNames, jobId, ended, hooks);
       throw err;
     }
     hooks.skipWaves(`network step failed: ${step.reason}`);
   }
-  await cleanUp(plan, network, step, stackNames, jobId, ended, hooks);
+  await cleanUp(plan, network, ids, step, stackNames, jobId, ended, hooks);
   const report = withStep(hooks.finish(), step);
   return step.status === 'SUCCEEDED' ? report : failed(report);
+}
+
+/** The networks protecting the plan's servers; none refuses the plan, naming the field to set. */
+async function networksOfServers(plan: PlanSpec, sourceServerIds: string[]): Promise<string[]> {
+  const ids = await drsActivities.sourceNetworksOfServers({ ...targetOf(plan), sourceServerIds });
+  if (ids.length > 0) return ids;
+  const problems = [
+    `network.sourceNetworkIds: none of the plan's ${sourceServerIds.length} servers is in a VPC protected by a source network (DescribeSourceServers gives none a sourceNetworkID): name the networks`,
+  ];
+  const message = `invalid drsPlan input: ${problems[0]}`;
+  await notify({
+    kind: 'run-ended',
+    title: 'plan refused: invalid input',
+    outcome: 'FAILED',
+    summary: message,
+  });
+  throw ApplicationFailure.nonRetryable(message, INVALID_INPUT, { problems });
 }
 
 /** Refuses the plan before any recovery, naming each unknown network's field. */
@@ -165,6 +184,7 @@ function noteJob(step: NetworkStepReport, ended: NetworkJobOutcome): void {
 async function cleanUp(
   plan: PlanSpec,
   network: PlanNetwork,
+  ids: string[],
   step: NetworkStepReport,
   stackNames: string[],
   jobId: string | undefined,
@@ -181,7 +201,7 @@ async function cleanUp(
     try {
       if (jobId && !ended) {
         const late = await pollingActivities(CLEANUP_WAIT_MS)
-          .awaitNetworkRecovery({ ...targetOf(plan), jobId, sourceNetworkIds: network.sourceNetworkIds })
+          .awaitNetworkRecovery({ ...targetOf(plan), jobId, sourceNetworkIds: ids })
           .catch(() => undefined);
         if (late) noteJob(step, late);
       }

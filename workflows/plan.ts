@@ -238,6 +238,7 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
     if (plan.network && patched(PATCHES.planNetworkStep.id))
       return withNetworkStep(plan, plan.network, {
         enterPhase: (phase) => state.phases.enter(phase),
+        serverIds: () => [...state.waves.values()].flatMap((w) => w.sourceServerIds),
         runWaves,
         skipWaves: (reason) => {
           for (const wave of state.waves.values())

@@ -18,6 +18,7 @@ import {
   type ReadinessSpec,
   type ServerFacts,
 } from '../common/readiness';
+import type { PlanNetwork } from '../common/inputs-networks';
 import { assessNetworks, withNetworks, type NetworkReadiness } from '../common/readiness-networks';
 import { DrsOutcome, DrsPhase, serverSearchAttributes } from '../common/search-attributes';
 import { readinessProgressQuery } from './messages';
@@ -46,14 +47,8 @@ export async function drsReadiness(input: ReadinessInput): Promise<ReadinessRepo
   const usage = account.reachable ? await drsActivities.readQuotaUsage(targetOf(spec)) : undefined;
   const headroom = usage ? quotaHeadroom(launchGroups(spec, targets), usage.limits, usage) : undefined;
 
-  const networkIds = spec.plan?.network?.sourceNetworkIds ?? [];
   const networks =
-    account.reachable && networkIds.length > 0
-      ? assessNetworks(
-          networkIds,
-          await drsActivities.describeSourceNetworks({ ...targetOf(spec), sourceNetworkIds: networkIds }),
-        )
-      : undefined;
+    account.reachable && spec.plan?.network ? await readNetworks(spec, spec.plan.network, ids) : undefined;
 
   const now = Date.now();
   const servers = facts.map((f) => assessServer(f, spec, now));
@@ -141,6 +136,22 @@ async function readFacts(spec: ReadinessSpec, targets: Target[]): Promise<Server
       ...(drill ? { lastSucceededDrill: drill } : {}),
     };
   });
+}
+
+/** The network step's networks (named, or those protecting the plan's servers), as readiness ranks them. */
+async function readNetworks(
+  spec: ReadinessSpec,
+  network: PlanNetwork,
+  sourceServerIds: string[],
+): Promise<NetworkReadiness[]> {
+  const ids =
+    network.sourceNetworkIds ??
+    (await drsActivities.sourceNetworksOfServers({ ...targetOf(spec), sourceServerIds }));
+  if (ids.length === 0) return [];
+  return assessNetworks(
+    ids,
+    await drsActivities.describeSourceNetworks({ ...targetOf(spec), sourceNetworkIds: ids }),
+  );
 }
 
 /** A server of an account that could not be reached: nothing is known about it, and why. */

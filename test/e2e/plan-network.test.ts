@@ -96,11 +96,12 @@ describe('plan with a network step end to end (dev server, worker process, emula
     const state = await emulator.control.state();
     const db = state.servers.find((s) => s.hostname === 'db-01' && s.accountId === '111122223333');
     const wave2 = await emulator.control.addServers({ count: 2, ec2Origin: true, tags: { Wave: 'ec2-2' } });
+    // no ids named: the networks protecting the plan's servers (db-01's prod-data, the others' prod-app)
     const networks = await protectedNetworks();
     const report = await runPlan({
       region: 'us-east-1',
       confirm: true,
-      network: { sourceNetworkIds: networks },
+      network: {},
       waves: [
         { name: 'data', action: 'recovery', sourceServerIds: [db?.sourceServerID] },
         { name: 'apps', action: 'recovery', tags: { Wave: 'ec2-2' }, dependsOn: ['data'] },
@@ -111,7 +112,7 @@ describe('plan with a network step end to end (dev server, worker process, emula
     assert.equal(report.network?.status, 'SUCCEEDED');
     assert.deepEqual(
       report.network?.networks.map((n) => [n.sourceNetworkId, n.launchStatus, n.result]),
-      networks.map((id) => [id, 'LAUNCHED', 'SUCCESS']),
+      [...networks].sort().map((id) => [id, 'LAUNCHED', 'SUCCESS']),
     );
     assert.deepEqual(
       report.waves.map((w) => [w.name, w.status]),

@@ -6,6 +6,7 @@ import {
   ConflictException,
   DescribeJobLogItemsCommand,
   DescribeSourceNetworksCommand,
+  DescribeSourceServersCommand,
   StartSourceNetworkRecoveryCommand,
   ValidationException,
   type SourceNetwork,
@@ -43,6 +44,12 @@ describe('emulator: source networks and their recovery stacks', () => {
     assert.match(networks.analytics.replicationStatusDetails ?? '', /ec2:DescribeVpcs/);
     assert.equal(networks['prod-app'].sourceRegion, 'us-west-2');
     assert.equal(networks['prod-app'].lastRecovery, undefined);
+    // an EC2-originated server names the network protecting its VPC; an on-premises one none
+    const { items: servers = [] } = await f.strict.send(new DescribeSourceServersCommand({}));
+    const byHost = (h: string) =>
+      servers.find((s) => s.sourceProperties?.identificationHints?.hostname === h);
+    assert.equal(byHost('db-01')?.sourceNetworkID, networks['prod-data'].sourceNetworkID);
+    assert.equal(byHost('web-01')?.sourceNetworkID, undefined);
     const { items: byOrigin = [] } = await f.strict.send(
       new DescribeSourceNetworksCommand({ filters: { originRegion: 'eu-west-1' } }),
     );

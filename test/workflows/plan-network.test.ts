@@ -236,4 +236,24 @@ describe('drsPlan network step (time-skipping server + DRS emulator)', function 
     // readiness only reads
     assert.deepEqual(await h.executed('StartSourceNetworkRecovery'), []);
   });
+
+  it("without named networks, recovers those protecting the plan's servers, and refuses a plan whose servers have none", async () => {
+    const ids = await networks();
+    // db-01 (EC2-originated) runs in prod-data's VPC; web-01 and web-02 come from on premises
+    const handle = await startPlan(await plan({}));
+    const { result: report, failure } = await resultOf<PlanReport>(h, handle);
+    assert.ifError(failure);
+    assert.equal(report?.outcome, 'SUCCEEDED', report?.summary);
+    assert.deepEqual(
+      report?.network?.networks.map((n) => [n.sourceNetworkId, n.launchStatus]),
+      [[ids['prod-data'], 'LAUNCHED']],
+    );
+    const none = await startPlan({ region: REGION, network: {}, waves: [twoWaves[0]] });
+    const refused = await resultOf<PlanReport>(h, none);
+    assert.equal(refused.failure?.type, 'InvalidInput');
+    assert.match(
+      refused.failure?.message ?? '',
+      /network\.sourceNetworkIds: none of the plan's 2 servers is in a VPC protected by a source network/,
+    );
+  });
 });

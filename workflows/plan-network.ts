@@ -104,10 +104,10 @@ export async function withNetworkStep(
       sourceNetworkIds: ids,
     });
     noteJob(step, ended);
-    const failed = ended.networks.filter((n) => n.launchStatus !== 'LAUNCHED');
-    if (failed.length > 0) {
+    const notLaunched = ended.networks.filter((n) => n.launchStatus !== 'LAUNCHED');
+    if (notLaunched.length > 0) {
       step.status = 'FAILED';
-      step.reason = failed
+      step.reason = notLaunched
         .map((n) => `${n.sourceNetworkId} ${n.launchStatus}${n.error ? `: ${n.error}` : ''}`)
         .join('; ');
       hooks.skipWaves(`network step failed: ${step.reason}`);

@@ -124,8 +124,8 @@ export const PATCHES = {
 
   /**
    * A plan with `network` recovers its source networks before the waves and, in a drill, deletes the
-   * stacks at cleanup (workflows/plan-network.ts). Older builds ignored the field (not in their
-   * schema's strict parse: they refused it), so only runs of this build record the marker.
+   * stacks at cleanup (workflows/plan-network.ts). Older builds refused the field (their schema is
+   * strict), so only runs of this build record the marker.
    */
   planNetworkStep: {
     id: 'plan-network-step',

@@ -11,10 +11,14 @@
 //    the job the first attempt may have created before reissuing (activities/idempotency.ts).
 //  - SDK retries inside Temporal retries multiply (3 x N attempts) into a storm against an
 //    account that is already throttling us. One layer, with backoff, keeps the count bounded.
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DrsClient, type DrsClientConfig } from '@aws-sdk/client-drs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { MgnClient } from '@aws-sdk/client-mgn';
 import { SSMClient } from '@aws-sdk/client-ssm';
+
+/** No endpoint override: the region's public endpoint. */
+const PUBLIC_ENDPOINT = '';
 
 /** Credentials for one account: static ones or a provider (e.g. an assumed role). */
 export type DrsCredentials = NonNullable<DrsClientConfig['credentials']>;
@@ -25,6 +29,8 @@ export interface DrsClientFactoryOptions {
   /** EC2 and SSM endpoint overrides (EC2_ENDPOINT, SSM_ENDPOINT; the emulator serves both at its one address). */
   ec2Endpoint?: string;
   ssmEndpoint?: string;
+  /** CloudFormation endpoint override (CLOUDFORMATION_ENDPOINT): a drill's network stacks are deleted there. */
+  cloudFormationEndpoint?: string;
   /** Region when a call names none (AWS_REGION). */
   defaultRegion: string;
   /**
@@ -42,6 +48,7 @@ export class DrsClientFactory {
   private readonly mgnClients = new Map<string, MgnClient>();
   private readonly ec2Clients = new Map<string, EC2Client>();
   private readonly ssmClients = new Map<string, SSMClient>();
+  private readonly cloudFormationClients = new Map<string, CloudFormationClient>();
 
   constructor(private readonly options: DrsClientFactoryOptions) {}
 
@@ -71,6 +78,19 @@ export class DrsClientFactory {
     return this.cached(this.ssmClients, region, accountId, (config) => new SSMClient(config), endpoint);
   }
 
+  /** The CloudFormation client (a drill's recovered network stacks), same caching and credentials. */
+  cloudFormationClient(region: string | undefined, accountId?: string): CloudFormationClient {
+    // no fallback to the DRS endpoint: a DRS VPC endpoint does not serve CloudFormation
+    const endpoint = this.options.cloudFormationEndpoint ?? PUBLIC_ENDPOINT;
+    return this.cached(
+      this.cloudFormationClients,
+      region,
+      accountId,
+      (config) => new CloudFormationClient(config),
+      endpoint,
+    );
+  }
+
   /** One client per account and region, made on first use. */
   private cached<C>(
     cache: Map<string, C>,
@@ -90,7 +110,13 @@ export class DrsClientFactory {
 
   /** Closes every cached client's sockets (worker shutdown, tests). */
   destroy(): void {
-    const caches = [this.drsClients, this.mgnClients, this.ec2Clients, this.ssmClients];
+    const caches = [
+      this.drsClients,
+      this.mgnClients,
+      this.ec2Clients,
+      this.ssmClients,
+      this.cloudFormationClients,
+    ];
     for (const cache of caches) {
       for (const client of cache.values()) client.destroy();
       cache.clear();

@@ -37,6 +37,7 @@ const JOB_CREATING_OPERATIONS = new Set([
   'StartRecovery',
   'StartFailbackLaunch',
   'TerminateRecoveryInstances',
+  'StartSourceNetworkRecovery',
 ]);
 
 /** Classifies any error thrown by an SDK call of `operation` as a Temporal ApplicationFailure. */

@@ -25,6 +25,7 @@ import { createFailbackActivities } from './failback';
 import { createReprotectActivities } from './reprotect';
 import { createEc2FailbackActivities } from './failback-ec2';
 import { createMgnActivities } from './mgn';
+import { createNetworkActivities } from './networks';
 import { createNotificationActivities, type NotificationTargets } from './notifications';
 import { createPlanActivities } from './plan';
 import { createReadinessActivities, type ListRuns } from './readiness';
@@ -84,6 +85,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createReprotectActivities(deps.drsClients),
       ...createEc2FailbackActivities(deps.drsClients),
       ...createPlanActivities(deps.drsClients),
+      ...createNetworkActivities(deps.drsClients),
       ...createSnapshotActivities(deps.drsClients),
       ...createCapacityActivities(deps.capacityLimits),
       ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns, evidenceStore),

@@ -80,6 +80,9 @@ export const awsEnvSchema = z.object({
   SSM_ENDPOINT: endpointUrl.describe(
     "SSM endpoint override for the SSM agent's registration and in-guest checks: a VPC interface endpoint; unset = the region's public endpoint, or DRS_ENDPOINT with DRS_EMULATOR",
   ),
+  CLOUDFORMATION_ENDPOINT: endpointUrl.describe(
+    "CloudFormation endpoint override for deleting a drill plan's recovered network stacks: a VPC interface endpoint; unset = the region's public endpoint, or DRS_ENDPOINT with DRS_EMULATOR",
+  ),
   DRS_EMULATOR: z
     .enum(['', 'true', 'false'])
     .optional()
@@ -110,7 +113,13 @@ export function checkAwsEndpoints(env: z.infer<typeof awsEnvSchema>, ctx: z.Refi
       message: "needs DRS_ENDPOINT, the emulator's address",
     });
   }
-  for (const name of ['DRS_ENDPOINT', 'STS_ENDPOINT', 'EC2_ENDPOINT', 'SSM_ENDPOINT'] as const) {
+  for (const name of [
+    'DRS_ENDPOINT',
+    'STS_ENDPOINT',
+    'EC2_ENDPOINT',
+    'SSM_ENDPOINT',
+    'CLOUDFORMATION_ENDPOINT',
+  ] as const) {
     const url = env[name];
     const host = url && URL.canParse(url) ? new URL(url).hostname : '';
     if (AWS_ENDPOINT_HOST.test(host)) {

@@ -16,6 +16,7 @@ import {
   sourceServerIdSchema,
 } from './inputs';
 import { recoveryInputSchema, recoveryPreemptSchema } from './inputs-lifecycle';
+import { planNetworkSchema } from './inputs-networks';
 import { recoveryTargetsSchema } from './targets';
 
 /**
@@ -144,6 +145,8 @@ export const planInputSchema = z
      * a failover wave that waits this long for capacity aborts the drills holding the places.
      */
     preemptDrills: recoveryPreemptSchema.optional(),
+    /** Source networks recovered before the first wave (common/inputs-networks.ts). */
+    network: planNetworkSchema.optional(),
   })
   .superRefine((input, ctx) => {
     const issue = (path: (string | number)[], message: string) =>

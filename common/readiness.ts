@@ -6,6 +6,7 @@ import type { CapacityLimits } from './capacity';
 import type { EstateReadiness } from './readiness-estate';
 import { accountIdSchema, DAY, describeIssues, parseInput, regionSchema, secondsUpTo } from './inputs';
 import { planInputSchema, planServerIdsSchema, parsePlanInput, type PlanSpec } from './inputs-plan';
+import type { NetworkReadiness } from './readiness-networks';
 
 /** READY: would recover now within its targets. AT_RISK: would recover, but a target or habit slips. */
 export type ReadinessOutcome = 'READY' | 'AT_RISK' | 'NOT_READY';
@@ -20,6 +21,8 @@ export const readinessInputSchema = z
     // the rest of a plan file, accepted so the same file serves both; readiness launches nothing
     confirm: z.boolean().optional(),
     approvalTimeoutSeconds: z.number().optional(),
+    /** A plan's network step: its source networks are checked too (common/readiness-networks.ts). */
+    network: z.unknown().optional(),
     /** Replication lag above this misses the recovery point objective. */
     rpoSeconds: secondsUpTo(DAY).default(300),
     /** The newest point in time may be at most this old. */
@@ -40,11 +43,18 @@ export const readinessInputSchema = z
 export type ReadinessInput = z.input<typeof readinessInputSchema>;
 export type ReadinessSpec = Omit<z.output<typeof readinessInputSchema>, 'waves'> & { plan?: PlanSpec };
 
-function planFields(input: { region: string; accountId?: string; waves?: unknown[]; confirm?: boolean }) {
+function planFields(input: {
+  region: string;
+  accountId?: string;
+  waves?: unknown[];
+  confirm?: boolean;
+  network?: unknown;
+}) {
   return {
     region: input.region,
     ...(input.accountId ? { accountId: input.accountId } : {}),
     ...(input.confirm !== undefined ? { confirm: input.confirm } : {}),
+    ...(input.network !== undefined ? { network: input.network } : {}),
     waves: input.waves,
   };
 }
@@ -127,6 +137,8 @@ export interface ReadinessReport {
   /** The staging accounts of the recovery account: reachable, replicating servers, headroom. */
   estate?: EstateReadiness;
   servers: ServerReadiness[];
+  /** The plan's network step: each source network's replication (common/readiness-networks.ts). */
+  networks?: NetworkReadiness[];
   /** Servers whose last SUCCEEDED drill is older than maxDaysSinceDrill, or that never had one. */
   staleDrills: string[];
   summary: string;

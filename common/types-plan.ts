@@ -2,6 +2,7 @@
 // child workflows, ordered by dependencies. Report and progress (the validated plan is the schema's
 // type, common/inputs-plan.ts). Plain data only, safe in workflow code.
 import type { WaveAction } from './inputs-plan';
+import type { NetworkStepReport } from './types-networks';
 import type { RtoMeasure, TargetResults } from './targets';
 import type { AbortRequest, Approval, LaunchStatus, Outcome, ServerBootReport } from './types';
 
@@ -98,6 +99,8 @@ export interface PlanReport {
   /** Every accepted `approve`, in order; one may open several waves waiting at once. */
   approvals: Approval[];
   abort?: AbortRequest;
+  /** The network step before the waves (`network` in the input): preflight, job, stacks, cleanup. */
+  network?: NetworkStepReport;
   /** Seconds per phase, in the order they ran. */
   phaseDurations: Partial<Record<PlanPhase, number>>;
   /** With targets: false when a server missed one (whatever the outcome says), else true. */
@@ -110,7 +113,13 @@ export interface PlanReport {
   summary: string;
 }
 
-export type PlanPhase = 'validating-input' | 'resolving-servers' | 'running-waves' | 'done';
+export type PlanPhase =
+  | 'validating-input'
+  | 'resolving-servers'
+  | 'recovering-networks'
+  | 'running-waves'
+  | 'cleaning-up-networks'
+  | 'done';
 
 export interface PlanProgress {
   operation: 'plan';

@@ -8,6 +8,7 @@ import type { Emulator } from './emulator';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
 import { beginFailbackReplication, jobUsage } from './jobs';
 import { markExtensionError } from './operations/extension';
+import { attachToNetwork, failNetworkRecoveries } from './networks';
 import { setState } from './replication';
 
 const REPLICATION_STATES = [
@@ -74,6 +75,11 @@ const scenarioSchema = z.discriminatedUnion('type', [
     output: z.string().max(100_000).optional(),
   }),
   z.object({ type: z.literal('commandTimeout'), sourceServerIds: idList }),
+  z.object({
+    type: z.literal('networkRecoveryFailure'),
+    sourceNetworkIds: idList,
+    reason: z.string().max(256).optional(),
+  }),
   z.object({
     type: z.literal('launchActionFailure'),
     sourceServerIds: idList,
@@ -225,6 +231,10 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
       const missing = scenario.sourceServerIds.filter((id) => !store.servers.has(id));
       if (missing.length > 0) throw new ControlError(404, `unknown source servers: ${missing.join(', ')}`);
     }
+    if (scenario.type === 'networkRecoveryFailure') {
+      const unknown = failNetworkRecoveries(store, scenario);
+      if (unknown.length > 0) throw new ControlError(404, `unknown source networks: ${unknown.join(', ')}`);
+    }
     if (scenario.type === 'replicationState') {
       for (const id of scenario.sourceServerIds) {
         applyReplicationState(emulator, id, scenario.state, scenario.error, now);
@@ -287,6 +297,7 @@ export function registerControlRoutes(app: FastifyInstance, emulator: Emulator):
         disksGiB: [20],
         ec2Origin: request.ec2Origin,
       });
+      attachToNetwork(partition, server);
       if (request.replicationState && request.replicationState !== 'CONTINUOUS') {
         applyReplicationState(emulator, server.id, request.replicationState, undefined, now);
       }

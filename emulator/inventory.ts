@@ -8,6 +8,7 @@ import {
   type SourceServer,
 } from '@aws-sdk/client-drs';
 import type { Partition } from './model';
+import { seedNetworks } from './networks';
 import { SeededRandom } from './random';
 import type { EmulatorStore } from './store';
 
@@ -80,6 +81,7 @@ export function seedRegion(store: EmulatorStore, region: string): void {
   add(target, { ...STAGING_ACCOUNT_SERVERS[0], extendedFrom: extended.id });
   store.addMgnServer(target, 'files-01', 'SNAPSHOT_SHIPPING', 'PENDING_SNAPSHOT_SHIPPING');
   store.addMgnServer(target, 'erp-01', 'AGENT_BASED', 'CONTINUOUS');
+  seedNetworks(store, target);
 }
 
 /**

@@ -20,7 +20,7 @@ import type { EmulatorStore } from './store';
 /** Gap between the last server finishing and JOB_END. */
 const JOB_END_DELAY_MS = 1000;
 
-function createJob(
+export function createJob(
   store: EmulatorStore,
   partition: Partition,
   type: JobType,

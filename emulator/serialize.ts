@@ -2,6 +2,7 @@
 import type { Job, RecoveryInstance, SourceServer } from '@aws-sdk/client-drs';
 import { iso, isoDuration } from './clock';
 import type { JobRecord, RecoveryInstanceRecord, SourceServerRecord } from './model';
+import { participatingResources, sourceNetworkOf } from './networks';
 import { dataReplicationInfo } from './replication';
 
 export function toSourceServer(s: SourceServerRecord, now: number): SourceServer {
@@ -40,6 +41,7 @@ export function toSourceServer(s: SourceServerRecord, now: number): SourceServer
       ? { reversedDirectionSourceServerArn: s.reversedDirectionSourceServerArn }
       : {}),
     agentVersion: s.agentVersion,
+    ...(sourceNetworkOf(s) ? { sourceNetworkID: sourceNetworkOf(s) } : {}),
   };
 }
 
@@ -71,7 +73,13 @@ export function toJob(j: JobRecord): Job {
         : {}),
     })),
     tags: j.tags,
+    ...networkResources(j),
   };
+}
+
+function networkResources(j: JobRecord): Pick<Job, 'participatingResources'> {
+  const resources = participatingResources(j);
+  return resources ? { participatingResources: resources as Job['participatingResources'] } : {};
 }
 
 export function toRecoveryInstance(

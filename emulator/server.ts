@@ -10,6 +10,7 @@ import { DrsError, drsErrors } from './errors';
 import { DEFAULT_ACCOUNT, DEFAULT_REGION } from './inventory';
 import { DRS_OPERATIONS } from './operations/drs';
 import { MGN_OPERATIONS } from './operations/mgn';
+import { CLOUDFORMATION_PROTOCOL } from './operations/cloudformation';
 import { EC2_PROTOCOL } from './operations/ec2';
 import type { Protocol, WireResponse } from './operations/protocol';
 import { SSM_PROTOCOL } from './operations/ssm';
@@ -38,7 +39,11 @@ export function identityOf(authorization: string | undefined): CallIdentity & { 
   };
 }
 
-const PROTOCOLS: Record<string, Protocol> = { ec2: EC2_PROTOCOL, ssm: SSM_PROTOCOL };
+const PROTOCOLS: Record<string, Protocol> = {
+  ec2: EC2_PROTOCOL,
+  ssm: SSM_PROTOCOL,
+  cloudformation: CLOUDFORMATION_PROTOCOL,
+};
 
 /** The documented mapping: the first 12-digit run in the access key id names the account. */
 export function accountOf(accessKeyId: string): string {

@@ -77,7 +77,9 @@ export type Scenario =
    */
   | { type: 'launchActionFailure'; sourceServerIds: string[]; actionName?: string; optional?: boolean }
   /** These extended servers turn EXTENSION_ERROR now, with `message` as DRS's errorMessage. */
-  | { type: 'extensionError'; sourceServerIds: string[]; message?: string };
+  | { type: 'extensionError'; sourceServerIds: string[]; message?: string }
+  /** Network recoveries started afterwards for these source networks fail: their stacks roll back. */
+  | { type: 'networkRecoveryFailure'; sourceNetworkIds: string[]; reason?: string };
 
 export interface FaultSpec {
   /** Operation name as in the audit log (e.g. 'StartRecovery', 'mgn:StartReplication') or '*' for all. */

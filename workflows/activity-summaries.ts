@@ -100,6 +100,13 @@ const SUMMARIES: Summaries = {
   readStagingEstate: (i) =>
     `read every staging account of ${i.accountId ?? 'the own account'} in ${i.region}`,
   extendSourceServers: (i) => `CreateExtendedSourceServer for ${plural(i.sourceServerArns.length, 'server')}`,
+  sourceNetworksOfServers: (i) => `find the source networks of ${servers(i.sourceServerIds)}`,
+  describeSourceNetworks: (i) => `describe ${plural(i.sourceNetworkIds.length, 'source network')}`,
+  startNetworkRecovery: (i) =>
+    `StartSourceNetworkRecovery (${i.deployAsNew ? 'new stacks' : 'update'}) for ${plural(i.networks.length, 'source network')}`,
+  awaitNetworkRecovery: (i) => `wait for network recovery job ${i.jobId}`,
+  deleteNetworkStacks: (i) => `DeleteStack for ${plural(i.stackNames.length, 'network stack')}`,
+  awaitStacksDeleted: (i) => `wait until ${plural(i.stacks.length, 'network stack')} are deleted`,
 };
 
 type AnyCall = (input: unknown) => Promise<unknown>;

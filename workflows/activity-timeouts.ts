@@ -111,6 +111,14 @@ const SIZE_OF = {
   extendSourceServers: 'account',
   // ListStagingAccounts, then every server of each staging account
   readStagingEstate: 'account',
+  // a plan's network step: reads filtered to its networks (up to 100 a call), its job and its log,
+  // one CloudFormation call per stack
+  describeSourceNetworks: 'filtered',
+  sourceNetworksOfServers: 'filtered',
+  startNetworkRecovery: 'filtered',
+  awaitNetworkRecovery: 'account',
+  deleteNetworkStacks: 'filtered',
+  awaitStacksDeleted: 'filtered',
 } satisfies Record<keyof DrsActivities, AttemptSize>;
 
 /** Options every proxy gives; start-to-close and the heartbeat timeout come from the table above. */

@@ -161,4 +161,16 @@ export const PATCHES = {
       'no drsReadiness history recorded before 0.2.0 is kept for replay (readiness runs are short)',
   },
   // ---- end i26-extend ----
+  // --- i25-net: a plan's network step ---
+
+  /**
+   * A plan with `network` recovers its source networks before the waves and, in a drill, deletes the
+   * stacks at cleanup (workflows/plan-network.ts). Older builds refused the field (their schema is
+   * strict), so only runs of this build record the marker.
+   */
+  planNetworkStep: {
+    id: 'plan-network-step',
+    since: '0.2.0',
+    deprecateWhen: 'no open drsPlan started before 0.2.0, and no such history in test/histories',
+  },
 } as const satisfies Record<string, PatchEntry>;

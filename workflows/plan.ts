@@ -16,6 +16,7 @@ import {
   ParentClosePolicy,
   condition,
   isCancellation,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -70,6 +71,8 @@ import type { RunSoFar } from './end-evidence';
 import { refuseDisallowedGuestChecks } from './boot';
 import { declaredGuestChecksOf } from '../common/inputs-boot';
 import type { drsRecovery } from './recovery';
+import { PATCHES } from './patches';
+import { withNetworkStep } from './plan-network';
 
 /**
  * A child costs the plan about seven history events: 500 children stay far below Temporal's
@@ -234,8 +237,22 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
         sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)),
       );
 
+      const runWaves = async () => {
+        await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
+      };
+      if (plan.network && patched(PATCHES.planNetworkStep.id))
+        return withNetworkStep(plan, plan.network, {
+          enterPhase: (phase) => state.phases.enter(phase),
+          serverIds: () => [...state.waves.values()].flatMap((w) => w.sourceServerIds),
+          runWaves,
+          skipWaves: (reason) => {
+            for (const wave of state.waves.values())
+              if (wave.status === 'PENDING') settle(wave, 'SKIPPED', reason);
+          },
+          finish: () => finish(state, plan),
+        });
       state.phases.enter('running-waves');
-      await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
+      await runWaves();
       return finish(state, plan);
     },
     { soFar: () => planSoFar(state, plan) },

@@ -18,6 +18,8 @@ import {
   type ReadinessSpec,
   type ServerFacts,
 } from '../common/readiness';
+import type { PlanNetwork } from '../common/inputs-networks';
+import { assessNetworks, withNetworks, type NetworkReadiness } from '../common/readiness-networks';
 import { DrsOutcome, DrsPhase, serverSearchAttributes } from '../common/search-attributes';
 import { readinessProgressQuery } from './messages';
 import { recordEndEvidence } from './end-evidence';
@@ -77,10 +79,12 @@ async function assess(
       : undefined;
   for (const f of facts)
     if (estate?.notExtended[f.sourceServerId]) f.notExtendedFrom = estate.notExtended[f.sourceServerId];
+  const networks =
+    account.reachable && spec.plan?.network ? await readNetworks(spec, spec.plan.network, ids) : undefined;
 
   const now = Date.now();
   const servers = facts.map((f) => assessServer(f, spec, now));
-  const serverOutcome = readinessOutcome(servers, account.reachable, headroom);
+  const serverOutcome = withNetworks(readinessOutcome(servers, account.reachable, headroom), networks ?? []);
   const outcome = serverOutcome === 'READY' && estate?.warnings.length ? 'AT_RISK' : serverOutcome;
   const staleDrills = servers.filter((s) => drillIsStale(s, spec)).map((s) => s.sourceServerId);
   const report: ReadinessReport = {
@@ -98,10 +102,12 @@ async function assess(
     ...(headroom ? { headroom } : {}),
     ...(estate ? { estate } : {}),
     servers,
+    ...(networks ? { networks } : {}),
     staleDrills,
-    summary: [summarize(outcome, servers, account, headroom?.short ?? []), ...(estate?.warnings ?? [])].join(
-      '; ',
-    ),
+    summary: [
+      summarize(outcome, servers, account, headroom?.short ?? [], networks ?? []),
+      ...(estate?.warnings ?? []),
+    ].join('; '),
     errors: unreachable ? [`${unreachable}: ${account.error}`] : [],
     startedAt,
     finishedAt: new Date().toISOString(),
@@ -170,6 +176,22 @@ async function readFacts(spec: ReadinessSpec, targets: Target[]): Promise<Server
   });
 }
 
+/** The network step's networks (named, or those protecting the plan's servers), as readiness ranks them. */
+async function readNetworks(
+  spec: ReadinessSpec,
+  network: PlanNetwork,
+  sourceServerIds: string[],
+): Promise<NetworkReadiness[]> {
+  const ids =
+    network.sourceNetworkIds ??
+    (await drsActivities.sourceNetworksOfServers({ ...targetOf(spec), sourceServerIds }));
+  if (ids.length === 0) return [];
+  return assessNetworks(
+    ids,
+    await drsActivities.describeSourceNetworks({ ...targetOf(spec), sourceNetworkIds: ids }),
+  );
+}
+
 /** A server of an account that could not be reached: nothing is known about it, and why. */
 const unread = (t: Target, notRead: string): ServerFacts => ({ ...t, found: false, notRead });
 
@@ -190,6 +212,7 @@ function summarize(
   servers: ReadinessReport['servers'],
   account: ReadinessReport['account'],
   short: string[],
+  networks: NetworkReadiness[],
 ): string {
   if (!account.reachable) return `NOT_READY: account not reachable (${account.error})`;
   const count = (status: string) => servers.filter((s) => s.status === status).length;
@@ -197,5 +220,8 @@ function summarize(
   const first = servers.find((s) => s.errors.length || s.warnings.length);
   if (first) parts.push(`${first.sourceServerId}: ${[...first.errors, ...first.warnings][0]}`);
   if (short.length) parts.push(`quota headroom short: ${short.join('; ')}`);
+  const network =
+    networks.find((n) => n.status === 'NOT_READY') ?? networks.find((n) => n.status === 'AT_RISK');
+  if (network) parts.push(`network ${network.sourceNetworkId}: ${network.reason}`);
   return `${outcome}: ${parts.join('; ')}`;
 }

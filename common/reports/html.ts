@@ -8,6 +8,7 @@ import { excerptText } from '../boot-evidence';
 import type { ServerBootReport } from '../types';
 import type { PlanWaveSummary } from '../types-plan';
 import { escapeHtml as esc } from './escape';
+import { NETWORK_HEADER, networkHeadline, networkRows, networkStepOf } from './network';
 import {
   bootSummary,
   describeTarget,
@@ -244,7 +245,18 @@ function launchSections(report: OperationReport, level: 'h2' | 'h3'): string {
 function planSections(evidence: Evidence): string {
   const { report } = evidence;
   const waves = (report.waves ?? []) as PlanWaveSummary[];
-  const parts = ['<h2>Waves</h2>'];
+  const parts: string[] = [];
+  const network = networkStepOf(report);
+  if (network)
+    parts.push(
+      '<h2>Network step</h2>',
+      `<p>${esc(networkHeadline(network))}</p>`,
+      table(
+        NETWORK_HEADER,
+        networkRows(network).map((row) => row.map(td)),
+      ),
+    );
+  parts.push('<h2>Waves</h2>');
   parts.push(
     table(
       ['Wave', 'Action', 'Status', 'Depends on', 'Started', 'Finished', 'Reason', 'Checks'],

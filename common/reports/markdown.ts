@@ -11,6 +11,7 @@ import {
   type OperationReport,
 } from './report';
 import { formatDuration, serverTimelines, TIMELINE_PHASES } from './timeline';
+import { NETWORK_HEADER, networkHeadline, networkRows, networkStepOf } from './network';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
@@ -98,8 +99,23 @@ export function markdownEvidence(evidence: Evidence): string {
     ['Generated', evidence.generatedAt],
   ];
   for (const [label, value] of facts) if (value) lines.push(`- ${label}: ${cell(value)}`);
-  lines.push('', markdownReport(report), ...phaseTable(report));
+  lines.push('', markdownReport(report), ...phaseTable(report), ...networkSection(report));
   for (const child of Object.values(evidence.children ?? {}))
     lines.push(markdownReport(child).replace(/^### /, '#### '), ...phaseTable(child));
   return `${lines.join('\n')}\n`;
+}
+
+/** A plan's network step: the headline and a row per source network. */
+function networkSection(report: OperationReport): string[] {
+  const step = networkStepOf(report);
+  if (!step) return [];
+  return [
+    '',
+    `**${networkHeadline(step)}**`,
+    '',
+    `| ${NETWORK_HEADER.map(cell).join(' | ')} |`,
+    `|${NETWORK_HEADER.map(() => '---').join('|')}|`,
+    ...networkRows(step).map((row) => `| ${row.map(cell).join(' | ')} |`),
+    '',
+  ];
 }

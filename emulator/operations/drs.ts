@@ -12,6 +12,7 @@ import { RequestReader, type Body } from '../validation';
 import { deleteLaunchAction, listLaunchActions, putLaunchAction } from './launch-actions';
 import { reverseReplication, stopFailback } from './reprotect';
 import { breakExtensions, EXTENSION_OPERATIONS, requireReplicatingHeadroom } from './extension';
+import { NETWORK_OPERATIONS } from './networks';
 import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
 
 const DEFAULT_PAGE = 1000;
@@ -777,6 +778,7 @@ export const DRS_OPERATIONS: OperationRoute[] = [
     handler: untagResource,
     needsInitializedAccount: false,
   },
+  ...NETWORK_OPERATIONS,
 ];
 
 export type { OperationResult };

@@ -40,6 +40,8 @@ function s3ActionsCalledBy(file: string): string[] {
 
 /** Actions that destroy what they touch: never allowed on every resource without a condition. */
 const DESTRUCTIVE = [
+  'cloudformation:DeleteStack',
+  'ec2:DeleteVpc',
   'ec2:TerminateInstances',
   'ec2:DeleteVolume',
   'ec2:DeleteSnapshot',
@@ -49,7 +51,8 @@ const DESTRUCTIVE = [
 /** `<service>:Operation` for every command class and paginator the activities import. */
 function actionsCalledByActivities(): string[] {
   const actions = new Set<string>();
-  const importFrom = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(drs|mgn|ec2|ssm)'/g;
+  const importFrom =
+    /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-(drs|mgn|ec2|ssm|cloudformation)'/g;
   for (const file of readdirSync(path.join(repoRoot(), 'activities')).filter((f) => f.endsWith('.ts'))) {
     for (const [, names, service] of readRepoFile(`activities/${file}`).matchAll(importFrom)) {
       for (const raw of names.split(',')) {
@@ -66,9 +69,15 @@ describe('IAM policy for real AWS', () => {
   const policy = JSON.parse(readRepoFile('deploy/iam-policy.json')) as { Statement: Statement[] };
   const allowed = policy.Statement.flatMap(actionsOf);
 
-  it('allows every DRS, MGN, EC2 and SSM operation the activities call', () => {
+  it('allows every DRS, MGN, EC2, SSM and CloudFormation operation the activities call', () => {
     const called = actionsCalledByActivities();
-    for (const action of ['drs:StartRecovery', 'ec2:DescribeInstanceStatus', 'ssm:SendCommand'])
+    for (const action of [
+      'drs:StartRecovery',
+      'ec2:DescribeInstanceStatus',
+      'ssm:SendCommand',
+      'drs:StartSourceNetworkRecovery',
+      'cloudformation:DeleteStack',
+    ])
       assert.ok(called.includes(action), `found ${called.join(', ')}`);
     assert.deepEqual(
       called.filter((action) => !allowed.includes(action)),
@@ -81,8 +90,8 @@ describe('IAM policy for real AWS', () => {
       const [service, operation] = action.split(':');
       if (PERMISSION_ONLY_ACTIONS.has(action)) return false;
       return (
-        (service === 'drs' || service === 'mgn' || service === 'ec2' || service === 'ssm') &&
-        !loadServiceModel(service).operations[operation]
+        (['drs', 'mgn', 'ec2', 'ssm', 'cloudformation'] as const).includes(service as 'drs') &&
+        !loadServiceModel(service as 'drs').operations[operation]
       );
     });
     assert.deepEqual(unknown, []);

@@ -4,13 +4,16 @@
 // member names (by each member's locationName, lists as <item>s), so an element the model does not
 // know, a wrong type, a value outside an enum or a missing required member all fail.
 import { AssertionError } from 'node:assert';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { XMLParser } from 'fast-xml-parser';
 import { checkShape, loadServiceModel, type ServiceModel } from './service-model';
 
+export type AwsService = 'ec2' | 'ssm' | 'cloudformation';
+
 export interface AwsExchange {
-  service: 'ec2' | 'ssm';
+  service: AwsService;
   operation: string;
   statusCode: number;
   errorType?: string;
@@ -32,13 +35,17 @@ type XmlNode = string | { [name: string]: XmlNode | XmlNode[] };
 
 const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false });
 
-/** EC2 XML (parsed) → a JSON value in model member names; problems for anything the model lacks. */
+/**
+ * Query XML (parsed) → a JSON value in model member names; problems for anything the model lacks.
+ * EC2 lists its items as <item>, the other query services as <member>.
+ */
 function fromXml(
   model: ServiceModel,
   shapeName: string,
   node: XmlNode | undefined,
   at: string,
   problems: string[],
+  item: 'item' | 'member' = 'item',
 ): unknown {
   const shape = model.shapes[shapeName];
   const leaf = typeof node === 'string' ? node : '';
@@ -70,6 +77,7 @@ function fromXml(
           Array.isArray(child) ? child[0] : child,
           `${at}.${member.name}`,
           problems,
+          item,
         );
       }
       return out;
@@ -77,13 +85,16 @@ function fromXml(
     case 'list': {
       if (node === '' || node === undefined) return [];
       if (typeof node !== 'object' || Array.isArray(node)) {
-        problems.push(`${at}: expected <item> elements (${shapeName})`);
+        problems.push(`${at}: expected <${item}> elements (${shapeName})`);
         return [];
       }
-      const extra = Object.keys(node).filter((k) => k !== 'item');
-      if (extra.length > 0) problems.push(`${at}: list elements must be <item>, got ${extra.join(', ')}`);
-      const items = node.item === undefined ? [] : Array.isArray(node.item) ? node.item : [node.item];
-      return items.map((item, i) => fromXml(model, shape.member?.shape ?? '', item, `${at}[${i}]`, problems));
+      const extra = Object.keys(node).filter((k) => k !== item);
+      if (extra.length > 0) problems.push(`${at}: list elements must be <${item}>, got ${extra.join(', ')}`);
+      const entries = node[item];
+      const items = entries === undefined ? [] : Array.isArray(entries) ? entries : [entries];
+      return items.map((entry, i) =>
+        fromXml(model, shape.member?.shape ?? '', entry, `${at}[${i}]`, problems, item),
+      );
     }
     case 'integer':
     case 'long':
@@ -130,6 +141,47 @@ export function checkEc2Xml(
 }
 
 /**
+ * Every difference between one answer of a query service (CloudFormation) and the model: the
+ * operation's `<XResponse>` holds its output in `<XResult>` (the model's resultWrapper) and a
+ * `<ResponseMetadata>`; an error is an `<ErrorResponse>` with a Type, Code and Message.
+ */
+export function checkQueryXml(
+  model: ServiceModel,
+  service: string,
+  operation: string,
+  statusCode: number,
+  text: string,
+): string[] {
+  const where = `${service}:${operation} ${statusCode}`;
+  const doc = parser.parse(text) as Record<string, XmlNode>;
+  if (statusCode >= 300) {
+    const error = (doc.ErrorResponse as { Error?: { Type?: string; Code?: string; Message?: string } })
+      ?.Error;
+    return error?.Code &&
+      (error.Type === 'Sender' || error.Type === 'Receiver') &&
+      typeof error.Message === 'string'
+      ? []
+      : [`${where}: not a query-protocol error document: ${text.slice(0, 200)}`];
+  }
+  const op = model.operations[operation] as (typeof model.operations)[string] & {
+    output?: { shape: string; resultWrapper?: string };
+  };
+  if (!op) return [`${where}: the model has no operation ${operation}`];
+  const root = doc[`${operation}Response`] as Record<string, XmlNode> | undefined;
+  if (root === undefined || typeof root !== 'object')
+    return [`${where}: the root element is not <${operation}Response>`];
+  const problems: string[] = [];
+  const extra = Object.keys(root).filter((k) => k !== 'ResponseMetadata' && k !== op.output?.resultWrapper);
+  if (extra.length > 0) problems.push(`elements ${extra.join(', ')} are not in the response`);
+  if (op.output) {
+    const wrapper = op.output.resultWrapper ?? '';
+    const value = fromXml(model, op.output.shape, root[wrapper], '$', problems, 'member');
+    problems.push(...checkShape(model, op.output.shape, value, op.output.shape));
+  }
+  return problems.map((p) => `${where}: ${p}`);
+}
+
+/**
  * Every difference between one SSM answer and the model (empty = conforms). One is allowed:
  * GetCommandInvocation's ExecutionElapsedTime is an ISO-8601 duration (`PT2.5S`) as SSM sends it,
  * where the model gives it the date pattern of its StringDateTime shape.
@@ -172,10 +224,10 @@ async function bytesOf(body: unknown): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
-/** Adds the check to an EC2 or SSM client; `seen` receives each exchange. */
+/** Adds the check to an EC2, SSM or CloudFormation client; `seen` receives each exchange. */
 export function checkAwsResponses(
-  client: EC2Client | SSMClient,
-  service: 'ec2' | 'ssm',
+  client: EC2Client | SSMClient | CloudFormationClient,
+  service: AwsService,
   seen?: (ex: AwsExchange) => void,
 ): void {
   const model = loadServiceModel(service);
@@ -191,11 +243,13 @@ export function checkAwsResponses(
       const problems =
         service === 'ec2'
           ? checkEc2Xml(model, operation, response.statusCode, text)
-          : checkSsmJson(model, operation, response.statusCode, text);
+          : service === 'cloudformation'
+            ? checkQueryXml(model, service, operation, response.statusCode, text)
+            : checkSsmJson(model, operation, response.statusCode, text);
       const errorType =
         response.statusCode < 300
           ? undefined
-          : service === 'ec2'
+          : service !== 'ssm'
             ? /<Code>([^<]+)<\/Code>/.exec(text)?.[1]
             : (JSON.parse(text) as { __type?: string }).__type;
       seen?.({ service, operation, statusCode: response.statusCode, ...(errorType ? { errorType } : {}) });

@@ -15,6 +15,7 @@ import {
   DescribeLaunchConfigurationTemplatesCommand,
   DescribeRecoveryInstancesCommand,
   DescribeRecoverySnapshotsCommand,
+  DescribeSourceNetworksCommand,
   DescribeSourceServersCommand,
   DisconnectRecoveryInstanceCommand,
   DeleteSourceServerCommand,
@@ -34,6 +35,7 @@ import {
   StartFailbackLaunchCommand,
   StartRecoveryCommand,
   StartReplicationCommand,
+  StartSourceNetworkRecoveryCommand,
   StopFailbackCommand,
   StopReplicationCommand,
   TagResourceCommand,
@@ -48,6 +50,7 @@ import {
   DescribeSourceServersCommand as MgnDescribeSourceServersCommand,
   StartReplicationCommand as MgnStartReplicationCommand,
 } from '@aws-sdk/client-mgn';
+import { DeleteStackCommand, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeInstanceStatusCommand, GetConsoleOutputCommand } from '@aws-sdk/client-ec2';
 import {
   DescribeInstanceInformationCommand,
@@ -58,10 +61,11 @@ import {
 import { repoRoot } from '../../common/paths';
 import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, type EmulatorStateSnapshot } from '../../emulator';
 import { DRS_OPERATIONS } from '../../emulator/operations/drs';
+import { CLOUDFORMATION_OPERATIONS } from '../../emulator/operations/cloudformation';
 import { EC2_OPERATIONS } from '../../emulator/operations/ec2';
 import { MGN_OPERATIONS } from '../../emulator/operations/mgn';
 import { SSM_OPERATIONS } from '../../emulator/operations/ssm';
-import { checkEc2Xml, checkSsmJson } from './aws-wire-check';
+import { checkEc2Xml, checkQueryXml, checkSsmJson } from './aws-wire-check';
 import { modelAccepts, probesFor, rawHeaders, rawRequest, type Probe } from './model-probes';
 import {
   loadServiceModel,
@@ -94,6 +98,7 @@ function served(service: ServiceName): string[] {
 /** A valid request per served operation, from the seeded inventory; probes vary one member at a time. */
 function baselines(
   state: EmulatorStateSnapshot,
+  sourceNetworkID: string,
 ): Record<ServiceName, Record<string, Record<string, unknown>>> {
   const mine = state.servers.filter((s) => s.accountId !== STAGING_ACCOUNT && !s.extendedFrom);
   const server = mine.find((s) => s.replicationState === 'CONTINUOUS')?.sourceServerID as string;
@@ -169,6 +174,19 @@ function baselines(
         maxResults: 10,
       },
       DeleteLaunchAction: { resourceId: server, actionId: LAUNCH_ACTION.actionId },
+      DescribeSourceNetworks: {
+        filters: {
+          sourceNetworkIDs: [sourceNetworkID],
+          originAccountID: DEFAULT_ACCOUNT,
+          originRegion: 'us-west-2',
+        },
+        maxResults: 10,
+      },
+      StartSourceNetworkRecovery: {
+        sourceNetworks: [{ sourceNetworkID, cfnStackName: 'drill-network' }],
+        deployAsNew: true,
+        tags,
+      },
     },
     mgn: {
       DescribeSourceServers: {
@@ -359,6 +377,23 @@ describe('emulator: conformance with the official DRS, MGN, EC2 and SSM models',
     await drs.send(new TagResourceCommand({ resourceArn, tags: { team: 'dr' } }));
     await drs.send(new ListTagsForResourceCommand({ resourceArn }));
     await drs.send(new UntagResourceCommand({ resourceArn, tagKeys: ['team'] }));
+    // source networks
+    const { items: networks = [] } = await drs.send(new DescribeSourceNetworksCommand({}));
+    const { job: network } = await drs.send(
+      new StartSourceNetworkRecoveryCommand({
+        sourceNetworks: [
+          { sourceNetworkID: networks[0].sourceNetworkID as string, cfnStackName: 'drill-net' },
+        ],
+        deployAsNew: true,
+      }),
+    );
+    await runJobToCompletion(f, network?.jobID as string, 5);
+    await drs.send(new DescribeJobLogItemsCommand({ jobID: network?.jobID as string }));
+    await drs.send(
+      new DescribeSourceNetworksCommand({
+        filters: { sourceNetworkIDs: [networks[0].sourceNetworkID as string] },
+      }),
+    );
     // errors
     await rejectsWith(drs.send(new DescribeJobsCommand({ maxResults: 0 })), ValidationException);
     await rejectsWith(
@@ -435,13 +470,13 @@ describe('emulator: conformance with the official DRS, MGN, EC2 and SSM models',
   it('enforces exactly the request constraints of the model (probed member by member)', async function () {
     this.timeout(30_000);
     const state = await f.emulator.control.state();
+    const { items: [network] = [] } = await f.strict.send(new DescribeSourceNetworksCommand({}));
     const differences = modelDifferences().requestConstraints;
     const mismatches: string[] = [];
     let probed = 0;
-    for (const [service, operations] of Object.entries(baselines(state)) as [
-      ServiceName,
-      Record<string, Record<string, unknown>>,
-    ][]) {
+    for (const [service, operations] of Object.entries(
+      baselines(state, network.sourceNetworkID as string),
+    ) as [ServiceName, Record<string, Record<string, unknown>>][]) {
       const model = loadServiceModel(service);
       assert.deepEqual(Object.keys(operations).sort(), served(service).sort(), `${service} baselines`);
       for (const [operation, baseline] of Object.entries(operations)) {
@@ -570,6 +605,48 @@ describe('emulator: conformance with the official DRS, MGN, EC2 and SSM models',
       SSM_OPERATIONS.filter((op) => !answered('ssm').has(op)),
       [],
     );
+  });
+
+  it('CloudFormation: each served operation is in the model, and a tour answers every one as the model says', async () => {
+    const model = loadServiceModel('cloudformation');
+    assert.equal(model.metadata.apiVersion, '2010-05-15');
+    for (const op of CLOUDFORMATION_OPERATIONS) assert.ok(model.operations[op], `cloudformation:${op}`);
+    const cfn = f.cloudformation();
+    const { items: [network] = [] } = await f.strict.send(new DescribeSourceNetworksCommand({}));
+    const { job } = await f.strict.send(
+      new StartSourceNetworkRecoveryCommand({
+        sourceNetworks: [{ sourceNetworkID: network.sourceNetworkID as string, cfnStackName: 'drill-net' }],
+      }),
+    );
+    f.advance(10);
+    await cfn.send(new DescribeStacksCommand({}));
+    const { job: done } = await runJobToCompletion(f, job?.jobID as string, 5);
+    assert.equal(done.participatingResources?.[0].launchStatus, 'LAUNCHED');
+    const { Stacks: [stack] = [] } = await cfn.send(new DescribeStacksCommand({ StackName: 'drill-net' }));
+    await cfn.send(new DeleteStackCommand({ StackName: 'drill-net' }));
+    f.advance(120);
+    await cfn.send(new DescribeStacksCommand({ StackName: stack.StackId }));
+    await assert.rejects(cfn.send(new DescribeStacksCommand({ StackName: 'drill-net' })), {
+      name: 'ValidationError',
+    });
+    await assert.rejects(cfn.send(new DeleteStackCommand({ StackName: '' })), { name: 'ValidationError' });
+    const answered = new Set(
+      f.awsExchanges
+        .filter((e) => e.service === 'cloudformation' && e.statusCode === 200)
+        .map((e) => e.operation),
+    );
+    assert.deepEqual(
+      CLOUDFORMATION_OPERATIONS.filter((op) => !answered.has(op)),
+      [],
+    );
+    // the check itself catches an element the model lacks and a wrong enum value
+    const answer = (member: string) =>
+      `<DescribeStacksResponse><DescribeStacksResult><Stacks><member><StackName>s</StackName><CreationTime>2024-06-01T00:00:00Z</CreationTime>${member}</member></Stacks></DescribeStacksResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></DescribeStacksResponse>`;
+    const check = (member: string) =>
+      checkQueryXml(model, 'cloudformation', 'DescribeStacks', 200, answer(member));
+    assert.deepEqual(check('<StackStatus>CREATE_COMPLETE</StackStatus>'), []);
+    assert.equal(check('<StackStatus>DONE</StackStatus>').length, 1);
+    assert.equal(check('<StackStatus>CREATE_COMPLETE</StackStatus><Vpc>v</Vpc>').length, 1);
   });
 
   it('EC2 and SSM checks catch an answer that differs from the model', () => {

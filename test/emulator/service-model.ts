@@ -8,7 +8,7 @@ import { toolsDir } from '../../common/paths';
 
 export type ServiceName = 'drs' | 'mgn';
 /** Every model the emulator is checked against: DRS and MGN (restJson1), EC2 (ec2 query), SSM (JSON 1.1). */
-export type ModelName = ServiceName | 'ec2' | 'ssm';
+export type ModelName = ServiceName | 'ec2' | 'ssm' | 'cloudformation';
 
 export interface Shape {
   type: string;
@@ -24,6 +24,7 @@ export interface Shape {
   max?: number;
   error?: { httpStatusCode: number };
   exception?: boolean;
+  timestampFormat?: string;
 }
 
 export interface Operation {
@@ -45,6 +46,7 @@ const API_VERSIONS: Record<ModelName, string> = {
   mgn: '2020-02-26',
   ec2: '2016-11-15',
   ssm: '2014-11-06',
+  cloudformation: '2010-05-15',
 };
 const cache = new Map<string, ServiceModel>();
 
@@ -178,7 +180,13 @@ export function checkShape(
     case 'boolean':
       return typeof value === 'boolean' ? [] : [`${at}: expected a boolean (${shapeName})`];
     case 'timestamp':
-      // JSON bodies carry timestamps as epoch seconds (EC2's XML is converted so, see ec2-xml.ts)
+      // JSON bodies carry timestamps as epoch seconds (EC2's XML is converted so, see ec2-xml.ts),
+      // unless the shape's timestampFormat says iso8601 (DRS's RecoveryLifeCycle.apiCallDateTime)
+      if (shape.timestampFormat === 'iso8601') {
+        return typeof value === 'string' && !Number.isNaN(Date.parse(value)) && /Z$/.test(value)
+          ? []
+          : [`${at}: expected an ISO-8601 UTC date-time (${shapeName})`];
+      }
       return typeof value === 'number' ? [] : [`${at}: expected epoch seconds (${shapeName})`];
     case 'blob':
       return typeof value === 'string' ? [] : [`${at}: expected base64 text (${shapeName})`];

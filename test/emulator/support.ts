@@ -8,6 +8,7 @@ import {
   type DrsClientConfig,
   type Job,
 } from '@aws-sdk/client-drs';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { MgnClient } from '@aws-sdk/client-mgn';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -42,6 +43,8 @@ export interface Fixture {
   ec2(options?: ClientOptions): EC2Client;
   /** An SSM client (one attempt unless told), checked against the SSM model, closed with the fixture. */
   ssm(options?: ClientOptions): SSMClient;
+  /** A CloudFormation client (one attempt unless told), checked against its model, closed with the fixture. */
+  cloudformation(options?: ClientOptions): CloudFormationClient;
   /** Moves the emulator clock forward. */
   advance(seconds: number): void;
   now(): number;
@@ -82,6 +85,14 @@ export async function fixture(options: EmulatorOptions = {}): Promise<Fixture> {
       checkAwsResponses(ssm, 'ssm', (ex) => awsExchanges.push(ex));
       clients.push(ssm);
       return ssm;
+    },
+    cloudformation: (clientOptions) => {
+      const cfn = new CloudFormationClient(
+        emulatorAwsConfig(emulator.url, { maxAttempts: 1, ...clientOptions }),
+      );
+      checkAwsResponses(cfn, 'cloudformation', (ex) => awsExchanges.push(ex));
+      clients.push(cfn);
+      return cfn;
     },
     advance: (seconds) => {
       now += seconds * 1000;

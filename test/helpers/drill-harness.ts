@@ -94,6 +94,7 @@ export async function startDrillHarness(
     endpoint: emulator.url,
     ec2Endpoint: emulator.url,
     ssmEndpoint: emulator.url,
+    cloudFormationEndpoint: emulator.url,
     defaultRegion: REGION,
     credentialsFor: options.accountRoleName
       ? accountCredentials({

@@ -3,7 +3,7 @@
 // time-skipping server against the emulator, written to test/histories/<workflowType>-<scenario>.json.
 // Run it after changing a workflow's shape on purpose (and commit the new files):
 //   npx tsc -p tsconfig.json && node dist/test/replay/record-lifecycle-histories.js [scenario ...]
-import { StartRecoveryCommand } from '@aws-sdk/client-drs';
+import { DescribeSourceNetworksCommand, StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { abortSignal, approveSignal } from '../../workflows/messages';
 import { REGION, type DrillHarness } from '../helpers/drill-harness';
@@ -234,6 +234,19 @@ const scenarios: Record<string, Record<string, Scenario>> = {
         region: REGION,
         waves: [{ name: 'web', sourceServerIds: await h.healthyServers(1) }],
       }),
+    // a drill with a network step: two networks recovered as new stacks, one wave, the stacks deleted
+    'network-drill': async (h, start) => {
+      await h.syncClock();
+      const { items = [] } = await h.drsClient.send(new DescribeSourceNetworksCommand({}));
+      const protectedIds = items
+        .filter((n) => n.replicationStatus === 'PROTECTED')
+        .map((n) => n.sourceNetworkID);
+      return start(h, 'drsPlan', {
+        region: REGION,
+        network: { sourceNetworkIds: protectedIds },
+        waves: [{ name: 'web', tags: { Wave: '1' } }],
+      });
+    },
     'pre-check-fails': async (h, start) =>
       start(h, 'drsPlan', {
         region: REGION,

@@ -16,8 +16,10 @@ import {
   readFileSync,
   readdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -74,6 +76,19 @@ export function defaultPorts(workers: number): StackPorts {
   };
 }
 
+/** A port nothing listens on, below 32768: Temporal's SQL schema keeps membership ports in a smallint. */
+async function freeMembershipPort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
 /** Ports the OS picks, for tests that run beside other stacks. */
 export async function freePorts(workers: number): Promise<StackPorts> {
   const one = () => freePort();
@@ -85,10 +100,10 @@ export async function freePorts(workers: number): Promise<StackPorts> {
     history: await one(),
     matching: await one(),
     internalWorker: await one(),
-    frontendMembership: await one(),
-    historyMembership: await one(),
-    matchingMembership: await one(),
-    workerMembership: await one(),
+    frontendMembership: await freeMembershipPort(),
+    historyMembership: await freeMembershipPort(),
+    matchingMembership: await freeMembershipPort(),
+    workerMembership: await freeMembershipPort(),
     ui: await one(),
     emulator: await one(),
     workerMetrics: await many(workers),
@@ -329,6 +344,8 @@ export class Stack {
       const pwfile = this.file('pg', '..', 'pg-initdb-password');
       writeFileSync(pwfile, this.dbPassword(), { mode: 0o600 });
       if (asRoot) {
+        // the postgres user must reach its folder (only traverse: the data folder's files stay private)
+        chmodSync(this.dataDir, statSync(this.dataDir).mode | 0o011);
         const { uid, gid } = pgUser();
         chownSync(this.pgData, uid, gid);
         chownSync(pwfile, uid, gid);

@@ -82,7 +82,7 @@ export function upgradeProcedureTests(target: () => UpgradeTarget): void {
     }
   }
 
-  /** Successful calls of `operation` that named one of `sourceServerIds` or `instanceIds`. */
+  /** Successful calls of `operation` whose request names one of `ids` (workflow or instance ids). */
   async function calls(operation: string, ids: string[]): Promise<number> {
     const entries = await target().emulator.audit({ operation });
     return entries.filter(
@@ -155,7 +155,8 @@ export function upgradeProcedureTests(target: () => UpgradeTarget): void {
     const report = (await handle.result()) as DrillReport;
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
     const instances = report.servers.flatMap((s) => s.recoveryInstanceId ?? []);
-    assert.equal(await calls('StartRecovery', sourceServerIds), 1, 'one launch across both builds');
+    // the launch job carries the run's workflow id as a tag (the servers may have run drills before)
+    assert.equal(await calls('StartRecovery', [workflowId]), 1, 'one launch across both builds');
     assert.equal(await calls('TerminateRecoveryInstances', instances), 1, 'one cleanup');
 
     const events = (await handle.fetchHistory()).events ?? [];

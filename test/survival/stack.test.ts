@@ -63,7 +63,7 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
     }
   });
 
-  /** Successful audited calls of `operation` whose request names one of `ids`. */
+  /** Successful audited calls of `operation` whose request names one of `ids` (workflow, instance ids). */
   async function calls(operation: string, ids: string[]): Promise<number> {
     const entries = await emulator.audit({ operation });
     return entries.filter(
@@ -81,7 +81,8 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
     const instances = report.servers.flatMap((s) => s.recoveryInstanceId ?? []);
     assert.equal(instances.length, sourceServerIds.length, 'every server launched');
-    assert.equal(await calls('StartRecovery', sourceServerIds), 1, 'one launch');
+    // the launch job carries the run's workflow id as a tag; the servers recur across drills
+    assert.equal(await calls('StartRecovery', [handle.workflowId]), 1, 'one launch');
     assert.equal(await calls('TerminateRecoveryInstances', instances), 1, 'one terminate');
     const state = await emulator.state();
     const left = state.recoveryInstances.filter((i) => sourceServerIds.includes(i.sourceServerID));
@@ -101,8 +102,8 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
   }
 
   /** Resolves once the drill's StartRecovery reached DRS: the launch job runs, the run is mid-drill. */
-  async function launched(sourceServerIds: string[]): Promise<void> {
-    for (let i = 0; (await calls('StartRecovery', sourceServerIds)) === 0; i++) {
+  async function launched(handle: WorkflowHandle): Promise<void> {
+    for (let i = 0; (await calls('StartRecovery', [handle.workflowId])) === 0; i++) {
       assert.ok(i < 600, 'the drill launched within 2 minutes');
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -138,7 +139,7 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
   it('finishes a drill SUCCEEDED when the Temporal server is killed (kill -9) and restarted mid-drill', async () => {
     const sourceServerIds = await pickHealthyServers(drs, 2);
     const handle = await startDrill(`survival-server-killed-${Date.now()}`, sourceServerIds);
-    await launched(sourceServerIds);
+    await launched(handle);
     stack.killServer();
     for (let i = 0; stack.alive('temporal-server'); i++) {
       assert.ok(i < 100, 'the server died');
@@ -151,7 +152,7 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
   it('finishes a drill SUCCEEDED when PostgreSQL restarts mid-drill', async () => {
     const sourceServerIds = await pickHealthyServers(drs, 2);
     const handle = await startDrill(`survival-postgres-restarted-${Date.now()}`, sourceServerIds);
-    await launched(sourceServerIds);
+    await launched(handle);
     stack.restartPostgres();
     await assertCleanDrill('postgresRestarted', handle, sourceServerIds);
   });

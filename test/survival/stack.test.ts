@@ -32,6 +32,9 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
   let drs: DrsClient;
   /** Seconds from start to close of each drill, as the server recorded them. */
   const durations: Record<string, number> = {};
+  /** Seconds each disturbance kept Temporal or its database away (for docs/benchmarks.md, not asserted). */
+  const outages: Record<string, number> = {};
+  const since = (start: number) => +((Date.now() - start) / 1000).toFixed(1);
 
   before(async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'drs-stack-'));
@@ -58,7 +61,11 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
       );
       writeFileSync(
         path.join(dir, 'survival-timings.json'),
-        JSON.stringify({ drillSeconds: durations, extraSecondsOverUndisturbed: extra }, null, 2),
+        JSON.stringify(
+          { drillSeconds: durations, extraSecondsOverUndisturbed: extra, outageSeconds: outages },
+          null,
+          2,
+        ),
       );
     }
   });
@@ -140,12 +147,14 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
     const sourceServerIds = await pickHealthyServers(drs, 2);
     const handle = await startDrill(`survival-server-killed-${Date.now()}`, sourceServerIds);
     await launched(handle);
+    const killedAt = Date.now();
     stack.killServer();
     for (let i = 0; stack.alive('temporal-server'); i++) {
       assert.ok(i < 100, 'the server died');
       await new Promise((r) => setTimeout(r, 100));
     }
     await stack.startServer();
+    outages.serverKilled = since(killedAt);
     await assertCleanDrill('serverKilled', handle, sourceServerIds);
   });
 
@@ -153,7 +162,9 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
     const sourceServerIds = await pickHealthyServers(drs, 2);
     const handle = await startDrill(`survival-postgres-restarted-${Date.now()}`, sourceServerIds);
     await launched(handle);
+    const stoppedAt = Date.now();
     stack.restartPostgres();
+    outages.postgresRestarted = since(stoppedAt);
     await assertCleanDrill('postgresRestarted', handle, sourceServerIds);
   });
 

@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for arg in "$@"; do
-  case "$arg" in -h|--help) sed -n '2,15p' "$0"; exit 0 ;; esac
+  case "$arg" in -h|--help) sed -n '2,14p' "$0"; exit 0 ;; esac
 done
 case " $* " in
   *" --stop "*) [ -f dist/scripts/stack.js ] || npx tsc -p tsconfig.json ;;

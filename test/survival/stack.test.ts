@@ -132,7 +132,7 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
 
   it('runs a drill started by drsctl through the envconfig profile the workers use', async () => {
     const sourceServerIds = await pickHealthyServers(drs, 2);
-    const workflowId = `survival-undisturbed-${Date.now()}`;
+    const workflowId = `survival-drsctl-${Date.now()}`;
     const args = ['drill', ...sourceServerIds.flatMap((id) => ['--source-server', id])];
     const result = await runDrsctl(
       [...args, '--hold', '5', '--workflow-id', workflowId, '--wait'],
@@ -140,7 +140,14 @@ describe('survival on the production-shaped stack (PostgreSQL, mTLS, Temporal se
       300_000,
     );
     assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
-    await assertCleanDrill('undisturbed', client.workflow.getHandle(workflowId), sourceServerIds);
+    // the stack's first drill: cold workers and capacity queue, so not the baseline
+    await assertCleanDrill('firstByDrsctl', client.workflow.getHandle(workflowId), sourceServerIds);
+  });
+
+  it('finishes an undisturbed drill, the baseline of the two below', async () => {
+    const sourceServerIds = await pickHealthyServers(drs, 2);
+    const handle = await startDrill(`survival-undisturbed-${Date.now()}`, sourceServerIds);
+    await assertCleanDrill('undisturbed', handle, sourceServerIds);
   });
 
   it('finishes a drill SUCCEEDED when the Temporal server is killed (kill -9) and restarted mid-drill', async () => {

@@ -5,11 +5,13 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash scripts/install-tools.sh --quiet --with-browser  # chromium for test/ui (a missing browser fails that test)
+bash scripts/build-stack.sh  # PostgreSQL, Temporal server + UI server from Go for test/survival (cached per machine)
 echo "== typecheck + build"; rm -rf dist; npx tsc -p tsconfig.json; npm run -s bundle  # workers start from it, as in production
 echo "== lint + format"; npx eslint . && npx prettier --check . >/dev/null
 # The suites, slowest first so the two parallel jobs end together. They live here, not in
 # .mocharc.json, so `npx mocha dist/test/unit/x.test.js` runs that file alone.
 specs=(
+  "dist/test/survival/**/*.test.js"
   "dist/test/e2e/**/*.test.js"
   "dist/test/workflows/**/*.test.js"
   "dist/test/cli/**/*.test.js"

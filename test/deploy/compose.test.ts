@@ -4,7 +4,6 @@ import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../common/paths';
-import { devServerSearchAttributeArgs } from '../../common/search-attributes';
 import { loadWorkerConfig, WORKER_ENV_VARS, workerConfigSchema } from '../../worker/config';
 import { BUILT_BUNDLE_PATH } from '../../worker/workflow-code';
 import { splitHostPort } from '../../worker/health';
@@ -135,10 +134,9 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('registers exactly the search attributes of common/search-attributes.ts at start', () => {
-    const expected = devServerSearchAttributeArgs().filter((arg) => arg !== '--search-attribute');
+  it('registers the namespace of deploy/temporal/namespace.env at start (server-settings.test.ts)', () => {
     const setup = services['temporal-setup'];
-    assert.deepEqual(setup.command, expected);
+    assert.equal(setup.command, undefined, 'no list of its own: register.sh reads namespace.env');
     assert.deepEqual(setup.entrypoint, ['/bin/sh', '/deploy/register.sh']);
     assert.ok(existsSync(path.join(repoRoot(), 'deploy/temporal/register.sh')));
     assert.equal(setup.environment?.TEMPORAL_ADDRESS, workerEnv('TEMPORAL_ADDRESS'));

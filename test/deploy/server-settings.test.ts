@@ -101,7 +101,7 @@ describe('server settings shared by docker-compose and the stack (deploy/tempora
       Object.keys(indexed),
       codeAttributes.map((pair) => pair.split('=')[0]),
     );
-    assert.ok(Object.values(indexed).every((type) => typeof type === 'number' && type > 0));
+    assert.ok(Object.values(indexed).every((type) => typeof type === 'number' && Number(type) > 0));
   });
 
   it('refuses a namespace.env it would misread, naming the file, line and rule', () => {

@@ -23,6 +23,7 @@ import { createFailbackActivities } from './failback';
 import { createMgnActivities } from './mgn';
 import { createNotificationActivities, type NotificationTargets } from './notifications';
 import { createPlanActivities } from './plan';
+import { createPlanEstateActivities } from './plan-estate';
 import { createReadinessActivities, type ListRuns } from './readiness';
 import { createRecoveryActivities } from './recovery';
 import { createReconcileActivities } from './reconcile';
@@ -78,6 +79,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createRecoveryActivities(deps.drsClients),
       ...createFailbackActivities(deps.drsClients),
       ...createPlanActivities(deps.drsClients),
+      ...createPlanEstateActivities(deps.drsClients),
       ...createSnapshotActivities(deps.drsClients),
       ...createCapacityActivities(deps.capacityLimits),
       ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns, evidenceStore),

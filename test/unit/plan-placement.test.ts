@@ -2,8 +2,14 @@
 // name their account and region (each refusal naming its field), and how a wave's servers become
 // child workflows, one account and region each.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { describeProgress } from '../../client/progress';
 import { InvalidInputError } from '../../common/inputs';
+import type { PlanProgress, PlanWaveReport } from '../../common/types-plan';
 import { parsePlanInput } from '../../common/inputs-plan';
+import { repoRoot } from '../../common/paths';
 import { placementKey, wavePlacementText } from '../../common/plan-placement';
 import { childChunks, placementSearchAttributes, planPlacements } from '../../workflows/plan-estate';
 
@@ -173,5 +179,54 @@ describe('drsPlan across accounts and regions: placements and children', () => {
       `worker's account us-west-2, ${STAGING} eu-west-1`,
     );
     assert.equal(wavePlacementText({}, { region: 'us-east-1', accountId: OTHER }), `${OTHER} us-east-1`);
+  });
+});
+
+describe('examples/plan-estate.yaml', () => {
+  it('is a valid plan across accounts and regions', () => {
+    const raw: unknown = parseYaml(readFileSync(path.join(repoRoot(), 'examples/plan-estate.yaml'), 'utf8'));
+    const plan = parsePlanInput(raw);
+    assert.deepEqual(planPlacements(plan).map(placementKey), [
+      'own/us-east-1',
+      '222233334444/us-east-1',
+      'own/us-west-2',
+      '222233334444/us-west-2',
+    ]);
+  });
+});
+
+describe('drsctl progress of a plan across accounts', () => {
+  const wave = (name: string, placements: { region: string; accountId?: string }[]): PlanWaveReport => ({
+    name,
+    action: 'drill',
+    status: 'PENDING',
+    dependsOn: [],
+    sourceServerIds: [],
+    placements,
+    children: [],
+  });
+  const progress = (waves: PlanWaveReport[]): PlanProgress => ({
+    operation: 'plan',
+    phase: 'running-waves',
+    waves,
+    awaitingApproval: [],
+  });
+
+  it("names each wave's account and region once the plan spans more than one, and not before", () => {
+    assert.equal(
+      describeProgress(
+        progress([wave('db', [{ region: 'us-east-1' }]), wave('web', [{ region: 'us-east-1' }])]),
+      ),
+      'phase=running-waves db:PENDING web:PENDING',
+    );
+    assert.equal(
+      describeProgress(
+        progress([
+          wave('db', [{ region: 'us-east-1' }]),
+          wave('stg', [{ region: 'us-east-1', accountId: STAGING }, { region: 'us-west-2' }]),
+        ]),
+      ),
+      `phase=running-waves db[own/us-east-1]:PENDING stg[${STAGING}/us-east-1,own/us-west-2]:PENDING`,
+    );
   });
 });

@@ -28,6 +28,7 @@ import { createMgnActivities } from './mgn';
 import { createNetworkActivities } from './networks';
 import { createNotificationActivities, type NotificationTargets } from './notifications';
 import { createPlanActivities } from './plan';
+import { createPlanEstateActivities } from './plan-estate';
 import { createReadinessActivities, type ListRuns } from './readiness';
 import { createRecoveryActivities } from './recovery';
 import { createReconcileActivities } from './reconcile';
@@ -86,6 +87,7 @@ export function createActivities(deps: ActivityDeps) {
       ...createEc2FailbackActivities(deps.drsClients),
       ...createPlanActivities(deps.drsClients),
       ...createNetworkActivities(deps.drsClients),
+      ...createPlanEstateActivities(deps.drsClients),
       ...createSnapshotActivities(deps.drsClients),
       ...createCapacityActivities(deps.capacityLimits),
       ...createReadinessActivities(deps.drsClients, deps.capacityLimits, deps.listRuns, evidenceStore),

@@ -1,5 +1,6 @@
 // Live progress for `--wait`: on a terminal one line redrawn in place with a bar; elsewhere (CI
 // logs) a plain timestamped line whenever something changed, so the log reads as a timeline.
+import { placementKey } from '../common/plan-placement';
 import type { CapacityWaitStatus } from '../common/capacity';
 import type { Progress } from './lib';
 
@@ -64,10 +65,13 @@ export function describeProgress(p: Progress): string {
   if ('capacity' in p && p.capacity) parts.push(describeCapacityWait(p.capacity));
   for (const s of serverStates(p)) parts.push(`${s.sourceServerId}:${s.state}`);
   if (p.operation === 'plan') {
+    // where each wave runs, once the plan spans more than one account or region
+    const where = (w: (typeof p.waves)[number]) => (w.placements ?? []).map(placementKey).join(',');
+    const spans = new Set(p.waves.flatMap((w) => (w.placements ?? []).map(placementKey))).size > 1;
     for (const w of p.waves) {
       const done = w.children.filter((c) => c.outcome !== undefined).length;
       parts.push(
-        `${w.name}:${w.status}${w.status === 'RUNNING' ? `(${done}/${w.children.length} children done)` : ''}`,
+        `${w.name}${spans ? `[${where(w)}]` : ''}:${w.status}${w.status === 'RUNNING' ? `(${done}/${w.children.length} children done)` : ''}`,
       );
     }
     if (p.awaitingApproval.length) parts.push(`awaiting approve: ${p.awaitingApproval.join(',')}`);

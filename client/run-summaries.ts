@@ -10,7 +10,7 @@ import type { ReprotectPlan } from '../common/inputs-reprotect';
 import type { ReadinessSpec } from '../common/readiness';
 import type { ExtendSpec } from '../common/extend';
 import type { ReconcileSpec } from '../common/reconcile';
-import type { PlanSpec } from '../common/inputs-plan';
+import { namedServerIds, type PlanSpec } from '../common/inputs-plan';
 import type { PointInTime } from '../common/point-in-time';
 
 /** The start options Temporal stores as the run's user metadata. */
@@ -183,13 +183,24 @@ export function replicationSummary(plan: ReplicationPlan, startedBy: string): Ru
 export function planSummary(plan: PlanSpec, startedBy: string): RunSummary {
   const recoveries = plan.waves.filter((w) => w.action === 'recovery').length;
   const waveLine = (w: PlanSpec['waves'][number]) => {
-    const servers = w.sourceServerIds
-      ? count(w.sourceServerIds.length, 'server')
-      : `servers tagged ${Object.entries(w.tags ?? {})
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}`;
+    const named = namedServerIds(w);
+    const selector = [
+      ...(w.tags
+        ? [
+            `tagged ${Object.entries(w.tags)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(', ')}`,
+          ]
+        : []),
+      ...(w.stagingAccountIds ? [`extended from ${w.stagingAccountIds.join(', ')}`] : []),
+    ];
+    const servers = named ? count(named.length, 'server') : `servers ${selector.join(' and ')}`;
+    const placement =
+      w.accountId || w.region
+        ? ` in ${where({ region: w.region ?? plan.region, accountId: w.accountId ?? plan.accountId })}`
+        : '';
     const after = w.dependsOn.length > 0 ? `, after ${w.dependsOn.join(', ')}` : '';
-    return `${w.name} (${w.action}, ${servers}${after}${w.pauseBefore ? ', approval first' : ''})`;
+    return `${w.name} (${w.action}, ${servers}${placement}${after}${w.pauseBefore ? ', approval first' : ''})`;
   };
   return {
     staticSummary: `plan of ${count(plan.waves.length, 'wave')} in ${where(plan)}: ${plan.waves.map((w) => w.name).join(' → ')}${recoveries > 0 ? ` (${count(recoveries, 'FAILOVER wave')})` : ''}`,

@@ -1,7 +1,8 @@
 // Input schema of drsPlan: waves of servers (ids or a tag selector), their dependencies, per-wave
 // parallelism and approval gates. Everything that can be checked without DRS is checked here, so a
 // bad plan fails before any DRS call: unknown or cyclic dependencies, empty waves, a server in two
-// waves, recovery waves without `confirm`, child options the child's own schema would refuse.
+// waves, recovery waves without `confirm`, child options the child's own schema would refuse, an
+// account or region that is no account id or region name (named by its field).
 import { z } from 'zod';
 import {
   accountIdSchema,
@@ -53,11 +54,43 @@ export const planServerIdsSchema = z
   .max(500)
   .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server');
 
-/** One wave: servers by id, or a tag selector resolved when the plan starts. */
+/** A wave's server that names its own account or region (each defaults to its wave's). */
+const placedServerSchema = z.strictObject({
+  sourceServerId: sourceServerIdSchema,
+  accountId: accountIdSchema.optional(),
+  region: regionSchema.optional(),
+});
+
+/**
+ * One wave: servers by id (`sourceServerIds`, or `sourceServers` naming each one's account and
+ * region), or a selector resolved when the plan starts (`tags`, `stagingAccountIds`, or both).
+ */
 const waveSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, 'must be 1-40 letters, digits, _ . -'),
   action: z.enum(['drill', 'recovery']).default('drill'),
+  /** Where the wave's servers are recovered; each defaults to the plan's. */
+  accountId: accountIdSchema.optional(),
+  region: regionSchema.optional(),
   sourceServerIds: planServerIdsSchema.optional(),
+  sourceServers: z
+    .array(placedServerSchema)
+    .min(1, 'must not be empty')
+    .max(500)
+    .refine(
+      (servers) => new Set(servers.map((s) => s.sourceServerId)).size === servers.length,
+      'must not repeat a server',
+    )
+    .optional(),
+  /**
+   * The servers of the wave's account extended from these staging accounts (their `stagingArea`
+   * names one of them); with `tags`, those that also carry every tag.
+   */
+  stagingAccountIds: z
+    .array(accountIdSchema)
+    .min(1, 'must name at least one staging account')
+    .max(200, 'at most 200 staging accounts (DRS filters on at most 200)')
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an account')
+    .optional(),
   /** Every tag must match (DescribeSourceServers' tags); resolved once, before the first wave. */
   tags: z
     .record(z.string().min(1), z.string())
@@ -156,18 +189,22 @@ export const planInputSchema = z
     const owner = new Map<string, string>();
     input.waves.forEach((wave, i) => {
       if (names.indexOf(wave.name) !== i) issue(['waves', i, 'name'], `repeats wave name "${wave.name}"`);
-      if (!wave.sourceServerIds === !wave.tags)
-        issue(['waves', i], 'give either sourceServerIds or tags (exactly one)');
+      const selections = [wave.sourceServerIds, wave.sourceServers, wave.tags ?? wave.stagingAccountIds];
+      if (selections.filter((s) => s !== undefined).length !== 1)
+        issue(
+          ['waves', i],
+          'give exactly one of sourceServerIds, sourceServers, or a selector (tags and/or stagingAccountIds)',
+        );
       const dependsOn = effectiveDependsOn(input.waves, i);
       deps.set(wave.name, dependsOn);
       for (const dep of dependsOn) {
         if (dep === wave.name) issue(['waves', i, 'dependsOn'], 'a wave cannot depend on itself');
         else if (!names.includes(dep)) issue(['waves', i, 'dependsOn'], `unknown wave "${dep}"`);
       }
-      for (const id of wave.sourceServerIds ?? []) {
+      const field = wave.sourceServers ? 'sourceServers' : 'sourceServerIds';
+      for (const id of namedServerIds(wave) ?? []) {
         const first = owner.get(id);
-        if (first !== undefined)
-          issue(['waves', i, 'sourceServerIds'], `${id} is already in wave "${first}"`);
+        if (first !== undefined) issue(['waves', i, field], `${id} is already in wave "${first}"`);
         else owner.set(id, wave.name);
       }
       if (wave.action === 'recovery' && input.confirm !== true)
@@ -184,10 +221,18 @@ export const planInputSchema = z
     const cycle = findCycle(deps);
     if (cycle) issue(['waves'], `dependency cycle: ${cycle.join(' → ')}`);
     // servers of tag waves are known only once resolved: drsPlan checks those ids then
-    if (input.waves.every((w) => w.sourceServerIds))
+    if (input.waves.every((w) => namedServerIds(w)))
       for (const id of Object.keys(input.serverTargets ?? {}))
         if (!owner.has(id)) issue(['serverTargets', id], 'names a server that is in no wave');
   });
+
+/** The ids a wave names itself (undefined for a selector, resolved when the plan starts). */
+export function namedServerIds(wave: {
+  sourceServerIds?: string[];
+  sourceServers?: { sourceServerId: string }[];
+}): string[] | undefined {
+  return wave.sourceServerIds ?? wave.sourceServers?.map((s) => s.sourceServerId);
+}
 
 /** Whether the wave's children gather boot evidence (their default), judged from its options. */
 function wavesBootEvidence(wave: ParsedWave): boolean {
@@ -195,7 +240,7 @@ function wavesBootEvidence(wave: ParsedWave): boolean {
   return bootCheck?.enabled !== false || (checks?.length ?? 0) > 0;
 }
 
-/** A wave's `options` must make a valid child input (checked with a placeholder when servers come from tags). */
+/** A wave's `options` must make a valid child input (checked with a placeholder when servers come from a selector). */
 function checkChildOptions(
   wave: ParsedWave,
   index: number,
@@ -205,11 +250,12 @@ function checkChildOptions(
   for (const field of PLAN_OWNED_FIELDS.filter((f) => f in wave.options))
     issue(['waves', index, 'options', field], 'is set by the plan, not per wave');
   const schema = wave.action === 'drill' ? drillInputSchema : recoveryInputSchema;
+  const accountId = wave.accountId ?? input.accountId;
   const result = schema.safeParse({
     ...wave.options,
-    sourceServerIds: wave.sourceServerIds ?? ['s-00000000000000000'],
-    region: input.region,
-    ...(input.accountId ? { accountId: input.accountId } : {}),
+    sourceServerIds: (namedServerIds(wave) ?? ['s-00000000000000000']).slice(0, 100),
+    region: wave.region ?? input.region,
+    ...(accountId ? { accountId } : {}),
     ...(wave.action === 'recovery' ? { confirm: true } : {}),
   });
   if (!result.success)

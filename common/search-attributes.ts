@@ -17,7 +17,19 @@ export const DrsOutcome = defineSearchAttributeKey('DrsOutcome', SearchAttribute
 /** How many source servers the run covers (DrsSourceServers may hold only the first of them). */
 export const DrsServerCount = defineSearchAttributeKey('DrsServerCount', SearchAttributeType.INT);
 
-export const ALL_SEARCH_ATTRIBUTES = [DrsOperation, DrsSourceServers, DrsPhase, DrsOutcome, DrsServerCount];
+/** A plan's accounts (the worker's own: `own`) and regions, each wave's included. */
+export const DrsAccounts = defineSearchAttributeKey('DrsAccounts', SearchAttributeType.KEYWORD_LIST);
+export const DrsRegions = defineSearchAttributeKey('DrsRegions', SearchAttributeType.KEYWORD_LIST);
+
+export const ALL_SEARCH_ATTRIBUTES = [
+  DrsOperation,
+  DrsSourceServers,
+  DrsPhase,
+  DrsOutcome,
+  DrsServerCount,
+  DrsAccounts,
+  DrsRegions,
+];
 
 /**
  * Temporal's default limit on one search attribute value: 2 KB of its JSON encoding, which holds

@@ -3,6 +3,7 @@
 // type, common/inputs-plan.ts). Plain data only, safe in workflow code.
 import type { WaveAction } from './inputs-plan';
 import type { NetworkStepReport } from './types-networks';
+import type { Placement } from './plan-placement';
 import type { RtoMeasure, TargetResults } from './targets';
 import type { AbortRequest, Approval, LaunchStatus, Outcome, ServerBootReport } from './types';
 
@@ -30,6 +31,9 @@ export interface PlanChildReport {
   workflowId: string;
   workflowType: 'drsDrill' | 'drsRecovery';
   sourceServerIds: string[];
+  /** The account (unset: the worker's own) and region of the child's job; unset in runs recorded before. */
+  region?: string;
+  accountId?: string;
   /** The child's report outcome; FAILED when the child workflow failed (preflight refused, DRS error). */
   outcome?: Outcome;
   launchJobId?: string;
@@ -44,6 +48,11 @@ export interface PlanWaveReport {
   status: WaveStatus;
   dependsOn: string[];
   sourceServerIds: string[];
+  /**
+   * The accounts and regions its servers are recovered in (the wave's own first); unset in runs
+   * recorded before plans spanned accounts.
+   */
+  placements?: Placement[];
   children: PlanChildReport[];
   startedAt?: string;
   finishedAt?: string;

@@ -38,6 +38,7 @@ interface Options {
   waitKinds: string[];
   drills: number;
   plans: number[];
+  stagingAccounts: number;
   waves: number;
   resumeRuns: number;
   stormDrills: number;
@@ -144,6 +145,12 @@ async function main(): Promise<void> {
     .option('--drills <n>', 'scale: one-server drills started at once', positiveInt, 100)
     .option('--plans <sizes>', 'scale: plan sizes in servers, comma-separated', sizes, [1000, 4000])
     .option('--waves <n>', 'scale: waves per plan', positiveInt, 4)
+    .option(
+      '--staging-accounts <n>',
+      'scale: also run each plan from n staging accounts extended into one (0: not)',
+      (v: string) => Number.parseInt(v, 10),
+      4,
+    )
     .option('--wait-levels <counts>', 'waits: concurrent drills per level, comma-separated', sizes, [5, 50])
     .option('--wait-time-scale <factor>', 'waits: emulator time scale of realistic job steps', Number, 0.1)
     .option(
@@ -166,7 +173,12 @@ async function main(): Promise<void> {
   if (wanted('emulator')) await emulatorBench(options);
   if (wanted('scale'))
     printScaleFigures(
-      await runScaleBench({ drills: options.drills, planSizes: options.plans, wavesPerPlan: options.waves }),
+      await runScaleBench({
+        drills: options.drills,
+        planSizes: options.plans,
+        wavesPerPlan: options.waves,
+        stagingAccounts: options.stagingAccounts,
+      }),
     );
   if (wanted('waits'))
     printJobWaitFigures(

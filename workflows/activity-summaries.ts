@@ -61,6 +61,10 @@ const SUMMARIES: Summaries = {
   pollReplicationStates: (i) =>
     `wait until ${servers(i.sourceServerIds)} replicate CONTINUOUS with lag ≤ ${i.maxLagSeconds}s`,
   resolveTaggedServers: (i) => `find the servers of ${plural(i.selectors.length, 'tag selector')}`,
+  selectPlanServers: (i) =>
+    `find the servers of ${plural(i.selectors.length, 'wave selector')} in ${i.accountId ?? 'the own account'} ${i.region}`,
+  checkPlanAccounts: (i) =>
+    `check that the plan's ${plural(i.placements.length, 'account and region pair')} answer`,
   requestCapacity: (i) => `ask the capacity queue for a place: ${i.request.purpose}`,
   closedCapacityHolders: (i) => `check which of ${plural(i.holders.length, 'capacity holder')} have closed`,
   preemptDrills: (i) => `abort the drills holding capacity places: ${i.reason}`,

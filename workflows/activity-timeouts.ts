@@ -61,6 +61,9 @@ const SIZE_OF = {
   describeJobFailures: 'account',
   chooseRecoverySnapshots: 'account',
   resolveTaggedServers: 'account',
+  // one listing of the account's servers per wave placement; one call per placement, side by side
+  selectPlanServers: 'account',
+  checkPlanAccounts: 'filtered',
   // by recovery job: every recovery instance of the account
   describeFailbackInstances: 'account',
   pollJob: 'filtered',

@@ -173,4 +173,17 @@ export const PATCHES = {
     since: '0.2.0',
     deprecateWhen: 'no open drsPlan started before 0.2.0, and no such history in test/histories',
   },
+  // ---- i26-plans: plans across accounts and regions ----
+  /**
+   * drsPlan checks that the worker reaches every account and region of the plan, and selects
+   * servers (tags, staging accounts) with selectPlanServers in each wave's own account and region
+   * (workflows/plan-estate.ts); runs recorded before resolve tags with resolveTaggedServers.
+   */
+  planPlacements: {
+    id: 'plan-placements',
+    since: '0.2.0',
+    deprecateWhen:
+      'no open drsPlan started before 0.2.0 is resolving its servers, and no such history in test/histories',
+  },
+  // ---- end i26-plans ----
 } as const satisfies Record<string, PatchEntry>;

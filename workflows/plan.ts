@@ -10,6 +10,9 @@
 // cleans up its own instances, a recovery child that has not launched yet ends without launching.
 // Cancelling the plan cancels the children (a drill child still cleans up), and so does closing
 // it (parentClosePolicy REQUEST_CANCEL: terminating the plan must not strand drill instances).
+//
+// Waves and their servers may each name an account and region (workflows/plan-estate.ts): the
+// plan first checks that the worker reaches them all, and each child runs in one of them.
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
@@ -26,6 +29,7 @@ import {
 import { REFUSED } from '../common/failures';
 import { applyTargets, mergeTargets, rtoMeasureOf, type TargetFields } from '../common/targets';
 import {
+  namedServerIds,
   parsePlanInput,
   type PlanInput,
   type PlanSpec,
@@ -71,8 +75,17 @@ import type { RunSoFar } from './end-evidence';
 import { refuseDisallowedGuestChecks } from './boot';
 import { declaredGuestChecksOf } from '../common/inputs-boot';
 import type { drsRecovery } from './recovery';
+import type { Placement } from '../common/plan-placement';
 import { PATCHES } from './patches';
 import { withNetworkStep } from './plan-network';
+import {
+  childChunks,
+  placementSearchAttributes,
+  selectorText,
+  selectWaveServers,
+  unreachableAccounts,
+  wavePlacements,
+} from './plan-estate';
 
 /**
  * A child costs the plan about seven history events: 500 children stay far below Temporal's
@@ -95,6 +108,8 @@ class PlanState {
   /** Who may open a gate (workflows/approvals.ts). */
   readonly approvers = new Approvers('plan');
   readonly running = new Set<ChildWorkflowHandle<ChildWorkflow>>();
+  /** Child workflows per wave, once the wave split its servers (a wave is healthy when all said so). */
+  readonly childCounts = new Map<string, number>();
   /** Why nothing new starts: an operator's abort, or a gate's approval timeout. */
   abortReason?: string;
   abortRequest?: AbortRequest;
@@ -224,7 +239,8 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
       action: wave.action,
       status: 'PENDING',
       dependsOn: wave.dependsOn,
-      sourceServerIds: wave.sourceServerIds ?? [],
+      sourceServerIds: namedServerIds(wave) ?? [],
+      placements: wavePlacements(plan, wave),
       children: [],
     });
 
@@ -232,10 +248,17 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
     'plan',
     async () => {
       state.phases.enter('resolving-servers');
-      await resolveWaveServers(plan, state);
-      upsertSearchAttributes(
-        sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)),
-      );
+      // runs recorded before plans spanned accounts replay without the account check and selection
+      const acrossAccounts = patched(PATCHES.planPlacements.id);
+      if (acrossAccounts) {
+        const unreachable = await unreachableAccounts(plan);
+        if (unreachable) refuse(state, plan, [unreachable]);
+      }
+      await resolveWaveServers(plan, state, acrossAccounts);
+      upsertSearchAttributes([
+        ...sourceServerAttributes([...state.waves.values()].flatMap((w) => w.sourceServerIds)),
+        ...(acrossAccounts ? placementSearchAttributes(plan) : []),
+      ]);
 
       const runWaves = async () => {
         await Promise.all(plan.waves.map((wave) => runWave(plan, wave, state)));
@@ -271,10 +294,12 @@ function planSoFar(state: PlanState, plan: PlanSpec): RunSoFar {
   };
 }
 
-/** Fills tag-selected waves' servers; refuses (before any launch) an empty selection or a server in two waves. */
-async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<void> {
+/** Fills selector waves' servers; refuses (before any launch) an empty selection or a server in two waves. */
+async function resolveWaveServers(plan: PlanSpec, state: PlanState, acrossAccounts: boolean): Promise<void> {
   const tagged = plan.waves.filter((w) => w.tags);
-  if (tagged.length > 0) {
+  if (acrossAccounts)
+    for (const [name, ids] of await selectWaveServers(plan)) state.wave(name).sourceServerIds = ids;
+  else if (tagged.length > 0) {
     const resolved = await drsActivities.resolveTaggedServers({
       ...targetOf(plan),
       selectors: tagged.map((w) => w.tags ?? {}),
@@ -286,7 +311,7 @@ async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<voi
   for (const wave of state.waves.values()) {
     if (wave.sourceServerIds.length === 0)
       problems.push(
-        `wave "${wave.name}": no source server has tags ${JSON.stringify(plan.waves.find((w) => w.name === wave.name)?.tags)}`,
+        `wave "${wave.name}": no source server ${selectorText(plan.waves.find((w) => w.name === wave.name) as WavePlan)}`,
       );
     for (const id of wave.sourceServerIds) {
       const first = owner.get(id);
@@ -295,7 +320,7 @@ async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<voi
     }
   }
   const children = plan.waves.reduce(
-    (n, w) => n + Math.ceil(state.wave(w.name).sourceServerIds.length / w.maxServersPerChild),
+    (n, w) => n + childChunks(plan, w, state.wave(w.name).sourceServerIds).length,
     0,
   );
   for (const id of Object.keys(plan.serverTargets ?? {}))
@@ -304,7 +329,11 @@ async function resolveWaveServers(plan: PlanSpec, state: PlanState): Promise<voi
     problems.push(
       `the plan needs ${children} child workflows, more than ${MAX_PLAN_CHILDREN} (each adds to the plan's history): raise waves[].maxServersPerChild (up to 100)`,
     );
-  if (problems.length === 0) return;
+  if (problems.length > 0) refuse(state, plan, problems);
+}
+
+/** Ends the plan before any wave started, its report naming every problem. */
+function refuse(state: PlanState, plan: PlanSpec, problems: string[]): never {
   const report = finish(state, plan, `refused before any wave started: ${problems.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
@@ -316,7 +345,7 @@ function noteChildHealth(state: PlanState, plan: PlanSpec, workflowId: string, h
     const child = report.children.find((c) => c.workflowId === workflowId);
     if (!child) continue;
     child.healthy = healthy;
-    const children = Math.ceil(report.sourceServerIds.length / wave.maxServersPerChild);
+    const children = state.childCounts.get(wave.name);
     if (report.children.length === children && report.children.every((c) => c.healthy === true))
       report.healthyAt ??= new Date().toISOString();
   }
@@ -363,13 +392,14 @@ async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanState): Promis
       return settle(report, 'ABORTED', `plan aborted: ${state.abortReason}`);
     if (failed) return settle(report, 'FAILED', `pre-checks failed, nothing launched: ${failed}`);
   }
-  const chunks = chunked(report.sourceServerIds, wave.maxServersPerChild);
-  const queue = chunks.map((servers, index) => ({ servers, index }));
+  const chunks = childChunks(plan, wave, report.sourceServerIds);
+  state.childCounts.set(wave.name, chunks.length);
+  const queue = chunks.map((chunk, index) => ({ ...chunk, index }));
   // a small pool: `maxChildrenAtOnce` lanes each taking the next chunk until none is left
   const lanes = Array.from({ length: Math.min(wave.maxChildrenAtOnce, queue.length) }, async () => {
     for (let next = queue.shift(); next; next = queue.shift()) {
       if (state.abortReason !== undefined) return;
-      await runChild(plan, wave, next.servers, next.index, state);
+      await runChild(plan, wave, next, state);
     }
   });
   await Promise.all(lanes);
@@ -432,31 +462,27 @@ function childSummaries(report: PlanWaveReport): string {
     .join('; ');
 }
 
-function chunked<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
-
+/** One child: its servers, their account and region (one DRS job), and its number in the wave. */
 async function runChild(
   plan: PlanSpec,
   wave: WavePlan,
-  servers: string[],
-  index: number,
+  { servers, placement, index }: { servers: string[]; placement: Placement; index: number },
   state: PlanState,
 ): Promise<void> {
   const workflowType = wave.action === 'drill' ? 'drsDrill' : 'drsRecovery';
+  const target = targetOf(placement);
   const child: PlanChildReport = {
     workflowId: `${state.workflowId}-${wave.name}-${index + 1}`,
     workflowType,
     sourceServerIds: servers,
+    ...target,
   };
   state.wave(wave.name).children.push(child);
   const args = {
     ...(wave.action === 'recovery' && plan.preemptDrills ? { preemptDrills: plan.preemptDrills } : {}),
     ...wave.options,
     sourceServerIds: servers,
-    ...targetOf(plan),
+    ...target,
     ...(wave.action === 'recovery' ? { confirm: true } : {}),
     ...(wave.action === 'drill' && wave.dependentsStartWhen === 'healthy'
       ? { notifyParentWhenHealthy: true }

@@ -7,6 +7,7 @@ import type { JobTimes } from '../job-log';
 import { excerptText } from '../boot-evidence';
 import type { ServerBootReport } from '../types';
 import type { PlanWaveSummary } from '../types-plan';
+import { placementLabel, wavePlacementText } from '../plan-placement';
 import { escapeHtml as esc } from './escape';
 import { NETWORK_HEADER, networkHeadline, networkRows, networkStepOf } from './network';
 import {
@@ -259,10 +260,21 @@ function planSections(evidence: Evidence): string {
   parts.push('<h2>Waves</h2>');
   parts.push(
     table(
-      ['Wave', 'Action', 'Status', 'Depends on', 'Started', 'Finished', 'Reason', 'Checks'],
+      [
+        'Wave',
+        'Action',
+        'Account and region',
+        'Status',
+        'Depends on',
+        'Started',
+        'Finished',
+        'Reason',
+        'Checks',
+      ],
       waves.map((w) => [
         td(w.name),
         td(w.action),
+        td(wavePlacementText(w, report)),
         td(w.status),
         td(w.dependsOn.join(', ')),
         td(w.startedAt),
@@ -282,8 +294,11 @@ function planSections(evidence: Evidence): string {
     parts.push(`<h2>Wave ${esc(wave.name)}: ${badge(wave.status, wave.status)}</h2>`);
     for (const child of wave.children) {
       const childReport = evidence.children?.[child.workflowId];
+      const where = child.region
+        ? ` in ${placementLabel({ region: child.region, ...(child.accountId ? { accountId: child.accountId } : {}) })}`
+        : '';
       parts.push(
-        `<h3>${esc(child.workflowType)} <code>${esc(child.workflowId)}</code>: ${esc(child.outcome ?? 'not run')}</h3>`,
+        `<h3>${esc(child.workflowType)} <code>${esc(child.workflowId)}</code>${esc(where)}: ${esc(child.outcome ?? 'not run')}</h3>`,
       );
       parts.push(
         childReport

@@ -1,6 +1,8 @@
 // A Markdown report: the GitHub Actions job summary ($GITHUB_STEP_SUMMARY) or a merge request note.
 import type { Evidence } from './html';
 import type { ServerBootReport } from '../../common/types';
+import type { PlanWaveSummary } from '../types-plan';
+import { wavePlacementText } from '../plan-placement';
 import {
   bootDetails,
   formatValue,
@@ -14,6 +16,19 @@ import { formatDuration, serverTimelines, TIMELINE_PHASES } from './timeline';
 import { NETWORK_HEADER, networkHeadline, networkRows, networkStepOf } from './network';
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** A plan's waves, one line each: action, account and region, status. */
+function waveLines(report: OperationReport): string[] {
+  if (report.operation !== 'plan' || !Array.isArray(report.waves)) return [];
+  const waves = report.waves as PlanWaveSummary[];
+  return [
+    ...waves.map(
+      (w) =>
+        `- Wave ${w.name} (${w.action}, ${wavePlacementText(w, report)}): ${w.status}${w.reason ? ` (${cell(w.reason)})` : ''}`,
+    ),
+    '',
+  ];
+}
 
 export function markdownReport(report: OperationReport): string {
   const columns = SERVER_COLUMNS.filter((c) => report.servers.some((s) => s[c.field] !== undefined));
@@ -32,6 +47,7 @@ export function markdownReport(report: OperationReport): string {
   if (report.summary) lines.push(report.summary, '');
   const measure = rtoMeasureText(report);
   if (measure) lines.push(`${measure}.`, '');
+  lines.push(...waveLines(report));
   const operators = operatorLines(report);
   if (operators.length) lines.push(...operators.map((line) => `- ${line.replace(/\r?\n/g, ' ')}`), '');
   lines.push(`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);

@@ -6,6 +6,8 @@
 //   100 drills        100 one-server drills started at once: ideal = ceil(100 / 20) × solo job time
 //   100-server drill  one drill of DRS's maximum job size
 //   N-server plan     a plan of tag-selected waves: ideal = the sum of each wave's job span
+//   ... from K staging accounts   the same servers in K staging accounts, extended into the
+//                     recovery account, one wave per staging account (scripts/bench/estate.ts)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -14,8 +16,9 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { capacityWorkflowId, DRS_DEFAULT_LIMITS } from '../../common/capacity';
 import type { DrillReport } from '../../common/types';
 import type { PlanReport } from '../../common/types-plan';
-import { emulatorClientConfig, startEmulator, type RunningEmulator } from '../../emulator';
+import { DEFAULT_ACCOUNT, emulatorClientConfig, startEmulator, type RunningEmulator } from '../../emulator';
 import { startDevServer } from '../lib/dev-server';
+import { seedExtendedEstate } from './estate';
 import { freePort } from '../lib/ports';
 
 const REGION = 'us-east-1';
@@ -24,6 +27,8 @@ export interface ScaleOptions {
   drills: number;
   planSizes: number[];
   wavesPerPlan: number;
+  /** Also run each plan size from this many staging accounts (0: not). */
+  stagingAccounts: number;
 }
 
 interface Stack {
@@ -161,7 +166,10 @@ async function measure(
   try {
     const result = await run();
     const wallSeconds = seconds(Date.now() - started);
-    const usage = (await stack.emulator.control.usage()).find((u) => u.region === REGION);
+    // the recovery account's: every job of these scenarios runs there (staging accounts only replicate)
+    const usage = (await stack.emulator.control.usage()).find(
+      (u) => u.region === REGION && u.accountId === DEFAULT_ACCOUNT,
+    );
     const audit = await stack.emulator.control.audit();
     const drsCalls = audit.filter((e) => !e.operation.includes(':')).length;
     const perServer = (n: number) => Math.round((n / servers) * 10) / 10;
@@ -285,6 +293,34 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
       ),
     );
 
+    /** A plan of `waves` (each depending on the one before) over `size` servers, next to its ideal. */
+    const planScenario = (label: string, size: number, waves: { name: string }[]) =>
+      measure(stack, label, size, async () => {
+        const workflowId = `bench-plan-${figures.length + 1}-${size}-${run}`;
+        const handle = await stack.client.workflow.start('drsPlan', {
+          taskQueue: stack.taskQueue,
+          workflowId,
+          args: [{ region: REGION, waves }],
+        });
+        const report = (await handle.result()) as PlanReport;
+        const children = report.waves.flatMap((w) => w.children.map((c) => c.workflowId));
+        const waveOf = new Map(report.servers.map((s) => [s.sourceServerId, s.wave]));
+        return {
+          failures: report.servers.filter((s) => s.launchStatus !== 'LAUNCHED' || !s.terminated).length,
+          workflowIds: [workflowId, ...children],
+          reportBytes: JSON.stringify(report).length,
+          // each wave's jobs run side by side; waves run one after another
+          ideal: (jobs) =>
+            waves.reduce((sum, { name }) => {
+              const own = jobs.filter((j) =>
+                (j.participatingServers ?? []).some((p) => waveOf.get(p.sourceServerID ?? '') === name),
+              );
+              return sum + (own.length > 0 ? span(own) : 0);
+            }, 0),
+          notes: `plan ${report.outcome}; ideal = sum of each wave's job span`,
+        };
+      });
+
     for (const size of options.planSizes) {
       await emulator.control.reset({ inventory: 'empty' });
       const perWave = Math.ceil(size / options.wavesPerPlan);
@@ -295,32 +331,28 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
           tags: { Wave: wave },
         });
       figures.push(
-        await measure(stack, `${size}-server plan (${waves.length} waves)`, size, async () => {
-          const workflowId = `bench-plan-${size}-${run}`;
-          const handle = await stack.client.workflow.start('drsPlan', {
-            taskQueue: stack.taskQueue,
-            workflowId,
-            args: [{ region: REGION, waves: waves.map((name) => ({ name, tags: { Wave: name } })) }],
-          });
-          const report = (await handle.result()) as PlanReport;
-          const children = report.waves.flatMap((w) => w.children.map((c) => c.workflowId));
-          const waveOf = new Map(report.servers.map((s) => [s.sourceServerId, s.wave]));
-          return {
-            failures: report.servers.filter((s) => s.launchStatus !== 'LAUNCHED' || !s.terminated).length,
-            workflowIds: [workflowId, ...children],
-            reportBytes: JSON.stringify(report).length,
-            // each wave's jobs run side by side; waves run one after another
-            ideal: (jobs) =>
-              waves.reduce((sum, wave) => {
-                const own = jobs.filter((j) =>
-                  (j.participatingServers ?? []).some((p) => waveOf.get(p.sourceServerID ?? '') === wave),
-                );
-                return sum + (own.length > 0 ? span(own) : 0);
-              }, 0),
-            notes: `plan ${report.outcome}; ideal = sum of each wave's job span`,
-          };
-        }),
+        await planScenario(
+          `${size}-server plan (${waves.length} waves)`,
+          size,
+          waves.map((name) => ({ name, tags: { Wave: name } })),
+        ),
       );
+      if (options.stagingAccounts > 0) {
+        await emulator.control.reset({ inventory: 'empty' });
+        const perAccount = Math.ceil(size / options.stagingAccounts);
+        const seeding = Date.now();
+        const staging = await seedExtendedEstate(emulator, REGION, options.stagingAccounts, perAccount);
+        console.log(
+          `  (extended ${staging.length} × ${perAccount} servers in ${seconds(Date.now() - seeding)} s)`,
+        );
+        figures.push(
+          await planScenario(
+            `${staging.length * perAccount}-server plan from ${staging.length} staging accounts`,
+            staging.length * perAccount,
+            staging.map((accountId, i) => ({ name: `stg${i + 1}`, stagingAccountIds: [accountId] })),
+          ),
+        );
+      }
     }
   } finally {
     stack.drs.destroy();
@@ -334,7 +366,7 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
 export function printScaleFigures(figures: ScenarioFigures[]): void {
   console.log('\nestate scale (dev server + one worker process + emulator, demo job durations):');
   const header = [
-    'scenario'.padEnd(34),
+    'scenario'.padEnd(42),
     'wall s'.padStart(8),
     'ideal s'.padStart(8),
     'ratio'.padStart(6),
@@ -356,7 +388,7 @@ export function printScaleFigures(figures: ScenarioFigures[]): void {
     const ratio = f.idealSeconds ? (f.wallSeconds / f.idealSeconds).toFixed(2) : '-';
     console.log(
       `  ${[
-        f.scenario.padEnd(34),
+        f.scenario.padEnd(42),
         f.wallSeconds.toFixed(1).padStart(8),
         (f.idealSeconds?.toFixed(1) ?? '-').padStart(8),
         ratio.padStart(6),

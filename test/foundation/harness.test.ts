@@ -77,7 +77,15 @@ describe('test harness', () => {
     const { customAttributes } = await env.connection.operatorService.listSearchAttributes({
       namespace: 'default',
     });
-    for (const name of ['DrsOperation', 'DrsSourceServers', 'DrsPhase', 'DrsOutcome', 'DrsServerCount']) {
+    for (const name of [
+      'DrsOperation',
+      'DrsSourceServers',
+      'DrsPhase',
+      'DrsOutcome',
+      'DrsServerCount',
+      'DrsAccounts',
+      'DrsRegions',
+    ]) {
       assert.ok(name in (customAttributes ?? {}), `${name} registered`);
     }
   });

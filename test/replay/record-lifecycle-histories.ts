@@ -7,6 +7,7 @@ import { DescribeSourceNetworksCommand, StartRecoveryCommand } from '@aws-sdk/cl
 import type { WorkflowHandle } from '@temporalio/client';
 import { abortSignal, approveSignal } from '../../workflows/messages';
 import { REGION, type DrillHarness } from '../helpers/drill-harness';
+import { DEFAULT_ACCOUNT, STAGING_ACCOUNT } from '../../emulator';
 import { serverId } from '../workflows/lifecycle-support';
 import { declaredDrills } from '../workflows/visibility';
 import { main } from './recorder';
@@ -260,6 +261,29 @@ const scenarios: Record<string, Record<string, Scenario>> = {
           { name: 'web', sourceServerIds: [await serverId(h, 'web-01')] },
         ],
       }),
+    // waves in the staging account and in another region, and one selected by staging account
+    'across-accounts': async (h, start) => {
+      await h.emulator.control.addServers({ count: 1, region: 'us-west-2' }); // seeds us-west-2
+      const west = (await h.emulator.control.state()).servers.find(
+        (s) => s.hostname === 'web-01' && s.region === 'us-west-2' && s.accountId === DEFAULT_ACCOUNT,
+      );
+      return start(h, 'drsPlan', {
+        region: REGION,
+        waves: [
+          { name: 'db', sourceServerIds: [await serverId(h, 'db-01')] },
+          {
+            name: 'staging',
+            accountId: STAGING_ACCOUNT,
+            sourceServerIds: [await serverId(h, 'stg-app-02', STAGING_ACCOUNT)],
+          },
+          {
+            name: 'west',
+            sourceServers: [{ sourceServerId: west?.sourceServerID ?? '', region: 'us-west-2' }],
+          },
+          { name: 'extended', stagingAccountIds: [STAGING_ACCOUNT] },
+        ],
+      });
+    },
   },
   drsReadiness: {
     // the staging accounts read too (patch readiness-estate): an extension broken by the scenario

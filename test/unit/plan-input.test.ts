@@ -60,12 +60,12 @@ describe('drsPlan input', () => {
     [
       'neither ids nor tags',
       { region: 'us-east-1', waves: [{ name: 'a' }] },
-      /waves\.0: give either sourceServerIds or tags/,
+      /waves\.0: give exactly one of sourceServerIds, sourceServers, or a selector/,
     ],
     [
       'both ids and tags',
       { region: 'us-east-1', waves: [{ name: 'a', sourceServerIds: [A], tags: { Wave: '1' } }] },
-      /waves\.0: give either/,
+      /waves\.0: give exactly one of/,
     ],
     [
       'an unknown dependency',

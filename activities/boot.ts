@@ -34,7 +34,7 @@ export interface InstanceTarget extends DrsTarget {
 }
 
 /** What the boot wait ended with. */
-export interface BootStatus {
+interface BootStatus {
   /** ok: both checks passed; impaired: one failed; not-running: the instance stopped or went away. */
   result: 'ok' | 'impaired' | 'not-running';
   system?: string;
@@ -46,7 +46,7 @@ export interface BootStatus {
   launchActions?: LaunchActionsRead;
 }
 
-export interface LaunchActionsRead {
+interface LaunchActionsRead {
   /** When DRS saw the SSM agent on the instance. */
   discoveredAt?: string;
   runs: LaunchActionRunRecord[];

@@ -28,7 +28,7 @@ import { drillProgressQuery } from '../workflows/messages';
 const PLACE_READS = 20;
 const PLACE_READ_INTERVAL_MS = 100;
 
-export interface RequestCapacityInput {
+interface RequestCapacityInput {
   target: DrsTarget;
   queueWorkflowId: string;
   request: CapacityRequest;

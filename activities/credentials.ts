@@ -6,7 +6,7 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { DrsCredentials } from './drs-client';
 
-export interface AssumedRoleOptions {
+interface AssumedRoleOptions {
   /** The role to assume in `accountId`; undefined = no role (the caller's own credentials). */
   roleArnFor: (accountId: string) => string | undefined;
   /** Region of the STS client (regional STS endpoints). */

@@ -23,7 +23,7 @@ const PUBLIC_ENDPOINT = '';
 /** Credentials for one account: static ones or a provider (e.g. an assumed role). */
 export type DrsCredentials = NonNullable<DrsClientConfig['credentials']>;
 
-export interface DrsClientFactoryOptions {
+interface DrsClientFactoryOptions {
   /** DRS endpoint override (DRS_ENDPOINT: a VPC interface or FIPS endpoint, or the emulator). */
   endpoint?: string;
   /** EC2 and SSM endpoint overrides (EC2_ENDPOINT, SSM_ENDPOINT; the emulator serves both at its one address). */

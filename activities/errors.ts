@@ -82,7 +82,7 @@ const READ_RETRY_BASE_MS = 200;
 const READ_RETRY_MAX_MS = 2000;
 
 /** Reads change nothing, so a read that failed for a moment is tried again within the call. */
-export function isReadOperation(operation: string): boolean {
+function isReadOperation(operation: string): boolean {
   return /^(?:[a-z0-9]+:)?(?:Describe|List|Get)[A-Z]/.test(operation);
 }
 

@@ -36,11 +36,11 @@ async function extendedFrom(
     }));
 }
 
-export interface ExtendServersInput extends DrsTarget {
+interface ExtendServersInput extends DrsTarget {
   sourceServerArns: string[];
 }
 
-export interface ExtendServerResult {
+interface ExtendServerResult {
   arn: string;
   extendedSourceServerId?: string;
   error?: string;

@@ -35,7 +35,7 @@ async function serversById(client: DrsClient, ids: string[]): Promise<Map<string
   return found;
 }
 
-export interface DescribeEc2FailbackInput extends DrsTarget {
+interface DescribeEc2FailbackInput extends DrsTarget {
   /** DR-region recovery instances (in `region`), or every instance of `recoveryJobId`... */
   recoveryInstanceIds: string[];
   recoveryJobId?: string;

@@ -38,7 +38,7 @@ function toFailbackInstance(i: RecoveryInstance): FailbackInstance {
   };
 }
 
-export interface StartFailbackLaunchInput extends DrsTarget {
+interface StartFailbackLaunchInput extends DrsTarget {
   recoveryInstanceIds: string[];
   /** The instances' source servers: a failback job's participating servers. */
   sourceServerIds: string[];

@@ -38,7 +38,7 @@ interface AgentRead {
   lastPing?: string;
 }
 
-export interface SendGuestCheckInput extends InstanceTarget {
+interface SendGuestCheckInput extends InstanceTarget {
   check: GuestCheck & { name: string };
   /** Marks the command as this run's step (SendCommand's Comment), for the lookup on a retry. */
   workflowId: string;
@@ -47,7 +47,7 @@ export interface SendGuestCheckInput extends InstanceTarget {
 }
 
 /** The mark of a run's check on its command: found again by a retried attempt. */
-export function commandComment(workflowId: string, checkName: string): string {
+function commandComment(workflowId: string, checkName: string): string {
   return `temporal-drs ${workflowId} ${checkName}`.slice(0, MAX_COMMENT);
 }
 

@@ -12,7 +12,7 @@ import { stillWaiting } from './polling';
 import { checkedAddresses, ProbeRefusedError, type ProbePolicy } from './probe-targets';
 
 /** A probe failed to get an answer; `reason` is one of a few short phrases. */
-export class ProbeFailedError extends Error {
+class ProbeFailedError extends Error {
   override name = 'ProbeFailed';
   constructor(readonly reason: string) {
     super(reason);
@@ -117,7 +117,7 @@ export interface NamedProbeTarget {
 }
 
 /** Failure type of a probe target refused by the rule while the run was already under way. */
-export const PROBE_REFUSED = 'ProbeRefused';
+const PROBE_REFUSED = 'ProbeRefused';
 
 export function createHealthCheckActivities(prober: HealthProber, policy: ProbePolicy) {
   /**

@@ -111,5 +111,5 @@ export function createActivities(deps: ActivityDeps) {
 /** The activity functions' types, for `proxyActivities<DrsActivities>()` in workflow code. */
 export type DrsActivities = ReturnType<typeof createActivities>;
 
-export { DrsClientFactory, type DrsClientFactoryOptions } from './drs-client';
+export { DrsClientFactory } from './drs-client';
 export type { ProbePolicy } from './probe-targets';

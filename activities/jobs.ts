@@ -36,7 +36,7 @@ export interface StartDrillJobInput extends DrsTarget {
   previousJobIds?: string[];
 }
 
-export interface PollJobInput extends DrsTarget {
+interface PollJobInput extends DrsTarget {
   jobId: string;
   /** Fingerprint of the job state the workflow already knows; the poll returns when it changes. */
   seen?: string;
@@ -54,9 +54,9 @@ export interface PollJobInput extends DrsTarget {
  * A change of step alone (snapshot → conversion → launch) is reported at most this often, so
  * history grows with the job's real progress, not with every line of its log.
  */
-export const STEP_REPORT_INTERVAL_MS = 10 * 60 * 1000;
+const STEP_REPORT_INTERVAL_MS = 10 * 60 * 1000;
 
-export interface TerminateDrillInstancesInput extends DrsTarget {
+interface TerminateDrillInstancesInput extends DrsTarget {
   launchJobId: string;
   sourceServerIds: string[];
   /** Instances the workflow already resolved for this launch (they may be gone from DRS by now). */

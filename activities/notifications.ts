@@ -16,8 +16,7 @@ const REQUEST_TIMEOUT_MS = 3000;
  * Slack reads `<…>` as a link or a mention (`<!channel>`) and `&` as the start of an entity; a
  * workflow id or summary is whatever the starter chose, so each is escaped as Slack asks.
  */
-export const slackEscape = (text: string) =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const slackEscape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The Slack incoming-webhook shape: `text` (fallback and notification line) and one section block. */
 export function slackPayload(event: NotificationEvent): { text: string; blocks: unknown[] } {

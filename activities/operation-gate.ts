@@ -10,7 +10,7 @@ import { OPERATION_OF_WORKFLOW_TYPE, OPERATIONS, type OperationName } from '../c
 type Activity = (...args: never[]) => Promise<unknown>;
 
 /** Failure type of an activity refused because its run's operation is not served here. */
-export const OPERATION_NOT_ALLOWED = 'OperationNotAllowed';
+const OPERATION_NOT_ALLOWED = 'OperationNotAllowed';
 
 const UNGATED = new Set(['sendNotification']);
 

@@ -10,12 +10,12 @@ import { classifyDrsError } from './errors';
 import { matchesTags } from './plan';
 
 /** A wave's selector: every tag must match, and the server must be extended from one of the accounts. */
-export interface WaveSelector {
+interface WaveSelector {
   tags?: Record<string, string>;
   stagingAccountIds?: string[];
 }
 
-export interface UnreachablePlacement extends Placement {
+interface UnreachablePlacement extends Placement {
   /** Why: no role configured for the account, the role could not be assumed, DRS refused, … */
   reason: string;
 }

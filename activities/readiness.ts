@@ -18,7 +18,7 @@ import { OWN_ACCOUNT } from '../common/evidence-store/layout';
 import { lastSucceededDrill } from '../common/evidence-store/runs';
 import type { EvidenceStore } from '../common/evidence-store/store';
 
-export interface RecoveryReadiness {
+interface RecoveryReadiness {
   sourceServerId: string;
   latestSnapshotAt?: string;
   launchConfigurationProblem?: string;

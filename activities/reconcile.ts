@@ -24,13 +24,13 @@ import { TAG_NAMESPACE, TAG_WORKFLOW_ID } from './idempotency';
 /** Job ids per DescribeJobs call (DRS takes up to 1,000 in its filter; pages stay small). */
 const JOB_IDS_PER_CALL = 100;
 
-export interface FindLeaksInput
+interface FindLeaksInput
   extends DrsTarget, Pick<ReconcileSpec, 'graceSeconds' | 'untaggedMaxAgeSeconds' | 'dryRun'> {
   /** The workflow's time: ages are counted to it. */
   nowMs: number;
 }
 
-export interface FoundLeaks {
+interface FoundLeaks {
   /** Instances to terminate, kept past their drill, or reported. */
   instances: ReconciledInstance[];
   /** Drill instances of drills still running: counted, not listed. */

@@ -7,7 +7,7 @@ import { listRecoveryInstances } from './drs-reads';
 import { startRecoveryOnce, toDrillInstance, type StartDrillJobInput } from './jobs';
 import { stillWaiting } from './polling';
 
-export type StartRecoveryJobInput = StartDrillJobInput;
+type StartRecoveryJobInput = StartDrillJobInput;
 
 export function createRecoveryActivities(clients: DrsClientFactory) {
   /** StartRecovery isDrill=false; a job this step already created is returned instead of launching twice. */

@@ -24,7 +24,7 @@ import { drsCall } from './errors';
 import { listMgnSourceServers, mgnTarget } from './mgn';
 import { stillWaiting } from './polling';
 
-export function drsTarget(server: SourceServer, activeJobs: Map<string, string>): ReplicationTarget {
+function drsTarget(server: SourceServer, activeJobs: Map<string, string>): ReplicationTarget {
   const id = server.sourceServerID ?? '';
   return {
     sourceServerId: id,
@@ -42,13 +42,13 @@ export function drsTarget(server: SourceServer, activeJobs: Map<string, string>)
   };
 }
 
-export interface InspectReplicationInput extends DrsTarget {
+interface InspectReplicationInput extends DrsTarget {
   sourceServerIds: string[];
   /** Look servers that DRS does not know up in MGN (the `start` action). */
   includeMgn?: boolean;
 }
 
-export interface PollReplicationInput extends DrsTarget {
+interface PollReplicationInput extends DrsTarget {
   sourceServerIds: string[];
   maxLagSeconds: number;
   /** What the workflow last saw (replicationFingerprint); undefined on the first poll. */

@@ -17,7 +17,7 @@ import type { DrsClientFactory } from './drs-client';
 import { allItems, listSourceServers } from './drs-reads';
 import { drsCall } from './errors';
 
-export type InstanceTarget = DrsTarget & { recoveryInstanceId: string };
+type InstanceTarget = DrsTarget & { recoveryInstanceId: string };
 
 function listInstances(client: DrsClient, recoveryInstanceIds: string[]): Promise<RecoveryInstance[]> {
   const filters = { recoveryInstanceIDs: recoveryInstanceIds };

@@ -5,20 +5,20 @@ import type { DrsTarget } from '../common/types';
 import type { DrsClientFactory } from './drs-client';
 import { drsCall } from './errors';
 
-export interface ChooseRecoverySnapshotsInput extends DrsTarget {
+interface ChooseRecoverySnapshotsInput extends DrsTarget {
   sourceServerIds: string[];
   /** ISO-8601 UTC. */
   atOrBefore: string;
 }
 
-export interface ChosenSnapshot {
+interface ChosenSnapshot {
   recoverySnapshotId: string;
   /** When the snapshot was taken (ISO-8601). */
   pointInTime: string;
 }
 
 /** Per server: its chosen snapshot, or undefined when it has none that old. */
-export type ChosenSnapshots = Record<string, ChosenSnapshot | undefined>;
+type ChosenSnapshots = Record<string, ChosenSnapshot | undefined>;
 
 /** When a snapshot was taken: `timestamp`, or the slot it was planned for when DRS gives no other. */
 const takenAt = (s: RecoverySnapshot) => s.timestamp ?? s.expectedTimestamp;

@@ -10,7 +10,7 @@ import type { InputFlag, Operation } from './operations';
 type Input = Record<string, unknown>;
 
 /** Reads a JSON or YAML object (by extension; YAML is a superset of JSON, so unknown = YAML). */
-export function readInputFile(path: string): Input {
+function readInputFile(path: string): Input {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -45,7 +45,7 @@ export function readInputFile(path: string): Input {
  * The first key that appears twice in one object of `text` (JSON or YAML), as a path
  * (`waves.1.pauseBefore`). JSON.parse keeps the last silently, which can drop a gate.
  */
-export function duplicateKey(text: string): string | undefined {
+function duplicateKey(text: string): string | undefined {
   const walk = (node: Node | null | undefined, path: string[]): string | undefined => {
     if (isMap(node)) {
       const seen = new Set<string>();
@@ -70,7 +70,7 @@ export function duplicateKey(text: string): string | undefined {
 /** Values given on the command line, keyed by the flag that carried them. */
 export type FlagValues = Map<InputFlag, unknown>;
 
-export interface BuiltInput {
+interface BuiltInput {
   /** What is sent to the workflow (it validates again, so defaults stay the workflow's). */
   input: Input;
   /** The validated plan, defaults filled in. */

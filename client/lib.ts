@@ -66,14 +66,14 @@ export type Progress =
   | ExtendProgress;
 
 /** A run whose progress to ask: its workflow type picks the typed query. */
-export interface RunRef {
+interface RunRef {
   workflowId: string;
   runId?: string;
   /** The workflow type, e.g. `drsDrill` (from describe). */
   type: string;
 }
 
-export interface StartedRun {
+interface StartedRun {
   workflowId: string;
   runId: string;
   /** True when a run with this id was already running and we attached to it (CI retry). */
@@ -89,7 +89,7 @@ export interface RunResult {
   invalidInput?: boolean;
 }
 
-export interface WaitOptions {
+interface WaitOptions {
   onProgress?: (progress: Progress) => void;
   /** How often to ask the `progress` query (ms). */
   pollIntervalMs?: number;
@@ -107,10 +107,10 @@ function grpcCode(err: unknown): number | undefined {
 }
 
 /** How long `approve` / `abort` wait for the run's answer unless told (`--timeout`). */
-export const OPERATOR_UPDATE_TIMEOUT_MS = 30_000;
+const OPERATOR_UPDATE_TIMEOUT_MS = 30_000;
 
 /** Maps SDK errors to drsctl's errors: unreachable → 3, missing workflow → 1; others pass through. */
-export function translateTemporalError(err: unknown, what: string): unknown {
+function translateTemporalError(err: unknown, what: string): unknown {
   if (err instanceof CliError) return err;
   if (err instanceof WorkflowNotFoundError) return new OperationFailedError(`${what}: workflow not found`);
   const grpc = isGrpcServiceError(err)
@@ -139,7 +139,7 @@ async function guarded<T>(what: string, call: () => Promise<T>): Promise<T> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Who drsctl acts as (the Temporal client identity, and `by` of approve / abort): user@host. */
-export function clientIdentity(): string {
+function clientIdentity(): string {
   let user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
   try {
     user = userInfo().username;

@@ -55,7 +55,7 @@ export interface Operation {
 }
 
 /** A number when the text is one; otherwise the text itself, so the schema names the field. */
-export function numberOrText(value: string): number | string {
+function numberOrText(value: string): number | string {
   const n = Number(value);
   return value.trim() !== '' && Number.isFinite(n) ? n : value;
 }
@@ -366,7 +366,7 @@ export const planOperation: Operation = {
   summarize: (input, startedBy) => planSummary(parsePlanInput(input), startedBy),
 };
 
-export const readinessOperation: Operation = {
+const readinessOperation: Operation = {
   name: 'readiness',
   workflowType: 'drsReadiness',
   description:
@@ -405,7 +405,7 @@ function durationFlag(name: string, field: string, description: string): InputFl
   };
 }
 
-export const reconcileOperation: Operation = {
+const reconcileOperation: Operation = {
   name: 'reconcile',
   workflowType: 'drsReconcile',
   description:
@@ -463,7 +463,7 @@ export const reprotectOperation: Operation = {
   summarize: (input, startedBy) => reprotectSummary(parseReprotectInput(input), startedBy),
 };
 
-export const extendOperation: Operation = {
+const extendOperation: Operation = {
   name: 'extend',
   workflowType: 'drsExtend',
   description:

@@ -106,12 +106,12 @@ export function progressFraction(p: Progress): number {
   return Math.min(1, index * step + (p.phase === 'launching' ? settled * step : 0));
 }
 
-export function progressBar(fraction: number, width = 24): string {
+function progressBar(fraction: number, width = 24): string {
   const filled = Math.round(fraction * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}%`;
 }
 
-export interface ProgressRenderer {
+interface ProgressRenderer {
   update(progress: Progress): void;
   /** Ends the live line so later output starts on a fresh one. */
   finish(): void;

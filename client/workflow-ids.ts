@@ -5,7 +5,7 @@
 // drill on those servers is a new drill.
 import { createHash } from 'node:crypto';
 
-export interface IdSubject {
+interface IdSubject {
   sourceServerIds?: string[];
   recoveryInstanceIds?: string[];
   region?: string;

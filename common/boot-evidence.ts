@@ -7,7 +7,7 @@ import type { LaunchActionRunRecord, OutputExcerpt } from './types';
 export const UNFINISHED_BOOT = 'the run ended before its checks did';
 
 /** Report excerpts stay small: they go into history and into every report format. */
-export const EXCERPT_LIMITS = { firstLines: 5, lastLines: 20, lineChars: 200 } as const;
+const EXCERPT_LIMITS = { firstLines: 5, lastLines: 20, lineChars: 200 } as const;
 /** A console is read for its end: the kernel panic or the last service that failed. */
 export const CONSOLE_LIMITS = { firstLines: 0, lastLines: 30, lineChars: 200 } as const;
 

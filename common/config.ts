@@ -278,12 +278,6 @@ export const workerEnvSchema = z.object({
     .describe('workflow tasks executed at once'),
 });
 
-export type TemporalEnv = z.infer<typeof temporalEnvSchema>;
-export type AwsEnv = z.infer<typeof awsEnvSchema>;
-export type AwsCredentialEnv = z.infer<typeof awsCredentialEnvSchema>;
-export type WorkerEnv = z.infer<typeof workerEnvSchema>;
-export type AwsAccountRolesEnv = z.infer<typeof awsAccountRolesEnvSchema>;
-
 /** Parses `env` against `schema`, naming every bad variable in one error. */
 export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);

@@ -74,7 +74,7 @@ export function parseExtendInput(raw: unknown): ExtendSpec {
 }
 
 /** The account and server id an ARN names. */
-export function arnParts(arn: string): { accountId: string; sourceServerId: string } {
+function arnParts(arn: string): { accountId: string; sourceServerId: string } {
   const m = SOURCE_SERVER_ARN.exec(arn);
   return { accountId: m?.[1] ?? '', sourceServerId: m?.[2] ?? '' };
 }
@@ -118,7 +118,7 @@ export interface ExtendedServerReport {
   errors: string[];
 }
 
-export interface ExtensionDecision {
+interface ExtensionDecision {
   servers: ExtendedServerReport[];
   /** `field: rule` of each refused input; any refuses the whole run before a change. */
   refused: { field: string; message: string }[];

@@ -11,10 +11,9 @@ import { z } from 'zod';
  */
 export const DEFAULT_BOOT_DEADLINE_SECONDS = 30 * 60;
 /** SSM's own bounds on a Run Command execution are wider; a check that needs an hour is not a check. */
-export const GUEST_CHECK_TIMEOUT_RANGE = { min: 30, max: 3600 } as const;
+const GUEST_CHECK_TIMEOUT_RANGE = { min: 30, max: 3600 } as const;
 
-export const SHELL_DOCUMENT = 'AWS-RunShellScript';
-export const POWERSHELL_DOCUMENT = 'AWS-RunPowerShellScript';
+const SHELL_DOCUMENT = 'AWS-RunShellScript';
 
 /** Follow each launched instance until both EC2 status checks are ok, one is impaired, or the deadline. */
 export const bootCheckSchema = z.strictObject({
@@ -91,7 +90,7 @@ export const bootFieldsSchema = (serverIdSchema: z.ZodType<string>) => ({
 });
 
 /** What boot evidence one server gets: the per-server settings over the run's. */
-export interface ServerBootPlan {
+interface ServerBootPlan {
   bootCheck: BootCheck;
   checks: (GuestCheck & { name: string })[];
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DAY, secondsUpTo } from './inputs';
 
 /** DRS's SourceNetworkID: sn- and 17 letters or digits. */
-export const sourceNetworkIdSchema = z
+const sourceNetworkIdSchema = z
   .string()
   .regex(/^sn-[0-9a-zA-Z]{17}$/, 'must be a DRS source network id (sn- and 17 letters or digits)');
 

@@ -137,7 +137,7 @@ function effectiveDependsOn(waves: ParsedWave[], index: number): string[] {
 }
 
 /** The first dependency cycle among `waves`, as wave names (a → b → a), or undefined. */
-export function findCycle(deps: Map<string, string[]>): string[] | undefined {
+function findCycle(deps: Map<string, string[]>): string[] | undefined {
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): string[] | undefined => {

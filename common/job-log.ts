@@ -3,7 +3,7 @@
 // when a poll happened to look. Pure: used by the job-wait activity and by workflows.
 
 /** A DescribeJobLogItems item, as much of it as the timeline reads. */
-export interface JobLogLine {
+interface JobLogLine {
   event?: string;
   logDateTime?: string;
   eventData?: { sourceServerID?: string };
@@ -13,7 +13,7 @@ export interface JobLogLine {
 export type JobStep = 'pending' | 'snapshot' | 'conversion' | 'launch' | 'ended';
 
 /** Seconds since the job was created: when a step started and (once known) ended. */
-export type StepSpan = [start: number, end?: number];
+type StepSpan = [start: number, end?: number];
 
 /** One server's steps, each a span in seconds since the job was created. */
 export interface ServerSteps {
@@ -138,12 +138,12 @@ export function lastLaunchStart(timeline: JobTimeline): number | undefined {
 }
 
 /** Whole seconds a span took, when it ended. */
-export function spanSeconds(span: StepSpan | undefined): number | undefined {
+function spanSeconds(span: StepSpan | undefined): number | undefined {
   return span?.[1] === undefined ? undefined : Math.round(span[1] - span[0]);
 }
 
 /** ISO time of an offset on the timeline. */
-export function timelineAt(timeline: JobTimeline, after: number): string {
+function timelineAt(timeline: JobTimeline, after: number): string {
   return new Date(Date.parse(timeline.createdAt) + after * 1000).toISOString();
 }
 

@@ -8,7 +8,7 @@
 // capacity queue, of which there is one per task queue, account and region).
 import type { MetricCounter, MetricGauge, MetricHistogram, MetricMeter } from '@temporalio/common';
 
-export const METRIC_NAMES = {
+const METRIC_NAMES = {
   runs: 'drs_runs_total',
   timeToLaunch: 'drs_time_to_launch_seconds',
   timeToHealthy: 'drs_time_to_healthy_seconds',
@@ -23,9 +23,9 @@ export const METRIC_NAMES = {
 } as const;
 
 /** Bucket bounds in seconds: a DRS launch, and a boot after it, take minutes to an hour or more. */
-export const TIME_TO_LAUNCH_BUCKETS = [30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200];
+const TIME_TO_LAUNCH_BUCKETS = [30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200];
 /** A wait for capacity: none at all usually, hours behind a large plan's waves. */
-export const CAPACITY_WAIT_BUCKETS = [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400];
+const CAPACITY_WAIT_BUCKETS = [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400];
 /** Every histogram's buckets, for the exporter (worker/metrics.ts). */
 export const HISTOGRAM_BUCKETS: Record<string, number[]> = {
   [METRIC_NAMES.timeToLaunch]: TIME_TO_LAUNCH_BUCKETS,

@@ -15,7 +15,7 @@ export const DrsSourceServers = defineSearchAttributeKey(
 export const DrsPhase = defineSearchAttributeKey('DrsPhase', SearchAttributeType.KEYWORD);
 export const DrsOutcome = defineSearchAttributeKey('DrsOutcome', SearchAttributeType.KEYWORD);
 /** How many source servers the run covers (DrsSourceServers may hold only the first of them). */
-export const DrsServerCount = defineSearchAttributeKey('DrsServerCount', SearchAttributeType.INT);
+const DrsServerCount = defineSearchAttributeKey('DrsServerCount', SearchAttributeType.INT);
 
 /** A plan's accounts (the worker's own: `own`) and regions, each wave's included. */
 export const DrsAccounts = defineSearchAttributeKey('DrsAccounts', SearchAttributeType.KEYWORD_LIST);

@@ -40,7 +40,7 @@ export interface TargetResults {
 }
 
 /** What a server's report offers to the targets. */
-export interface MeasuredTimes {
+interface MeasuredTimes {
   timeToLaunchSeconds?: number;
   /** StartRecovery request to every check passed; unset when a check failed. */
   timeToHealthySeconds?: number;

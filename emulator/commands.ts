@@ -5,12 +5,12 @@ import type { CommandRecord, GuestRecord, InvocationRecord, InvocationStatus } f
 import type { EmulatorStore } from './store';
 
 /** SSM is eventually consistent: an invocation is unknown this long after SendCommand. */
-export const INVOCATION_VISIBLE_AFTER_MS = 1000;
+const INVOCATION_VISIBLE_AFTER_MS = 1000;
 /** Then Pending this long before it starts running. */
 const PENDING_MS = 1000;
-export const STDOUT_MAX = 24_000;
-export const STDERR_MAX = 8_000;
-export const DEFAULT_STDOUT = 'active\n';
+const STDOUT_MAX = 24_000;
+const STDERR_MAX = 8_000;
+const DEFAULT_STDOUT = 'active\n';
 
 /** When the invocation on `guest` starts and ends, and how it ends. */
 export function planInvocation(
@@ -45,7 +45,7 @@ export function planInvocation(
   return { instanceId: guest.instanceId, visibleAt, startAt, endAt, outcome };
 }
 
-export interface InvocationView {
+interface InvocationView {
   status: InvocationStatus;
   statusDetails: string;
   responseCode: number;

@@ -5,7 +5,7 @@ import type { DurationProfile } from './types';
 
 export type Range = readonly [number, number];
 
-export interface Durations {
+interface Durations {
   /** A launch job stays PENDING this long before JOB_START. */
   launchPending: Range;
   snapshot: Range;

@@ -3,7 +3,7 @@
 import { SeededRandom } from './random';
 import type { FaultSpec } from './types';
 
-export interface FaultDecision {
+interface FaultDecision {
   latencyMs: number;
   throttle: boolean;
   error: boolean;

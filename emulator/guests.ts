@@ -7,11 +7,11 @@ import type { GuestRecord, Partition, RecoveryInstanceRecord, SourceServerRecord
 import type { EmulatorStore } from './store';
 
 /** EC2 keeps listing a terminated instance this long, then answers InvalidInstanceID.NotFound. */
-export const TERMINATED_VISIBLE_MS = 3600_000;
+const TERMINATED_VISIBLE_MS = 3600_000;
 /** The SSM agent starts this far into the boot (the status checks pass a little later). */
 const AGENT_AT_BOOT_FRACTION = 0.8;
 
-export type Ec2StateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+type Ec2StateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 const STATE_CODES: Record<Ec2StateName, number> = {
   pending: 0,
@@ -88,7 +88,7 @@ export function ec2State(guest: GuestRecord): { code: number; name: Ec2StateName
 
 export type SummaryStatus = 'ok' | 'impaired' | 'initializing' | 'not-applicable';
 
-export interface StatusChecks {
+interface StatusChecks {
   system: SummaryStatus;
   instance: SummaryStatus;
   /** When the failing check started failing. */

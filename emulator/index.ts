@@ -8,7 +8,7 @@ import { buildServer } from './server';
 export { EmulatorControl } from './control-client';
 export { emulatorCredentials } from './credentials';
 export type { EmulatorOptions } from './emulator';
-export { DEFAULT_ACCOUNT, DEFAULT_REGION, STAGING_ACCOUNT, pickHealthyServers } from './inventory';
+export { DEFAULT_ACCOUNT, STAGING_ACCOUNT, pickHealthyServers } from './inventory';
 export type * from './types';
 
 export interface RunningEmulator {
@@ -31,7 +31,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 }
 
 /** What any AWS SDK v3 client (EC2Client, SSMClient, DrsClient, …) needs to talk to the emulator. */
-export interface EmulatorAwsConfig {
+interface EmulatorAwsConfig {
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };

@@ -38,7 +38,7 @@ const tags = (hostname: string, tier: string, wave: string): Record<string, stri
 });
 
 /** The default account: five healthy servers for drills and one in each problem state. */
-export const DEFAULT_ACCOUNT_SERVERS: readonly ServerSpec[] = [
+const DEFAULT_ACCOUNT_SERVERS: readonly ServerSpec[] = [
   { hostname: 'web-01', state: 'CONTINUOUS', tags: tags('web-01', 'web', '1'), disksGiB: [30] },
   { hostname: 'web-02', state: 'CONTINUOUS', tags: tags('web-02', 'web', '1'), disksGiB: [30] },
   { hostname: 'app-01', state: 'CONTINUOUS', tags: tags('app-01', 'app', '2'), disksGiB: [50, 100] },
@@ -63,7 +63,7 @@ export const DEFAULT_ACCOUNT_SERVERS: readonly ServerSpec[] = [
 ];
 
 /** The staging account; stg-app-01 is already extended into the default account. */
-export const STAGING_ACCOUNT_SERVERS: readonly ServerSpec[] = [
+const STAGING_ACCOUNT_SERVERS: readonly ServerSpec[] = [
   { hostname: 'stg-app-01', state: 'CONTINUOUS', tags: tags('stg-app-01', 'app', '2'), disksGiB: [40] },
   { hostname: 'stg-app-02', state: 'CONTINUOUS', tags: tags('stg-app-02', 'app', '2'), disksGiB: [40] },
   { hostname: 'stg-db-01', state: 'CONTINUOUS', tags: tags('stg-db-01', 'db', '3'), disksGiB: [100, 400] },

@@ -14,7 +14,7 @@ import { ids } from './random';
 import type { EmulatorStore } from './store';
 
 /** The server's launch actions in run order: the account template's and its own, active ones only. */
-export function actionsFor(partition: Partition, server: SourceServerRecord): LaunchActionRecord[] {
+function actionsFor(partition: Partition, server: SourceServerRecord): LaunchActionRecord[] {
   const resources = [...partition.launchConfigurationTemplates.keys(), server.id];
   return resources
     .flatMap((id) => [...(partition.launchActions.get(id)?.values() ?? [])])

@@ -177,12 +177,6 @@ export interface Partition {
   launchActions: Map<string, Map<string, LaunchActionRecord>>;
 }
 
-export const TERMINAL_LAUNCH_STATUSES: ReadonlySet<LaunchStatus> = new Set([
-  'LAUNCHED',
-  'FAILED',
-  'TERMINATED',
-]);
-
 /**
  * The EC2 side of a recovery instance: its guest OS boot, its status checks and its SSM agent. It
  * outlives the DRS record (EC2 keeps listing a terminated instance for a while).

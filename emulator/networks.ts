@@ -58,12 +58,12 @@ export interface StackRecord {
 }
 
 /** The job's participatingResources, kept beside its participating servers. */
-export interface NetworkParticipantRecord {
+interface NetworkParticipantRecord {
   sourceNetworkID: string;
   launchStatus: 'PENDING' | 'IN_PROGRESS' | 'LAUNCHED' | 'FAILED';
 }
 
-export interface NetworkState {
+interface NetworkState {
   networks: Map<string, SourceNetworkRecord>;
   /** By stack id; a deleted stack stays (CloudFormation describes it by id). */
   stacks: Map<string, StackRecord>;
@@ -110,14 +110,14 @@ export function networkState(partition: Partition): NetworkState {
   return state;
 }
 
-export interface NetworkSpec {
+interface NetworkSpec {
   name: string;
   replicationStatus: ReplicationStatus;
   details?: string;
 }
 
 /** The default account's networks, replicated from us-west-2 (where db-01, the EC2 server, runs). */
-export const DEFAULT_NETWORKS: readonly NetworkSpec[] = [
+const DEFAULT_NETWORKS: readonly NetworkSpec[] = [
   { name: 'prod-app', replicationStatus: 'PROTECTED' },
   { name: 'prod-data', replicationStatus: 'PROTECTED' },
   {
@@ -128,9 +128,9 @@ export const DEFAULT_NETWORKS: readonly NetworkSpec[] = [
   { name: 'sandbox', replicationStatus: 'STOPPED' },
 ];
 
-export const NETWORK_ORIGIN_REGION = 'us-west-2';
+const NETWORK_ORIGIN_REGION = 'us-west-2';
 
-export function addSourceNetwork(
+function addSourceNetwork(
   store: EmulatorStore,
   partition: Partition,
   spec: NetworkSpec,

@@ -2,7 +2,7 @@
 // consistent while new jobs or servers appear between pages.
 import { drsErrors } from './errors';
 
-export interface Page<T> {
+interface Page<T> {
   items: T[];
   nextToken?: string;
 }

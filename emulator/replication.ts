@@ -34,7 +34,7 @@ const DEFAULT_ERROR: Partial<Record<DataReplicationState, DataReplicationErrorSt
 export const INITIATING_UNTIL = 0.15;
 export const SYNCING_UNTIL = 0.8;
 
-export interface EffectiveReplication {
+interface EffectiveReplication {
   state: DataReplicationState;
   /** Newest data a launch could use now; undefined = nothing to launch from. */
   dataAsOf?: number;
@@ -45,7 +45,7 @@ export interface EffectiveReplication {
 }
 
 /** Folds a catch-up that has finished by `now` into the base state. */
-export function settle(rep: ReplicationRecord, now: number): void {
+function settle(rep: ReplicationRecord, now: number): void {
   if (rep.catchUp && now >= rep.catchUp.endsAt) {
     rep.state = 'CONTINUOUS';
     rep.since = rep.catchUp.endsAt;

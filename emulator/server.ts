@@ -27,7 +27,7 @@ export interface CallIdentity {
 
 const SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
-export function identityOf(authorization: string | undefined): CallIdentity & { signed: boolean } {
+function identityOf(authorization: string | undefined): CallIdentity & { signed: boolean } {
   const match = authorization ? SCOPE.exec(authorization) : null;
   const accessKeyId = match?.[1] ?? '';
   return {
@@ -46,7 +46,7 @@ const PROTOCOLS: Record<string, Protocol> = {
 };
 
 /** The documented mapping: the first 12-digit run in the access key id names the account. */
-export function accountOf(accessKeyId: string): string {
+function accountOf(accessKeyId: string): string {
   return /\d{12}/.exec(accessKeyId)?.[0] ?? DEFAULT_ACCOUNT;
 }
 

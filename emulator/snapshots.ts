@@ -20,7 +20,7 @@ const UNIT_MS = { MINUTE: 60_000, HOUR: 3600_000, DAY: 86400_000 } as const;
 const TAKEN_AFTER_MS = 4_000;
 const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-export interface SnapshotSlot {
+interface SnapshotSlot {
   /** Listing order key (the slot's start in minutes since the epoch). */
   seq: number;
   at: number;

@@ -20,7 +20,7 @@ import type { EmulatorConfig, EmulatorStateSnapshot, InventoryKind, Scenario } f
 import { iso } from './clock';
 import { DEFAULT_PIT_POLICY } from './snapshots';
 
-export interface StoreOptions {
+interface StoreOptions {
   seed: number;
   clock: EmulatorClock;
   inventory: InventoryKind;

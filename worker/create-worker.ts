@@ -21,7 +21,7 @@ const RESUME_OPTIONS = {
   stickyQueueScheduleToStartTimeout: '3 seconds',
 } satisfies Partial<WorkerOptions>;
 
-export interface DrsWorker {
+interface DrsWorker {
   worker: Worker;
   /** Releases what the activities hold (DRS client sockets) once the worker has stopped. */
   dispose(): void;

@@ -56,7 +56,7 @@ function callResult(err: unknown): DrsCallResult {
  * Counts every HTTP request of `client` (each SDK attempt; it sits inside the retry middleware,
  * around the deserializer, so it sees the service's answer already turned into an error class).
  */
-export function instrumentDrsClient(client: DrsClient, meter: MetricMeter): void {
+function instrumentDrsClient(client: DrsClient, meter: MetricMeter): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation = (context.commandName ?? 'unknown').replace(/Command$/, '');

@@ -4,13 +4,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface HealthStatus {
+interface HealthStatus {
   healthy: boolean;
   state: string;
   taskQueue: string;
 }
 
-export interface HealthServer {
+interface HealthServer {
   url: string;
   close(): Promise<void>;
 }

@@ -42,7 +42,7 @@ export function reconcileTiming(env: {
 export const reconcileScheduleId = (taskQueue: string, region: string) =>
   `drs-reconcile-${taskQueue}-${region}`;
 
-export interface ReconcileScheduleSettings {
+interface ReconcileScheduleSettings {
   namespace: string;
   taskQueue: string;
   region: string;

@@ -5,9 +5,9 @@
 // process exits whatever is still running. A second signal exits at once.
 import type pino from 'pino';
 
-export const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
+const SHUTDOWN_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 
-export interface ShutdownOptions {
+interface ShutdownOptions {
   logger: pino.Logger;
   /** Starts the drain (Worker.shutdown); the caller's run loop then ends normally. */
   drain: () => void;

@@ -12,7 +12,7 @@ import type { DrsActivities } from '../activities';
  * its retry backoff, so it is what a kill costs (docs/deployment.md). Heartbeats go out once a
  * second, so a live worker misses it only when its event loop stalls for 4 s.
  */
-export const HEARTBEAT_TIMEOUT = '5 seconds';
+const HEARTBEAT_TIMEOUT = '5 seconds';
 
 /**
  * The least schedule-to-close a job's start activity gets, however much of the run's deadline a

@@ -26,7 +26,7 @@ import {
 } from './operation-support';
 
 /** What a drill's or failover's plan says about boot evidence (common/inputs-boot.ts). */
-export interface BootFields {
+interface BootFields {
   bootCheck: BootCheck;
   checks: GuestCheck[];
   serverChecks: Record<string, { bootCheck?: Partial<BootCheck>; checks?: GuestCheck[] }>;

@@ -16,14 +16,14 @@ import { recordEvidence } from './evidence';
 import { notify } from './notifications';
 import { PATCHES } from './patches';
 
-export const UNKNOWN_REGION = 'unknown-region';
-export const UNKNOWN_ACCOUNT = 'unknown-account';
+const UNKNOWN_REGION = 'unknown-region';
+const UNKNOWN_ACCOUNT = 'unknown-account';
 
 /** The operations that keep evidence (drsReconcile keeps none). */
 const KEEPS_EVIDENCE = new Set(['drill', 'recovery', 'failback', 'replication', 'plan', 'readiness']);
 
 /** Why a report is minimal: the activity adds the run's input to such a report. */
-export type EndedWithoutReport = 'invalid-input' | 'failed' | 'cancelled';
+type EndedWithoutReport = 'invalid-input' | 'failed' | 'cancelled';
 
 /** What a run knew when it ended without its report: where it ran, its servers, its jobs. */
 export interface RunSoFar {

@@ -25,7 +25,7 @@ import { errorMessage } from './operation-support';
 import { PATCHES, type PatchEntry } from './patches';
 
 /** How long a store that does not answer may hold the run's close. */
-export const EVIDENCE_BOUND = '2 minutes';
+const EVIDENCE_BOUND = '2 minutes';
 
 /**
  * The store call, proxied here for its second argument: the report as deflated JSON, a binary
@@ -44,7 +44,7 @@ const storeEvidence = (input: StoreEvidenceInput, report: object) =>
 export type EvidenceRecord = ({ stored: true } & EvidenceReceipt) | { stored: false; error: string };
 
 /** The memo key holding the manifest's SHA-256 (drsctl and the UI read it). */
-export const EVIDENCE_MEMO = 'evidenceManifestSha256';
+const EVIDENCE_MEMO = 'evidenceManifestSha256';
 
 /**
  * Stores `report`'s evidence and adds the record to it as `report.evidence`. `status` is how the

@@ -28,7 +28,7 @@ type ActivityProxy = typeof drsActivities;
 const INSTANCE_LISTING_GRACE_MS = 10 * 60 * 1000;
 
 /** A DRS job to run: its capacity place (CapacityAsk; its deadline also ends following the job) and how to start it. */
-export interface JobSpec extends CapacityAsk {
+interface JobSpec extends CapacityAsk {
   capacity: CapacityWaiter;
   /** The place was granted (or no queue is used): the job is about to be created. */
   onGranted?: () => void;

@@ -25,7 +25,7 @@ const DELIVERY = summarizedActivities({
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
-export interface Notice {
+interface Notice {
   kind: NotificationKind;
   title: string;
   outcome?: string;

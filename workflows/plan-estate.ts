@@ -16,12 +16,12 @@ import { DrsAccounts, DrsRegions } from '../common/search-attributes';
 import { drsActivities } from './operation-support';
 
 /** Where a wave's servers are recovered unless a server names its own: the wave's, else the plan's. */
-export function wavePlacement(plan: PlanSpec, wave: WavePlan): Placement {
+function wavePlacement(plan: PlanSpec, wave: WavePlan): Placement {
   return placementOf(plan, wave);
 }
 
 /** The placement of each server of the wave (a selector's servers are all in the wave's). */
-export function serverPlacement(plan: PlanSpec, wave: WavePlan): (id: string) => Placement {
+function serverPlacement(plan: PlanSpec, wave: WavePlan): (id: string) => Placement {
   const own = new Map((wave.sourceServers ?? []).map((s) => [s.sourceServerId, s]));
   return (id) => placementOf(plan, wave, own.get(id));
 }

@@ -36,7 +36,7 @@ import {
 /** Cleanup waits this long for a job still deploying, then for the deletions. */
 const CLEANUP_WAIT_MS = 60 * 60 * 1000;
 
-export interface NetworkStepHooks {
+interface NetworkStepHooks {
   enterPhase(phase: PlanPhase): void;
   /** Every server of every wave (tag selectors resolved). */
   serverIds(): string[];
@@ -56,7 +56,7 @@ function runToken(text: string): string {
 }
 
 /** The stack names a drill requests: CloudFormation's rule (a letter, then letters, digits, -), unique to the run. */
-export function drillStackNames(workflowId: string, runId: string, count: number): string[] {
+function drillStackNames(workflowId: string, runId: string, count: number): string[] {
   const token = runToken(`${workflowId}/${runId}`);
   return Array.from({ length: count }, (_, i) => `drs-drill-${token}-${i + 1}`);
 }

@@ -6,7 +6,7 @@ import type { DrsTarget } from '../common/types';
 import type { DrillRecord } from './drill-report';
 import { drsActivities, targetOf } from './operation-support';
 
-export interface PointInTimeChoice {
+interface PointInTimeChoice {
   /** The snapshot per server, for the launch (same shape as the input's recoverySnapshotIds). */
   recoverySnapshotIds: Record<string, string>;
   /** `s-…: no recovery snapshot …` for each server without a snapshot that old; empty when none. */

@@ -1,7 +1,7 @@
 // Pieces every drsctl command shares: connection flags, the connected client, and report flags.
 import { Command, Option } from 'commander';
 import { resolveConnectionSettings, type ConnectionFlags } from '../connection';
-import { BadInputError, ExitCode } from '../errors';
+import { ExitCode } from '../errors';
 import { gatherEvidence } from '../evidence';
 import { DrsOperationsClient, type RunResult } from '../lib';
 import { createProgressRenderer } from '../progress';
@@ -148,9 +148,4 @@ export function collect(value: string, previous: string[] = []): string[] {
       .map((v) => v.trim())
       .filter(Boolean),
   ];
-}
-
-export function requireText(value: string | undefined, flag: string): string {
-  if (!value?.trim()) throw new BadInputError(`${flag} is required`);
-  return value;
 }

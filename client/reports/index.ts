@@ -60,4 +60,3 @@ export function writeReports(
 }
 
 export type { Evidence } from '../../common/reports/html';
-export type { OperationReport } from '../../common/reports/report';

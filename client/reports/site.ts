@@ -7,7 +7,7 @@ import { escapeHtml as esc } from '../../common/reports/escape';
 import { formatDuration } from '../../common/reports/timeline';
 
 /** The application a run belongs to: its schedule, else the plan that started it, else itself. */
-export function applicationOf(run: StoredRun): string {
+function applicationOf(run: StoredRun): string {
   const m = run.manifest;
   if (m.scheduleId) return `schedule ${m.scheduleId}`;
   if (m.parentWorkflowId) return `plan ${m.parentWorkflowId}`;
@@ -35,7 +35,7 @@ interface Series {
 }
 
 /** Median RTO and RPO per run (oldest left) as lines, each target as a dashed line of its colour. */
-export function trendChart(runs: StoredRun[], width = 1000): string {
+function trendChart(runs: StoredRun[], width = 1000): string {
   const height = 214;
   const left = 56;
   const bottom = 46;
@@ -102,7 +102,7 @@ export function trendChart(runs: StoredRun[], width = 1000): string {
   return parts.join('');
 }
 
-export interface SiteInput {
+interface SiteInput {
   runs: StoredRun[];
   /** The store's location, shown in the header. */
   location: string;

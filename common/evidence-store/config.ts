@@ -52,7 +52,7 @@ export const evidenceEnvSchema = z.object({
     ),
 });
 
-export type EvidenceEnv = z.infer<typeof evidenceEnvSchema>;
+type EvidenceEnv = z.infer<typeof evidenceEnvSchema>;
 
 /** The evidence store settings, resolved (the default URL filled in). */
 export interface EvidenceStoreConfig {

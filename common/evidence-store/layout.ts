@@ -4,7 +4,7 @@
 // of listing a year of runs. Segments are percent-encoded, so a workflow id with `/` or `..` stays
 // one segment.
 
-export interface RunKey {
+interface RunKey {
   /** The run's `accountId`, or `self` for the worker's own account (runs that name none). */
   account: string;
   region: string;

@@ -19,7 +19,7 @@ export interface RunEvidence {
   notes: string[];
 }
 
-export interface StoredEvidence {
+interface StoredEvidence {
   folder: string;
   manifestSha256: string;
 }

@@ -14,15 +14,15 @@ export const TIMELINE_PHASES = [
   'validation',
   'cleanup',
 ] as const;
-export type TimelinePhase = (typeof TIMELINE_PHASES)[number];
+type TimelinePhase = (typeof TIMELINE_PHASES)[number];
 
-export interface TimelineSegment {
+interface TimelineSegment {
   phase: TimelinePhase;
   startMs: number;
   endMs: number;
 }
 
-export interface TimelineRow {
+interface TimelineRow {
   label: string;
   segments: TimelineSegment[];
 }

@@ -13,7 +13,7 @@ import { deleteLaunchAction, listLaunchActions, putLaunchAction } from './launch
 import { reverseReplication, stopFailback } from './reprotect';
 import { breakExtensions, EXTENSION_OPERATIONS, requireReplicatingHeadroom } from './extension';
 import { NETWORK_OPERATIONS } from './networks';
-import { ok, type CallContext, type Handler, type OperationResult, type OperationRoute } from './context';
+import { ok, type CallContext, type Handler, type OperationRoute } from './context';
 
 const DEFAULT_PAGE = 1000;
 const SNAPSHOT_ID = /^pit-[0-9a-zA-Z]{17}$/;
@@ -780,5 +780,3 @@ export const DRS_OPERATIONS: OperationRoute[] = [
   },
   ...NETWORK_OPERATIONS,
 ];
-
-export type { OperationResult };

@@ -17,7 +17,7 @@ import type { CallContext, Handler, OperationRoute } from './context';
 const NOT_REPLICATING = new Set(['STOPPED', 'DISCONNECTED']);
 
 /** Servers that replicate in this account now (its own, not extensions of another account's). */
-export function replicatingServers(partition: Partition, now: number): number {
+function replicatingServers(partition: Partition, now: number): number {
   let n = 0;
   for (const s of partition.servers.values())
     if (!s.extendedFrom && !NOT_REPLICATING.has(effective(s.replication, now).state)) n += 1;

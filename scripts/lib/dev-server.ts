@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import { temporalCliPath } from '../../common/paths';
 import { devServerSearchAttributeArgs } from '../../common/search-attributes';
 
-export interface DevServerOptions {
+interface DevServerOptions {
   ip?: string;
   port?: number;
   uiPort?: number;
@@ -17,7 +17,7 @@ export interface DevServerOptions {
   quiet?: boolean;
 }
 
-export interface DevServer {
+interface DevServer {
   address: string;
   uiUrl: string;
   process: ChildProcess;

@@ -14,7 +14,7 @@ export const SERVER_SETTINGS_DIR = 'deploy/temporal';
 export const DYNAMIC_CONFIG_FILE = `${SERVER_SETTINGS_DIR}/dynamicconfig/development-sql.yaml`;
 export const NAMESPACE_SETTINGS_FILE = `${SERVER_SETTINGS_DIR}/namespace.env`;
 
-export interface NamespaceSettings {
+interface NamespaceSettings {
   retentionHours: number;
   /** Name → the CLI's type name (Keyword, KeywordList, Int, …), in file order. */
   searchAttributes: Record<string, string>;

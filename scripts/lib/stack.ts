@@ -38,7 +38,7 @@ export const STACK_PROFILE = 'stack';
 const SERVER_NAME = 'localhost';
 const DB_USER = 'temporal';
 
-export interface StackPorts {
+interface StackPorts {
   postgres: number;
   frontend: number;
   frontendHttp: number;
@@ -111,7 +111,7 @@ export async function freePorts(workers: number): Promise<StackPorts> {
   };
 }
 
-export interface StackOptions {
+interface StackOptions {
   dataDir: string;
   ports: StackPorts;
   workers: number;

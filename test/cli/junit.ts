@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-export interface JunitCase {
+interface JunitCase {
   name: string;
   classname: string;
   time: string;

@@ -18,7 +18,7 @@ export interface ComposeService {
   stop_grace_period?: string;
 }
 
-export interface ComposeFile {
+interface ComposeFile {
   services: Record<string, ComposeService>;
 }
 

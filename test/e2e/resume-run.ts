@@ -9,7 +9,7 @@ import { drillProgressQuery } from '../../workflows/messages';
 import { WorkerProcess, workerEnv } from '../worker/worker-process';
 
 /** The validation hold of every measured drill: a stretch with no activity running. */
-export const HOLD_SECONDS = 10;
+const HOLD_SECONDS = 10;
 
 export type Disturbance =
   /** Not killed: the baseline. */
@@ -22,7 +22,7 @@ export type Disturbance =
   /** A worker is killed `afterMs` into the validation hold, when no activity runs (use one worker). */
   | { kind: 'between-calls'; afterMs: number };
 
-export interface RunOptions {
+interface RunOptions {
   /** Worker processes serving the task queue from the start: 1, or 2 (a survivor takes over at once). */
   workers: 1 | 2;
   /** Names the task queue and workflow id. */

@@ -22,7 +22,7 @@ import { WorkerProcess, workerEnv } from '../worker/worker-process';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** Where the procedure runs; read once its `before` hooks ran. */
-export interface UpgradeTarget {
+interface UpgradeTarget {
   client: Client;
   /** How a worker and drsctl reach that Temporal (TEMPORAL_ADDRESS, or an envconfig profile). */
   temporalEnv: NodeJS.ProcessEnv;

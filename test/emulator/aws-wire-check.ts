@@ -23,7 +23,7 @@ export interface AwsExchange {
  * Errors every AWS JSON service answers although models do not list them (AWS's common errors):
  * refused input, throttling, IAM, an unreadable body, an operation it does not have.
  */
-export const SSM_COMMON_ERRORS = new Set([
+const SSM_COMMON_ERRORS = new Set([
   'ValidationException',
   'ThrottlingException',
   'AccessDeniedException',

@@ -10,7 +10,7 @@ export interface Probe {
   input: Record<string, unknown>;
 }
 
-export interface RawRequest {
+interface RawRequest {
   method: string;
   path: string;
   body?: string;

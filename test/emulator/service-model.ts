@@ -8,7 +8,7 @@ import { toolsDir } from '../../common/paths';
 
 export type ServiceName = 'drs' | 'mgn';
 /** Every model the emulator is checked against: DRS and MGN (restJson1), EC2 (ec2 query), SSM (JSON 1.1). */
-export type ModelName = ServiceName | 'ec2' | 'ssm' | 'cloudformation';
+type ModelName = ServiceName | 'ec2' | 'ssm' | 'cloudformation';
 
 export interface Shape {
   type: string;
@@ -87,7 +87,7 @@ function patternOf(source: string): RegExp {
 }
 
 /** Members sent in the JSON body (not bound to the URI, query string or headers). */
-export function bodyMembers(shape: Shape): [string, string][] {
+function bodyMembers(shape: Shape): [string, string][] {
   return Object.entries(shape.members ?? {})
     .filter(([, m]) => !m.location)
     .map(([name, m]) => [name, m.shape]);
@@ -97,7 +97,7 @@ export function bodyMembers(shape: Shape): [string, string][] {
  * How a request is judged: its URI, query and header members count too, and unknown members are
  * ignored (DRS ignores them, see emulator/README.md); a response may hold modelled members only.
  */
-export interface CheckOptions {
+interface CheckOptions {
   request?: boolean;
 }
 

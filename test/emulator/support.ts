@@ -23,7 +23,7 @@ import {
 import { checkAwsResponses, type AwsExchange } from './aws-wire-check';
 import { checkResponsesAgainstModel, type Exchange } from './wire-check';
 
-export const START = Date.parse('2024-06-01T00:00:00Z');
+const START = Date.parse('2024-06-01T00:00:00Z');
 
 export interface Fixture {
   emulator: RunningEmulator;

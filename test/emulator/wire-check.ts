@@ -52,7 +52,7 @@ function undeclaredErrorAllowed(differences: ModelDifferences, ex: Exchange): bo
 }
 
 /** Every difference between one response and the model (empty = conforms or is listed). */
-export function checkExchange(model: ServiceModel, differences: ModelDifferences, ex: Exchange): string[] {
+function checkExchange(model: ServiceModel, differences: ModelDifferences, ex: Exchange): string[] {
   const op = model.operations[ex.operation];
   const where = `${ex.service}:${ex.operation} ${ex.statusCode}`;
   if (!op) return [`${where}: the model has no operation ${ex.operation}`];

@@ -66,7 +66,7 @@ export interface DrillHarness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions {
+interface HarnessOptions {
   /**
    * Reach other accounts as the worker does with DRS_EMULATOR and DRS_ACCOUNT_ROLE_NAME: AssumeRole
    * of this role at the emulator's STS. Default: each account's emulator keys, no STS.

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { toolsDir } from '../../common/paths';
 import { freePort } from '../../scripts/lib/ports';
 
-export interface MotoServer {
+interface MotoServer {
   endpoint: string;
   stop(): Promise<void>;
 }
@@ -16,7 +16,7 @@ export interface MotoServer {
 /** Any keys do for moto; they are fixed so no test reads the machine's own AWS credentials. */
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
-export async function startMoto(): Promise<MotoServer> {
+async function startMoto(): Promise<MotoServer> {
   const bin = path.join(toolsDir(), 'bin', 'moto-server');
   if (!existsSync(bin)) throw new Error(`${bin} is missing: run scripts/install-tools.sh first`);
   const port = await freePort();
@@ -47,7 +47,7 @@ export async function startMoto(): Promise<MotoServer> {
   };
 }
 
-export interface MotoS3 {
+interface MotoS3 {
   readonly endpoint: string;
   /** An S3 client on moto, for what the test checks or sets up beside the product's store. */
   readonly s3: S3Client;

@@ -5,7 +5,7 @@ import type { NotificationTargets } from '../../activities/notifications';
 import type { NotificationEvent } from '../../common/notifications';
 import { startReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver';
 
-export interface ReceiverInUse {
+interface ReceiverInUse {
   /** Pass as the harness's `notifications`: filled in before the harness starts. */
   targets: NotificationTargets;
   /** `http://127.0.0.1:<port>` (the webhook URL is `<url>/hook`). */

@@ -9,7 +9,7 @@ import { repoRoot } from '../../common/paths';
 import { startDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { historyToFile } from './history-files';
 
-export interface Recording {
+interface Recording {
   /** Matched against the recorder's command-line arguments. */
   name: string;
   /** File name under test/histories/ (the replay test replays each under its name). */
@@ -21,7 +21,7 @@ export interface Recording {
  * Records every scenario, or only those named as arguments (the other files stay as they are).
  * `deps`: activity dependencies of the harness's worker (e.g. visibility the test server lacks).
  */
-export async function record(recordings: Recording[], deps: Partial<ActivityDeps> = {}): Promise<void> {
+async function record(recordings: Recording[], deps: Partial<ActivityDeps> = {}): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const only = process.argv.slice(2);
   const h = await startDrillHarness(deps);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { freePort } from '../helpers/temporal';
 
 // resolved next to this compiled file, so it works from dist/ and from any other outDir
-export const WORKER_MAIN = path.join(__dirname, '../../worker/main.js');
+const WORKER_MAIN = path.join(__dirname, '../../worker/main.js');
 
 export interface LogLine {
   level: string;

@@ -9,7 +9,7 @@ import type { AuditEntry } from '../../emulator';
 import type { DrillHarness } from '../helpers/drill-harness';
 
 /** DRS operations that change something (the audit must show none of them for refused input). */
-export const MUTATING_OPERATIONS = [
+const MUTATING_OPERATIONS = [
   'StartRecovery',
   'TerminateRecoveryInstances',
   'StartFailbackLaunch',

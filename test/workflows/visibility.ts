@@ -3,7 +3,7 @@
 // a query names. The query itself is kept, so a test can check what the activity asked for.
 import type { ListRuns, ListedRun } from '../../activities/readiness';
 
-export interface DeclaredDrills {
+interface DeclaredDrills {
   /** The activity dependency (ActivityDeps.listRuns). */
   listRuns: ListRuns;
   /** A SUCCEEDED drill of `sourceServerId` that closed at `closeTime`. */

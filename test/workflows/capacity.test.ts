@@ -171,7 +171,10 @@ describe('quota-aware launches (capacity queue, time-skipping)', function () {
 
   it("serves a plan's recovery wave (a drsRecovery child) before a drill that queued first", async () => {
     const [a, b, queuedServer, failoverServer] = await h.healthyServers(4);
-    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [a, b] });
+    // the holders' jobs end hours apart, so the places free one at a time: two freed at once would
+    // grant the wave and the drill together, and their StartRecovery calls could come in either order
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: HOUR, sourceServerIds: [a] });
+    await h.emulator.control.scenario({ type: 'jobStuckPending', seconds: 3 * HOUR, sourceServerIds: [b] });
     const holders = [await drill(a), await drill(b)];
     for (const handle of holders)
       await h.waitForProgress<DrillProgress>(handle, (p) => p.launchJobStatus === 'PENDING');

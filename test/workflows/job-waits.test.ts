@@ -46,10 +46,11 @@ describe('job waits: DRS record times, phase-aware and batched polls (time-skipp
         Math.round(exact),
         'time to launch = the job’s creation to its end',
       );
-      // a poll once a minute noticed the end much later than it happened
+      // a poll once a minute notices the end up to a minute late; the launching phase still ends
+      // when DRS says the server launched (the wait after that counts as booting)
       assert.ok(
-        (report.phaseDurations.launching ?? 0) >= exact + 20,
-        `noticed after ${report.phaseDurations.launching}s`,
+        Math.abs((report.phaseDurations.launching ?? 0) - exact) <= 1,
+        `launching ${report.phaseDurations.launching}s, DRS's record ${exact}s`,
       );
       assert.equal(report.jobTimes?.launch?.createdAt, job?.creationDateTime);
       // the timeline keeps tenths of a second

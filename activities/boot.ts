@@ -7,7 +7,7 @@ import type { DrsClient } from '@aws-sdk/client-drs';
 import { CONSOLE_LIMITS, excerptOf } from '../common/boot-evidence';
 import type { DrsTarget, LaunchActionRunRecord, OutputExcerpt } from '../common/types';
 import { BatchedReader } from './batched-reads';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { listJobs } from './drs-reads';
 import { drsCall } from './errors';
 import { aligned, serverNow } from './job-watch';
@@ -80,7 +80,7 @@ async function describeStatuses(client: EC2Client, ids: string[]): Promise<Map<s
   return found;
 }
 
-export function createBootActivities(clients: DrsClientFactory) {
+export function createBootActivities(clients: AwsClientFactory) {
   const statuses = new BatchedReader<EC2Client, InstanceStatusRead>(MAX_INSTANCE_IDS, (client, ids) =>
     drsCall('DescribeInstanceStatus', () => describeStatuses(client, ids)),
   );

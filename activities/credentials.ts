@@ -1,4 +1,4 @@
-// Per-account credentials by assumed role, for DrsClientFactory's `credentialsFor` seam: a server in
+// Per-account credentials by assumed role, for AwsClientFactory's `credentialsFor` seam: a server in
 // a staging account is reached with the credentials of a role in that account (STS AssumeRole via
 // @aws-sdk/credential-providers), the region coming with each request. One provider per account,
 // shared by every region, so the temporary credentials and their refresh are shared too.

@@ -43,7 +43,7 @@ interface DrsClientFactoryOptions {
   maxAttempts?: number;
 }
 
-export class DrsClientFactory {
+export class AwsClientFactory {
   private readonly drsClients = new Map<string, DrsClient>();
   private readonly mgnClients = new Map<string, MgnClient>();
   private readonly ec2Clients = new Map<string, EC2Client>();
@@ -96,7 +96,7 @@ export class DrsClientFactory {
     cache: Map<string, C>,
     region: string | undefined,
     accountId: string | undefined,
-    make: (config: ReturnType<DrsClientFactory['clientConfig']>) => C,
+    make: (config: ReturnType<AwsClientFactory['clientConfig']>) => C,
     endpoint = this.options.endpoint,
   ): C {
     const key = `${accountId ?? ''}/${region ?? this.options.defaultRegion}`;

@@ -9,13 +9,13 @@ import {
   type StagingAccountReadiness,
 } from '../common/readiness-estate';
 import type { DrsTarget } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems } from './drs-reads';
 import { drsCall } from './errors';
 
 const NOT_REPLICATING = new Set(['STOPPED', 'DISCONNECTED']);
 
-export function createEstateActivities(clients: DrsClientFactory) {
+export function createEstateActivities(clients: AwsClientFactory) {
   /**
    * Every staging account of the recovery account, each read with its own role. An account that
    * cannot be read is a finding (its error kept), not a failure. `missingServerIds`: servers not

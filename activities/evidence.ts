@@ -9,7 +9,7 @@ import type { RunDetails } from '../common/reports/html';
 import type { OperationReport } from '../common/reports/report';
 import type { EvidenceStore } from '../common/evidence-store/store';
 import { writeEvidence } from '../common/evidence-store/write';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { jobLogItems } from './drs-reads';
 
 export interface StoreEvidenceInput {
@@ -70,7 +70,7 @@ const startedByFrom = (details: string | undefined) => details?.match(/\*\*Start
 
 export function createEvidenceActivities(
   store: EvidenceStore,
-  clients: DrsClientFactory,
+  clients: AwsClientFactory,
   /** Values that must never be stored (the worker's webhook URLs). */
   secrets: readonly string[] = [],
 ) {

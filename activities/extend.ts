@@ -11,7 +11,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import type { ExtensionCandidates } from '../common/extend';
 import type { DrsTarget } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { drsCall } from './errors';
 import { allItems } from './drs-reads';
 
@@ -46,7 +46,7 @@ interface ExtendServerResult {
   error?: string;
 }
 
-export function createExtendActivities(clients: DrsClientFactory) {
+export function createExtendActivities(clients: AwsClientFactory) {
   /** The staging accounts DRS lists, and what `accounts` (or, if none, all of those) offer to extend. */
   async function readExtensionCandidates(
     input: DrsTarget & { accounts?: string[] },

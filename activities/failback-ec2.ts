@@ -12,7 +12,7 @@ import { log } from '@temporalio/activity';
 import { parseServerArn } from '../common/reprotect-rules';
 import type { DrsTarget } from '../common/types';
 import type { Ec2FailbackServer } from '../common/types-reprotect';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems, listSourceServers, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
 import { findStepJob, mayHaveRunBefore } from './idempotency';
@@ -43,7 +43,7 @@ interface DescribeEc2FailbackInput extends DrsTarget {
   sourceServerIds: string[];
 }
 
-export function createEc2FailbackActivities(clients: DrsClientFactory) {
+export function createEc2FailbackActivities(clients: AwsClientFactory) {
   const client = (region: string, accountId?: string) => clients.drsClient(region, accountId);
 
   /** From DR-region instances: their source servers, and the reversed servers those name. */

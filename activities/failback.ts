@@ -12,7 +12,7 @@ import { REFUSED } from '../common/failures';
 import { failbackDisposition } from '../common/lifecycle-rules';
 import type { DrsTarget, JobSummary } from '../common/types';
 import type { FailbackInstance } from '../common/types-lifecycle';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems } from './drs-reads';
 import { startStepJobOnce, stepTags } from './idempotency';
 import { stillWaiting } from './polling';
@@ -48,7 +48,7 @@ interface StartFailbackLaunchInput extends DrsTarget {
   notBeforeMs: number;
 }
 
-export function createFailbackActivities(clients: DrsClientFactory) {
+export function createFailbackActivities(clients: AwsClientFactory) {
   /** The named instances (unknown ids come back `found: false`), or every instance of a recovery job. */
   async function describeFailbackInstances(
     input: DrsTarget & { recoveryInstanceIds: string[]; recoveryJobId?: string },

@@ -18,7 +18,7 @@ import type { GuestCheck } from '../common/inputs-boot';
 import type { GuestCheckRecord } from '../common/types';
 import { BatchedReader } from './batched-reads';
 import { BOOT_POLL_MS, type InstanceTarget } from './boot';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { classifyDrsError, drsCall } from './errors';
 import { mayHaveRunBefore } from './idempotency';
 import { aligned, serverNow } from './job-watch';
@@ -56,7 +56,7 @@ function parameters(check: GuestCheck): Record<string, string[]> {
   return { commands: check.commands, executionTimeout: [String(check.timeoutSeconds)] };
 }
 
-export function createGuestCheckActivities(clients: DrsClientFactory, policy: GuestCheckPolicy) {
+export function createGuestCheckActivities(clients: AwsClientFactory, policy: GuestCheckPolicy) {
   const agents = new BatchedReader<SSMClient, AgentRead>(MAX_SSM_INSTANCE_IDS, (client, ids) =>
     drsCall('DescribeInstanceInformation', async () => {
       const found = new Map<string, AgentRead>();

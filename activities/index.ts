@@ -9,7 +9,7 @@ import { createCapacityActivities } from './capacity';
 import { defaultEvidenceUrl } from '../common/evidence-store/config';
 import { openEvidenceStore, type EvidenceStore } from '../common/evidence-store/store';
 import { createEvidenceActivities } from './evidence';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { withHeartbeats } from './heartbeats';
 import { withOperationGate } from './operation-gate';
 import type { OperationName } from '../common/operations';
@@ -36,7 +36,7 @@ import { createReplicationControlActivities } from './replication-control';
 import { createSnapshotActivities } from './snapshots';
 
 export interface ActivityDeps {
-  drsClients: DrsClientFactory;
+  drsClients: AwsClientFactory;
   /** HTTP/TCP probes for drill validation; default: real network probes. */
   healthProber?: HealthProber;
   /** Which hosts checks may probe (DRS_PROBE_*); default: only the run's own recovery instances. */
@@ -111,5 +111,5 @@ export function createActivities(deps: ActivityDeps) {
 /** The activity functions' types, for `proxyActivities<DrsActivities>()` in workflow code. */
 export type DrsActivities = ReturnType<typeof createActivities>;
 
-export { DrsClientFactory } from './drs-client';
+export { AwsClientFactory } from './drs-client';
 export type { ProbePolicy } from './probe-targets';

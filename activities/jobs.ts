@@ -11,7 +11,7 @@ import { Context, log } from '@temporalio/activity';
 import { stillWaiting } from './polling';
 import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { jobFailureMessages, listRecoveryInstances, readJobTimeline, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
 import { JobWatcher } from './job-watch';
@@ -24,7 +24,7 @@ import {
   type StepJobMatch,
 } from './idempotency';
 
-export interface StartDrillJobInput extends DrsTarget {
+export interface StartLaunchJobInput extends DrsTarget {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
   workflowId: string;
   /** Names the step in the job's tags (e.g. `launch`). */
@@ -100,7 +100,7 @@ export function toDrillInstance(instance: RecoveryInstance): DrillInstance {
  * (START_DRILL), false a real failover (START_RECOVERY).
  */
 /** What identifies the launch job a step's StartRecovery created. */
-function launchMatch(input: StartDrillJobInput, isDrill: boolean): StepJobMatch {
+function launchMatch(input: StartLaunchJobInput, isDrill: boolean): StepJobMatch {
   return {
     type: 'LAUNCH',
     initiatedBy: isDrill ? 'START_DRILL' : 'START_RECOVERY',
@@ -113,7 +113,7 @@ function launchMatch(input: StartDrillJobInput, isDrill: boolean): StepJobMatch 
 
 export async function startRecoveryOnce(
   client: DrsClient,
-  input: StartDrillJobInput,
+  input: StartLaunchJobInput,
   isDrill: boolean,
 ): Promise<JobSummary> {
   const tags = stepTags(input.workflowId, input.step);
@@ -133,9 +133,9 @@ export async function startRecoveryOnce(
   );
 }
 
-export function createJobActivities(clients: DrsClientFactory, watcher: JobWatcher = new JobWatcher()) {
+export function createJobActivities(clients: AwsClientFactory, watcher: JobWatcher = new JobWatcher()) {
   /** StartRecovery isDrill=true, exactly once per workflow step. */
-  async function startDrillJob(input: StartDrillJobInput): Promise<JobSummary> {
+  async function startDrillJob(input: StartLaunchJobInput): Promise<JobSummary> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, true);
   }
 
@@ -143,7 +143,7 @@ export function createJobActivities(clients: DrsClientFactory, watcher: JobWatch
    * The drill launch job a failed startDrillJob with this input may have created (its response
    * lost, then the start gave up), so the drill can clean it up; undefined when there is none.
    */
-  async function findDrillLaunchJob(input: StartDrillJobInput): Promise<JobSummary | undefined> {
+  async function findDrillLaunchJob(input: StartLaunchJobInput): Promise<JobSummary | undefined> {
     const job = await findStepJob(clients.drsClient(input.region, input.accountId), launchMatch(input, true));
     return job ? summarizeJob(job) : undefined;
   }

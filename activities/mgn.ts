@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-mgn';
 import type { DrsTarget } from '../common/types';
 import type { ReplicationTarget } from '../common/types-lifecycle';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems, replicationInfo } from './drs-reads';
 import { drsCall } from './errors';
 
@@ -31,7 +31,7 @@ export function mgnTarget(server: MgnSourceServer): ReplicationTarget {
   };
 }
 
-export function createMgnActivities(clients: DrsClientFactory) {
+export function createMgnActivities(clients: AwsClientFactory) {
   /**
    * MGN StartReplication for a SNAPSHOT_SHIPPING server, in `accountId` when given (MGN's
    * accountID parameter). Retry-safe: a server whose replication already left the startable states

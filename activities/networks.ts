@@ -18,7 +18,7 @@ import type {
   SourceNetworkInfo,
   StackCleanupResult,
 } from '../common/types-networks';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems, listJobs, listSourceServers } from './drs-reads';
 import { TAG_NAMESPACE, TAG_STEP, TAG_WORKFLOW_ID } from './idempotency';
 import { classifyDrsError, drsCall } from './errors';
@@ -55,7 +55,7 @@ function isMissingStack(err: unknown): boolean {
   return e.name === 'ValidationError' && /does not exist/.test(e.message ?? '');
 }
 
-export function createNetworkActivities(clients: DrsClientFactory) {
+export function createNetworkActivities(clients: AwsClientFactory) {
   async function networksOf(target: DrsTarget, ids: string[]): Promise<SourceNetworkInfo[]> {
     const client = clients.drsClient(target.region, target.accountId);
     const found: SourceNetworkInfo[] = [];

@@ -4,7 +4,7 @@
 import { DescribeSourceServersCommand, paginateDescribeSourceServers } from '@aws-sdk/client-drs';
 import type { DrsTarget } from '../common/types';
 import type { Placement } from '../common/plan-placement';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems } from './drs-reads';
 import { classifyDrsError } from './errors';
 import { matchesTags } from './plan';
@@ -20,7 +20,7 @@ interface UnreachablePlacement extends Placement {
   reason: string;
 }
 
-export function createPlanEstateActivities(clients: DrsClientFactory) {
+export function createPlanEstateActivities(clients: AwsClientFactory) {
   /**
    * One cheap DRS call per placement (DescribeSourceServers, one item), side by side: another
    * account's goes through the role the worker assumes there, so an account with no role

@@ -2,7 +2,7 @@
 // filter on DescribeSourceServers, so the plan lists the account's servers once and matches here.
 import { paginateDescribeSourceServers, type SourceServer } from '@aws-sdk/client-drs';
 import type { DrsTarget } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems } from './drs-reads';
 
 /** Every tag of the selector is on the server with the same value. */
@@ -10,7 +10,7 @@ export function matchesTags(server: SourceServer, selector: Record<string, strin
   return Object.entries(selector).every(([key, value]) => server.tags?.[key] === value);
 }
 
-export function createPlanActivities(clients: DrsClientFactory) {
+export function createPlanActivities(clients: AwsClientFactory) {
   /** Source server ids per selector (same order), ids sorted. */
   async function resolveTaggedServers(
     input: DrsTarget & { selectors: Record<string, string>[] },

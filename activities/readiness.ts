@@ -11,7 +11,7 @@ import { Context } from '@temporalio/activity';
 import { DRS_DEFAULT_LIMITS, type CapacityLimits } from '../common/capacity';
 import { DrsOutcome, DrsSourceServers } from '../common/search-attributes';
 import type { DrsTarget } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { classifyDrsError, drsCall } from './errors';
 import { listJobs } from './drs-reads';
 import { OWN_ACCOUNT } from '../common/evidence-store/layout';
@@ -44,7 +44,7 @@ export type ListRuns = (query: string) => AsyncIterable<ListedRun>;
 const workerVisibility: ListRuns = (query) => Context.current().client.workflow.list({ query, pageSize: 10 });
 
 export function createReadinessActivities(
-  clients: DrsClientFactory,
+  clients: AwsClientFactory,
   limits: CapacityLimits = DRS_DEFAULT_LIMITS,
   listRuns: ListRuns = workerVisibility,
   /** The evidence store, read first for the last drills. */

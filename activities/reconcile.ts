@@ -17,7 +17,7 @@ import {
 } from '../common/reconcile';
 import { recordDrillInstances } from '../common/metrics';
 import type { DrsTarget } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems, listJobs } from './drs-reads';
 import { TAG_NAMESPACE, TAG_WORKFLOW_ID } from './idempotency';
 
@@ -37,7 +37,7 @@ interface FoundLeaks {
   runningDrillInstances: number;
 }
 
-export function createReconcileActivities(clients: DrsClientFactory) {
+export function createReconcileActivities(clients: AwsClientFactory) {
   /**
    * Every drill instance of the account and region that is still up (DRS keeps one per source
    * server, so this is at most the account's server count), with its launch job's tags and

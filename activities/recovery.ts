@@ -2,14 +2,14 @@
 // same lookup-before-issue as the drill's launch, activities/idempotency.ts), and the recovery
 // instances it launched. Nothing here terminates anything: a recovery's instances are production.
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { listRecoveryInstances } from './drs-reads';
-import { startRecoveryOnce, toDrillInstance, type StartDrillJobInput } from './jobs';
+import { startRecoveryOnce, toDrillInstance, type StartLaunchJobInput } from './jobs';
 import { stillWaiting } from './polling';
 
-type StartRecoveryJobInput = StartDrillJobInput;
+type StartRecoveryJobInput = StartLaunchJobInput;
 
-export function createRecoveryActivities(clients: DrsClientFactory) {
+export function createRecoveryActivities(clients: AwsClientFactory) {
   /** StartRecovery isDrill=false; a job this step already created is returned instead of launching twice. */
   async function startRecoveryJob(input: StartRecoveryJobInput): Promise<JobSummary> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, false);

@@ -18,7 +18,7 @@ import { REFUSED } from '../common/failures';
 import { isCaughtUp, replicationFingerprint } from '../common/lifecycle-rules';
 import type { DrsTarget } from '../common/types';
 import type { ReplicationTarget } from '../common/types-lifecycle';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { activeJobsByServer, listSourceServers, replicationInfo } from './drs-reads';
 import { drsCall } from './errors';
 import { listMgnSourceServers, mgnTarget } from './mgn';
@@ -55,7 +55,7 @@ interface PollReplicationInput extends DrsTarget {
   seen?: string;
 }
 
-export function createReplicationControlActivities(clients: DrsClientFactory) {
+export function createReplicationControlActivities(clients: AwsClientFactory) {
   /** Each server's replication state, lag, error, recovery instance, active job and staging area. */
   async function inspectReplicationTargets(input: InspectReplicationInput): Promise<ReplicationTarget[]> {
     const client = clients.drsClient(input.region, input.accountId);

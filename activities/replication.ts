@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { stillWaiting } from './polling';
 import { isRepairable, preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import type { DrsTarget } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { drsCall } from './errors';
 import { activeJobsByServer, listSourceServers, replicationInfo } from './drs-reads';
 
@@ -24,7 +24,7 @@ function health(server: SourceServer, activeJobs: Map<string, string>): SourceSe
   };
 }
 
-export function createReplicationActivities(clients: DrsClientFactory) {
+export function createReplicationActivities(clients: AwsClientFactory) {
   /** Each server's replication state, lag and active job (no job filter by date: a PENDING job may be old). */
   async function inspectSourceServers(
     input: DrsTarget & { sourceServerIds: string[] },

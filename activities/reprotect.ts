@@ -13,7 +13,7 @@ import {
 import { REVERSED_FAILBACK_STATES } from '../common/reprotect-rules';
 import type { DrsTarget } from '../common/types';
 import type { ReprotectInstance } from '../common/types-reprotect';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { allItems, listSourceServers } from './drs-reads';
 import { drsCall } from './errors';
 
@@ -43,7 +43,7 @@ function toReprotectInstance(i: RecoveryInstance, server: SourceServer | undefin
   };
 }
 
-export function createReprotectActivities(clients: DrsClientFactory) {
+export function createReprotectActivities(clients: AwsClientFactory) {
   /** The named instances (unknown ids come back `found: false`), or every instance of a recovery job. */
   async function describeReprotectInstances(
     input: DrsTarget & { recoveryInstanceIds: string[]; recoveryJobId?: string },

@@ -2,7 +2,7 @@
 // cutoff, found with DescribeRecoverySnapshots (filters.toDateTime, newest first). Read-only.
 import { paginateDescribeRecoverySnapshots, type RecoverySnapshot } from '@aws-sdk/client-drs';
 import type { DrsTarget } from '../common/types';
-import type { DrsClientFactory } from './drs-client';
+import type { AwsClientFactory } from './drs-client';
 import { drsCall } from './errors';
 
 interface ChooseRecoverySnapshotsInput extends DrsTarget {
@@ -23,7 +23,7 @@ type ChosenSnapshots = Record<string, ChosenSnapshot | undefined>;
 /** When a snapshot was taken: `timestamp`, or the slot it was planned for when DRS gives no other. */
 const takenAt = (s: RecoverySnapshot) => s.timestamp ?? s.expectedTimestamp;
 
-export function createSnapshotActivities(clients: DrsClientFactory) {
+export function createSnapshotActivities(clients: AwsClientFactory) {
   async function chooseRecoverySnapshots(input: ChooseRecoverySnapshotsInput): Promise<ChosenSnapshots> {
     const client = clients.drsClient(input.region, input.accountId);
     const cutoff = Date.parse(input.atOrBefore);

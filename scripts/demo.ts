@@ -8,7 +8,7 @@ import { Connection, Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { createActivities } from '../activities';
-import { DrsClientFactory } from '../activities/drs-client';
+import { AwsClientFactory } from '../activities/drs-client';
 import { DEFAULT_TASK_QUEUE } from '../common/config';
 import type { DrillInput } from '../common/inputs';
 import type { DrillProgress, DrillReport } from '../common/types';
@@ -99,7 +99,7 @@ async function main(opts: DemoOptions): Promise<number> {
     stack.push(() => emulator.close());
     say(`Temporal ${devServer.address}, Web UI ${devServer.uiUrl}, DRS emulator ${emulator.url}`);
 
-    const drsClients = new DrsClientFactory({
+    const drsClients = new AwsClientFactory({
       endpoint: emulator.url,
       ec2Endpoint: emulator.url,
       ssmEndpoint: emulator.url,

@@ -1,11 +1,11 @@
-// The worker's DRS clients: the activities' DrsClientFactory with per-account assumed roles and a
+// The worker's DRS clients: the activities' AwsClientFactory with per-account assumed roles and a
 // per-request metrics middleware (calls by operation and result, throttles, errors by name).
 import type { DrsClient } from '@aws-sdk/client-drs';
 import { isThrottlingError } from '@smithy/service-error-classification';
 import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
 import { INVALID_INPUT } from '../common/failures';
 import { assumedRoleCredentials, roleInEachAccount } from '../activities/credentials';
-import { DrsClientFactory, type DrsCredentials } from '../activities/drs-client';
+import { AwsClientFactory, type DrsCredentials } from '../activities/drs-client';
 import { recordDrsCall, type DrsCallResult } from '../common/metrics';
 import { emulatorCredentials } from '../emulator/credentials';
 import type { WorkerConfig } from './config';
@@ -73,12 +73,12 @@ function instrumentDrsClient(client: DrsClient, meter: MetricMeter): void {
   );
 }
 
-/** DrsClientFactory whose DRS clients are instrumented once, when first created. */
-export class InstrumentedDrsClientFactory extends DrsClientFactory {
+/** AwsClientFactory whose DRS clients are instrumented once, when first created. */
+export class InstrumentedDrsClientFactory extends AwsClientFactory {
   private readonly instrumented = new WeakSet<DrsClient>();
 
   constructor(
-    options: ConstructorParameters<typeof DrsClientFactory>[0],
+    options: ConstructorParameters<typeof AwsClientFactory>[0],
     private readonly meter: MetricMeter,
   ) {
     super(options);
@@ -94,7 +94,7 @@ export class InstrumentedDrsClientFactory extends DrsClientFactory {
   }
 }
 
-export function createDrsClientFactory(aws: WorkerConfig['aws'], meter: MetricMeter): DrsClientFactory {
+export function createDrsClientFactory(aws: WorkerConfig['aws'], meter: MetricMeter): AwsClientFactory {
   return new InstrumentedDrsClientFactory(
     {
       endpoint: aws.drsEndpoint,

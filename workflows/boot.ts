@@ -13,7 +13,7 @@ import {
   type GuestCheck,
 } from '../common/inputs-boot';
 import type { DrillInstance, DrsTarget, GuestCheckRecord, ServerBootReport } from '../common/types';
-import type { DrillRecord } from './drill-report';
+import type { LaunchRecord } from './launch-record';
 import { refuseInvalidInput } from './end-evidence';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import {
@@ -72,7 +72,7 @@ export async function refuseDisallowedGuestChecks(
  * off for every server, each is reported as not checked.
  */
 export async function followBoots(
-  record: DrillRecord,
+  record: LaunchRecord,
   plan: BootFields & DrsTarget,
   instances: DrillInstance[],
   aborted: () => boolean,

@@ -28,7 +28,7 @@ import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
 import type { DrillInstance, DrillReport, JobSummary } from '../common/types';
-import { DrillRecord } from './drill-report';
+import { LaunchRecord } from './launch-record';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { cleanUpDrill, launchServers, noteLaunched, type JobRun } from './launch';
 import { childHealthSignal, drillProgressQuery } from './messages';
@@ -48,12 +48,12 @@ import {
 } from './operation-support';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { PATCHES } from './patches';
-import type { StartDrillJobInput } from '../activities/jobs';
+import type { StartLaunchJobInput } from '../activities/jobs';
 import { declaredGuestChecks } from '../common/inputs-boot';
 import { followBoots, refuseDisallowedGuestChecks, wantsBootEvidence } from './boot';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
-  const record = new DrillRecord(workflowInfo().workflowId);
+  const record = new LaunchRecord(workflowInfo().workflowId);
   record.approvers = new Approvers('drill');
   setHandler(drillProgressQuery, () => record.progress());
 
@@ -90,9 +90,9 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   );
 }
 
-async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport> {
+async function drill(plan: DrillPlan, record: LaunchRecord): Promise<DrillReport> {
   let launch: JobRun | undefined;
-  let startRequest: StartDrillJobInput | undefined;
+  let startRequest: StartLaunchJobInput | undefined;
   try {
     record.enterPhase('preflight');
     const health = await preflight(plan, record);
@@ -156,7 +156,7 @@ async function drill(plan: DrillPlan, record: DrillRecord): Promise<DrillReport>
  * `approve` opens the gate of validation mode `approval` while it waits; `abort` stops the drill at
  * any step before cleanup, and cleanup still runs.
  */
-function operatorActions(plan: DrillPlan, record: DrillRecord): OperatorActions {
+function operatorActions(plan: DrillPlan, record: LaunchRecord): OperatorActions {
   return {
     approve: {
       rejection: ({ by }) => {
@@ -190,12 +190,12 @@ function operatorActions(plan: DrillPlan, record: DrillRecord): OperatorActions 
 }
 
 /** Cleanup has begun (its own wait for capacity comes after the launch job is known). */
-const cleaningUp = (record: DrillRecord) =>
+const cleaningUp = (record: LaunchRecord) =>
   record.phase === 'cleaning-up' ||
   (record.phase === 'waiting-for-capacity' && record.launchJob !== undefined);
 
 /** What cleanup will do as things stand, for the answer to `approve` and `abort`. */
-function cleanupAhead(record: DrillRecord): string {
+function cleanupAhead(record: LaunchRecord): string {
   const job = record.launchJob;
   if (record.launchRequestedAtMs === undefined) return 'nothing launched yet: nothing to clean up';
   if (!job)
@@ -209,10 +209,10 @@ function cleanupAhead(record: DrillRecord): string {
 }
 
 /** The watch for unlessAborted: true once an `abort` arrived. */
-const abortArrived = (record: DrillRecord) => () => record.abortReason !== undefined;
+const abortArrived = (record: LaunchRecord) => () => record.abortReason !== undefined;
 
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
-async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceServerHealth[]> {
+async function preflight(plan: DrillPlan, record: LaunchRecord): Promise<SourceServerHealth[]> {
   const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
   let health = await drsActivities.inspectSourceServers(servers);
   if (plan.pointInTime) {
@@ -250,7 +250,7 @@ async function preflight(plan: DrillPlan, record: DrillRecord): Promise<SourceSe
   return health;
 }
 
-function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceServerHealth[]): void {
+function refuseUnhealthy(plan: DrillPlan, record: LaunchRecord, health: SourceServerHealth[]): void {
   const problems = health.flatMap((h) =>
     [...preflightProblems(h, plan.maxReplicationLagSeconds), ...existingInstanceProblems(h)].map((p) => {
       record.serverError(h.sourceServerId, p);
@@ -260,13 +260,13 @@ function refuseUnhealthy(plan: DrillPlan, record: DrillRecord, health: SourceSer
   if (problems.length > 0) refuse(record, problems);
 }
 
-function refuse(record: DrillRecord, problems: string[]): never {
+function refuse(record: LaunchRecord, problems: string[]): never {
   const report = finish(record, `preflight failed: ${problems.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
 }
 
 /** Notes why servers failed to launch, resolves the launched servers' instances, validates them. */
-async function validateLaunched(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
+async function validateLaunched(plan: DrillPlan, record: LaunchRecord, launch: JobRun): Promise<void> {
   const instances = await noteLaunched(record, plan, 'drill', launch, abortArrived(record));
   if (!instances) return;
   if (record.bootEvidence) {
@@ -280,7 +280,7 @@ async function validateLaunched(plan: DrillPlan, record: DrillRecord, launch: Jo
 }
 
 /** A plan's child: the plan may start dependent waves now (every server booted and checked) or not. */
-async function tellParentHealth(record: DrillRecord): Promise<void> {
+async function tellParentHealth(record: LaunchRecord): Promise<void> {
   const parent = workflowInfo().parent;
   if (!parent) return;
   const healthy = [...record.servers.values()].every((s) => s.boot?.result === 'PASSED');
@@ -291,7 +291,7 @@ async function tellParentHealth(record: DrillRecord): Promise<void> {
 
 async function validateLaunch(
   plan: DrillPlan,
-  record: DrillRecord,
+  record: LaunchRecord,
   instances: DrillInstance[],
 ): Promise<void> {
   const v = plan.validation;
@@ -354,8 +354,8 @@ async function validateLaunch(
  */
 async function cleanUpFailedStart(
   plan: DrillPlan,
-  record: DrillRecord,
-  request: StartDrillJobInput,
+  record: LaunchRecord,
+  request: StartLaunchJobInput,
   err: unknown,
 ): Promise<void> {
   if (!patched(PATCHES.failedStartLookup.id)) return;
@@ -377,13 +377,13 @@ async function cleanUpFailedStart(
   });
 }
 
-function finish(record: DrillRecord, summary: string): DrillReport {
+function finish(record: LaunchRecord, summary: string): DrillReport {
   const report = record.finish(summary);
   markOutcome(report.outcome);
   return report;
 }
 
-function summarize(record: DrillRecord): string {
+function summarize(record: LaunchRecord): string {
   const servers = [...record.servers.values()];
   const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
   const parts = [`${launched}/${servers.length} servers launched`];

@@ -4,14 +4,14 @@
 // `launchServers` and `noteLaunched` (which resolve the instances: what counts as "ours" differs
 // between drill and failover), and a drill cleans up through `cleanUpDrill`.
 import { CancellationScope, patched } from '@temporalio/workflow';
-import type { StartDrillJobInput } from '../activities/jobs';
+import type { StartLaunchJobInput } from '../activities/jobs';
 import type { DrillPlan } from '../common/inputs';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { MIN_JOB_START_MS } from './activity-timeouts';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
-import type { DrillRecord, LaunchPlan } from './drill-report';
+import type { LaunchRecord, LaunchPlan } from './launch-record';
 import {
   DRS_CALL_OPTIONS,
   drsActivities,
@@ -178,10 +178,10 @@ const CLEANUP_GO_AHEAD_MS = 15 * 60 * 1000;
  * request. Undefined when an abort came while waiting for capacity.
  */
 export function launchServers(
-  record: DrillRecord,
+  record: LaunchRecord,
   plan: LaunchPlan & { launchTimeoutSeconds: number; tagJobs: boolean },
   kind: 'drill' | 'recovery',
-  start: (request: StartDrillJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
+  start: (request: StartLaunchJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
   options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace' | 'preempt'> = {},
 ): Promise<JobRun | undefined> {
   const step = kind === 'drill' ? 'launch' : 'recovery-launch';
@@ -222,7 +222,7 @@ export function launchServers(
  * may list them late); undefined, resolving nothing, when none launched or `skip()` says so.
  */
 export async function noteLaunched(
-  record: DrillRecord,
+  record: LaunchRecord,
   plan: LaunchPlan,
   kind: 'drill' | 'recovery',
   launch: JobRun,
@@ -246,7 +246,7 @@ export async function noteLaunched(
  * the terminate job. DRS cannot cancel a job, so a launch still running is followed to its end
  * first: instances it launches after an abort are cleaned up too.
  */
-export async function cleanUpDrill(plan: DrillPlan, record: DrillRecord, launch: JobRun): Promise<void> {
+export async function cleanUpDrill(plan: DrillPlan, record: LaunchRecord, launch: JobRun): Promise<void> {
   const launchJob = record.launchJob;
   if (!launchJob) return;
   record.enterPhase('cleaning-up');

@@ -3,7 +3,7 @@
 // without it schedule no extra activity (their histories replay unchanged).
 import { cutoffOf, type PointInTime } from '../common/point-in-time';
 import type { DrsTarget } from '../common/types';
-import type { DrillRecord } from './drill-report';
+import type { LaunchRecord } from './launch-record';
 import { drsActivities, targetOf } from './operation-support';
 
 interface PointInTimeChoice {
@@ -20,7 +20,7 @@ interface PointInTimeChoice {
 export async function choosePointInTime(
   plan: DrsTarget & { pointInTime: PointInTime },
   sourceServerIds: string[],
-  record: DrillRecord,
+  record: LaunchRecord,
 ): Promise<PointInTimeChoice> {
   // secondsAgo counts back from now in workflow time: deterministic on replay
   const atOrBefore = cutoffOf(plan.pointInTime, Date.now());

@@ -19,7 +19,7 @@ import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
 import { parseRecoveryInput, type RecoveryInput, type RecoveryPlan } from '../common/inputs-lifecycle';
 import { serverSearchAttributes } from '../common/search-attributes';
 import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
-import { DrillRecord } from './drill-report';
+import { LaunchRecord } from './launch-record';
 import { launchServers, noteLaunched } from './launch';
 import { recoveryProgressQuery } from './messages';
 import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
@@ -41,7 +41,7 @@ class RecoveryState {
 }
 
 export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport> {
-  const record = new DrillRecord(workflowInfo().workflowId);
+  const record = new LaunchRecord(workflowInfo().workflowId);
   record.approvers = new Approvers('recovery');
   const state = new RecoveryState();
   setHandler(recoveryProgressQuery, () => progress(record, state));
@@ -74,7 +74,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
  * `approve` opens the confirmation gate (no `confirm: true`) while it waits after preflight; `abort`
  * stops the failover until its launch is requested (DRS cannot cancel a job).
  */
-function operatorActions(plan: RecoveryPlan, record: DrillRecord): OperatorActions {
+function operatorActions(plan: RecoveryPlan, record: LaunchRecord): OperatorActions {
   const servers = `${plan.sourceServerIds.length} server(s)`;
   return {
     approve: {
@@ -115,7 +115,7 @@ function operatorActions(plan: RecoveryPlan, record: DrillRecord): OperatorActio
 
 async function recover(
   plan: RecoveryPlan,
-  record: DrillRecord,
+  record: LaunchRecord,
   state: RecoveryState,
 ): Promise<RecoveryReport> {
   record.enterPhase('preflight');
@@ -166,7 +166,7 @@ async function recover(
  * only with `requireHealthyReplication`; otherwise they are warnings: a failover exists for the day
  * the source is unreachable.
  */
-async function preflight(plan: RecoveryPlan, record: DrillRecord, state: RecoveryState): Promise<void> {
+async function preflight(plan: RecoveryPlan, record: LaunchRecord, state: RecoveryState): Promise<void> {
   const health = await drsActivities.inspectSourceServers({
     ...targetOf(plan),
     sourceServerIds: plan.sourceServerIds,
@@ -204,7 +204,7 @@ function blocksRecovery(h: SourceServerHealth, plan: RecoveryPlan): boolean {
 }
 
 /** True once confirmed by input or by `approve`; false on abort or when the approval deadline passes. */
-async function confirmed(plan: RecoveryPlan, record: DrillRecord, state: RecoveryState): Promise<boolean> {
+async function confirmed(plan: RecoveryPlan, record: LaunchRecord, state: RecoveryState): Promise<boolean> {
   if (record.abortReason !== undefined) return false;
   if (plan.confirm) return (state.confirmedByInput = true);
   record.enterPhase('awaiting-approval');
@@ -220,7 +220,7 @@ async function confirmed(plan: RecoveryPlan, record: DrillRecord, state: Recover
   return record.approval !== undefined && record.abortReason === undefined;
 }
 
-function finish(record: DrillRecord, state: RecoveryState, summary: string): RecoveryReport {
+function finish(record: LaunchRecord, state: RecoveryState, summary: string): RecoveryReport {
   const { operation: _drill, terminateJobId: _none, ...report } = record.finish(summary);
   const approvedBy = record.approval?.by ?? (state.confirmedByInput ? 'input confirm' : undefined);
   state.report = {
@@ -234,7 +234,7 @@ function finish(record: DrillRecord, state: RecoveryState, summary: string): Rec
   return state.report;
 }
 
-function progress(record: DrillRecord, state: RecoveryState): RecoveryProgress {
+function progress(record: LaunchRecord, state: RecoveryState): RecoveryProgress {
   const p = record.progress();
   return {
     operation: 'recovery',
@@ -250,7 +250,7 @@ function progress(record: DrillRecord, state: RecoveryState): RecoveryProgress {
   };
 }
 
-function summarize(record: DrillRecord, state: RecoveryState): string {
+function summarize(record: LaunchRecord, state: RecoveryState): string {
   const servers = [...record.servers.values()];
   const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
   const parts = [`${launched}/${servers.length} servers recovered (recovery instances left running)`];

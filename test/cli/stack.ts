@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createActivities, DrsClientFactory } from '../../activities';
+import { createActivities, AwsClientFactory } from '../../activities';
 import type { NotificationTargets } from '../../activities/notifications';
 import { openEvidenceStore } from '../../common/evidence-store/store';
 import { repoRoot } from '../../common/paths';
@@ -74,7 +74,7 @@ export async function startCliStack(
 ): Promise<CliStack> {
   const env = await devServerEnv();
   const emulator = await startEmulator({ quiet: true, timeScale: TIME_SCALE });
-  const drsClients = new DrsClientFactory({
+  const drsClients = new AwsClientFactory({
     endpoint: emulator.url,
     ec2Endpoint: emulator.url,
     ssmEndpoint: emulator.url,

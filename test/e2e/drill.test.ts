@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { DrsClient } from '@aws-sdk/client-drs';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import { emulatorClientConfig, emulatorCredentials, pickHealthyServers, startEmulator } from '../../emulator';
 import { drsDrill } from '../../workflows';
 import { drillProgressQuery } from '../../workflows/messages';
@@ -19,7 +19,7 @@ describe('drill end to end (dev server + worker + emulator)', function () {
     const env = await devServerEnv();
     // a fifth of the demo durations: launch and terminate jobs take a few seconds each
     const emulator = await startEmulator({ timeScale: 0.2 });
-    const drsClients = new DrsClientFactory({
+    const drsClients = new AwsClientFactory({
       endpoint: emulator.url,
       ec2Endpoint: emulator.url,
       ssmEndpoint: emulator.url,

@@ -9,7 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import type {
   FailbackReport,
   RecoveryProgress,
@@ -28,7 +28,7 @@ describe('recovery, failback and replication end to end (dev server + worker + e
   it('repairs, fails over on approval, refuses a disconnect, fails back', async () => {
     const env = await devServerEnv();
     const emulator = await startEmulator({ timeScale: 0.1 });
-    const drsClients = new DrsClientFactory({
+    const drsClients = new AwsClientFactory({
       endpoint: emulator.url,
       ec2Endpoint: emulator.url,
       ssmEndpoint: emulator.url,

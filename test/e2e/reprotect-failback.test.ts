@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import { openEvidenceStore } from '../../common/evidence-store/store';
 import type { FailbackReport, RecoveryReport } from '../../common/types-lifecycle';
 import type { ReprotectReport } from '../../common/types-reprotect';
@@ -27,7 +27,7 @@ describe('reprotect and failback of EC2 servers end to end (dev server + worker 
     const env = await devServerEnv();
     const emulator = await startEmulator({ timeScale: 0.1 });
     const evidence = mkdtempSync(path.join(tmpdir(), 'reprotect-e2e-'));
-    const drsClients = new DrsClientFactory({
+    const drsClients = new AwsClientFactory({
       endpoint: emulator.url,
       ec2Endpoint: emulator.url,
       ssmEndpoint: emulator.url,

@@ -11,7 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import type { DrillInput } from '../../common/inputs';
 import { openEvidenceStore, type EvidenceStore } from '../../common/evidence-store/store';
 import type { DrillProgress, DrillReport } from '../../common/types';
@@ -90,7 +90,7 @@ export async function startDrillHarness(
     syncedAt = Date.now();
   };
   const emulator = await startEmulator({ clock: () => now, quiet: true });
-  const drsClients = new DrsClientFactory({
+  const drsClients = new AwsClientFactory({
     endpoint: emulator.url,
     ec2Endpoint: emulator.url,
     ssmEndpoint: emulator.url,

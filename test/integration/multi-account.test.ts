@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { createActivities } from '../../activities';
 import { assumedRoleCredentials, roleInEachAccount } from '../../activities/credentials';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import {
   DEFAULT_ACCOUNT,
   emulatorCredentials,
@@ -15,7 +15,7 @@ import {
 
 describe('multi-account: assumed roles and staging accounts (emulator)', () => {
   let emulator: RunningEmulator;
-  let clients: DrsClientFactory;
+  let clients: AwsClientFactory;
   let activities: ReturnType<typeof createActivities>;
 
   before(async () => {
@@ -27,7 +27,7 @@ describe('multi-account: assumed roles and staging accounts (emulator)', () => {
       stsEndpoint: emulator.url,
       sessionName: 'temporal-drs-test',
     });
-    clients = new DrsClientFactory({
+    clients = new AwsClientFactory({
       endpoint: emulator.url,
       defaultRegion: 'us-east-1',
       // the own account with the same keys that call AssumeRole

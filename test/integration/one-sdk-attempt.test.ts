@@ -3,7 +3,7 @@
 // and Temporal's activity retry policy): counted on the wire, in the emulator's audit log.
 import { strict as assert } from 'node:assert';
 import { DescribeJobsCommand } from '@aws-sdk/client-drs';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import { emulatorCredentials, startEmulator, type RunningEmulator } from '../../emulator';
 
 describe('one SDK attempt per DRS call (emulator)', () => {
@@ -20,7 +20,7 @@ describe('one SDK attempt per DRS call (emulator)', () => {
   });
 
   /** HTTP requests the emulator saw for one failing DescribeJobs through a factory's client. */
-  async function attemptsOfOneCall(factory: DrsClientFactory): Promise<number> {
+  async function attemptsOfOneCall(factory: AwsClientFactory): Promise<number> {
     try {
       const client = factory.drsClient(undefined);
       await assert.rejects(client.send(new DescribeJobsCommand({})), { name: 'InternalServerException' });
@@ -31,7 +31,7 @@ describe('one SDK attempt per DRS call (emulator)', () => {
   }
 
   it("the factory's client makes one attempt and leaves retrying to Temporal", async () => {
-    const factory = new DrsClientFactory({
+    const factory = new AwsClientFactory({
       endpoint: emulator.url,
       defaultRegion: 'us-east-1',
       credentialsFor: emulatorCredentials,
@@ -40,7 +40,7 @@ describe('one SDK attempt per DRS call (emulator)', () => {
   });
 
   it('the same call with maxAttempts 3 is seen three times (the count sees SDK retries)', async () => {
-    const factory = new DrsClientFactory({
+    const factory = new AwsClientFactory({
       endpoint: emulator.url,
       defaultRegion: 'us-east-1',
       credentialsFor: emulatorCredentials,

@@ -3,7 +3,7 @@
 // role that cannot be assumed), and the servers a wave selects by staging account.
 import assert from 'node:assert/strict';
 import { createPlanEstateActivities } from '../../activities/plan-estate';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
 import { loadWorkerConfig } from '../../worker/config';
 import { accountCredentials } from '../../worker/drs-clients';
@@ -12,7 +12,7 @@ const NO_ROLE = '777788889999';
 
 describe('plan accounts and staging-account selection (emulator, assumed roles)', () => {
   let emulator: RunningEmulator;
-  let clients: DrsClientFactory;
+  let clients: AwsClientFactory;
   let activities: ReturnType<typeof createPlanEstateActivities>;
 
   before(async () => {
@@ -26,7 +26,7 @@ describe('plan accounts and staging-account selection (emulator, assumed roles)'
       DRS_ENDPOINT: emulator.url,
       DRS_ACCOUNT_ROLE_ARNS: `${STAGING_ACCOUNT}=arn:aws:iam::${STAGING_ACCOUNT}:role/drs-ops`,
     }).aws;
-    clients = new DrsClientFactory({
+    clients = new AwsClientFactory({
       endpoint: aws.drsEndpoint,
       defaultRegion: aws.region,
       credentialsFor: accountCredentials(aws),

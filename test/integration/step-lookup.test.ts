@@ -6,8 +6,8 @@ import { strict as assert } from 'node:assert';
 import { DescribeJobsCommand, DrsClient, StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { DrsClientFactory } from '../../activities/drs-client';
-import { createJobActivities, type StartDrillJobInput } from '../../activities/jobs';
+import { AwsClientFactory } from '../../activities/drs-client';
+import { createJobActivities, type StartLaunchJobInput } from '../../activities/jobs';
 import type { JobSummary } from '../../common/types';
 import {
   emulatorClientConfig,
@@ -21,12 +21,12 @@ const REGION = 'us-east-1';
 
 describe('launch steps look for an earlier job only when retried (emulator)', () => {
   let emulator: RunningEmulator;
-  let factory: DrsClientFactory;
-  let input: StartDrillJobInput;
+  let factory: AwsClientFactory;
+  let input: StartLaunchJobInput;
 
   before(async () => {
     emulator = await startEmulator({ quiet: true });
-    factory = new DrsClientFactory({
+    factory = new AwsClientFactory({
       endpoint: emulator.url,
       defaultRegion: REGION,
       credentialsFor: emulatorCredentials,

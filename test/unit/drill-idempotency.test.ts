@@ -11,9 +11,9 @@ import {
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import { CLOCK_SKEW_MS, jobMatchesStep, stepTags } from '../../activities/idempotency';
-import { createJobActivities, type StartDrillJobInput } from '../../activities/jobs';
+import { createJobActivities, type StartLaunchJobInput } from '../../activities/jobs';
 import type { JobSummary } from '../../common/types';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
@@ -82,11 +82,11 @@ describe('idempotency lookup', () => {
 
   describe('startDrillJob', () => {
     // one factory, its client's DescribeJobs / StartRecovery answered by the mock, per test
-    let clients: DrsClientFactory;
+    let clients: AwsClientFactory;
     let mock: AwsClientStub<DrsClient>;
     let startDrillJob: ReturnType<typeof createJobActivities>['startDrillJob'];
     beforeEach(() => {
-      clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+      clients = new AwsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
       mock = mockClient(clients.drsClient('us-east-1'));
       ({ startDrillJob } = createJobActivities(clients));
     });
@@ -95,7 +95,7 @@ describe('idempotency lookup', () => {
       clients.destroy();
     });
     /** The launch step of wf-1 for servers A and B (first asked at T0), with `overrides`. */
-    const input = (overrides: Partial<StartDrillJobInput> = {}): StartDrillJobInput => ({
+    const input = (overrides: Partial<StartLaunchJobInput> = {}): StartLaunchJobInput => ({
       region: 'us-east-1',
       sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
       workflowId: 'wf-1',

@@ -10,7 +10,7 @@ import {
   UninitializedAccountException,
   ValidationException,
 } from '@aws-sdk/client-drs';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import { classifyDrsError } from '../../activities/errors';
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
@@ -73,7 +73,7 @@ describe('DRS error classification', () => {
   });
 
   it('caches one client per account and region', () => {
-    const clients = new DrsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
+    const clients = new AwsClientFactory({ defaultRegion: 'us-east-1', endpoint: 'http://127.0.0.1:9' });
     try {
       assert.equal(clients.drsClient('us-east-1'), clients.drsClient(undefined));
       assert.notEqual(clients.drsClient('us-east-1'), clients.drsClient('eu-west-1'));

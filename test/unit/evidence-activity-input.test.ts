@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deflateSync, strToU8 } from 'fflate';
 import { createEvidenceActivities, type StoreEvidenceInput } from '../../activities/evidence';
-import type { DrsClientFactory } from '../../activities/drs-client';
+import type { AwsClientFactory } from '../../activities/drs-client';
 import { openEvidenceStore } from '../../common/evidence-store/store';
 import type { OperationReport } from '../../common/reports/report';
 
@@ -28,7 +28,7 @@ const run = (runId: string): StoreEvidenceInput['run'] => ({
   startTime: '2026-12-04T09:59:00Z',
 });
 // no job ids in the report: the activity makes no DRS call
-const noClients = {} as DrsClientFactory;
+const noClients = {} as AwsClientFactory;
 
 describe('evidence activity input', () => {
   const root = mkdtempSync(path.join(tmpdir(), 'evidence-input-'));

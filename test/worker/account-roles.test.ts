@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { DescribeSourceServersCommand } from '@aws-sdk/client-drs';
 import { ApplicationFailure } from '@temporalio/common';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
 import { loadWorkerConfig } from '../../worker/config';
 import { accountCredentials, roleArnFor } from '../../worker/drs-clients';
@@ -54,7 +54,7 @@ describe('per-account roles', () => {
 
   describe('with DRS_EMULATOR (through the emulator)', () => {
     let emulator: RunningEmulator;
-    let clients: DrsClientFactory;
+    let clients: AwsClientFactory;
 
     before(async () => {
       emulator = await startEmulator({ quiet: true });
@@ -63,7 +63,7 @@ describe('per-account roles', () => {
         DRS_ENDPOINT: emulator.url,
         DRS_ACCOUNT_ROLE_NAME: 'temporal-drs',
       }).aws;
-      clients = new DrsClientFactory({
+      clients = new AwsClientFactory({
         endpoint: config.drsEndpoint,
         defaultRegion: config.region,
         credentialsFor: accountCredentials(config),

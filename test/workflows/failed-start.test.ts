@@ -5,13 +5,13 @@
 import { strict as assert } from 'node:assert';
 import type { DrsClient } from '@aws-sdk/client-drs';
 import { WorkflowFailedError } from '@temporalio/client';
-import { DrsClientFactory } from '../../activities/drs-client';
+import { AwsClientFactory } from '../../activities/drs-client';
 import { emulatorCredentials } from '../../emulator';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 /** The emulator's clients, once the harness has started it; the first lookup of jobs since a date is denied. */
-class LookupDeniedOnce extends DrsClientFactory {
-  inner?: DrsClientFactory;
+class LookupDeniedOnce extends AwsClientFactory {
+  inner?: AwsClientFactory;
   denied = 0;
   private readonly wired = new WeakSet<DrsClient>();
 
@@ -48,7 +48,7 @@ describe('a drill whose launch start fails after creating the job (time-skipping
   useDrillHarness(
     (harness) => {
       h = harness;
-      clients.inner = new DrsClientFactory({
+      clients.inner = new AwsClientFactory({
         endpoint: harness.emulator.url,
         defaultRegion: REGION,
         credentialsFor: emulatorCredentials,

@@ -27,7 +27,7 @@ export type LaunchPlan = Pick<
   'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId' | 'targets' | 'serverTargets'
 >;
 
-export class DrillRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillReport> {
+export class LaunchRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillReport> {
   /** This run's places in the account's capacity queue. */
   readonly capacity = new CapacityWaiter();
   readonly servers = new Map<string, DrillServerReport>();

@@ -4,9 +4,9 @@
 // user metadata (`staticSummary` / `staticDetails`, fixed at start). One function per workflow
 // type, each from the validated input.
 import { hostname, userInfo } from 'node:os';
-import type { DrillPlan } from '../common/inputs';
-import type { FailbackPlan, RecoveryPlan, ReplicationPlan } from '../common/inputs-lifecycle';
-import type { ReprotectPlan } from '../common/inputs-reprotect';
+import type { DrillSpec } from '../common/inputs';
+import type { FailbackSpec, RecoverySpec, ReplicationSpec } from '../common/inputs-lifecycle';
+import type { ReprotectSpec } from '../common/inputs-reprotect';
 import type { ReadinessSpec } from '../common/readiness';
 import type { ExtendSpec } from '../common/extend';
 import type { ReconcileSpec } from '../common/reconcile';
@@ -69,7 +69,7 @@ function pointInTime(plan: { pointInTime?: PointInTime; recoverySnapshotIds: Rec
     : 'latest data';
 }
 
-function validation(v: DrillPlan['validation']): string {
+function validation(v: DrillSpec['validation']): string {
   switch (v.mode) {
     case 'none':
       return 'none';
@@ -82,7 +82,7 @@ function validation(v: DrillPlan['validation']): string {
   }
 }
 
-export function drillSummary(plan: DrillPlan, startedBy: string): RunSummary {
+export function drillSummary(plan: DrillSpec, startedBy: string): RunSummary {
   return {
     staticSummary: `drill of ${count(plan.sourceServerIds.length, 'server')} in ${where(plan)} (validation: ${validation(plan.validation)})`,
     staticDetails: details([
@@ -100,7 +100,7 @@ export function drillSummary(plan: DrillPlan, startedBy: string): RunSummary {
   };
 }
 
-export function recoverySummary(plan: RecoveryPlan, startedBy: string): RunSummary {
+export function recoverySummary(plan: RecoverySpec, startedBy: string): RunSummary {
   const approval = plan.confirm
     ? 'confirmed at start'
     : `approve within ${briefDuration(plan.approvalTimeoutSeconds)}`;
@@ -124,7 +124,7 @@ export function recoverySummary(plan: RecoveryPlan, startedBy: string): RunSumma
   };
 }
 
-export function failbackSummary(plan: FailbackPlan, startedBy: string): RunSummary {
+export function failbackSummary(plan: FailbackSpec, startedBy: string): RunSummary {
   const what = plan.recoveryJobId
     ? `the recovery instances of job ${plan.recoveryJobId}`
     : count(plan.recoveryInstanceIds.length, 'recovery instance');
@@ -144,7 +144,7 @@ export function failbackSummary(plan: FailbackPlan, startedBy: string): RunSumma
   };
 }
 
-export function reprotectSummary(plan: ReprotectPlan, startedBy: string): RunSummary {
+export function reprotectSummary(plan: ReprotectSpec, startedBy: string): RunSummary {
   const what = plan.recoveryJobId
     ? `the recovery instances of job ${plan.recoveryJobId}`
     : count(plan.recoveryInstanceIds.length, 'recovery instance');
@@ -161,7 +161,7 @@ export function reprotectSummary(plan: ReprotectPlan, startedBy: string): RunSum
   };
 }
 
-export function replicationSummary(plan: ReplicationPlan, startedBy: string): RunSummary {
+export function replicationSummary(plan: ReplicationSpec, startedBy: string): RunSummary {
   const waits = (plan.action === 'repair' || plan.action === 'start') && plan.waitForContinuous;
   return {
     staticSummary: `replication ${plan.action} of ${count(plan.sourceServerIds.length, 'server')} in ${where(plan)}${plan.confirm ? ' (confirmed)' : ''}`,

@@ -90,7 +90,7 @@ export const bootFieldsSchema = (serverIdSchema: z.ZodType<string>) => ({
 });
 
 /** What boot evidence one server gets: the per-server settings over the run's. */
-interface ServerBootPlan {
+interface ServerBootSpec {
   bootCheck: BootCheck;
   checks: (GuestCheck & { name: string })[];
 }
@@ -98,7 +98,7 @@ interface ServerBootPlan {
 export function serverBootPlan(
   plan: { bootCheck: BootCheck; checks: GuestCheck[]; serverChecks: Record<string, ServerOverrides> },
   sourceServerId: string,
-): ServerBootPlan {
+): ServerBootSpec {
   const own = plan.serverChecks[sourceServerId];
   const common = plan.checks.map((c, i) => ({ ...c, name: c.name ?? `checks[${i}]` }));
   const mine = (own?.checks ?? []).map((c, i) => ({

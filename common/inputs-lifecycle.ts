@@ -65,7 +65,7 @@ export const recoveryInputSchema = z
   .superRefine(refuseSnapshotConflicts);
 export type RecoveryInput = z.input<typeof recoveryInputSchema>;
 /** A validated `drsRecovery` input, every default filled in. */
-export type RecoveryPlan = z.output<typeof recoveryInputSchema>;
+export type RecoverySpec = z.output<typeof recoveryInputSchema>;
 
 export const failbackInputSchema = z
   .strictObject({
@@ -134,7 +134,7 @@ export const failbackInputSchema = z
   });
 export type FailbackInput = z.input<typeof failbackInputSchema>;
 /** A validated `drsFailback` input: named instances, or every instance a recovery job launched. */
-export type FailbackPlan = Omit<
+export type FailbackSpec = Omit<
   z.output<typeof failbackInputSchema>,
   'recoveryInstanceIds' | 'sourceServerIds'
 > & {
@@ -173,14 +173,14 @@ export const replicationInputSchema = z
   });
 export type ReplicationInput = z.input<typeof replicationInputSchema>;
 /** A validated `drsReplication` input. */
-export type ReplicationPlan = z.output<typeof replicationInputSchema>;
-export type ReplicationAction = ReplicationPlan['action'];
+export type ReplicationSpec = z.output<typeof replicationInputSchema>;
+export type ReplicationAction = ReplicationSpec['action'];
 
-export function parseRecoveryInput(raw: unknown): RecoveryPlan {
+export function parseRecoveryInput(raw: unknown): RecoverySpec {
   return parseInput('drsRecovery', recoveryInputSchema, raw);
 }
 
-export function parseFailbackInput(raw: unknown): FailbackPlan {
+export function parseFailbackInput(raw: unknown): FailbackSpec {
   const input = parseInput('drsFailback', failbackInputSchema, raw);
   return {
     ...input,
@@ -189,6 +189,6 @@ export function parseFailbackInput(raw: unknown): FailbackPlan {
   };
 }
 
-export function parseReplicationInput(raw: unknown): ReplicationPlan {
+export function parseReplicationInput(raw: unknown): ReplicationSpec {
   return parseInput('drsReplication', replicationInputSchema, raw);
 }

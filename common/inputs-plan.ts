@@ -264,7 +264,7 @@ function checkChildOptions(
 
 /** What a caller passes to `drsPlan`. */
 export type PlanInput = z.input<typeof planInputSchema>;
-/** A validated `drsPlan` input, every default filled in (drsRecovery's is RecoveryPlan). */
+/** A validated `drsPlan` input, every default filled in (drsRecovery's is RecoverySpec). */
 export type PlanSpec = Omit<z.output<typeof planInputSchema>, 'waves'> & { waves: WavePlan[] };
 
 /** Validates a `drsPlan` input, fills the defaults and each wave's effective `dependsOn`. */

@@ -43,11 +43,11 @@ export const reprotectInputSchema = z
   });
 export type ReprotectInput = z.input<typeof reprotectInputSchema>;
 /** A validated `drsReprotect` input. */
-export type ReprotectPlan = Omit<z.output<typeof reprotectInputSchema>, 'recoveryInstanceIds'> & {
+export type ReprotectSpec = Omit<z.output<typeof reprotectInputSchema>, 'recoveryInstanceIds'> & {
   recoveryInstanceIds: string[];
 };
 
-export function parseReprotectInput(raw: unknown): ReprotectPlan {
+export function parseReprotectInput(raw: unknown): ReprotectSpec {
   const input = parseInput('drsReprotect', reprotectInputSchema, raw);
   return { ...input, recoveryInstanceIds: input.recoveryInstanceIds ?? [] };
 }

@@ -1,7 +1,7 @@
 // Input schemas for the workflows, shared by the workflows (validated up front, before any DRS
 // call), drsctl (validated before starting anything) and the README examples. zod is deterministic
 // and bundles into the workflow sandbox (test/unit/drill-input.test.ts checks the bundle). The
-// schemas are the source of truth: the validated types (DrillPlan, …) are their z.output.
+// schemas are the source of truth: the validated types (DrillSpec, …) are their z.output.
 import { z } from 'zod';
 import { bootFieldsSchema, refuseUnknownServerChecks } from './inputs-boot';
 import { pointInTimeSchema, refusePointInTimeWithSnapshotIds, type PointInTime } from './point-in-time';
@@ -129,7 +129,7 @@ export const drillInputSchema = z
 /** What a caller passes to `drsDrill` (optional fields take the defaults above). */
 export type DrillInput = z.input<typeof drillInputSchema>;
 /** A validated `drsDrill` input, every default filled in. */
-export type DrillPlan = z.output<typeof drillInputSchema>;
+export type DrillSpec = z.output<typeof drillInputSchema>;
 export type HealthCheck = z.output<typeof healthCheckSchema>;
 
 /** Thrown for bad workflow input; the message names every bad field and the rule it broke. */
@@ -159,6 +159,6 @@ export function parseInput<S extends z.ZodType>(workflowType: string, schema: S,
 }
 
 /** Validates a `drsDrill` input and fills in the defaults. */
-export function parseDrillInput(raw: unknown): DrillPlan {
+export function parseDrillInput(raw: unknown): DrillSpec {
   return parseInput('drsDrill', drillInputSchema, raw);
 }

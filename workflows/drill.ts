@@ -25,7 +25,7 @@ import {
   type SourceServerHealth,
 } from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
-import { parseDrillInput, type DrillInput, type DrillPlan } from '../common/inputs';
+import { parseDrillInput, type DrillInput, type DrillSpec } from '../common/inputs';
 import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
 import type { DrillInstance, DrillReport, JobSummary } from '../common/types';
 import { LaunchRecord } from './launch-record';
@@ -90,7 +90,7 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   );
 }
 
-async function drill(plan: DrillPlan, record: LaunchRecord): Promise<DrillReport> {
+async function drill(plan: DrillSpec, record: LaunchRecord): Promise<DrillReport> {
   let launch: JobRun | undefined;
   let startRequest: StartLaunchJobInput | undefined;
   try {
@@ -156,7 +156,7 @@ async function drill(plan: DrillPlan, record: LaunchRecord): Promise<DrillReport
  * `approve` opens the gate of validation mode `approval` while it waits; `abort` stops the drill at
  * any step before cleanup, and cleanup still runs.
  */
-function operatorActions(plan: DrillPlan, record: LaunchRecord): OperatorActions {
+function operatorActions(plan: DrillSpec, record: LaunchRecord): OperatorActions {
   return {
     approve: {
       rejection: ({ by }) => {
@@ -212,7 +212,7 @@ function cleanupAhead(record: LaunchRecord): string {
 const abortArrived = (record: LaunchRecord) => () => record.abortReason !== undefined;
 
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
-async function preflight(plan: DrillPlan, record: LaunchRecord): Promise<SourceServerHealth[]> {
+async function preflight(plan: DrillSpec, record: LaunchRecord): Promise<SourceServerHealth[]> {
   const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
   let health = await drsActivities.inspectSourceServers(servers);
   if (plan.pointInTime) {
@@ -250,7 +250,7 @@ async function preflight(plan: DrillPlan, record: LaunchRecord): Promise<SourceS
   return health;
 }
 
-function refuseUnhealthy(plan: DrillPlan, record: LaunchRecord, health: SourceServerHealth[]): void {
+function refuseUnhealthy(plan: DrillSpec, record: LaunchRecord, health: SourceServerHealth[]): void {
   const problems = health.flatMap((h) =>
     [...preflightProblems(h, plan.maxReplicationLagSeconds), ...existingInstanceProblems(h)].map((p) => {
       record.serverError(h.sourceServerId, p);
@@ -266,7 +266,7 @@ function refuse(record: LaunchRecord, problems: string[]): never {
 }
 
 /** Notes why servers failed to launch, resolves the launched servers' instances, validates them. */
-async function validateLaunched(plan: DrillPlan, record: LaunchRecord, launch: JobRun): Promise<void> {
+async function validateLaunched(plan: DrillSpec, record: LaunchRecord, launch: JobRun): Promise<void> {
   const instances = await noteLaunched(record, plan, 'drill', launch, abortArrived(record));
   if (!instances) return;
   if (record.bootEvidence) {
@@ -290,7 +290,7 @@ async function tellParentHealth(record: LaunchRecord): Promise<void> {
 }
 
 async function validateLaunch(
-  plan: DrillPlan,
+  plan: DrillSpec,
   record: LaunchRecord,
   instances: DrillInstance[],
 ): Promise<void> {
@@ -353,7 +353,7 @@ async function validateLaunch(
  * up, or its drill instances would run on with no run left to end them.
  */
 async function cleanUpFailedStart(
-  plan: DrillPlan,
+  plan: DrillSpec,
   record: LaunchRecord,
   request: StartLaunchJobInput,
   err: unknown,

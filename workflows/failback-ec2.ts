@@ -14,7 +14,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
 import { ec2FailbackDisposition } from '../common/failback-ec2-rules';
-import type { FailbackPlan } from '../common/inputs-lifecycle';
+import type { FailbackSpec } from '../common/inputs-lifecycle';
 import { InvalidInputError } from '../common/inputs';
 import { refusals } from '../common/lifecycle-rules';
 import type { DrsTarget, ServerBootReport } from '../common/types';
@@ -30,7 +30,7 @@ import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 const PROTECTED_LAG_SECONDS = 300;
 
 export async function failbackEc2(
-  plan: FailbackPlan,
+  plan: FailbackSpec,
   record: FailbackRecord,
   seen?: Ec2FailbackServer[],
 ): Promise<void> {
@@ -137,7 +137,7 @@ function noteServers(record: FailbackRecord, servers: Ec2FailbackServer[]): void
     });
 }
 
-function refuse(plan: FailbackPlan, record: FailbackRecord, servers: Ec2FailbackServer[]): void {
+function refuse(plan: FailbackSpec, record: FailbackRecord, servers: Ec2FailbackServer[]): void {
   const refused = refusals(servers, (s) => s.namedId, ec2FailbackDisposition);
   const field =
     plan.sourceServerIds.length > 0
@@ -170,7 +170,7 @@ interface Launched {
 
 /** The recovery in the origin region, exactly once; the instances it launched. */
 async function launchHome(
-  plan: FailbackPlan,
+  plan: FailbackSpec,
   record: FailbackRecord,
   origin: DrsTarget,
   home: Ec2FailbackServer[],
@@ -245,7 +245,7 @@ async function launchHome(
 
 /** Boot evidence of each instance launched home; returns the ones that passed (or were not checked). */
 async function bootHome(
-  plan: FailbackPlan,
+  plan: FailbackSpec,
   record: FailbackRecord,
   origin: DrsTarget,
   launched: Launched[],
@@ -281,7 +281,7 @@ async function bootHome(
 }
 
 /** TerminateRecoveryInstances for the DR-region instances of the servers that are home and protected. */
-async function retire(plan: FailbackPlan, record: FailbackRecord, done: Ec2FailbackServer[]): Promise<void> {
+async function retire(plan: FailbackSpec, record: FailbackRecord, done: Ec2FailbackServer[]): Promise<void> {
   const dr: DrsTarget = {
     region: done[0].drRegion,
     ...(plan.accountId ? { accountId: plan.accountId } : {}),
@@ -305,7 +305,7 @@ async function retire(plan: FailbackPlan, record: FailbackRecord, done: Ec2Failb
 }
 
 /** `stop`: StopFailback for each named instance whose failback (or reverse replication) is in progress. */
-export async function stopFailbacks(plan: FailbackPlan, record: FailbackRecord): Promise<void> {
+export async function stopFailbacks(plan: FailbackSpec, record: FailbackRecord): Promise<void> {
   record.path = 'STOP';
   record.phases.enter('stopping');
   const instances = await drsActivities.describeFailbackInstances({

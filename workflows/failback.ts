@@ -11,7 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { parseFailbackInput, type FailbackInput, type FailbackPlan } from '../common/inputs-lifecycle';
+import { parseFailbackInput, type FailbackInput, type FailbackSpec } from '../common/inputs-lifecycle';
 import { failbackDisposition, refusals } from '../common/lifecycle-rules';
 import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
@@ -42,7 +42,7 @@ import {
   validated,
 } from './operation-support';
 
-export class FailbackRecord extends OperationRecord<FailbackPhase, FailbackPlan, FailbackReport> {
+export class FailbackRecord extends OperationRecord<FailbackPhase, FailbackSpec, FailbackReport> {
   readonly instances = new Map<string, FailbackInstanceReport>();
   /** This run's place in the account's capacity queue for the failback job. */
   readonly capacity = new CapacityWaiter();
@@ -155,7 +155,7 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
   );
 }
 
-async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {
+async function failback(plan: FailbackSpec, record: FailbackRecord): Promise<FailbackReport> {
   // `stop` and named reversed servers exist only in inputs of builds with the EC2 path
   if (plan.stop) {
     await stopFailbacks(plan, record);
@@ -187,13 +187,13 @@ async function failback(plan: FailbackPlan, record: FailbackRecord): Promise<Fai
   return record.finish(summarize(record));
 }
 
-async function ec2(plan: FailbackPlan, record: FailbackRecord): Promise<FailbackReport> {
+async function ec2(plan: FailbackSpec, record: FailbackRecord): Promise<FailbackReport> {
   await failbackEc2(plan, record);
   upsertSearchAttributes(sourceServerAttributes([...record.instances.values()].map((i) => i.sourceServerId)));
   return record.finish(summarize(record));
 }
 
-function refuse(plan: FailbackPlan, record: FailbackRecord, instances: FailbackInstance[]): void {
+function refuse(plan: FailbackSpec, record: FailbackRecord, instances: FailbackInstance[]): void {
   const refused = refusals(instances, (i) => i.recoveryInstanceId, failbackDisposition);
   if (plan.recoveryJobId && instances.length === 0)
     refused.push(
@@ -210,7 +210,7 @@ function refuse(plan: FailbackPlan, record: FailbackRecord, instances: FailbackI
 
 /** Waits for each instance in parallel; returns the ones FAILBACK_READY_FOR_LAUNCH by the deadline. */
 async function awaitReadiness(
-  plan: FailbackPlan,
+  plan: FailbackSpec,
   record: FailbackRecord,
   instances: FailbackInstance[],
 ): Promise<FailbackInstance[]> {
@@ -253,7 +253,7 @@ async function awaitReadiness(
   return ready;
 }
 
-async function launch(plan: FailbackPlan, record: FailbackRecord, ready: FailbackInstance[]): Promise<void> {
+async function launch(plan: FailbackSpec, record: FailbackRecord, ready: FailbackInstance[]): Promise<void> {
   const reportOf = (sourceServerId: string) => {
     const entry = ready.find((i) => i.sourceServerId === sourceServerId);
     return entry && record.instances.get(entry.recoveryInstanceId);

@@ -12,7 +12,7 @@ import type {
   Outcome,
   ServerBootReport,
 } from '../common/types';
-import type { DrillPlan } from '../common/inputs';
+import type { DrillSpec } from '../common/inputs';
 import type { Approvers } from './approvals';
 import { jobTimes, jobTimesOf, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
 import type { SourceServerHealth } from '../common/drill-rules';
@@ -22,12 +22,12 @@ import { CapacityWaiter } from './capacity';
 import { OperationRecord, seconds } from './operation-support';
 
 /** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
-export type LaunchPlan = Pick<
-  DrillPlan,
+export type LaunchSpec = Pick<
+  DrillSpec,
   'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId' | 'targets' | 'serverTargets'
 >;
 
-export class LaunchRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillReport> {
+export class LaunchRecord extends OperationRecord<DrillPhase, LaunchSpec, DrillReport> {
   /** This run's places in the account's capacity queue. */
   readonly capacity = new CapacityWaiter();
   readonly servers = new Map<string, DrillServerReport>();
@@ -51,7 +51,7 @@ export class LaunchRecord extends OperationRecord<DrillPhase, LaunchPlan, DrillR
     super(workflowId, 'validating-input');
   }
 
-  start(plan: LaunchPlan): void {
+  start(plan: LaunchSpec): void {
     this.plan = plan;
     for (const id of plan.sourceServerIds) {
       this.servers.set(id, {

@@ -5,13 +5,13 @@
 // between drill and failover), and a drill cleans up through `cleanUpDrill`.
 import { CancellationScope, patched } from '@temporalio/workflow';
 import type { StartLaunchJobInput } from '../activities/jobs';
-import type { DrillPlan } from '../common/inputs';
+import type { DrillSpec } from '../common/inputs';
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { MIN_JOB_START_MS } from './activity-timeouts';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
 import { followJob, untilDeadline } from './job-waits';
-import type { LaunchRecord, LaunchPlan } from './launch-record';
+import type { LaunchRecord, LaunchSpec } from './launch-record';
 import {
   DRS_CALL_OPTIONS,
   drsActivities,
@@ -179,7 +179,7 @@ const CLEANUP_GO_AHEAD_MS = 15 * 60 * 1000;
  */
 export function launchServers(
   record: LaunchRecord,
-  plan: LaunchPlan & { launchTimeoutSeconds: number; tagJobs: boolean },
+  plan: LaunchSpec & { launchTimeoutSeconds: number; tagJobs: boolean },
   kind: 'drill' | 'recovery',
   start: (request: StartLaunchJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
   options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace' | 'preempt'> = {},
@@ -223,7 +223,7 @@ export function launchServers(
  */
 export async function noteLaunched(
   record: LaunchRecord,
-  plan: LaunchPlan,
+  plan: LaunchSpec,
   kind: 'drill' | 'recovery',
   launch: JobRun,
   skip: () => boolean = () => false,
@@ -246,7 +246,7 @@ export async function noteLaunched(
  * the terminate job. DRS cannot cancel a job, so a launch still running is followed to its end
  * first: instances it launches after an abort are cleaned up too.
  */
-export async function cleanUpDrill(plan: DrillPlan, record: LaunchRecord, launch: JobRun): Promise<void> {
+export async function cleanUpDrill(plan: DrillSpec, record: LaunchRecord, launch: JobRun): Promise<void> {
   const launchJob = record.launchJob;
   if (!launchJob) return;
   record.enterPhase('cleaning-up');

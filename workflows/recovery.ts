@@ -16,7 +16,7 @@ import {
 import type { PreemptedDrill } from '../common/capacity';
 import { preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
-import { parseRecoveryInput, type RecoveryInput, type RecoveryPlan } from '../common/inputs-lifecycle';
+import { parseRecoveryInput, type RecoveryInput, type RecoverySpec } from '../common/inputs-lifecycle';
 import { serverSearchAttributes } from '../common/search-attributes';
 import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
 import { LaunchRecord } from './launch-record';
@@ -74,7 +74,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
  * `approve` opens the confirmation gate (no `confirm: true`) while it waits after preflight; `abort`
  * stops the failover until its launch is requested (DRS cannot cancel a job).
  */
-function operatorActions(plan: RecoveryPlan, record: LaunchRecord): OperatorActions {
+function operatorActions(plan: RecoverySpec, record: LaunchRecord): OperatorActions {
   const servers = `${plan.sourceServerIds.length} server(s)`;
   return {
     approve: {
@@ -114,7 +114,7 @@ function operatorActions(plan: RecoveryPlan, record: LaunchRecord): OperatorActi
 }
 
 async function recover(
-  plan: RecoveryPlan,
+  plan: RecoverySpec,
   record: LaunchRecord,
   state: RecoveryState,
 ): Promise<RecoveryReport> {
@@ -166,7 +166,7 @@ async function recover(
  * only with `requireHealthyReplication`; otherwise they are warnings: a failover exists for the day
  * the source is unreachable.
  */
-async function preflight(plan: RecoveryPlan, record: LaunchRecord, state: RecoveryState): Promise<void> {
+async function preflight(plan: RecoverySpec, record: LaunchRecord, state: RecoveryState): Promise<void> {
   const health = await drsActivities.inspectSourceServers({
     ...targetOf(plan),
     sourceServerIds: plan.sourceServerIds,
@@ -199,12 +199,12 @@ async function preflight(plan: RecoveryPlan, record: LaunchRecord, state: Recove
   throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
 }
 
-function blocksRecovery(h: SourceServerHealth, plan: RecoveryPlan): boolean {
+function blocksRecovery(h: SourceServerHealth, plan: RecoverySpec): boolean {
   return !h.found || h.activeJobId !== undefined || plan.requireHealthyReplication;
 }
 
 /** True once confirmed by input or by `approve`; false on abort or when the approval deadline passes. */
-async function confirmed(plan: RecoveryPlan, record: LaunchRecord, state: RecoveryState): Promise<boolean> {
+async function confirmed(plan: RecoverySpec, record: LaunchRecord, state: RecoveryState): Promise<boolean> {
   if (record.abortReason !== undefined) return false;
   if (plan.confirm) return (state.confirmedByInput = true);
   record.enterPhase('awaiting-approval');

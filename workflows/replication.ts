@@ -18,7 +18,7 @@ import { REFUSED } from '../common/failures';
 import {
   parseReplicationInput,
   type ReplicationInput,
-  type ReplicationPlan,
+  type ReplicationSpec,
 } from '../common/inputs-lifecycle';
 import {
   isCaughtUp,
@@ -54,7 +54,7 @@ import {
   validated,
 } from './operation-support';
 
-class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationPlan, ReplicationReport> {
+class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationSpec, ReplicationReport> {
   readonly servers = new Map<string, ReplicationServerReport>();
 
   constructor(workflowId: string) {
@@ -95,7 +95,7 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationPla
    * `abort` stops a run before its calls, or its wait for CONTINUOUS; a stop or disconnect whose
    * calls are being made has nothing left to stop.
    */
-  abortRejection(plan: ReplicationPlan): string | undefined {
+  abortRejection(plan: ReplicationSpec): string | undefined {
     const closed = this.closedRejection();
     if (closed) return closed;
     const waits = plan.action === 'repair' || plan.action === 'start';
@@ -105,7 +105,7 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationPla
   }
 
   /** What an abort leaves behind now (replication calls are not undone). */
-  abortEffect(plan: ReplicationPlan): string {
+  abortEffect(plan: ReplicationSpec): string {
     const phase = this.phases.phase;
     if (phase === 'validating-input' || phase === 'inspecting') return 'no change made yet: nothing to undo';
     return `the ${plan.action} calls already made stay made; the wait for CONTINUOUS stops`;
@@ -168,7 +168,7 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
   });
 }
 
-async function replicate(plan: ReplicationPlan, record: ReplicationRecord): Promise<ReplicationReport> {
+async function replicate(plan: ReplicationSpec, record: ReplicationRecord): Promise<ReplicationReport> {
   record.phases.enter('inspecting');
   const targets = await drsActivities.inspectReplicationTargets({
     ...targetOf(plan),
@@ -199,7 +199,7 @@ async function replicate(plan: ReplicationPlan, record: ReplicationRecord): Prom
 type Decide = (t: ReplicationTarget) => Disposition;
 
 function refuseIfAnyRefused(
-  plan: ReplicationPlan,
+  plan: ReplicationSpec,
   record: ReplicationRecord,
   targets: ReplicationTarget[],
   decide: Decide,
@@ -216,7 +216,7 @@ function refuseIfAnyRefused(
 
 /** Makes the action's call for every server it applies to; returns the DRS servers to wait for. */
 async function act(
-  plan: ReplicationPlan,
+  plan: ReplicationSpec,
   record: ReplicationRecord,
   targets: ReplicationTarget[],
   decide: Decide,
@@ -257,7 +257,7 @@ async function act(
  * under the patch) its staging server in its staging account, with that account's role.
  */
 function callTarget(
-  plan: ReplicationPlan,
+  plan: ReplicationSpec,
   t: ReplicationTarget,
   inStaging: boolean,
 ): { region: string; accountId?: string; sourceServerId: string } {
@@ -267,7 +267,7 @@ function callTarget(
 }
 
 async function callFor(
-  plan: ReplicationPlan,
+  plan: ReplicationSpec,
   t: ReplicationTarget,
   call: { region: string; accountId?: string; sourceServerId: string },
 ): Promise<{ replicationState?: string }> {
@@ -292,7 +292,7 @@ async function callFor(
  * reported FAILED with its state and replication error.
  */
 async function waitUntilCaughtUp(
-  plan: ReplicationPlan,
+  plan: ReplicationSpec,
   record: ReplicationRecord,
   sourceServerIds: string[],
   actedAtMs: number,

@@ -7,7 +7,7 @@
 // replications this run started (StopFailback). Needs `confirm: true`.
 import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { parseReprotectInput, type ReprotectInput, type ReprotectPlan } from '../common/inputs-reprotect';
+import { parseReprotectInput, type ReprotectInput, type ReprotectSpec } from '../common/inputs-reprotect';
 import { refusals } from '../common/lifecycle-rules';
 import { parseServerArn, reprotectDisposition } from '../common/reprotect-rules';
 import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
@@ -33,7 +33,7 @@ import {
 } from './operation-support';
 import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 
-class ReprotectRecord extends OperationRecord<ReprotectPhase, ReprotectPlan, ReprotectReport> {
+class ReprotectRecord extends OperationRecord<ReprotectPhase, ReprotectSpec, ReprotectReport> {
   readonly servers = new Map<string, ReprotectServerReport>();
   readonly watches = new Map<string, ReverseWatch>();
 
@@ -135,7 +135,7 @@ export async function drsReprotect(input: ReprotectInput): Promise<ReprotectRepo
   return notifyingEnd('reprotect', () => reprotect(plan, record));
 }
 
-async function reprotect(plan: ReprotectPlan, record: ReprotectRecord): Promise<ReprotectReport> {
+async function reprotect(plan: ReprotectSpec, record: ReprotectRecord): Promise<ReprotectReport> {
   record.phases.enter('inspecting');
   const instances = await drsActivities.describeReprotectInstances({
     ...targetOf(plan),
@@ -181,7 +181,7 @@ async function reprotect(plan: ReprotectPlan, record: ReprotectRecord): Promise<
   return record.finish(summarize(record));
 }
 
-function refuse(plan: ReprotectPlan, record: ReprotectRecord, instances: ReprotectInstance[]): void {
+function refuse(plan: ReprotectSpec, record: ReprotectRecord, instances: ReprotectInstance[]): void {
   const refused = refusals(instances, (i) => i.recoveryInstanceId, reprotectDisposition);
   if (plan.recoveryJobId && instances.length === 0)
     refused.push(
@@ -200,7 +200,7 @@ function refuse(plan: ReprotectPlan, record: ReprotectRecord, instances: Reprote
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
 
-async function reverse(plan: ReprotectPlan, record: ReprotectRecord, i: ReprotectInstance): Promise<void> {
+async function reverse(plan: ReprotectSpec, record: ReprotectRecord, i: ReprotectInstance): Promise<void> {
   const s = record.servers.get(i.recoveryInstanceId);
   if (!s) return;
   const reversedAtMs = Date.now();
@@ -220,7 +220,7 @@ async function reverse(plan: ReprotectPlan, record: ReprotectRecord, i: Reprotec
 }
 
 /** After an abort: StopFailback for the instances this run reversed that are not protected yet. */
-async function stopUnprotected(plan: ReprotectPlan, record: ReprotectRecord): Promise<void> {
+async function stopUnprotected(plan: ReprotectSpec, record: ReprotectRecord): Promise<void> {
   record.phases.enter('stopping');
   await Promise.all(
     [...record.watches.entries()]

@@ -136,7 +136,7 @@ async function drill(plan: DrillSpec, record: LaunchRecord): Promise<DrillReport
     if (launch.error) throw launch.error;
     if (CancellationScope.current().consideredCancelled)
       throw new CancelledFailure('workflow cancelled during the launch');
-    await validateLaunched(plan, record, launch);
+    await checkLaunchedServers(plan, record, launch);
   } catch (err) {
     if (isCancellation(err)) {
       cancellation = err;
@@ -265,8 +265,11 @@ function refuse(record: LaunchRecord, problems: string[]): never {
   throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
 }
 
-/** Notes why servers failed to launch, resolves the launched servers' instances, validates them. */
-async function validateLaunched(plan: DrillSpec, record: LaunchRecord, launch: JobRun): Promise<void> {
+/**
+ * Notes why servers failed to launch, resolves the launched servers' instances, follows their boots,
+ * then runs the drill's validation.
+ */
+async function checkLaunchedServers(plan: DrillSpec, record: LaunchRecord, launch: JobRun): Promise<void> {
   const instances = await noteLaunched(record, plan, 'drill', launch, abortArrived(record));
   if (!instances) return;
   if (record.bootEvidence) {
@@ -276,7 +279,7 @@ async function validateLaunched(plan: DrillSpec, record: LaunchRecord, launch: J
   }
 
   record.enterPhase('validating');
-  await validateLaunch(plan, record, instances);
+  await runValidation(plan, record, instances);
 }
 
 /** A plan's child: the plan may start dependent waves now (every server booted and checked) or not. */
@@ -289,7 +292,8 @@ async function tellParentHealth(record: LaunchRecord): Promise<void> {
     .catch(() => undefined); // the plan may have ended: the drill goes on regardless
 }
 
-async function validateLaunch(
+/** The drill's `validation`: none, a hold, an approval, or HTTP/TCP checks against the instances. */
+async function runValidation(
   plan: DrillSpec,
   record: LaunchRecord,
   instances: DrillInstance[],

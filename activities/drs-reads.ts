@@ -6,6 +6,7 @@ import {
   paginateDescribeJobs,
   paginateDescribeRecoveryInstances,
   paginateDescribeSourceServers,
+  type DescribeSourceServersRequestFilters,
   type DrsClient,
   type Job,
   type JobLog,
@@ -54,7 +55,14 @@ export function listJobs(
 }
 
 export function listSourceServers(client: DrsClient, sourceServerIds: string[]): Promise<SourceServer[]> {
-  const filters = { sourceServerIDs: sourceServerIds };
+  return listAllSourceServers(client, { sourceServerIDs: sourceServerIds });
+}
+
+/** Every source server of the account and region, or those the filter names (DRS has no tag filter). */
+export function listAllSourceServers(
+  client: DrsClient,
+  filters: DescribeSourceServersRequestFilters = {},
+): Promise<SourceServer[]> {
   return allItems('DescribeSourceServers', () => paginateDescribeSourceServers({ client }, { filters }));
 }
 

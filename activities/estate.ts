@@ -1,7 +1,7 @@
 // drsReadiness's reads of the staging accounts: ListStagingAccounts in the recovery account, then,
 // in each staging account with the worker's role for it, a listing of its servers (how many
 // replicate, and whether the servers the recovery account lacks are there). Read-only.
-import { paginateDescribeSourceServers, paginateListStagingAccounts } from '@aws-sdk/client-drs';
+import { paginateListStagingAccounts } from '@aws-sdk/client-drs';
 import {
   estateWarnings,
   MAX_REPLICATING_SERVERS_PER_ACCOUNT,
@@ -10,7 +10,7 @@ import {
 } from '../common/readiness-estate';
 import type { DrsTarget } from '../common/types';
 import type { AwsClientFactory } from './drs-client';
-import { allItems } from './drs-reads';
+import { listAllSourceServers } from './drs-reads';
 import { drsCall } from './errors';
 
 const NOT_REPLICATING = new Set(['STOPPED', 'DISCONNECTED']);
@@ -36,9 +36,7 @@ export function createEstateActivities(clients: AwsClientFactory) {
     for (const accountId of listed) {
       try {
         const client = clients.drsClient(input.region, accountId);
-        const servers = await allItems('DescribeSourceServers', () =>
-          paginateDescribeSourceServers({ client }, { filters: {} }),
-        );
+        const servers = await listAllSourceServers(client);
         const replicatingServers = servers.filter(
           (s) =>
             s.stagingArea?.status !== 'EXTENDED' &&

@@ -3,7 +3,6 @@
 // account, DescribeSourceServers filtered by staging account, CreateExtendedSourceServer.
 import {
   CreateExtendedSourceServerCommand,
-  paginateDescribeSourceServers,
   paginateListExtensibleSourceServers,
   paginateListStagingAccounts,
   type DrsClient,
@@ -13,7 +12,7 @@ import type { ExtensionCandidates } from '../common/extend';
 import type { DrsTarget } from '../common/types';
 import type { AwsClientFactory } from './drs-client';
 import { drsCall } from './errors';
-import { allItems } from './drs-reads';
+import { allItems, listAllSourceServers } from './drs-reads';
 
 /** Servers of this account extended from `stagingAccountIds` (the stagingAccountIDs filter). */
 async function extendedFrom(
@@ -21,9 +20,7 @@ async function extendedFrom(
   stagingAccountIds: string[],
 ): Promise<ExtensionCandidates['extended']> {
   if (stagingAccountIds.length === 0) return [];
-  const servers = await allItems('DescribeSourceServers', () =>
-    paginateDescribeSourceServers({ client }, { filters: { stagingAccountIDs: stagingAccountIds } }),
-  );
+  const servers = await listAllSourceServers(client, { stagingAccountIDs: stagingAccountIds });
   return servers
     .filter((s) => s.stagingArea?.status && s.stagingArea.status !== 'NOT_EXTENDED')
     .map((s) => ({

@@ -1,11 +1,11 @@
 // drsPlan across accounts and regions: whether the worker can reach every account and region a plan
 // recovers in, and which servers a wave's selector names in its own account and region (tags, and
 // the staging accounts its servers were extended from).
-import { DescribeSourceServersCommand, paginateDescribeSourceServers } from '@aws-sdk/client-drs';
+import { DescribeSourceServersCommand } from '@aws-sdk/client-drs';
 import type { DrsTarget } from '../common/types';
 import type { Placement } from '../common/plan-placement';
 import type { AwsClientFactory } from './drs-client';
-import { allItems } from './drs-reads';
+import { listAllSourceServers } from './drs-reads';
 import { classifyDrsError } from './errors';
 import { matchesTags } from './plan';
 
@@ -53,9 +53,7 @@ export function createPlanEstateActivities(clients: AwsClientFactory) {
    */
   async function selectPlanServers(input: DrsTarget & { selectors: WaveSelector[] }): Promise<string[][]> {
     const client = clients.drsClient(input.region, input.accountId);
-    const servers = await allItems('DescribeSourceServers', () =>
-      paginateDescribeSourceServers({ client }, { filters: {} }),
-    );
+    const servers = await listAllSourceServers(client);
     return input.selectors.map(({ tags, stagingAccountIds }) =>
       servers
         .filter((s) => !tags || matchesTags(s, tags))

@@ -1,9 +1,9 @@
 // drsPlan's one read of its own: which source servers a wave's tag selector names. DRS has no tag
 // filter on DescribeSourceServers, so the plan lists the account's servers once and matches here.
-import { paginateDescribeSourceServers, type SourceServer } from '@aws-sdk/client-drs';
+import type { SourceServer } from '@aws-sdk/client-drs';
 import type { DrsTarget } from '../common/types';
 import type { AwsClientFactory } from './drs-client';
-import { allItems } from './drs-reads';
+import { listAllSourceServers } from './drs-reads';
 
 /** Every tag of the selector is on the server with the same value. */
 export function matchesTags(server: SourceServer, selector: Record<string, string>): boolean {
@@ -16,9 +16,7 @@ export function createPlanActivities(clients: AwsClientFactory) {
     input: DrsTarget & { selectors: Record<string, string>[] },
   ): Promise<string[][]> {
     const client = clients.drsClient(input.region, input.accountId);
-    const servers = await allItems('DescribeSourceServers', () =>
-      paginateDescribeSourceServers({ client }, { filters: {} }),
-    );
+    const servers = await listAllSourceServers(client);
     return input.selectors.map((selector) =>
       servers
         .filter((s) => matchesTags(s, selector))

@@ -39,13 +39,13 @@ import {
   checkProbeTargets,
   drsActivities,
   errorMessage,
-  markOutcome,
   pollingActivities,
   probeUntil,
   targetOf,
   unlessAborted,
   validated,
 } from './operation-support';
+import { markOutcome } from './operation-record';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import { PATCHES } from './patches';
 import type { StartLaunchJobInput } from '../activities/jobs';

@@ -20,14 +20,8 @@ import { DrsOperation } from '../common/search-attributes';
 import { recordEvidence } from './evidence';
 import { extendProgressQuery } from './messages';
 import { notify } from './notifications';
-import {
-  drsActivities,
-  errorMessage,
-  markOutcome,
-  PhaseClock,
-  targetOf,
-  validated,
-} from './operation-support';
+import { drsActivities, errorMessage, targetOf, validated } from './operation-support';
+import { markOutcome, PhaseClock } from './operation-record';
 
 /** CreateExtendedSourceServer calls per activity: a failed attempt retries at most this many lookups. */
 const BATCH = 100;

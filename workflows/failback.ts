@@ -31,16 +31,14 @@ import { PATCHES } from './patches';
 import { notifyingEnd } from './notifications';
 import { acceptOperatorMessages } from './operator-messages';
 import {
-  OperationRecord,
   drsActivities,
   errorMessage,
-  markOutcome,
   pollingActivities,
-  seconds,
   targetOf,
   unlessAborted,
   validated,
 } from './operation-support';
+import { OperationRecord, markOutcome, seconds } from './operation-record';
 
 export class FailbackRecord extends OperationRecord<FailbackPhase, FailbackSpec, FailbackReport> {
   readonly instances = new Map<string, FailbackInstanceReport>();

@@ -19,7 +19,7 @@ import type { SourceServerHealth } from '../common/drill-rules';
 import { UNFINISHED_BOOT } from '../common/boot-evidence';
 import { applyTargets, mergeTargets, rtoMeasureOf } from '../common/targets';
 import { CapacityWaiter } from './capacity';
-import { OperationRecord, seconds } from './operation-support';
+import { OperationRecord, seconds } from './operation-record';
 
 /** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
 export type LaunchSpec = Pick<

@@ -18,8 +18,8 @@ import {
   errorMessage,
   pollingActivities,
   targetOf,
-  type PhaseClock,
 } from './operation-support';
+import { type PhaseClock } from './operation-record';
 import { PATCHES } from './patches';
 
 type ActivityProxy = typeof drsActivities;

@@ -24,14 +24,8 @@ import type { Outcome } from '../common/types';
 import type { PlanPhase, PlanReport } from '../common/types-plan';
 import type { NetworkJobOutcome, NetworkStepReport, SourceNetworkInfo } from '../common/types-networks';
 import { notify } from './notifications';
-import {
-  drsActivities,
-  errorMessage,
-  markOutcome,
-  pollingActivities,
-  seconds,
-  targetOf,
-} from './operation-support';
+import { drsActivities, errorMessage, pollingActivities, targetOf } from './operation-support';
+import { markOutcome, seconds } from './operation-record';
 
 /** Cleanup waits this long for a job still deploying, then for the deletions. */
 const CLEANUP_WAIT_MS = 60 * 60 * 1000;

@@ -63,13 +63,12 @@ import {
   checkProbeTargets,
   drsActivities,
   errorMessage,
-  markOutcome,
-  PhaseClock,
   probeUntil,
   targetOf,
   unlessAborted,
   validated,
 } from './operation-support';
+import { markOutcome, PhaseClock } from './operation-record';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
 import type { RunSoFar } from './end-evidence';
 import { refuseDisallowedGuestChecks } from './boot';

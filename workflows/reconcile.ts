@@ -23,14 +23,8 @@ import { CapacityWaiter } from './capacity';
 import { capacityPhases, runJob } from './launch';
 import { reconcileProgressQuery } from './messages';
 import { notify } from './notifications';
-import {
-  drsActivities,
-  errorMessage,
-  markOutcome,
-  PhaseClock,
-  targetOf,
-  validated,
-} from './operation-support';
+import { drsActivities, errorMessage, targetOf, validated } from './operation-support';
+import { markOutcome, PhaseClock } from './operation-record';
 
 type Phase = ReconcileProgress['phase'];
 

@@ -42,17 +42,15 @@ import { notifyingEnd } from './notifications';
 import { PATCHES } from './patches';
 import { acceptOperatorMessages } from './operator-messages';
 import {
-  OperationRecord,
   drsActivities,
   errorMessage,
   failureType,
-  markOutcome,
   pollingActivities,
-  seconds,
   targetOf,
   unlessAborted,
   validated,
 } from './operation-support';
+import { OperationRecord, markOutcome, seconds } from './operation-record';
 
 class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationSpec, ReplicationReport> {
   readonly servers = new Map<string, ReplicationServerReport>();

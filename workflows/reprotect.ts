@@ -22,15 +22,8 @@ import type {
 import { reprotectProgressQuery } from './messages';
 import { notifyingEnd } from './notifications';
 import { acceptOperatorMessages } from './operator-messages';
-import {
-  OperationRecord,
-  drsActivities,
-  errorMessage,
-  markOutcome,
-  targetOf,
-  unlessAborted,
-  validated,
-} from './operation-support';
+import { drsActivities, errorMessage, targetOf, unlessAborted, validated } from './operation-support';
+import { OperationRecord, markOutcome } from './operation-record';
 import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 
 class ReprotectRecord extends OperationRecord<ReprotectPhase, ReprotectSpec, ReprotectReport> {

@@ -8,7 +8,8 @@ import { isCaughtUp, replicationFingerprint } from '../common/lifecycle-rules';
 import { parseServerArn } from '../common/reprotect-rules';
 import type { DrsTarget } from '../common/types';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
-import { drsActivities, failureType, pollingActivities, seconds } from './operation-support';
+import { drsActivities, failureType, pollingActivities } from './operation-support';
+import { seconds } from './operation-record';
 
 /** Replication states in which nothing replicates to the server any more: the wait ends for it. */
 const ENDED = ['STOPPED', 'DISCONNECTED'];

@@ -20,7 +20,16 @@ const UNKNOWN_REGION = 'unknown-region';
 const UNKNOWN_ACCOUNT = 'unknown-account';
 
 /** The operations that keep evidence (drsReconcile keeps none). */
-const KEEPS_EVIDENCE = new Set(['drill', 'recovery', 'failback', 'replication', 'plan', 'readiness']);
+const KEEPS_EVIDENCE = new Set([
+  'drill',
+  'recovery',
+  'failback',
+  'replication',
+  'plan',
+  'readiness',
+  'reprotect',
+  'extend',
+]);
 
 /** Why a report is minimal: the activity adds the run's input to such a report. */
 type EndedWithoutReport = 'invalid-input' | 'failed' | 'cancelled';

@@ -4,7 +4,7 @@
 // before any change, and, only with `confirm`, extends the rest 100 at a time. Without `confirm` it
 // is a dry run: the same listing and decision, nothing created. A rerun is safe: servers already
 // extended are SKIPPED, and each batch first looks for extensions an earlier attempt made.
-import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
   accountsToRead,
   decideExtension,
@@ -15,8 +15,8 @@ import {
   type ExtendReport,
   type ExtensionCandidates,
 } from '../common/extend';
-import { INVALID_INPUT } from '../common/failures';
 import { DrsOperation } from '../common/search-attributes';
+import { refuseInvalidInput } from './end-evidence';
 import { recordEvidence } from './evidence';
 import { extendProgressQuery } from './messages';
 import { notify } from './notifications';
@@ -44,13 +44,7 @@ export async function drsExtend(input: ExtendInput): Promise<ExtendReport> {
   if (decision.refused.length > 0) {
     const problems = decision.refused.map((r) => `${r.field}: ${r.message}`);
     const message = `drsExtend input refused, nothing extended: ${problems.join('; ')}`;
-    await notify({
-      kind: 'run-ended',
-      title: 'extend refused: invalid input',
-      outcome: 'FAILED',
-      summary: message,
-    });
-    throw ApplicationFailure.nonRetryable(message, INVALID_INPUT, { problems });
+    return refuseInvalidInput('extend', spec, message, problems);
   }
 
   const errors: string[] = [];

@@ -16,14 +16,13 @@
 //  - A drill's stacks are deleted at cleanup, non-cancellable like a drill's instances, after the
 //    waves (or a failure, abort or cancellation), unless `keepStacks`. Only the stacks of the names the
 //    run requested are deleted, found by name and deleted by stack id.
-import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
-import { INVALID_INPUT } from '../common/failures';
+import { CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
 import type { PlanNetwork } from '../common/inputs-networks';
 import type { PlanSpec } from '../common/inputs-plan';
 import type { Outcome } from '../common/types';
 import type { PlanPhase, PlanReport } from '../common/types-plan';
 import type { NetworkJobOutcome, NetworkStepReport, SourceNetworkInfo } from '../common/types-networks';
-import { notify } from './notifications';
+import { refuseInvalidInput } from './end-evidence';
 import { drsActivities, errorMessage, pollingActivities, targetOf } from './operation-support';
 import { markOutcome, seconds } from './operation-record';
 
@@ -134,13 +133,7 @@ async function networksOfServers(plan: PlanSpec, sourceServerIds: string[]): Pro
     `network.sourceNetworkIds: none of the plan's ${sourceServerIds.length} servers is in a VPC protected by a source network (DescribeSourceServers gives none a sourceNetworkID): name the networks`,
   ];
   const message = `invalid drsPlan input: ${problems[0]}`;
-  await notify({
-    kind: 'run-ended',
-    title: 'plan refused: invalid input',
-    outcome: 'FAILED',
-    summary: message,
-  });
-  throw ApplicationFailure.nonRetryable(message, INVALID_INPUT, { problems });
+  return refuseInvalidInput('plan', plan, message, problems);
 }
 
 /** Refuses the plan before any recovery, naming each unknown network's field. */
@@ -151,13 +144,7 @@ async function refuseUnknown(plan: PlanSpec, ids: string[], unknown: string[]): 
       `network.sourceNetworkIds.${ids.indexOf(id)}: ${id} is not a source network in ${where} (DescribeSourceNetworks does not list it)`,
   );
   const message = `invalid drsPlan input: ${problems.join('; ')}`;
-  await notify({
-    kind: 'run-ended',
-    title: 'plan refused: invalid input',
-    outcome: 'FAILED',
-    summary: message,
-  });
-  throw ApplicationFailure.nonRetryable(message, INVALID_INPUT, { problems });
+  return refuseInvalidInput('plan', plan, message, problems);
 }
 
 function describeProblem(n: SourceNetworkInfo): string {

@@ -9,7 +9,16 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { sha256 } from '../../common/evidence-store/manifest';
 import { runFolders } from '../../common/evidence-store/runs';
 import type { OperationReport } from '../../common/reports/report';
-import { drsDrill, drsFailback, drsPlan, drsReadiness, drsRecovery, drsReplication } from '../../workflows';
+import {
+  drsDrill,
+  drsExtend,
+  drsFailback,
+  drsPlan,
+  drsReadiness,
+  drsRecovery,
+  drsReplication,
+  drsReprotect,
+} from '../../workflows';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 import { resultOf, serverId, startOn } from './lifecycle-support';
 
@@ -82,6 +91,18 @@ describe('evidence of runs that end without their report (time-skipping, emulato
         input: { region: REGION, sourceServerIds: [], ...secrets },
         folder: /^self\/us-east-1\/readiness\//,
         field: /^sourceServerIds/,
+      },
+      {
+        workflow: drsReprotect,
+        input: { region: 'moon-1', recoveryInstanceIds: ['i-0123456789abcdef0'], confirm: true, ...secrets },
+        folder: /^self\/unknown-region\/reprotect\//,
+        field: /^region: /,
+      },
+      {
+        workflow: drsExtend,
+        input: { region: 'moon-1', stagingAccountIds: ['111122223333'], ...secrets },
+        folder: /^self\/unknown-region\/extend\//,
+        field: /^region: /,
       },
     ];
     for (const { workflow, input, folder, field } of cases) {

@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeSourceNetworksCommand } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
+import { runFolders } from '../../common/evidence-store/runs';
 import { emulatorAwsConfig } from '../../emulator';
 import type { PlanInput } from '../../common/inputs-plan';
 import type { ReadinessReport } from '../../common/readiness';
@@ -157,6 +158,14 @@ describe('drsPlan network step (time-skipping server + DRS emulator)', function 
       failure?.message ?? '',
       /network\.sourceNetworkIds\.1: sn-0000000000000000a is not a source network in us-east-1/,
     );
+    // the refusal leaves evidence, as every refused input does
+    const [folder] = await runFolders(h.evidenceStore, unknown.workflowId);
+    const stored = JSON.parse(((await h.evidenceStore.get(`${folder}report.json`)) as Buffer).toString()) as {
+      endedWithoutReport?: string;
+      errors: string[];
+    };
+    assert.equal(stored.endedWithoutReport, 'invalid-input');
+    assert.match(stored.errors[0], /^network\.sourceNetworkIds\.1: /);
     const badId = await startPlan(await plan({ sourceNetworkIds: ['vpc-0123456789abcdef0'] }));
     const refused = await resultOf<PlanReport>(h, badId);
     assert.equal(refused.failure?.type, 'InvalidInput');

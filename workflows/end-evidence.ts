@@ -9,6 +9,7 @@
 // they pass their own rules; otherwise it goes under `unknown-region` / `unknown-account` (an input
 // that names no account is the worker's own, `self`), so a bad value never picks a folder.
 import { ApplicationFailure, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { OPERATIONS } from '../common/operations';
 import { INVALID_INPUT } from '../common/failures';
 import { accountIdSchema, regionSchema } from '../common/inputs';
 import type { OperationReport } from '../common/reports/report';
@@ -19,17 +20,8 @@ import { PATCHES } from './patches';
 const UNKNOWN_REGION = 'unknown-region';
 const UNKNOWN_ACCOUNT = 'unknown-account';
 
-/** The operations that keep evidence (drsReconcile keeps none). */
-const KEEPS_EVIDENCE = new Set([
-  'drill',
-  'recovery',
-  'failback',
-  'replication',
-  'plan',
-  'readiness',
-  'reprotect',
-  'extend',
-]);
+/** The operations that keep evidence: all but drsReconcile, which only heals leaks. */
+const KEEPS_EVIDENCE: ReadonlySet<string> = new Set(OPERATIONS.filter((o) => o !== 'reconcile'));
 
 /** Why a report is minimal: the activity adds the run's input to such a report. */
 type EndedWithoutReport = 'invalid-input' | 'failed' | 'cancelled';

@@ -8,7 +8,7 @@ bash scripts/install-tools.sh --quiet --with-browser  # chromium for test/ui (a 
 bash scripts/build-stack.sh  # PostgreSQL, Temporal server + UI server from Go for test/survival (cached per machine)
 echo "== typecheck + build"; rm -rf dist; npx tsc -p tsconfig.json; npm run -s bundle  # workers start from it, as in production
 echo "== lint + format + dead exports"; npx eslint . && npx prettier --check . >/dev/null && npx knip
-# The suites, slowest first so the two parallel jobs end together. They live here, not in
+# The suites, slowest first so the parallel jobs end together. They live here, not in
 # .mocharc.json, so `npx mocha dist/test/unit/x.test.js` runs that file alone.
 specs=(
   "dist/test/survival/**/*.test.js"

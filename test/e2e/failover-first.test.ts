@@ -30,8 +30,9 @@ describe('failover first across a real worker (dev server + emulator)', function
 
   before(async () => {
     env = await devServerEnv();
-    // launch and terminate jobs of a few seconds; DRS's job quota made small
-    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
+    // launch and terminate jobs of a second or two (13 runs go through a quota of 2 one after
+    // another); DRS's job quota made small
+    emulator = await startEmulator({ timeScale: 0.02, quiet: true });
     await emulator.control.setConfig({ quotas: { maxConcurrentJobs: JOBS } });
     worker = new WorkerProcess(
       await workerEnv({

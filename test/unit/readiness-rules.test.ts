@@ -94,7 +94,7 @@ describe('readiness rules', () => {
     assert.throws(() => parseReadinessInput({ region: 'us-east-1' }), InvalidInputError);
     assert.throws(
       () => parseReadinessInput({ region: 'us-east-1', waves: [{ name: 'db' }] }),
-      /plan: waves.0: give either sourceServerIds or tags/,
+      /plan: waves.0: give exactly one of sourceServerIds, sourceServers, or a selector/,
     );
   });
 });

@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PlanReport } from '../../common/types-plan';
-import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator';
+import { DEFAULT_ACCOUNT, STAGING_ACCOUNT, type RunningEmulator } from '../../emulator';
 import { runDrsctl, type CliResult } from '../cli/stack';
-import { devServerEnv } from '../helpers/temporal';
-import { WorkerProcess, workerEnv } from '../worker/worker-process';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 const REGION = 'us-east-1';
 const WEST = 'us-west-2';
@@ -22,26 +21,19 @@ describe('drsPlan across two accounts and two regions (dev server, worker proces
   this.timeout(300_000);
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;
-  let worker: WorkerProcess;
+  let stack: WorkerStack | undefined;
   const tmp = mkdtempSync(path.join(tmpdir(), 'plan-accounts-e2e-'));
   const taskQueue = `plan-accounts-e2e-${Date.now()}`;
   let cliEnv: NodeJS.ProcessEnv;
   const output = (r: CliResult) => `exit ${r.code}\n${r.stdout}\n${r.stderr}`;
 
   before(async () => {
-    env = await devServerEnv();
-    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
-    worker = new WorkerProcess(
-      await workerEnv({
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        DRS_ENDPOINT: emulator.url,
-        DRS_EMULATOR: 'true',
-        DRS_ACCOUNT_ROLE_NAME: 'temporal-drs',
-        TEMPORAL_DRS_DATA: path.join(tmp, 'data'),
-      }),
-    );
-    await worker.waitForLog((l) => l.msg === 'worker polling', 120_000);
+    stack = await startWorkerStack(taskQueue, {
+      DRS_EMULATOR: 'true',
+      DRS_ACCOUNT_ROLE_NAME: 'temporal-drs',
+      TEMPORAL_DRS_DATA: path.join(tmp, 'data'),
+    });
+    ({ env, emulator } = stack);
     cliEnv = {
       TEMPORAL_ADDRESS: env.address,
       TEMPORAL_TASK_QUEUE: taskQueue,
@@ -50,8 +42,7 @@ describe('drsPlan across two accounts and two regions (dev server, worker proces
     };
   });
   after(async () => {
-    await worker?.stop();
-    await emulator?.close();
+    await stack?.stop();
     rmSync(tmp, { recursive: true, force: true });
   });
 

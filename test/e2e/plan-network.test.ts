@@ -15,9 +15,8 @@ import {
 } from '@aws-sdk/client-drs';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { PlanReport } from '../../common/types-plan';
-import { emulatorAwsConfig, emulatorClientConfig, startEmulator, type RunningEmulator } from '../../emulator';
-import { devServerEnv } from '../helpers/temporal';
-import { WorkerProcess, workerEnv } from '../worker/worker-process';
+import { emulatorAwsConfig, emulatorClientConfig, type RunningEmulator } from '../../emulator';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 /** Every file named `name` under `dir`. */
 function filesNamed(dir: string, name: string): string[] {
@@ -32,33 +31,22 @@ describe('plan with a network step end to end (dev server, worker process, emula
   this.timeout(300_000);
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;
-  let worker: WorkerProcess;
+  let stack: WorkerStack | undefined;
   let drs: DrsClient;
   let cfn: CloudFormationClient;
   const data = mkdtempSync(path.join(tmpdir(), 'plan-network-e2e-'));
   const taskQueue = `plan-network-e2e-${Date.now()}`;
 
   before(async () => {
-    env = await devServerEnv();
-    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
-    worker = new WorkerProcess(
-      await workerEnv({
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        DRS_ENDPOINT: emulator.url,
-        DRS_EMULATOR: 'true',
-        TEMPORAL_DRS_DATA: data,
-      }),
-    );
-    await worker.waitForLog((l) => l.msg === 'worker polling', 120_000);
+    stack = await startWorkerStack(taskQueue, { DRS_EMULATOR: 'true', TEMPORAL_DRS_DATA: data });
+    ({ env, emulator } = stack);
     drs = new DrsClient(emulatorClientConfig(emulator.url));
     cfn = new CloudFormationClient(emulatorAwsConfig(emulator.url, { region: 'us-east-1', maxAttempts: 1 }));
   });
   after(async () => {
     drs?.destroy();
     cfn?.destroy();
-    await worker?.stop();
-    await emulator?.close();
+    await stack?.stop();
     rmSync(data, { recursive: true, force: true });
   });
 

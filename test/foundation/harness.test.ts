@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { Worker } from '@temporalio/worker';
 import { timeSkippingEnv, devServerEnv } from '../helpers/temporal';
-import { TimeSkippingStalled, skippingResult, timeSkips } from '../helpers/time-skipping';
+import { TimeSkippingStalled, skippingResult, timeSkips, whileTimeSkips } from '../helpers/time-skipping';
 import { cancelUnstartedActivityThenSleep, sleepFor } from '../fixtures/workflows';
-import { useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
+import Mocha from 'mocha';
+import { retryOnceAfterStall, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 const workflowsPath = require.resolve('../fixtures/workflows');
 const SIX_HOURS = 6 * 60 * 60 * 1000;
@@ -51,9 +52,27 @@ describe('test harness', () => {
         });
         // (reported after the 3-s window instead of the 6-h sleep in real time: mocha's timeout
         // is the bound, since any wall-clock bound of our own breaks on a loaded machine)
-        await assert.rejects(skippingResult(env, handle, undefined, 3_000), TimeSkippingStalled);
+        await assert.rejects(skippingResult(env, handle, { windowMs: 3_000 }), TimeSkippingStalled);
         assert.equal(await timeSkips(env, 2_000), false, 'the leaked lock keeps time from skipping');
       });
+    } finally {
+      await env.teardown();
+    }
+  });
+
+  it('does not count time in which activities ran against the server', async () => {
+    const env = await timeSkippingEnv();
+    try {
+      // the lock stands in for an activity that keeps running for twice the window
+      await env.connection.testService?.lockTimeSkipping({});
+      const started = Date.now();
+      const busyMs = () => Date.now() - started;
+      const work = () => new Promise<string>((resolve) => setTimeout(() => resolve('done'), 6_000));
+      assert.equal(await whileTimeSkips(env, 'a busy wait', work, { windowMs: 3_000, busyMs }), 'done');
+      await assert.rejects(
+        whileTimeSkips(env, 'an idle wait', work, { windowMs: 3_000 }),
+        TimeSkippingStalled,
+      );
     } finally {
       await env.teardown();
     }
@@ -109,5 +128,41 @@ describe('test harness', () => {
       assert.ok(leaked && h !== leaked, 'a new harness');
       assert.equal(await timeSkips(h.env), true);
     });
+  });
+
+  describe('a test whose server stops skipping time while it runs', () => {
+    let h: DrillHarness;
+    useDrillHarness((harness) => (h = harness));
+    const attempts: DrillHarness[] = [];
+
+    it('runs once more, on a fresh server', async () => {
+      attempts.push(h);
+      if (attempts.length === 1) {
+        await h.env.connection.testService?.lockTimeSkipping({});
+        await h.env.connection.testService?.lockTimeSkipping({});
+        throw new TimeSkippingStalled('a wait of this test');
+      }
+      assert.notEqual(attempts[1], attempts[0], 'the second attempt has a new harness');
+      assert.equal(await timeSkips(h.env), true);
+    });
+  });
+
+  it('never retries a test that failed for any other reason', async () => {
+    const suite = new Mocha.Suite('a suite');
+    let calls = 0;
+    const failure = new assert.AssertionError({ message: 'a real failure' });
+    suite.addTest(
+      new Mocha.Test('fails an assertion once', () => {
+        calls++;
+        if (calls === 1) throw failure;
+      }),
+    );
+    retryOnceAfterStall(suite);
+    const [test] = suite.tests;
+    assert.equal(test.retries(), 1);
+    const run = async () => (test.fn as Mocha.AsyncFunc).call({} as Mocha.Context);
+    await assert.rejects(run(), (err: unknown) => err === failure);
+    await assert.rejects(run(), (err: unknown) => err === failure, 'the retry fails with the first error');
+    assert.equal(calls, 1, 'the body ran once');
   });
 });

@@ -122,13 +122,15 @@ export async function startDrillHarness(
     ...extraDeps,
     evidenceStore,
   });
+  const busy = busyClock();
   const clockedActivities = Object.fromEntries(
     Object.entries(activities).map(([name, fn]) => [
       name,
-      async (...args: never[]) => {
-        await syncClock();
-        return fn(...args);
-      },
+      (...args: never[]) =>
+        busy.during(async () => {
+          await syncClock();
+          return fn(...args);
+        }),
     ]),
   );
   const taskQueue = `drill-${process.pid}-${++workflowCounter}`;
@@ -147,10 +149,10 @@ export async function startDrillHarness(
     if (err instanceof TimeSkippingStalled) stalled = true;
     throw err;
   };
+  const watch = { closing: closing.signal, busyMs: busy.ms };
   const guarded = <T>(what: string, work: (signal: AbortSignal) => Promise<T>) =>
-    whileTimeSkips(env, what, work, closing.signal).catch(noteStall);
-  const result = <R>(handle: WorkflowHandle) =>
-    skippingResult<R>(env, handle, closing.signal).catch(noteStall);
+    whileTimeSkips(env, what, work, watch).catch(noteStall);
+  const result = <R>(handle: WorkflowHandle) => skippingResult<R>(env, handle, watch).catch(noteStall);
 
   return {
     env,
@@ -216,11 +218,55 @@ export async function startDrillHarness(
   };
 }
 
+/** Wall time during which at least one of the harness's activities was running. */
+function busyClock() {
+  let running = 0;
+  let since = 0;
+  let total = 0;
+  return {
+    ms: () => total + (running > 0 ? Date.now() - since : 0),
+    async during<T>(work: () => Promise<T>): Promise<T> {
+      if (running++ === 0) since = Date.now();
+      try {
+        return await work();
+      } finally {
+        if (--running === 0) total += Date.now() - since;
+      }
+    },
+  };
+}
+
+/**
+ * Lets each test of `suite` run a second time, on a fresh server, when (and only when) its first
+ * attempt failed because the server stopped skipping time: a defect of the test server, not of the
+ * code under test. Any other failure fails the retry with the same error, so an assertion is never
+ * retried into passing.
+ */
+export function retryOnceAfterStall(suite: Mocha.Suite): void {
+  suite.eachTest((test) => {
+    const body = test.fn;
+    if (!body || test.retries() > 0) return;
+    let failure: Error | undefined;
+    test.retries(1);
+    test.fn = async function (this: Mocha.Context) {
+      if (failure !== undefined) throw failure;
+      try {
+        return (await (body as Mocha.AsyncFunc).call(this)) as unknown;
+      } catch (err) {
+        if (err instanceof TimeSkippingStalled) {
+          console.warn(`      (${test.title}: retried once on a fresh server)`);
+        } else failure = err instanceof Error ? err : new Error(String(err));
+        throw err;
+      }
+    } as Mocha.AsyncFunc;
+  });
+}
+
 /**
  * A suite's hooks around one harness: started before the suite and closed after it. Before each
  * test the emulator is reset and its clock moved to the test server's time; a server that no
- * longer skips time (a leaked time lock, helpers/time-skipping.ts) is replaced first, so one leak
- * fails one test, not the rest of the suite. `use` receives each harness once it is running.
+ * longer skips time (a leaked time lock, helpers/time-skipping.ts) is replaced first, and the test
+ * that saw it runs once more on the new one. `use` receives each harness once it is running.
  */
 export function useDrillHarness(
   use: (h: DrillHarness) => void,
@@ -232,7 +278,8 @@ export function useDrillHarness(
     if (!harness) throw new Error('the drill harness did not start');
     return harness;
   };
-  before(async () => {
+  before(async function () {
+    if (this.test?.parent) retryOnceAfterStall(this.test.parent);
     harness = await startDrillHarness(deps, options);
     use(harness);
   });

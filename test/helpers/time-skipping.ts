@@ -31,34 +31,47 @@ const SAMPLE_EVERY_MS = 1_000;
 
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What a wait needs besides the server: when to give up, and how long activities have been running. */
+export interface StallWatch {
+  /** A harness closing under a timed-out test stops the wait before its connection goes away. */
+  closing?: AbortSignal;
+  windowMs?: number;
+  /**
+   * Wall milliseconds, so far, during which at least one activity was running (monotonic). The
+   * server rightly does not skip time while an activity runs, and on a loaded machine a storm of
+   * slow activities can fill a whole window: that time is not held against the server.
+   */
+  busyMs?: () => number;
+}
+
 /**
  * Resolves with `work` (called with an AbortSignal for its server calls); rejects with
  * TimeSkippingStalled when, over STALL_WINDOW_MS of wall time, the server clock advanced less than
- * STALL_RATIO times as much: a workflow waiting on anything time-based gets hours per second.
+ * STALL_RATIO times the part of it no activity ran in: a workflow waiting on anything time-based
+ * gets hours per second.
  */
 export async function whileTimeSkips<T>(
   env: TestWorkflowEnvironment,
   what: string,
   work: (signal: AbortSignal) => Promise<T>,
-  closing?: AbortSignal,
-  windowMs = STALL_WINDOW_MS,
+  { closing, windowMs = STALL_WINDOW_MS, busyMs = () => 0 }: StallWatch = {},
 ): Promise<T> {
   const controller = new AbortController();
-  // a harness closing under a timed-out test stops the wait before its connection goes away
   const onClosing = () => controller.abort();
   closing?.addEventListener('abort', onClosing, { once: true });
   let finished = false;
   const watch = async (): Promise<never> => {
-    const samples: { wall: number; server: number }[] = [];
+    const samples: { wall: number; server: number; busy: number }[] = [];
     const windowSamples = Math.max(1, Math.round(windowMs / SAMPLE_EVERY_MS));
     for (;;) {
       await wait(SAMPLE_EVERY_MS);
       if (finished) return new Promise<never>(() => undefined);
-      samples.push({ wall: Date.now(), server: await env.currentTimeMs() });
+      samples.push({ wall: Date.now(), server: await env.currentTimeMs(), busy: busyMs() });
       if (samples.length <= windowSamples) continue;
       const first = samples[samples.length - 1 - windowSamples];
       const last = samples[samples.length - 1];
-      if (last.server - first.server < STALL_RATIO * (last.wall - first.wall)) {
+      const idle = last.wall - first.wall - (last.busy - first.busy);
+      if (idle >= windowMs / 2 && last.server - first.server < STALL_RATIO * idle) {
         controller.abort();
         throw new TimeSkippingStalled(what);
       }
@@ -76,15 +89,13 @@ export async function whileTimeSkips<T>(
 export function skippingResult<R>(
   env: TestWorkflowEnvironment,
   handle: WorkflowHandle,
-  closing?: AbortSignal,
-  windowMs = STALL_WINDOW_MS,
+  watch: StallWatch = {},
 ): Promise<R> {
   return whileTimeSkips(
     env,
     `waiting for ${handle.workflowId}`,
     (signal) => env.client.withAbortSignal(signal, () => handle.result() as Promise<R>),
-    closing,
-    windowMs,
+    watch,
   );
 }
 

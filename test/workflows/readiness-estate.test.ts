@@ -2,44 +2,16 @@
 // message, a plan server never extended, each staging account's headroom, and a role that cannot be
 // assumed, against the emulator with the worker's assumed roles.
 import assert from 'node:assert/strict';
-import type { ReadinessInput, ReadinessReport } from '../../common/readiness';
 import { STAGING_ACCOUNT } from '../../emulator';
-import { drsReadiness } from '../../workflows';
-import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
-import { mutatingCalls, resultOf, startOn } from './lifecycle-support';
-import { declaredDrills } from './visibility';
-
-const DAY_MS = 24 * 3600 * 1000;
+import { REGION, type DrillHarness } from '../helpers/drill-harness';
+import { useReadinessSuite } from './readiness-support';
 
 describe('drsReadiness across staging accounts (time-skipping, emulator)', function () {
   this.timeout(300_000);
   let h: DrillHarness;
-  const visibility = declaredDrills();
   // a harness of its own: the worker caches a role's credentials once assumed, and the first test
   // needs a worker that never assumed the staging account's role
-  useDrillHarness(
-    (harness) => (h = harness),
-    { listRuns: visibility.listRuns },
-    { accountRoleName: 'DrsOrchestrator' },
-  );
-  beforeEach(() => visibility.clear());
-
-  async function readiness(input: ReadinessInput): Promise<ReadinessReport> {
-    const { result, failure } = await resultOf<ReadinessReport>(
-      h,
-      await startOn(h, drsReadiness, 'readiness', input),
-    );
-    assert.ifError(failure);
-    assert.ok(result, 'a readiness run returns its report');
-    assert.deepEqual(await mutatingCalls(h), [], 'readiness changes nothing in DRS');
-    return result;
-  }
-
-  const drilledDaysAgo = async (sourceServerId: string, days: number) =>
-    visibility.declare(sourceServerId, {
-      workflowId: `drill-of-${sourceServerId}`,
-      closeTime: new Date((await h.env.currentTimeMs()) - days * DAY_MS),
-    });
+  const { readiness, drilledDaysAgo } = useReadinessSuite((harness) => (h = harness));
 
   it('NOT_READY: a staging account whose role cannot be assumed, with the reason, and no call in it', async () => {
     await h.emulator.control.scenario({ type: 'accessDenied', operations: ['sts:AssumeRole'] });

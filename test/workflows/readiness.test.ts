@@ -1,44 +1,17 @@
 // drsReadiness on the time-skipping server against the emulator through the real SDK clients, other
 // accounts reached by AssumeRole at the emulator's STS as the worker does: READY (healthy, drilled
-// two days ago), AT_RISK (never drilled, lag over the RPO target), NOT_READY (STALLED replication),
-// and NOT_READY for a staging account whose role cannot be assumed, with the reason. Nothing is
-// changed in DRS. Past drills come from declaredDrills(): the test server has no visibility.
+// two days ago), AT_RISK (never drilled, lag over the RPO target) and NOT_READY (STALLED
+// replication); staging accounts are in readiness-estate.test.ts. Nothing is changed in DRS. Past
+// drills come from declaredDrills(): the test server has no visibility.
 import assert from 'node:assert/strict';
-import type { ReadinessInput, ReadinessReport } from '../../common/readiness';
-import { drsReadiness } from '../../workflows';
-import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
-import { mutatingCalls, resultOf, serverId, startOn } from './lifecycle-support';
-import { declaredDrills } from './visibility';
-
-const DAY_MS = 24 * 3600 * 1000;
+import { REGION, type DrillHarness } from '../helpers/drill-harness';
+import { serverId } from './lifecycle-support';
+import { useReadinessSuite } from './readiness-support';
 
 describe('drsReadiness (time-skipping, emulator)', function () {
   this.timeout(300_000);
   let h: DrillHarness;
-  const visibility = declaredDrills();
-  useDrillHarness(
-    (harness) => (h = harness),
-    { listRuns: visibility.listRuns },
-    { accountRoleName: 'DrsOrchestrator' },
-  );
-  beforeEach(() => visibility.clear());
-
-  async function readiness(input: ReadinessInput): Promise<ReadinessReport> {
-    const { result, failure } = await resultOf<ReadinessReport>(
-      h,
-      await startOn(h, drsReadiness, 'readiness', input),
-    );
-    assert.ifError(failure);
-    assert.ok(result, 'a readiness run returns its report');
-    assert.deepEqual(await mutatingCalls(h), [], 'readiness changes nothing in DRS');
-    return result;
-  }
-
-  const drilledDaysAgo = async (sourceServerId: string, days: number) =>
-    visibility.declare(sourceServerId, {
-      workflowId: `drill-of-${sourceServerId}`,
-      closeTime: new Date((await h.env.currentTimeMs()) - days * DAY_MS),
-    });
+  const { visibility, readiness, drilledDaysAgo } = useReadinessSuite((harness) => (h = harness));
 
   it('READY: replicating, a fresh point in time, a usable launch configuration, drilled two days ago', async () => {
     const servers = await h.healthyServers(2);

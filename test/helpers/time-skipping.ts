@@ -32,7 +32,7 @@ const SAMPLE_EVERY_MS = 1_000;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What a wait needs besides the server: when to give up, and how long activities have been running. */
-export interface StallWatch {
+interface StallWatch {
   /** A harness closing under a timed-out test stops the wait before its connection goes away. */
   closing?: AbortSignal;
   windowMs?: number;

@@ -10,9 +10,8 @@ import { capacityWorkflowId } from '../../common/capacity';
 import type { DrillProgress, DrillReport } from '../../common/types';
 import type { RecoveryProgress, RecoveryReport } from '../../common/types-lifecycle';
 import { capacityQuery } from '../../workflows/messages';
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { devServerEnv } from '../helpers/temporal';
-import { WorkerProcess, workerEnv } from '../worker/worker-process';
+import type { RunningEmulator } from '../../emulator';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 const JOBS = 2;
 const QUEUED = 10;
@@ -25,31 +24,27 @@ describe('failover first across a real worker (dev server + emulator)', function
   this.timeout(600_000); // 13 runs one after another under a quota of 2, on a loaded machine
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;
-  let worker: WorkerProcess;
+  let stack: WorkerStack | undefined;
   const taskQueue = `drs-failover-first-e2e-${Date.now()}`;
 
   before(async () => {
-    env = await devServerEnv();
     // launch and terminate jobs of a second or two (13 runs go through a quota of 2 one after
     // another); DRS's job quota made small
-    emulator = await startEmulator({ timeScale: 0.02, quiet: true });
-    await emulator.control.setConfig({ quotas: { maxConcurrentJobs: JOBS } });
-    worker = new WorkerProcess(
-      await workerEnv({
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        DRS_ENDPOINT: emulator.url,
+    stack = await startWorkerStack(
+      taskQueue,
+      {
         AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
         AWS_SECRET_ACCESS_KEY: 'test-secret',
         DRS_MAX_CONCURRENT_JOBS: String(JOBS),
-      }),
+      },
+      { timeScale: 0.02 },
     );
-    await worker.waitForLog((l) => l.msg === 'worker polling');
+    ({ env, emulator } = stack);
+    await emulator.control.setConfig({ quotas: { maxConcurrentJobs: JOBS } });
   });
 
   after(async () => {
-    await worker?.stop();
-    await emulator?.close();
+    await stack?.stop();
   });
 
   async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {

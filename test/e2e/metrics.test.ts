@@ -6,9 +6,8 @@
 import { strict as assert } from 'node:assert';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DrillProgress, DrillReport } from '../../common/types';
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { devServerEnv } from '../helpers/temporal';
-import { WorkerProcess, workerEnv } from '../worker/worker-process';
+import type { RunningEmulator } from '../../emulator';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 const REGION = 'us-east-1';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -35,29 +34,22 @@ describe('worker metrics endpoint during a drill (dev server, emulator, worker p
   this.timeout(300_000);
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;
-  let worker: WorkerProcess;
+  let stack: WorkerStack | undefined;
   let metricsUrl: string;
   const taskQueue = `drs-metrics-e2e-${Date.now()}`;
 
   before(async () => {
-    env = await devServerEnv();
-    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
-    const environment = await workerEnv({
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
+    stack = await startWorkerStack(taskQueue, {
       AWS_REGION: REGION,
-      DRS_ENDPOINT: emulator.url,
       AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
       AWS_SECRET_ACCESS_KEY: 'test-secret',
     });
-    metricsUrl = `http://${environment.WORKER_METRICS_ADDRESS}/metrics`;
-    worker = new WorkerProcess(environment);
-    await worker.waitForLog((l) => l.msg === 'worker polling');
+    ({ env, emulator } = stack);
+    metricsUrl = `http://${stack.workerEnvironment.WORKER_METRICS_ADDRESS}/metrics`;
   });
 
   after(async () => {
-    await worker?.stop();
-    await emulator?.close();
+    await stack?.stop();
   });
 
   async function scrape(): Promise<Sample[]> {

@@ -1,5 +1,5 @@
 // The end-to-end stack the e2e suites share: the run's dev server, an emulator on a fast clock
-// (0.1), and a real worker process (dist/worker/main.js) polling a task queue of the suite's own
+// (0.1 unless a suite asks for another), and a real worker process (dist/worker/main.js) polling a task queue of the suite's own
 // against both, started once its "worker polling" line is logged.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startEmulator, type RunningEmulator } from '../../emulator';
@@ -10,25 +10,30 @@ export interface WorkerStack {
   env: TestWorkflowEnvironment;
   emulator: RunningEmulator;
   worker: WorkerProcess;
+  /** The worker's environment, as started (its metrics and health addresses among it). */
+  workerEnvironment: NodeJS.ProcessEnv;
   /** Stops the worker, then the emulator (the dev server belongs to the whole run). */
   stop(): Promise<void>;
 }
 
-/** Starts the stack; `vars` add to (or override) the worker's environment. */
+/**
+ * Starts the stack; `vars` add to (or override) the worker's environment, `timeScale` sets the
+ * emulator's clock (job durations times it).
+ */
 export async function startWorkerStack(
   taskQueue: string,
   vars: NodeJS.ProcessEnv = {},
+  { timeScale = 0.1 }: { timeScale?: number } = {},
 ): Promise<WorkerStack> {
   const env = await devServerEnv();
-  const emulator = await startEmulator({ timeScale: 0.1, quiet: true });
-  const worker = new WorkerProcess(
-    await workerEnv({
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      DRS_ENDPOINT: emulator.url,
-      ...vars,
-    }),
-  );
+  const emulator = await startEmulator({ timeScale, quiet: true });
+  const workerEnvironment = await workerEnv({
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DRS_ENDPOINT: emulator.url,
+    ...vars,
+  });
+  const worker = new WorkerProcess(workerEnvironment);
   try {
     // the first start on a loaded machine bundles and connects: allow it two minutes
     await worker.waitForLog((l) => l.msg === 'worker polling', 120_000);
@@ -41,6 +46,7 @@ export async function startWorkerStack(
     env,
     emulator,
     worker,
+    workerEnvironment,
     async stop() {
       await worker.stop();
       await emulator.close();

@@ -21,7 +21,7 @@ import { BOOT_POLL_MS, type InstanceTarget } from './boot';
 import type { AwsClientFactory } from './drs-client';
 import { classifyDrsError, drsCall } from './errors';
 import { mayHaveRunBefore } from './idempotency';
-import { aligned, serverNow } from './job-watch';
+import { aligned, serverNow } from './server-clock';
 import { stillWaiting } from './polling';
 
 /** DescribeInstanceInformation's InstanceIds filter takes at most 50 ids. */

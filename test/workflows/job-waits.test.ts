@@ -1,10 +1,11 @@
-// Waits on DRS jobs (activities/job-watch.ts) on the time-skipping server against the emulator:
+// Waits on DRS jobs (activities/job-poll-policy.ts) on the time-skipping server against the emulator:
 // times come from the job's own record whatever the poll interval, the wait asks rarely while the
 // log shows snapshot or conversion and every tick once a server is launching, and jobs waited on
 // in one worker process share each tick's DescribeJobs call.
 import { strict as assert } from 'node:assert';
 import { DescribeJobsCommand } from '@aws-sdk/client-drs';
 import type { AuditEntry } from '../../emulator';
+import { BaselinePolls } from '../../scripts/bench/baseline-polls';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
 
 /** Seconds between the emulator-clock times of consecutive entries. */
@@ -27,7 +28,7 @@ describe('job waits: DRS record times, phase-aware and batched polls (time-skipp
 
   describe('polling once a minute', () => {
     let h: DrillHarness;
-    useDrillHarness((harness) => (h = harness), { jobPoll: { kind: 'fixed', intervalMs: 60_000 } });
+    useDrillHarness((harness) => (h = harness), { jobPolls: new BaselinePolls(60_000) });
 
     it('measures time to launch and each step from the job log, not from when a poll looked', async () => {
       const [server] = await h.healthyServers(1);

@@ -16,23 +16,23 @@ import { drsCall } from './errors';
 import { AdaptivePolls, type JobPollPolicy, type JustCreated } from './job-poll-policy';
 import { serverNow } from './server-clock';
 import {
-  findStepJob,
+  findStageJob,
   mayHaveRunBefore,
-  startStepJobOnce,
-  stepTags,
+  startStageJobOnce,
+  stageTags,
   TAG_NAMESPACE,
-  type StepJobMatch,
+  type StageJobMatch,
 } from './idempotency';
 
 export interface StartLaunchJobInput extends DrsTarget {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
   workflowId: string;
-  /** Names the step in the job's tags (e.g. `launch`). */
+  /** Names the stage in the job's tags (e.g. `launch`); `step` on the wire, as recorded inputs say. */
   step: string;
   tagJobs: boolean;
-  /** The workflow's time just before the step's first attempt (ms since epoch). */
+  /** The workflow's time just before the stage's first attempt (ms since epoch). */
   notBeforeMs: number;
-  /** Launch jobs that existed before this step (the servers' last launches seen in preflight). */
+  /** Launch jobs that existed before this stage (the servers' last launches seen in preflight). */
   previousJobIds?: string[];
 }
 
@@ -92,19 +92,19 @@ export function toDrillInstance(instance: RecoveryInstance): DrillInstance {
 }
 
 /**
- * StartRecovery exactly once per workflow step: a job the step already created (a lost response,
+ * StartRecovery exactly once per workflow stage: a job the stage already created (a lost response,
  * a replayed activity) is returned instead of launching again. isDrill=true is a drill
  * (START_DRILL), false a real failover (START_RECOVERY).
  */
-/** What identifies the launch job a step's StartRecovery created. */
-function launchMatch(input: StartLaunchJobInput, isDrill: boolean): StepJobMatch {
+/** What identifies the launch job a stage's StartRecovery created. */
+function launchMatch(input: StartLaunchJobInput, isDrill: boolean): StageJobMatch {
   return {
     type: 'LAUNCH',
     initiatedBy: isDrill ? 'START_DRILL' : 'START_RECOVERY',
     notBeforeMs: input.notBeforeMs,
     sourceServerIds: input.sourceServers.map((s) => s.sourceServerId),
     excludeJobIds: input.previousJobIds,
-    tags: input.tagJobs ? stepTags(input.workflowId, input.step) : undefined,
+    tags: input.tagJobs ? stageTags(input.workflowId, input.step) : undefined,
   };
 }
 
@@ -113,9 +113,9 @@ export async function startRecoveryOnce(
   input: StartLaunchJobInput,
   isDrill: boolean,
 ): Promise<JobSummary> {
-  const tags = stepTags(input.workflowId, input.step);
+  const tags = stageTags(input.workflowId, input.step);
   const match = launchMatch(input, isDrill);
-  return startStepJobOnce(client, match, 'StartRecovery', () =>
+  return startStageJobOnce(client, match, 'StartRecovery', () =>
     client.send(
       new StartRecoveryCommand({
         isDrill,
@@ -139,7 +139,7 @@ export function createJobActivities(
   polls: JobPollPolicy = new AdaptivePolls(),
   serverClock: () => number = serverNow,
 ) {
-  /** StartRecovery isDrill=true, exactly once per workflow step. */
+  /** StartRecovery isDrill=true, exactly once per workflow stage. */
   async function startDrillJob(input: StartLaunchJobInput): Promise<JobSummary> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, true);
   }
@@ -149,7 +149,10 @@ export function createJobActivities(
    * lost, then the start gave up), so the drill can clean it up; undefined when there is none.
    */
   async function findDrillLaunchJob(input: StartLaunchJobInput): Promise<JobSummary | undefined> {
-    const job = await findStepJob(clients.drsClient(input.region, input.accountId), launchMatch(input, true));
+    const job = await findStageJob(
+      clients.drsClient(input.region, input.accountId),
+      launchMatch(input, true),
+    );
     return job ? summarizeJob(job) : undefined;
   }
 
@@ -201,9 +204,9 @@ export function createJobActivities(
 
   /**
    * TerminateRecoveryInstances for exactly the drill instances of `launchJobId` (isDrill, that
-   * job, these servers) and nothing else, exactly once: a terminate job created since the step's
+   * job, these servers) and nothing else, exactly once: a terminate job created since the stage's
    * first attempt that involves one of these instances is returned instead of issuing another
-   * (TerminateRecoveryInstances takes no tags; instance ids are what identify the step's job).
+   * (TerminateRecoveryInstances takes no tags; instance ids are what identify the stage's job).
    */
   async function terminateDrillInstances(input: TerminateDrillInstancesInput): Promise<TerminateResult> {
     const client = clients.drsClient(input.region, input.accountId);
@@ -214,7 +217,7 @@ export function createJobActivities(
       ...new Set([...input.knownRecoveryInstanceIds, ...instances.map((i) => i.recoveryInstanceID ?? '')]),
     ];
     const existing = mayHaveRunBefore()
-      ? await findStepJob(client, {
+      ? await findStageJob(client, {
           type: 'TERMINATE',
           initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
           notBeforeMs: input.notBeforeMs,
@@ -224,7 +227,7 @@ export function createJobActivities(
     if (existing) {
       const job = summarizeJob(existing);
       log.info(
-        `TerminateRecoveryInstances: job ${job.jobId} was created by an earlier attempt of this step`,
+        `TerminateRecoveryInstances: job ${job.jobId} was created by an earlier attempt of this stage`,
         {
           jobId: job.jobId,
         },

@@ -4,6 +4,7 @@
 // serves their polls for a second, so waits whose ticks differ still share calls.
 import type { DrsClient, Job } from '@aws-sdk/client-drs';
 import { listJobs } from './drs-reads';
+import { TICK_SLACK_MS } from './server-clock';
 
 /**
  * How long requests for the same client wait for each other before the one DescribeJobs goes out,
@@ -16,12 +17,6 @@ const RECENT_MS = 60_000;
 const SHARED_FRESH_MS = 1000;
 /** DescribeJobs takes at most this many ids in its jobIDs filter. */
 const MAX_IDS_PER_CALL = 1000;
-/**
- * How far apart two polls of one tick can read the clock: a retry starts a little after its tick,
- * later on a loaded worker. Ages that should be whole ticks are compared with this much slack, so
- * the same tick decides the same way however late its polls run.
- */
-export const TICK_SLACK_MS = 1000;
 
 interface Waiter {
   resolve: (job: Job) => void;

@@ -16,9 +16,9 @@ import { Context } from '@temporalio/activity';
 import type { DrsClient, Job } from '@aws-sdk/client-drs';
 import { endTimeline, lastLaunchStart, nearTheEnd, type JobTimeline } from '../common/job-log';
 import { readJobTimeline } from './drs-reads';
-import { JobBatch, TICK_SLACK_MS } from './job-batch';
+import { JobBatch } from './job-batch';
 import { JobPredictions } from './job-predictions';
-import { aligned, MIN_DELAY_MS, serverNow } from './server-clock';
+import { aligned, MIN_DELAY_MS, serverNow, TICK_SLACK_MS } from './server-clock';
 
 /** Once a job is near its end, it is asked about on every tick of this interval. */
 const NEAR_MS = 2000;

@@ -4,6 +4,12 @@ import { Context } from '@temporalio/activity';
 
 /** A poll is never set closer than this (a tick that is about to pass is skipped). */
 export const MIN_DELAY_MS = 300;
+/**
+ * How far apart two polls of one tick can read the clock: a retry starts a little after its tick,
+ * later on a loaded worker. Ages that should be whole ticks are compared with this much slack, so
+ * the same tick decides the same way however late its polls run.
+ */
+export const TICK_SLACK_MS = 1000;
 
 /**
  * Now by the Temporal server's clock: when this attempt was scheduled plus the time it has run.

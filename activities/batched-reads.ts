@@ -1,5 +1,5 @@
 // Reads of many ids batched per client within a worker process, the way job waits batch
-// DescribeJobs (activities/job-watch.ts): every wait that asks within BATCH_WINDOW_MS of another
+// DescribeJobs (activities/job-batch.ts): every wait that asks within BATCH_WINDOW_MS of another
 // joins one call per `maxIds` ids, so one DescribeInstanceStatus (or DescribeInstanceInformation)
 // serves every instance of an account and region being waited on. Waits poll on aligned ticks of
 // the server's clock (`aligned`), so waits of different runs ask in the same window.

@@ -1,7 +1,7 @@
 // Boot evidence from outside the guest: EC2's status checks (batched: one DescribeInstanceStatus per
 // account, region and tick serves every instance waited on in this worker process), the console
 // output of an instance that did not boot, and the DRS launch actions' runs from the launch job.
-// Every wait is retry-as-poll (polling.ts) on aligned ticks of the server's clock (job-watch.ts).
+// Every wait is retry-as-poll (polling.ts) on aligned ticks of the server's clock (server-clock.ts).
 import { DescribeInstanceStatusCommand, GetConsoleOutputCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { DrsClient } from '@aws-sdk/client-drs';
 import { CONSOLE_LIMITS, excerptOf } from '../common/boot-evidence';
@@ -10,7 +10,7 @@ import { BatchedReader } from './batched-reads';
 import type { AwsClientFactory } from './drs-client';
 import { listJobs } from './drs-reads';
 import { drsCall } from './errors';
-import { aligned, serverNow } from './job-watch';
+import { aligned, serverNow } from './server-clock';
 import { stillWaiting } from './polling';
 
 /** How often a booting instance is looked at; aligned, so waits of every run share the call. */

@@ -1,6 +1,6 @@
 // The EC2 path of failback: which servers a request brings home (from the DR-region recovery
 // instances, or from the reversed source servers in the origin region), and TerminateRecoveryInstances
-// for exactly the DR-region instances whose servers are back and protected, once per step.
+// for exactly the DR-region instances whose servers are back and protected, once per stage.
 import {
   TerminateRecoveryInstancesCommand,
   paginateDescribeRecoveryInstances,
@@ -15,7 +15,7 @@ import type { Ec2FailbackServer } from '../common/types-reprotect';
 import type { AwsClientFactory } from './drs-client';
 import { allItems, listSourceServers, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
-import { findStepJob, mayHaveRunBefore } from './idempotency';
+import { findStageJob, mayHaveRunBefore } from './idempotency';
 
 function listInstances(
   client: DrsClient,
@@ -175,15 +175,15 @@ export function createEc2FailbackActivities(clients: AwsClientFactory) {
 
   /**
    * TerminateRecoveryInstances for exactly these DR-region instances (the workflow named them: each
-   * one's server is back in its origin region and protected), once per step: a terminate job of
-   * one of them created since the step began is returned instead of issuing another.
+   * one's server is back in its origin region and protected), once per stage: a terminate job of
+   * one of them created since the stage began is returned instead of issuing another.
    */
   async function retireRecoveryInstances(
     input: DrsTarget & { recoveryInstanceIds: string[]; notBeforeMs: number },
   ): Promise<{ jobId?: string; recoveryInstanceIds: string[] }> {
     const dr = client(input.region, input.accountId);
     const existing = mayHaveRunBefore()
-      ? await findStepJob(dr, {
+      ? await findStageJob(dr, {
           type: 'TERMINATE',
           initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
           notBeforeMs: input.notBeforeMs,

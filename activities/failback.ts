@@ -1,6 +1,6 @@
 // Failback: which recovery instances a request names (by id or by the recovery job that launched
 // them), a retry-as-poll wait for FAILBACK_READY_FOR_LAUNCH, and StartFailbackLaunch exactly once
-// per workflow step (it is not idempotent in DRS: look for the step's job before issuing).
+// per workflow stage (it is not idempotent in DRS: look for the stage's job before issuing).
 import {
   StartFailbackLaunchCommand,
   paginateDescribeRecoveryInstances,
@@ -14,7 +14,7 @@ import type { DrsTarget, JobSummary } from '../common/types';
 import type { FailbackInstance } from '../common/types-lifecycle';
 import type { AwsClientFactory } from './drs-client';
 import { allItems } from './drs-reads';
-import { startStepJobOnce, stepTags } from './idempotency';
+import { startStageJobOnce, stageTags } from './idempotency';
 import { stillWaiting } from './polling';
 
 function listInstances(client: DrsClient, recoveryInstanceIds: string[]): Promise<RecoveryInstance[]> {
@@ -43,6 +43,7 @@ interface StartFailbackLaunchInput extends DrsTarget {
   /** The instances' source servers: a failback job's participating servers. */
   sourceServerIds: string[];
   workflowId: string;
+  /** Names the stage in the job's tags; `step` on the wire, as recorded inputs say. */
   step: string;
   tagJobs: boolean;
   notBeforeMs: number;
@@ -89,10 +90,10 @@ export function createFailbackActivities(clients: AwsClientFactory) {
     );
   }
 
-  /** StartFailbackLaunch for the ready instances, exactly once per step. */
+  /** StartFailbackLaunch for the ready instances, exactly once per stage. */
   async function startFailbackLaunch(input: StartFailbackLaunchInput): Promise<JobSummary> {
     const client = clients.drsClient(input.region, input.accountId);
-    const tags = stepTags(input.workflowId, input.step);
+    const tags = stageTags(input.workflowId, input.step);
     const match = {
       type: 'LAUNCH',
       initiatedBy: 'FAILBACK',
@@ -100,7 +101,7 @@ export function createFailbackActivities(clients: AwsClientFactory) {
       sourceServerIds: input.sourceServerIds,
       tags: input.tagJobs ? tags : undefined,
     };
-    return startStepJobOnce(client, match, 'StartFailbackLaunch', () =>
+    return startStageJobOnce(client, match, 'StartFailbackLaunch', () =>
       client.send(
         new StartFailbackLaunchCommand({
           recoveryInstanceIDs: input.recoveryInstanceIds,

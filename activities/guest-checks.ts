@@ -3,7 +3,7 @@
 // means). The worker's configuration decides whether they run at all and which documents they may
 // use (DRS_SSM_CHECKS, DRS_SSM_DOCUMENTS): the workflow asks for that rule before any DRS call and
 // each send checks it again. SendCommand is sent once per check (a retried attempt finds the
-// command its step sent), and the invocation is polled (retry-as-poll) until it ends.
+// command its stage sent), and the invocation is polled (retry-as-poll) until it ends.
 import {
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
@@ -21,7 +21,7 @@ import { BOOT_POLL_MS, type InstanceTarget } from './boot';
 import type { AwsClientFactory } from './drs-client';
 import { classifyDrsError, drsCall } from './errors';
 import { mayHaveRunBefore } from './idempotency';
-import { aligned, serverNow } from './job-watch';
+import { aligned, serverNow } from './server-clock';
 import { stillWaiting } from './polling';
 
 /** DescribeInstanceInformation's InstanceIds filter takes at most 50 ids. */
@@ -40,9 +40,9 @@ interface AgentRead {
 
 interface SendGuestCheckInput extends InstanceTarget {
   check: GuestCheck & { name: string };
-  /** Marks the command as this run's step (SendCommand's Comment), for the lookup on a retry. */
+  /** Marks the command as this run's stage (SendCommand's Comment), for the lookup on a retry. */
   workflowId: string;
-  /** The workflow's time just before the step's first attempt. */
+  /** The workflow's time just before the stage's first attempt. */
   notBeforeMs: number;
 }
 
@@ -90,7 +90,7 @@ export function createGuestCheckActivities(clients: AwsClientFactory, policy: Gu
     );
   }
 
-  /** SendCommand of one check to the instance, once per step; the command id. */
+  /** SendCommand of one check to the instance, once per stage; the command id. */
   async function sendGuestCheck(input: SendGuestCheckInput): Promise<{ commandId: string }> {
     const { check } = input;
     if (!policy.enabled || !policy.allowedDocuments.includes(check.document))

@@ -16,8 +16,8 @@ import type { OperationName } from '../common/operations';
 import { createHealthCheckActivities, networkProber, type HealthProber } from './health-checks';
 import { OWN_INSTANCES_ONLY, type ProbePolicy } from './probe-targets';
 import { createJobActivities } from './jobs';
-import { JobWatcher } from './job-watch';
-import type { JobPollPolicy } from '../common/job-poll';
+import { AdaptivePolls, type JobPollPolicy } from './job-poll-policy';
+import { serverNow } from './server-clock';
 import { createReplicationActivities } from './replication';
 import { createEstateActivities } from './estate';
 import { createExtendActivities } from './extend';
@@ -43,11 +43,11 @@ export interface ActivityDeps {
   probePolicy?: ProbePolicy;
   /** DRS's job quotas the capacity queue keeps to; default: DRS's published defaults. */
   capacityLimits?: CapacityLimits;
-  /** How job waits pick their next poll (DRS_JOB_POLL); default: adaptive (job-watch.ts). */
-  jobPoll?: JobPollPolicy;
+  /** How job waits poll; default: adaptive on `serverClock` (job-poll-policy.ts). The bench passes its baselines. */
+  jobPolls?: JobPollPolicy;
   /**
    * Now by the Temporal server's clock, for job waits' ticks; default: from each attempt's scheduled
-   * time (job-watch.ts serverNow). The time-skipping test server passes its own clock, since its
+   * time (server-clock.ts serverNow). The time-skipping test server passes its own clock, since its
    * retry attempts carry when they were decided, not when they were due.
    */
   serverClock?: () => number;
@@ -74,7 +74,11 @@ export function createActivities(deps: ActivityDeps) {
   return withOperationGate(
     withHeartbeats({
       ...createReplicationActivities(deps.drsClients),
-      ...createJobActivities(deps.drsClients, new JobWatcher(deps.jobPoll, deps.serverClock)),
+      ...createJobActivities(
+        deps.drsClients,
+        deps.jobPolls ?? new AdaptivePolls(deps.serverClock),
+        deps.serverClock ?? serverNow,
+      ),
       ...createHealthCheckActivities(
         deps.healthProber ?? networkProber,
         deps.probePolicy ?? OWN_INSTANCES_ONLY,

@@ -4,7 +4,6 @@ import {
   StartRecoveryCommand,
   TerminateRecoveryInstancesCommand,
   type DrsClient,
-  type Job,
   type RecoveryInstance,
 } from '@aws-sdk/client-drs';
 import { Context, log } from '@temporalio/activity';
@@ -12,27 +11,28 @@ import { stillWaiting } from './polling';
 import { jobFingerprint, stepsFingerprint } from '../common/job-state';
 import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
 import type { AwsClientFactory } from './drs-client';
-import { jobFailureMessages, listRecoveryInstances, readJobTimeline, summarizeJob } from './drs-reads';
+import { jobFailureMessages, listRecoveryInstances, summarizeJob } from './drs-reads';
 import { drsCall } from './errors';
-import { JobWatcher } from './job-watch';
+import { AdaptivePolls, type JobPollPolicy, type JustCreated } from './job-poll-policy';
+import { serverNow } from './server-clock';
 import {
-  findStepJob,
+  findStageJob,
   mayHaveRunBefore,
-  startStepJobOnce,
-  stepTags,
+  startStageJobOnce,
+  stageTags,
   TAG_NAMESPACE,
-  type StepJobMatch,
+  type StageJobMatch,
 } from './idempotency';
 
 export interface StartLaunchJobInput extends DrsTarget {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
   workflowId: string;
-  /** Names the step in the job's tags (e.g. `launch`). */
+  /** Names the stage in the job's tags (e.g. `launch`); `step` on the wire, as recorded inputs say. */
   step: string;
   tagJobs: boolean;
-  /** The workflow's time just before the step's first attempt (ms since epoch). */
+  /** The workflow's time just before the stage's first attempt (ms since epoch). */
   notBeforeMs: number;
-  /** Launch jobs that existed before this step (the servers' last launches seen in preflight). */
+  /** Launch jobs that existed before this stage (the servers' last launches seen in preflight). */
   previousJobIds?: string[];
 }
 
@@ -43,11 +43,8 @@ interface PollJobInput extends DrsTarget {
   /** The servers' steps the workflow knows, and when it learned them (workflow time). */
   seenSteps?: string;
   seenAtMs?: number;
-  /**
-   * The run has just created the job (its type, and creation time when known): it is PENDING, so
-   * the first attempt waits for the first tick instead of asking (adaptive waits).
-   */
-  created?: { type: string; creationDateTime?: string };
+  /** The run has just created the job: the first attempt may wait instead of asking (job-poll-policy.ts). */
+  created?: JustCreated;
 }
 
 /**
@@ -95,19 +92,19 @@ export function toDrillInstance(instance: RecoveryInstance): DrillInstance {
 }
 
 /**
- * StartRecovery exactly once per workflow step: a job the step already created (a lost response,
+ * StartRecovery exactly once per workflow stage: a job the stage already created (a lost response,
  * a replayed activity) is returned instead of launching again. isDrill=true is a drill
  * (START_DRILL), false a real failover (START_RECOVERY).
  */
-/** What identifies the launch job a step's StartRecovery created. */
-function launchMatch(input: StartLaunchJobInput, isDrill: boolean): StepJobMatch {
+/** What identifies the launch job a stage's StartRecovery created. */
+function launchMatch(input: StartLaunchJobInput, isDrill: boolean): StageJobMatch {
   return {
     type: 'LAUNCH',
     initiatedBy: isDrill ? 'START_DRILL' : 'START_RECOVERY',
     notBeforeMs: input.notBeforeMs,
     sourceServerIds: input.sourceServers.map((s) => s.sourceServerId),
     excludeJobIds: input.previousJobIds,
-    tags: input.tagJobs ? stepTags(input.workflowId, input.step) : undefined,
+    tags: input.tagJobs ? stageTags(input.workflowId, input.step) : undefined,
   };
 }
 
@@ -116,9 +113,9 @@ export async function startRecoveryOnce(
   input: StartLaunchJobInput,
   isDrill: boolean,
 ): Promise<JobSummary> {
-  const tags = stepTags(input.workflowId, input.step);
+  const tags = stageTags(input.workflowId, input.step);
   const match = launchMatch(input, isDrill);
-  return startStepJobOnce(client, match, 'StartRecovery', () =>
+  return startStageJobOnce(client, match, 'StartRecovery', () =>
     client.send(
       new StartRecoveryCommand({
         isDrill,
@@ -133,8 +130,16 @@ export async function startRecoveryOnce(
   );
 }
 
-export function createJobActivities(clients: AwsClientFactory, watcher: JobWatcher = new JobWatcher()) {
-  /** StartRecovery isDrill=true, exactly once per workflow step. */
+/**
+ * `polls` decides each poll of a job wait; `serverClock` is the Temporal server's clock
+ * (server-clock.ts) that tells how old the steps the workflow knows are.
+ */
+export function createJobActivities(
+  clients: AwsClientFactory,
+  polls: JobPollPolicy = new AdaptivePolls(),
+  serverClock: () => number = serverNow,
+) {
+  /** StartRecovery isDrill=true, exactly once per workflow stage. */
   async function startDrillJob(input: StartLaunchJobInput): Promise<JobSummary> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, true);
   }
@@ -144,58 +149,30 @@ export function createJobActivities(clients: AwsClientFactory, watcher: JobWatch
    * lost, then the start gave up), so the drill can clean it up; undefined when there is none.
    */
   async function findDrillLaunchJob(input: StartLaunchJobInput): Promise<JobSummary | undefined> {
-    const job = await findStepJob(clients.drsClient(input.region, input.accountId), launchMatch(input, true));
+    const job = await findStageJob(
+      clients.drsClient(input.region, input.accountId),
+      launchMatch(input, true),
+    );
     return job ? summarizeJob(job) : undefined;
-  }
-
-  /**
-   * The job for this poll, its log read when the wait wants its steps (job-watch.ts). A far tick
-   * that reads the log asks DescribeJobs nothing unless the log shows the job ended: until then
-   * the record seen last in this process says what the wait needs.
-   */
-  async function describeOrReadLog(client: DrsClient, jobId: string): Promise<Job> {
-    const seen = watcher.lastSeen(client, jobId);
-    if (seen && watcher.wantsSteps(client, seen)) {
-      const timeline = await readJobTimeline(client, seen);
-      watcher.noteSteps(client, jobId, timeline);
-      if (timeline?.endedAfter === undefined) return seen;
-      return watcher.describe(client, jobId);
-    }
-    const job = await watcher.describe(client, jobId);
-    if (watcher.wantsSteps(client, job)) watcher.noteSteps(client, jobId, await readJobTimeline(client, job));
-    return job;
   }
 
   /**
    * Retry-as-poll on a job: returns when the job is COMPLETED (with its timeline from the job log)
    * or its state differs from `seen`; otherwise fails with STILL_WAITING and the time of the next
-   * poll (job-watch.ts). A day-long PENDING job therefore costs a handful of history events.
+   * poll (job-poll-policy.ts decides it). A day-long PENDING job therefore costs a handful of
+   * history events.
    */
   async function pollJob(input: PollJobInput): Promise<JobSummary> {
-    const now = watcher.now(); // (serverNow, the default, also notes when this attempt started)
+    const now = serverClock(); // (serverNow, the default, also notes when this attempt started)
     const client = clients.drsClient(input.region, input.accountId);
-    if (input.created && watcher.policy.kind === 'adaptive' && Context.current().info.attempt === 1) {
-      const { type, creationDateTime = new Date(now).toISOString() } = input.created;
-      const job: Job = { jobID: input.jobId, type: type as Job['type'], status: 'PENDING', creationDateTime };
-      throw stillWaiting(`job ${input.jobId} was just created`, watcher.nextPollDelayMs(client, job));
-    }
-    const job = await describeOrReadLog(client, input.jobId);
-    if (job.status === 'COMPLETED') {
-      // a launch job's steps are read once more unless the log can add nothing; other jobs have none
-      const timeline =
-        watcher.endedSteps(job) ?? (job.type === 'LAUNCH' ? await readJobTimeline(client, job) : undefined);
-      watcher.learn(client, job, timeline);
-      watcher.noteSteps(client, input.jobId, undefined);
-      return summarizeJob(job, timeline);
-    }
-    const summary = summarizeJob(job, watcher.knownSteps(input.jobId));
-    if (jobFingerprint(summary) !== input.seen) return summary;
+    const created = Context.current().info.attempt === 1 ? input.created : undefined;
+    const { job, timeline, nextPollMs } = await polls.poll(client, input.jobId, created);
+    if (!job) throw stillWaiting(`job ${input.jobId} was just created`, nextPollMs);
+    const summary = summarizeJob(job, timeline);
+    if (job.status === 'COMPLETED' || jobFingerprint(summary) !== input.seen) return summary;
     const stepsOld = now - (input.seenAtMs ?? 0) >= STEP_REPORT_INTERVAL_MS;
     if (stepsOld && summary.timeline && stepsFingerprint(summary) !== input.seenSteps) return summary;
-    throw stillWaiting(
-      `job ${summary.jobId} is still ${summary.status}`,
-      watcher.nextPollDelayMs(client, job),
-    );
+    throw stillWaiting(`job ${summary.jobId} is still ${summary.status}`, nextPollMs);
   }
 
   /**
@@ -227,9 +204,9 @@ export function createJobActivities(clients: AwsClientFactory, watcher: JobWatch
 
   /**
    * TerminateRecoveryInstances for exactly the drill instances of `launchJobId` (isDrill, that
-   * job, these servers) and nothing else, exactly once: a terminate job created since the step's
+   * job, these servers) and nothing else, exactly once: a terminate job created since the stage's
    * first attempt that involves one of these instances is returned instead of issuing another
-   * (TerminateRecoveryInstances takes no tags; instance ids are what identify the step's job).
+   * (TerminateRecoveryInstances takes no tags; instance ids are what identify the stage's job).
    */
   async function terminateDrillInstances(input: TerminateDrillInstancesInput): Promise<TerminateResult> {
     const client = clients.drsClient(input.region, input.accountId);
@@ -240,7 +217,7 @@ export function createJobActivities(clients: AwsClientFactory, watcher: JobWatch
       ...new Set([...input.knownRecoveryInstanceIds, ...instances.map((i) => i.recoveryInstanceID ?? '')]),
     ];
     const existing = mayHaveRunBefore()
-      ? await findStepJob(client, {
+      ? await findStageJob(client, {
           type: 'TERMINATE',
           initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
           notBeforeMs: input.notBeforeMs,
@@ -250,7 +227,7 @@ export function createJobActivities(clients: AwsClientFactory, watcher: JobWatch
     if (existing) {
       const job = summarizeJob(existing);
       log.info(
-        `TerminateRecoveryInstances: job ${job.jobId} was created by an earlier attempt of this step`,
+        `TerminateRecoveryInstances: job ${job.jobId} was created by an earlier attempt of this stage`,
         {
           jobId: job.jobId,
         },

@@ -20,7 +20,7 @@ import type {
 } from '../common/types-networks';
 import type { AwsClientFactory } from './drs-client';
 import { allItems, listJobs, listSourceServers } from './drs-reads';
-import { TAG_NAMESPACE, TAG_STEP, TAG_WORKFLOW_ID } from './idempotency';
+import { TAG_NAMESPACE, TAG_STAGE, TAG_WORKFLOW_ID } from './idempotency';
 import { classifyDrsError, drsCall } from './errors';
 import { stillWaiting } from './polling';
 
@@ -103,7 +103,7 @@ export function createNetworkActivities(clients: AwsClientFactory) {
     // the claim that the job is this run's, as the drill's jobs carry it (activities/idempotency.ts)
     const tags = {
       [TAG_WORKFLOW_ID]: workflowExecution?.workflowId ?? '',
-      [TAG_STEP]: 'network',
+      [TAG_STAGE]: 'network',
       [TAG_NAMESPACE]: namespace,
     };
     if (attempt > 1) {

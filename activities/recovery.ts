@@ -1,4 +1,4 @@
-// A real failover's launch: StartRecovery with isDrill=false, exactly once per workflow step (the
+// A real failover's launch: StartRecovery with isDrill=false, exactly once per workflow stage (the
 // same lookup-before-issue as the drill's launch, activities/idempotency.ts), and the recovery
 // instances it launched. Nothing here terminates anything: a recovery's instances are production.
 import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
@@ -10,7 +10,7 @@ import { stillWaiting } from './polling';
 type StartRecoveryJobInput = StartLaunchJobInput;
 
 export function createRecoveryActivities(clients: AwsClientFactory) {
-  /** StartRecovery isDrill=false; a job this step already created is returned instead of launching twice. */
+  /** StartRecovery isDrill=false; a job this stage already created is returned instead of launching twice. */
   async function startRecoveryJob(input: StartRecoveryJobInput): Promise<JobSummary> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, false);
   }

@@ -4,7 +4,6 @@
 // (common/temporal-connection.ts), and AWS_REGION / AWS_DEFAULT_REGION, CI and
 // GITHUB_STEP_SUMMARY, documented in docs/cli.md.
 import { z } from 'zod';
-import { parseJobPollPolicy } from './job-poll';
 
 export const DEFAULT_TASK_QUEUE = 'drs-orchestrator';
 export const DEFAULT_TEMPORAL_ADDRESS = '127.0.0.1:7233';
@@ -148,18 +147,6 @@ export const drsQuotaEnvSchema = z.object({
     .default(500)
     .describe(
       'source servers across all active DRS jobs per account and region (DRS default quota 500; at least one full job of 100)',
-    ),
-});
-
-export const jobWaitEnvSchema = z.object({
-  DRS_JOB_POLL: z
-    .string()
-    .default('adaptive')
-    .refine((v) => parseJobPollPolicy(v) !== undefined, {
-      message: 'must be "adaptive", "backoff" or "fixed:<seconds>" (at least 0.5)',
-    })
-    .describe(
-      'how waits on DRS jobs poll: adaptive (batched per account and region, rare while the job log shows snapshot or conversion, every 2 s once a server is launching), or the baselines fixed:<seconds> and backoff (5 s to 1 min)',
     ),
 });
 

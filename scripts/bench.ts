@@ -169,29 +169,19 @@ async function main(): Promise<void> {
     .parse()
     .opts<Options>();
 
-  const wanted = (set: NonNullable<Options['only']>) => options.only === undefined || options.only === set;
-  if (wanted('emulator')) await emulatorBench(options);
-  if (wanted('scale'))
-    printScaleFigures(
-      await runScaleBench({
-        drills: options.drills,
-        planSizes: options.plans,
-        wavesPerPlan: options.waves,
-        stagingAccounts: options.stagingAccounts,
-      }),
-    );
-  if (wanted('waits'))
-    printJobWaitFigures(
-      await runJobWaitBench({
-        levels: options.waitLevels,
-        timeScale: options.waitTimeScale,
-        kinds: options.waitKinds,
-      }),
-      options.waitTimeScale,
-    );
-  if (wanted('resume')) printResumeFigures(await runResumeBench(options.resumeRuns));
-  if (wanted('storm')) printStormFigures(await runStormBench(options.stormDrills));
+  for (const [set, run] of Object.entries(SETS)) {
+    if (options.only === undefined || options.only === set) await run(options);
+  }
 }
+
+/** Each set of figures: measured, then printed (in this order when all run). */
+const SETS: Record<NonNullable<Options['only']>, (options: Options) => Promise<void>> = {
+  emulator: emulatorBench,
+  scale: async (options) => printScaleFigures(await runScaleBench(options)),
+  waits: async (options) => printJobWaitFigures(await runJobWaitBench(options), options.waitTimeScale),
+  resume: async (options) => printResumeFigures(await runResumeBench(options.resumeRuns)),
+  storm: async (options) => printStormFigures(await runStormBench(options.stormDrills)),
+};
 
 async function emulatorBench(options: Options): Promise<void> {
   const emulator = await startEmulator({ seed: 1 });

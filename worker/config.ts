@@ -12,7 +12,6 @@ import {
   drsQuotaEnvSchema,
   guestCheckEnvSchema,
   guestCheckPolicy,
-  jobWaitEnvSchema,
   parseEnv,
   type GuestCheckPolicy,
   temporalEnvSchema,
@@ -35,7 +34,6 @@ import { cidrProblem, type ProbePolicy } from '../activities/probe-targets';
 import type { ApproverLists } from '../activities/approvals';
 import { OPERATIONS, type OperationName } from '../common/operations';
 import type { CapacityLimits } from '../common/capacity';
-import { ADAPTIVE_POLL, parseJobPollPolicy, type JobPollPolicy } from '../common/job-poll';
 import type { LogLevel } from './logging';
 import { reconcileEnvSchema, reconcileTiming } from './reconcile-schedule';
 
@@ -144,7 +142,6 @@ export const workerConfigSchema = temporalEnvSchema
   .extend(awsEnvSchema.shape)
   .extend(awsCredentialEnvSchema.shape)
   .extend(drsQuotaEnvSchema.shape)
-  .extend(jobWaitEnvSchema.shape)
   .extend(guestCheckEnvSchema.shape)
   .extend(awsAccountRolesEnvSchema.shape)
   .extend(notifyEnvSchema.shape)
@@ -191,8 +188,6 @@ export interface WorkerConfig {
   notifications: NotificationTargets;
   /** The drsReconcile schedule's interval and grace period; undefined: no schedule (DRS_RECONCILE_EVERY=off). */
   reconcile?: { everyMs: number; graceSeconds: number };
-  /** How job waits poll (DRS_JOB_POLL). */
-  jobPoll: JobPollPolicy;
   /** Whether in-guest checks may run, and which SSM documents (DRS_SSM_CHECKS, DRS_SSM_DOCUMENTS). */
   guestChecks: GuestCheckPolicy;
   metricsAddress: string;
@@ -250,7 +245,6 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     },
     notifications: { webhookUrl: e.NOTIFY_WEBHOOK_URL, slackWebhookUrl: e.NOTIFY_SLACK_WEBHOOK_URL },
     reconcile: reconcileTiming(e),
-    jobPoll: parseJobPollPolicy(e.DRS_JOB_POLL) ?? ADAPTIVE_POLL,
     guestChecks: guestCheckPolicy(e),
     metricsAddress: e.WORKER_METRICS_ADDRESS,
     healthAddress: e.WORKER_HEALTH_ADDRESS,

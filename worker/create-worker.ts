@@ -3,6 +3,7 @@
 // the worker's configuration).
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { JobPollPolicy } from '../activities/job-poll-policy';
 import type { EvidenceStore } from '../common/evidence-store/store';
 import type { WorkerConfig } from './config';
 import { createDrsClientFactory } from './drs-clients';
@@ -32,6 +33,8 @@ export async function createDrsWorker(
   config: WorkerConfig,
   workflowCode: WorkflowCode,
   evidenceStore: EvidenceStore,
+  /** How job waits poll; default: the product's adaptive waits (the bench passes its baselines). */
+  jobPolls?: JobPollPolicy,
 ): Promise<DrsWorker> {
   const drsClients = createDrsClientFactory(config.aws, Runtime.instance().metricMeter);
   const worker = await Worker.create({
@@ -44,7 +47,7 @@ export async function createDrsWorker(
     activities: createActivities({
       drsClients,
       capacityLimits: config.capacity,
-      jobPoll: config.jobPoll,
+      jobPolls,
       notifications: config.notifications,
       evidenceStore,
       probePolicy: config.probes,

@@ -2,7 +2,7 @@
 // policy is the poll loop (retry-as-poll). Temporal records an activity's retries as a single
 // scheduled/started/completed triple, so a job that stays PENDING for a day costs a few events,
 // and the retries' backoff is a server-side timer that the time-skipping test server skips. The job
-// wait sets each retry's delay itself (activities/job-watch.ts: phase-aware, aligned ticks).
+// wait sets each retry's delay itself (activities/job-poll-policy.ts: phase-aware, aligned ticks).
 import {
   ActivityFailure,
   ApplicationFailure,

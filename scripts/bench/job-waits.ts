@@ -1,14 +1,18 @@
 // Job-wait figures for `npm run bench`: how soon a drill notices that its launch job ended, and how
 // many job polls it makes, for three waits measured side by side in the same run:
 //   fixed 3 s   DescribeJobs every 3 s per job (what most DRS tooling does)
-//   backoff     5 s growing by 1.5x to 1 min per job (this project's waits before adaptive ones)
-//   adaptive    batched per account and region, phase-aware, aligned ticks (the default)
-// Each wait runs its drills on its own worker process (DRS_JOB_POLL) and its own emulator, one wait
-// after the other on one dev server: run at once, 3 x 50 drills on 2 cores measured the machine's
-// saturation rather than the waits (the fixed poller itself missed its 3 s). The emulator plays
-// realistic job steps scaled down (snapshot, conversion, launch of a few minutes). Detection delay
-// = the launch job's end in the emulator → the drill's TerminateRecoveryInstances call (the run
-// acting on it); and for cleanup, the terminate job's end → the drill's last DescribeRecoveryInstances.
+//   backoff     the wait's retry policy, 5 s growing by 1.5x to 1 min per job (this project's waits
+//               before adaptive ones)
+//   adaptive    batched per account and region, phase-aware, aligned ticks (the product's)
+// The baselines are bench-side (baseline-polls.ts, run by baseline-worker.ts); adaptive runs the
+// product worker. Each wait runs its drills on its own worker process and its own emulator, one
+// wait after the other on one dev server: run at once, 3 x 50 drills on 2 cores measured the
+// machine's saturation rather than the waits (the fixed poller itself missed its 3 s). The emulator
+// plays realistic job steps scaled down (snapshot, conversion, launch of a few minutes). Detection
+// delay = the launch job's end in the emulator → the drill's TerminateRecoveryInstances call (the
+// run acting on it); and for cleanup, the terminate job's end → the drill's last
+// DescribeRecoveryInstances.
+import path from 'node:path';
 import { DrsClient, paginateDescribeJobs, type Job } from '@aws-sdk/client-drs';
 import { Client, Connection } from '@temporalio/client';
 import type { DrillReport } from '../../common/types';
@@ -21,11 +25,11 @@ const REGION = 'us-east-1';
 
 export interface JobWaitOptions {
   /** Concurrent one-server drills per level. */
-  levels: number[];
+  waitLevels: number[];
   /** Emulator time scale of the realistic job steps. */
-  timeScale: number;
+  waitTimeScale: number;
   /** Which waits to run, by kind (fixed, backoff, adaptive); all three by default. */
-  kinds?: string[];
+  waitKinds?: string[];
 }
 
 const WAITS = [
@@ -100,10 +104,15 @@ async function runWait(
   const taskQueue = `bench-waits-${wait.poll}-${drills}-${Date.now()}`;
   await emulator.control.reset({ inventory: 'empty' });
   const servers = await emulator.control.addServers({ count: drills });
-  const worker = await MeasuredWorker.start(
-    { temporalAddress: address, taskQueue, emulator },
-    { DRS_JOB_POLL: wait.poll },
-  );
+  const stack = { temporalAddress: address, taskQueue, emulator };
+  const worker =
+    wait.poll === 'adaptive'
+      ? await MeasuredWorker.start(stack)
+      : await MeasuredWorker.start(
+          stack,
+          { BENCH_JOB_POLL: wait.poll },
+          path.join(__dirname, 'baseline-worker.js'),
+        );
   const client = new Client({ connection: await Connection.connect({ address }) });
   const drs = new DrsClient(emulatorClientConfig(emulator.url, { region: REGION }));
   try {
@@ -147,14 +156,14 @@ export async function runJobWaitBench(options: JobWaitOptions): Promise<JobWaitF
   const dev = await startDevServer({ port: await freePort(), uiPort: await freePort() });
   const emulators = await Promise.all(
     WAITS.map((_, i) =>
-      startEmulator({ seed: 7 + i, quiet: true, durations: 'realistic', timeScale: options.timeScale }),
+      startEmulator({ seed: 7 + i, quiet: true, durations: 'realistic', timeScale: options.waitTimeScale }),
     ),
   );
   const figures: JobWaitFigures[] = [];
   try {
-    for (const drills of options.levels) {
+    for (const drills of options.waitLevels) {
       for (const [i, wait] of WAITS.entries()) {
-        if (options.kinds && !options.kinds.some((kind) => wait.poll.startsWith(kind))) continue;
+        if (options.waitKinds && !options.waitKinds.some((kind) => wait.poll.startsWith(kind))) continue;
         console.log(`  job waits: ${drills} drills at once, ${wait.name}…`);
         const f = await runWait(dev.address, emulators[i], wait, drills);
         figures.push(f);

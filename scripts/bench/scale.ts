@@ -25,8 +25,10 @@ const REGION = 'us-east-1';
 
 export interface ScaleOptions {
   drills: number;
-  planSizes: number[];
-  wavesPerPlan: number;
+  /** Plan sizes in servers. */
+  plans: number[];
+  /** Waves per plan. */
+  waves: number;
   /** Also run each plan size from this many staging accounts (0: not). */
   stagingAccounts: number;
 }
@@ -44,30 +46,34 @@ export class MeasuredWorker {
   private readonly child: ChildProcess;
   private output = '';
 
-  private constructor(env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [path.join(__dirname, '../../worker/main.js')], {
+  private constructor(env: NodeJS.ProcessEnv, script: string) {
+    this.child = spawn(process.execPath, [script], {
       env,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     this.child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
   }
 
-  /** Starts a worker and resolves once it logged that it is polling. */
+  /** Starts a worker (the product's, or `script`) and resolves once it logged that it is polling. */
   static async start(
     stack: Pick<Stack, 'temporalAddress' | 'taskQueue' | 'emulator'>,
     env: NodeJS.ProcessEnv = {},
+    script = path.join(__dirname, '../../worker/main.js'),
   ): Promise<MeasuredWorker> {
-    const worker = new MeasuredWorker({
-      ...env,
-      PATH: process.env.PATH,
-      TEMPORAL_ADDRESS: stack.temporalAddress,
-      TEMPORAL_TASK_QUEUE: stack.taskQueue,
-      DRS_ENDPOINT: stack.emulator.url,
-      DRS_EMULATOR: 'true',
-      LOG_LEVEL: 'info',
-      WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
-      WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,
-    });
+    const worker = new MeasuredWorker(
+      {
+        ...env,
+        PATH: process.env.PATH,
+        TEMPORAL_ADDRESS: stack.temporalAddress,
+        TEMPORAL_TASK_QUEUE: stack.taskQueue,
+        DRS_ENDPOINT: stack.emulator.url,
+        DRS_EMULATOR: 'true',
+        LOG_LEVEL: 'info',
+        WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+        WORKER_HEALTH_ADDRESS: `127.0.0.1:${await freePort()}`,
+      },
+      script,
+    );
     const deadline = Date.now() + 60_000;
     while (!worker.output.includes('"worker polling"')) {
       if (worker.child.exitCode !== null || Date.now() > deadline)
@@ -321,10 +327,10 @@ export async function runScaleBench(options: ScaleOptions): Promise<ScenarioFigu
         };
       });
 
-    for (const size of options.planSizes) {
+    for (const size of options.plans) {
       await emulator.control.reset({ inventory: 'empty' });
-      const perWave = Math.ceil(size / options.wavesPerPlan);
-      const waves = Array.from({ length: options.wavesPerPlan }, (_, i) => `w${i + 1}`);
+      const perWave = Math.ceil(size / options.waves);
+      const waves = Array.from({ length: options.waves }, (_, i) => `w${i + 1}`);
       for (const wave of waves)
         await emulator.control.addServers({
           count: Math.min(perWave, size - waves.indexOf(wave) * perWave),

@@ -113,7 +113,7 @@ export async function startDrillHarness(
   const activities: Record<string, (...args: never[]) => Promise<unknown>> = createActivities({
     drsClients,
     // The test server gives a retry attempt the time it was decided as its scheduled time, so job
-    // waits would align their ticks a whole poll delay late (job-watch.ts serverNow); they read its
+    // waits would align their ticks a whole poll delay late (server-clock.ts serverNow); they read its
     // clock instead: the time synced when the activity started plus the real time since (the
     // server does not skip time while an activity runs).
     serverClock: () => now + (Date.now() - syncedAt),

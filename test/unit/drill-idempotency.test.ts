@@ -1,5 +1,5 @@
 // The lookup that makes StartRecovery / TerminateRecoveryInstances exactly-once: which existing job
-// counts as "this step already started it".
+// counts as "this stage already started it".
 import { strict as assert } from 'node:assert';
 import {
   ConflictException,
@@ -12,7 +12,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { AwsClientFactory } from '../../activities/drs-client';
-import { CLOCK_SKEW_MS, jobMatchesStep, stepTags } from '../../activities/idempotency';
+import { CLOCK_SKEW_MS, jobMatchesStage, stageTags } from '../../activities/idempotency';
 import { createJobActivities, type StartLaunchJobInput } from '../../activities/jobs';
 import type { JobSummary } from '../../common/types';
 
@@ -36,7 +36,7 @@ function launchJob(overrides: Partial<Job> = {}): Job {
     status: 'PENDING',
     creationDateTime: new Date(T0 + 1000).toISOString(),
     participatingServers: [{ sourceServerID: A }, { sourceServerID: B }],
-    tags: stepTags('wf-1', 'launch'),
+    tags: stageTags('wf-1', 'launch'),
     ...overrides,
   };
 }
@@ -45,20 +45,20 @@ const match = { type: 'LAUNCH', initiatedBy: 'START_DRILL', notBeforeMs: T0, sou
 
 describe('idempotency lookup', () => {
   it('matches the same servers, type and initiator created since the first attempt', () => {
-    assert.equal(jobMatchesStep(launchJob(), match), true);
-    assert.equal(jobMatchesStep(launchJob(), { ...match, tags: stepTags('wf-1', 'launch') }), true);
+    assert.equal(jobMatchesStage(launchJob(), match), true);
+    assert.equal(jobMatchesStage(launchJob(), { ...match, tags: stageTags('wf-1', 'launch') }), true);
   });
 
-  it('does not match another workflow, another step, other servers, a recovery, or an older job', () => {
-    const tagged = { ...match, tags: stepTags('wf-1', 'launch') };
-    assert.equal(jobMatchesStep(launchJob({ tags: stepTags('wf-2', 'launch') }), tagged), false);
-    assert.equal(jobMatchesStep(launchJob({ tags: stepTags('wf-1', 'retry') }), tagged), false);
-    assert.equal(jobMatchesStep(launchJob({ participatingServers: [{ sourceServerID: A }] }), match), false);
-    assert.equal(jobMatchesStep(launchJob({ initiatedBy: 'START_RECOVERY' }), match), false);
+  it('does not match another workflow, another stage, other servers, a recovery, or an older job', () => {
+    const tagged = { ...match, tags: stageTags('wf-1', 'launch') };
+    assert.equal(jobMatchesStage(launchJob({ tags: stageTags('wf-2', 'launch') }), tagged), false);
+    assert.equal(jobMatchesStage(launchJob({ tags: stageTags('wf-1', 'retry') }), tagged), false);
+    assert.equal(jobMatchesStage(launchJob({ participatingServers: [{ sourceServerID: A }] }), match), false);
+    assert.equal(jobMatchesStage(launchJob({ initiatedBy: 'START_RECOVERY' }), match), false);
     const old = new Date(T0 - CLOCK_SKEW_MS - 1000).toISOString();
-    assert.equal(jobMatchesStep(launchJob({ creationDateTime: old }), match), false);
+    assert.equal(jobMatchesStage(launchJob({ creationDateTime: old }), match), false);
     const earlierDrill = { ...match, excludeJobIds: ['drsjob-aaaaaaaaaaaaaaaaa'] };
-    assert.equal(jobMatchesStep(launchJob(), earlierDrill), false, 'a job seen before the step');
+    assert.equal(jobMatchesStage(launchJob(), earlierDrill), false, 'a job seen before the stage');
   });
 
   it("matches a terminate job by this launch's instances, not by servers a previous drill also used", () => {
@@ -71,10 +71,10 @@ describe('idempotency lookup', () => {
     });
     const ours = { type: 'TERMINATE', initiatedBy: 'TERMINATE_RECOVERY_INSTANCES', notBeforeMs: T0 };
     const mine = { ...ours, recoveryInstancesAmong: ['i-11111111', 'i-22222222'] };
-    assert.equal(jobMatchesStep(terminate(['i-11111111', 'i-22222222']), mine), true);
-    assert.equal(jobMatchesStep(terminate(['i-22222222']), mine), true, 'a retry may see part of them gone');
+    assert.equal(jobMatchesStage(terminate(['i-11111111', 'i-22222222']), mine), true);
+    assert.equal(jobMatchesStage(terminate(['i-22222222']), mine), true, 'a retry may see part of them gone');
     assert.equal(
-      jobMatchesStep(terminate(['i-33333333', 'i-44444444']), mine),
+      jobMatchesStage(terminate(['i-33333333', 'i-44444444']), mine),
       false,
       "a previous drill's cleanup",
     );
@@ -94,7 +94,7 @@ describe('idempotency lookup', () => {
       mock.restore();
       clients.destroy();
     });
-    /** The launch step of wf-1 for servers A and B (first asked at T0), with `overrides`. */
+    /** The launch stage of wf-1 for servers A and B (first asked at T0), with `overrides`. */
     const input = (overrides: Partial<StartLaunchJobInput> = {}): StartLaunchJobInput => ({
       region: 'us-east-1',
       sourceServers: [{ sourceServerId: A }, { sourceServerId: B }],
@@ -118,7 +118,7 @@ describe('idempotency lookup', () => {
         [
           [
             'INFO',
-            'StartRecovery: job drsjob-aaaaaaaaaaaaaaaaa was created by an earlier attempt of this step',
+            'StartRecovery: job drsjob-aaaaaaaaaaaaaaaaa was created by an earlier attempt of this stage',
             'drsjob-aaaaaaaaaaaaaaaaa',
           ],
         ],
@@ -128,8 +128,10 @@ describe('idempotency lookup', () => {
       assert.equal(lookup.args[0].input.filters?.fromDate, new Date(T0 - CLOCK_SKEW_MS).toISOString());
     });
 
-    it('launches with isDrill, the snapshot, the step tags and the namespace when nothing matches', async () => {
-      mock.on(DescribeJobsCommand).resolves({ items: [launchJob({ tags: stepTags('wf-other', 'launch') })] });
+    it('launches with isDrill, the snapshot, the stage tags and the namespace when nothing matches', async () => {
+      mock
+        .on(DescribeJobsCommand)
+        .resolves({ items: [launchJob({ tags: stageTags('wf-other', 'launch') })] });
       mock.on(StartRecoveryCommand).resolves({ job: launchJob({ jobID: 'drsjob-bbbbbbbbbbbbbbbbb' }) });
       const logged: LogEntry[] = [];
       const job: JobSummary = await activityEnvironment(logged).run(
@@ -154,7 +156,7 @@ describe('idempotency lookup', () => {
           { sourceServerID: B },
         ],
         // the namespace tells drsReconcile this deployment's drills from another's
-        tags: { ...stepTags('wf-1', 'launch'), 'temporal-drs:namespace': 'test' },
+        tags: { ...stageTags('wf-1', 'launch'), 'temporal-drs:namespace': 'test' },
       });
     });
 
@@ -173,7 +175,7 @@ describe('idempotency lookup', () => {
       assert.equal(mock.commandCalls(StartRecoveryCommand).length, 1);
     });
 
-    it('still fails on a Conflict when no job of the step exists', async () => {
+    it('still fails on a Conflict when no job of the stage exists', async () => {
       mock.on(DescribeJobsCommand).resolves({ items: [] });
       mock
         .on(StartRecoveryCommand)

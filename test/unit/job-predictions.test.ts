@@ -1,13 +1,12 @@
-// Predictions of adaptive job waits (activities/job-watch.ts): a step that ended in one job's log
-// times the same step of the other jobs waited on in the process, before any job has completed, so
-// the first drills of a worker (nothing finished to learn from yet) still ask rarely. The activity
-// context comes from Temporal's MockActivityEnvironment and the server clock is held still, so each
-// delay is exact; no call is made.
+// Predictions of adaptive job waits (activities/job-predictions.ts, used by job-poll-policy.ts): a
+// step that ended in one job's log times the same step of the other jobs waited on in the process,
+// before any job has completed, so the first drills of a worker (nothing finished to learn from
+// yet) still ask rarely. The activity context comes from Temporal's MockActivityEnvironment and the
+// server clock is held still, so each delay is exact; no call is made.
 import { strict as assert } from 'node:assert';
 import { DrsClient, type Job } from '@aws-sdk/client-drs';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { JobWatcher } from '../../activities/job-watch';
-import { ADAPTIVE_POLL } from '../../common/job-poll';
+import { AdaptivePolls } from '../../activities/job-poll-policy';
 import type { JobTimeline } from '../../common/job-log';
 
 describe('adaptive job waits predict from the jobs waited on with them', () => {
@@ -38,21 +37,21 @@ describe('adaptive job waits predict from the jobs waited on with them', () => {
     });
 
   it("job A's finished conversion keeps job B quiet until B could be launching", async () => {
-    const watcher = new JobWatcher(ADAPTIVE_POLL, () => now);
+    const polls = new AdaptivePolls(() => now);
     const delay = (await attempt().run(async () => {
-      watcher.noteSteps(client, 'job-a', launchingSteps);
-      watcher.noteSteps(client, 'job-b', convertingSteps);
-      return watcher.nextPollDelayMs(client, converting);
+      polls.noteSteps(client, 'job-a', launchingSteps);
+      polls.noteSteps(client, 'job-b', convertingSteps);
+      return polls.nextPollMs(client, converting);
     })) as number;
     // 8 s + 80% of the 60-s conversion after creation = 26 s from now, past the 20-s far tick
     assert.equal(delay, 26_000);
   });
 
   it('with nothing learned, job B is asked on the next far tick', async () => {
-    const watcher = new JobWatcher(ADAPTIVE_POLL, () => now);
+    const polls = new AdaptivePolls(() => now);
     const delay = (await attempt().run(async () => {
-      watcher.noteSteps(client, 'job-b', convertingSteps);
-      return watcher.nextPollDelayMs(client, converting);
+      polls.noteSteps(client, 'job-b', convertingSteps);
+      return polls.nextPollMs(client, converting);
     })) as number;
     // the next 20-s tick of the server clock, 15 s away (not sooner, and not B's launch prediction)
     assert.equal(delay, 15_000);

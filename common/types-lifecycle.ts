@@ -4,13 +4,13 @@
 // (common/types.ts) are reused where the shape is the same.
 import type { CapacityWaitStatus } from './capacity';
 import type { ReplicationAction } from './inputs-lifecycle';
-import type { DrillPhase, DrillReport, JobStatus, OperatorRecord, Outcome, ServerBootReport } from './types';
+import type { DrillPhase, JobStatus, LaunchReport, OperatorRecord, Outcome, ServerBootReport } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // drsRecovery
 
-/** A recovery report has the drill report's shape; nothing is ever terminated. */
-export interface RecoveryReport extends Omit<DrillReport, 'operation' | 'terminateJobId'> {
+/** A failover's report: what every launch reports, and its confirmation; nothing is ever terminated. */
+export interface RecoveryReport extends LaunchReport {
   operation: 'recovery';
   /** Who let the launch proceed: `input confirm`, or the accepted `approve`'s `by` (details in `approval`). */
   approvedBy?: string;

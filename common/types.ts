@@ -174,19 +174,16 @@ export interface ServerBootReport {
   healthyAt?: string;
 }
 
-export interface DrillReport extends OperatorRecord {
-  operation: 'drill';
+/** What every launch's report has: a drill's (DrillReport) and a failover's (RecoveryReport). */
+export interface LaunchReport extends OperatorRecord {
   workflowId: string;
   outcome: Outcome;
   region: string;
   accountId?: string;
   servers: DrillServerReport[];
   launchJobId?: string;
-  terminateJobId?: string;
-  /** Cleanup started its terminate job without a capacity place, and why (a stuck or full queue). */
-  cleanupWentAhead?: string;
-  /** The launch and terminate jobs' own times (DRS's record). */
-  jobTimes?: { launch?: JobTimes; terminate?: JobTimes };
+  /** The launch job's own times (DRS's record). */
+  jobTimes?: { launch?: JobTimes };
   /** Seconds per phase, in the order they ran. */
   phaseDurations: Partial<Record<DrillPhase, number>>;
   /** With targets: false when a server missed one (whatever the outcome says), else true. */
@@ -197,9 +194,18 @@ export interface DrillReport extends OperatorRecord {
   rtoMeasure?: RtoMeasure;
   startedAt: string;
   finishedAt: string;
-  /** Why the drill ended as it did (abort reason, first error). */
+  /** Why the launch ended as it did (abort reason, first error). */
   summary: string;
   errors: string[];
+}
+
+export interface DrillReport extends LaunchReport {
+  operation: 'drill';
+  terminateJobId?: string;
+  /** Cleanup started its terminate job without a capacity place, and why (a stuck or full queue). */
+  cleanupWentAhead?: string;
+  /** The launch and terminate jobs' own times (DRS's record). */
+  jobTimes?: { launch?: JobTimes; terminate?: JobTimes };
 }
 
 /** The `progress` query's answer. */

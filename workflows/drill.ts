@@ -26,13 +26,20 @@ import {
 } from '../common/drill-rules';
 import { PREFLIGHT_FAILED } from '../common/failures';
 import { parseDrillInput, type DrillInput, type DrillSpec } from '../common/inputs';
-import { DrsOutcome, serverSearchAttributes } from '../common/search-attributes';
-import type { DrillInstance, DrillReport, JobSummary } from '../common/types';
-import { LaunchRecord } from './launch-record';
+import { DrsOutcome } from '../common/search-attributes';
+import type { DrillInstance, DrillReport } from '../common/types';
+import { DrillRecord } from './drill-record';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
-import { cleanUpDrill, launchServers, noteLaunched, type JobRun } from './launch';
+import {
+  cleanUpDrill,
+  cleanUpFailedStart,
+  launchServers,
+  resolveLaunchedInstances,
+  runLaunchOperation,
+  type JobRun,
+} from './launch';
 import { childHealthSignal, drillProgressQuery } from './messages';
-import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
+import type { OperatorActions } from './operator-messages';
 import { Approvers } from './approvals';
 import { choosePointInTime } from './point-in-time';
 import {
@@ -45,15 +52,14 @@ import {
   unlessAborted,
   validated,
 } from './operation-support';
-import { markOutcome } from './operation-record';
-import { awaitingApproval, notify, notifyingEnd } from './notifications';
+import { awaitingApproval, notify } from './notifications';
 import { PATCHES } from './patches';
 import type { StartLaunchJobInput } from '../activities/jobs';
 import { declaredGuestChecks } from '../common/inputs-boot';
 import { followBoots, refuseDisallowedGuestChecks, wantsBootEvidence } from './boot';
 
 export async function drsDrill(input: DrillInput): Promise<DrillReport> {
-  const record = new LaunchRecord(workflowInfo().workflowId);
+  const record = new DrillRecord(workflowInfo().workflowId);
   record.approvers = new Approvers('drill');
   setHandler(drillProgressQuery, () => record.progress());
 
@@ -66,38 +72,24 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
       plan,
     );
   await refuseDisallowedGuestChecks('drill', declaredGuestChecks(plan), plan);
-  record.start(plan);
-  acceptOperatorMessages('drsDrill', operatorActions(plan, record));
-  upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
-
-  return notifyingEnd(
+  return runLaunchOperation(
     'drill',
-    async () => {
-      try {
-        return await drill(plan, record);
-      } finally {
-        await record.capacity.releaseAll();
-      }
-    },
-    {
-      cancelledReport: () => record.report,
-      soFar: () => ({
-        ...targetOf(plan),
-        servers: [...record.servers.values()],
-        ...(record.launchJob ? { launchJobId: record.launchJob.jobId } : {}),
-      }),
-    },
+    plan,
+    record,
+    operatorActions(plan, record),
+    () => drill(plan, record),
+    () => record.report,
   );
 }
 
-async function drill(plan: DrillSpec, record: LaunchRecord): Promise<DrillReport> {
+async function drill(plan: DrillSpec, record: DrillRecord): Promise<DrillReport> {
   let launch: JobRun | undefined;
   let startRequest: StartLaunchJobInput | undefined;
   try {
     record.enterPhase('preflight');
     const health = await preflight(plan, record);
     if (record.abortReason !== undefined)
-      return finish(record, `aborted before launch: ${record.abortReason}`);
+      return record.finish(`aborted before launch: ${record.abortReason}`);
 
     record.enterPhase('launching');
     record.bootEvidence = patched(PATCHES.bootEvidence.id);
@@ -124,7 +116,7 @@ async function drill(plan: DrillSpec, record: LaunchRecord): Promise<DrillReport
       // cancellation interrupts this wait (both skip validation once the job has ended)
       { followThroughCancellation: true, keepPlace: handOver },
     );
-    if (!launch) return finish(record, `aborted before launch: ${record.abortReason}`);
+    if (!launch) return record.finish(`aborted before launch: ${record.abortReason}`);
   } catch (err) {
     upsertSearchAttributes([{ key: DrsOutcome, value: isCancellation(err) ? 'ABORTED' : 'FAILED' }]);
     if (startRequest && !record.launchJob) await cleanUpFailedStart(plan, record, startRequest, err);
@@ -147,7 +139,7 @@ async function drill(plan: DrillSpec, record: LaunchRecord): Promise<DrillReport
   }
   const launched = launch;
   await CancellationScope.nonCancellable(() => cleanUpDrill(plan, record, launched));
-  const report = finish(record, summarize(record));
+  const report = record.finish(summarize(record));
   if (cancellation) throw cancellation;
   return report;
 }
@@ -156,7 +148,7 @@ async function drill(plan: DrillSpec, record: LaunchRecord): Promise<DrillReport
  * `approve` opens the gate of validation mode `approval` while it waits; `abort` stops the drill at
  * any step before cleanup, and cleanup still runs.
  */
-function operatorActions(plan: DrillSpec, record: LaunchRecord): OperatorActions {
+function operatorActions(plan: DrillSpec, record: DrillRecord): OperatorActions {
   return {
     approve: {
       rejection: ({ by }) => {
@@ -190,12 +182,12 @@ function operatorActions(plan: DrillSpec, record: LaunchRecord): OperatorActions
 }
 
 /** Cleanup has begun (its own wait for capacity comes after the launch job is known). */
-const cleaningUp = (record: LaunchRecord) =>
+const cleaningUp = (record: DrillRecord) =>
   record.phase === 'cleaning-up' ||
   (record.phase === 'waiting-for-capacity' && record.launchJob !== undefined);
 
 /** What cleanup will do as things stand, for the answer to `approve` and `abort`. */
-function cleanupAhead(record: LaunchRecord): string {
+function cleanupAhead(record: DrillRecord): string {
   const job = record.launchJob;
   if (record.launchRequestedAtMs === undefined) return 'nothing launched yet: nothing to clean up';
   if (!job)
@@ -209,10 +201,10 @@ function cleanupAhead(record: LaunchRecord): string {
 }
 
 /** The watch for unlessAborted: true once an `abort` arrived. */
-const abortArrived = (record: LaunchRecord) => () => record.abortReason !== undefined;
+const abortArrived = (record: DrillRecord) => () => record.abortReason !== undefined;
 
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
-async function preflight(plan: DrillSpec, record: LaunchRecord): Promise<SourceServerHealth[]> {
+async function preflight(plan: DrillSpec, record: DrillRecord): Promise<SourceServerHealth[]> {
   const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
   let health = await drsActivities.inspectSourceServers(servers);
   if (plan.pointInTime) {
@@ -250,7 +242,7 @@ async function preflight(plan: DrillSpec, record: LaunchRecord): Promise<SourceS
   return health;
 }
 
-function refuseUnhealthy(plan: DrillSpec, record: LaunchRecord, health: SourceServerHealth[]): void {
+function refuseUnhealthy(plan: DrillSpec, record: DrillRecord, health: SourceServerHealth[]): void {
   const problems = health.flatMap((h) =>
     [...preflightProblems(h, plan.maxReplicationLagSeconds), ...existingInstanceProblems(h)].map((p) => {
       record.serverError(h.sourceServerId, p);
@@ -260,8 +252,8 @@ function refuseUnhealthy(plan: DrillSpec, record: LaunchRecord, health: SourceSe
   if (problems.length > 0) refuse(record, problems);
 }
 
-function refuse(record: LaunchRecord, problems: string[]): never {
-  const report = finish(record, `preflight failed: ${problems.join('; ')}`);
+function refuse(record: DrillRecord, problems: string[]): never {
+  const report = record.finish(`preflight failed: ${problems.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
 }
 
@@ -269,8 +261,8 @@ function refuse(record: LaunchRecord, problems: string[]): never {
  * Notes why servers failed to launch, resolves the launched servers' instances, follows their boots,
  * then runs the drill's validation.
  */
-async function checkLaunchedServers(plan: DrillSpec, record: LaunchRecord, launch: JobRun): Promise<void> {
-  const instances = await noteLaunched(record, plan, 'drill', launch, abortArrived(record));
+async function checkLaunchedServers(plan: DrillSpec, record: DrillRecord, launch: JobRun): Promise<void> {
+  const instances = await resolveLaunchedInstances(record, plan, 'drill', launch, abortArrived(record));
   if (!instances) return;
   if (record.bootEvidence) {
     await followBoots(record, plan, instances, abortArrived(record));
@@ -283,7 +275,7 @@ async function checkLaunchedServers(plan: DrillSpec, record: LaunchRecord, launc
 }
 
 /** A plan's child: the plan may start dependent waves now (every server booted and checked) or not. */
-async function tellParentHealth(record: LaunchRecord): Promise<void> {
+async function tellParentHealth(record: DrillRecord): Promise<void> {
   const parent = workflowInfo().parent;
   if (!parent) return;
   const healthy = [...record.servers.values()].every((s) => s.boot?.result === 'PASSED');
@@ -295,7 +287,7 @@ async function tellParentHealth(record: LaunchRecord): Promise<void> {
 /** The drill's `validation`: none, a hold, an approval, or HTTP/TCP checks against the instances. */
 async function runValidation(
   plan: DrillSpec,
-  record: LaunchRecord,
+  record: DrillRecord,
   instances: DrillInstance[],
 ): Promise<void> {
   const v = plan.validation;
@@ -352,42 +344,7 @@ async function runValidation(
   }
 }
 
-/**
- * The start gave up, but DRS may have created the job (a lost response): look for it and clean it
- * up, or its drill instances would run on with no run left to end them.
- */
-async function cleanUpFailedStart(
-  plan: DrillSpec,
-  record: LaunchRecord,
-  request: StartLaunchJobInput,
-  err: unknown,
-): Promise<void> {
-  if (!patched(PATCHES.failedStartLookup.id)) return;
-  await CancellationScope.nonCancellable(async () => {
-    let job: JobSummary | undefined;
-    try {
-      job = await drsActivities.findDrillLaunchJob(request);
-    } catch (lookupErr) {
-      // the start's own failure stays the drill's; this one is only noted
-      record.errors.push(
-        `could not look for a job the failed start may have created: ${errorMessage(lookupErr)}`,
-      );
-      return;
-    }
-    if (!job) return;
-    record.errors.push(`the launch start failed (${errorMessage(err)}) after creating job ${job.jobId}`);
-    record.noteLaunchJob(job);
-    await cleanUpDrill(plan, record, { job, failures: {}, release: () => Promise.resolve() });
-  });
-}
-
-function finish(record: LaunchRecord, summary: string): DrillReport {
-  const report = record.finish(summary);
-  markOutcome(report.outcome);
-  return report;
-}
-
-function summarize(record: LaunchRecord): string {
+function summarize(record: DrillRecord): string {
   const servers = [...record.servers.values()];
   const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
   const parts = [`${launched}/${servers.length} servers launched`];

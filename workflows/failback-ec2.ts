@@ -22,7 +22,7 @@ import type { Ec2FailbackServer } from '../common/types-reprotect';
 import { proveBoot } from './boot';
 import type { FailbackRecord } from './failback';
 import { followJob } from './job-waits';
-import { capacityPhases, resolveInstances, runJob } from './launch';
+import { launchPlace, resolveInstances, runJob } from './launch';
 import { drsActivities, errorMessage, validated } from './operation-support';
 import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 
@@ -179,16 +179,13 @@ async function launchHome(
   const byReversed = new Map(home.map((s) => [s.reversedSourceServerId ?? '', s]));
   try {
     const run = await runJob({
-      ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+      ...launchPlace(record),
       target: origin,
       step: 'failback-recovery',
       sourceServerIds: ids,
-      lane: 'launch',
       priority: 'failover',
       purpose: `failback recovery of ${ids.length} server(s) in ${origin.region}`,
       deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
-      capacity: record.capacity,
-      aborted: () => record.abortReason !== undefined,
       start: (notBeforeMs, calls) => {
         record.launchRequested = true;
         return calls.startRecoveryJob({
@@ -231,14 +228,10 @@ async function launchHome(
       return [{ server, recoveryInstanceId: i.recoveryInstanceId, ec2InstanceId: i.ec2InstanceId }];
     });
   } catch (err) {
-    record.errors.push(errorMessage(err));
-    for (const s of home) {
-      const entry = record.instances.get(s.namedId);
-      if (entry?.result === 'PENDING') {
-        entry.result = 'FAILED';
-        entry.errors.push(errorMessage(err));
-      }
-    }
+    record.failPending(
+      home.map((s) => s.namedId),
+      err,
+    );
     return [];
   }
 }

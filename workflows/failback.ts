@@ -24,7 +24,7 @@ import type {
 } from '../common/types-lifecycle';
 import { CapacityWaiter } from './capacity';
 import { untilDeadline } from './job-waits';
-import { capacityPhases, runJob } from './launch';
+import { launchPlace, runJob } from './launch';
 import { failbackEc2, stopFailbacks } from './failback-ec2';
 import { failbackProgressQuery } from './messages';
 import { PATCHES } from './patches';
@@ -63,6 +63,18 @@ export class FailbackRecord extends OperationRecord<FailbackPhase, FailbackSpec,
     if (closed || !this.launchRequested) return closed;
     const job = this.failbackJobId ? ` (job ${this.failbackJobId})` : '';
     return `already finishing: the failback launch was requested${job}, and DRS cannot cancel a job`;
+  }
+
+  /** A launch failed as a whole: the run's error, and each of these entries still PENDING failed with it. */
+  failPending(keys: string[], err: unknown): void {
+    const message = errorMessage(err);
+    this.errors.push(message);
+    for (const key of keys) {
+      const entry = this.instances.get(key);
+      if (entry?.result !== 'PENDING') continue;
+      entry.result = 'FAILED';
+      entry.errors.push(message);
+    }
   }
 
   note(instances: FailbackInstance[]): void {
@@ -258,15 +270,12 @@ async function launch(plan: FailbackSpec, record: FailbackRecord, ready: Failbac
   };
   try {
     const run = await runJob({
-      ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+      ...launchPlace(record),
       target: targetOf(plan),
       step: 'failback-launch',
       sourceServerIds: ready.map((i) => i.sourceServerId),
-      lane: 'launch',
       purpose: `failback launch of ${ready.length} instance(s)`,
       deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
-      capacity: record.capacity,
-      aborted: () => record.abortReason !== undefined,
       start: (notBeforeMs, calls) => {
         record.launchRequested = true;
         return calls.startFailbackLaunch({
@@ -296,14 +305,10 @@ async function launch(plan: FailbackSpec, record: FailbackRecord, ready: Failbac
       report.errors.push(lines.join('; '));
     }
   } catch (err) {
-    record.errors.push(errorMessage(err));
-    for (const i of ready) {
-      const report = record.instances.get(i.recoveryInstanceId);
-      if (report && report.result === 'PENDING') {
-        report.result = 'FAILED';
-        report.errors.push(errorMessage(err));
-      }
-    }
+    record.failPending(
+      ready.map((i) => i.recoveryInstanceId),
+      err,
+    );
   }
   const after = await drsActivities.describeFailbackInstances({
     ...targetOf(plan),

@@ -1,25 +1,27 @@
-// The running record of a launch, drsDrill's and drsRecovery's (the same per-server shape): per-server
-// state, job ids, phase timings, and the report built from it. The launch itself is in launch.ts.
-// Deterministic (workflow time only).
+// The running record every launch keeps, a drill's (DrillRecord) and a failover's (RecoveryRecord):
+// per-server state, the launch job, phase timings, the approval, and the report and progress fields
+// every launch has. Each operation adds its own fields in its record. The launch itself is in
+// launch.ts. Deterministic (workflow time only).
 import type {
   Approval,
   DrillInstance,
   DrillPhase,
   DrillProgress,
-  DrillReport,
   DrillServerReport,
   JobSummary,
+  LaunchReport,
   Outcome,
   ServerBootReport,
 } from '../common/types';
 import type { DrillSpec } from '../common/inputs';
+import type { RunSoFar } from './end-evidence';
 import type { Approvers } from './approvals';
-import { jobTimes, jobTimesOf, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
+import { jobTimes, serverStepTimes, type JobStep, type JobTimes } from '../common/job-log';
 import type { SourceServerHealth } from '../common/drill-rules';
 import { UNFINISHED_BOOT } from '../common/boot-evidence';
 import { applyTargets, mergeTargets, rtoMeasureOf } from '../common/targets';
 import { CapacityWaiter } from './capacity';
-import { OperationRecord, seconds } from './operation-record';
+import { OperationRecord, markOutcome, seconds } from './operation-record';
 
 /** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
 export type LaunchSpec = Pick<
@@ -27,7 +29,11 @@ export type LaunchSpec = Pick<
   'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId' | 'targets' | 'serverTargets'
 >;
 
-export class LaunchRecord extends OperationRecord<DrillPhase, LaunchSpec, DrillReport> {
+export abstract class LaunchRecord<Report extends LaunchReport = LaunchReport> extends OperationRecord<
+  DrillPhase,
+  LaunchSpec,
+  Report
+> {
   /** This run's places in the account's capacity queue. */
   readonly capacity = new CapacityWaiter();
   readonly servers = new Map<string, DrillServerReport>();
@@ -35,10 +41,8 @@ export class LaunchRecord extends OperationRecord<DrillPhase, LaunchSpec, DrillR
   private readonly steps = new Map<string, JobStep>();
   launchJob?: JobSummary;
   launchRequestedAtMs?: number;
-  terminateJobId?: string;
-  /** Cleanup went ahead without a capacity place (CapacityAsk.goAhead): after how long. */
-  cleanupWentAhead?: string;
-  readonly jobTimes: { launch?: JobTimes; terminate?: JobTimes } = {};
+  /** The own times of the run's jobs once each ended, by role: the launch job, a drill's terminate job. */
+  protected readonly jobTimes: { launch?: JobTimes; terminate?: JobTimes } = {};
   /** The gate waiting for `approve` right now (drsDrill: `validation`, drsRecovery: `confirmation`). */
   openGate?: string;
   approval?: Approval;
@@ -123,11 +127,6 @@ export class LaunchRecord extends OperationRecord<DrillPhase, LaunchSpec, DrillR
     if (job.status === 'COMPLETED') this.jobTimes.launch = jobTimes(job.jobId, timeline);
   }
 
-  /** Records the terminate job's own times once it ended. */
-  noteTerminateJob(job: JobSummary): void {
-    if (job.status === 'COMPLETED') this.jobTimes.terminate = jobTimesOf(job);
-  }
-
   noteInstances(instances: DrillInstance[]): void {
     // Data age: how old the recovered data was when the launch finished (DRS's clock on both sides).
     const launchEnded = Date.parse(this.launchJob?.endDateTime ?? '') || Date.now();
@@ -179,7 +178,20 @@ export class LaunchRecord extends OperationRecord<DrillPhase, LaunchSpec, DrillR
     return good.length === 0 ? 'FAILED' : 'PARTIAL';
   }
 
-  finish(summary: string): DrillReport {
+  /** What a run that ended without a report knew (its end evidence). */
+  soFar(): RunSoFar {
+    return {
+      ...this.reportTarget(),
+      servers: [...this.servers.values()],
+      ...(this.launchJob ? { launchJobId: this.launchJob.jobId } : {}),
+    };
+  }
+
+  /**
+   * Every launch's report fields as of now, with the operation's own `jobs` fields after the launch
+   * job's id (a drill's terminate job); the operation adds the rest.
+   */
+  protected launchReport<Jobs extends object>(summary: string, jobs: Jobs) {
     this.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
     const servers = [...this.servers.values()];
     const { targets, serverTargets = {} } = this.plan ?? {};
@@ -189,51 +201,53 @@ export class LaunchRecord extends OperationRecord<DrillPhase, LaunchSpec, DrillR
       (s) => mergeTargets(targets, serverTargets[s.sourceServerId]),
       rtoMeasure,
     );
-    this.report = {
-      operation: 'drill',
+    return {
       workflowId: this.workflowId,
       outcome: this.outcome(),
       ...this.reportTarget(),
       servers,
       launchJobId: this.launchJob?.jobId,
-      terminateJobId: this.terminateJobId,
-      ...(this.cleanupWentAhead ? { cleanupWentAhead: this.cleanupWentAhead } : {}),
+      ...jobs,
       ...this.jobTimesField(),
       ...(this.approval ? { approval: this.approval } : {}),
       ...(targetsMet === undefined ? {} : { targetsMet }),
       ...(servers.some((s) => s.boot) ? { rtoMeasure } : {}),
       ...this.reportClosing(summary),
     };
-    return this.report;
+  }
+
+  /** Keeps the operation's report as the run's, and sets the outcome's search attributes. */
+  protected finished(report: Report): Report {
+    this.report = report;
+    markOutcome(report.outcome);
+    return report;
   }
 
   /** The jobs' own times, once a job ended: one field shared by the report and `progress`. */
-  private jobTimesField(): Pick<DrillReport, 'jobTimes'> {
+  protected jobTimesField(): Pick<DrillProgress, 'jobTimes'> {
     return this.jobTimes.launch || this.jobTimes.terminate ? { jobTimes: { ...this.jobTimes } } : {};
   }
 
-  progress(): DrillProgress {
+  /** Where the launch stands, for `progress`: the phase, a wait for capacity, the launch job. */
+  protected launchProgress(): Pick<DrillProgress, 'phase' | 'capacity' | 'launchJobId' | 'launchJobStatus'> {
     return {
-      operation: 'drill',
       phase: this.phase,
       ...(this.capacity.status() ? { capacity: this.capacity.status() } : {}),
       launchJobId: this.launchJob?.jobId,
       launchJobStatus: this.launchJob?.status,
-      terminateJobId: this.terminateJobId,
-      servers: [...this.servers.values()].map((s) => ({
-        sourceServerId: s.sourceServerId,
-        launchStatus: s.launchStatus,
-        recoveryInstanceId: s.recoveryInstanceId,
-        ...(this.steps.has(s.sourceServerId) ? { step: this.steps.get(s.sourceServerId) } : {}),
-        ...(s.timeToLaunchSeconds === undefined ? {} : { timeToLaunchSeconds: s.timeToLaunchSeconds }),
-        ...(s.boot?.reason === UNFINISHED_BOOT ? {} : s.boot ? { boot: s.boot.result } : {}),
-        ...(s.timeToHealthySeconds === undefined ? {} : { timeToHealthySeconds: s.timeToHealthySeconds }),
-      })),
-      ...this.jobTimesField(),
-      phaseDurations: { ...this.phases.durations },
-      approved: this.approval !== undefined,
-      abortReason: this.abortReason,
-      report: this.report,
     };
+  }
+
+  /** Each server as `progress` shows it. */
+  protected serverProgress(): DrillProgress['servers'] {
+    return [...this.servers.values()].map((s) => ({
+      sourceServerId: s.sourceServerId,
+      launchStatus: s.launchStatus,
+      recoveryInstanceId: s.recoveryInstanceId,
+      ...(this.steps.has(s.sourceServerId) ? { step: this.steps.get(s.sourceServerId) } : {}),
+      ...(s.timeToLaunchSeconds === undefined ? {} : { timeToLaunchSeconds: s.timeToLaunchSeconds }),
+      ...(s.boot?.reason === UNFINISHED_BOOT ? {} : s.boot ? { boot: s.boot.result } : {}),
+      ...(s.timeToHealthySeconds === undefined ? {} : { timeToHealthySeconds: s.timeToHealthySeconds }),
+    }));
   }
 }

@@ -1,17 +1,22 @@
-// The one lifecycle of a DRS job: `runJob` takes a place in the account's capacity queue, creates the
-// job exactly once, follows it to COMPLETED, gives the place back and reads why any server did not
-// launch. drsFailback and drsReconcile call it directly; drsDrill and drsRecovery launch through
-// `launchServers` and `noteLaunched` (which resolve the instances: what counts as "ours" differs
-// between drill and failover), and a drill cleans up through `cleanUpDrill`.
-import { CancellationScope, patched } from '@temporalio/workflow';
+// The one lifecycle of a DRS job, and the launch operations built on it. `runJob` takes a place in
+// the account's capacity queue, creates the job exactly once, follows it to COMPLETED, gives the
+// place back and reads why any server did not launch: drill, failover, failback and reconcile run
+// their jobs through it. `resolveInstances` finds the instances a launch job created. drsDrill and
+// drsRecovery run through `runLaunchOperation` and launch with `launchServers` and
+// `resolveLaunchedInstances` (what counts as "ours" differs between drill and failover); a drill
+// cleans up with `cleanUpDrill` (and `cleanUpFailedStart` when its start gave up).
+import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { StartLaunchJobInput } from '../activities/jobs';
 import type { DrillSpec } from '../common/inputs';
-import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
+import { serverSearchAttributes } from '../common/search-attributes';
+import type { DrillInstance, DrsTarget, JobSummary, LaunchReport } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { MIN_JOB_START_MS } from './activity-timeouts';
 import type { CapacityAsk, CapacityWaiter } from './capacity';
+import type { DrillRecord } from './drill-record';
 import { followJob, untilDeadline } from './job-waits';
 import type { LaunchRecord, LaunchSpec } from './launch-record';
+import { notifyingEnd } from './notifications';
 import {
   DRS_CALL_OPTIONS,
   drsActivities,
@@ -20,6 +25,7 @@ import {
   targetOf,
 } from './operation-support';
 import { type PhaseClock } from './operation-record';
+import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
 import { PATCHES } from './patches';
 
 type ActivityProxy = typeof drsActivities;
@@ -146,6 +152,23 @@ export function capacityPhases<P extends string>(phases: PhaseClock<P>, waiting:
 }
 
 /**
+ * The capacity side of a run's launch job: a place in the launch lane of the run's queue, the wait
+ * shown as its own phase (then back to `launching`), and an abort ends the wait.
+ */
+export function launchPlace<P extends string>(record: {
+  phases: PhaseClock<P | 'waiting-for-capacity' | 'launching'>;
+  capacity: CapacityWaiter;
+  abortReason?: string;
+}) {
+  return {
+    ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+    lane: 'launch' as const,
+    capacity: record.capacity,
+    aborted: () => record.abortReason !== undefined,
+  };
+}
+
+/**
  * The instances a launch job created for `launchedServerIds`, waiting (retry-as-poll) while DRS has
  * not listed them yet: drill instances for a drill, recovery instances for a failover.
  */
@@ -162,6 +185,35 @@ export function resolveInstances(
       const input = { ...target, ...ids };
       return kind === 'drill' ? calls.resolveDrillInstances(input) : calls.resolveRecoveryInstances(input);
     },
+  );
+}
+
+/**
+ * Runs a drill or failover once its input is valid: the record starts, operator messages are
+ * accepted, the servers go into the search attributes, and the end is notified (webhooks,
+ * evidence) with what the run knew; every capacity place goes back however the run ends.
+ */
+export function runLaunchOperation<Report extends LaunchReport & { operation: 'drill' | 'recovery' }>(
+  operation: Report['operation'],
+  plan: LaunchSpec,
+  record: LaunchRecord<Report>,
+  actions: OperatorActions,
+  run: () => Promise<Report>,
+  cancelledReport?: () => Report | undefined,
+): Promise<Report> {
+  record.start(plan);
+  acceptOperatorMessages(operation === 'drill' ? 'drsDrill' : 'drsRecovery', actions);
+  upsertSearchAttributes(serverSearchAttributes(operation, plan.sourceServerIds));
+  return notifyingEnd(
+    operation,
+    async () => {
+      try {
+        return await run();
+      } finally {
+        await record.capacity.releaseAll();
+      }
+    },
+    { ...(cancelledReport ? { cancelledReport } : {}), soFar: () => record.soFar() },
   );
 }
 
@@ -186,17 +238,14 @@ export function launchServers(
 ): Promise<JobRun | undefined> {
   const step = kind === 'drill' ? 'launch' : 'recovery-launch';
   return runJob({
-    ...capacityPhases(record.phases, 'waiting-for-capacity', 'launching'),
+    ...launchPlace(record),
     target: targetOf(plan),
     step,
     sourceServerIds: plan.sourceServerIds,
-    lane: 'launch',
     // failover first: a real failover is served before every drill waiting for capacity
     ...(kind === 'recovery' ? { priority: 'failover' as const } : {}),
     purpose: `${kind} launch of ${plan.sourceServerIds.length} server(s)`,
     deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
-    capacity: record.capacity,
-    aborted: () => record.abortReason !== undefined,
     start: (notBeforeMs, calls) => {
       record.launchRequestedAtMs = notBeforeMs;
       const request = {
@@ -221,7 +270,7 @@ export function launchServers(
  * Notes why servers did not launch, then resolves and notes the launched servers' instances (DRS
  * may list them late); undefined, resolving nothing, when none launched or `skip()` says so.
  */
-export async function noteLaunched(
+export async function resolveLaunchedInstances(
   record: LaunchRecord,
   plan: LaunchSpec,
   kind: 'drill' | 'recovery',
@@ -246,7 +295,7 @@ export async function noteLaunched(
  * the terminate job. DRS cannot cancel a job, so a launch still running is followed to its end
  * first: instances it launches after an abort are cleaned up too.
  */
-export async function cleanUpDrill(plan: DrillSpec, record: LaunchRecord, launch: JobRun): Promise<void> {
+export async function cleanUpDrill(plan: DrillSpec, record: DrillRecord, launch: JobRun): Promise<void> {
   const launchJob = record.launchJob;
   if (!launchJob) return;
   record.enterPhase('cleaning-up');
@@ -313,4 +362,33 @@ export async function cleanUpDrill(plan: DrillSpec, record: LaunchRecord, launch
   } catch (err) {
     record.errors.push(`cleanup failed: ${errorMessage(err)}`);
   }
+}
+
+/**
+ * The start gave up, but DRS may have created the job (a lost response): look for it and clean it
+ * up, or its drill instances would run on with no run left to end them.
+ */
+export async function cleanUpFailedStart(
+  plan: DrillSpec,
+  record: DrillRecord,
+  request: StartLaunchJobInput,
+  err: unknown,
+): Promise<void> {
+  if (!patched(PATCHES.failedStartLookup.id)) return;
+  await CancellationScope.nonCancellable(async () => {
+    let job: JobSummary | undefined;
+    try {
+      job = await drsActivities.findDrillLaunchJob(request);
+    } catch (lookupErr) {
+      // the start's own failure stays the drill's; this one is only noted
+      record.errors.push(
+        `could not look for a job the failed start may have created: ${errorMessage(lookupErr)}`,
+      );
+      return;
+    }
+    if (!job) return;
+    record.errors.push(`the launch start failed (${errorMessage(err)}) after creating job ${job.jobId}`);
+    record.noteLaunchJob(job);
+    await cleanUpDrill(plan, record, { job, failures: {}, release: () => Promise.resolve() });
+  });
 }

@@ -1,73 +1,38 @@
 // drsRecovery: a real failover (StartRecovery isDrill=false). Preflight, a confirmation gate, launch
-// exactly once, wait for the launch job, resolve the recovery instances, report as for drills.
-// It never terminates what it launched: recovery instances are the production copy now.
+// exactly once, wait for the launch job, resolve the recovery instances and follow their boots,
+// report (RecoveryRecord). It never terminates what it launched: recovery instances are the
+// production copy now.
 //
 // Confirmation: `confirm: true` in the input, or an `approve` message before
 // `approvalTimeoutSeconds`. Without either the run fails with ConfirmationRequired and DRS never
 // sees a mutating call. An `abort` before launch ends it ABORTED, also without a launch.
-import {
-  ApplicationFailure,
-  condition,
-  patched,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PreemptedDrill } from '../common/capacity';
 import { preflightProblems, type SourceServerHealth } from '../common/drill-rules';
 import { CONFIRMATION_REQUIRED, PREFLIGHT_FAILED } from '../common/failures';
 import { parseRecoveryInput, type RecoveryInput, type RecoverySpec } from '../common/inputs-lifecycle';
-import { serverSearchAttributes } from '../common/search-attributes';
-import type { RecoveryProgress, RecoveryReport } from '../common/types-lifecycle';
-import { LaunchRecord } from './launch-record';
-import { launchServers, noteLaunched } from './launch';
+import type { RecoveryReport } from '../common/types-lifecycle';
+import { RecoveryRecord } from './recovery-record';
+import { launchServers, resolveLaunchedInstances, runLaunchOperation } from './launch';
 import { recoveryProgressQuery } from './messages';
-import { acceptOperatorMessages, type OperatorActions } from './operator-messages';
+import type { OperatorActions } from './operator-messages';
 import { Approvers } from './approvals';
 import { PATCHES } from './patches';
 import { drsActivities, errorMessage, targetOf, validated } from './operation-support';
-import { markOutcome } from './operation-record';
-import { awaitingApproval, notify, notifyingEnd } from './notifications';
+import { awaitingApproval, notify } from './notifications';
 import { choosePointInTime } from './point-in-time';
 import { followBoots, refuseDisallowedGuestChecks } from './boot';
 import { declaredGuestChecks } from '../common/inputs-boot';
 
-class RecoveryState {
-  /** The gate was passed by `confirm: true` in the input. */
-  confirmedByInput = false;
-  readonly warnings: string[] = [];
-  /** Drills aborted for this failover's capacity place (`preemptDrills`). */
-  readonly preemptedDrills: string[] = [];
-  report?: RecoveryReport;
-}
-
 export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport> {
-  const record = new LaunchRecord(workflowInfo().workflowId);
+  const record = new RecoveryRecord(workflowInfo().workflowId);
   record.approvers = new Approvers('recovery');
-  const state = new RecoveryState();
-  setHandler(recoveryProgressQuery, () => progress(record, state));
+  setHandler(recoveryProgressQuery, () => record.progress());
 
   const plan = await validated('recovery', parseRecoveryInput, input);
   await refuseDisallowedGuestChecks('recovery', declaredGuestChecks(plan), plan);
-  record.start(plan);
-  acceptOperatorMessages('drsRecovery', operatorActions(plan, record));
-  upsertSearchAttributes(serverSearchAttributes('recovery', plan.sourceServerIds));
-  return notifyingEnd(
-    'recovery',
-    async () => {
-      try {
-        return await recover(plan, record, state);
-      } finally {
-        await record.capacity.releaseAll();
-      }
-    },
-    {
-      soFar: () => ({
-        ...targetOf(plan),
-        servers: [...record.servers.values()],
-        ...(record.launchJob ? { launchJobId: record.launchJob.jobId } : {}),
-      }),
-    },
+  return runLaunchOperation('recovery', plan, record, operatorActions(plan, record), () =>
+    recover(plan, record),
   );
 }
 
@@ -75,7 +40,7 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
  * `approve` opens the confirmation gate (no `confirm: true`) while it waits after preflight; `abort`
  * stops the failover until its launch is requested (DRS cannot cancel a job).
  */
-function operatorActions(plan: RecoverySpec, record: LaunchRecord): OperatorActions {
+function operatorActions(plan: RecoverySpec, record: RecoveryRecord): OperatorActions {
   const servers = `${plan.sourceServerIds.length} server(s)`;
   return {
     approve: {
@@ -114,20 +79,14 @@ function operatorActions(plan: RecoverySpec, record: LaunchRecord): OperatorActi
   };
 }
 
-async function recover(
-  plan: RecoverySpec,
-  record: LaunchRecord,
-  state: RecoveryState,
-): Promise<RecoveryReport> {
+async function recover(plan: RecoverySpec, record: RecoveryRecord): Promise<RecoveryReport> {
   record.enterPhase('preflight');
-  await preflight(plan, record, state);
+  await preflight(plan, record);
 
-  if (!(await confirmed(plan, record, state))) {
+  if (!(await confirmed(plan, record))) {
     if (record.abortReason !== undefined)
-      return finish(record, state, `aborted before launch: ${record.abortReason}; nothing was launched`);
-    const report = finish(
-      record,
-      state,
+      return record.finish(`aborted before launch: ${record.abortReason}; nothing was launched`);
+    const report = record.finish(
       `not confirmed: no "confirm": true and no approve message within ${plan.approvalTimeoutSeconds}s; nothing was launched`,
     );
     throw ApplicationFailure.nonRetryable(report.summary, CONFIRMATION_REQUIRED, report);
@@ -136,7 +95,8 @@ async function recover(
   record.enterPhase('launching');
   const preempt = plan.preemptDrills && {
     afterMs: plan.preemptDrills.afterSeconds * 1000,
-    onPreempted: (drills: PreemptedDrill[]) => state.preemptedDrills.push(...drills.map((d) => d.workflowId)),
+    onPreempted: (drills: PreemptedDrill[]) =>
+      record.preemptedDrills.push(...drills.map((d) => d.workflowId)),
   };
   const launch = await launchServers(
     record,
@@ -145,12 +105,11 @@ async function recover(
     (request, calls) => calls.startRecoveryJob(request),
     preempt ? { preempt } : {},
   );
-  if (!launch)
-    return finish(record, state, `aborted before launch: ${record.abortReason}; nothing was launched`);
+  if (!launch) return record.finish(`aborted before launch: ${record.abortReason}; nothing was launched`);
 
   try {
     if (launch.error) throw launch.error;
-    const instances = await noteLaunched(record, plan, 'recovery', launch);
+    const instances = await resolveLaunchedInstances(record, plan, 'recovery', launch);
     // the failover's own instances, followed until booted and checked (nothing is terminated)
     if (instances && patched(PATCHES.bootEvidence.id)) {
       record.bootEvidence = true;
@@ -159,7 +118,7 @@ async function recover(
   } catch (err) {
     record.errors.push(errorMessage(err));
   }
-  return finish(record, state, summarize(record, state));
+  return record.finish(summarize(record));
 }
 
 /**
@@ -167,7 +126,7 @@ async function recover(
  * only with `requireHealthyReplication`; otherwise they are warnings: a failover exists for the day
  * the source is unreachable.
  */
-async function preflight(plan: RecoverySpec, record: LaunchRecord, state: RecoveryState): Promise<void> {
+async function preflight(plan: RecoverySpec, record: RecoveryRecord): Promise<void> {
   const health = await drsActivities.inspectSourceServers({
     ...targetOf(plan),
     sourceServerIds: plan.sourceServerIds,
@@ -180,7 +139,7 @@ async function preflight(plan: RecoverySpec, record: LaunchRecord, state: Recove
       if (blocksRecovery(h, plan)) {
         blocking.push(line);
         record.serverError(h.sourceServerId, problem);
-      } else state.warnings.push(line);
+      } else record.warnings.push(line);
     }
   }
   const { pointInTime } = plan;
@@ -196,7 +155,7 @@ async function preflight(plan: RecoverySpec, record: LaunchRecord, state: Recove
     }
   }
   if (blocking.length === 0) return;
-  const report = finish(record, state, `preflight failed, nothing was launched: ${blocking.join('; ')}`);
+  const report = record.finish(`preflight failed, nothing was launched: ${blocking.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
 }
 
@@ -205,9 +164,9 @@ function blocksRecovery(h: SourceServerHealth, plan: RecoverySpec): boolean {
 }
 
 /** True once confirmed by input or by `approve`; false on abort or when the approval deadline passes. */
-async function confirmed(plan: RecoverySpec, record: LaunchRecord, state: RecoveryState): Promise<boolean> {
+async function confirmed(plan: RecoverySpec, record: RecoveryRecord): Promise<boolean> {
   if (record.abortReason !== undefined) return false;
-  if (plan.confirm) return (state.confirmedByInput = true);
+  if (plan.confirm) return (record.confirmedByInput = true);
   record.enterPhase('awaiting-approval');
   await record.approvers?.load();
   record.openGate = 'confirmation';
@@ -221,42 +180,12 @@ async function confirmed(plan: RecoverySpec, record: LaunchRecord, state: Recove
   return record.approval !== undefined && record.abortReason === undefined;
 }
 
-function finish(record: LaunchRecord, state: RecoveryState, summary: string): RecoveryReport {
-  const { operation: _drill, terminateJobId: _none, ...report } = record.finish(summary);
-  const approvedBy = record.approval?.by ?? (state.confirmedByInput ? 'input confirm' : undefined);
-  state.report = {
-    ...report,
-    operation: 'recovery',
-    ...(approvedBy ? { approvedBy } : {}),
-    warnings: state.warnings,
-    ...(state.preemptedDrills.length > 0 ? { preemptedDrills: state.preemptedDrills } : {}),
-  };
-  markOutcome(state.report.outcome);
-  return state.report;
-}
-
-function progress(record: LaunchRecord, state: RecoveryState): RecoveryProgress {
-  const p = record.progress();
-  return {
-    operation: 'recovery',
-    phase: p.phase,
-    ...(p.capacity ? { capacity: p.capacity } : {}),
-    launchJobId: p.launchJobId,
-    launchJobStatus: p.launchJobStatus,
-    servers: p.servers,
-    awaitingApproval: record.openGate !== undefined,
-    approved: p.approved,
-    abortReason: p.abortReason,
-    report: state.report,
-  };
-}
-
-function summarize(record: LaunchRecord, state: RecoveryState): string {
+function summarize(record: RecoveryRecord): string {
   const servers = [...record.servers.values()];
   const launched = servers.filter((s) => s.launchStatus === 'LAUNCHED').length;
   const parts = [`${launched}/${servers.length} servers recovered (recovery instances left running)`];
-  if (state.preemptedDrills.length > 0)
-    parts.push(`aborted drill(s) to get capacity: ${state.preemptedDrills.join(', ')}`);
+  if (record.preemptedDrills.length > 0)
+    parts.push(`aborted drill(s) to get capacity: ${record.preemptedDrills.join(', ')}`);
   if (record.abortReason !== undefined)
     parts.push(`abort received after launch (${record.abortReason}): DRS jobs cannot be cancelled`);
   if (record.errors.length > 0) parts.push(record.errors[0]);

@@ -50,6 +50,10 @@ describe('drsDrill (time-skipping server + DRS emulator)', function () {
     assert.ifError(error);
     assert.ok(report);
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
+    // drsctl prints the report as JSON: its fields keep this order
+    const fields =
+      'operation workflowId outcome region servers launchJobId terminateJobId jobTimes rtoMeasure phaseDurations startedAt finishedAt summary errors evidence';
+    assert.deepEqual(Object.keys(report), fields.split(' '));
     for (const server of report.servers) {
       assert.equal(server.launchStatus, 'LAUNCHED');
       assert.ok(server.ec2InstanceId, 'EC2 instance id reported');

@@ -20,6 +20,8 @@ describe('drsRecovery (time-skipping, emulator)', function () {
     const handle = await run({ sourceServerIds: ids, region: REGION });
     const waiting = await h.waitForProgress<RecoveryProgress>(handle, (p) => p.awaitingApproval);
     assert.equal(waiting.phase, 'awaiting-approval');
+    // drsctl prints `progress` and the report as JSON: their fields keep this order
+    assert.deepEqual(Object.keys(waiting), ['operation', 'phase', 'servers', 'awaitingApproval', 'approved']);
     assert.deepEqual(await mutatingCalls(h), [], 'nothing launched before approval');
 
     await handle.signal('approve', { by: 'alice' });
@@ -27,6 +29,9 @@ describe('drsRecovery (time-skipping, emulator)', function () {
     assert.equal(report?.outcome, 'SUCCEEDED');
     assert.equal(report?.operation, 'recovery');
     assert.equal(report?.approvedBy, 'alice');
+    const fields =
+      'workflowId outcome region servers launchJobId jobTimes approval rtoMeasure phaseDurations startedAt finishedAt summary errors operation approvedBy warnings evidence';
+    assert.deepEqual(Object.keys(report ?? {}), fields.split(' '));
     for (const s of report?.servers ?? []) {
       assert.equal(s.launchStatus, 'LAUNCHED');
       assert.match(s.recoveryInstanceId ?? '', /^i-/);

@@ -14,12 +14,16 @@
 // priority (commit f87b1a6, the same steps) queues a failover's request behind a drill's, first come
 // first served. Ordered failover first, today's queue would tell both their new positions, a signal
 // the history lacks: a queue run recorded without the capacity-priority marker keeps the old order.
+//
+// `signal-request` (test/histories/drsCapacity-signal-request.json): the way runs asked before
+// Update-with-Start (commit 91e4e39, the same steps): two requests by signal for one job place, the
+// second granted once the first is given back. Runs in flight during an upgrade still ask this way.
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { CapacityLane, CapacityRequest } from '../../common/capacity';
+import type { CapacityLane, CapacityRequest, CapacityRequestArgs } from '../../common/capacity';
 import { repoRoot } from '../../common/paths';
 import {
   capacityHandOverSignal,
@@ -33,6 +37,7 @@ import { historyToFile } from './history-files';
 const SCENARIOS = {
   'hand-over': { name: 'drsCapacity-hand-over-on-old-build', run: handOver },
   priority: { name: 'drsCapacity-priority-on-old-build', run: failoverBehindDrill },
+  'signal-request': { name: 'drsCapacity-signal-request', run: twoRequestsBySignal },
 };
 type Scenario = keyof typeof SCENARIOS;
 
@@ -115,6 +120,39 @@ async function failoverBehindDrill(
     after.holders.map((h) => h.requestId),
     [drill.requestId],
   );
+}
+
+/** Two requests for the one job place, sent by `ask`; the second is granted once the first is back. */
+async function twoRequests(
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  request: Request,
+  ask: (args: CapacityRequestArgs) => Promise<void>,
+): Promise<void> {
+  const limits = { maxConcurrentJobs: 1, maxServersInActiveJobs: 500 };
+  const first = request('first', ['s-1'], 'launch');
+  const second = request('second', ['s-2'], 'launch');
+  await ask({ request: first, limits });
+  await ask({ request: second, limits });
+  await settled(handle);
+  const state = await handle.query(capacityQuery);
+  assert.deepEqual(
+    [state.holders.map((h) => h.requestId), state.waiting.map((w) => w.requestId)],
+    [[first.requestId], [second.requestId]],
+  );
+  await handle.signal(capacityReleaseSignal, { requestId: first.requestId });
+  await settled(handle);
+  const after = await handle.query(capacityQuery);
+  assert.deepEqual(
+    after.holders.map((h) => h.requestId),
+    [second.requestId],
+  );
+}
+
+async function twoRequestsBySignal(
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  request: Request,
+): Promise<void> {
+  await twoRequests(handle, request, (args) => handle.signal(capacityRequestSignal, args));
 }
 
 async function record(bundlePath: string, scenario: Scenario): Promise<void> {

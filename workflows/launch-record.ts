@@ -18,7 +18,7 @@ import { jobTimes, jobTimesOf, serverStepTimes, type JobStep, type JobTimes } fr
 import type { SourceServerHealth } from '../common/drill-rules';
 import { UNFINISHED_BOOT } from '../common/boot-evidence';
 import { applyTargets, mergeTargets, rtoMeasureOf } from '../common/targets';
-import { CapacityWaiter } from './capacity';
+import { CapacityWaiter } from './capacity-waiter';
 import { OperationRecord, seconds } from './operation-record';
 
 /** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */

@@ -82,7 +82,7 @@ export async function drsCapacity(carried?: CapacityQueueState): Promise<void> {
       return queue.standing(args.request.requestId);
     },
     {
-      validator: ({ request, limits }) => {
+      validator: ({ request, limits }: CapacityRequestArgs) => {
         const impossible = impossibleRequest(request.sourceServerIds.length, limits);
         if (impossible) throw ApplicationFailure.nonRetryable(`${request.purpose}: ${impossible}`, REFUSED);
       },

@@ -18,18 +18,28 @@
 // `signal-request` (test/histories/drsCapacity-signal-request.json): the way runs asked before
 // Update-with-Start (commit 91e4e39, the same steps): two requests by signal for one job place, the
 // second granted once the first is given back. Runs in flight during an upgrade still ask this way.
+//
+// `update-request` (test/histories/drsCapacity-update-request.json): the same two requests by
+// today's Update-with-Start update, recorded with today's bundle (dist/workflow-bundle.js); each is
+// answered granted or place 1.
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { CapacityLane, CapacityRequest, CapacityRequestArgs } from '../../common/capacity';
+import type {
+  CapacityLane,
+  CapacityRequest,
+  CapacityRequestArgs,
+  CapacityStanding,
+} from '../../common/capacity';
 import { repoRoot } from '../../common/paths';
 import {
   capacityHandOverSignal,
   capacityQuery,
   capacityReleaseSignal,
   capacityRequestSignal,
+  capacityRequestUpdate,
 } from '../../workflows/messages';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { historyToFile } from './history-files';
@@ -38,6 +48,7 @@ const SCENARIOS = {
   'hand-over': { name: 'drsCapacity-hand-over-on-old-build', run: handOver },
   priority: { name: 'drsCapacity-priority-on-old-build', run: failoverBehindDrill },
   'signal-request': { name: 'drsCapacity-signal-request', run: twoRequestsBySignal },
+  'update-request': { name: 'drsCapacity-update-request', run: twoRequestsByUpdate },
 };
 type Scenario = keyof typeof SCENARIOS;
 
@@ -153,6 +164,17 @@ async function twoRequestsBySignal(
   request: Request,
 ): Promise<void> {
   await twoRequests(handle, request, (args) => handle.signal(capacityRequestSignal, args));
+}
+
+async function twoRequestsByUpdate(
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  request: Request,
+): Promise<void> {
+  const answers: CapacityStanding[] = [];
+  await twoRequests(handle, request, async (args) => {
+    answers.push(await handle.executeUpdate(capacityRequestUpdate, { args: [args] }));
+  });
+  assert.deepEqual(answers, [{ granted: true }, { granted: false, position: 1 }]);
 }
 
 async function record(bundlePath: string, scenario: Scenario): Promise<void> {

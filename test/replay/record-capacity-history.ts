@@ -72,6 +72,21 @@ async function settled(handle: WorkflowHandle): Promise<void> {
   throw new Error('the queue did not take its signals within 5 s');
 }
 
+/** Gives `requestId` back and checks who holds a place once the queue has taken the signal. */
+async function releaseThenHolders(
+  handle: WorkflowHandle,
+  requestId: string,
+  holders: string[],
+): Promise<void> {
+  await handle.signal(capacityReleaseSignal, { requestId });
+  await settled(handle);
+  const after = await handle.query(capacityQuery);
+  assert.deepEqual(
+    after.holders.map((h) => h.requestId),
+    holders,
+  );
+}
+
 type Request = (step: string, sourceServerIds: string[], lane: CapacityLane) => CapacityRequest;
 
 async function handOver(handle: WorkflowHandleWithFirstExecutionRunId, request: Request): Promise<void> {
@@ -95,13 +110,7 @@ async function handOver(handle: WorkflowHandleWithFirstExecutionRunId, request: 
   );
   // the old build's way: the launch's place given back, the queued request granted in a later
   // task (a replay that handled the hand-over would have granted it one task earlier)
-  await handle.signal(capacityReleaseSignal, { requestId: launch.requestId });
-  await settled(handle);
-  const after = await handle.query(capacityQuery);
-  assert.deepEqual(
-    after.holders.map((h) => h.requestId),
-    [`${workflowId}/${runId}/queued`],
-  );
+  await releaseThenHolders(handle, launch.requestId, [`${workflowId}/${runId}/queued`]);
 }
 
 async function failoverBehindDrill(
@@ -124,13 +133,7 @@ async function failoverBehindDrill(
     [drill.requestId, failover.requestId],
     'the bundle is from before priorities: first come, first served',
   );
-  await handle.signal(capacityReleaseSignal, { requestId: holder.requestId });
-  await settled(handle);
-  const after = await handle.query(capacityQuery);
-  assert.deepEqual(
-    after.holders.map((h) => h.requestId),
-    [drill.requestId],
-  );
+  await releaseThenHolders(handle, holder.requestId, [drill.requestId]);
 }
 
 /** Two requests for the one job place, sent by `ask`; the second is granted once the first is back. */
@@ -150,13 +153,7 @@ async function twoRequests(
     [state.holders.map((h) => h.requestId), state.waiting.map((w) => w.requestId)],
     [[first.requestId], [second.requestId]],
   );
-  await handle.signal(capacityReleaseSignal, { requestId: first.requestId });
-  await settled(handle);
-  const after = await handle.query(capacityQuery);
-  assert.deepEqual(
-    after.holders.map((h) => h.requestId),
-    [second.requestId],
-  );
+  await releaseThenHolders(handle, first.requestId, [second.requestId]);
 }
 
 async function twoRequestsBySignal(

@@ -1,32 +1,27 @@
 // The Temporal side of the capacity queue (workflows/capacity.ts): asking it for a place starts it if
-// it is not running (signal-with-start, which workflow code cannot do), and it asks here which of its
+// it is not running (Update-with-Start, which workflow code cannot do), and it asks here which of its
 // holders have closed, and a failover that waited too long aborts the drills holding places. All use
 // the worker's own Temporal client.
 import { Context } from '@temporalio/activity';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  CAPACITY_PLACE_QUERY,
-  CAPACITY_REQUEST_SIGNAL,
-  CAPACITY_STATE_QUERY,
   CapacityQueue,
-  type CapacityPlace,
-  type CapacityQueueState,
+  type CapacityStanding,
   type PreemptedDrill,
   DRS_DEFAULT_LIMITS,
-  impossibleRequest,
   type CapacityLimits,
   type CapacityRequest,
-  type CapacityRequestArgs,
 } from '../common/capacity';
 import { REFUSED } from '../common/failures';
 import { DrsOperation } from '../common/search-attributes';
 import type { DrsTarget } from '../common/types';
-import { drillProgressQuery } from '../workflows/messages';
-
-/** How often, and how far apart, the activity reads its place after asking (at most ~2 s). */
-const PLACE_READS = 20;
-const PLACE_READ_INTERVAL_MS = 100;
+import type { drsCapacity } from '../workflows/capacity';
+import { abortUpdate, capacityQuery, capacityRequestUpdate, drillProgressQuery } from '../workflows/messages';
 
 interface RequestCapacityInput {
   target: DrsTarget;
@@ -37,29 +32,34 @@ interface RequestCapacityInput {
 export function createCapacityActivities(limits: CapacityLimits = DRS_DEFAULT_LIMITS) {
   /**
    * Queues `request` (idempotent: the queue ignores a request id it knows), starting the queue if
-   * needed, and says where it stands. Knowing at once that the place was granted spares the run a
-   * timer and two phase changes; a place not known yet reads as waiting (the grant signal follows).
+   * needed, and says where it stands, in one call. Knowing at once that the place was granted spares
+   * the run a timer and two phase changes. A request that can never fit is refused (REFUSED, not
+   * retried) by the update's validator, so it never enters the queue.
    */
-  async function requestCapacity({ queueWorkflowId, request }: RequestCapacityInput): Promise<CapacityPlace> {
-    const impossible = impossibleRequest(request.sourceServerIds.length, limits);
-    if (impossible) throw ApplicationFailure.nonRetryable(`${request.purpose}: ${impossible}`, REFUSED);
+  async function requestCapacity({
+    queueWorkflowId,
+    request,
+  }: RequestCapacityInput): Promise<CapacityStanding> {
     const { client, info } = Context.current();
-    const args: CapacityRequestArgs = { request, limits };
-    const queue = await client.workflow.signalWithStart('drsCapacity', {
+    const startQueue = new WithStartWorkflowOperation<typeof drsCapacity>('drsCapacity', {
       workflowId: queueWorkflowId,
       taskQueue: info.taskQueue,
       args: [],
-      signal: CAPACITY_REQUEST_SIGNAL,
-      signalArgs: [args],
+      workflowIdConflictPolicy: 'USE_EXISTING',
       typedSearchAttributes: [{ key: DrsOperation, value: 'capacity' }],
     });
-    // a query sees the queue as of its last workflow task: give it a moment to take the signal
-    for (let attempt = 0; attempt < PLACE_READS; attempt++) {
-      const place = await queue.query<CapacityPlace, [string]>(CAPACITY_PLACE_QUERY, request.requestId);
-      if (place.granted || place.position !== undefined) return place;
-      await new Promise((resolve) => setTimeout(resolve, PLACE_READ_INTERVAL_MS));
+    try {
+      return await client.workflow.executeUpdateWithStart(capacityRequestUpdate, {
+        args: [{ request, limits }],
+        startWorkflowOperation: startQueue,
+      });
+    } catch (err) {
+      // the validator's refusal comes back as the update's failure: the run sees it as its own
+      const cause = err instanceof WorkflowUpdateFailedError ? err.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === REFUSED)
+        throw ApplicationFailure.nonRetryable(cause.message, REFUSED);
+      throw err;
     }
-    return { granted: false };
   }
 
   /** The request ids among `holders` whose run is no longer running (it cannot release any more). */
@@ -95,9 +95,7 @@ export function createCapacityActivities(limits: CapacityLimits = DRS_DEFAULT_LI
     reason: string;
   }): Promise<PreemptedDrill[]> {
     const { client } = Context.current();
-    const state = await client.workflow
-      .getHandle(input.queueWorkflowId)
-      .query<CapacityQueueState>(CAPACITY_STATE_QUERY);
+    const state = await client.workflow.getHandle(input.queueWorkflowId).query(capacityQuery);
     const preempted: PreemptedDrill[] = [];
     for (const holder of new CapacityQueue(state).preemptibleHolders()) {
       const handle = client.workflow.getHandle(holder.workflowId, holder.runId);
@@ -109,10 +107,9 @@ export function createCapacityActivities(limits: CapacityLimits = DRS_DEFAULT_LI
           preempted.push({ workflowId: holder.workflowId, message: 'aborted by an earlier attempt' });
           continue;
         }
-        const answer = await handle.executeUpdate<{ message: string }, [{ by: string; reason: string }]>(
-          'abort',
-          { args: [{ by: input.by, reason: input.reason }] },
-        );
+        const answer = await handle.executeUpdate(abortUpdate, {
+          args: [{ by: input.by, reason: input.reason }],
+        });
         preempted.push({ workflowId: holder.workflowId, message: answer.message });
       } catch (err) {
         // closed meanwhile, or the drill rejected the abort (already finishing): nothing to preempt

@@ -66,13 +66,6 @@ export interface CapacityWaitStatus {
   since: string;
 }
 
-/** The request signal's name (the activity that sends it cannot import workflow code). */
-export const CAPACITY_REQUEST_SIGNAL = 'capacityRequest';
-/** The query a requester's activity reads its place with right after asking. */
-export const CAPACITY_PLACE_QUERY = 'capacityPlace';
-/** The query that reads the whole queue (holders and waiting runs). */
-export const CAPACITY_STATE_QUERY = 'capacity';
-
 /** A drill a failover aborted to get capacity (activities/capacity.ts preemptDrills). */
 export interface PreemptedDrill {
   workflowId: string;
@@ -81,9 +74,9 @@ export interface PreemptedDrill {
 }
 
 /** Where a request stands: granted, waiting at a position, or not (yet) known to the queue. */
-export type CapacityPlace = { granted: true } | { granted: false; position?: number };
+export type CapacityStanding = { granted: true } | { granted: false; position?: number };
 
-/** What the request signal carries: the request and the sending worker's limits (the latest win). */
+/** What a request carries: the request and the sending worker's limits (the latest win). */
 export interface CapacityRequestArgs {
   request: CapacityRequest;
   limits: CapacityLimits;
@@ -170,7 +163,7 @@ export class CapacityQueue {
     return this.state.holders.length + this.state.waiting.length !== before;
   }
 
-  place(requestId: string): CapacityPlace {
+  standing(requestId: string): CapacityStanding {
     if (this.state.holders.some((h) => h.requestId === requestId)) return { granted: true };
     const index = this.ordered().findIndex((w) => w.requestId === requestId);
     return index < 0 ? { granted: false } : { granted: false, position: index + 1 };

@@ -33,7 +33,8 @@ const START_TO_CLOSE = {
   account: '5 minutes',
   // HTTP/TCP checks run side by side, each given up after 5 s (activities/health-checks.ts)
   probe: '20 seconds',
-  // the worker's Temporal client: signal-with-start and up to 2 s of queries (activities/capacity.ts)
+  // the worker's Temporal client: one Update-with-Start, answered in the queue's next workflow task
+  // (activities/capacity.ts)
   queue: '30 seconds',
   // webhook POSTs side by side, each given up after 3 s (activities/notifications.ts)
   notify: '5 seconds',

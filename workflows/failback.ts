@@ -22,7 +22,7 @@ import type {
   FailbackProgress,
   FailbackReport,
 } from '../common/types-lifecycle';
-import { CapacityWaiter } from './capacity';
+import { CapacityWaiter } from './capacity-waiter';
 import { untilDeadline } from './job-waits';
 import { launchPlace, runJob } from './launch';
 import { failbackEc2, stopFailbacks } from './failback-ec2';

@@ -20,7 +20,7 @@ import { jobTimes, serverStepTimes, type JobStep, type JobTimes } from '../commo
 import type { SourceServerHealth } from '../common/drill-rules';
 import { UNFINISHED_BOOT } from '../common/boot-evidence';
 import { applyTargets, mergeTargets, rtoMeasureOf } from '../common/targets';
-import { CapacityWaiter } from './capacity';
+import { CapacityWaiter } from './capacity-waiter';
 import { OperationRecord, markOutcome, seconds } from './operation-record';
 
 /** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */

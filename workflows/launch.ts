@@ -12,7 +12,7 @@ import { serverSearchAttributes } from '../common/search-attributes';
 import type { DrillInstance, DrsTarget, JobSummary, LaunchReport } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { MIN_JOB_START_MS } from './activity-timeouts';
-import type { CapacityAsk, CapacityWaiter } from './capacity';
+import type { CapacityAsk, CapacityWaiter } from './capacity-waiter';
 import type { DrillRecord } from './drill-record';
 import { followJob, untilDeadline } from './job-waits';
 import type { LaunchRecord, LaunchSpec } from './launch-record';
@@ -54,10 +54,10 @@ interface JobSpec extends CapacityAsk {
   followThroughCancellation?: boolean;
   /**
    * Keep the place once the job completes, for the run's next job to take over (`takesOver`):
-   * JobRun.place names it, and JobRun.release still gives it back.
+   * JobRun.keptRequestId names it, and JobRun.release still gives it back.
    */
   keepPlace?: boolean;
-  /** A place this run kept (JobRun.place) that this job takes over instead of queueing. */
+  /** A place this run kept (JobRun.keptRequestId) that this job takes over instead of queueing. */
   takesOver?: string;
 }
 
@@ -70,8 +70,8 @@ export interface JobRun {
   failures: Record<string, string[]>;
   /** Gives the capacity place back; done already when the job completed (unless kept). */
   release(): Promise<void>;
-  /** The place kept for the run's next job (`keepPlace`). */
-  place?: string;
+  /** The request id of the place kept for the run's next job (`keepPlace`). */
+  keptRequestId?: string;
 }
 
 /** Runs one DRS job start to end; undefined when an abort came while it waited for capacity. */
@@ -85,7 +85,7 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
     if (requestId === undefined) return undefined;
   }
   const release = () => (requestId ? spec.capacity.release(requestId) : Promise.resolve());
-  const place = spec.keepPlace ? requestId : undefined;
+  const keptRequestId = spec.keepPlace ? requestId : undefined;
   spec.onGranted?.();
   let job: JobSummary | undefined;
   try {
@@ -115,9 +115,9 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
     // cancelled: the run is ending, so the place goes back; a deadline: the job may still be
     // running and holds its place until the caller is done with it
     if (CancellationScope.current().consideredCancelled) await release();
-    return { job, error: err, failures: {}, release, place };
+    return { job, error: err, failures: {}, release, keptRequestId };
   }
-  if (!place) await release();
+  if (!keptRequestId) await release();
   // a cancelled run reads no failure log: it only cleans up now
   const readFailures = spec.launches !== false && !CancellationScope.current().consideredCancelled;
   const failed = readFailures ? job.servers.filter((s) => s.launchStatus !== 'LAUNCHED') : [];
@@ -138,7 +138,7 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
         : [`launch ended ${s.launchStatus ?? 'without a status'}`],
     ]),
   );
-  return { job, failures, release, place, ...(error === undefined ? {} : { error }) };
+  return { job, failures, release, keptRequestId, ...(error === undefined ? {} : { error }) };
 }
 
 /** A job's wait for capacity shows as its own phase; once granted the run is back in `back`. */
@@ -308,7 +308,7 @@ export async function cleanUpDrill(plan: DrillSpec, record: DrillRecord, launch:
   try {
     if (launchJob.status !== 'COMPLETED')
       await followJob(targetOf(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
-    if (!launch.place) await launch.release();
+    if (!launch.keptRequestId) await launch.release();
     const withInstances = [...record.servers.values()].filter((s) => s.recoveryInstanceId);
     const knownRecoveryInstanceIds = withInstances.flatMap((s) => s.recoveryInstanceId ?? []);
     const cleanup = await runJob({
@@ -322,7 +322,7 @@ export async function cleanUpDrill(plan: DrillSpec, record: DrillRecord, launch:
       purpose: `drill cleanup of ${plan.sourceServerIds.length} server(s)`,
       deadlineMs: deadline,
       capacity: record.capacity,
-      takesOver: launch.place,
+      takesOver: launch.keptRequestId,
       // a terminate job frees capacity: a stuck or full queue must not keep instances running
       ...(patched(PATCHES.cleanupGoAhead.id)
         ? {

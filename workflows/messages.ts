@@ -2,15 +2,12 @@
 // (`approve`, `abort`, `progress`) are the same for every workflow, so drsctl and the UI address any
 // of them the same way; the `progress` answer differs per workflow type, so each type has its own query.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import {
-  CAPACITY_PLACE_QUERY,
-  CAPACITY_REQUEST_SIGNAL,
-  CAPACITY_STATE_QUERY,
-  type CapacityPlace,
-  type CapacityPosition,
-  type CapacityQueueState,
-  type CapacityRequest,
-  type CapacityRequestArgs,
+import type {
+  CapacityStanding,
+  CapacityPosition,
+  CapacityQueueState,
+  CapacityRequest,
+  CapacityRequestArgs,
 } from '../common/capacity';
 import type { DrillProgress } from '../common/types';
 import type { FailbackProgress, RecoveryProgress, ReplicationProgress } from '../common/types-lifecycle';
@@ -71,10 +68,16 @@ export const reconcileProgressQuery = defineQuery<ReconcileProgress>('progress')
 export const reprotectProgressQuery = defineQuery<ReprotectProgress>('progress');
 export const extendProgressQuery = defineQuery<ExtendProgress>('progress');
 
-// The capacity queue (workflows/capacity.ts) and the runs waiting in it. Runs ask through an
-// activity (signal-with-start: the queue may not be running yet) and hear back by signal.
-/** Asks the queue for a place; sent by the requestCapacity activity. */
-export const capacityRequestSignal = defineSignal<[CapacityRequestArgs]>(CAPACITY_REQUEST_SIGNAL);
+// The capacity queue (workflows/capacity.ts) and the runs waiting in it (workflows/capacity-waiter.ts).
+// Runs ask through an activity (Update-with-Start: the queue may not be running yet, and workflow
+// code cannot start it) and hear of a later grant or a new position by signal.
+/**
+ * Asks the queue for a place and answers where the request stands once the queue has granted what
+ * fits. Its validator refuses a request that can never fit, so it is never queued.
+ */
+export const capacityRequestUpdate = defineUpdate<CapacityStanding, [CapacityRequestArgs]>('capacityRequest');
+/** The same request as a signal, which cannot answer: sent by builds before the update (runs in flight). */
+export const capacityRequestSignal = defineSignal<[CapacityRequestArgs]>('capacityRequest');
 /** Gives a place back, or leaves the queue. */
 export const capacityReleaseSignal = defineSignal<[{ requestId: string }]>('capacityRelease');
 /** Moves a place the run holds (`from`) to its next job, in one step (CapacityQueue.handOver). */
@@ -84,10 +87,10 @@ export const capacityHandOverSignal =
 export const capacityGrantedSignal = defineSignal<[{ requestId: string }]>('capacityGranted');
 /** To a waiting run: its place in the queue changed. */
 export const capacityPositionSignal = defineSignal<[CapacityPosition]>('capacityPosition');
-/** Where one request stands (read by the requestCapacity activity right after it asked). */
-export const capacityPlaceQuery = defineQuery<CapacityPlace, [string]>(CAPACITY_PLACE_QUERY);
+/** Where one request stands: read after the signal by the activity of builds before the update. */
+export const capacityStandingQuery = defineQuery<CapacityStanding, [string]>('capacityPlace');
 /** The queue's holders and waiting runs. */
-export const capacityQuery = defineQuery<CapacityQueueState>(CAPACITY_STATE_QUERY);
+export const capacityQuery = defineQuery<CapacityQueueState>('capacity');
 
 /**
  * A plan's drill child tells the plan its servers' boot verdicts are in (`healthy`: every server

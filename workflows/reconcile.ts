@@ -19,7 +19,7 @@ import {
 } from '../common/reconcile';
 import { DrsOperation } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
-import { CapacityWaiter } from './capacity';
+import { CapacityWaiter } from './capacity-waiter';
 import { capacityPhases, runJob } from './launch';
 import { reconcileProgressQuery } from './messages';
 import { notify } from './notifications';

@@ -14,18 +14,32 @@
 // priority (commit f87b1a6, the same steps) queues a failover's request behind a drill's, first come
 // first served. Ordered failover first, today's queue would tell both their new positions, a signal
 // the history lacks: a queue run recorded without the capacity-priority marker keeps the old order.
+//
+// `signal-request` (test/histories/drsCapacity-signal-request.json): the way runs asked before
+// Update-with-Start (commit 91e4e39, the same steps): two requests by signal for one job place, the
+// second granted once the first is given back. Runs in flight during an upgrade still ask this way.
+//
+// `update-request` (test/histories/drsCapacity-update-request.json): the same two requests by
+// today's Update-with-Start update, recorded with today's bundle (dist/workflow-bundle.js); each is
+// answered granted or place 1.
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { CapacityLane, CapacityRequest } from '../../common/capacity';
+import type {
+  CapacityLane,
+  CapacityRequest,
+  CapacityRequestArgs,
+  CapacityStanding,
+} from '../../common/capacity';
 import { repoRoot } from '../../common/paths';
 import {
   capacityHandOverSignal,
   capacityQuery,
   capacityReleaseSignal,
   capacityRequestSignal,
+  capacityRequestUpdate,
 } from '../../workflows/messages';
 import { timeSkippingEnv } from '../helpers/temporal';
 import { historyToFile } from './history-files';
@@ -33,6 +47,8 @@ import { historyToFile } from './history-files';
 const SCENARIOS = {
   'hand-over': { name: 'drsCapacity-hand-over-on-old-build', run: handOver },
   priority: { name: 'drsCapacity-priority-on-old-build', run: failoverBehindDrill },
+  'signal-request': { name: 'drsCapacity-signal-request', run: twoRequestsBySignal },
+  'update-request': { name: 'drsCapacity-update-request', run: twoRequestsByUpdate },
 };
 type Scenario = keyof typeof SCENARIOS;
 
@@ -54,6 +70,21 @@ async function settled(handle: WorkflowHandle): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the queue did not take its signals within 5 s');
+}
+
+/** Gives `requestId` back and checks who holds a place once the queue has taken the signal. */
+async function releaseThenHolders(
+  handle: WorkflowHandle,
+  requestId: string,
+  holders: string[],
+): Promise<void> {
+  await handle.signal(capacityReleaseSignal, { requestId });
+  await settled(handle);
+  const after = await handle.query(capacityQuery);
+  assert.deepEqual(
+    after.holders.map((h) => h.requestId),
+    holders,
+  );
 }
 
 type Request = (step: string, sourceServerIds: string[], lane: CapacityLane) => CapacityRequest;
@@ -79,13 +110,7 @@ async function handOver(handle: WorkflowHandleWithFirstExecutionRunId, request: 
   );
   // the old build's way: the launch's place given back, the queued request granted in a later
   // task (a replay that handled the hand-over would have granted it one task earlier)
-  await handle.signal(capacityReleaseSignal, { requestId: launch.requestId });
-  await settled(handle);
-  const after = await handle.query(capacityQuery);
-  assert.deepEqual(
-    after.holders.map((h) => h.requestId),
-    [`${workflowId}/${runId}/queued`],
-  );
+  await releaseThenHolders(handle, launch.requestId, [`${workflowId}/${runId}/queued`]);
 }
 
 async function failoverBehindDrill(
@@ -108,13 +133,45 @@ async function failoverBehindDrill(
     [drill.requestId, failover.requestId],
     'the bundle is from before priorities: first come, first served',
   );
-  await handle.signal(capacityReleaseSignal, { requestId: holder.requestId });
+  await releaseThenHolders(handle, holder.requestId, [drill.requestId]);
+}
+
+/** Two requests for the one job place, sent by `ask`; the second is granted once the first is back. */
+async function twoRequests(
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  request: Request,
+  ask: (args: CapacityRequestArgs) => Promise<void>,
+): Promise<void> {
+  const limits = { maxConcurrentJobs: 1, maxServersInActiveJobs: 500 };
+  const first = request('first', ['s-1'], 'launch');
+  const second = request('second', ['s-2'], 'launch');
+  await ask({ request: first, limits });
+  await ask({ request: second, limits });
   await settled(handle);
-  const after = await handle.query(capacityQuery);
+  const state = await handle.query(capacityQuery);
   assert.deepEqual(
-    after.holders.map((h) => h.requestId),
-    [drill.requestId],
+    [state.holders.map((h) => h.requestId), state.waiting.map((w) => w.requestId)],
+    [[first.requestId], [second.requestId]],
   );
+  await releaseThenHolders(handle, first.requestId, [second.requestId]);
+}
+
+async function twoRequestsBySignal(
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  request: Request,
+): Promise<void> {
+  await twoRequests(handle, request, (args) => handle.signal(capacityRequestSignal, args));
+}
+
+async function twoRequestsByUpdate(
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  request: Request,
+): Promise<void> {
+  const answers: CapacityStanding[] = [];
+  await twoRequests(handle, request, async (args) => {
+    answers.push(await handle.executeUpdate(capacityRequestUpdate, { args: [args] }));
+  });
+  assert.deepEqual(answers, [{ granted: true }, { granted: false, position: 1 }]);
 }
 
 async function record(bundlePath: string, scenario: Scenario): Promise<void> {

@@ -28,8 +28,9 @@ const MINIMUM_HISTORIES: Record<string, number> = {
   drsReadiness: 2,
   drsReconcile: 1,
   drsExtend: 1,
-  // queues on old builds that got a hand-over, and a failover's request (record-capacity-history.ts)
-  drsCapacity: 2,
+  // queues on old builds that got a hand-over or a failover's request, and requests by signal and
+  // by update (record-capacity-history.ts)
+  drsCapacity: 4,
 };
 
 const historyFiles = () =>

@@ -105,7 +105,7 @@ describe('capacity queue rules', () => {
       queue.positions().map((p) => p.requestId),
       [failovers[0], failovers[1], drills[1], drills[0], drills[2]].map((r) => r.requestId),
     );
-    assert.deepEqual(queue.place(failovers[0].requestId), { granted: false, position: 1 });
+    assert.deepEqual(queue.standing(failovers[0].requestId), { granted: false, position: 1 });
     queue.release(holder.requestId);
     assert.deepEqual(grantedIds(queue), [failovers[0].workflowId]);
     assert.deepEqual(
@@ -180,9 +180,9 @@ describe('capacity queue rules', () => {
     queue.request(a);
     queue.request(b);
     queue.grant('now');
-    assert.deepEqual(queue.place(a.requestId), { granted: true });
-    assert.deepEqual(queue.place(b.requestId), { granted: false, position: 1 });
-    assert.deepEqual(queue.place('nobody'), { granted: false });
+    assert.deepEqual(queue.standing(a.requestId), { granted: true });
+    assert.deepEqual(queue.standing(b.requestId), { granted: false, position: 1 });
+    assert.deepEqual(queue.standing('nobody'), { granted: false });
   });
 
   it('names a request that no limit could ever fit', () => {

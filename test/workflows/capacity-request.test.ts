@@ -2,7 +2,11 @@
 // the queue if needed and answers "granted, or place N"; a request that can never fit is refused by
 // the update's validator and never enters the queue.
 import { strict as assert } from 'node:assert';
-import { WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { capacityWorkflowId, type CapacityRequest } from '../../common/capacity';
 import { REFUSED } from '../../common/failures';
@@ -46,12 +50,21 @@ describe('capacity requests (Update-with-Start, time-skipping)', function () {
     return [...state.holders, ...state.waiting].map((r) => r.requestId);
   };
 
+  // each test starts from no queue; one left idle may have ended on its own already
+  afterEach(async () => {
+    await h.env.client.workflow
+      .getHandle(queueId())
+      .terminate('test done')
+      .catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      });
+  });
+
   it('starts the queue and answers granted, or the place in line, in one call each', async () => {
     assert.deepEqual(await ask(request('first', ['s-1'])), { granted: true });
     assert.deepEqual(await ask(request('second', ['s-2'])), { granted: false, position: 1 });
     // asked again (a run's refresh), the same request keeps its place
     assert.deepEqual(await ask(request('second', ['s-2'])), { granted: false, position: 1 });
-    await h.env.client.workflow.getHandle(queueId()).terminate('test done');
   });
 
   it('refuses a request that can never fit in its validator: REFUSED, and never queued', async () => {
@@ -65,7 +78,6 @@ describe('capacity requests (Update-with-Start, time-skipping)', function () {
     assert.equal(err.cause.type, REFUSED);
     assert.match(err.cause.message, /test huge: a job of 3 servers exceeds the limit of 2 servers/);
     assert.deepEqual(await queued(), ['test/small']);
-    await h.env.client.workflow.getHandle(queueId()).terminate('test done');
   });
 
   it("fails a drill that can never fit with the validator's refusal, launching nothing", async () => {
@@ -78,6 +90,5 @@ describe('capacity requests (Update-with-Start, time-skipping)', function () {
     assert.match(told, /a job of 3 servers exceeds the limit of 2 servers across active jobs/);
     assert.deepEqual(await h.executed('StartRecovery'), []);
     assert.deepEqual(await queued(), []);
-    await h.env.client.workflow.getHandle(queueId()).terminate('test done');
   });
 });

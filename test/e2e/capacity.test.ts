@@ -7,9 +7,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { capacityWorkflowId } from '../../common/capacity';
 import type { DrillReport } from '../../common/types';
 import { capacityQuery } from '../../workflows/messages';
-import { startEmulator, type RunningEmulator } from '../../emulator';
-import { devServerEnv } from '../helpers/temporal';
-import { WorkerProcess, workerEnv } from '../worker/worker-process';
+import type { RunningEmulator } from '../../emulator';
+import { startWorkerStack, type WorkerStack } from '../helpers/worker-stack';
 
 const JOBS = 2;
 const DRILLS = 6;
@@ -18,34 +17,21 @@ describe('quota-aware launches across two worker processes (dev server + emulato
   this.timeout(240_000);
   let env: TestWorkflowEnvironment;
   let emulator: RunningEmulator;
-  const workers: WorkerProcess[] = [];
+  let stack: WorkerStack | undefined;
   const taskQueue = `drs-capacity-e2e-${Date.now()}`;
 
   before(async () => {
-    env = await devServerEnv();
-    // launch and terminate jobs of a few seconds
-    emulator = await startEmulator({ timeScale: 0.1, quiet: true });
+    // launch and terminate jobs of a few seconds (the stack's emulator clock), under a quota of two
+    stack = await startWorkerStack(taskQueue, {
+      AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
+      AWS_SECRET_ACCESS_KEY: 'test-secret',
+      DRS_MAX_CONCURRENT_JOBS: String(JOBS),
+      LOG_LEVEL: 'debug',
+    });
+    ({ env, emulator } = stack);
     await emulator.control.setConfig({ quotas: { maxConcurrentJobs: JOBS } });
-    await startWorker();
-    await startWorker();
+    await stack.addWorker();
   });
-
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = new WorkerProcess(
-      await workerEnv({
-        TEMPORAL_ADDRESS: env.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        DRS_ENDPOINT: emulator.url,
-        AWS_ACCESS_KEY_ID: 'AKIA111122223333TEST',
-        AWS_SECRET_ACCESS_KEY: 'test-secret',
-        DRS_MAX_CONCURRENT_JOBS: String(JOBS),
-        LOG_LEVEL: 'debug',
-      }),
-    );
-    workers.push(worker);
-    await worker.waitForLog((l) => l.msg === 'worker polling');
-    return worker;
-  }
 
   /** One one-server drill per new emulator server, all started at once. */
   async function drillsAtOnce(count: number, prefix: string) {
@@ -62,8 +48,7 @@ describe('quota-aware launches across two worker processes (dev server + emulato
   }
 
   after(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await emulator?.close();
+    await stack?.stop();
   });
 
   it(`runs ${DRILLS} drills started at once on two workers: all SUCCEEDED, never over ${JOBS} jobs, no quota refusal`, async () => {
@@ -105,7 +90,7 @@ describe('quota-aware launches across two worker processes (dev server + emulato
       [],
     );
     // both processes served the drills (activity tasks ran on each)
-    for (const worker of workers)
+    for (const worker of stack?.workers ?? [])
       assert.ok(
         worker.logs.some((l) => typeof l.activityType === 'string'),
         'each worker ran activities',
@@ -126,10 +111,10 @@ describe('quota-aware launches across two worker processes (dev server + emulato
       if (phases.includes('waiting-for-capacity')) break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    const victim = workers.find((w) => w.running);
+    const victim = stack?.workers.find((w) => w.running);
     victim?.signal('SIGKILL');
     await victim?.exited;
-    await startWorker();
+    await stack?.addWorker();
 
     const reports = await Promise.all(handles.map((handle) => handle.result() as Promise<DrillReport>));
     for (const report of reports) assert.equal(report.outcome, 'SUCCEEDED', report.summary);

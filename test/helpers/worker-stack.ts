@@ -9,10 +9,15 @@ import { devServerEnv } from './temporal';
 export interface WorkerStack {
   env: TestWorkflowEnvironment;
   emulator: RunningEmulator;
+  /** The first worker process. */
   worker: WorkerProcess;
-  /** The worker's environment, as started (its metrics and health addresses among it). */
+  /** The first worker's environment, as started (its metrics and health addresses among it). */
   workerEnvironment: NodeJS.ProcessEnv;
-  /** Stops the worker, then the emulator (the dev server belongs to the whole run). */
+  /** Every worker process started, in order (the killed ones too). */
+  workers: readonly WorkerProcess[];
+  /** Starts one more worker process on the same task queue and emulator, with its own ports. */
+  addWorker(): Promise<WorkerProcess>;
+  /** Stops the workers, then the emulator (the dev server belongs to the whole run). */
   stop(): Promise<void>;
 }
 
@@ -27,29 +32,37 @@ export async function startWorkerStack(
 ): Promise<WorkerStack> {
   const env = await devServerEnv();
   const emulator = await startEmulator({ timeScale, quiet: true });
-  const workerEnvironment = await workerEnv({
-    TEMPORAL_ADDRESS: env.address,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    DRS_ENDPOINT: emulator.url,
-    ...vars,
-  });
-  const worker = new WorkerProcess(workerEnvironment);
-  try {
+  const workers: WorkerProcess[] = [];
+  const stop = async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await emulator.close();
+  };
+  const start = async (): Promise<{ worker: WorkerProcess; environment: NodeJS.ProcessEnv }> => {
+    const environment = await workerEnv({
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DRS_ENDPOINT: emulator.url,
+      ...vars,
+    });
+    const worker = new WorkerProcess(environment);
+    workers.push(worker);
     // the first start on a loaded machine bundles and connects: allow it two minutes
     await worker.waitForLog((l) => l.msg === 'worker polling', 120_000);
+    return { worker, environment };
+  };
+  try {
+    const { worker, environment } = await start();
+    return {
+      env,
+      emulator,
+      worker,
+      workers,
+      workerEnvironment: environment,
+      addWorker: async () => (await start()).worker,
+      stop,
+    };
   } catch (err) {
-    await worker.stop();
-    await emulator.close();
+    await stop();
     throw err;
   }
-  return {
-    env,
-    emulator,
-    worker,
-    workerEnvironment,
-    async stop() {
-      await worker.stop();
-      await emulator.close();
-    },
-  };
 }

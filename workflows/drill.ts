@@ -41,6 +41,7 @@ import {
   errorMessage,
   pollingActivities,
   probeUntil,
+  releasingCapacity,
   targetOf,
   unlessAborted,
   validated,
@@ -70,24 +71,14 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   acceptOperatorMessages('drsDrill', operatorActions(plan, record));
   upsertSearchAttributes(serverSearchAttributes('drill', plan.sourceServerIds));
 
-  return notifyingEnd(
-    'drill',
-    async () => {
-      try {
-        return await drill(plan, record);
-      } finally {
-        await record.capacity.releaseAll();
-      }
-    },
-    {
-      cancelledReport: () => record.report,
-      soFar: () => ({
-        ...targetOf(plan),
-        servers: [...record.servers.values()],
-        ...(record.launchJob ? { launchJobId: record.launchJob.jobId } : {}),
-      }),
-    },
-  );
+  return notifyingEnd('drill', () => releasingCapacity(record.capacity, () => drill(plan, record)), {
+    cancelledReport: () => record.report,
+    soFar: () => ({
+      ...targetOf(plan),
+      servers: [...record.servers.values()],
+      ...(record.launchJob ? { launchJobId: record.launchJob.jobId } : {}),
+    }),
+  });
 }
 
 async function drill(plan: DrillSpec, record: LaunchRecord): Promise<DrillReport> {

@@ -24,6 +24,7 @@ import {
   TimeoutFailure,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
+  type QueryDefinition,
 } from '@temporalio/common';
 import { INVALID_INPUT } from '../common/failures';
 import type { DrillProgress, Outcome } from '../common/types';
@@ -64,6 +65,17 @@ export type Progress =
   | ReconcileProgress
   | ReprotectProgress
   | ExtendProgress;
+
+/** Each workflow type's typed progress query; `progress` answers undefined for a type not listed. */
+const PROGRESS_QUERIES = new Map<string, QueryDefinition<Progress>>([
+  ['drsDrill', drillProgressQuery],
+  ['drsRecovery', recoveryProgressQuery],
+  ['drsFailback', failbackProgressQuery],
+  ['drsReplication', replicationProgressQuery],
+  ['drsPlan', planProgressQuery],
+  ['drsReadiness', readinessProgressQuery],
+  ['drsReconcile', reconcileProgressQuery],
+]);
 
 /** A run whose progress to ask: its workflow type picks the typed query. */
 interface RunRef {
@@ -222,24 +234,8 @@ export class DrsOperationsClient {
   async progress(run: RunRef): Promise<Progress | undefined> {
     const handle = this.client.workflow.getHandle(run.workflowId, run.runId);
     try {
-      switch (run.type) {
-        case 'drsDrill':
-          return await handle.query(drillProgressQuery);
-        case 'drsRecovery':
-          return await handle.query(recoveryProgressQuery);
-        case 'drsFailback':
-          return await handle.query(failbackProgressQuery);
-        case 'drsReplication':
-          return await handle.query(replicationProgressQuery);
-        case 'drsPlan':
-          return await handle.query(planProgressQuery);
-        case 'drsReadiness':
-          return await handle.query(readinessProgressQuery);
-        case 'drsReconcile':
-          return await handle.query(reconcileProgressQuery);
-        default:
-          return undefined;
-      }
+      const query = PROGRESS_QUERIES.get(run.type);
+      return query ? await handle.query(query) : undefined;
     } catch (err) {
       const translated = translateTemporalError(err, `querying ${run.workflowId}`);
       if (translated instanceof CliError) throw translated;

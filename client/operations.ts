@@ -177,6 +177,18 @@ function regionFromEnv(env: NodeJS.ProcessEnv): Input {
   return { region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1' };
 }
 
+/** Every operation validates with its workflow's schema, defaults the region from the environment, and summarizes the validated plan. */
+function validatedBy<Spec>(
+  parse: (raw: unknown) => Spec,
+  summary: (plan: Spec, startedBy: string) => RunSummary,
+): Pick<Operation, 'validate' | 'environmentDefaults' | 'summarize'> {
+  return {
+    validate: parse,
+    environmentDefaults: regionFromEnv,
+    summarize: (input, startedBy) => summary(parse(input), startedBy),
+  };
+}
+
 export const drillOperation: Operation = {
   name: 'drill',
   workflowType: 'drsDrill',
@@ -218,10 +230,8 @@ export const drillOperation: Operation = {
     noTagJobsFlag,
     ...targetFlags,
   ],
-  validate: parseDrillInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parseDrillInput, drillSummary),
   workflowId: (input) => defaultWorkflowId('drill', input),
-  summarize: (input, startedBy) => drillSummary(parseDrillInput(input), startedBy),
 };
 
 export const recoveryOperation: Operation = {
@@ -251,10 +261,8 @@ export const recoveryOperation: Operation = {
     noTagJobsFlag,
     ...targetFlags,
   ],
-  validate: parseRecoveryInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parseRecoveryInput, recoverySummary),
   workflowId: (input) => defaultWorkflowId('recovery', input),
-  summarize: (input, startedBy) => recoverySummary(parseRecoveryInput(input), startedBy),
 };
 
 export const failbackOperation: Operation = {
@@ -309,14 +317,12 @@ export const failbackOperation: Operation = {
     launchTimeoutFlag,
     noTagJobsFlag,
   ],
-  validate: parseFailbackInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parseFailbackInput, failbackSummary),
   workflowId: (input) =>
     defaultWorkflowId('failback', input, [
       textOf(input.recoveryJobId),
       ...(input.stop === true ? ['stop'] : []),
     ]),
-  summarize: (input, startedBy) => failbackSummary(parseFailbackInput(input), startedBy),
 };
 
 export const replicationOperation: Operation = {
@@ -346,11 +352,9 @@ export const replicationOperation: Operation = {
       'return once the calls are made, without waiting for CONTINUOUS',
     ),
   ],
-  validate: parseReplicationInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parseReplicationInput, replicationSummary),
   // the action is part of the id: a repair and a stop on the same servers are different operations
   workflowId: (input) => defaultWorkflowId('replication', input, [textOf(input.action)]),
-  summarize: (input, startedBy) => replicationSummary(parseReplicationInput(input), startedBy),
 };
 
 export const planOperation: Operation = {
@@ -359,11 +363,9 @@ export const planOperation: Operation = {
   description:
     'recovery plan: waves of servers run as drills or recoveries in order (waves come from --input)',
   flags: [regionFlag, accountFlag, confirmFlag, ...targetFlags],
-  validate: parsePlanInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parsePlanInput, planSummary),
   // the waves are the plan: the same waves on the same target attach to the running plan
   workflowId: (input) => defaultWorkflowId('plan', input, [JSON.stringify(input.waves ?? [])]),
-  summarize: (input, startedBy) => planSummary(parsePlanInput(input), startedBy),
 };
 
 const readinessOperation: Operation = {
@@ -388,11 +390,9 @@ const readinessOperation: Operation = {
       apply: set('maxDaysSinceDrill', toNumber),
     },
   ],
-  validate: parseReadinessInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parseReadinessInput, readinessSummary),
   // the same servers or waves on the same target attach to the running check
   workflowId: (input) => defaultWorkflowId('readiness', input, [JSON.stringify(input.waves ?? [])]),
-  summarize: (input, startedBy) => readinessSummary(parseReadinessInput(input), startedBy),
 };
 
 /** `--<name> <duration>` (7d, 12h, 30m) setting a field in seconds. */
@@ -421,11 +421,9 @@ const reconcileOperation: Operation = {
       'report untagged drill instances older than this (default 24h)',
     ),
   ],
-  validate: parseReconcileInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parseReconcileInput, reconcileSummary),
   // one reconciler per account and region: a second start attaches to the running one
   workflowId: (input) => defaultWorkflowId('reconcile', input),
-  summarize: (input, startedBy) => reconcileSummary(parseReconcileInput(input), startedBy),
 };
 
 export const reprotectOperation: Operation = {
@@ -457,10 +455,8 @@ export const reprotectOperation: Operation = {
     ),
     maxLagFlag,
   ],
-  validate: parseReprotectInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parseReprotectInput, reprotectSummary),
   workflowId: (input) => defaultWorkflowId('reprotect', input, [textOf(input.recoveryJobId)]),
-  summarize: (input, startedBy) => reprotectSummary(parseReprotectInput(input), startedBy),
 };
 
 const extendOperation: Operation = {
@@ -501,14 +497,12 @@ const extendOperation: Operation = {
     { ...accountFlag, description: "the recovery account to extend into (default: the worker's own)" },
     confirmFlag,
   ],
-  validate: parseExtendInput,
-  environmentDefaults: regionFromEnv,
+  ...validatedBy(parseExtendInput, extendSummary),
   // the same request on the same account attaches to the running one
   workflowId: (input) =>
     defaultWorkflowId('extend', input, [
       JSON.stringify([input.stagingAccountIds, input.sourceServerArns, input.tags, input.confirm]),
     ]),
-  summarize: (input, startedBy) => extendSummary(parseExtendInput(input), startedBy),
 };
 
 export const OPERATIONS: readonly Operation[] = [

@@ -58,6 +58,21 @@ function targetLines(target: { region: string; accountId?: string }): [string, s
   ];
 }
 
+/** Failback and reprotect name their instances the same way: by recovery job, or one by one. */
+type RecoveryInstancesChoice = Pick<FailbackSpec, 'recoveryJobId' | 'recoveryInstanceIds'>;
+
+function recoveryInstancesPhrase(plan: RecoveryInstancesChoice): string {
+  return plan.recoveryJobId
+    ? `the recovery instances of job ${plan.recoveryJobId}`
+    : count(plan.recoveryInstanceIds.length, 'recovery instance');
+}
+
+function recoveryInstancesLine(plan: RecoveryInstancesChoice): [string, string] {
+  return plan.recoveryJobId
+    ? ['Recovery job', `\`${plan.recoveryJobId}\``]
+    : [`Recovery instances (${plan.recoveryInstanceIds.length})`, idList(plan.recoveryInstanceIds)];
+}
+
 function pointInTime(plan: { pointInTime?: PointInTime; recoverySnapshotIds: Record<string, string> }) {
   if (plan.pointInTime)
     return 'atOrBefore' in plan.pointInTime
@@ -125,15 +140,10 @@ export function recoverySummary(plan: RecoverySpec, startedBy: string): RunSumma
 }
 
 export function failbackSummary(plan: FailbackSpec, startedBy: string): RunSummary {
-  const what = plan.recoveryJobId
-    ? `the recovery instances of job ${plan.recoveryJobId}`
-    : count(plan.recoveryInstanceIds.length, 'recovery instance');
   return {
-    staticSummary: `failback of ${what} in ${where(plan)}`,
+    staticSummary: `failback of ${recoveryInstancesPhrase(plan)} in ${where(plan)}`,
     staticDetails: details([
-      plan.recoveryJobId
-        ? ['Recovery job', `\`${plan.recoveryJobId}\``]
-        : [`Recovery instances (${plan.recoveryInstanceIds.length})`, idList(plan.recoveryInstanceIds)],
+      recoveryInstancesLine(plan),
       ...targetLines(plan),
       [
         'Deadlines',
@@ -145,15 +155,10 @@ export function failbackSummary(plan: FailbackSpec, startedBy: string): RunSumma
 }
 
 export function reprotectSummary(plan: ReprotectSpec, startedBy: string): RunSummary {
-  const what = plan.recoveryJobId
-    ? `the recovery instances of job ${plan.recoveryJobId}`
-    : count(plan.recoveryInstanceIds.length, 'recovery instance');
   return {
-    staticSummary: `reprotect (ReverseReplication) of ${what} in ${where(plan)}`,
+    staticSummary: `reprotect (ReverseReplication) of ${recoveryInstancesPhrase(plan)} in ${where(plan)}`,
     staticDetails: details([
-      plan.recoveryJobId
-        ? ['Recovery job', `\`${plan.recoveryJobId}\``]
-        : [`Recovery instances (${plan.recoveryInstanceIds.length})`, idList(plan.recoveryInstanceIds)],
+      recoveryInstancesLine(plan),
       ...targetLines(plan),
       ['Deadline', `CONTINUOUS within ${briefDuration(plan.timeoutSeconds)}`],
       ['Started by', startedBy],

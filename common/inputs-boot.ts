@@ -109,20 +109,6 @@ export function serverBootPlan(
 }
 type ServerOverrides = { bootCheck?: Partial<BootCheck>; checks?: GuestCheck[] };
 
-/** Per-server settings may only name a server being launched. */
-export function refuseUnknownServerChecks(
-  input: { sourceServerIds: string[]; serverChecks?: Record<string, unknown> },
-  ctx: z.RefinementCtx,
-): void {
-  for (const id of Object.keys(input.serverChecks ?? {}))
-    if (!input.sourceServerIds.includes(id))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['serverChecks', id],
-        message: 'names a server that is not in sourceServerIds',
-      });
-}
-
 /** Every in-guest check of the input with the field path that declares it, for the worker's policy. */
 export function declaredGuestChecks(plan: {
   checks: GuestCheck[];

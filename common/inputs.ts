@@ -3,9 +3,9 @@
 // and bundles into the workflow sandbox (test/unit/drill-input.test.ts checks the bundle). The
 // schemas are the source of truth: the validated types (DrillSpec, …) are their z.output.
 import { z } from 'zod';
-import { bootFieldsSchema, refuseUnknownServerChecks } from './inputs-boot';
+import { bootFieldsSchema } from './inputs-boot';
 import { pointInTimeSchema, refusePointInTimeWithSnapshotIds, type PointInTime } from './point-in-time';
-import { recoveryTargetsSchema, refuseUnknownServerTargets } from './targets';
+import { recoveryTargetsSchema } from './targets';
 
 /** DRS source server id: `s-` + 17 alphanumerics. */
 export const sourceServerIdSchema = z
@@ -48,18 +48,27 @@ export function refuseSnapshotConflicts(
   },
   ctx: z.RefinementCtx,
 ): void {
-  for (const id of Object.keys(input.recoverySnapshotIds)) {
+  refuseUnknownServers(input, 'recoverySnapshotIds', ctx);
+  refusePointInTimeWithSnapshotIds(input, ctx);
+  refuseUnknownServers(input, 'serverTargets', ctx);
+  refuseUnknownServers(input, 'serverChecks', ctx);
+}
+
+/** Per-server settings may only name a server the run launches; the issue names the key. */
+function refuseUnknownServers(
+  input: { sourceServerIds: string[] } & Partial<Record<PerServerField, Record<string, unknown>>>,
+  field: PerServerField,
+  ctx: z.RefinementCtx,
+): void {
+  for (const id of Object.keys(input[field] ?? {}))
     if (!input.sourceServerIds.includes(id))
       ctx.addIssue({
         code: 'custom',
-        path: ['recoverySnapshotIds', id],
+        path: [field, id],
         message: 'names a server that is not in sourceServerIds',
       });
-  }
-  refusePointInTimeWithSnapshotIds(input, ctx);
-  refuseUnknownServerTargets(input, ctx);
-  refuseUnknownServerChecks(input, ctx);
 }
+type PerServerField = 'recoverySnapshotIds' | 'serverTargets' | 'serverChecks';
 
 /** HTTP or TCP check run against every launched drill instance during validation. */
 export const healthCheckSchema = z.discriminatedUnion('type', [

@@ -114,17 +114,3 @@ export function applyTargets<S extends MeasuredTimes & { sourceServerId: string;
   }
   return verdict;
 }
-
-/** Refuses per-server targets for a server the run does not launch, naming the field. */
-export function refuseUnknownServerTargets(
-  input: { sourceServerIds: string[]; serverTargets?: Record<string, unknown> },
-  ctx: z.RefinementCtx,
-): void {
-  for (const id of Object.keys(input.serverTargets ?? {}))
-    if (!input.sourceServerIds.includes(id))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['serverTargets', id],
-        message: 'names a server that is not in sourceServerIds',
-      });
-}

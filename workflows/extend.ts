@@ -62,8 +62,7 @@ export async function drsExtend(input: ExtendInput): Promise<ExtendReport> {
     operation: 'extend',
     workflowId: workflowInfo().workflowId,
     outcome,
-    region: spec.region,
-    ...(spec.accountId ? { accountId: spec.accountId } : {}),
+    ...targetOf(spec),
     dryRun: !spec.confirm,
     stagingAccounts: accounts.map((accountId) => ({
       accountId,

@@ -34,6 +34,7 @@ import {
   drsActivities,
   errorMessage,
   pollingActivities,
+  releasingCapacity,
   targetOf,
   unlessAborted,
   validated,
@@ -145,24 +146,14 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
     },
   });
   upsertSearchAttributes([{ key: DrsOperation, value: 'failback' }]);
-  return notifyingEnd(
-    'failback',
-    async () => {
-      try {
-        return await failback(plan, record);
-      } finally {
-        await record.capacity.releaseAll();
-      }
-    },
-    {
-      soFar: () => ({
-        ...targetOf(plan),
-        ...(plan.recoveryJobId ? { recoveryJobId: plan.recoveryJobId } : {}),
-        ...(record.failbackJobId ? { failbackJobId: record.failbackJobId } : {}),
-        servers: [...record.instances.values()],
-      }),
-    },
-  );
+  return notifyingEnd('failback', () => releasingCapacity(record.capacity, () => failback(plan, record)), {
+    soFar: () => ({
+      ...targetOf(plan),
+      ...(plan.recoveryJobId ? { recoveryJobId: plan.recoveryJobId } : {}),
+      ...(record.failbackJobId ? { failbackJobId: record.failbackJobId } : {}),
+      servers: [...record.instances.values()],
+    }),
+  });
 }
 
 async function failback(plan: FailbackSpec, record: FailbackRecord): Promise<FailbackReport> {

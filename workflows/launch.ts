@@ -22,6 +22,7 @@ import {
   drsActivities,
   errorMessage,
   pollingActivities,
+  releasingCapacity,
   targetOf,
 } from './operation-support';
 import { type PhaseClock } from './operation-record';
@@ -204,17 +205,10 @@ export function runLaunchOperation<Report extends LaunchReport & { operation: 'd
   record.start(plan);
   acceptOperatorMessages(operation === 'drill' ? 'drsDrill' : 'drsRecovery', actions);
   upsertSearchAttributes(serverSearchAttributes(operation, plan.sourceServerIds));
-  return notifyingEnd(
-    operation,
-    async () => {
-      try {
-        return await run();
-      } finally {
-        await record.capacity.releaseAll();
-      }
-    },
-    { ...(cancelledReport ? { cancelledReport } : {}), soFar: () => record.soFar() },
-  );
+  return notifyingEnd(operation, () => releasingCapacity(record.capacity, run), {
+    ...(cancelledReport ? { cancelledReport } : {}),
+    soFar: () => record.soFar(),
+  });
 }
 
 /**

@@ -80,6 +80,18 @@ export const targetOf = (plan: DrsTarget): DrsTarget => ({
   ...(plan.accountId ? { accountId: plan.accountId } : {}),
 });
 
+/** Runs the operation, then frees every capacity place it still holds, however it ended. */
+export async function releasingCapacity<T>(
+  capacity: { releaseAll(): Promise<void> },
+  work: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await work();
+  } finally {
+    await capacity.releaseAll();
+  }
+}
+
 /** Runs `work`, cancelling it when `aborted()` turns true; undefined when it was aborted. */
 export async function unlessAborted<T>(
   aborted: () => boolean,

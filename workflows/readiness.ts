@@ -91,8 +91,7 @@ async function assess(
     operation: 'readiness',
     workflowId: workflowInfo().workflowId,
     outcome,
-    region: spec.region,
-    ...(spec.accountId ? { accountId: spec.accountId } : {}),
+    ...targetOf(spec),
     thresholds: {
       rpoSeconds: spec.rpoSeconds,
       maxSnapshotAgeSeconds: spec.maxSnapshotAgeSeconds,

@@ -29,7 +29,7 @@ import { failbackEc2, stopFailbacks } from './failback-ec2';
 import { failbackProgressQuery } from './messages';
 import { PATCHES } from './patches';
 import { notifyingEnd } from './notifications';
-import { acceptOperatorMessages } from './operator-messages';
+import { abortOnly, acceptOperatorMessages } from './operator-messages';
 import {
   drsActivities,
   errorMessage,
@@ -135,16 +135,15 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
 
   const plan = await validated('failback', parseFailbackInput, input);
   record.plan = plan;
-  acceptOperatorMessages('drsFailback', {
-    abort: {
-      rejection: () => record.abortRejection(),
-      act: (request) => {
-        record.abort(request);
-        const cleanup = 'nothing launched: nothing to clean up';
-        return { cleanup, message: `aborting the failback in phase ${record.phases.phase}; ${cleanup}` };
-      },
-    },
-  });
+  acceptOperatorMessages(
+    'drsFailback',
+    abortOnly(
+      'the failback',
+      record,
+      () => record.abortRejection(),
+      () => 'nothing launched: nothing to clean up',
+    ),
+  );
   upsertSearchAttributes([{ key: DrsOperation, value: 'failback' }]);
   return notifyingEnd('failback', () => releasingCapacity(record.capacity, () => failback(plan, record)), {
     soFar: () => ({

@@ -83,3 +83,25 @@ export function closedRejection(
     return `already finishing: aborted (${abort.reason}${abort.request ? `, by ${abort.request.by} at ${abort.request.at}` : ''})`;
   return undefined;
 }
+
+/**
+ * The only operator action of a run with no gate: `abort`. `rejection` says why an abort is refused
+ * now; `cleanup` what the run still does once aborted. The answer names the phase it was aborted in.
+ */
+export function abortOnly(
+  what: string,
+  record: { abort(request: AbortRequest): void; phases: { phase: string } },
+  rejection: () => string | undefined,
+  cleanup: () => string,
+): OperatorActions {
+  return {
+    abort: {
+      rejection,
+      act: (request) => {
+        const effect = cleanup();
+        record.abort(request);
+        return { cleanup: effect, message: `aborting ${what} in phase ${record.phases.phase}; ${effect}` };
+      },
+    },
+  };
+}

@@ -40,7 +40,7 @@ import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { replicationProgressQuery } from './messages';
 import { notifyingEnd } from './notifications';
 import { PATCHES } from './patches';
-import { acceptOperatorMessages } from './operator-messages';
+import { abortOnly, acceptOperatorMessages } from './operator-messages';
 import {
   drsActivities,
   errorMessage,
@@ -150,16 +150,15 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
 
   const plan = await validated('replication', parseReplicationInput, input);
   record.plan = plan;
-  acceptOperatorMessages('drsReplication', {
-    abort: {
-      rejection: () => record.abortRejection(plan),
-      act: (request) => {
-        const cleanup = record.abortEffect(plan);
-        record.abort(request);
-        return { cleanup, message: `aborting ${plan.action} in phase ${record.phases.phase}; ${cleanup}` };
-      },
-    },
-  });
+  acceptOperatorMessages(
+    'drsReplication',
+    abortOnly(
+      plan.action,
+      record,
+      () => record.abortRejection(plan),
+      () => record.abortEffect(plan),
+    ),
+  );
   upsertSearchAttributes(serverSearchAttributes(`replication-${plan.action}`, plan.sourceServerIds));
   return notifyingEnd('replication', () => replicate(plan, record), {
     soFar: () => ({ ...targetOf(plan), action: plan.action, servers: [...record.servers.values()] }),

@@ -21,7 +21,7 @@ import type {
 } from '../common/types-reprotect';
 import { reprotectProgressQuery } from './messages';
 import { notifyingEnd } from './notifications';
-import { acceptOperatorMessages } from './operator-messages';
+import { abortOnly, acceptOperatorMessages } from './operator-messages';
 import { drsActivities, errorMessage, targetOf, unlessAborted, validated } from './operation-support';
 import { OperationRecord, markOutcome } from './operation-record';
 import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
@@ -112,18 +112,17 @@ export async function drsReprotect(input: ReprotectInput): Promise<ReprotectRepo
 
   const plan = await validated('reprotect', parseReprotectInput, input);
   record.plan = plan;
-  acceptOperatorMessages('drsReprotect', {
-    abort: {
-      rejection: () =>
+  acceptOperatorMessages(
+    'drsReprotect',
+    abortOnly(
+      'the reprotect',
+      record,
+      () =>
         record.closedRejection() ??
         (record.phases.phase === 'stopping' ? 'already stopping the reverse replications' : undefined),
-      act: (request) => {
-        record.abort(request);
-        const cleanup = 'StopFailback for every instance this run reversed that is not protected yet';
-        return { cleanup, message: `aborting the reprotect in phase ${record.phases.phase}; ${cleanup}` };
-      },
-    },
-  });
+      () => 'StopFailback for every instance this run reversed that is not protected yet',
+    ),
+  );
   upsertSearchAttributes([{ key: DrsOperation, value: 'reprotect' }]);
   return notifyingEnd('reprotect', () => reprotect(plan, record));
 }

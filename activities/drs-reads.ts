@@ -14,11 +14,11 @@ import {
   type SourceServer,
 } from '@aws-sdk/client-drs';
 import { jobTimeline, type JobTimeline } from '../common/job-log';
-import type { JobSummary } from '../common/types';
+import type { JobView } from '../common/types';
 import { drsCall } from './errors';
 
-/** The plain summary of a job; `timeline` when its log was read. */
-export function summarizeJob(job: Job, timeline?: JobTimeline): JobSummary {
+/** What the product keeps of a DRS job (small: it goes into history); `timeline` when its log was read. */
+export function toJobView(job: Job, timeline?: JobTimeline): JobView {
   return {
     jobId: job.jobID ?? '',
     type: job.type,

@@ -13,7 +13,7 @@ import { parseServerArn } from '../common/reprotect-rules';
 import type { DrsTarget } from '../common/types';
 import type { Ec2FailbackServer } from '../common/types-reprotect';
 import type { AwsClientFactory } from './drs-client';
-import { allItems, listSourceServers, summarizeJob } from './drs-reads';
+import { allItems, listSourceServers, toJobView } from './drs-reads';
 import { drsCall } from './errors';
 import { findStageJob, mayHaveRunBefore } from './idempotency';
 
@@ -191,7 +191,7 @@ export function createEc2FailbackActivities(clients: AwsClientFactory) {
         })
       : undefined;
     if (existing)
-      return { jobId: summarizeJob(existing).jobId, recoveryInstanceIds: input.recoveryInstanceIds };
+      return { jobId: toJobView(existing).jobId, recoveryInstanceIds: input.recoveryInstanceIds };
     const live = (await listInstances(dr, { recoveryInstanceIDs: input.recoveryInstanceIds }))
       .filter(
         (i) =>

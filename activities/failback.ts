@@ -10,7 +10,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { REFUSED } from '../common/failures';
 import { failbackDisposition } from '../common/lifecycle-rules';
-import type { DrsTarget, JobSummary } from '../common/types';
+import type { DrsTarget, JobView } from '../common/types';
 import type { FailbackInstance } from '../common/types-lifecycle';
 import type { AwsClientFactory } from './drs-client';
 import { allItems } from './drs-reads';
@@ -91,7 +91,7 @@ export function createFailbackActivities(clients: AwsClientFactory) {
   }
 
   /** StartFailbackLaunch for the ready instances, exactly once per stage. */
-  async function startFailbackLaunch(input: StartFailbackLaunchInput): Promise<JobSummary> {
+  async function startFailbackLaunch(input: StartFailbackLaunchInput): Promise<JobView> {
     const client = clients.drsClient(input.region, input.accountId);
     const tags = stageTags(input.workflowId, input.step);
     const match = {

@@ -8,8 +8,8 @@
 import type { DrsClient, Job } from '@aws-sdk/client-drs';
 import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { JobSummary } from '../common/types';
-import { listJobs, summarizeJob } from './drs-reads';
+import type { JobView } from '../common/types';
+import { listJobs, toJobView } from './drs-reads';
 import { drsCall } from './errors';
 
 /** Clock skew tolerated between the Temporal clock and DRS's job timestamps. */
@@ -97,13 +97,13 @@ export async function startStageJobOnce(
   match: StageJobMatch,
   operation: string,
   start: () => Promise<{ job?: Job }>,
-): Promise<JobSummary> {
+): Promise<JobView> {
   const existing = mayHaveRunBefore() ? await findStageJob(client, match) : undefined;
   if (existing) {
     log.info(`${operation}: job ${existing.jobID} was created by an earlier attempt of this stage`, {
       jobId: existing.jobID,
     });
-    return summarizeJob(existing);
+    return toJobView(existing);
   }
   const { job } = await drsCall(operation, start).catch(async (err: unknown) => {
     if (!isConflict(err)) throw err;
@@ -126,5 +126,5 @@ export async function startStageJobOnce(
       type: 'InternalServerException',
     });
   log.info(`${operation} created job ${job.jobID}`, { jobId: job.jobID });
-  return summarizeJob(job);
+  return toJobView(job);
 }

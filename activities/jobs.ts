@@ -9,9 +9,9 @@ import {
 import { Context, log } from '@temporalio/activity';
 import { stillWaiting } from './polling';
 import { jobFingerprint, stepsFingerprint } from '../common/job-state';
-import type { DrillInstance, DrsTarget, JobSummary, TerminateResult } from '../common/types';
+import type { DrillInstance, DrsTarget, JobView, TerminateResult } from '../common/types';
 import type { AwsClientFactory } from './drs-client';
-import { jobFailureMessages, listRecoveryInstances, summarizeJob } from './drs-reads';
+import { jobFailureMessages, listRecoveryInstances, toJobView } from './drs-reads';
 import { drsCall } from './errors';
 import { AdaptivePolls, type JobPollPolicy, type JustCreated } from './job-poll-policy';
 import { serverNow } from './server-clock';
@@ -112,7 +112,7 @@ export async function startRecoveryOnce(
   client: DrsClient,
   input: StartLaunchJobInput,
   isDrill: boolean,
-): Promise<JobSummary> {
+): Promise<JobView> {
   const tags = stageTags(input.workflowId, input.step);
   const match = launchMatch(input, isDrill);
   return startStageJobOnce(client, match, 'StartRecovery', () =>
@@ -140,7 +140,7 @@ export function createJobActivities(
   serverClock: () => number = serverNow,
 ) {
   /** StartRecovery isDrill=true, exactly once per workflow stage. */
-  async function startDrillJob(input: StartLaunchJobInput): Promise<JobSummary> {
+  async function startDrillJob(input: StartLaunchJobInput): Promise<JobView> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, true);
   }
 
@@ -148,12 +148,12 @@ export function createJobActivities(
    * The drill launch job a failed startDrillJob with this input may have created (its response
    * lost, then the start gave up), so the drill can clean it up; undefined when there is none.
    */
-  async function findDrillLaunchJob(input: StartLaunchJobInput): Promise<JobSummary | undefined> {
+  async function findDrillLaunchJob(input: StartLaunchJobInput): Promise<JobView | undefined> {
     const job = await findStageJob(
       clients.drsClient(input.region, input.accountId),
       launchMatch(input, true),
     );
-    return job ? summarizeJob(job) : undefined;
+    return job ? toJobView(job) : undefined;
   }
 
   /**
@@ -162,13 +162,13 @@ export function createJobActivities(
    * poll (job-poll-policy.ts decides it). A day-long PENDING job therefore costs a handful of
    * history events.
    */
-  async function pollJob(input: PollJobInput): Promise<JobSummary> {
+  async function pollJob(input: PollJobInput): Promise<JobView> {
     const now = serverClock(); // (serverNow, the default, also notes when this attempt started)
     const client = clients.drsClient(input.region, input.accountId);
     const created = Context.current().info.attempt === 1 ? input.created : undefined;
     const { job, timeline, nextPollMs } = await polls.poll(client, input.jobId, created);
     if (!job) throw stillWaiting(`job ${input.jobId} was just created`, nextPollMs);
-    const summary = summarizeJob(job, timeline);
+    const summary = toJobView(job, timeline);
     if (job.status === 'COMPLETED' || jobFingerprint(summary) !== input.seen) return summary;
     const stepsOld = now - (input.seenAtMs ?? 0) >= STEP_REPORT_INTERVAL_MS;
     if (stepsOld && summary.timeline && stepsFingerprint(summary) !== input.seenSteps) return summary;
@@ -225,7 +225,7 @@ export function createJobActivities(
         })
       : undefined;
     if (existing) {
-      const job = summarizeJob(existing);
+      const job = toJobView(existing);
       log.info(
         `TerminateRecoveryInstances: job ${job.jobId} was created by an earlier attempt of this stage`,
         {

@@ -1,7 +1,7 @@
 // A real failover's launch: StartRecovery with isDrill=false, exactly once per workflow stage (the
 // same lookup-before-issue as the drill's launch, activities/idempotency.ts), and the recovery
 // instances it launched. Nothing here terminates anything: a recovery's instances are production.
-import type { DrillInstance, DrsTarget, JobSummary } from '../common/types';
+import type { DrillInstance, DrsTarget, JobView } from '../common/types';
 import type { AwsClientFactory } from './drs-client';
 import { listRecoveryInstances } from './drs-reads';
 import { startRecoveryOnce, toDrillInstance, type StartLaunchJobInput } from './jobs';
@@ -11,7 +11,7 @@ type StartRecoveryJobInput = StartLaunchJobInput;
 
 export function createRecoveryActivities(clients: AwsClientFactory) {
   /** StartRecovery isDrill=false; a job this stage already created is returned instead of launching twice. */
-  async function startRecoveryJob(input: StartRecoveryJobInput): Promise<JobSummary> {
+  async function startRecoveryJob(input: StartRecoveryJobInput): Promise<JobView> {
     return startRecoveryOnce(clients.drsClient(input.region, input.accountId), input, false);
   }
 

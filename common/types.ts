@@ -240,7 +240,8 @@ export interface DrillProgress {
 // ---------------------------------------------------------------------------------------------
 // What activities report about DRS jobs and instances (plain data kept small: it goes into history)
 
-export interface JobSummary {
+/** A DRS job as the activities report it (`toJobView`); the emulator's control API has its own JobSummary. */
+export interface JobView {
   jobId: string;
   type?: string;
   initiatedBy?: string;

@@ -1,7 +1,7 @@
 // A drill's record: what every launch keeps (LaunchRecord) and the drill's own cleanup, its
 // terminate job and whether it had to go ahead without a capacity place. Builds the drill's report
 // and `progress` answer. Deterministic (workflow time only).
-import type { DrillProgress, DrillReport, JobSummary } from '../common/types';
+import type { DrillProgress, DrillReport, JobView } from '../common/types';
 import { jobTimesOf } from '../common/job-log';
 import { LaunchRecord } from './launch-record';
 
@@ -11,7 +11,7 @@ export class DrillRecord extends LaunchRecord<DrillReport> {
   cleanupWentAhead?: string;
 
   /** Records the terminate job's own times once it ended. */
-  noteTerminateJob(job: JobSummary): void {
+  noteTerminateJob(job: JobView): void {
     if (job.status === 'COMPLETED') this.jobTimes.terminate = jobTimesOf(job);
   }
 

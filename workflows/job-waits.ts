@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import { jobFingerprint, stepsFingerprint } from '../common/job-state';
-import type { DrsTarget, JobSummary } from '../common/types';
+import type { DrsTarget, JobView } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { PATCHES } from './patches';
 
@@ -64,9 +64,9 @@ export async function followJob(
   target: DrsTarget,
   jobId: string,
   deadlineMs: number,
-  onChange: (job: JobSummary) => void = () => undefined,
-  created?: JobSummary,
-): Promise<JobSummary> {
+  onChange: (job: JobView) => void = () => undefined,
+  created?: JobView,
+): Promise<JobView> {
   // A job the run has just created is PENDING: the wait starts from that state, and its first look
   // waits for its first tick instead of reading what the create call already said.
   const fresh =

@@ -8,7 +8,7 @@ import type {
   DrillPhase,
   DrillProgress,
   DrillServerReport,
-  JobSummary,
+  JobView,
   LaunchReport,
   Outcome,
   ServerBootReport,
@@ -39,7 +39,7 @@ export abstract class LaunchRecord<Report extends LaunchReport = LaunchReport> e
   readonly servers = new Map<string, DrillServerReport>();
   /** Each server's step in the launch job, by its log. */
   private readonly steps = new Map<string, JobStep>();
-  launchJob?: JobSummary;
+  launchJob?: JobView;
   launchRequestedAtMs?: number;
   /** The own times of the run's jobs once each ended, by role: the launch job, a drill's terminate job. */
   protected readonly jobTimes: { launch?: JobTimes; terminate?: JobTimes } = {};
@@ -101,7 +101,7 @@ export abstract class LaunchRecord<Report extends LaunchReport = LaunchReport> e
    * read with the COMPLETED state); until then, and for histories from before logs were read, the
    * first poll that saw a server LAUNCHED stands in.
    */
-  noteLaunchJob(job: JobSummary): void {
+  noteLaunchJob(job: JobView): void {
     this.launchJob = job;
     const requested = this.launchRequestedAtMs ?? this.startedAtMs;
     for (const s of job.servers) {

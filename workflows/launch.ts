@@ -9,7 +9,7 @@ import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/
 import type { StartLaunchJobInput } from '../activities/jobs';
 import type { DrillSpec } from '../common/inputs';
 import { serverSearchAttributes } from '../common/search-attributes';
-import type { DrillInstance, DrsTarget, JobSummary, LaunchReport } from '../common/types';
+import type { DrillInstance, DrsTarget, JobView, LaunchReport } from '../common/types';
 import { summarizedActivities } from './activity-summaries';
 import { MIN_JOB_START_MS } from './activity-timeouts';
 import type { CapacityAsk, CapacityWaiter } from './capacity-waiter';
@@ -43,9 +43,9 @@ interface JobSpec extends CapacityAsk {
    * Creates the job exactly once (an idempotent activity called through `calls`, whose retries
    * last until the deadline: a full job quota is waited out); undefined when there was nothing to do.
    */
-  start: (notBeforeMs: number, calls: ActivityProxy) => Promise<JobSummary | undefined>;
+  start: (notBeforeMs: number, calls: ActivityProxy) => Promise<JobView | undefined>;
   /** Every job state seen, the first right after the start. */
-  onJob?: (job: JobSummary) => void;
+  onJob?: (job: JobView) => void;
   /** False for jobs that launch nothing (a terminate job): no per-server launch failures are read. */
   launches?: boolean;
   /**
@@ -64,7 +64,7 @@ interface JobSpec extends CapacityAsk {
 
 export interface JobRun {
   /** The job's last state; undefined when `start` had nothing to do. */
-  job?: JobSummary;
+  job?: JobView;
   /** Following the job failed (its deadline passed): the job may still be running. */
   error?: unknown;
   /** Failure log lines per server that did not launch. */
@@ -88,7 +88,7 @@ export async function runJob(spec: JobSpec): Promise<JobRun | undefined> {
   const release = () => (requestId ? spec.capacity.release(requestId) : Promise.resolve());
   const keptRequestId = spec.keepPlace ? requestId : undefined;
   spec.onGranted?.();
-  let job: JobSummary | undefined;
+  let job: JobView | undefined;
   try {
     // Non-cancellable: once the call is sent DRS may have created the job, and the run needs its id.
     // A long wait for capacity must not leave the start too little time to find a job it created.
@@ -227,7 +227,7 @@ export function launchServers(
   record: LaunchRecord,
   plan: LaunchSpec & { launchTimeoutSeconds: number; tagJobs: boolean },
   kind: 'drill' | 'recovery',
-  start: (request: StartLaunchJobInput, calls: typeof drsActivities) => Promise<JobSummary>,
+  start: (request: StartLaunchJobInput, calls: typeof drsActivities) => Promise<JobView>,
   options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace' | 'preempt'> = {},
 ): Promise<JobRun | undefined> {
   const step = kind === 'drill' ? 'launch' : 'recovery-launch';
@@ -370,7 +370,7 @@ export async function cleanUpFailedStart(
 ): Promise<void> {
   if (!patched(PATCHES.failedStartLookup.id)) return;
   await CancellationScope.nonCancellable(async () => {
-    let job: JobSummary | undefined;
+    let job: JobView | undefined;
     try {
       job = await drsActivities.findDrillLaunchJob(request);
     } catch (lookupErr) {

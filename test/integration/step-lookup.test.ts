@@ -8,7 +8,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { AwsClientFactory } from '../../activities/drs-client';
 import { createJobActivities, type StartLaunchJobInput } from '../../activities/jobs';
-import type { JobSummary } from '../../common/types';
+import type { JobView } from '../../common/types';
 import {
   emulatorClientConfig,
   emulatorCredentials,
@@ -55,7 +55,7 @@ describe('launch steps look for an earlier job only when retried (emulator)', ()
   const startDrillJob = (attempt: number) =>
     new MockActivityEnvironment({ attempt }).run(() =>
       createJobActivities(factory).startDrillJob(input),
-    ) as Promise<JobSummary>;
+    ) as Promise<JobView>;
   const calls = async () => (await emulator.control.audit()).map((e) => `${e.operation} ${e.statusCode}`);
 
   it('the first attempt calls StartRecovery with no DescribeJobs listing before it', async () => {

@@ -14,7 +14,7 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import { AwsClientFactory } from '../../activities/drs-client';
 import { CLOCK_SKEW_MS, jobMatchesStage, stageTags } from '../../activities/idempotency';
 import { createJobActivities, type StartLaunchJobInput } from '../../activities/jobs';
-import type { JobSummary } from '../../common/types';
+import type { JobView } from '../../common/types';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
 
@@ -110,7 +110,7 @@ describe('idempotency lookup', () => {
       mock.on(DescribeJobsCommand).resolves({ items: [launchJob()] });
       const logged: LogEntry[] = [];
       // a retry: the first attempt may have created the job
-      const job: JobSummary = await activityEnvironment(logged, 2).run(startDrillJob, input());
+      const job: JobView = await activityEnvironment(logged, 2).run(startDrillJob, input());
       assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
       assert.equal(mock.commandCalls(StartRecoveryCommand).length, 0, 'no second StartRecovery');
       assert.deepEqual(
@@ -134,7 +134,7 @@ describe('idempotency lookup', () => {
         .resolves({ items: [launchJob({ tags: stageTags('wf-other', 'launch') })] });
       mock.on(StartRecoveryCommand).resolves({ job: launchJob({ jobID: 'drsjob-bbbbbbbbbbbbbbbbb' }) });
       const logged: LogEntry[] = [];
-      const job: JobSummary = await activityEnvironment(logged).run(
+      const job: JobView = await activityEnvironment(logged).run(
         startDrillJob,
         input({
           sourceServers: [
@@ -170,7 +170,7 @@ describe('idempotency lookup', () => {
       mock
         .on(StartRecoveryCommand)
         .rejects(new ConflictException({ message: 'participating in active job', $metadata: {} }));
-      const job: JobSummary = await new MockActivityEnvironment({ attempt: 2 }).run(startDrillJob, input());
+      const job: JobView = await new MockActivityEnvironment({ attempt: 2 }).run(startDrillJob, input());
       assert.equal(job.jobId, 'drsjob-aaaaaaaaaaaaaaaaa');
       assert.equal(mock.commandCalls(StartRecoveryCommand).length, 1);
     });

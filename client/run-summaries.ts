@@ -61,24 +61,24 @@ function targetLines(target: { region: string; accountId?: string }): [string, s
 /** Failback and reprotect name their instances the same way: by recovery job, or one by one. */
 type RecoveryInstancesChoice = Pick<FailbackSpec, 'recoveryJobId' | 'recoveryInstanceIds'>;
 
-function recoveryInstancesPhrase(plan: RecoveryInstancesChoice): string {
-  return plan.recoveryJobId
-    ? `the recovery instances of job ${plan.recoveryJobId}`
-    : count(plan.recoveryInstanceIds.length, 'recovery instance');
+function recoveryInstancesPhrase(spec: RecoveryInstancesChoice): string {
+  return spec.recoveryJobId
+    ? `the recovery instances of job ${spec.recoveryJobId}`
+    : count(spec.recoveryInstanceIds.length, 'recovery instance');
 }
 
-function recoveryInstancesLine(plan: RecoveryInstancesChoice): [string, string] {
-  return plan.recoveryJobId
-    ? ['Recovery job', `\`${plan.recoveryJobId}\``]
-    : [`Recovery instances (${plan.recoveryInstanceIds.length})`, idList(plan.recoveryInstanceIds)];
+function recoveryInstancesLine(spec: RecoveryInstancesChoice): [string, string] {
+  return spec.recoveryJobId
+    ? ['Recovery job', `\`${spec.recoveryJobId}\``]
+    : [`Recovery instances (${spec.recoveryInstanceIds.length})`, idList(spec.recoveryInstanceIds)];
 }
 
-function pointInTime(plan: { pointInTime?: PointInTime; recoverySnapshotIds: Record<string, string> }) {
-  if (plan.pointInTime)
-    return 'atOrBefore' in plan.pointInTime
-      ? `newest snapshot at or before ${plan.pointInTime.atOrBefore}`
-      : `newest snapshot at least ${briefDuration(plan.pointInTime.secondsAgo)} old`;
-  const named = Object.keys(plan.recoverySnapshotIds).length;
+function pointInTime(spec: { pointInTime?: PointInTime; recoverySnapshotIds: Record<string, string> }) {
+  if (spec.pointInTime)
+    return 'atOrBefore' in spec.pointInTime
+      ? `newest snapshot at or before ${spec.pointInTime.atOrBefore}`
+      : `newest snapshot at least ${briefDuration(spec.pointInTime.secondsAgo)} old`;
+  const named = Object.keys(spec.recoverySnapshotIds).length;
   return named > 0
     ? `a named snapshot for ${count(named, 'server')}, latest data for the rest`
     : 'latest data';
@@ -97,41 +97,41 @@ function validation(v: DrillSpec['validation']): string {
   }
 }
 
-export function drillSummary(plan: DrillSpec, startedBy: string): RunSummary {
+export function drillSummary(spec: DrillSpec, startedBy: string): RunSummary {
   return {
-    staticSummary: `drill of ${count(plan.sourceServerIds.length, 'server')} in ${where(plan)} (validation: ${validation(plan.validation)})`,
+    staticSummary: `drill of ${count(spec.sourceServerIds.length, 'server')} in ${where(spec)} (validation: ${validation(spec.validation)})`,
     staticDetails: details([
-      [`Servers (${plan.sourceServerIds.length})`, idList(plan.sourceServerIds)],
-      ...targetLines(plan),
-      ['Point in time', pointInTime(plan)],
-      ['Validation', validation(plan.validation)],
+      [`Servers (${spec.sourceServerIds.length})`, idList(spec.sourceServerIds)],
+      ...targetLines(spec),
+      ['Point in time', pointInTime(spec)],
+      ['Validation', validation(spec.validation)],
       [
         'Deadlines',
-        `launch ${briefDuration(plan.launchTimeoutSeconds)}, cleanup ${briefDuration(plan.cleanupTimeoutSeconds)}` +
-          (plan.repairReplication ? `, replication repair ${briefDuration(plan.repairTimeoutSeconds)}` : ''),
+        `launch ${briefDuration(spec.launchTimeoutSeconds)}, cleanup ${briefDuration(spec.cleanupTimeoutSeconds)}` +
+          (spec.repairReplication ? `, replication repair ${briefDuration(spec.repairTimeoutSeconds)}` : ''),
       ],
       ['Started by', startedBy],
     ]),
   };
 }
 
-export function recoverySummary(plan: RecoverySpec, startedBy: string): RunSummary {
-  const approval = plan.confirm
+export function recoverySummary(spec: RecoverySpec, startedBy: string): RunSummary {
+  const approval = spec.confirm
     ? 'confirmed at start'
-    : `approve within ${briefDuration(plan.approvalTimeoutSeconds)}`;
+    : `approve within ${briefDuration(spec.approvalTimeoutSeconds)}`;
   return {
-    staticSummary: `FAILOVER of ${count(plan.sourceServerIds.length, 'server')} in ${where(plan)} (approval: ${approval})`,
+    staticSummary: `FAILOVER of ${count(spec.sourceServerIds.length, 'server')} in ${where(spec)} (approval: ${approval})`,
     staticDetails: details([
-      [`Servers (${plan.sourceServerIds.length})`, idList(plan.sourceServerIds)],
-      ...targetLines(plan),
-      ['Point in time', pointInTime(plan)],
+      [`Servers (${spec.sourceServerIds.length})`, idList(spec.sourceServerIds)],
+      ...targetLines(spec),
+      ['Point in time', pointInTime(spec)],
       ['Approval', approval],
-      ['Replication', plan.requireHealthyReplication ? 'must be healthy' : 'problems are warnings'],
-      ['Deadlines', `launch ${briefDuration(plan.launchTimeoutSeconds)}`],
+      ['Replication', spec.requireHealthyReplication ? 'must be healthy' : 'problems are warnings'],
+      ['Deadlines', `launch ${briefDuration(spec.launchTimeoutSeconds)}`],
       [
         'Capacity',
-        plan.preemptDrills
-          ? `ahead of drills; aborts drills holding places after ${briefDuration(plan.preemptDrills.afterSeconds)}`
+        spec.preemptDrills
+          ? `ahead of drills; aborts drills holding places after ${briefDuration(spec.preemptDrills.afterSeconds)}`
           : 'ahead of drills',
       ],
       ['Started by', startedBy],
@@ -139,45 +139,45 @@ export function recoverySummary(plan: RecoverySpec, startedBy: string): RunSumma
   };
 }
 
-export function failbackSummary(plan: FailbackSpec, startedBy: string): RunSummary {
+export function failbackSummary(spec: FailbackSpec, startedBy: string): RunSummary {
   return {
-    staticSummary: `failback of ${recoveryInstancesPhrase(plan)} in ${where(plan)}`,
+    staticSummary: `failback of ${recoveryInstancesPhrase(spec)} in ${where(spec)}`,
     staticDetails: details([
-      recoveryInstancesLine(plan),
-      ...targetLines(plan),
+      recoveryInstancesLine(spec),
+      ...targetLines(spec),
       [
         'Deadlines',
-        `ready for failback ${briefDuration(plan.readyTimeoutSeconds)}, launch ${briefDuration(plan.launchTimeoutSeconds)}`,
+        `ready for failback ${briefDuration(spec.readyTimeoutSeconds)}, launch ${briefDuration(spec.launchTimeoutSeconds)}`,
       ],
       ['Started by', startedBy],
     ]),
   };
 }
 
-export function reprotectSummary(plan: ReprotectSpec, startedBy: string): RunSummary {
+export function reprotectSummary(spec: ReprotectSpec, startedBy: string): RunSummary {
   return {
-    staticSummary: `reprotect (ReverseReplication) of ${recoveryInstancesPhrase(plan)} in ${where(plan)}`,
+    staticSummary: `reprotect (ReverseReplication) of ${recoveryInstancesPhrase(spec)} in ${where(spec)}`,
     staticDetails: details([
-      recoveryInstancesLine(plan),
-      ...targetLines(plan),
-      ['Deadline', `CONTINUOUS within ${briefDuration(plan.timeoutSeconds)}`],
+      recoveryInstancesLine(spec),
+      ...targetLines(spec),
+      ['Deadline', `CONTINUOUS within ${briefDuration(spec.timeoutSeconds)}`],
       ['Started by', startedBy],
     ]),
   };
 }
 
-export function replicationSummary(plan: ReplicationSpec, startedBy: string): RunSummary {
-  const waits = (plan.action === 'repair' || plan.action === 'start') && plan.waitForContinuous;
+export function replicationSummary(spec: ReplicationSpec, startedBy: string): RunSummary {
+  const waits = (spec.action === 'repair' || spec.action === 'start') && spec.waitForContinuous;
   return {
-    staticSummary: `replication ${plan.action} of ${count(plan.sourceServerIds.length, 'server')} in ${where(plan)}${plan.confirm ? ' (confirmed)' : ''}`,
+    staticSummary: `replication ${spec.action} of ${count(spec.sourceServerIds.length, 'server')} in ${where(spec)}${spec.confirm ? ' (confirmed)' : ''}`,
     staticDetails: details([
-      [`Servers (${plan.sourceServerIds.length})`, idList(plan.sourceServerIds)],
-      ...targetLines(plan),
-      ['Action', plan.action],
+      [`Servers (${spec.sourceServerIds.length})`, idList(spec.sourceServerIds)],
+      ...targetLines(spec),
+      ['Action', spec.action],
       [
         'Deadlines',
         waits
-          ? `CONTINUOUS with lag ≤ ${briefDuration(plan.maxReplicationLagSeconds)} within ${briefDuration(plan.timeoutSeconds)}`
+          ? `CONTINUOUS with lag ≤ ${briefDuration(spec.maxReplicationLagSeconds)} within ${briefDuration(spec.timeoutSeconds)}`
           : undefined,
       ],
       ['Started by', startedBy],
@@ -185,8 +185,8 @@ export function replicationSummary(plan: ReplicationSpec, startedBy: string): Ru
   };
 }
 
-export function planSummary(plan: PlanSpec, startedBy: string): RunSummary {
-  const recoveries = plan.waves.filter((w) => w.action === 'recovery').length;
+export function planSummary(spec: PlanSpec, startedBy: string): RunSummary {
+  const recoveries = spec.waves.filter((w) => w.action === 'recovery').length;
   const waveLine = (w: PlanSpec['waves'][number]) => {
     const named = namedServerIds(w);
     const selector = [
@@ -202,17 +202,17 @@ export function planSummary(plan: PlanSpec, startedBy: string): RunSummary {
     const servers = named ? count(named.length, 'server') : `servers ${selector.join(' and ')}`;
     const placement =
       w.accountId || w.region
-        ? ` in ${where({ region: w.region ?? plan.region, accountId: w.accountId ?? plan.accountId })}`
+        ? ` in ${where({ region: w.region ?? spec.region, accountId: w.accountId ?? spec.accountId })}`
         : '';
     const after = w.dependsOn.length > 0 ? `, after ${w.dependsOn.join(', ')}` : '';
     return `${w.name} (${w.action}, ${servers}${placement}${after}${w.pauseBefore ? ', approval first' : ''})`;
   };
   return {
-    staticSummary: `plan of ${count(plan.waves.length, 'wave')} in ${where(plan)}: ${plan.waves.map((w) => w.name).join(' → ')}${recoveries > 0 ? ` (${count(recoveries, 'FAILOVER wave')})` : ''}`,
+    staticSummary: `plan of ${count(spec.waves.length, 'wave')} in ${where(spec)}: ${spec.waves.map((w) => w.name).join(' → ')}${recoveries > 0 ? ` (${count(recoveries, 'FAILOVER wave')})` : ''}`,
     staticDetails: details([
-      [`Waves (${plan.waves.length})`, plan.waves.map(waveLine).join('; ')],
-      ...targetLines(plan),
-      ['Deadlines', `approval gates ${briefDuration(plan.approvalTimeoutSeconds)}`],
+      [`Waves (${spec.waves.length})`, spec.waves.map(waveLine).join('; ')],
+      ...targetLines(spec),
+      ['Deadlines', `approval gates ${briefDuration(spec.approvalTimeoutSeconds)}`],
       ['Started by', startedBy],
     ]),
   };

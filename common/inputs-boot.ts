@@ -96,27 +96,27 @@ interface ServerBootSpec {
 }
 
 export function serverBootPlan(
-  plan: { bootCheck: BootCheck; checks: GuestCheck[]; serverChecks: Record<string, ServerOverrides> },
+  spec: { bootCheck: BootCheck; checks: GuestCheck[]; serverChecks: Record<string, ServerOverrides> },
   sourceServerId: string,
 ): ServerBootSpec {
-  const own = plan.serverChecks[sourceServerId];
-  const common = plan.checks.map((c, i) => ({ ...c, name: c.name ?? `checks[${i}]` }));
+  const own = spec.serverChecks[sourceServerId];
+  const common = spec.checks.map((c, i) => ({ ...c, name: c.name ?? `checks[${i}]` }));
   const mine = (own?.checks ?? []).map((c, i) => ({
     ...c,
     name: c.name ?? `serverChecks.${sourceServerId}.checks[${i}]`,
   }));
-  return { bootCheck: { ...plan.bootCheck, ...own?.bootCheck }, checks: [...common, ...mine] };
+  return { bootCheck: { ...spec.bootCheck, ...own?.bootCheck }, checks: [...common, ...mine] };
 }
 type ServerOverrides = { bootCheck?: Partial<BootCheck>; checks?: GuestCheck[] };
 
 /** Every in-guest check of the input with the field path that declares it, for the worker's policy. */
-export function declaredGuestChecks(plan: {
+export function declaredGuestChecks(spec: {
   checks: GuestCheck[];
   serverChecks: Record<string, ServerOverrides>;
 }): { path: string; document: string }[] {
   return [
-    ...plan.checks.map((c, i) => ({ path: `checks.${i}.document`, document: c.document })),
-    ...Object.entries(plan.serverChecks).flatMap(([id, s]) =>
+    ...spec.checks.map((c, i) => ({ path: `checks.${i}.document`, document: c.document })),
+    ...Object.entries(spec.serverChecks).flatMap(([id, s]) =>
       (s.checks ?? []).map((c, i) => ({
         path: `serverChecks.${id}.checks.${i}.document`,
         document: c.document,

@@ -25,7 +25,7 @@ import {
   unlessAborted,
 } from './operation-support';
 
-/** What a drill's or failover's plan says about boot evidence (common/inputs-boot.ts). */
+/** What a drill's or failover's spec says about boot evidence (common/inputs-boot.ts). */
 interface BootFields {
   bootCheck: BootCheck;
   checks: GuestCheck[];
@@ -36,10 +36,10 @@ interface BootFields {
 /** A Run Command check gets its timeout twice (delivery, then execution) and a minute for SSM to report. */
 const checkDeadlineMs = (check: GuestCheck) => (2 * check.timeoutSeconds + 60) * 1000;
 
-/** Whether any server of the plan gets boot evidence at all. */
-export function wantsBootEvidence(plan: BootFields): boolean {
-  return plan.sourceServerIds.some((id) => {
-    const own = serverBootPlan(plan, id);
+/** Whether any server of the spec gets boot evidence at all. */
+export function wantsBootEvidence(spec: BootFields): boolean {
+  return spec.sourceServerIds.some((id) => {
+    const own = serverBootPlan(spec, id);
     return own.bootCheck.enabled || own.checks.length > 0;
   });
 }
@@ -73,11 +73,11 @@ export async function refuseDisallowedGuestChecks(
  */
 export async function followBoots(
   record: LaunchRecord,
-  plan: BootFields & DrsTarget,
+  spec: BootFields & DrsTarget,
   instances: DrillInstance[],
   aborted: () => boolean,
 ): Promise<void> {
-  if (!wantsBootEvidence(plan)) {
+  if (!wantsBootEvidence(spec)) {
     for (const i of instances)
       record.noteBoot(i.sourceServerId, { result: 'NOT_CHECKED', reason: 'boot check turned off' });
     return;
@@ -90,7 +90,7 @@ export async function followBoots(
         const boot: ServerBootReport = { result: 'NOT_CHECKED', reason: UNFINISHED_BOOT };
         record.noteBoot(instance.sourceServerId, boot);
         try {
-          await proveBoot(targetOf(plan), plan, instance, run, boot);
+          await proveBoot(targetOf(spec), spec, instance, run, boot);
         } catch (err) {
           if (isCancellation(err)) throw err;
           boot.result = 'FAILED';
@@ -109,12 +109,12 @@ export async function followBoots(
  */
 export async function proveBoot(
   target: DrsTarget,
-  plan: BootFields,
+  spec: BootFields,
   instance: DrillInstance,
   run: { launchJobId: string; workflowId: string },
   boot: ServerBootReport,
 ): Promise<void> {
-  const { bootCheck, checks } = serverBootPlan(plan, instance.sourceServerId);
+  const { bootCheck, checks } = serverBootPlan(spec, instance.sourceServerId);
   if (!bootCheck.enabled && checks.length === 0) {
     boot.result = 'NOT_CHECKED';
     boot.reason = 'boot check turned off';

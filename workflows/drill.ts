@@ -63,31 +63,31 @@ export async function drsDrill(input: DrillInput): Promise<DrillReport> {
   record.approvers = new Approvers('drill');
   setHandler(drillProgressQuery, () => record.progress());
 
-  const plan = await validated('drill', parseDrillInput, input);
-  if (plan.validation.mode === 'healthChecks')
+  const spec = await validated('drill', parseDrillInput, input);
+  if (spec.validation.mode === 'healthChecks')
     await checkProbeTargets(
       'drill',
       'drsDrill',
-      Object.entries(plan.validation.hosts).map(([id, host]) => ({ field: `validation.hosts.${id}`, host })),
-      plan,
+      Object.entries(spec.validation.hosts).map(([id, host]) => ({ field: `validation.hosts.${id}`, host })),
+      spec,
     );
-  await refuseDisallowedGuestChecks('drill', declaredGuestChecks(plan), plan);
+  await refuseDisallowedGuestChecks('drill', declaredGuestChecks(spec), spec);
   return runLaunchOperation(
     'drill',
-    plan,
+    spec,
     record,
-    operatorActions(plan, record),
-    () => drill(plan, record),
+    operatorActions(spec, record),
+    () => drill(spec, record),
     () => record.report,
   );
 }
 
-async function drill(plan: DrillSpec, record: DrillRecord): Promise<DrillReport> {
+async function drill(spec: DrillSpec, record: DrillRecord): Promise<DrillReport> {
   let launch: JobRun | undefined;
   let startRequest: StartLaunchJobInput | undefined;
   try {
     record.enterPhase('preflight');
-    const health = await preflight(plan, record);
+    const health = await preflight(spec, record);
     if (record.abortReason !== undefined)
       return record.finish(`aborted before launch: ${record.abortReason}`);
 
@@ -97,12 +97,12 @@ async function drill(plan: DrillSpec, record: DrillRecord): Promise<DrillReport>
     // goes straight to the cleanup's terminate job: given back, it would go to the next queued
     // launch, and the drill instances would run on until another job ended.
     const handOver =
-      plan.validation.mode === 'none' &&
-      !(record.bootEvidence && wantsBootEvidence(plan)) &&
+      spec.validation.mode === 'none' &&
+      !(record.bootEvidence && wantsBootEvidence(spec)) &&
       patched(PATCHES.capacityHandOver.id);
     launch = await launchServers(
       record,
-      plan,
+      spec,
       'drill',
       (request, calls) =>
         calls.startDrillJob(
@@ -119,7 +119,7 @@ async function drill(plan: DrillSpec, record: DrillRecord): Promise<DrillReport>
     if (!launch) return record.finish(`aborted before launch: ${record.abortReason}`);
   } catch (err) {
     upsertSearchAttributes([{ key: DrsOutcome, value: isCancellation(err) ? 'ABORTED' : 'FAILED' }]);
-    if (startRequest && !record.launchJob) await cleanUpFailedStart(plan, record, startRequest, err);
+    if (startRequest && !record.launchJob) await cleanUpFailedStart(spec, record, startRequest, err);
     throw err;
   }
 
@@ -128,7 +128,7 @@ async function drill(plan: DrillSpec, record: DrillRecord): Promise<DrillReport>
     if (launch.error) throw launch.error;
     if (CancellationScope.current().consideredCancelled)
       throw new CancelledFailure('workflow cancelled during the launch');
-    await checkLaunchedServers(plan, record, launch);
+    await checkLaunchedServers(spec, record, launch);
   } catch (err) {
     if (isCancellation(err)) {
       cancellation = err;
@@ -138,7 +138,7 @@ async function drill(plan: DrillSpec, record: DrillRecord): Promise<DrillReport>
     }
   }
   const launched = launch;
-  await CancellationScope.nonCancellable(() => cleanUpDrill(plan, record, launched));
+  await CancellationScope.nonCancellable(() => cleanUpDrill(spec, record, launched));
   const report = record.finish(summarize(record));
   if (cancellation) throw cancellation;
   return report;
@@ -148,15 +148,15 @@ async function drill(plan: DrillSpec, record: DrillRecord): Promise<DrillReport>
  * `approve` opens the gate of validation mode `approval` while it waits; `abort` stops the drill at
  * any step before cleanup, and cleanup still runs.
  */
-function operatorActions(plan: DrillSpec, record: DrillRecord): OperatorActions {
+function operatorActions(spec: DrillSpec, record: DrillRecord): OperatorActions {
   return {
     approve: {
       rejection: ({ by }) => {
         const closed = record.closedRejection();
         if (closed) return closed;
         if (record.approval) return `already approved by ${record.approval.by} at ${record.approval.at}`;
-        if (plan.validation.mode !== 'approval')
-          return `not a drill that takes approvals: its validation mode is "${plan.validation.mode}"`;
+        if (spec.validation.mode !== 'approval')
+          return `not a drill that takes approvals: its validation mode is "${spec.validation.mode}"`;
         if (record.openGate) return record.approvers?.rejection(by, false);
         if (cleaningUp(record) || record.phase === 'done') return `already finishing (${record.phase})`;
         return `no gate open: the approval gate opens once the drill instances are up (now ${record.phase})`;
@@ -204,30 +204,30 @@ function cleanupAhead(record: DrillRecord): string {
 const abortArrived = (record: DrillRecord) => () => record.abortReason !== undefined;
 
 /** Servers exist, replicate CONTINUOUS under the lag limit and are in no active job; repairs first if asked. */
-async function preflight(plan: DrillSpec, record: DrillRecord): Promise<SourceServerHealth[]> {
-  const servers = { ...targetOf(plan), sourceServerIds: plan.sourceServerIds };
+async function preflight(spec: DrillSpec, record: DrillRecord): Promise<SourceServerHealth[]> {
+  const servers = { ...targetOf(spec), sourceServerIds: spec.sourceServerIds };
   let health = await drsActivities.inspectSourceServers(servers);
-  if (plan.pointInTime) {
-    // before any repair (a mutating call); the launch (launchServers) reads the chosen ids from the plan
+  if (spec.pointInTime) {
+    // before any repair (a mutating call); the launch (launchServers) reads the chosen ids from the spec
     const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
-    const choice = await choosePointInTime({ ...plan, pointInTime: plan.pointInTime }, found, record);
+    const choice = await choosePointInTime({ ...spec, pointInTime: spec.pointInTime }, found, record);
     if (choice.problems.length > 0) refuse(record, choice.problems);
-    plan.recoverySnapshotIds = choice.recoverySnapshotIds;
+    spec.recoverySnapshotIds = choice.recoverySnapshotIds;
   }
-  const toRepair = plan.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
+  const toRepair = spec.repairReplication ? health.filter(isRepairable).map((h) => h.sourceServerId) : [];
   if (toRepair.length > 0) {
     record.enterPhase('repairing-replication');
     await Promise.all(
-      toRepair.map((id) => drsActivities.retryDataReplication({ ...targetOf(plan), sourceServerId: id })),
+      toRepair.map((id) => drsActivities.retryDataReplication({ ...targetOf(spec), sourceServerId: id })),
     );
-    const deadline = Date.now() + plan.repairTimeoutSeconds * 1000;
+    const deadline = Date.now() + spec.repairTimeoutSeconds * 1000;
     try {
       await unlessAborted(abortArrived(record), () =>
         untilDeadline('replication did not catch up', deadline, (remainingMs) =>
           pollingActivities(remainingMs).awaitReplicationHealthy({
-            ...targetOf(plan),
+            ...targetOf(spec),
             sourceServerIds: toRepair,
-            maxLagSeconds: plan.maxReplicationLagSeconds,
+            maxLagSeconds: spec.maxReplicationLagSeconds,
           }),
         ),
       );
@@ -238,13 +238,13 @@ async function preflight(plan: DrillSpec, record: DrillRecord): Promise<SourceSe
     health = await drsActivities.inspectSourceServers(servers);
   }
   record.notePreflight(health);
-  refuseUnhealthy(plan, record, health);
+  refuseUnhealthy(spec, record, health);
   return health;
 }
 
-function refuseUnhealthy(plan: DrillSpec, record: DrillRecord, health: SourceServerHealth[]): void {
+function refuseUnhealthy(spec: DrillSpec, record: DrillRecord, health: SourceServerHealth[]): void {
   const problems = health.flatMap((h) =>
-    [...preflightProblems(h, plan.maxReplicationLagSeconds), ...existingInstanceProblems(h)].map((p) => {
+    [...preflightProblems(h, spec.maxReplicationLagSeconds), ...existingInstanceProblems(h)].map((p) => {
       record.serverError(h.sourceServerId, p);
       return `${h.sourceServerId}: ${p}`;
     }),
@@ -261,17 +261,17 @@ function refuse(record: DrillRecord, problems: string[]): never {
  * Notes why servers failed to launch, resolves the launched servers' instances, follows their boots,
  * then runs the drill's validation.
  */
-async function checkLaunchedServers(plan: DrillSpec, record: DrillRecord, launch: JobRun): Promise<void> {
-  const instances = await resolveLaunchedInstances(record, plan, 'drill', launch, abortArrived(record));
+async function checkLaunchedServers(spec: DrillSpec, record: DrillRecord, launch: JobRun): Promise<void> {
+  const instances = await resolveLaunchedInstances(record, spec, 'drill', launch, abortArrived(record));
   if (!instances) return;
   if (record.bootEvidence) {
-    await followBoots(record, plan, instances, abortArrived(record));
+    await followBoots(record, spec, instances, abortArrived(record));
     if (record.abortReason !== undefined) return;
-    if (plan.notifyParentWhenHealthy) await tellParentHealth(record);
+    if (spec.notifyParentWhenHealthy) await tellParentHealth(record);
   }
 
   record.enterPhase('validating');
-  await runValidation(plan, record, instances);
+  await runValidation(spec, record, instances);
 }
 
 /** A plan's child: the plan may start dependent waves now (every server booted and checked) or not. */
@@ -286,11 +286,11 @@ async function tellParentHealth(record: DrillRecord): Promise<void> {
 
 /** The drill's `validation`: none, a hold, an approval, or HTTP/TCP checks against the instances. */
 async function runValidation(
-  plan: DrillSpec,
+  spec: DrillSpec,
   record: DrillRecord,
   instances: DrillInstance[],
 ): Promise<void> {
-  const v = plan.validation;
+  const v = spec.validation;
   const aborted = abortArrived(record);
   switch (v.mode) {
     case 'none':
@@ -302,7 +302,7 @@ async function runValidation(
       await record.approvers?.load();
       record.openGate = 'validation';
       // sent beside the wait, so a slow receiver does not shorten the time left to approve
-      const notified = notify(awaitingApproval('validation', plan.sourceServerIds));
+      const notified = notify(awaitingApproval('validation', spec.sourceServerIds));
       const decided = await condition(
         () => record.approval !== undefined || aborted(),
         v.timeoutSeconds * 1000,

@@ -30,24 +30,24 @@ import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 const PROTECTED_LAG_SECONDS = 300;
 
 export async function failbackEc2(
-  plan: FailbackSpec,
+  spec: FailbackSpec,
   record: FailbackRecord,
   seen?: Ec2FailbackServer[],
 ): Promise<void> {
   record.path = 'AWS';
-  const account = plan.accountId ? { accountId: plan.accountId } : {};
+  const account = spec.accountId ? { accountId: spec.accountId } : {};
   const servers =
     seen ??
     (await drsActivities.describeEc2Failback({
-      region: plan.region,
+      region: spec.region,
       ...account,
-      recoveryInstanceIds: plan.recoveryInstanceIds,
-      ...(plan.recoveryJobId ? { recoveryJobId: plan.recoveryJobId } : {}),
-      sourceServerIds: plan.sourceServerIds,
+      recoveryInstanceIds: spec.recoveryInstanceIds,
+      ...(spec.recoveryJobId ? { recoveryJobId: spec.recoveryJobId } : {}),
+      sourceServerIds: spec.sourceServerIds,
     }));
   noteServers(record, servers);
-  refuse(plan, record, servers);
-  if (!plan.confirm)
+  refuse(spec, record, servers);
+  if (!spec.confirm)
     await validated(
       'failback',
       () => {
@@ -55,7 +55,7 @@ export async function failbackEc2(
           'confirm: must be true to fail back EC2 servers: a real recovery (StartRecovery) in their origin region',
         ]);
       },
-      plan,
+      spec,
     );
 
   const home = servers.filter((s) => ec2FailbackDisposition(s).kind === 'act');
@@ -71,11 +71,11 @@ export async function failbackEc2(
   const origin: DrsTarget = { region: home[0].originRegion ?? '', ...account };
 
   record.phases.enter('launching');
-  const launched = await launchHome(plan, record, origin, home);
+  const launched = await launchHome(spec, record, origin, home);
   if (launched.length === 0) return;
 
   record.phases.enter('booting');
-  const booted = await bootHome(plan, record, origin, launched);
+  const booted = await bootHome(spec, record, origin, launched);
 
   record.phases.enter('reprotecting');
   const watches = new Map<string, ReverseWatch>();
@@ -98,7 +98,7 @@ export async function failbackEc2(
   await awaitReversedReplication(
     account,
     [...watches.values()],
-    Date.now() + plan.protectTimeoutSeconds * 1000,
+    Date.now() + spec.protectTimeoutSeconds * 1000,
     PROTECTED_LAG_SECONDS,
   );
   const protectedHome: Ec2FailbackServer[] = [];
@@ -113,14 +113,14 @@ export async function failbackEc2(
     } else {
       entry.result = 'FAILED';
       entry.errors.push(
-        `back in ${s.originRegion}, but the original direction of replication is ${watch.replicationState ?? 'unknown'}${watch.replicationError ? ` (${watch.replicationError})` : ''}, not CONTINUOUS, after ${plan.protectTimeoutSeconds}s; the DR-region instance is kept`,
+        `back in ${s.originRegion}, but the original direction of replication is ${watch.replicationState ?? 'unknown'}${watch.replicationError ? ` (${watch.replicationError})` : ''}, not CONTINUOUS, after ${spec.protectTimeoutSeconds}s; the DR-region instance is kept`,
       );
     }
   }
 
-  if (plan.terminateRecoveryInstances && protectedHome.length > 0) {
+  if (spec.terminateRecoveryInstances && protectedHome.length > 0) {
     record.phases.enter('retiring');
-    await retire(plan, record, protectedHome);
+    await retire(spec, record, protectedHome);
   }
 }
 
@@ -137,17 +137,17 @@ function noteServers(record: FailbackRecord, servers: Ec2FailbackServer[]): void
     });
 }
 
-function refuse(plan: FailbackSpec, record: FailbackRecord, servers: Ec2FailbackServer[]): void {
+function refuse(spec: FailbackSpec, record: FailbackRecord, servers: Ec2FailbackServer[]): void {
   const refused = refusals(servers, (s) => s.namedId, ec2FailbackDisposition);
   const field =
-    plan.sourceServerIds.length > 0
+    spec.sourceServerIds.length > 0
       ? 'sourceServerIds'
-      : plan.recoveryJobId
+      : spec.recoveryJobId
         ? 'recoveryJobId'
         : 'recoveryInstanceIds';
-  if (plan.recoveryJobId && servers.length === 0)
+  if (spec.recoveryJobId && servers.length === 0)
     refused.push(
-      `${plan.recoveryJobId}: no recovery instances of this job (wrong job id, region or account?)`,
+      `${spec.recoveryJobId}: no recovery instances of this job (wrong job id, region or account?)`,
     );
   const regions = new Set(servers.map((s) => s.originRegion).filter(Boolean));
   if (regions.size > 1)
@@ -170,7 +170,7 @@ interface Launched {
 
 /** The recovery in the origin region, exactly once; the instances it launched. */
 async function launchHome(
-  plan: FailbackSpec,
+  spec: FailbackSpec,
   record: FailbackRecord,
   origin: DrsTarget,
   home: Ec2FailbackServer[],
@@ -185,7 +185,7 @@ async function launchHome(
       sourceServerIds: ids,
       priority: 'failover',
       purpose: `failback recovery of ${ids.length} server(s) in ${origin.region}`,
-      deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
+      deadlineMs: Date.now() + spec.launchTimeoutSeconds * 1000,
       start: (notBeforeMs, calls) => {
         record.launchRequested = true;
         return calls.startRecoveryJob({
@@ -193,7 +193,7 @@ async function launchHome(
           sourceServers: ids.map((sourceServerId) => ({ sourceServerId })),
           workflowId: record.workflowId,
           step: 'failback-recovery',
-          tagJobs: plan.tagJobs,
+          tagJobs: spec.tagJobs,
           notBeforeMs,
         });
       },
@@ -238,12 +238,12 @@ async function launchHome(
 
 /** Boot evidence of each instance launched home; returns the ones that passed (or were not checked). */
 async function bootHome(
-  plan: FailbackSpec,
+  spec: FailbackSpec,
   record: FailbackRecord,
   origin: DrsTarget,
   launched: Launched[],
 ): Promise<Launched[]> {
-  const bootPlan = { bootCheck: plan.bootCheck, checks: [], serverChecks: {}, sourceServerIds: [] };
+  const bootPlan = { bootCheck: spec.bootCheck, checks: [], serverChecks: {}, sourceServerIds: [] };
   const passed: Launched[] = [];
   await Promise.all(
     launched.map(async (l) => {
@@ -274,10 +274,10 @@ async function bootHome(
 }
 
 /** TerminateRecoveryInstances for the DR-region instances of the servers that are home and protected. */
-async function retire(plan: FailbackSpec, record: FailbackRecord, done: Ec2FailbackServer[]): Promise<void> {
+async function retire(spec: FailbackSpec, record: FailbackRecord, done: Ec2FailbackServer[]): Promise<void> {
   const dr: DrsTarget = {
     region: done[0].drRegion,
-    ...(plan.accountId ? { accountId: plan.accountId } : {}),
+    ...(spec.accountId ? { accountId: spec.accountId } : {}),
   };
   const ids = done.map((s) => s.drRecoveryInstanceId ?? '').filter(Boolean);
   try {
@@ -287,7 +287,7 @@ async function retire(plan: FailbackSpec, record: FailbackRecord, done: Ec2Failb
       notBeforeMs: Date.now(),
     });
     record.terminateJobId = result.jobId;
-    if (result.jobId) await followJob(dr, result.jobId, Date.now() + plan.launchTimeoutSeconds * 1000);
+    if (result.jobId) await followJob(dr, result.jobId, Date.now() + spec.launchTimeoutSeconds * 1000);
     for (const s of done) {
       const entry = record.instances.get(s.namedId);
       if (entry) entry.drInstanceTerminated = true;
@@ -298,22 +298,22 @@ async function retire(plan: FailbackSpec, record: FailbackRecord, done: Ec2Failb
 }
 
 /** `stop`: StopFailback for each named instance whose failback (or reverse replication) is in progress. */
-export async function stopFailbacks(plan: FailbackSpec, record: FailbackRecord): Promise<void> {
+export async function stopFailbacks(spec: FailbackSpec, record: FailbackRecord): Promise<void> {
   record.path = 'STOP';
   record.phases.enter('stopping');
   const instances = await drsActivities.describeFailbackInstances({
-    region: plan.region,
-    ...(plan.accountId ? { accountId: plan.accountId } : {}),
-    recoveryInstanceIds: plan.recoveryInstanceIds,
-    ...(plan.recoveryJobId ? { recoveryJobId: plan.recoveryJobId } : {}),
+    region: spec.region,
+    ...(spec.accountId ? { accountId: spec.accountId } : {}),
+    recoveryInstanceIds: spec.recoveryInstanceIds,
+    ...(spec.recoveryJobId ? { recoveryJobId: spec.recoveryJobId } : {}),
   });
   record.note(instances);
   const missing = instances.filter((i) => !i.found || i.isDrill);
-  if (missing.length > 0 || (plan.recoveryJobId && instances.length === 0)) {
+  if (missing.length > 0 || (spec.recoveryJobId && instances.length === 0)) {
     const why = missing.map(
       (i) => `${i.recoveryInstanceId}: ${i.found ? 'is a drill instance' : 'recovery instance not found'}`,
     );
-    if (instances.length === 0) why.push(`${plan.recoveryJobId}: no recovery instances of this job`);
+    if (instances.length === 0) why.push(`${spec.recoveryJobId}: no recovery instances of this job`);
     const report = record.finish(`refused stop, nothing stopped: ${why.join('; ')}`);
     throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
   }
@@ -323,8 +323,8 @@ export async function stopFailbacks(plan: FailbackSpec, record: FailbackRecord):
       if (!entry) return;
       try {
         const { stopped, failbackState } = await drsActivities.stopFailback({
-          region: plan.region,
-          ...(plan.accountId ? { accountId: plan.accountId } : {}),
+          region: spec.region,
+          ...(spec.accountId ? { accountId: spec.accountId } : {}),
           recoveryInstanceId: i.recoveryInstanceId,
         });
         entry.failbackState = failbackState;

@@ -104,7 +104,7 @@ export class FailbackRecord extends OperationRecord<FailbackPhase, FailbackSpec,
       workflowId: this.workflowId,
       outcome: this.outcome(),
       ...this.reportTarget(),
-      ...(this.plan?.recoveryJobId ? { recoveryJobId: this.plan.recoveryJobId } : {}),
+      ...(this.spec?.recoveryJobId ? { recoveryJobId: this.spec.recoveryJobId } : {}),
       failbackJobId: this.failbackJobId,
       ...(this.path ? { path: this.path } : {}),
       ...(this.originRecoveryJobId ? { originRecoveryJobId: this.originRecoveryJobId } : {}),
@@ -133,8 +133,8 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
   const record = new FailbackRecord(workflowInfo().workflowId);
   setHandler(failbackProgressQuery, () => record.progress());
 
-  const plan = await validated('failback', parseFailbackInput, input);
-  record.plan = plan;
+  const spec = await validated('failback', parseFailbackInput, input);
+  record.spec = spec;
   acceptOperatorMessages(
     'drsFailback',
     abortOnly(
@@ -145,59 +145,59 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
     ),
   );
   upsertSearchAttributes([{ key: DrsOperation, value: 'failback' }]);
-  return notifyingEnd('failback', () => releasingCapacity(record.capacity, () => failback(plan, record)), {
+  return notifyingEnd('failback', () => releasingCapacity(record.capacity, () => failback(spec, record)), {
     soFar: () => ({
-      ...targetOf(plan),
-      ...(plan.recoveryJobId ? { recoveryJobId: plan.recoveryJobId } : {}),
+      ...targetOf(spec),
+      ...(spec.recoveryJobId ? { recoveryJobId: spec.recoveryJobId } : {}),
       ...(record.failbackJobId ? { failbackJobId: record.failbackJobId } : {}),
       servers: [...record.instances.values()],
     }),
   });
 }
 
-async function failback(plan: FailbackSpec, record: FailbackRecord): Promise<FailbackReport> {
+async function failback(spec: FailbackSpec, record: FailbackRecord): Promise<FailbackReport> {
   // `stop` and named reversed servers exist only in inputs of builds with the EC2 path
-  if (plan.stop) {
-    await stopFailbacks(plan, record);
+  if (spec.stop) {
+    await stopFailbacks(spec, record);
     return record.finish(summarize(record));
   }
   record.phases.enter('inspecting');
-  if (plan.sourceServerIds.length > 0 && patched(PATCHES.ec2Failback.id)) return ec2(plan, record);
+  if (spec.sourceServerIds.length > 0 && patched(PATCHES.ec2Failback.id)) return ec2(spec, record);
   const instances = await drsActivities.describeFailbackInstances({
-    ...targetOf(plan),
-    recoveryInstanceIds: plan.recoveryInstanceIds,
-    recoveryJobId: plan.recoveryJobId,
+    ...targetOf(spec),
+    recoveryInstanceIds: spec.recoveryInstanceIds,
+    recoveryJobId: spec.recoveryJobId,
   });
   // the path follows the instances' origin: EC2 in another region fails back by a recovery there
   if (instances.some((i) => i.originEnvironment === 'AWS') && patched(PATCHES.ec2Failback.id))
-    return ec2(plan, record);
+    return ec2(spec, record);
   record.path = 'ON_PREMISES';
   record.note(instances);
   upsertSearchAttributes(sourceServerAttributes(instances.map((i) => i.sourceServerId).filter(Boolean)));
-  refuse(plan, record, instances);
+  refuse(spec, record, instances);
 
   record.phases.enter('awaiting-readiness');
-  const ready = await awaitReadiness(plan, record, instances);
+  const ready = await awaitReadiness(spec, record, instances);
   if (record.abortReason !== undefined)
     return record.finish(`aborted before failback launch: ${record.abortReason}; nothing was launched`);
   if (ready.length === 0) return record.finish(summarize(record));
 
   record.phases.enter('launching');
-  await launch(plan, record, ready);
+  await launch(spec, record, ready);
   return record.finish(summarize(record));
 }
 
-async function ec2(plan: FailbackSpec, record: FailbackRecord): Promise<FailbackReport> {
-  await failbackEc2(plan, record);
+async function ec2(spec: FailbackSpec, record: FailbackRecord): Promise<FailbackReport> {
+  await failbackEc2(spec, record);
   upsertSearchAttributes(sourceServerAttributes([...record.instances.values()].map((i) => i.sourceServerId)));
   return record.finish(summarize(record));
 }
 
-function refuse(plan: FailbackSpec, record: FailbackRecord, instances: FailbackInstance[]): void {
+function refuse(spec: FailbackSpec, record: FailbackRecord, instances: FailbackInstance[]): void {
   const refused = refusals(instances, (i) => i.recoveryInstanceId, failbackDisposition);
-  if (plan.recoveryJobId && instances.length === 0)
+  if (spec.recoveryJobId && instances.length === 0)
     refused.push(
-      `${plan.recoveryJobId}: no recovery instances of this job (wrong job id, region or account?)`,
+      `${spec.recoveryJobId}: no recovery instances of this job (wrong job id, region or account?)`,
     );
   if (refused.length === 0) return;
   for (const i of instances) {
@@ -210,11 +210,11 @@ function refuse(plan: FailbackSpec, record: FailbackRecord, instances: FailbackI
 
 /** Waits for each instance in parallel; returns the ones FAILBACK_READY_FOR_LAUNCH by the deadline. */
 async function awaitReadiness(
-  plan: FailbackSpec,
+  spec: FailbackSpec,
   record: FailbackRecord,
   instances: FailbackInstance[],
 ): Promise<FailbackInstance[]> {
-  const deadline = Date.now() + plan.readyTimeoutSeconds * 1000;
+  const deadline = Date.now() + spec.readyTimeoutSeconds * 1000;
   const ready: FailbackInstance[] = [];
   await unlessAborted(
     () => record.abortReason !== undefined,
@@ -231,11 +231,11 @@ async function awaitReadiness(
           }
           try {
             const now = await untilDeadline(
-              `not FAILBACK_READY_FOR_LAUNCH within ${plan.readyTimeoutSeconds}s`,
+              `not FAILBACK_READY_FOR_LAUNCH within ${spec.readyTimeoutSeconds}s`,
               deadline,
               (remainingMs) =>
                 pollingActivities(remainingMs).awaitFailbackReady({
-                  ...targetOf(plan),
+                  ...targetOf(spec),
                   recoveryInstanceId: instance.recoveryInstanceId,
                 }),
             );
@@ -253,7 +253,7 @@ async function awaitReadiness(
   return ready;
 }
 
-async function launch(plan: FailbackSpec, record: FailbackRecord, ready: FailbackInstance[]): Promise<void> {
+async function launch(spec: FailbackSpec, record: FailbackRecord, ready: FailbackInstance[]): Promise<void> {
   const reportOf = (sourceServerId: string) => {
     const entry = ready.find((i) => i.sourceServerId === sourceServerId);
     return entry && record.instances.get(entry.recoveryInstanceId);
@@ -261,20 +261,20 @@ async function launch(plan: FailbackSpec, record: FailbackRecord, ready: Failbac
   try {
     const run = await runJob({
       ...launchPlace(record),
-      target: targetOf(plan),
+      target: targetOf(spec),
       step: 'failback-launch',
       sourceServerIds: ready.map((i) => i.sourceServerId),
       purpose: `failback launch of ${ready.length} instance(s)`,
-      deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
+      deadlineMs: Date.now() + spec.launchTimeoutSeconds * 1000,
       start: (notBeforeMs, calls) => {
         record.launchRequested = true;
         return calls.startFailbackLaunch({
-          ...targetOf(plan),
+          ...targetOf(spec),
           recoveryInstanceIds: ready.map((i) => i.recoveryInstanceId),
           sourceServerIds: ready.map((i) => i.sourceServerId),
           workflowId: record.workflowId,
           step: 'failback-launch',
-          tagJobs: plan.tagJobs,
+          tagJobs: spec.tagJobs,
           notBeforeMs,
         });
       },
@@ -301,7 +301,7 @@ async function launch(plan: FailbackSpec, record: FailbackRecord, ready: Failbac
     );
   }
   const after = await drsActivities.describeFailbackInstances({
-    ...targetOf(plan),
+    ...targetOf(spec),
     recoveryInstanceIds: ready.map((i) => i.recoveryInstanceId),
   });
   for (const i of after) {

@@ -23,7 +23,7 @@ import { applyTargets, mergeTargets, rtoMeasureOf } from '../common/targets';
 import { CapacityWaiter } from './capacity-waiter';
 import { OperationRecord, markOutcome, seconds } from './operation-record';
 
-/** What the record reads of a plan: drsDrill's and drsRecovery's both have it. */
+/** What the record reads of a spec (the validated input): drsDrill's and drsRecovery's both have it. */
 export type LaunchSpec = Pick<
   DrillSpec,
   'sourceServerIds' | 'recoverySnapshotIds' | 'region' | 'accountId' | 'targets' | 'serverTargets'
@@ -55,13 +55,13 @@ export abstract class LaunchRecord<Report extends LaunchReport = LaunchReport> e
     super(workflowId, 'validating-input');
   }
 
-  start(plan: LaunchSpec): void {
-    this.plan = plan;
-    for (const id of plan.sourceServerIds) {
+  start(spec: LaunchSpec): void {
+    this.spec = spec;
+    for (const id of spec.sourceServerIds) {
       this.servers.set(id, {
         sourceServerId: id,
         launchStatus: 'NOT_LAUNCHED',
-        recoverySnapshotId: plan.recoverySnapshotIds[id],
+        recoverySnapshotId: spec.recoverySnapshotIds[id],
         errors: [],
       });
     }
@@ -194,7 +194,7 @@ export abstract class LaunchRecord<Report extends LaunchReport = LaunchReport> e
   protected launchReport<Jobs extends object>(summary: string, jobs: Jobs) {
     this.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
     const servers = [...this.servers.values()];
-    const { targets, serverTargets = {} } = this.plan ?? {};
+    const { targets, serverTargets = {} } = this.spec ?? {};
     const rtoMeasure = rtoMeasureOf(servers);
     const targetsMet = applyTargets(
       servers,

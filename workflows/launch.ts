@@ -196,15 +196,15 @@ export function resolveInstances(
  */
 export function runLaunchOperation<Report extends LaunchReport & { operation: 'drill' | 'recovery' }>(
   operation: Report['operation'],
-  plan: LaunchSpec,
+  spec: LaunchSpec,
   record: LaunchRecord<Report>,
   actions: OperatorActions,
   run: () => Promise<Report>,
   cancelledReport?: () => Report | undefined,
 ): Promise<Report> {
-  record.start(plan);
+  record.start(spec);
   acceptOperatorMessages(operation === 'drill' ? 'drsDrill' : 'drsRecovery', actions);
-  upsertSearchAttributes(serverSearchAttributes(operation, plan.sourceServerIds));
+  upsertSearchAttributes(serverSearchAttributes(operation, spec.sourceServerIds));
   return notifyingEnd(operation, () => releasingCapacity(record.capacity, run), {
     ...(cancelledReport ? { cancelledReport } : {}),
     soFar: () => record.soFar(),
@@ -219,13 +219,13 @@ export function runLaunchOperation<Report extends LaunchReport & { operation: 'd
 const CLEANUP_GO_AHEAD_MS = 15 * 60 * 1000;
 
 /**
- * Launches the plan's servers once through runJob: a drill (StartRecovery isDrill) or a real
+ * Launches the spec's servers once through runJob: a drill (StartRecovery isDrill) or a real
  * failover, as `start` calls it. The record follows the job; the time to launch counts from the
  * request. Undefined when an abort came while waiting for capacity.
  */
 export function launchServers(
   record: LaunchRecord,
-  plan: LaunchSpec & { launchTimeoutSeconds: number; tagJobs: boolean },
+  spec: LaunchSpec & { launchTimeoutSeconds: number; tagJobs: boolean },
   kind: 'drill' | 'recovery',
   start: (request: StartLaunchJobInput, calls: typeof drsActivities) => Promise<JobView>,
   options: Pick<JobSpec, 'followThroughCancellation' | 'keepPlace' | 'preempt'> = {},
@@ -233,24 +233,24 @@ export function launchServers(
   const step = kind === 'drill' ? 'launch' : 'recovery-launch';
   return runJob({
     ...launchPlace(record),
-    target: targetOf(plan),
+    target: targetOf(spec),
     step,
-    sourceServerIds: plan.sourceServerIds,
+    sourceServerIds: spec.sourceServerIds,
     // failover first: a real failover is served before every drill waiting for capacity
     ...(kind === 'recovery' ? { priority: 'failover' as const } : {}),
-    purpose: `${kind} launch of ${plan.sourceServerIds.length} server(s)`,
-    deadlineMs: Date.now() + plan.launchTimeoutSeconds * 1000,
+    purpose: `${kind} launch of ${spec.sourceServerIds.length} server(s)`,
+    deadlineMs: Date.now() + spec.launchTimeoutSeconds * 1000,
     start: (notBeforeMs, calls) => {
       record.launchRequestedAtMs = notBeforeMs;
       const request = {
-        ...targetOf(plan),
-        sourceServers: plan.sourceServerIds.map((id) => ({
+        ...targetOf(spec),
+        sourceServers: spec.sourceServerIds.map((id) => ({
           sourceServerId: id,
-          recoverySnapshotId: plan.recoverySnapshotIds[id],
+          recoverySnapshotId: spec.recoverySnapshotIds[id],
         })),
         workflowId: record.workflowId,
         step,
-        tagJobs: plan.tagJobs,
+        tagJobs: spec.tagJobs,
         notBeforeMs,
       };
       return start(request, calls);
@@ -266,7 +266,7 @@ export function launchServers(
  */
 export async function resolveLaunchedInstances(
   record: LaunchRecord,
-  plan: LaunchSpec,
+  spec: LaunchSpec,
   kind: 'drill' | 'recovery',
   launch: JobRun,
   skip: () => boolean = () => false,
@@ -275,9 +275,9 @@ export async function resolveLaunchedInstances(
     record.serverError(sourceServerId, lines.join('; '));
   const launchedServerIds = record.launchedServerIds();
   if (launchedServerIds.length === 0 || skip()) return undefined;
-  const instances = await resolveInstances(targetOf(plan), kind, {
+  const instances = await resolveInstances(targetOf(spec), kind, {
     launchJobId: launch.job?.jobId ?? '',
-    sourceServerIds: plan.sourceServerIds,
+    sourceServerIds: spec.sourceServerIds,
     launchedServerIds,
   });
   record.noteInstances(instances);
@@ -289,31 +289,31 @@ export async function resolveLaunchedInstances(
  * the terminate job. DRS cannot cancel a job, so a launch still running is followed to its end
  * first: instances it launches after an abort are cleaned up too.
  */
-export async function cleanUpDrill(plan: DrillSpec, record: DrillRecord, launch: JobRun): Promise<void> {
+export async function cleanUpDrill(spec: DrillSpec, record: DrillRecord, launch: JobRun): Promise<void> {
   const launchJob = record.launchJob;
   if (!launchJob) return;
   record.enterPhase('cleaning-up');
-  const deadline = Date.now() + plan.cleanupTimeoutSeconds * 1000;
+  const deadline = Date.now() + spec.cleanupTimeoutSeconds * 1000;
   const calls = summarizedActivities({
     ...DRS_CALL_OPTIONS,
-    scheduleToCloseTimeout: plan.cleanupTimeoutSeconds * 1000,
+    scheduleToCloseTimeout: spec.cleanupTimeoutSeconds * 1000,
   });
-  const drill = { ...targetOf(plan), launchJobId: launchJob.jobId, sourceServerIds: plan.sourceServerIds };
+  const drill = { ...targetOf(spec), launchJobId: launchJob.jobId, sourceServerIds: spec.sourceServerIds };
   try {
     if (launchJob.status !== 'COMPLETED')
-      await followJob(targetOf(plan), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
+      await followJob(targetOf(spec), launchJob.jobId, deadline, (j) => record.noteLaunchJob(j));
     if (!launch.keptRequestId) await launch.release();
     const withInstances = [...record.servers.values()].filter((s) => s.recoveryInstanceId);
     const knownRecoveryInstanceIds = withInstances.flatMap((s) => s.recoveryInstanceId ?? []);
     const cleanup = await runJob({
       ...capacityPhases(record.phases, 'waiting-for-capacity', 'cleaning-up'),
-      target: targetOf(plan),
+      target: targetOf(spec),
       step: 'cleanup',
       sourceServerIds: (withInstances.length > 0 ? withInstances : [...record.servers.values()]).map(
         (s) => s.sourceServerId,
       ),
       lane: 'cleanup',
-      purpose: `drill cleanup of ${plan.sourceServerIds.length} server(s)`,
+      purpose: `drill cleanup of ${spec.sourceServerIds.length} server(s)`,
       deadlineMs: deadline,
       capacity: record.capacity,
       takesOver: launch.keptRequestId,
@@ -321,7 +321,7 @@ export async function cleanUpDrill(plan: DrillSpec, record: DrillRecord, launch:
       ...(patched(PATCHES.cleanupGoAhead.id)
         ? {
             goAhead: {
-              afterMs: Math.min(CLEANUP_GO_AHEAD_MS, (plan.cleanupTimeoutSeconds * 1000) / 2),
+              afterMs: Math.min(CLEANUP_GO_AHEAD_MS, (spec.cleanupTimeoutSeconds * 1000) / 2),
               onGoAhead: (waitedMs: number) => {
                 record.cleanupWentAhead = `cleanup went ahead without a capacity place after ${Math.round(waitedMs / 1000)} s`;
               },
@@ -363,7 +363,7 @@ export async function cleanUpDrill(plan: DrillSpec, record: DrillRecord, launch:
  * up, or its drill instances would run on with no run left to end them.
  */
 export async function cleanUpFailedStart(
-  plan: DrillSpec,
+  spec: DrillSpec,
   record: DrillRecord,
   request: StartLaunchJobInput,
   err: unknown,
@@ -383,6 +383,6 @@ export async function cleanUpFailedStart(
     if (!job) return;
     record.errors.push(`the launch start failed (${errorMessage(err)}) after creating job ${job.jobId}`);
     record.noteLaunchJob(job);
-    await cleanUpDrill(plan, record, { job, failures: {}, release: () => Promise.resolve() });
+    await cleanUpDrill(spec, record, { job, failures: {}, release: () => Promise.resolve() });
   });
 }

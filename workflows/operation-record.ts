@@ -35,10 +35,10 @@ export class PhaseClock<P extends string> {
 
 /**
  * What every operation's record keeps (drill and recovery, failback, replication): phases with
- * DrsPhase, drill-level errors, the abort, the validated plan and the report, and the fields that
+ * DrsPhase, drill-level errors, the abort, the validated input (`spec`) and the report, and the fields that
  * every report shares.
  */
-export class OperationRecord<P extends string, Plan extends DrsTarget, Report extends { outcome: Outcome }> {
+export class OperationRecord<P extends string, Spec extends DrsTarget, Report extends { outcome: Outcome }> {
   readonly startedAtMs = Date.now();
   readonly phases: PhaseClock<P>;
   readonly errors: string[] = [];
@@ -46,7 +46,7 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report ex
   abortReason?: string;
   /** The operator's accepted abort. */
   abortRequest?: AbortRequest;
-  plan?: Plan;
+  spec?: Spec;
   report?: Report;
 
   constructor(
@@ -72,7 +72,7 @@ export class OperationRecord<P extends string, Plan extends DrsTarget, Report ex
 
   /** Where the operation ran, for its report. */
   protected reportTarget(): DrsTarget {
-    return this.plan ? targetOf(this.plan) : { region: '' };
+    return this.spec ? targetOf(this.spec) : { region: '' };
   }
 
   /** The fields every report ends with, as of now. */

@@ -75,9 +75,9 @@ export async function checkProbeTargets(
   }
 }
 
-export const targetOf = (plan: DrsTarget): DrsTarget => ({
-  region: plan.region,
-  ...(plan.accountId ? { accountId: plan.accountId } : {}),
+export const targetOf = (spec: DrsTarget): DrsTarget => ({
+  region: spec.region,
+  ...(spec.accountId ? { accountId: spec.accountId } : {}),
 });
 
 /** Runs the operation, then frees every capacity place it still holds, however it ended. */

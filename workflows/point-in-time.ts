@@ -15,17 +15,17 @@ interface PointInTimeChoice {
 
 /**
  * For each of `sourceServerIds` (the ones DRS knows; preflight names the others), the newest
- * recovery snapshot taken at or before the plan's point in time, noted in the report.
+ * recovery snapshot taken at or before the spec's point in time, noted in the report.
  */
 export async function choosePointInTime(
-  plan: DrsTarget & { pointInTime: PointInTime },
+  spec: DrsTarget & { pointInTime: PointInTime },
   sourceServerIds: string[],
   record: LaunchRecord,
 ): Promise<PointInTimeChoice> {
   // secondsAgo counts back from now in workflow time: deterministic on replay
-  const atOrBefore = cutoffOf(plan.pointInTime, Date.now());
+  const atOrBefore = cutoffOf(spec.pointInTime, Date.now());
   const chosen = await drsActivities.chooseRecoverySnapshots({
-    ...targetOf(plan),
+    ...targetOf(spec),
     sourceServerIds,
     atOrBefore,
   });

@@ -29,10 +29,10 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
   record.approvers = new Approvers('recovery');
   setHandler(recoveryProgressQuery, () => record.progress());
 
-  const plan = await validated('recovery', parseRecoveryInput, input);
-  await refuseDisallowedGuestChecks('recovery', declaredGuestChecks(plan), plan);
-  return runLaunchOperation('recovery', plan, record, operatorActions(plan, record), () =>
-    recover(plan, record),
+  const spec = await validated('recovery', parseRecoveryInput, input);
+  await refuseDisallowedGuestChecks('recovery', declaredGuestChecks(spec), spec);
+  return runLaunchOperation('recovery', spec, record, operatorActions(spec, record), () =>
+    recover(spec, record),
   );
 }
 
@@ -40,14 +40,14 @@ export async function drsRecovery(input: RecoveryInput): Promise<RecoveryReport>
  * `approve` opens the confirmation gate (no `confirm: true`) while it waits after preflight; `abort`
  * stops the failover until its launch is requested (DRS cannot cancel a job).
  */
-function operatorActions(plan: RecoverySpec, record: RecoveryRecord): OperatorActions {
-  const servers = `${plan.sourceServerIds.length} server(s)`;
+function operatorActions(spec: RecoverySpec, record: RecoveryRecord): OperatorActions {
+  const servers = `${spec.sourceServerIds.length} server(s)`;
   return {
     approve: {
       rejection: ({ by }) => {
         const closed = record.closedRejection();
         if (closed) return closed;
-        if (plan.confirm) return 'already approved: the input has "confirm": true';
+        if (spec.confirm) return 'already approved: the input has "confirm": true';
         if (record.approval) return `already approved by ${record.approval.by} at ${record.approval.at}`;
         if (record.openGate) return record.approvers?.rejection(by, true);
         if (record.phase === 'done') return 'already finishing (done)';
@@ -79,28 +79,28 @@ function operatorActions(plan: RecoverySpec, record: RecoveryRecord): OperatorAc
   };
 }
 
-async function recover(plan: RecoverySpec, record: RecoveryRecord): Promise<RecoveryReport> {
+async function recover(spec: RecoverySpec, record: RecoveryRecord): Promise<RecoveryReport> {
   record.enterPhase('preflight');
-  await preflight(plan, record);
+  await preflight(spec, record);
 
-  if (!(await confirmed(plan, record))) {
+  if (!(await confirmed(spec, record))) {
     if (record.abortReason !== undefined)
       return record.finish(`aborted before launch: ${record.abortReason}; nothing was launched`);
     const report = record.finish(
-      `not confirmed: no "confirm": true and no approve message within ${plan.approvalTimeoutSeconds}s; nothing was launched`,
+      `not confirmed: no "confirm": true and no approve message within ${spec.approvalTimeoutSeconds}s; nothing was launched`,
     );
     throw ApplicationFailure.nonRetryable(report.summary, CONFIRMATION_REQUIRED, report);
   }
 
   record.enterPhase('launching');
-  const preempt = plan.preemptDrills && {
-    afterMs: plan.preemptDrills.afterSeconds * 1000,
+  const preempt = spec.preemptDrills && {
+    afterMs: spec.preemptDrills.afterSeconds * 1000,
     onPreempted: (drills: PreemptedDrill[]) =>
       record.preemptedDrills.push(...drills.map((d) => d.workflowId)),
   };
   const launch = await launchServers(
     record,
-    plan,
+    spec,
     'recovery',
     (request, calls) => calls.startRecoveryJob(request),
     preempt ? { preempt } : {},
@@ -109,11 +109,11 @@ async function recover(plan: RecoverySpec, record: RecoveryRecord): Promise<Reco
 
   try {
     if (launch.error) throw launch.error;
-    const instances = await resolveLaunchedInstances(record, plan, 'recovery', launch);
+    const instances = await resolveLaunchedInstances(record, spec, 'recovery', launch);
     // the failover's own instances, followed until booted and checked (nothing is terminated)
     if (instances && patched(PATCHES.bootEvidence.id)) {
       record.bootEvidence = true;
-      await followBoots(record, plan, instances, () => false);
+      await followBoots(record, spec, instances, () => false);
     }
   } catch (err) {
     record.errors.push(errorMessage(err));
@@ -126,32 +126,32 @@ async function recover(plan: RecoverySpec, record: RecoveryRecord): Promise<Reco
  * only with `requireHealthyReplication`; otherwise they are warnings: a failover exists for the day
  * the source is unreachable.
  */
-async function preflight(plan: RecoverySpec, record: RecoveryRecord): Promise<void> {
+async function preflight(spec: RecoverySpec, record: RecoveryRecord): Promise<void> {
   const health = await drsActivities.inspectSourceServers({
-    ...targetOf(plan),
-    sourceServerIds: plan.sourceServerIds,
+    ...targetOf(spec),
+    sourceServerIds: spec.sourceServerIds,
   });
   record.notePreflight(health);
   const blocking: string[] = [];
   for (const h of health) {
-    for (const problem of preflightProblems(h, plan.maxReplicationLagSeconds)) {
+    for (const problem of preflightProblems(h, spec.maxReplicationLagSeconds)) {
       const line = `${h.sourceServerId}: ${problem}`;
-      if (blocksRecovery(h, plan)) {
+      if (blocksRecovery(h, spec)) {
         blocking.push(line);
         record.serverError(h.sourceServerId, problem);
       } else record.warnings.push(line);
     }
   }
-  const { pointInTime } = plan;
+  const { pointInTime } = spec;
   if (pointInTime) {
     // runs recorded before the fix chose twice, naming a refused server twice: they replay so
     const choices = patched(PATCHES.pointInTimeOnce.id) ? 1 : 2;
     for (let i = 0; i < choices; i++) {
-      // the launch (launchServers) reads the chosen ids from the plan
+      // the launch (launchServers) reads the chosen ids from the spec
       const found = health.filter((h) => h.found).map((h) => h.sourceServerId);
-      const choice = await choosePointInTime({ ...plan, pointInTime }, found, record);
+      const choice = await choosePointInTime({ ...spec, pointInTime }, found, record);
       blocking.push(...choice.problems);
-      plan.recoverySnapshotIds = choice.recoverySnapshotIds;
+      spec.recoverySnapshotIds = choice.recoverySnapshotIds;
     }
   }
   if (blocking.length === 0) return;
@@ -159,21 +159,21 @@ async function preflight(plan: RecoverySpec, record: RecoveryRecord): Promise<vo
   throw ApplicationFailure.nonRetryable(report.summary, PREFLIGHT_FAILED, report);
 }
 
-function blocksRecovery(h: SourceServerHealth, plan: RecoverySpec): boolean {
-  return !h.found || h.activeJobId !== undefined || plan.requireHealthyReplication;
+function blocksRecovery(h: SourceServerHealth, spec: RecoverySpec): boolean {
+  return !h.found || h.activeJobId !== undefined || spec.requireHealthyReplication;
 }
 
 /** True once confirmed by input or by `approve`; false on abort or when the approval deadline passes. */
-async function confirmed(plan: RecoverySpec, record: RecoveryRecord): Promise<boolean> {
+async function confirmed(spec: RecoverySpec, record: RecoveryRecord): Promise<boolean> {
   if (record.abortReason !== undefined) return false;
-  if (plan.confirm) return (record.confirmedByInput = true);
+  if (spec.confirm) return (record.confirmedByInput = true);
   record.enterPhase('awaiting-approval');
   await record.approvers?.load();
   record.openGate = 'confirmation';
-  const notified = notify(awaitingApproval('confirmation', plan.sourceServerIds));
+  const notified = notify(awaitingApproval('confirmation', spec.sourceServerIds));
   await condition(
     () => record.approval !== undefined || record.abortReason !== undefined,
-    plan.approvalTimeoutSeconds * 1000,
+    spec.approvalTimeoutSeconds * 1000,
   );
   record.openGate = undefined;
   await notified;

@@ -93,20 +93,20 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationSpe
    * `abort` stops a run before its calls, or its wait for CONTINUOUS; a stop or disconnect whose
    * calls are being made has nothing left to stop.
    */
-  abortRejection(plan: ReplicationSpec): string | undefined {
+  abortRejection(spec: ReplicationSpec): string | undefined {
     const closed = this.closedRejection();
     if (closed) return closed;
-    const waits = plan.action === 'repair' || plan.action === 'start';
+    const waits = spec.action === 'repair' || spec.action === 'start';
     if (this.phases.phase === 'acting' && !waits)
-      return `already finishing: the ${plan.action} calls are being made and cannot be taken back`;
+      return `already finishing: the ${spec.action} calls are being made and cannot be taken back`;
     return undefined;
   }
 
   /** What an abort leaves behind now (replication calls are not undone). */
-  abortEffect(plan: ReplicationSpec): string {
+  abortEffect(spec: ReplicationSpec): string {
     const phase = this.phases.phase;
     if (phase === 'validating-input' || phase === 'inspecting') return 'no change made yet: nothing to undo';
-    return `the ${plan.action} calls already made stay made; the wait for CONTINUOUS stops`;
+    return `the ${spec.action} calls already made stay made; the wait for CONTINUOUS stops`;
   }
 
   outcome(): Outcome {
@@ -121,7 +121,7 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationSpe
     this.phases.enter('done');
     this.report = {
       operation: 'replication',
-      action: this.plan?.action ?? 'repair',
+      action: this.spec?.action ?? 'repair',
       workflowId: this.workflowId,
       outcome: this.outcome(),
       ...this.reportTarget(),
@@ -135,7 +135,7 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationSpe
   progress(): ReplicationProgress {
     return {
       operation: 'replication',
-      action: this.plan?.action,
+      action: this.spec?.action,
       phase: this.phases.phase,
       servers: [...this.servers.values()].map((s) => ({ ...s, statesSeen: [...s.statesSeen] })),
       abortReason: this.abortReason,
@@ -148,47 +148,47 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
   const record = new ReplicationRecord(workflowInfo().workflowId);
   setHandler(replicationProgressQuery, () => record.progress());
 
-  const plan = await validated('replication', parseReplicationInput, input);
-  record.plan = plan;
+  const spec = await validated('replication', parseReplicationInput, input);
+  record.spec = spec;
   acceptOperatorMessages(
     'drsReplication',
     abortOnly(
-      plan.action,
+      spec.action,
       record,
-      () => record.abortRejection(plan),
-      () => record.abortEffect(plan),
+      () => record.abortRejection(spec),
+      () => record.abortEffect(spec),
     ),
   );
-  upsertSearchAttributes(serverSearchAttributes(`replication-${plan.action}`, plan.sourceServerIds));
-  return notifyingEnd('replication', () => replicate(plan, record), {
-    soFar: () => ({ ...targetOf(plan), action: plan.action, servers: [...record.servers.values()] }),
+  upsertSearchAttributes(serverSearchAttributes(`replication-${spec.action}`, spec.sourceServerIds));
+  return notifyingEnd('replication', () => replicate(spec, record), {
+    soFar: () => ({ ...targetOf(spec), action: spec.action, servers: [...record.servers.values()] }),
   });
 }
 
-async function replicate(plan: ReplicationSpec, record: ReplicationRecord): Promise<ReplicationReport> {
+async function replicate(spec: ReplicationSpec, record: ReplicationRecord): Promise<ReplicationReport> {
   record.phases.enter('inspecting');
   const targets = await drsActivities.inspectReplicationTargets({
-    ...targetOf(plan),
-    sourceServerIds: plan.sourceServerIds,
-    includeMgn: plan.action === 'start',
+    ...targetOf(spec),
+    sourceServerIds: spec.sourceServerIds,
+    includeMgn: spec.action === 'start',
   });
   record.noteInspection(targets);
   // Extended servers replicate in their staging account: act there (runs recorded before refused them).
   const inStaging =
     targets.some((t) => t.stagingStatus === 'EXTENDED' || t.stagingStatus === 'EXTENSION_ERROR') &&
     patched(PATCHES.replicationInStagingAccount.id);
-  const decide = (t: ReplicationTarget) => replicationDisposition(plan.action, t, inStaging);
-  refuseIfAnyRefused(plan, record, targets, decide);
+  const decide = (t: ReplicationTarget) => replicationDisposition(spec.action, t, inStaging);
+  refuseIfAnyRefused(spec, record, targets, decide);
   if (record.abortReason !== undefined)
     return record.finish(`aborted before any change: ${record.abortReason}`);
 
   record.phases.enter('acting');
   const actedAtMs = Date.now();
-  const toWaitFor = await act(plan, record, targets, decide, inStaging);
+  const toWaitFor = await act(spec, record, targets, decide, inStaging);
 
-  if (toWaitFor.length > 0 && plan.waitForContinuous) {
+  if (toWaitFor.length > 0 && spec.waitForContinuous) {
     record.phases.enter('waiting');
-    await waitUntilCaughtUp(plan, record, toWaitFor, actedAtMs);
+    await waitUntilCaughtUp(spec, record, toWaitFor, actedAtMs);
   }
   return record.finish(summarize(record));
 }
@@ -196,7 +196,7 @@ async function replicate(plan: ReplicationSpec, record: ReplicationRecord): Prom
 type Decide = (t: ReplicationTarget) => Disposition;
 
 function refuseIfAnyRefused(
-  plan: ReplicationSpec,
+  spec: ReplicationSpec,
   record: ReplicationRecord,
   targets: ReplicationTarget[],
   decide: Decide,
@@ -207,13 +207,13 @@ function refuseIfAnyRefused(
     const d = decide(t);
     if (d.kind === 'refuse') record.servers.get(t.sourceServerId)?.errors.push(d.reason);
   }
-  const report = record.finish(`refused ${plan.action}, nothing changed: ${refused.join('; ')}`);
+  const report = record.finish(`refused ${spec.action}, nothing changed: ${refused.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
 
 /** Makes the action's call for every server it applies to; returns the DRS servers to wait for. */
 async function act(
-  plan: ReplicationSpec,
+  spec: ReplicationSpec,
   record: ReplicationRecord,
   targets: ReplicationTarget[],
   decide: Decide,
@@ -231,14 +231,14 @@ async function act(
         server.stateAfter = t.replicationState;
         return;
       }
-      const call = callTarget(plan, t, inStaging);
+      const call = callTarget(spec, t, inStaging);
       if (call.sourceServerId !== t.sourceServerId && call.accountId)
         server.actedIn = { accountId: call.accountId, sourceServerId: call.sourceServerId };
       try {
-        const after = await callFor(plan, t, call);
+        const after = await callFor(spec, t, call);
         server.stateAfter = after.replicationState;
         server.result = 'DONE';
-        const waits = (plan.action === 'repair' || plan.action === 'start') && t.service === 'drs';
+        const waits = (spec.action === 'repair' || spec.action === 'start') && t.service === 'drs';
         if (waits) toWaitFor.push(t.sourceServerId);
       } catch (err) {
         server.result = 'FAILED';
@@ -254,21 +254,21 @@ async function act(
  * under the patch) its staging server in its staging account, with that account's role.
  */
 function callTarget(
-  plan: ReplicationSpec,
+  spec: ReplicationSpec,
   t: ReplicationTarget,
   inStaging: boolean,
 ): { region: string; accountId?: string; sourceServerId: string } {
   if (inStaging && t.stagingStatus === 'EXTENDED' && t.stagingAccountId && t.stagingSourceServerId)
-    return { region: plan.region, accountId: t.stagingAccountId, sourceServerId: t.stagingSourceServerId };
-  return { ...targetOf(plan), sourceServerId: t.sourceServerId };
+    return { region: spec.region, accountId: t.stagingAccountId, sourceServerId: t.stagingSourceServerId };
+  return { ...targetOf(spec), sourceServerId: t.sourceServerId };
 }
 
 async function callFor(
-  plan: ReplicationSpec,
+  spec: ReplicationSpec,
   t: ReplicationTarget,
   call: { region: string; accountId?: string; sourceServerId: string },
 ): Promise<{ replicationState?: string }> {
-  switch (plan.action) {
+  switch (spec.action) {
     case 'repair':
       return drsActivities.retryDataReplication(call);
     case 'stop':
@@ -289,12 +289,12 @@ async function callFor(
  * reported FAILED with its state and replication error.
  */
 async function waitUntilCaughtUp(
-  plan: ReplicationSpec,
+  spec: ReplicationSpec,
   record: ReplicationRecord,
   sourceServerIds: string[],
   actedAtMs: number,
 ): Promise<void> {
-  const deadline = actedAtMs + plan.timeoutSeconds * 1000;
+  const deadline = actedAtMs + spec.timeoutSeconds * 1000;
   let waiting = sourceServerIds;
   let seen: string | undefined;
   try {
@@ -304,14 +304,14 @@ async function waitUntilCaughtUp(
         while (waiting.length > 0) {
           const targets = await untilDeadline('replication did not catch up', deadline, (remainingMs) =>
             pollingActivities(remainingMs).pollReplicationStates({
-              ...targetOf(plan),
+              ...targetOf(spec),
               sourceServerIds: waiting,
-              maxLagSeconds: plan.maxReplicationLagSeconds,
+              maxLagSeconds: spec.maxReplicationLagSeconds,
               seen,
             }),
           );
-          record.noteStates(targets, actedAtMs, plan.maxReplicationLagSeconds);
-          const behind = targets.filter((t) => !isCaughtUp(t, plan.maxReplicationLagSeconds));
+          record.noteStates(targets, actedAtMs, spec.maxReplicationLagSeconds);
+          const behind = targets.filter((t) => !isCaughtUp(t, spec.maxReplicationLagSeconds));
           waiting = behind.map((t) => t.sourceServerId);
           seen = replicationFingerprint(behind);
         }
@@ -321,11 +321,11 @@ async function waitUntilCaughtUp(
     if (failureType(err) !== DEADLINE_EXCEEDED) throw err;
     // Past the deadline: one last look, so the report shows where each server stands.
     const last = await drsActivities.inspectReplicationTargets({
-      ...targetOf(plan),
+      ...targetOf(spec),
       sourceServerIds: waiting,
     });
-    record.noteStates(last, actedAtMs, plan.maxReplicationLagSeconds);
-    waiting = last.filter((t) => !isCaughtUp(t, plan.maxReplicationLagSeconds)).map((t) => t.sourceServerId);
+    record.noteStates(last, actedAtMs, spec.maxReplicationLagSeconds);
+    waiting = last.filter((t) => !isCaughtUp(t, spec.maxReplicationLagSeconds)).map((t) => t.sourceServerId);
   }
   for (const id of waiting) {
     const server = record.servers.get(id);
@@ -334,9 +334,9 @@ async function waitUntilCaughtUp(
     const lag = server.lagSecondsAfter === undefined ? '' : `, lag ${server.lagSecondsAfter}s`;
     const error = server.replicationError ? `, replication error ${server.replicationError}` : '';
     const why =
-      record.abortReason !== undefined ? 'aborted while' : `not recovered within ${plan.timeoutSeconds}s:`;
+      record.abortReason !== undefined ? 'aborted while' : `not recovered within ${spec.timeoutSeconds}s:`;
     server.errors.push(
-      `${why} replication ${server.stateAfter ?? 'unknown'}${lag}${error} (wanted CONTINUOUS, lag ≤ ${plan.maxReplicationLagSeconds}s)`,
+      `${why} replication ${server.stateAfter ?? 'unknown'}${lag}${error} (wanted CONTINUOUS, lag ≤ ${spec.maxReplicationLagSeconds}s)`,
     );
   }
 }
@@ -345,7 +345,7 @@ function summarize(record: ReplicationRecord): string {
   const servers = [...record.servers.values()];
   const count = (r: ReplicationServerReport['result']) => servers.filter((s) => s.result === r).length;
   const parts = [
-    `${record.plan?.action}: ${count('DONE')} done, ${count('SKIPPED')} skipped, ${count('FAILED')} failed`,
+    `${record.spec?.action}: ${count('DONE')} done, ${count('SKIPPED')} skipped, ${count('FAILED')} failed`,
   ];
   if (record.abortReason !== undefined) parts.push(`aborted: ${record.abortReason}`);
   const firstError = servers.find((s) => s.errors.length > 0);

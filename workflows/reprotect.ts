@@ -66,7 +66,7 @@ class ReprotectRecord extends OperationRecord<ReprotectPhase, ReprotectSpec, Rep
         const why =
           watch.ended === 'NOT_FOUND'
             ? `reversed server ${watch.arn} not found`
-            : `reverse replication still ${watch.replicationState ?? 'unknown'}${error} at the ${this.plan?.timeoutSeconds}s deadline`;
+            : `reverse replication still ${watch.replicationState ?? 'unknown'}${error} at the ${this.spec?.timeoutSeconds}s deadline`;
         s.errors.push(why);
       }
     }
@@ -87,7 +87,7 @@ class ReprotectRecord extends OperationRecord<ReprotectPhase, ReprotectSpec, Rep
       workflowId: this.workflowId,
       outcome: this.outcome(),
       ...this.reportTarget(),
-      ...(this.plan?.recoveryJobId ? { recoveryJobId: this.plan.recoveryJobId } : {}),
+      ...(this.spec?.recoveryJobId ? { recoveryJobId: this.spec.recoveryJobId } : {}),
       servers: [...this.servers.values()],
       ...this.reportClosing(summary),
     };
@@ -110,8 +110,8 @@ export async function drsReprotect(input: ReprotectInput): Promise<ReprotectRepo
   const record = new ReprotectRecord(workflowInfo().workflowId);
   setHandler(reprotectProgressQuery, () => record.progress());
 
-  const plan = await validated('reprotect', parseReprotectInput, input);
-  record.plan = plan;
+  const spec = await validated('reprotect', parseReprotectInput, input);
+  record.spec = spec;
   acceptOperatorMessages(
     'drsReprotect',
     abortOnly(
@@ -124,19 +124,19 @@ export async function drsReprotect(input: ReprotectInput): Promise<ReprotectRepo
     ),
   );
   upsertSearchAttributes([{ key: DrsOperation, value: 'reprotect' }]);
-  return notifyingEnd('reprotect', () => reprotect(plan, record));
+  return notifyingEnd('reprotect', () => reprotect(spec, record));
 }
 
-async function reprotect(plan: ReprotectSpec, record: ReprotectRecord): Promise<ReprotectReport> {
+async function reprotect(spec: ReprotectSpec, record: ReprotectRecord): Promise<ReprotectReport> {
   record.phases.enter('inspecting');
   const instances = await drsActivities.describeReprotectInstances({
-    ...targetOf(plan),
-    recoveryInstanceIds: plan.recoveryInstanceIds,
-    ...(plan.recoveryJobId ? { recoveryJobId: plan.recoveryJobId } : {}),
+    ...targetOf(spec),
+    recoveryInstanceIds: spec.recoveryInstanceIds,
+    ...(spec.recoveryJobId ? { recoveryJobId: spec.recoveryJobId } : {}),
   });
   record.note(instances);
   upsertSearchAttributes(sourceServerAttributes(instances.map((i) => i.sourceServerId).filter(Boolean)));
-  refuse(plan, record, instances);
+  refuse(spec, record, instances);
 
   const toReverse = instances.filter((i) => {
     const d = reprotectDisposition(i);
@@ -153,7 +153,7 @@ async function reprotect(plan: ReprotectSpec, record: ReprotectRecord): Promise<
   record.phases.enter('reversing');
   await unlessAborted(
     () => record.abortReason !== undefined,
-    () => Promise.all(toReverse.map((i) => reverse(plan, record, i))),
+    () => Promise.all(toReverse.map((i) => reverse(spec, record, i))),
   );
   if (record.watches.size > 0 && record.abortReason === undefined) {
     record.phases.enter('waiting');
@@ -161,23 +161,23 @@ async function reprotect(plan: ReprotectSpec, record: ReprotectRecord): Promise<
       () => record.abortReason !== undefined,
       () =>
         awaitReversedReplication(
-          plan,
+          spec,
           [...record.watches.values()],
-          Date.now() + plan.timeoutSeconds * 1000,
-          plan.maxReplicationLagSeconds,
+          Date.now() + spec.timeoutSeconds * 1000,
+          spec.maxReplicationLagSeconds,
         ),
     );
   }
-  if (record.abortReason !== undefined) await stopUnprotected(plan, record);
+  if (record.abortReason !== undefined) await stopUnprotected(spec, record);
   record.settle();
   return record.finish(summarize(record));
 }
 
-function refuse(plan: ReprotectSpec, record: ReprotectRecord, instances: ReprotectInstance[]): void {
+function refuse(spec: ReprotectSpec, record: ReprotectRecord, instances: ReprotectInstance[]): void {
   const refused = refusals(instances, (i) => i.recoveryInstanceId, reprotectDisposition);
-  if (plan.recoveryJobId && instances.length === 0)
+  if (spec.recoveryJobId && instances.length === 0)
     refused.push(
-      `${plan.recoveryJobId}: no recovery instances of this job (wrong job id, region or account?)`,
+      `${spec.recoveryJobId}: no recovery instances of this job (wrong job id, region or account?)`,
     );
   if (refused.length === 0) return;
   for (const i of instances) {
@@ -192,13 +192,13 @@ function refuse(plan: ReprotectSpec, record: ReprotectRecord, instances: Reprote
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
 
-async function reverse(plan: ReprotectSpec, record: ReprotectRecord, i: ReprotectInstance): Promise<void> {
+async function reverse(spec: ReprotectSpec, record: ReprotectRecord, i: ReprotectInstance): Promise<void> {
   const s = record.servers.get(i.recoveryInstanceId);
   if (!s) return;
   const reversedAtMs = Date.now();
   try {
     const { reversedDirectionSourceServerArn: arn } = await drsActivities.reverseReplication({
-      ...targetOf(plan),
+      ...targetOf(spec),
       recoveryInstanceId: i.recoveryInstanceId,
     });
     s.reversedSourceServerArn = arn;
@@ -212,14 +212,14 @@ async function reverse(plan: ReprotectSpec, record: ReprotectRecord, i: Reprotec
 }
 
 /** After an abort: StopFailback for the instances this run reversed that are not protected yet. */
-async function stopUnprotected(plan: ReprotectSpec, record: ReprotectRecord): Promise<void> {
+async function stopUnprotected(spec: ReprotectSpec, record: ReprotectRecord): Promise<void> {
   record.phases.enter('stopping');
   await Promise.all(
     [...record.watches.entries()]
       .filter(([, w]) => w.protectedAfterSeconds === undefined)
       .map(async ([recoveryInstanceId, watch]) => {
         try {
-          await drsActivities.stopFailback({ ...targetOf(plan), recoveryInstanceId });
+          await drsActivities.stopFailback({ ...targetOf(spec), recoveryInstanceId });
           watch.ended = 'STOPPED';
           watch.replicationState = 'STOPPED';
           if (watch.statesSeen.at(-1) !== 'STOPPED') watch.statesSeen.push('STOPPED');

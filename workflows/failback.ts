@@ -6,7 +6,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   patched,
-  setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -28,8 +27,8 @@ import { launchPlace, runJob } from './launch';
 import { failbackEc2, stopFailbacks } from './failback-ec2';
 import { failbackProgressQuery } from './messages';
 import { PATCHES } from './patches';
-import { notifyingEnd } from './notifications';
-import { abortOnly, acceptOperatorMessages } from './operator-messages';
+import { abortOnly } from './operator-messages';
+import { runOperation } from './run-operation';
 import {
   drsActivities,
   errorMessage,
@@ -37,7 +36,6 @@ import {
   releasingCapacity,
   targetOf,
   unlessAborted,
-  validated,
 } from './operation-support';
 import { OperationRecord, markOutcome, seconds } from './operation-record';
 
@@ -131,27 +129,27 @@ export class FailbackRecord extends OperationRecord<FailbackPhase, FailbackSpec,
 
 export async function drsFailback(input: FailbackInput): Promise<FailbackReport> {
   const record = new FailbackRecord(workflowInfo().workflowId);
-  setHandler(failbackProgressQuery, () => record.progress());
-
-  const spec = await validated('failback', parseFailbackInput, input);
-  record.spec = spec;
-  acceptOperatorMessages(
-    'drsFailback',
-    abortOnly(
-      'the failback',
-      record,
-      () => record.abortRejection(),
-      () => 'nothing launched: nothing to clean up',
-    ),
-  );
-  upsertSearchAttributes([{ key: DrsOperation, value: 'failback' }]);
-  return notifyingEnd('failback', () => releasingCapacity(record.capacity, () => failback(spec, record)), {
-    soFar: () => ({
+  return runOperation(input, {
+    operation: 'failback',
+    workflowType: 'drsFailback',
+    record,
+    progressQuery: failbackProgressQuery,
+    parse: parseFailbackInput,
+    actions: () =>
+      abortOnly(
+        'the failback',
+        record,
+        () => record.abortRejection(),
+        () => 'nothing launched: nothing to clean up',
+      ),
+    searchAttributes: () => [{ key: DrsOperation, value: 'failback' }],
+    soFar: (spec) => ({
       ...targetOf(spec),
       ...(spec.recoveryJobId ? { recoveryJobId: spec.recoveryJobId } : {}),
       ...(record.failbackJobId ? { failbackJobId: record.failbackJobId } : {}),
       servers: [...record.instances.values()],
     }),
+    run: (spec) => releasingCapacity(record.capacity, () => failback(spec, record)),
   });
 }
 

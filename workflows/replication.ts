@@ -7,13 +7,7 @@
 //   disconnect  DisconnectSourceServer (needs confirm; refused for a server with a Recovery Instance).
 // Every server is inspected and judged (common/lifecycle-rules.ts) before the first mutating call:
 // one refused server refuses the whole request and nothing is changed.
-import {
-  ApplicationFailure,
-  patched,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
 import {
   parseReplicationInput,
@@ -38,9 +32,9 @@ import type {
 } from '../common/types-lifecycle';
 import { DEADLINE_EXCEEDED, untilDeadline } from './job-waits';
 import { replicationProgressQuery } from './messages';
-import { notifyingEnd } from './notifications';
 import { PATCHES } from './patches';
-import { abortOnly, acceptOperatorMessages } from './operator-messages';
+import { abortOnly } from './operator-messages';
+import { runOperation } from './run-operation';
 import {
   drsActivities,
   errorMessage,
@@ -48,7 +42,6 @@ import {
   pollingActivities,
   targetOf,
   unlessAborted,
-  validated,
 } from './operation-support';
 import { OperationRecord, markOutcome, seconds } from './operation-record';
 
@@ -146,22 +139,22 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationSpe
 
 export async function drsReplication(input: ReplicationInput): Promise<ReplicationReport> {
   const record = new ReplicationRecord(workflowInfo().workflowId);
-  setHandler(replicationProgressQuery, () => record.progress());
-
-  const spec = await validated('replication', parseReplicationInput, input);
-  record.spec = spec;
-  acceptOperatorMessages(
-    'drsReplication',
-    abortOnly(
-      spec.action,
-      record,
-      () => record.abortRejection(spec),
-      () => record.abortEffect(spec),
-    ),
-  );
-  upsertSearchAttributes(serverSearchAttributes(`replication-${spec.action}`, spec.sourceServerIds));
-  return notifyingEnd('replication', () => replicate(spec, record), {
-    soFar: () => ({ ...targetOf(spec), action: spec.action, servers: [...record.servers.values()] }),
+  return runOperation(input, {
+    operation: 'replication',
+    workflowType: 'drsReplication',
+    record,
+    progressQuery: replicationProgressQuery,
+    parse: parseReplicationInput,
+    actions: (spec) =>
+      abortOnly(
+        spec.action,
+        record,
+        () => record.abortRejection(spec),
+        () => record.abortEffect(spec),
+      ),
+    searchAttributes: (spec) => serverSearchAttributes(`replication-${spec.action}`, spec.sourceServerIds),
+    soFar: (spec) => ({ ...targetOf(spec), action: spec.action, servers: [...record.servers.values()] }),
+    run: (spec) => replicate(spec, record),
   });
 }
 

@@ -5,7 +5,7 @@
 // ReverseReplication for each, and wait (batched, cheap polling) until the new source servers in
 // the origin region replicate CONTINUOUS, or the deadline. `abort` while waiting stops the reverse
 // replications this run started (StopFailback). Needs `confirm: true`.
-import { ApplicationFailure, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
 import { parseReprotectInput, type ReprotectInput, type ReprotectSpec } from '../common/inputs-reprotect';
 import { refusals } from '../common/lifecycle-rules';
@@ -20,9 +20,9 @@ import type {
   ReprotectServerReport,
 } from '../common/types-reprotect';
 import { reprotectProgressQuery } from './messages';
-import { notifyingEnd } from './notifications';
-import { abortOnly, acceptOperatorMessages } from './operator-messages';
-import { drsActivities, errorMessage, targetOf, unlessAborted, validated } from './operation-support';
+import { abortOnly } from './operator-messages';
+import { runOperation } from './run-operation';
+import { drsActivities, errorMessage, targetOf, unlessAborted } from './operation-support';
 import { OperationRecord, markOutcome } from './operation-record';
 import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 
@@ -108,23 +108,24 @@ class ReprotectRecord extends OperationRecord<ReprotectPhase, ReprotectSpec, Rep
 
 export async function drsReprotect(input: ReprotectInput): Promise<ReprotectReport> {
   const record = new ReprotectRecord(workflowInfo().workflowId);
-  setHandler(reprotectProgressQuery, () => record.progress());
-
-  const spec = await validated('reprotect', parseReprotectInput, input);
-  record.spec = spec;
-  acceptOperatorMessages(
-    'drsReprotect',
-    abortOnly(
-      'the reprotect',
-      record,
-      () =>
-        record.closedRejection() ??
-        (record.phases.phase === 'stopping' ? 'already stopping the reverse replications' : undefined),
-      () => 'StopFailback for every instance this run reversed that is not protected yet',
-    ),
-  );
-  upsertSearchAttributes([{ key: DrsOperation, value: 'reprotect' }]);
-  return notifyingEnd('reprotect', () => reprotect(spec, record));
+  return runOperation(input, {
+    operation: 'reprotect',
+    workflowType: 'drsReprotect',
+    record,
+    progressQuery: reprotectProgressQuery,
+    parse: parseReprotectInput,
+    actions: () =>
+      abortOnly(
+        'the reprotect',
+        record,
+        () =>
+          record.closedRejection() ??
+          (record.phases.phase === 'stopping' ? 'already stopping the reverse replications' : undefined),
+        () => 'StopFailback for every instance this run reversed that is not protected yet',
+      ),
+    searchAttributes: () => [{ key: DrsOperation, value: 'reprotect' }],
+    run: (spec) => reprotect(spec, record),
+  });
 }
 
 async function reprotect(spec: ReprotectSpec, record: ReprotectRecord): Promise<ReprotectReport> {

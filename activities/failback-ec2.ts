@@ -190,8 +190,7 @@ export function createEc2FailbackActivities(clients: AwsClientFactory) {
           recoveryInstancesAmong: input.recoveryInstanceIds,
         })
       : undefined;
-    if (existing)
-      return { jobId: toJobView(existing).jobId, recoveryInstanceIds: input.recoveryInstanceIds };
+    if (existing) return { jobId: toJobView(existing).jobId, recoveryInstanceIds: input.recoveryInstanceIds };
     const live = (await listInstances(dr, { recoveryInstanceIDs: input.recoveryInstanceIds }))
       .filter(
         (i) =>

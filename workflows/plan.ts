@@ -13,6 +13,8 @@
 //
 // Waves and their servers may each name an account and region (workflows/plan-estate.ts): the
 // plan first checks that the worker reaches them all, and each child runs in one of them.
+//
+// What the plan records as it goes, and the report built from it, are in plan-record.ts.
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
@@ -24,10 +26,9 @@ import {
   startChild,
   upsertSearchAttributes,
   workflowInfo,
-  type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
-import { applyTargets, mergeTargets, rtoMeasureOf, type TargetFields } from '../common/targets';
+import { mergeTargets, type TargetFields } from '../common/targets';
 import {
   namedServerIds,
   parsePlanInput,
@@ -37,28 +38,11 @@ import {
   type WavePlan,
 } from '../common/inputs-plan';
 import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
-import type { AbortRequest, Approval, DrillReport, DrillServerReport, Outcome } from '../common/types';
+import type { DrillReport } from '../common/types';
 import type { RecoveryReport } from '../common/types-lifecycle';
-import type {
-  PlanChildReport,
-  PlanPhase,
-  PlanProgress,
-  PlanReport,
-  PlanServerReport,
-  PlanWaveReport,
-  WaveCheckResult,
-  WaveStatus,
-} from '../common/types-plan';
-import type { drsDrill } from './drill';
-import {
-  abortSignal,
-  childHealthSignal,
-  planProgressQuery,
-  type AbortResult,
-  type ApproveResult,
-} from './messages';
+import type { PlanChildReport, PlanReport, WaveCheckResult, WaveStatus } from '../common/types-plan';
+import { childHealthSignal, planProgressQuery } from './messages';
 import { acceptOperatorMessages, closedRejection } from './operator-messages';
-import { Approvers } from './approvals';
 import {
   checkProbeTargets,
   drsActivities,
@@ -68,15 +52,23 @@ import {
   unlessAborted,
   validated,
 } from './operation-support';
-import { markOutcome, PhaseClock } from './operation-record';
 import { awaitingApproval, notify, notifyingEnd } from './notifications';
-import type { RunSoFar } from './end-evidence';
 import { refuseDisallowedGuestChecks } from './boot';
 import { declaredGuestChecksOf } from '../common/inputs-boot';
-import type { drsRecovery } from './recovery';
 import type { Placement } from '../common/plan-placement';
 import { PATCHES } from './patches';
 import { withNetworkStep } from './plan-network';
+import {
+  PlanRecord,
+  childSummaries,
+  finish,
+  forwardAbort,
+  notLaunched,
+  noteChildReport,
+  planSoFar,
+  settle,
+  type ChildWorkflow,
+} from './plan-record';
 import {
   childChunks,
   placementSearchAttributes,
@@ -94,108 +86,8 @@ const MAX_PLAN_CHILDREN = 500;
 
 const SETTLED: readonly WaveStatus[] = ['SUCCEEDED', 'PARTIAL', 'FAILED', 'SKIPPED', 'ABORTED'];
 
-type ChildWorkflow = typeof drsDrill | typeof drsRecovery;
-
-class PlanState {
-  readonly phases = new PhaseClock<PlanPhase>('validating-input');
-  readonly startedAt = new Date().toISOString();
-  readonly waves = new Map<string, PlanWaveReport>();
-  readonly servers = new Map<string, PlanServerReport>();
-  /** Waves whose gate was opened by `approve`. */
-  readonly approved = new Set<string>();
-  readonly approvals: Approval[] = [];
-  /** Who may open a gate (workflows/approvals.ts). */
-  readonly approvers = new Approvers('plan');
-  readonly running = new Set<ChildWorkflowHandle<ChildWorkflow>>();
-  /** Child workflows per wave, once the wave split its servers (a wave is healthy when all said so). */
-  readonly childCounts = new Map<string, number>();
-  /** Why nothing new starts: an operator's abort, or a gate's approval timeout. */
-  abortReason?: string;
-  abortRequest?: AbortRequest;
-  report?: PlanReport;
-
-  constructor(readonly workflowId: string) {}
-
-  wave(name: string): PlanWaveReport {
-    const wave = this.waves.get(name);
-    if (!wave) throw new Error(`no wave ${name}`);
-    return wave;
-  }
-
-  /** Waves at their gate that no `approve` opened yet. */
-  private waitingAtGate(): PlanWaveReport[] {
-    return [...this.waves.values()].filter(
-      (w) => w.status === 'AWAITING_APPROVAL' && !this.approved.has(w.name),
-    );
-  }
-
-  /**
-   * Why an approve by `by` would open nothing now; `gated` are the waves with `pauseBefore`. A gate
-   * before a recovery wave is a failover: not to be opened by whoever started the plan.
-   */
-  approveRejection(gated: string[], by: string): string | undefined {
-    const closed = closedRejection(this.report, { reason: this.abortReason, request: this.abortRequest });
-    if (closed) return closed;
-    if (gated.length === 0) return 'not a plan that takes approvals: no wave has pauseBefore';
-    const waiting = this.waitingAtGate();
-    if (waiting.length > 0)
-      return this.approvers.rejection(
-        by,
-        waiting.some((w) => w.action === 'recovery'),
-      );
-    const ahead = gated.filter((name) => this.wave(name).status === 'PENDING');
-    if (ahead.length > 0)
-      return `no gate open: ${ahead.map((name) => `wave "${name}"`).join(', ')} waits for approval once its dependencies are done`;
-    return `already approved: every gate was passed (${this.approvals.map((a) => `${a.gate} by ${a.by}`).join('; ')})`;
-  }
-
-  /** Opens every gate waiting right now (an approve sent before a gate opens does not pre-approve it). */
-  approve(approval: Omit<Approval, 'gate'>): ApproveResult {
-    const waiting = this.waitingAtGate();
-    for (const wave of waiting) this.approved.add(wave.name);
-    const gate = waiting.map((w) => `wave "${w.name}"`).join(', ');
-    this.approvals.push({ ...approval, gate });
-    return { gate, message: `opened ${gate}: its child workflows start` };
-  }
-
-  /** Nothing new starts; running children get the abort too (`request`: an operator's). */
-  abort(reason: string, request?: AbortRequest): AbortResult {
-    const children = [...this.running];
-    if (this.abortReason === undefined) {
-      this.abortReason = reason;
-      this.abortRequest = request;
-      for (const child of children) forwardAbort(child, reason, request?.by);
-    }
-    const cleanup =
-      children.length === 0
-        ? 'no child workflow is running: nothing to clean up'
-        : `the abort is passed to ${children.length} running child workflow(s) (${children.map((c) => c.workflowId).join(', ')}): drill children terminate their drill instances`;
-    return { cleanup, message: `no new wave starts; ${cleanup}` };
-  }
-
-  progress(): PlanProgress {
-    const waves = [...this.waves.values()];
-    return {
-      operation: 'plan',
-      phase: this.phases.phase,
-      waves,
-      awaitingApproval: waves.filter((w) => w.status === 'AWAITING_APPROVAL').map((w) => w.name),
-      abortReason: this.abortReason,
-      report: this.report,
-    };
-  }
-}
-
-function forwardAbort(child: ChildWorkflowHandle<ChildWorkflow>, reason: string, by?: string): void {
-  // a signal: workflow code cannot send updates. The child may have just finished: a failed
-  // delivery changes nothing.
-  void child
-    .signal(abortSignal, { reason: `plan aborted: ${reason}`, ...(by ? { by } : {}) })
-    .catch(() => undefined);
-}
-
 export async function drsPlan(input: PlanInput): Promise<PlanReport> {
-  const state = new PlanState(workflowInfo().workflowId);
+  const state = new PlanRecord(workflowInfo().workflowId);
   setHandler(planProgressQuery, () => state.progress());
 
   const plan = await validated('plan', parsePlanInput, input);
@@ -281,20 +173,8 @@ export async function drsPlan(input: PlanInput): Promise<PlanReport> {
   );
 }
 
-/** What a plan that ended without its report knew: its waves, their children and servers. */
-function planSoFar(state: PlanState, plan: PlanSpec): RunSoFar {
-  const waves = [...state.waves.values()];
-  return {
-    ...targetOf(plan),
-    waves: waves.map(({ sourceServerIds: _servers, ...wave }) => wave),
-    servers: waves.flatMap((w) =>
-      w.sourceServerIds.map((sourceServerId) => ({ sourceServerId, wave: w.name })),
-    ),
-  };
-}
-
 /** Fills selector waves' servers; refuses (before any launch) an empty selection or a server in two waves. */
-async function resolveWaveServers(plan: PlanSpec, state: PlanState, acrossAccounts: boolean): Promise<void> {
+async function resolveWaveServers(plan: PlanSpec, state: PlanRecord, acrossAccounts: boolean): Promise<void> {
   const tagged = plan.waves.filter((w) => w.tags);
   if (acrossAccounts)
     for (const [name, ids] of await selectWaveServers(plan)) state.wave(name).sourceServerIds = ids;
@@ -332,13 +212,13 @@ async function resolveWaveServers(plan: PlanSpec, state: PlanState, acrossAccoun
 }
 
 /** Ends the plan before any wave started, its report naming every problem. */
-function refuse(state: PlanState, plan: PlanSpec, problems: string[]): never {
+function refuse(state: PlanRecord, plan: PlanSpec, problems: string[]): never {
   const report = finish(state, plan, `refused before any wave started: ${problems.join('; ')}`);
   throw ApplicationFailure.nonRetryable(report.summary, REFUSED, report);
 }
 
 /** Records a drill child's health; its wave is healthy once every child of it said healthy. */
-function noteChildHealth(state: PlanState, plan: PlanSpec, workflowId: string, healthy: boolean): void {
+function noteChildHealth(state: PlanRecord, plan: PlanSpec, workflowId: string, healthy: boolean): void {
   for (const wave of plan.waves) {
     const report = state.wave(wave.name);
     const child = report.children.find((c) => c.workflowId === workflowId);
@@ -351,13 +231,13 @@ function noteChildHealth(state: PlanState, plan: PlanSpec, workflowId: string, h
 }
 
 /** Waves depending on `name` may start: it SUCCEEDED, or it lets them start once healthy and is. */
-function releasesDependents(plan: PlanSpec, state: PlanState, name: string): boolean {
+function releasesDependents(plan: PlanSpec, state: PlanRecord, name: string): boolean {
   const wave = state.wave(name);
   const early = plan.waves.find((w) => w.name === name)?.dependentsStartWhen === 'healthy';
   return wave.status === 'SUCCEEDED' || (early && wave.healthyAt !== undefined);
 }
 
-async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanState): Promise<void> {
+async function runWave(plan: PlanSpec, wave: WavePlan, state: PlanRecord): Promise<void> {
   const report = state.wave(wave.name);
   await condition(() =>
     wave.dependsOn.every(
@@ -428,7 +308,7 @@ async function runWaveChecks(
   wave: WavePlan,
   stage: 'pre' | 'post',
   { checks, hosts, timeoutSeconds }: WaveChecks,
-  state: PlanState,
+  state: PlanRecord,
 ): Promise<string | undefined> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   const results = await unlessAborted(
@@ -448,25 +328,12 @@ async function runWaveChecks(
   return failed.length > 0 ? failed.map((r) => `${r.host}: ${r.error}`).join('; ') : undefined;
 }
 
-function settle(report: PlanWaveReport, status: WaveStatus, reason?: string): void {
-  report.status = status;
-  if (reason) report.reason = reason;
-  if (report.startedAt) report.finishedAt = new Date().toISOString();
-}
-
-function childSummaries(report: PlanWaveReport): string {
-  return report.children
-    .filter((c) => c.outcome !== 'SUCCEEDED')
-    .map((c) => `${c.workflowId}: ${c.outcome}${c.summary ? ` (${c.summary})` : ''}`)
-    .join('; ');
-}
-
 /** One child: its servers, their account and region (one DRS job), and its number in the wave. */
 async function runChild(
   plan: PlanSpec,
   wave: WavePlan,
   { servers, placement, index }: { servers: string[]; placement: Placement; index: number },
-  state: PlanState,
+  state: PlanRecord,
 ): Promise<void> {
   const workflowType = wave.action === 'drill' ? 'drsDrill' : 'drsRecovery';
   const target = targetOf(placement);
@@ -527,115 +394,4 @@ function childTargets(plan: PlanSpec, wave: WavePlan, servers: string[]): Target
     ...(targets ? { targets } : {}),
     ...(Object.keys(serverTargets).length ? { serverTargets } : {}),
   };
-}
-
-function noteChildReport(
-  state: PlanState,
-  wave: WavePlan,
-  child: PlanChildReport,
-  report: DrillReport | RecoveryReport,
-): void {
-  child.outcome = report.outcome;
-  child.summary = report.summary;
-  if (report.launchJobId) child.launchJobId = report.launchJobId;
-  for (const server of report.servers)
-    state.servers.set(server.sourceServerId, serverReport(server, wave.name, child.workflowId));
-}
-
-function serverReport(server: DrillServerReport, wave: string, childWorkflowId: string): PlanServerReport {
-  return {
-    sourceServerId: server.sourceServerId,
-    wave,
-    childWorkflowId,
-    launchStatus: server.launchStatus,
-    recoveryInstanceId: server.recoveryInstanceId,
-    ec2InstanceId: server.ec2InstanceId,
-    timeToLaunchSeconds: server.timeToLaunchSeconds,
-    ...(server.timeToHealthySeconds === undefined
-      ? {}
-      : { timeToHealthySeconds: server.timeToHealthySeconds }),
-    ...(server.boot
-      ? {
-          boot: { result: server.boot.result, ...(server.boot.reason ? { reason: server.boot.reason } : {}) },
-        }
-      : {}),
-    dataAgeSeconds: server.dataAgeSeconds,
-    terminated: server.terminated,
-    errors: server.errors,
-  };
-}
-
-function notLaunched(
-  sourceServerId: string,
-  wave: string,
-  why: string,
-  childWorkflowId?: string,
-): PlanServerReport {
-  return {
-    sourceServerId,
-    wave,
-    ...(childWorkflowId ? { childWorkflowId } : {}),
-    launchStatus: 'NOT_LAUNCHED',
-    errors: [why],
-  };
-}
-
-function planOutcome(state: PlanState): Outcome {
-  const statuses = [...state.waves.values()].map((w) => w.status);
-  if (statuses.every((s) => s === 'SUCCEEDED')) return 'SUCCEEDED';
-  if (state.abortReason !== undefined) return 'ABORTED';
-  if (statuses.some((s) => s === 'SUCCEEDED' || s === 'PARTIAL')) return 'PARTIAL';
-  return 'FAILED';
-}
-
-/** A server's report row without what is empty or gone (errors, a terminated drill instance's ids). */
-function leanServer(server: PlanServerReport): PlanServerReport {
-  const { errors, recoveryInstanceId, ec2InstanceId, ...row } = server;
-  return {
-    ...row,
-    ...(server.terminated ? {} : { recoveryInstanceId, ec2InstanceId }),
-    ...(errors?.length ? { errors } : {}),
-  };
-}
-
-function finish(state: PlanState, plan: PlanSpec, refusal?: string): PlanReport {
-  const waves = [...state.waves.values()];
-  const servers = waves.flatMap((wave) =>
-    wave.sourceServerIds.map(
-      (id) => state.servers.get(id) ?? notLaunched(id, wave.name, wave.reason ?? refusal ?? 'wave not run'),
-    ),
-  );
-  const outcome = refusal ? 'FAILED' : planOutcome(state);
-  const rows = servers.map(leanServer);
-  const waveTargets = new Map(plan.waves.map((w) => [w.name, w.targets]));
-  const rtoMeasure = rtoMeasureOf(rows);
-  const targetsMet = applyTargets(
-    rows,
-    (row) => mergeTargets(plan.targets, waveTargets.get(row.wave), plan.serverTargets?.[row.sourceServerId]),
-    rtoMeasure,
-  );
-  state.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
-  state.report = {
-    operation: 'plan',
-    workflowId: state.workflowId,
-    outcome,
-    region: plan.region,
-    ...(plan.accountId ? { accountId: plan.accountId } : {}),
-    waves: waves.map(({ sourceServerIds: _servers, children, ...wave }) => ({
-      ...wave,
-      children: children.map(({ sourceServerIds: _ids, ...child }) => child),
-    })),
-    servers: rows,
-    approvals: state.approvals,
-    ...(state.abortRequest ? { abort: state.abortRequest } : {}),
-    phaseDurations: state.phases.durations,
-    ...(targetsMet === undefined ? {} : { targetsMet }),
-    ...(rows.some((r) => r.boot) ? { rtoMeasure } : {}),
-    ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
-    startedAt: state.startedAt,
-    finishedAt: new Date().toISOString(),
-    summary: refusal ?? waves.map((w) => `${w.name}: ${w.status}`).join(', '),
-  };
-  markOutcome(outcome);
-  return state.report;
 }

@@ -65,10 +65,18 @@ describe('failover first across a real worker (dev server + emulator)', function
 
   it(`launches a failover started behind ${QUEUED} queued drills before any of them`, async () => {
     const [a, b, failoverServer, ...queuedServers] = await emulator.control.addServers({ count: 3 + QUEUED });
+    // a's job ends first and b's an hour later, so exactly one place frees while the failover
+    // waits: were both to free at once, a drill granted the second place could reach StartRecovery
+    // a moment before the failover, and the order of launches would not show the order of grants
     await emulator.control.scenario({
       type: 'jobStuckPending',
       seconds: STUCK_SECONDS,
-      sourceServerIds: [a, b],
+      sourceServerIds: [a],
+    });
+    await emulator.control.scenario({
+      type: 'jobStuckPending',
+      seconds: 2 * STUCK_SECONDS,
+      sourceServerIds: [b],
     });
     const holders = [await drill(a, 'holder-a'), await drill(b, 'holder-b')];
     for (const handle of holders)
@@ -95,17 +103,22 @@ describe('failover first across a real worker (dev server + emulator)', function
     );
     assert.equal(waiting.capacity?.position, 1, `the failover is next, ahead of the ${QUEUED} drills`);
 
-    await emulator.control.advanceClock(STUCK_SECONDS); // the holders' launch jobs go on and end
+    const launched = async () =>
+      (await emulator.control.audit({ operation: 'StartRecovery' }))
+        .filter((e) => e.statusCode < 300)
+        .map(
+          (e) =>
+            (e.request as { sourceServers: { sourceServerID: string }[] }).sourceServers[0].sourceServerID,
+        );
+    await emulator.control.advanceClock(STUCK_SECONDS); // a's launch job goes on and ends
+    await until(launched, (servers) => servers.includes(failoverServer));
+    await emulator.control.advanceClock(STUCK_SECONDS); // and now b's: the drills share both places
     const report = (await failover.result()) as RecoveryReport;
     assert.equal(report.outcome, 'SUCCEEDED', report.summary);
     const drills = await Promise.all([...holders, ...queued].map((h) => h.result() as Promise<DrillReport>));
     for (const r of drills) assert.equal(r.outcome, 'SUCCEEDED', r.summary);
 
-    const launches = (await emulator.control.audit({ operation: 'StartRecovery' }))
-      .filter((e) => e.statusCode < 300)
-      .map(
-        (e) => (e.request as { sourceServers: { sourceServerID: string }[] }).sourceServers[0].sourceServerID,
-      );
+    const launches = await launched();
     assert.equal(launches.length, 3 + QUEUED, `one launch per run: ${launches.join(' ')}`);
     const failoverAt = launches.indexOf(failoverServer);
     for (const server of queuedServers)

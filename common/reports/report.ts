@@ -95,34 +95,39 @@ export function targetMisses(server: ServerResult): string[] {
     .map(([name, t]) => describeTarget(name, t));
 }
 
-/** Per-server fields shown in text reports, in this order, when any server has them. */
-export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] = [
-  { field: 'wave', title: 'Wave' },
-  { field: 'childWorkflowId', title: 'Child workflow' },
-  { field: 'launchStatus', title: 'Launch' },
-  { field: 'status', title: 'Status' },
-  { field: 'recoveryInstanceId', title: 'Recovery instance' },
-  { field: 'ec2InstanceId', title: 'EC2 instance' },
-  { field: 'pointInTime', title: 'Point in time' },
-  { field: 'timeToLaunchSeconds', title: 'Time to launch', unit: 's' },
-  { field: 'timeToHealthySeconds', title: 'Time to healthy', unit: 's' },
-  { field: 'steps', title: 'Steps (DRS job log)' },
-  { field: 'dataAgeSeconds', title: 'Data age (RPO)', unit: 's' },
+/** Per-server fields shown in text reports, in this order, when any server has them: field → title. */
+const SERVER_TITLES: Record<string, string> = {
+  wave: 'Wave',
+  childWorkflowId: 'Child workflow',
+  launchStatus: 'Launch',
+  status: 'Status',
+  recoveryInstanceId: 'Recovery instance',
+  ec2InstanceId: 'EC2 instance',
+  pointInTime: 'Point in time',
+  timeToLaunchSeconds: 'Time to launch',
+  timeToHealthySeconds: 'Time to healthy',
+  steps: 'Steps (DRS job log)',
+  dataAgeSeconds: 'Data age (RPO)',
   // drsReadiness
-  { field: 'replicationState', title: 'Replication' },
-  { field: 'lagSeconds', title: 'Lag', unit: 's' },
-  { field: 'snapshotAgeSeconds', title: 'Newest point in time age', unit: 's' },
-  { field: 'launchConfiguration', title: 'Launch configuration' },
-  { field: 'activeJobId', title: 'Active job' },
-  { field: 'daysSinceDrill', title: 'Days since SUCCEEDED drill' },
-  { field: 'lastSucceededDrillWorkflowId', title: 'Last SUCCEEDED drill' },
-  { field: 'lastSucceededDrillAt', title: 'Drill closed' },
-  { field: 'warnings', title: 'Warnings' },
-  { field: 'boot', title: 'Boot evidence' },
-  { field: 'healthy', title: 'Healthy' },
-  { field: 'terminated', title: 'Cleaned up' },
-  { field: 'targets', title: 'Targets' },
-];
+  replicationState: 'Replication',
+  lagSeconds: 'Lag',
+  snapshotAgeSeconds: 'Newest point in time age',
+  launchConfiguration: 'Launch configuration',
+  activeJobId: 'Active job',
+  daysSinceDrill: 'Days since SUCCEEDED drill',
+  lastSucceededDrillWorkflowId: 'Last SUCCEEDED drill',
+  lastSucceededDrillAt: 'Drill closed',
+  warnings: 'Warnings',
+  boot: 'Boot evidence',
+  healthy: 'Healthy',
+  terminated: 'Cleaned up',
+  targets: 'Targets',
+};
+
+/** The columns of SERVER_TITLES; a field counted in seconds (its name ends so) shows its unit. */
+export const SERVER_COLUMNS: { field: string; title: string; unit?: string }[] = Object.entries(
+  SERVER_TITLES,
+).map(([field, title]) => (field.endsWith('Seconds') ? { field, title, unit: 's' } : { field, title }));
 
 export function formatValue(value: unknown, unit = ''): string {
   if (value === undefined || value === null) return '';

@@ -49,7 +49,7 @@ import {
 } from '../workflows/messages';
 import { connect, type ConnectionSettings } from './connection';
 import { BadInputError, CliError, OperationFailedError, RejectedError, UnreachableError } from './errors';
-import type { Operation } from './operations';
+import { workflowIdOf, type Operation } from './operations';
 import { reportForFailedRun, type OperationReport } from '../common/reports/report';
 import { localStarter } from './run-summaries';
 import { ScheduleManager } from './schedules';
@@ -205,7 +205,7 @@ export class DrsOperationsClient {
     input: Record<string, unknown>,
     opts: { workflowId?: string; startedBy?: string } = {},
   ): Promise<StartedRun> {
-    const workflowId = opts.workflowId ?? operation.workflowId(input);
+    const workflowId = opts.workflowId ?? workflowIdOf(operation, input);
     return guarded(`starting ${operation.workflowType} ${workflowId}`, async () => {
       const startRequest = randomUUID();
       const handle = await this.client.workflow.start(operation.workflowType, {

@@ -49,7 +49,11 @@ export interface Operation {
   validate(raw: unknown): unknown;
   /** Fields filled from the environment when neither the file nor a flag sets them. */
   environmentDefaults(env: NodeJS.ProcessEnv): Input;
-  workflowId(input: Input): string;
+  /**
+   * What tells two runs apart in the default workflow id besides their servers, instances, account
+   * and region (client/workflow-ids.ts); nothing when absent.
+   */
+  workflowIdExtra?(input: Input): string[];
   /** What the Temporal UI shows on the run (client/run-summaries.ts), from the validated input. */
   summarize(input: Input, startedBy: string): RunSummary;
 }
@@ -189,14 +193,36 @@ function validatedBy<Spec>(
   };
 }
 
+/** The recovery instances an operation acts on: named, or every one a StartRecovery job launched. */
+function recoveryInstanceFlags(verb: string): InputFlag[] {
+  return [
+    {
+      flags: '--recovery-instance <id>',
+      description: `recovery instance to ${verb} (repeat or comma-separate)`,
+      field: 'recoveryInstanceIds',
+      repeatable: true,
+      apply: set('recoveryInstanceIds'),
+    },
+    {
+      flags: '--recovery-job <id>',
+      description: 'instead of instances: every recovery instance this StartRecovery job launched',
+      field: 'recoveryJobId',
+      apply: set('recoveryJobId'),
+    },
+  ];
+}
+
+/** The servers an operation acts on, where. */
+const serverFlags = [sourceServerFlag, regionFlag, accountFlag];
+/** How a drill's or failover's launch job runs, and what the report measures against. */
+const launchFlags = [launchTimeoutFlag, noTagJobsFlag, ...targetFlags];
+
 export const drillOperation: Operation = {
   name: 'drill',
   workflowType: 'drsDrill',
   description: 'recovery drill: launch drill instances, validate, terminate them, report RTO/RPO',
   flags: [
-    sourceServerFlag,
-    regionFlag,
-    accountFlag,
+    ...serverFlags,
     maxLagFlag,
     switchFlag(
       '--repair-replication',
@@ -221,17 +247,14 @@ export const drillOperation: Operation = {
         input.validation = { mode: 'approval', timeoutSeconds: toNumber(value) };
       },
     },
-    launchTimeoutFlag,
     secondsFlag(
       'cleanup-timeout',
       'cleanupTimeoutSeconds',
       'deadline for the terminate job (default 3 hours)',
     ),
-    noTagJobsFlag,
-    ...targetFlags,
+    ...launchFlags,
   ],
   ...validatedBy(parseDrillInput, drillSummary),
-  workflowId: (input) => defaultWorkflowId('drill', input),
 };
 
 export const recoveryOperation: Operation = {
@@ -239,9 +262,7 @@ export const recoveryOperation: Operation = {
   workflowType: 'drsRecovery',
   description: 'real failover (isDrill=false): needs --confirm or an approve message; never terminates',
   flags: [
-    sourceServerFlag,
-    regionFlag,
-    accountFlag,
+    ...serverFlags,
     snapshotFlag,
     atOrBeforeFlag,
     confirmFlag,
@@ -256,13 +277,10 @@ export const recoveryOperation: Operation = {
       'refuse servers whose replication is not healthy',
     ),
     maxLagFlag,
-    launchTimeoutFlag,
     preemptDrillsFlag,
-    noTagJobsFlag,
-    ...targetFlags,
+    ...launchFlags,
   ],
   ...validatedBy(parseRecoveryInput, recoverySummary),
-  workflowId: (input) => defaultWorkflowId('recovery', input),
 };
 
 export const failbackOperation: Operation = {
@@ -271,19 +289,7 @@ export const failbackOperation: Operation = {
   description:
     'fail back recovery instances: StartFailbackLaunch (on premises) or, for EC2 servers, a recovery in their origin region (--confirm); --stop: StopFailback',
   flags: [
-    {
-      flags: '--recovery-instance <id>',
-      description: 'recovery instance to fail back (repeat or comma-separate)',
-      field: 'recoveryInstanceIds',
-      repeatable: true,
-      apply: set('recoveryInstanceIds'),
-    },
-    {
-      flags: '--recovery-job <id>',
-      description: 'instead of instances: every recovery instance this StartRecovery job launched',
-      field: 'recoveryJobId',
-      apply: set('recoveryJobId'),
-    },
+    ...recoveryInstanceFlags('fail back'),
     {
       flags: '--source-server <id>',
       description: 'instead: the reversed source servers (drsReprotect) in --region, their origin region',
@@ -318,11 +324,7 @@ export const failbackOperation: Operation = {
     noTagJobsFlag,
   ],
   ...validatedBy(parseFailbackInput, failbackSummary),
-  workflowId: (input) =>
-    defaultWorkflowId('failback', input, [
-      textOf(input.recoveryJobId),
-      ...(input.stop === true ? ['stop'] : []),
-    ]),
+  workflowIdExtra: (input) => [textOf(input.recoveryJobId), ...(input.stop === true ? ['stop'] : [])],
 };
 
 export const replicationOperation: Operation = {
@@ -336,9 +338,7 @@ export const replicationOperation: Operation = {
       field: 'action',
       apply: set('action'),
     },
-    sourceServerFlag,
-    regionFlag,
-    accountFlag,
+    ...serverFlags,
     confirmFlag,
     maxLagFlag,
     secondsFlag(
@@ -354,7 +354,7 @@ export const replicationOperation: Operation = {
   ],
   ...validatedBy(parseReplicationInput, replicationSummary),
   // the action is part of the id: a repair and a stop on the same servers are different operations
-  workflowId: (input) => defaultWorkflowId('replication', input, [textOf(input.action)]),
+  workflowIdExtra: (input) => [textOf(input.action)],
 };
 
 export const planOperation: Operation = {
@@ -365,7 +365,7 @@ export const planOperation: Operation = {
   flags: [regionFlag, accountFlag, confirmFlag, ...targetFlags],
   ...validatedBy(parsePlanInput, planSummary),
   // the waves are the plan: the same waves on the same target attach to the running plan
-  workflowId: (input) => defaultWorkflowId('plan', input, [JSON.stringify(input.waves ?? [])]),
+  workflowIdExtra: (input) => [JSON.stringify(input.waves ?? [])],
 };
 
 const readinessOperation: Operation = {
@@ -374,9 +374,7 @@ const readinessOperation: Operation = {
   description:
     'read-only readiness check of servers or a plan (--input plan.json): replication, RPO, snapshots, launch configuration, drills, quotas',
   flags: [
-    sourceServerFlag,
-    regionFlag,
-    accountFlag,
+    ...serverFlags,
     secondsFlag('rpo', 'rpoSeconds', 'RPO target: replication lag above it is AT_RISK (default 300)'),
     secondsFlag(
       'max-snapshot-age',
@@ -392,7 +390,7 @@ const readinessOperation: Operation = {
   ],
   ...validatedBy(parseReadinessInput, readinessSummary),
   // the same servers or waves on the same target attach to the running check
-  workflowId: (input) => defaultWorkflowId('readiness', input, [JSON.stringify(input.waves ?? [])]),
+  workflowIdExtra: (input) => [JSON.stringify(input.waves ?? [])],
 };
 
 /** `--<name> <duration>` (7d, 12h, 30m) setting a field in seconds. */
@@ -423,7 +421,6 @@ const reconcileOperation: Operation = {
   ],
   ...validatedBy(parseReconcileInput, reconcileSummary),
   // one reconciler per account and region: a second start attaches to the running one
-  workflowId: (input) => defaultWorkflowId('reconcile', input),
 };
 
 export const reprotectOperation: Operation = {
@@ -432,19 +429,7 @@ export const reprotectOperation: Operation = {
   description:
     'reverse replication of recovery instances that came from EC2 in another region (ReverseReplication), wait until CONTINUOUS; needs --confirm',
   flags: [
-    {
-      flags: '--recovery-instance <id>',
-      description: 'recovery instance to reprotect (repeat or comma-separate)',
-      field: 'recoveryInstanceIds',
-      repeatable: true,
-      apply: set('recoveryInstanceIds'),
-    },
-    {
-      flags: '--recovery-job <id>',
-      description: 'instead of instances: every recovery instance this StartRecovery job launched',
-      field: 'recoveryJobId',
-      apply: set('recoveryJobId'),
-    },
+    ...recoveryInstanceFlags('reprotect'),
     regionFlag,
     accountFlag,
     confirmFlag,
@@ -456,7 +441,7 @@ export const reprotectOperation: Operation = {
     maxLagFlag,
   ],
   ...validatedBy(parseReprotectInput, reprotectSummary),
-  workflowId: (input) => defaultWorkflowId('reprotect', input, [textOf(input.recoveryJobId)]),
+  workflowIdExtra: (input) => [textOf(input.recoveryJobId)],
 };
 
 const extendOperation: Operation = {
@@ -499,11 +484,15 @@ const extendOperation: Operation = {
   ],
   ...validatedBy(parseExtendInput, extendSummary),
   // the same request on the same account attaches to the running one
-  workflowId: (input) =>
-    defaultWorkflowId('extend', input, [
-      JSON.stringify([input.stagingAccountIds, input.sourceServerArns, input.tags, input.confirm]),
-    ]),
+  workflowIdExtra: (input) => [
+    JSON.stringify([input.stagingAccountIds, input.sourceServerArns, input.tags, input.confirm]),
+  ],
 };
+
+/** The workflow id a run gets when the caller names none: the same request attaches to its run. */
+export function workflowIdOf(operation: Operation, input: Input): string {
+  return defaultWorkflowId(operation.name, input, operation.workflowIdExtra?.(input));
+}
 
 export const OPERATIONS: readonly Operation[] = [
   drillOperation,

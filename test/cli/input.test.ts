@@ -16,6 +16,7 @@ import {
   reprotectOperation,
   type InputFlag,
   type Operation,
+  workflowIdOf,
 } from '../../client/operations';
 import { defaultWorkflowId } from '../../client/workflow-ids';
 import { freePort } from '../helpers/temporal';
@@ -104,8 +105,8 @@ describe('drsctl input', () => {
     stop.set(flagOf(failbackOperation, '--confirm'), true);
     const { input } = buildInput(failbackOperation, { flags: stop, env: {} });
     assert.notEqual(
-      failbackOperation.workflowId(input),
-      failbackOperation.workflowId({ ...input, stop: false }),
+      workflowIdOf(failbackOperation, input),
+      workflowIdOf(failbackOperation, { ...input, stop: false }),
     );
   });
 
@@ -122,8 +123,8 @@ describe('drsctl input', () => {
     const { input } = buildInput(replicationOperation, { flags: stop, env: {} });
     assert.deepEqual(input, { region: 'us-east-1', action: 'stop', sourceServerIds: [A], confirm: true });
     assert.notEqual(
-      replicationOperation.workflowId(input),
-      replicationOperation.workflowId({ ...input, action: 'repair' }),
+      workflowIdOf(replicationOperation, input),
+      workflowIdOf(replicationOperation, { ...input, action: 'repair' }),
     );
   });
 

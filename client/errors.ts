@@ -22,30 +22,23 @@ export class CliError extends Error {
   }
 }
 
-/** The input (flags, --input file, connection options) is wrong; nothing was started. */
-export class BadInputError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.BAD_INPUT);
-  }
+/** A CliError class whose errors always exit with `exitCode`. */
+function exitingWith(exitCode: ExitCode) {
+  return class extends CliError {
+    constructor(message: string) {
+      super(message, exitCode);
+    }
+  };
 }
+
+/** The input (flags, --input file, connection options) is wrong; nothing was started. */
+export class BadInputError extends exitingWith(ExitCode.BAD_INPUT) {}
 
 /** The Temporal frontend did not answer (connection refused, timeout, TLS handshake). */
-export class UnreachableError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.UNREACHABLE);
-  }
-}
+export class UnreachableError extends exitingWith(ExitCode.UNREACHABLE) {}
 
 /** The operation ran and did not succeed (or the workflow / schedule it names does not exist). */
-export class OperationFailedError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.OPERATION_FAILED);
-  }
-}
+export class OperationFailedError extends exitingWith(ExitCode.OPERATION_FAILED) {}
 
 /** The run refused an `approve` or `abort` (no gate open, already approved, already finished…); nothing changed. */
-export class RejectedError extends CliError {
-  constructor(message: string) {
-    super(message, ExitCode.REJECTED);
-  }
-}
+export class RejectedError extends exitingWith(ExitCode.REJECTED) {}

@@ -5,16 +5,15 @@ import { z } from 'zod';
 import {
   accountIdSchema,
   DAY,
+  launchJobFields,
+  launchSubjectFields,
   parseInput,
-  recoverySnapshotIdSchema,
   refuseSnapshotConflicts,
   regionSchema,
   secondsUpTo,
   sourceServerIdSchema,
-  targetFieldsSchema,
 } from './inputs';
-import { bootCheckSchema, bootFieldsSchema, DEFAULT_BOOT_DEADLINE_SECONDS } from './inputs-boot';
-import { pointInTimeSchema } from './point-in-time';
+import { bootCheckSchema, DEFAULT_BOOT_DEADLINE_SECONDS } from './inputs-boot';
 /** DRS recovery instance id: `i-` + 8 or more hex digits. */
 export const recoveryInstanceIdSchema = z
   .string()
@@ -35,12 +34,7 @@ export const recoveryPreemptSchema = z.strictObject({ afterSeconds: secondsUpTo(
 
 export const recoveryInputSchema = z
   .strictObject({
-    sourceServerIds: uniqueList(sourceServerIdSchema, 100, 'at most 100 source servers in one DRS job'),
-    region: regionSchema,
-    accountId: accountIdSchema.optional(),
-    recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
-    /** Every server at the newest snapshot taken at or before this time (chosen in preflight). */
-    pointInTime: pointInTimeSchema.optional(),
+    ...launchSubjectFields,
     /** `true` launches without waiting for an `approve` message. */
     confirm: z.boolean().default(false),
     /** Without `confirm`, how long to wait for `approve` before refusing. */
@@ -52,15 +46,12 @@ export const recoveryInputSchema = z
      */
     requireHealthyReplication: z.boolean().default(false),
     maxReplicationLagSeconds: secondsUpTo(7 * DAY).default(300),
-    launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     /**
      * When the launch has waited this long for a capacity place, abort the drills holding launch
      * places in the same account and region (their cleanup frees the quota). Off by default.
      */
     preemptDrills: recoveryPreemptSchema.optional(),
-    tagJobs: z.boolean().default(true),
-    ...targetFieldsSchema,
-    ...bootFieldsSchema(sourceServerIdSchema),
+    ...launchJobFields,
   })
   .superRefine(refuseSnapshotConflicts);
 export type RecoveryInput = z.input<typeof recoveryInputSchema>;

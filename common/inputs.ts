@@ -17,7 +17,7 @@ export const regionSchema = z
   .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as us-east-1');
 /** 12-digit AWS account id. */
 export const accountIdSchema = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
-export const recoverySnapshotIdSchema = z
+const recoverySnapshotIdSchema = z
   .string()
   .regex(/^pit-[0-9a-zA-Z]{17}$/, 'must look like pit-1234567890abcdef0');
 
@@ -29,7 +29,7 @@ export const DAY = 24 * 60 * 60;
 export const serverTargetsSchema = z.record(sourceServerIdSchema, recoveryTargetsSchema);
 
 /** drsDrill and drsRecovery: RTO/RPO targets for every server, and per server. */
-export const targetFieldsSchema = {
+const targetFieldsSchema = {
   targets: recoveryTargetsSchema.optional(),
   serverTargets: serverTargetsSchema.optional(),
 };
@@ -103,35 +103,45 @@ const validationSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
+/** What a launch (a drill or a failover) recovers: which servers, where, from which point in time. */
+export const launchSubjectFields = {
+  sourceServerIds: z
+    .array(sourceServerIdSchema)
+    .min(1)
+    .max(100, 'at most 100 source servers in one DRS job')
+    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server'),
+  region: regionSchema,
+  /** Staging account holding the source servers; unset = the worker's own account. */
+  accountId: accountIdSchema.optional(),
+  /** Point in time per server: a recovery snapshot id; servers not listed use the latest data. */
+  recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
+  /** Every server at the newest snapshot taken at or before this time (chosen in preflight). */
+  pointInTime: pointInTimeSchema.optional(),
+};
+
+/** How a launch job runs and is judged: its deadline, its tags, the targets and boot evidence. */
+export const launchJobFields = {
+  /** Deadline for the launch job to finish (PENDING + STARTED). */
+  launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
+  /** Tag the launch job with the workflow id and step (exact idempotency lookup). */
+  tagJobs: z.boolean().default(true),
+  ...targetFieldsSchema,
+  ...bootFieldsSchema(sourceServerIdSchema),
+};
+
 export const drillInputSchema = z
   .strictObject({
-    sourceServerIds: z
-      .array(sourceServerIdSchema)
-      .min(1)
-      .max(100, 'at most 100 source servers in one DRS job')
-      .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a server'),
-    region: regionSchema,
-    /** Staging account holding the source servers; unset = the worker's own account. */
-    accountId: accountIdSchema.optional(),
-    /** Point in time per server: a recovery snapshot id; servers not listed use the latest data. */
-    recoverySnapshotIds: z.record(sourceServerIdSchema, recoverySnapshotIdSchema).default({}),
-    /** Every server at the newest snapshot taken at or before this time (chosen in preflight). */
-    pointInTime: pointInTimeSchema.optional(),
+    ...launchSubjectFields,
     /** Preflight refuses a server whose replication lag is above this. */
     maxReplicationLagSeconds: secondsUpTo(7 * DAY).default(300),
     /** RetryDataReplication on STALLED/DISCONNECTED/STOPPED servers before refusing them. */
     repairReplication: z.boolean().default(false),
     /** How long a repaired server may take to reach CONTINUOUS. */
     repairTimeoutSeconds: secondsUpTo(DAY).default(3600),
-    /** Deadline for the launch job to finish (PENDING + STARTED). */
-    launchTimeoutSeconds: secondsUpTo(7 * DAY).default(DAY),
     /** Deadline for the terminate job to finish. */
     cleanupTimeoutSeconds: secondsUpTo(DAY).default(3 * 3600),
     validation: validationSchema.default({ mode: 'none' }),
-    /** Tag the launch job with the workflow id and step (exact idempotency lookup). */
-    tagJobs: z.boolean().default(true),
-    ...targetFieldsSchema,
-    ...bootFieldsSchema(sourceServerIdSchema),
+    ...launchJobFields,
   })
   .superRefine(refuseSnapshotConflicts);
 

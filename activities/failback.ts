@@ -14,7 +14,7 @@ import type { DrsTarget, JobView } from '../common/types';
 import type { FailbackInstance } from '../common/types-lifecycle';
 import type { AwsClientFactory } from './drs-client';
 import { allItems } from './drs-reads';
-import { startStageJobOnce, stageTags } from './idempotency';
+import { startStageJobOnce, stageTags, type StageStart } from './idempotency';
 import { stillWaiting } from './polling';
 
 function listInstances(client: DrsClient, recoveryInstanceIds: string[]): Promise<RecoveryInstance[]> {
@@ -38,15 +38,10 @@ function toFailbackInstance(i: RecoveryInstance): FailbackInstance {
   };
 }
 
-interface StartFailbackLaunchInput extends DrsTarget {
+interface StartFailbackLaunchInput extends DrsTarget, StageStart {
   recoveryInstanceIds: string[];
   /** The instances' source servers: a failback job's participating servers. */
   sourceServerIds: string[];
-  workflowId: string;
-  /** Names the stage in the job's tags; `step` on the wire, as recorded inputs say. */
-  step: string;
-  tagJobs: boolean;
-  notBeforeMs: number;
 }
 
 export function createFailbackActivities(clients: AwsClientFactory) {

@@ -21,6 +21,16 @@ export const TAG_STAGE = 'temporal-drs:step';
 /** The Temporal namespace of the run that launched the job: the reconciler cleans up its own namespace's only. */
 export const TAG_NAMESPACE = 'temporal-drs:namespace';
 
+/** The fields that make a stage's job start idempotent: the run, its stage, and the job's tags. */
+export interface StageStart {
+  workflowId: string;
+  /** Names the stage in the job's tags (e.g. `launch`); `step` on the wire, as recorded inputs say. */
+  step: string;
+  tagJobs: boolean;
+  /** The workflow's time just before the stage's first attempt (ms since epoch). */
+  notBeforeMs: number;
+}
+
 /** What identifies the job a stage started. */
 export interface StageJobMatch {
   /** Job type and initiator as DRS records them (e.g. LAUNCH / START_DRILL). */

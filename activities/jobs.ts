@@ -22,16 +22,11 @@ import {
   stageTags,
   TAG_NAMESPACE,
   type StageJobMatch,
+  type StageStart,
 } from './idempotency';
 
-export interface StartLaunchJobInput extends DrsTarget {
+export interface StartLaunchJobInput extends DrsTarget, StageStart {
   sourceServers: { sourceServerId: string; recoverySnapshotId?: string }[];
-  workflowId: string;
-  /** Names the stage in the job's tags (e.g. `launch`); `step` on the wire, as recorded inputs say. */
-  step: string;
-  tagJobs: boolean;
-  /** The workflow's time just before the stage's first attempt (ms since epoch). */
-  notBeforeMs: number;
   /** Launch jobs that existed before this stage (the servers' last launches seen in preflight). */
   previousJobIds?: string[];
 }

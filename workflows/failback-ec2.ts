@@ -22,7 +22,7 @@ import type { Ec2FailbackServer } from '../common/types-reprotect';
 import { proveBoot } from './boot';
 import type { FailbackRecord } from './failback';
 import { followJob } from './job-waits';
-import { launchPlace, resolveInstances, runJob } from './launch';
+import { launchPlace, resolveInstances, runJob, stageStart } from './launch';
 import { drsActivities, errorMessage, validated } from './operation-support';
 import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 
@@ -191,10 +191,7 @@ async function launchHome(
         return calls.startRecoveryJob({
           ...origin,
           sourceServers: ids.map((sourceServerId) => ({ sourceServerId })),
-          workflowId: record.workflowId,
-          step: 'failback-recovery',
-          tagJobs: spec.tagJobs,
-          notBeforeMs,
+          ...stageStart(record, 'failback-recovery', spec.tagJobs, notBeforeMs),
         });
       },
       onJob: (job) => {

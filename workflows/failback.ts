@@ -12,7 +12,7 @@ import {
 import { REFUSED } from '../common/failures';
 import { parseFailbackInput, type FailbackInput, type FailbackSpec } from '../common/inputs-lifecycle';
 import { failbackDisposition, refusals } from '../common/lifecycle-rules';
-import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
+import { sourceServerAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
 import type {
   FailbackInstance,
@@ -23,7 +23,7 @@ import type {
 } from '../common/types-lifecycle';
 import { CapacityWaiter } from './capacity-waiter';
 import { untilDeadline } from './job-waits';
-import { launchPlace, runJob } from './launch';
+import { launchPlace, runJob, stageStart } from './launch';
 import { failbackEc2, stopFailbacks } from './failback-ec2';
 import { failbackProgressQuery } from './messages';
 import { PATCHES } from './patches';
@@ -115,15 +115,11 @@ export class FailbackRecord extends OperationRecord<FailbackPhase, FailbackSpec,
   }
 
   progress(): FailbackProgress {
-    return {
-      operation: 'failback',
-      phase: this.phases.phase,
+    return this.progressOf('failback', {
       ...(this.capacity.status() ? { capacity: this.capacity.status() } : {}),
       failbackJobId: this.failbackJobId,
       servers: [...this.instances.values()].map((i) => ({ ...i, errors: [...i.errors] })),
-      abortReason: this.abortReason,
-      report: this.report,
-    };
+    });
   }
 }
 
@@ -131,7 +127,6 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
   const record = new FailbackRecord(workflowInfo().workflowId);
   return runOperation(input, {
     operation: 'failback',
-    workflowType: 'drsFailback',
     record,
     progressQuery: failbackProgressQuery,
     parse: parseFailbackInput,
@@ -142,7 +137,6 @@ export async function drsFailback(input: FailbackInput): Promise<FailbackReport>
         () => record.abortRejection(),
         () => 'nothing launched: nothing to clean up',
       ),
-    searchAttributes: () => [{ key: DrsOperation, value: 'failback' }],
     soFar: (spec) => ({
       ...targetOf(spec),
       ...(spec.recoveryJobId ? { recoveryJobId: spec.recoveryJobId } : {}),
@@ -270,10 +264,7 @@ async function launch(spec: FailbackSpec, record: FailbackRecord, ready: Failbac
           ...targetOf(spec),
           recoveryInstanceIds: ready.map((i) => i.recoveryInstanceId),
           sourceServerIds: ready.map((i) => i.sourceServerId),
-          workflowId: record.workflowId,
-          step: 'failback-launch',
-          tagJobs: spec.tagJobs,
-          notBeforeMs,
+          ...stageStart(record, 'failback-launch', spec.tagJobs, notBeforeMs),
         });
       },
       onJob: (job) => {

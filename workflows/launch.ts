@@ -6,6 +6,7 @@
 // `resolveLaunchedInstances` (what counts as "ours" differs between drill and failover); a drill
 // cleans up with `cleanUpDrill` (and `cleanUpFailedStart` when its start gave up).
 import { CancellationScope, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import type { StageStart } from '../activities/idempotency';
 import type { StartLaunchJobInput } from '../activities/jobs';
 import type { DrillSpec } from '../common/inputs';
 import { serverSearchAttributes } from '../common/search-attributes';
@@ -169,6 +170,16 @@ export function launchPlace<P extends string>(record: {
   };
 }
 
+/** What makes this run's start of a stage's job idempotent (activities/idempotency.ts). */
+export function stageStart(
+  record: { workflowId: string },
+  step: string,
+  tagJobs: boolean,
+  notBeforeMs: number,
+): StageStart {
+  return { workflowId: record.workflowId, step, tagJobs, notBeforeMs };
+}
+
 /**
  * The instances a launch job created for `launchedServerIds`, waiting (retry-as-poll) while DRS has
  * not listed them yet: drill instances for a drill, recovery instances for a failover.
@@ -248,10 +259,7 @@ export function launchServers(
           sourceServerId: id,
           recoverySnapshotId: spec.recoverySnapshotIds[id],
         })),
-        workflowId: record.workflowId,
-        step,
-        tagJobs: spec.tagJobs,
-        notBeforeMs,
+        ...stageStart(record, step, spec.tagJobs, notBeforeMs),
       };
       return start(request, calls);
     },

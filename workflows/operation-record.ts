@@ -70,6 +70,17 @@ export class OperationRecord<P extends string, Spec extends DrsTarget, Report ex
     this.abortRequest = request;
   }
 
+  /** A `progress` answer: the operation and its phase, what `fields` add, and how it is ending. */
+  protected progressOf<O extends string, F extends object>(operation: O, fields: F) {
+    return {
+      operation,
+      phase: this.phases.phase,
+      ...fields,
+      abortReason: this.abortReason,
+      report: this.report,
+    };
+  }
+
   /** Where the operation ran, for its report. */
   protected reportTarget(): DrsTarget {
     return this.spec ? targetOf(this.spec) : { region: '' };

@@ -126,14 +126,10 @@ class ReplicationRecord extends OperationRecord<ReplicationPhase, ReplicationSpe
   }
 
   progress(): ReplicationProgress {
-    return {
-      operation: 'replication',
+    return this.progressOf('replication', {
       action: this.spec?.action,
-      phase: this.phases.phase,
       servers: [...this.servers.values()].map((s) => ({ ...s, statesSeen: [...s.statesSeen] })),
-      abortReason: this.abortReason,
-      report: this.report,
-    };
+    });
   }
 }
 
@@ -141,7 +137,6 @@ export async function drsReplication(input: ReplicationInput): Promise<Replicati
   const record = new ReplicationRecord(workflowInfo().workflowId);
   return runOperation(input, {
     operation: 'replication',
-    workflowType: 'drsReplication',
     record,
     progressQuery: replicationProgressQuery,
     parse: parseReplicationInput,

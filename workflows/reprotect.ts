@@ -10,7 +10,7 @@ import { REFUSED } from '../common/failures';
 import { parseReprotectInput, type ReprotectInput, type ReprotectSpec } from '../common/inputs-reprotect';
 import { refusals } from '../common/lifecycle-rules';
 import { parseServerArn, reprotectDisposition } from '../common/reprotect-rules';
-import { DrsOperation, sourceServerAttributes } from '../common/search-attributes';
+import { sourceServerAttributes } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
 import type {
   ReprotectInstance,
@@ -96,13 +96,9 @@ class ReprotectRecord extends OperationRecord<ReprotectPhase, ReprotectSpec, Rep
   }
 
   progress(): ReprotectProgress {
-    return {
-      operation: 'reprotect',
-      phase: this.phases.phase,
+    return this.progressOf('reprotect', {
       servers: [...this.servers.values()].map((s) => ({ ...s, errors: [...s.errors] })),
-      abortReason: this.abortReason,
-      report: this.report,
-    };
+    });
   }
 }
 
@@ -110,7 +106,6 @@ export async function drsReprotect(input: ReprotectInput): Promise<ReprotectRepo
   const record = new ReprotectRecord(workflowInfo().workflowId);
   return runOperation(input, {
     operation: 'reprotect',
-    workflowType: 'drsReprotect',
     record,
     progressQuery: reprotectProgressQuery,
     parse: parseReprotectInput,
@@ -123,7 +118,6 @@ export async function drsReprotect(input: ReprotectInput): Promise<ReprotectRepo
           (record.phases.phase === 'stopping' ? 'already stopping the reverse replications' : undefined),
         () => 'StopFailback for every instance this run reversed that is not protected yet',
       ),
-    searchAttributes: () => [{ key: DrsOperation, value: 'reprotect' }],
     run: (spec) => reprotect(spec, record),
   });
 }

@@ -124,6 +124,11 @@ export class RequestReader {
     return value as string[];
   }
 
+  /** A list filter of a Describe/List request: strings at `filters.<name>`, reported under that label. */
+  filterList(name: string, rules: ListRules, filters: Body): string[] | undefined {
+    return this.stringList(name, rules, filters, `filters.${name}`);
+  }
+
   /** A list of objects at `name`, each validated by `item`. */
   objectList<T>(name: string, rules: ListRules, item: (entry: Body, label: string) => T): T[] {
     const value = this.body[name];

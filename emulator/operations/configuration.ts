@@ -1,18 +1,9 @@
 // DRS launch and replication configuration of a source server, and launch configuration templates.
 import { drsErrors } from '../errors';
-import { paginate } from '../pagination';
 import { SOURCE_SERVER_ID } from '../random';
 import { RequestReader } from '../validation';
 import { ok, type Handler } from './context';
-import {
-  DEFAULT_PAGE,
-  sourceServer,
-  requireNotBusy,
-  listArgs,
-  idFilter,
-  tokenOf,
-  serverArg,
-} from './drs-common';
+import { sourceServer, requireNotBusy, listArgs, oneOf, listPage, serverArg } from './drs-common';
 
 export const getLaunchConfiguration: Handler = (ctx) => ok(serverArg(ctx).launchConfiguration);
 
@@ -81,10 +72,7 @@ export const describeLaunchConfigurationTemplates: Handler = (ctx) => {
         'LAUNCH_CONFIGURATION_TEMPLATE',
       );
   }
-  const wanted = idFilter(ids);
-  const listed = [...templates.values()].filter(
-    (t) => !wanted || wanted.has(t.launchConfigurationTemplateID as string),
-  );
-  const result = paginate(listed, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
-  return ok({ items: result.items.map(({ seq: _seq, ...template }) => template), ...tokenOf(result) });
+  const wanted = oneOf(ids);
+  const listed = [...templates.values()].filter((t) => wanted(t.launchConfigurationTemplateID as string));
+  return listPage(listed, page, ({ seq: _seq, ...template }) => template);
 };

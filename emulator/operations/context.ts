@@ -32,3 +32,12 @@ export interface OperationRoute {
   /** Whether the account must have called InitializeService. */
   needsInitializedAccount: boolean;
 }
+
+/** A POST route at `/<name>` for an initialized account: the shape of most DRS operations. */
+export const post = (name: string, handler: Handler): OperationRoute => ({
+  name,
+  method: 'POST',
+  path: `/${name}`,
+  handler,
+  needsInitializedAccount: true,
+});

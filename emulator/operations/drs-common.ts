@@ -1,11 +1,13 @@
-// Lookups, checks and list arguments shared by the DRS operation files.
+// Lookups, checks, list arguments and list pages shared by the DRS operation files.
 import { drsErrors } from '../errors';
 import type { JobRecord, Partition, RecoveryInstanceRecord, SourceServerRecord } from '../model';
+import { paginate } from '../pagination';
 import { RECOVERY_INSTANCE_ID, SOURCE_SERVER_ID } from '../random';
 import { RequestReader, type Body } from '../validation';
-import { type CallContext } from './context';
+import { ok, type CallContext, type OperationResult } from './context';
 
-export const DEFAULT_PAGE = 1000;
+/** Items on a page when the request sets no maxResults (an operation may set its own). */
+const DEFAULT_PAGE = 1000;
 
 /** The model's ISO8601DatetimeString: UTC (Z) only. */
 const ISO_DATE_TIME =
@@ -70,17 +72,37 @@ export function requireJobQuota(ctx: CallContext, serverCount: number): void {
   }
 }
 
+interface ListArgs {
+  maxResults?: number;
+  nextToken?: string;
+}
+
 /** maxResults (StrictlyPositiveInteger: no maximum unless the operation's model sets one) and nextToken. */
-export function listArgs(r: RequestReader, max?: number): { maxResults?: number; nextToken?: string } {
+export function listArgs(r: RequestReader, max?: number): ListArgs {
   return {
     maxResults: r.optionalInt('maxResults', 1, max),
     nextToken: r.boundedString('nextToken', { max: 2048 }),
   };
 }
 
-/** A DRS id filter: an absent or empty list means "all" (undefined), otherwise the set to match. */
-export function idFilter(ids: string[] | undefined): Set<string> | undefined {
-  return ids && ids.length > 0 ? new Set(ids) : undefined;
+/** What a DRS list filter lets through: everything when the list is absent or empty, else only its values. */
+export function oneOf(values: string[] | undefined): (value: string) => boolean {
+  const wanted = values && values.length > 0 ? new Set(values) : undefined;
+  return (value) => !wanted || wanted.has(value);
+}
+
+/**
+ * The page of `items` (already in listing order) that `page` asks for, answered as the model's
+ * `{ items, nextToken? }`. `pageSize` is the operation's page when the request sets no maxResults.
+ */
+export function listPage<T extends { seq: number }>(
+  items: readonly T[],
+  page: ListArgs,
+  toItem: (item: T) => unknown,
+  { order = 'asc', pageSize = DEFAULT_PAGE }: { order?: 'asc' | 'desc'; pageSize?: number } = {},
+): OperationResult {
+  const result = paginate(items, order, page.maxResults, page.nextToken, pageSize);
+  return ok({ items: result.items.map(toItem), ...tokenOf(result) });
 }
 
 export function dateFilter(r: RequestReader, filters: Body, name: string): number | undefined {

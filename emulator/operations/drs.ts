@@ -4,7 +4,7 @@ import { deleteLaunchAction, listLaunchActions, putLaunchAction } from './launch
 import { reverseReplication, stopFailback } from './reprotect';
 import { EXTENSION_OPERATIONS } from './extension';
 import { NETWORK_OPERATIONS } from './networks';
-import { type Handler, type OperationRoute } from './context';
+import { post, type Handler, type OperationRoute } from './context';
 import { describeJobLogItems, describeJobs, startRecovery } from './jobs';
 import {
   createExtendedSourceServer,
@@ -36,14 +36,6 @@ const initializeService: Handler = (ctx) => {
   ctx.partition.initialized = true;
   return { statusCode: 204 };
 };
-
-const post = (name: string, handler: Handler): OperationRoute => ({
-  name,
-  method: 'POST',
-  path: `/${name}`,
-  handler,
-  needsInitializedAccount: true,
-});
 
 export const DRS_OPERATIONS: OperationRoute[] = [
   post('StartRecovery', startRecovery),

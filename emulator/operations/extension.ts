@@ -11,7 +11,7 @@ import { SOURCE_SERVER_ID } from '../random';
 import { effective } from '../replication';
 import type { EmulatorStore } from '../store';
 import { RequestReader } from '../validation';
-import type { CallContext, Handler, OperationRoute } from './context';
+import { post, type CallContext, type Handler, type OperationRoute } from './context';
 
 /** States in which a server holds no replication resources, so it does not count against the quota. */
 const NOT_REPLICATING = new Set(['STOPPED', 'DISCONNECTED']);
@@ -89,12 +89,4 @@ const deleteSourceServer: Handler = (ctx) => {
   return { statusCode: 204 };
 };
 
-export const EXTENSION_OPERATIONS: OperationRoute[] = [
-  {
-    name: 'DeleteSourceServer',
-    method: 'POST',
-    path: '/DeleteSourceServer',
-    handler: deleteSourceServer,
-    needsInitializedAccount: true,
-  },
-];
+export const EXTENSION_OPERATIONS: OperationRoute[] = [post('DeleteSourceServer', deleteSourceServer)];

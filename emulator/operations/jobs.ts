@@ -1,21 +1,19 @@
 // DRS jobs: StartRecovery, DescribeJobs and DescribeJobLogItems.
 import { drsErrors } from '../errors';
 import { startLaunchJob, type LaunchTarget } from '../jobs';
-import { paginate } from '../pagination';
 import { JOB_ID, SOURCE_SERVER_ID } from '../random';
 import { snapshotTime } from '../snapshots';
 import { toJob } from '../serialize';
 import { RequestReader, type Body } from '../validation';
 import { ok, type Handler } from './context';
 import {
-  DEFAULT_PAGE,
   sourceServer,
   requireNotBusy,
   requireJobQuota,
   listArgs,
-  idFilter,
+  oneOf,
+  listPage,
   dateFilter,
-  tokenOf,
 } from './drs-common';
 
 const SNAPSHOT_ID = /^pit-[0-9a-zA-Z]{17}$/;
@@ -81,22 +79,20 @@ export const startRecovery: Handler = (ctx) => {
 export const describeJobs: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const filters = r.optionalObject('filters') ?? {};
-  const jobIDs = r.stringList('jobIDs', { max: 1000, pattern: JOB_ID }, filters, 'filters.jobIDs');
+  const wanted = oneOf(r.filterList('jobIDs', { max: 1000, pattern: JOB_ID }, filters));
   const from = dateFilter(r, filters, 'fromDate');
   const to = dateFilter(r, filters, 'toDate');
   const page = listArgs(r);
   r.done();
-  const wanted = idFilter(jobIDs);
   const jobs = [...ctx.partition.jobs.values()]
     .filter(
       (j) =>
-        (!wanted || wanted.has(j.id)) &&
+        wanted(j.id) &&
         (from === undefined || j.createdAt >= from) &&
         (to === undefined || j.createdAt <= to),
     )
     .reverse(); // newest first, as DRS lists jobs
-  const result = paginate(jobs, 'desc', page.maxResults, page.nextToken, DEFAULT_PAGE);
-  return ok({ items: result.items.map(toJob), ...tokenOf(result) });
+  return listPage(jobs, page, toJob, { order: 'desc' });
 };
 
 export const describeJobLogItems: Handler = (ctx) => {
@@ -107,6 +103,5 @@ export const describeJobLogItems: Handler = (ctx) => {
   const job = ctx.partition.jobs.get(jobID);
   if (!job) throw drsErrors.notFound(`Job ${jobID} not found`, jobID, 'JOB');
   const items = job.log.map((item, i) => ({ seq: i + 1, item }));
-  const result = paginate(items, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
-  return ok({ items: result.items.map((i) => i.item), ...tokenOf(result) });
+  return listPage(items, page, (i) => i.item);
 };

@@ -2,9 +2,9 @@
 // (`s-…`) or on the account's launch configuration template (`lct-…`), validated as the model says.
 import { drsErrors } from '../errors';
 import type { LaunchActionRecord } from '../model';
-import { paginate } from '../pagination';
 import { RequestReader, type Body } from '../validation';
 import { ok, type CallContext, type Handler } from './context';
+import { listArgs, oneOf, listPage } from './drs-common';
 
 // The model's patterns, unanchored as Smithy patterns are.
 const RESOURCE_ID = /(s-[0-9a-zA-Z]{17}$|lct-[0-9a-zA-Z]{17})/u;
@@ -133,20 +133,16 @@ export const listLaunchActions: Handler = (ctx) => {
   required(r, ctx.body, 'resourceId');
   const resourceId = r.boundedString('resourceId', { max: Number.MAX_SAFE_INTEGER, pattern: RESOURCE_ID });
   const filters = r.optionalObject('filters') ?? {};
-  const ids = r.stringList('actionIds', { max: 100, pattern: ACTION_ID }, filters, 'filters.actionIds');
-  const maxResults = r.optionalInt('maxResults', 1, 1000);
-  const nextToken = r.boundedString('nextToken', { max: 2048 });
+  const ids = r.filterList('actionIds', { max: 100, pattern: ACTION_ID }, filters);
+  const page = listArgs(r, 1000);
   (ids ?? []).forEach((id, i) => {
     if (id.length < 1 || id.length > 64) r.problem(`filters.actionIds[${i}]`, 'must have 1-64 characters');
   });
   r.done();
   const actions = resourceOf(ctx, resourceId as string);
-  const wanted = ids && ids.length > 0 ? new Set(ids) : undefined;
-  const listed = [...actions.values()]
-    .filter((a) => !wanted || wanted.has(a.actionId))
-    .sort((a, b) => a.seq - b.seq);
-  const page = paginate(listed, 'asc', maxResults, nextToken, 200);
-  return ok({ items: page.items.map(shape), ...(page.nextToken ? { nextToken: page.nextToken } : {}) });
+  const wanted = oneOf(ids);
+  const listed = [...actions.values()].filter((a) => wanted(a.actionId)).sort((a, b) => a.seq - b.seq);
+  return listPage(listed, page, shape, { pageSize: 200 });
 };
 
 export const deleteLaunchAction: Handler = (ctx) => {

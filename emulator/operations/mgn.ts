@@ -4,10 +4,10 @@
 import { iso } from '../clock';
 import { drsErrors } from '../errors';
 import type { MgnServerRecord } from '../model';
-import { paginate } from '../pagination';
 import { SOURCE_SERVER_ID, ACCOUNT_ID } from '../random';
 import { RequestReader } from '../validation';
 import { ok, type CallContext, type Handler, type OperationRoute } from './context';
+import { listArgs, oneOf, listPage } from './drs-common';
 
 // Fraction of a snapshot-shipping start spent INITIATING before SHIPPING_SNAPSHOT.
 const INITIATING_UNTIL = 0.2;
@@ -87,16 +87,17 @@ const APPLICATION_ID = /^app-[0-9a-zA-Z]{17}$/;
 const describeSourceServers: Handler = (ctx: CallContext) => {
   const r = new RequestReader(ctx.body);
   const filters = r.optionalObject('filters') ?? {};
-  const list = (name: string, max: number, pattern: RegExp) =>
-    r.stringList(name, { max, pattern }, filters, `filters.${name}`) ?? [];
-  const ids = list('sourceServerIDs', 200, SOURCE_SERVER_ID);
-  const types = list('replicationTypes', 2, enumPattern(REPLICATION_TYPES));
-  const states = list('lifeCycleStates', 10, enumPattern(LIFE_CYCLE_STATES));
-  const applications = list('applicationIDs', 200, APPLICATION_ID);
+  const ids = oneOf(r.filterList('sourceServerIDs', { max: 200, pattern: SOURCE_SERVER_ID }, filters));
+  const types = oneOf(
+    r.filterList('replicationTypes', { max: 2, pattern: enumPattern(REPLICATION_TYPES) }, filters),
+  );
+  const states = oneOf(
+    r.filterList('lifeCycleStates', { max: 10, pattern: enumPattern(LIFE_CYCLE_STATES) }, filters),
+  );
+  const applications = r.filterList('applicationIDs', { max: 200, pattern: APPLICATION_ID }, filters) ?? [];
   const archived = r.optionalBoolean('isArchived', filters, 'filters.isArchived');
   const accountID = r.optionalString('accountID', ACCOUNT_ID);
-  const maxResults = r.optionalInt('maxResults', 1, 1000);
-  const nextToken = r.boundedString('nextToken', { max: 2048 });
+  const page = listArgs(r, 1000);
   r.done();
   // accountID lists another account's servers (MGN's multi-account view)
   const partition = accountID ? ctx.store.partition(accountID, ctx.partition.region) : ctx.partition;
@@ -104,18 +105,14 @@ const describeSourceServers: Handler = (ctx: CallContext) => {
     .map((s) => ({ seq: s.seq, item: toMgnSourceServer(s, ctx.now) }))
     .filter(
       ({ item }) =>
-        (ids.length === 0 || ids.includes(item.sourceServerID)) &&
-        (types.length === 0 || types.includes(item.replicationType)) &&
-        (states.length === 0 || states.includes(item.lifeCycle.state)) &&
+        ids(item.sourceServerID) &&
+        types(item.replicationType) &&
+        states(item.lifeCycle.state) &&
         // no emulated server belongs to an application, so any application filter matches none
         applications.length === 0 &&
         (archived === undefined || archived === item.isArchived),
     );
-  const page = paginate(servers, 'asc', maxResults, nextToken, 1000);
-  return ok({
-    items: page.items.map((s) => s.item),
-    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-  });
+  return listPage(servers, page, (s) => s.item);
 };
 
 function enumPattern(values: string[]): RegExp {

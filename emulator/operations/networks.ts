@@ -8,10 +8,10 @@ import {
   toSourceNetwork,
   type NetworkTarget,
 } from '../networks';
-import { paginate } from '../pagination';
 import { toJob } from '../serialize';
 import { RequestReader, type Body } from '../validation';
-import { ok, type Handler, type OperationRoute } from './context';
+import { ok, post, type Handler, type OperationRoute } from './context';
+import { listArgs, oneOf, listPage } from './drs-common';
 
 const SOURCE_NETWORK_ID = /^sn-[0-9a-zA-Z]{17}$/;
 // The model's CfnStackName, AccountID and AwsRegion patterns, unanchored as Smithy patterns are.
@@ -23,12 +23,7 @@ const AWS_REGION =
 const describeSourceNetworks: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const filters = r.optionalObject('filters') ?? {};
-  const wanted = r.stringList(
-    'sourceNetworkIDs',
-    { max: 100, pattern: SOURCE_NETWORK_ID },
-    filters,
-    'filters.sourceNetworkIDs',
-  );
+  const wanted = oneOf(r.filterList('sourceNetworkIDs', { max: 100, pattern: SOURCE_NETWORK_ID }, filters));
   const originAccountID = r.boundedString(
     'originAccountID',
     { min: 12, max: 12, pattern: ACCOUNT_ID },
@@ -41,21 +36,15 @@ const describeSourceNetworks: Handler = (ctx) => {
     filters,
     'filters.originRegion',
   );
-  const maxResults = r.optionalInt('maxResults', 1);
-  const nextToken = r.boundedString('nextToken', { max: 2048 });
+  const page = listArgs(r);
   r.done();
-  const ids = wanted && wanted.length > 0 ? new Set(wanted) : undefined;
   const networks = [...networkState(ctx.partition).networks.values()].filter(
     (n) =>
-      (!ids || ids.has(n.id)) &&
+      wanted(n.id) &&
       (originAccountID === undefined || n.originAccountID === originAccountID) &&
       (originRegion === undefined || n.originRegion === originRegion),
   );
-  const page = paginate(networks, 'asc', maxResults, nextToken, 1000);
-  return ok({
-    items: page.items.map(toSourceNetwork),
-    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
-  });
+  return listPage(networks, page, toSourceNetwork);
 };
 
 const startSourceNetworkRecovery: Handler = (ctx) => {
@@ -114,14 +103,6 @@ const startSourceNetworkRecovery: Handler = (ctx) => {
   const job = startNetworkRecoveryJob(ctx.store, ctx.partition, targets, tags, ctx.now);
   return ok({ job: toJob(job) }, 202);
 };
-
-const post = (name: string, handler: Handler): OperationRoute => ({
-  name,
-  method: 'POST',
-  path: `/${name}`,
-  handler,
-  needsInitializedAccount: true,
-});
 
 export const NETWORK_OPERATIONS: OperationRoute[] = [
   post('DescribeSourceNetworks', describeSourceNetworks),

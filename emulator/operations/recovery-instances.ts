@@ -1,49 +1,35 @@
 // DRS recovery instances: listing, terminate, disconnect, delete and failback launch.
 import { drsErrors } from '../errors';
 import { startFailbackJob, startTerminateJob } from '../jobs';
-import { paginate } from '../pagination';
 import { RECOVERY_INSTANCE_ID, SOURCE_SERVER_ID } from '../random';
 import { toJob, toRecoveryInstance } from '../serialize';
 import { RequestReader } from '../validation';
 import { ok, type Handler } from './context';
 import {
-  DEFAULT_PAGE,
   recoveryInstance,
   activeJobOf,
   requireJobQuota,
   listArgs,
-  idFilter,
-  tokenOf,
+  oneOf,
+  listPage,
   instanceArg,
 } from './drs-common';
 
 export const describeRecoveryInstances: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const filters = r.optionalObject('filters') ?? {};
-  const ids = r.stringList(
-    'recoveryInstanceIDs',
-    { max: 200, pattern: RECOVERY_INSTANCE_ID },
-    filters,
-    'filters.recoveryInstanceIDs',
+  const wanted = oneOf(
+    r.filterList('recoveryInstanceIDs', { max: 200, pattern: RECOVERY_INSTANCE_ID }, filters),
   );
-  const sources = r.stringList(
-    'sourceServerIDs',
-    { max: Number.MAX_SAFE_INTEGER, pattern: SOURCE_SERVER_ID },
-    filters,
-    'filters.sourceServerIDs',
+  const sources = oneOf(
+    r.filterList('sourceServerIDs', { max: Number.MAX_SAFE_INTEGER, pattern: SOURCE_SERVER_ID }, filters),
   );
   const page = listArgs(r);
   r.done();
-  const wanted = idFilter(ids);
-  const sourcesWanted = idFilter(sources);
   const instances = [...ctx.partition.recoveryInstances.values()].filter(
-    (i) => (!wanted || wanted.has(i.id)) && (!sourcesWanted || sourcesWanted.has(i.sourceServerID)),
+    (i) => wanted(i.id) && sources(i.sourceServerID),
   );
-  const result = paginate(instances, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
-  return ok({
-    items: result.items.map((i) => toRecoveryInstance(i, ctx.partition.servers.get(i.sourceServerID))),
-    ...tokenOf(result),
-  });
+  return listPage(instances, page, (i) => toRecoveryInstance(i, ctx.partition.servers.get(i.sourceServerID)));
 };
 
 export const terminateRecoveryInstances: Handler = (ctx) => {

@@ -10,12 +10,12 @@ import { RequestReader, type Body } from '../validation';
 import { breakExtensions, requireReplicatingHeadroom } from './extension';
 import { ok, type CallContext, type Handler } from './context';
 import {
-  DEFAULT_PAGE,
   sourceServer,
   hasRecoveryInstance,
   requireNotBusy,
   listArgs,
-  idFilter,
+  oneOf,
+  listPage,
   dateFilter,
   tokenOf,
   serverArg,
@@ -31,31 +31,16 @@ const DISCONNECT_CLEANUP_MS = 90 * 60_000;
 export const describeSourceServers: Handler = (ctx) => {
   const r = new RequestReader(ctx.body);
   const filters = r.optionalObject('filters') ?? {};
-  const ids = r.stringList(
-    'sourceServerIDs',
-    { max: 200, pattern: SOURCE_SERVER_ID },
-    filters,
-    'filters.sourceServerIDs',
-  );
-  const staging = r.stringList(
-    'stagingAccountIDs',
-    { max: 200, pattern: ACCOUNT_ID },
-    filters,
-    'filters.stagingAccountIDs',
-  );
+  const wanted = oneOf(r.filterList('sourceServerIDs', { max: 200, pattern: SOURCE_SERVER_ID }, filters));
+  const staging = oneOf(r.filterList('stagingAccountIDs', { max: 200, pattern: ACCOUNT_ID }, filters));
   const hardwareId = r.boundedString('hardwareId', { max: 256 }, filters, 'filters.hardwareId');
   const page = listArgs(r);
   r.done();
-  const wanted = idFilter(ids);
-  const stagingWanted = idFilter(staging);
   const servers = [...ctx.partition.servers.values()].filter(
     (s) =>
-      (!wanted || wanted.has(s.id)) &&
-      (!stagingWanted || stagingWanted.has(s.staging.stagingAccountID)) &&
-      (!hardwareId || matchesHardware(s, hardwareId)),
+      wanted(s.id) && staging(s.staging.stagingAccountID) && (!hardwareId || matchesHardware(s, hardwareId)),
   );
-  const result = paginate(servers, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
-  return ok({ items: result.items.map((s) => toSourceServer(s, ctx.now)), ...tokenOf(result) });
+  return listPage(servers, page, (s) => toSourceServer(s, ctx.now));
 };
 
 function matchesHardware(s: SourceServerRecord, hardwareId: string): boolean {
@@ -205,11 +190,7 @@ export const listExtensibleSourceServers: Handler = (ctx) => {
   const extensible = [...staging.servers.values()].filter(
     (s) => !s.extendedFrom && !alreadyExtended.has(s.id),
   );
-  const result = paginate(extensible, 'asc', page.maxResults, page.nextToken, DEFAULT_PAGE);
-  return ok({
-    items: result.items.map((s) => ({ arn: s.arn, hostname: s.hostname, tags: s.tags })),
-    ...tokenOf(result),
-  });
+  return listPage(extensible, page, (s) => ({ arn: s.arn, hostname: s.hostname, tags: s.tags }));
 };
 
 export const createExtendedSourceServer: Handler = (ctx) => {
@@ -265,10 +246,7 @@ export const describeRecoverySnapshots: Handler = (ctx) => {
     (slot) => (from === undefined || slot.at >= from) && (to === undefined || slot.at <= to),
   );
   const ordered = order === 'DESC' ? slots.reverse() : slots;
-  const direction = order === 'DESC' ? 'desc' : 'asc';
-  const result = paginate(ordered, direction, page.maxResults, page.nextToken, DEFAULT_PAGE);
-  return ok({
-    items: result.items.map((slot) => toRecoverySnapshot(server, slot, ctx.now)),
-    ...tokenOf(result),
+  return listPage(ordered, page, (slot) => toRecoverySnapshot(server, slot, ctx.now), {
+    order: order === 'DESC' ? 'desc' : 'asc',
   });
 };

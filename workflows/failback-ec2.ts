@@ -10,8 +10,9 @@
 // 4. ReverseReplication of each booted instance: the original source server replicates again, in
 //    its original direction; wait until CONTINUOUS;
 // 5. with `terminateRecoveryInstances`, TerminateRecoveryInstances for exactly the DR-region
-//    instances whose servers are back, booted and protected (the input named them, or their job).
-import { ApplicationFailure } from '@temporalio/workflow';
+//    instances whose servers are back, booted and protected (the input named them, or their job),
+//    through the DR region's capacity queue.
+import { ApplicationFailure, log, patched } from '@temporalio/workflow';
 import { REFUSED } from '../common/failures';
 import { ec2FailbackDisposition } from '../common/failback-ec2-rules';
 import type { FailbackSpec } from '../common/inputs-lifecycle';
@@ -22,8 +23,17 @@ import type { Ec2FailbackServer } from '../common/types-reprotect';
 import { proveBoot } from './boot';
 import type { FailbackRecord } from './failback';
 import { followJob } from './job-waits';
-import { launchPlace, resolveInstances, runJob, stageStart } from './launch';
+import {
+  capacityPhases,
+  cleanupGoAhead,
+  launchPlace,
+  resolveInstances,
+  runJob,
+  stageStart,
+  terminateJob,
+} from './launch';
 import { drsActivities, errorMessage, validated } from './operation-support';
+import { PATCHES } from './patches';
 import { awaitReversedReplication, type ReverseWatch } from './reverse-wait';
 
 /** The lag under which the original direction counts as protected again. */
@@ -270,21 +280,46 @@ async function bootHome(
   return passed;
 }
 
-/** TerminateRecoveryInstances for the DR-region instances of the servers that are home and protected. */
+/**
+ * TerminateRecoveryInstances for the DR-region instances of the servers that are home and protected,
+ * through runJob: a place in the DR region's capacity queue, so drills holding every place keep DRS
+ * under its job quota. Like a drill's cleanup it frees capacity, so it goes ahead without a place
+ * after a bounded wait.
+ */
 async function retire(spec: FailbackSpec, record: FailbackRecord, done: Ec2FailbackServer[]): Promise<void> {
   const dr: DrsTarget = {
     region: done[0].drRegion,
     ...(spec.accountId ? { accountId: spec.accountId } : {}),
   };
   const ids = done.map((s) => s.drRecoveryInstanceId ?? '').filter(Boolean);
-  try {
-    const result = await drsActivities.retireRecoveryInstances({
-      ...dr,
-      recoveryInstanceIds: ids,
-      notBeforeMs: Date.now(),
-    });
+  const terminate = async (notBeforeMs: number, calls: typeof drsActivities) => {
+    const result = await calls.retireRecoveryInstances({ ...dr, recoveryInstanceIds: ids, notBeforeMs });
     record.terminateJobId = result.jobId;
-    if (result.jobId) await followJob(dr, result.jobId, Date.now() + spec.launchTimeoutSeconds * 1000);
+    return result.jobId;
+  };
+  try {
+    if (patched(PATCHES.failbackRetireQueued.id)) {
+      const run = await runJob({
+        ...capacityPhases(record.phases, 'waiting-for-capacity', 'retiring'),
+        target: dr,
+        step: 'failback-retire',
+        sourceServerIds: done.map((s) => s.drSourceServerId ?? s.namedId),
+        purpose: `failback retiring ${ids.length} recovery instance(s) in ${dr.region}`,
+        deadlineMs: Date.now() + spec.launchTimeoutSeconds * 1000,
+        capacity: record.capacity,
+        ...cleanupGoAhead(spec.launchTimeoutSeconds * 1000, (waitedMs) =>
+          log.warn(
+            `the failback's terminate job went ahead without a capacity place after ${Math.round(waitedMs / 1000)} s`,
+          ),
+        ),
+        ...terminateJob(terminate),
+      });
+      if (run?.error) throw run.error;
+    } else {
+      // runs recorded before the patch: the job took no capacity place
+      const jobId = await terminate(Date.now(), drsActivities);
+      if (jobId) await followJob(dr, jobId, Date.now() + spec.launchTimeoutSeconds * 1000);
+    }
     for (const s of done) {
       const entry = record.instances.get(s.namedId);
       if (entry) entry.drInstanceTerminated = true;

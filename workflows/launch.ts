@@ -1,7 +1,8 @@
 // The one lifecycle of a DRS job, and the launch operations built on it. `runJob` takes a place in
 // the account's capacity queue, creates the job exactly once, follows it to COMPLETED, gives the
 // place back and reads why any server did not launch: drill, failover, failback and reconcile run
-// their jobs through it. `resolveInstances` finds the instances a launch job created. drsDrill and
+// their jobs through it (`terminateJob` is the shape of a terminate job, `cleanupGoAhead` its bounded
+// wait for a place). `resolveInstances` finds the instances a launch job created. drsDrill and
 // drsRecovery run through `runLaunchOperation` and launch with `launchServers` and
 // `resolveLaunchedInstances` (what counts as "ours" differs between drill and failover); a drill
 // cleans up with `cleanUpDrill` (and `cleanUpFailedStart` when its start gave up).
@@ -230,6 +231,35 @@ export function runLaunchOperation<Report extends LaunchReport & { operation: 'd
 const CLEANUP_GO_AHEAD_MS = 15 * 60 * 1000;
 
 /**
+ * A terminate job frees capacity, so a stuck or full queue must not keep instances running: the job
+ * goes ahead without a place after CLEANUP_GO_AHEAD_MS, or half of `timeoutMs` if that is shorter.
+ */
+export function cleanupGoAhead(
+  timeoutMs: number,
+  onGoAhead: (waitedMs: number) => void,
+): Pick<JobSpec, 'goAhead'> {
+  return { goAhead: { afterMs: Math.min(CLEANUP_GO_AHEAD_MS, timeoutMs / 2), onGoAhead } };
+}
+
+/**
+ * The runJob shape of a terminate job (a drill's cleanup, a failback retiring its DR-region
+ * instances): a place in the cleanup lane, served before launches; `start` creates the job exactly
+ * once and gives its id, undefined when there was nothing left to terminate.
+ */
+export function terminateJob(
+  start: (notBeforeMs: number, calls: ActivityProxy) => Promise<string | undefined>,
+): Pick<JobSpec, 'lane' | 'start' | 'launches'> {
+  return {
+    lane: 'cleanup',
+    launches: false,
+    start: async (notBeforeMs, calls) => {
+      const jobId = await start(notBeforeMs, calls);
+      return jobId ? { jobId, type: 'TERMINATE', status: 'PENDING', servers: [], tags: {} } : undefined;
+    },
+  };
+}
+
+/**
  * Launches the spec's servers once through runJob: a drill (StartRecovery isDrill) or a real
  * failover, as `start` calls it. The record follows the job; the time to launch counts from the
  * request. Undefined when an abort came while waiting for capacity.
@@ -320,35 +350,25 @@ export async function cleanUpDrill(spec: DrillSpec, record: DrillRecord, launch:
       sourceServerIds: (withInstances.length > 0 ? withInstances : [...record.servers.values()]).map(
         (s) => s.sourceServerId,
       ),
-      lane: 'cleanup',
       purpose: `drill cleanup of ${spec.sourceServerIds.length} server(s)`,
       deadlineMs: deadline,
       capacity: record.capacity,
       takesOver: launch.keptRequestId,
-      // a terminate job frees capacity: a stuck or full queue must not keep instances running
       ...(patched(PATCHES.cleanupGoAhead.id)
-        ? {
-            goAhead: {
-              afterMs: Math.min(CLEANUP_GO_AHEAD_MS, (spec.cleanupTimeoutSeconds * 1000) / 2),
-              onGoAhead: (waitedMs: number) => {
-                record.cleanupWentAhead = `cleanup went ahead without a capacity place after ${Math.round(waitedMs / 1000)} s`;
-              },
-            },
-          }
+        ? cleanupGoAhead(spec.cleanupTimeoutSeconds * 1000, (waitedMs) => {
+            record.cleanupWentAhead = `cleanup went ahead without a capacity place after ${Math.round(waitedMs / 1000)} s`;
+          })
         : {}),
-      start: async (notBeforeMs, startCalls) => {
+      ...terminateJob(async (notBeforeMs, startCalls) => {
         const terminate = await startCalls.terminateDrillInstances({
           ...drill,
           knownRecoveryInstanceIds,
           notBeforeMs,
         });
         record.terminateJobId = terminate.jobId;
-        return terminate.jobId
-          ? { jobId: terminate.jobId, type: 'TERMINATE', status: 'PENDING', servers: [], tags: {} }
-          : undefined;
-      },
+        return terminate.jobId;
+      }),
       onJob: (j) => record.noteTerminateJob(j),
-      launches: false,
     });
     if (cleanup?.error) throw cleanup.error;
     const remaining = await calls.remainingDrillInstances(drill);

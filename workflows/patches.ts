@@ -186,4 +186,17 @@ export const PATCHES = {
       'no open drsPlan started before 0.2.0 is resolving its servers, and no such history in test/histories',
   },
   // ---- end i26-plans ----
+  // ---- i28-retire: a failback's terminate job in the capacity queue ----
+  /**
+   * The EC2 failback's TerminateRecoveryInstances runs through runJob: it takes a place in the DR
+   * region's capacity queue (cleanup lane) like every other job (workflows/failback-ec2.ts). Runs
+   * recorded before started it with no place.
+   */
+  failbackRetireQueued: {
+    id: 'failback-retire-queued',
+    since: '0.2.0',
+    deprecateWhen:
+      'no open drsFailback on its EC2 path started by a build without this marker, and test/histories no longer keeps drsFailback-ec2-home.json (recorded before it)',
+  },
+  // ---- end i28-retire ----
 } as const satisfies Record<string, PatchEntry>;

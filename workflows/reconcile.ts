@@ -20,7 +20,7 @@ import {
 import { DrsOperation } from '../common/search-attributes';
 import type { Outcome } from '../common/types';
 import { CapacityWaiter } from './capacity-waiter';
-import { capacityPhases, runJob } from './launch';
+import { capacityPhases, runJob, terminateJob } from './launch';
 import { reconcileProgressQuery } from './messages';
 import { notify } from './notifications';
 import { drsActivities, errorMessage, targetOf, validated } from './operation-support';
@@ -118,22 +118,18 @@ async function terminate(
           target,
           step: `cleanup-${launchJobId}`,
           sourceServerIds: drill.sourceServerIds,
-          lane: 'cleanup',
           purpose: `reconcile: terminate ${rows.length} leaked drill instance(s) of job ${launchJobId}`,
           deadlineMs,
           capacity,
-          start: async (notBeforeMs, calls) => {
+          ...terminateJob(async (notBeforeMs, calls) => {
             const result = await calls.terminateDrillInstances({
               ...drill,
               knownRecoveryInstanceIds: rows.map((r) => r.recoveryInstanceId),
               notBeforeMs,
             });
             for (const r of rows) if (result.jobId) r.terminateJobId = result.jobId;
-            return result.jobId
-              ? { jobId: result.jobId, type: 'TERMINATE', status: 'PENDING', servers: [], tags: {} }
-              : undefined;
-          },
-          launches: false,
+            return result.jobId;
+          }),
         });
         if (run?.error) throw run.error;
         const remaining = await drsActivities.remainingDrillInstances(drill);

@@ -55,6 +55,24 @@ const pointInTimeRefused: Scenario = async (h, start) =>
     pointInTime: { secondsAgo: 365 * 86400 },
   });
 
+/** Reprotected EC2 servers failed back home, their DR instances terminated. */
+const ec2Home: Scenario = async (h, start) => {
+  await h.emulator.control.scenario({ type: 'reverseReplication', seconds: 3600 });
+  const recoveryJobId = await ec2RecoveryJob(h, 2);
+  const reprotect = await h.env.client.workflow.start('drsReprotect', {
+    args: [{ recoveryJobId, region: REGION, confirm: true }],
+    taskQueue: h.taskQueue,
+    workflowId: `drsFailback-ec2-home-reprotect-${Date.now()}`,
+  });
+  await reprotect.result();
+  return start(h, 'drsFailback', {
+    recoveryJobId,
+    region: REGION,
+    confirm: true,
+    terminateRecoveryInstances: true,
+  });
+};
+
 const scenarios: Record<string, Record<string, Scenario>> = {
   drsRecovery: {
     confirmed: async (h, start) =>
@@ -104,22 +122,10 @@ const scenarios: Record<string, Record<string, Scenario>> = {
     'unknown-job-refused': (h, start) =>
       start(h, 'drsFailback', { recoveryJobId: 'drsjob-00000000000000000', region: REGION }),
     // the EC2 path (patched 'failback-ec2-path'): reprotected servers home, DR instances terminated
-    'ec2-home': async (h, start) => {
-      await h.emulator.control.scenario({ type: 'reverseReplication', seconds: 3600 });
-      const recoveryJobId = await ec2RecoveryJob(h, 2);
-      const reprotect = await h.env.client.workflow.start('drsReprotect', {
-        args: [{ recoveryJobId, region: REGION, confirm: true }],
-        taskQueue: h.taskQueue,
-        workflowId: 'drsFailback-ec2-home-reprotect',
-      });
-      await reprotect.result();
-      return start(h, 'drsFailback', {
-        recoveryJobId,
-        region: REGION,
-        confirm: true,
-        terminateRecoveryInstances: true,
-      });
-    },
+    // (recorded before PATCHES.failbackRetireQueued: the terminate job took no capacity place)
+    'ec2-home': ec2Home,
+    // since the terminate job takes a place in the DR region's capacity queue (failbackRetireQueued)
+    'ec2-home-retire-queued': ec2Home,
   },
   drsReprotect: {
     'reversed-after-hours': async (h, start) => {

@@ -21,7 +21,7 @@ const historiesDir = path.join(repoRoot(), 'test', 'histories');
 const MINIMUM_HISTORIES: Record<string, number> = {
   drsDrill: 8,
   drsRecovery: 5,
-  drsFailback: 4,
+  drsFailback: 5,
   drsReprotect: 2,
   drsReplication: 6,
   drsPlan: 4,

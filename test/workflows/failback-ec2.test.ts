@@ -9,7 +9,13 @@ import type { FailbackReport } from '../../common/types-lifecycle';
 import type { ReprotectReport } from '../../common/types-reprotect';
 import { drsFailback, drsReprotect } from '../../workflows';
 import { REGION, useDrillHarness, type DrillHarness } from '../helpers/drill-harness';
-import { launchedOutside, mutatingCalls, resultOf, startOn } from './lifecycle-support';
+import {
+  failedOverAndReversed,
+  launchedOutside,
+  mutatingCalls,
+  resultOf,
+  startOn,
+} from './lifecycle-support';
 
 describe('drsFailback, EC2 path (time-skipping, emulator)', function () {
   this.timeout(300_000);
@@ -20,24 +26,8 @@ describe('drsFailback, EC2 path (time-skipping, emulator)', function () {
     startOn(h, drsFailback, 'failback', input);
   const ec2Servers = (count: number) => h.emulator.control.addServers({ count, ec2Origin: true });
 
-  async function failedOverAndReversed(count: number) {
-    await h.emulator.control.scenario({ type: 'reverseReplication', seconds: 2 * 3600 });
-    const servers = await ec2Servers(count);
-    const recovery = await launchedOutside(h, servers, false);
-    const { result } = await resultOf<ReprotectReport>(
-      h,
-      await startOn(h, drsReprotect, 'reprotect', {
-        recoveryJobId: recovery.jobId,
-        region: REGION,
-        confirm: true,
-      }),
-    );
-    assert.equal(result?.outcome, 'SUCCEEDED', result?.summary);
-    return { servers, ...recovery, reprotect: result as ReprotectReport };
-  }
-
   it('brings reversed servers home with confirmation; every server ends replicating in its original direction', async () => {
-    const { servers, jobId, instanceIds } = await failedOverAndReversed(2);
+    const { servers, jobId, instanceIds } = await failedOverAndReversed(h, 2);
     const handle = await failback({
       recoveryJobId: jobId,
       region: REGION,
@@ -99,7 +89,7 @@ describe('drsFailback, EC2 path (time-skipping, emulator)', function () {
   });
 
   it('refuses a failback without confirmation before any mutating call (InvalidInput naming confirm)', async () => {
-    const { instanceIds, reprotect } = await failedOverAndReversed(1);
+    const { instanceIds, reprotect } = await failedOverAndReversed(h, 1);
     await h.emulator.control.clearAudit();
     const byInstance = await resultOf(
       h,

@@ -5,8 +5,10 @@ import { StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { ReprotectReport } from '../../common/types-reprotect';
 import type { AuditEntry } from '../../emulator';
-import type { DrillHarness } from '../helpers/drill-harness';
+import { drsReprotect } from '../../workflows';
+import { REGION, type DrillHarness } from '../helpers/drill-harness';
 
 /** DRS operations that change something (the audit must show none of them for refused input). */
 const MUTATING_OPERATIONS = [
@@ -100,4 +102,24 @@ export async function launchedOutside(
     .map((i) => i.recoveryInstanceID);
   assert.equal(instanceIds.length, sourceServerIds.length, 'every server launched');
   return { jobId: job?.jobID ?? '', instanceIds };
+}
+
+/**
+ * `count` new servers that ran in EC2 in us-west-2, failed over outside any workflow and reversed
+ * by drsReprotect (each reversal takes 2 h): ready for drsFailback's EC2 path.
+ */
+export async function failedOverAndReversed(h: DrillHarness, count: number) {
+  await h.emulator.control.scenario({ type: 'reverseReplication', seconds: 2 * 3600 });
+  const servers = await h.emulator.control.addServers({ count, ec2Origin: true });
+  const recovery = await launchedOutside(h, servers, false);
+  const { result } = await resultOf<ReprotectReport>(
+    h,
+    await startOn(h, drsReprotect, 'reprotect', {
+      recoveryJobId: recovery.jobId,
+      region: REGION,
+      confirm: true,
+    }),
+  );
+  assert.equal(result?.outcome, 'SUCCEEDED', result?.summary);
+  return { servers, ...recovery, reprotect: result as ReprotectReport };
 }

@@ -125,8 +125,8 @@ export class PlanRecord {
 }
 
 /** What a plan that ended without its report knew: its waves, their children and servers. */
-export function planSoFar(state: PlanRecord, plan: PlanSpec): RunSoFar {
-  const waves = [...state.waves.values()];
+export function planSoFar(record: PlanRecord, plan: PlanSpec): RunSoFar {
+  const waves = [...record.waves.values()];
   return {
     ...targetOf(plan),
     waves: waves.map(({ sourceServerIds: _servers, ...wave }) => wave),
@@ -150,7 +150,7 @@ export function childSummaries(report: PlanWaveReport): string {
 }
 
 export function noteChildReport(
-  state: PlanRecord,
+  record: PlanRecord,
   wave: WavePlan,
   child: PlanChildReport,
   report: DrillReport | RecoveryReport,
@@ -159,7 +159,7 @@ export function noteChildReport(
   child.summary = report.summary;
   if (report.launchJobId) child.launchJobId = report.launchJobId;
   for (const server of report.servers)
-    state.servers.set(server.sourceServerId, serverReport(server, wave.name, child.workflowId));
+    record.servers.set(server.sourceServerId, serverReport(server, wave.name, child.workflowId));
 }
 
 function serverReport(server: DrillServerReport, wave: string, childWorkflowId: string): PlanServerReport {
@@ -200,10 +200,10 @@ export function notLaunched(
   };
 }
 
-function planOutcome(state: PlanRecord): Outcome {
-  const statuses = [...state.waves.values()].map((w) => w.status);
+function planOutcome(record: PlanRecord): Outcome {
+  const statuses = [...record.waves.values()].map((w) => w.status);
   if (statuses.every((s) => s === 'SUCCEEDED')) return 'SUCCEEDED';
-  if (state.abortReason !== undefined) return 'ABORTED';
+  if (record.abortReason !== undefined) return 'ABORTED';
   if (statuses.some((s) => s === 'SUCCEEDED' || s === 'PARTIAL')) return 'PARTIAL';
   return 'FAILED';
 }
@@ -218,14 +218,14 @@ function leanServer(server: PlanServerReport): PlanServerReport {
   };
 }
 
-export function finish(state: PlanRecord, plan: PlanSpec, refusal?: string): PlanReport {
-  const waves = [...state.waves.values()];
+export function finish(record: PlanRecord, plan: PlanSpec, refusal?: string): PlanReport {
+  const waves = [...record.waves.values()];
   const servers = waves.flatMap((wave) =>
     wave.sourceServerIds.map(
-      (id) => state.servers.get(id) ?? notLaunched(id, wave.name, wave.reason ?? refusal ?? 'wave not run'),
+      (id) => record.servers.get(id) ?? notLaunched(id, wave.name, wave.reason ?? refusal ?? 'wave not run'),
     ),
   );
-  const outcome = refusal ? 'FAILED' : planOutcome(state);
+  const outcome = refusal ? 'FAILED' : planOutcome(record);
   const rows = servers.map(leanServer);
   const waveTargets = new Map(plan.waves.map((w) => [w.name, w.targets]));
   const rtoMeasure = rtoMeasureOf(rows);
@@ -234,10 +234,10 @@ export function finish(state: PlanRecord, plan: PlanSpec, refusal?: string): Pla
     (row) => mergeTargets(plan.targets, waveTargets.get(row.wave), plan.serverTargets?.[row.sourceServerId]),
     rtoMeasure,
   );
-  state.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
-  state.report = {
+  record.phases.enter('done', false); // markOutcome sets DrsPhase with the outcome
+  record.report = {
     operation: 'plan',
-    workflowId: state.workflowId,
+    workflowId: record.workflowId,
     outcome,
     region: plan.region,
     ...(plan.accountId ? { accountId: plan.accountId } : {}),
@@ -246,16 +246,16 @@ export function finish(state: PlanRecord, plan: PlanSpec, refusal?: string): Pla
       children: children.map(({ sourceServerIds: _ids, ...child }) => child),
     })),
     servers: rows,
-    approvals: state.approvals,
-    ...(state.abortRequest ? { abort: state.abortRequest } : {}),
-    phaseDurations: state.phases.durations,
+    approvals: record.approvals,
+    ...(record.abortRequest ? { abort: record.abortRequest } : {}),
+    phaseDurations: record.phases.durations,
     ...(targetsMet === undefined ? {} : { targetsMet }),
     ...(rows.some((r) => r.boot) ? { rtoMeasure } : {}),
-    ...(state.abortReason !== undefined ? { abortReason: state.abortReason } : {}),
-    startedAt: state.startedAt,
+    ...(record.abortReason !== undefined ? { abortReason: record.abortReason } : {}),
+    startedAt: record.startedAt,
     finishedAt: new Date().toISOString(),
     summary: refusal ?? waves.map((w) => `${w.name}: ${w.status}`).join(', '),
   };
   markOutcome(outcome);
-  return state.report;
+  return record.report;
 }

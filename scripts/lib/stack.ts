@@ -19,7 +19,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
@@ -76,20 +75,7 @@ export function defaultPorts(workers: number): StackPorts {
   };
 }
 
-/** A port nothing listens on, below 32768: Temporal's SQL schema keeps membership ports in a smallint. */
-async function freeMembershipPort(): Promise<number> {
-  for (;;) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    const free = await new Promise<boolean>((resolve) => {
-      const server = createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
-
-/** Ports the OS picks, for tests that run beside other stacks. */
+/** Free ports (scripts/lib/ports.ts), for tests that run beside other stacks. */
 export async function freePorts(workers: number): Promise<StackPorts> {
   const one = () => freePort();
   const many = (n: number) => Promise.all(Array.from({ length: n }, one));
@@ -100,10 +86,10 @@ export async function freePorts(workers: number): Promise<StackPorts> {
     history: await one(),
     matching: await one(),
     internalWorker: await one(),
-    frontendMembership: await freeMembershipPort(),
-    historyMembership: await freeMembershipPort(),
-    matchingMembership: await freeMembershipPort(),
-    workerMembership: await freeMembershipPort(),
+    frontendMembership: await one(),
+    historyMembership: await one(),
+    matchingMembership: await one(),
+    workerMembership: await one(),
     ui: await one(),
     emulator: await one(),
     workerMetrics: await many(workers),
@@ -754,7 +740,12 @@ export class Stack {
   private async waitForHttp(name: string, url: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (!this.alive(name)) throw new Error(`${name} exited: see ${this.file('logs', `${name}.log`)}`);
+      if (!this.alive(name)) {
+        // the log's end in the error itself: a test's stack removes its folder when it stops
+        const log = this.file('logs', `${name}.log`);
+        const tail = existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n').slice(-15) : [];
+        throw new Error([`${name} exited: see ${log}`, ...tail].join('\n  '));
+      }
       const ok = await fetch(url).then(
         (r) => r.ok,
         () => false,
